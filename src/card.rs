@@ -1,0 +1,143 @@
+//! A card: one markdown file as the index sees it.
+//!
+//! Plain data built by the scanner and written by the index; the rules for a card's title
+//! and creation time live here because every front end must agree on them.
+
+use serde_json::Value;
+
+use crate::frontmatter::{Fields, Format, FrontmatterError};
+use crate::value::{display_text, parse_date};
+
+/// One card, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// Relative to the dex root, `/`-separated.
+    pub path: String,
+    pub title: String,
+    pub fields: Fields,
+    /// Text after the frontmatter (the whole text when there is none or it is unclosed).
+    pub body: String,
+    pub format: Option<Format>,
+    pub mtime_ns: i64,
+    pub size: u64,
+    /// Sortable date or date-time: frontmatter `created`/`date`, else the modification time.
+    pub created: String,
+    pub links: Vec<Link>,
+    pub error: Option<FrontmatterError>,
+    /// The file was not valid UTF-8 and was read with replacement characters.
+    pub lossy: bool,
+    /// The file was larger than the indexing cap; only its start is indexed.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[target]]`: a card named by its file stem or title.
+    Wiki,
+    /// `[text](dir/card.md)`: resolved to a dex-relative path.
+    Path,
+}
+
+impl LinkKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            LinkKind::Wiki => "wiki",
+            LinkKind::Path => "path",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub target: String,
+    pub kind: LinkKind,
+}
+
+/// Frontmatter `title`, else the first `# heading` of the body, else the file stem.
+pub fn title(fields: &Fields, body: &str, path: &str) -> String {
+    let from_fields = fields
+        .get("title")
+        .filter(|v| !matches!(v, Value::Array(_) | Value::Object(_)))
+        .map(display_text)
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    from_fields
+        .or_else(|| first_heading(body))
+        .unwrap_or_else(|| file_stem(path).to_string())
+}
+
+/// The file name without its directory and markdown extension.
+pub fn file_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| if stem.is_empty() { name } else { stem })
+}
+
+fn first_heading(body: &str) -> Option<String> {
+    let mut in_code = false;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code || line.len() - trimmed.len() > 3 {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("# ").or_else(|| (trimmed == "#").then_some("")) {
+            let text = rest.trim().trim_end_matches('#').trim();
+            if !text.is_empty() {
+                return Some(text.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Frontmatter `created` or `date` when it is a date, else the modification time.
+pub fn created(fields: &Fields, mtime_ns: i64) -> String {
+    ["created", "date"]
+        .iter()
+        .filter_map(|key| fields.get(*key))
+        .filter_map(|v| v.as_str())
+        .find_map(parse_date)
+        .unwrap_or_else(|| mtime_text(mtime_ns))
+}
+
+/// A modification time as sortable UTC text, the same shape as dates in fields.
+pub fn mtime_text(mtime_ns: i64) -> String {
+    jiff::Timestamp::from_nanosecond(i128::from(mtime_ns))
+        .map(|ts| ts.strftime("%Y-%m-%dT%H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> Fields {
+        v.as_object().cloned().expect("object")
+    }
+
+    #[test]
+    fn title_falls_back_from_field_to_heading_to_stem() {
+        let body = "intro\n```\n# not this\n```\n## sub\n# The Heading #\n";
+        assert_eq!(title(&fields(json!({"title": " T "})), body, "a/b.md"), "T");
+        assert_eq!(title(&fields(json!({"title": ""})), body, "a/b.md"), "The Heading");
+        assert_eq!(title(&Fields::new(), "no heading", "a/my card.md"), "my card");
+        assert_eq!(title(&fields(json!({"title": 42})), "", "x.md"), "42");
+    }
+
+    #[test]
+    fn stems() {
+        assert_eq!(file_stem("a/b/c.markdown"), "c");
+        assert_eq!(file_stem(".hidden"), ".hidden");
+        assert_eq!(file_stem("noext"), "noext");
+    }
+
+    #[test]
+    fn created_prefers_fields_then_mtime() {
+        assert_eq!(created(&fields(json!({"date": "2026-01-02"})), 0), "2026-01-02");
+        assert_eq!(created(&fields(json!({"created": "soon"})), 0), "1970-01-01T00:00:00");
+    }
+}

@@ -1,0 +1,231 @@
+//! Frontmatter: finding the block at the top of a card and turning it into fields.
+//!
+//! Fence detection and line numbering are done here by hand rather than by a generic
+//! front-matter crate, because a card must survive being malformed: a BOM, CRLF line ends,
+//! an unclosed fence or a syntax error all have to come back as a precise `line: reason`
+//! while the rest of the card (title, body) is still indexed.
+
+mod fence;
+mod yaml;
+
+pub use fence::{Block, Fence, find};
+
+use serde_json::{Map, Value};
+
+/// A card's fields, in the order they were written.
+pub type Fields = Map<String, Value>;
+
+/// The syntax a frontmatter block is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+    Json,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Toml => "toml",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// Why a card's frontmatter could not be read, and where (1-based line in the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontmatterError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// The outcome of reading a card's text: always a body, fields when they parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub format: Option<Format>,
+    pub fields: Fields,
+    /// Byte offset in the (BOM-stripped) text where the body starts.
+    pub body_start: usize,
+    pub error: Option<FrontmatterError>,
+}
+
+/// Strips a leading UTF-8 byte order mark, which editors on Windows like to add.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Reads the frontmatter of a card whose BOM has already been stripped.
+pub fn parse(text: &str) -> Parsed {
+    match find(text) {
+        Fence::None => Parsed {
+            format: None,
+            fields: Fields::new(),
+            body_start: 0,
+            error: None,
+        },
+        Fence::Unclosed { format, line, fence } => Parsed {
+            format: Some(format),
+            fields: Fields::new(),
+            body_start: 0,
+            error: Some(FrontmatterError {
+                line,
+                message: format!(
+                    "frontmatter opened with `{fence}` is never closed (add a closing `{}` line, or remove the opening one)",
+                    closing_fence(format, fence)
+                ),
+            }),
+        },
+        Fence::Broken(error) => Parsed {
+            format: Some(Format::Json),
+            fields: Fields::new(),
+            body_start: 0,
+            error: Some(error),
+        },
+        Fence::Block(block) => {
+            let content = &text[block.content.clone()];
+            let (fields, error) = match parse_block(block.format, content, block.content_line) {
+                Ok(fields) => (fields, None),
+                Err(e) => (Fields::new(), Some(e)),
+            };
+            Parsed {
+                format: Some(block.format),
+                fields,
+                body_start: block.body_start,
+                error,
+            }
+        }
+    }
+}
+
+fn closing_fence(format: Format, opening: &str) -> &'static str {
+    match (format, opening) {
+        (Format::Toml, _) => "+++",
+        (Format::Json, "{") => "}",
+        _ => "---",
+    }
+}
+
+/// Parses the text between the fences; `first_line` is the file line the text starts on,
+/// so that errors point into the file rather than into the block.
+pub fn parse_block(format: Format, content: &str, first_line: usize) -> Result<Fields, FrontmatterError> {
+    // A parser that runs off the end of the block reports the line after it, which in the
+    // file is the closing fence; the mistake is on the block's last line.
+    let last_line = first_line + content.lines().count().max(1) - 1;
+    let value = match format {
+        Format::Yaml => yaml::parse(content).map_err(|(line, message)| FrontmatterError {
+            line: (first_line + line.saturating_sub(1)).min(last_line),
+            message,
+        })?,
+        Format::Toml => parse_toml(content, first_line, last_line)?,
+        Format::Json => serde_json::from_str::<Value>(content).map_err(|e| FrontmatterError {
+            line: (first_line + e.line().saturating_sub(1)).min(last_line),
+            message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+        })?,
+    };
+    match value {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Fields::new()),
+        other => Err(FrontmatterError {
+            line: first_line,
+            message: format!(
+                "frontmatter must be a map of `key: value` fields, found {}",
+                describe(&other)
+            ),
+        }),
+    }
+}
+
+fn parse_toml(content: &str, first_line: usize, last_line: usize) -> Result<Value, FrontmatterError> {
+    let table: toml::Table = toml::from_str(content).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start).min(content.len());
+        FrontmatterError {
+            line: (first_line + content[..offset].matches('\n').count()).min(last_line),
+            message: format!("invalid TOML: {}", e.message().trim()),
+        }
+    })?;
+    Ok(toml_to_json(toml::Value::Table(table)))
+}
+
+/// TOML dates become ISO strings: JSON has no date type, and the index recognises ISO text.
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::String(f.to_string())),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// serde_json appends " at line X column Y"; we report the file line ourselves.
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a single text value",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_error_line_counts_from_the_file_start() {
+        let text = "---\ntitle: ok\ntags: [a, b\n---\nbody\n";
+        let parsed = parse(text);
+        let err = parsed.error.expect("error");
+        assert_eq!(err.line, 3, "{err:?}");
+        assert_eq!(&text[parsed.body_start..], "body\n");
+    }
+
+    #[test]
+    fn toml_error_line_counts_from_the_file_start() {
+        let text = "+++\ntitle = \"ok\"\nbroken = \n+++\n";
+        let err = parse(text).error.expect("error");
+        assert_eq!(err.line, 3, "{err:?}");
+        assert!(err.message.starts_with("invalid TOML"), "{err:?}");
+    }
+
+    #[test]
+    fn json_error_line_counts_from_the_file_start() {
+        let text = "---json\n{\n  \"title\": \"x\",\n  \"a\": nope\n}\n---\n";
+        let err = parse(text).error.expect("error");
+        assert_eq!(err.line, 4, "{err:?}");
+    }
+
+    #[test]
+    fn a_list_is_not_frontmatter() {
+        let err = parse("---\n- a\n- b\n---\n").error.expect("error");
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("found a list"), "{err:?}");
+    }
+
+    #[test]
+    fn toml_keeps_key_order_and_dates_become_iso_text() {
+        let parsed = parse("+++\nz = 1\na = 1979-05-27\nm = [1, 2]\n+++\n");
+        let keys: Vec<_> = parsed.fields.keys().cloned().collect();
+        assert_eq!(keys, ["z", "a", "m"]);
+        assert_eq!(parsed.fields["a"], Value::String("1979-05-27".into()));
+    }
+}

@@ -1,0 +1,79 @@
+//! Schema migrations: numbered SQL files embedded in the binary, applied in order, with the
+//! version kept in `PRAGMA user_version`.
+//!
+//! Twenty lines instead of a migration crate: those pin old rusqlite versions, and the index
+//! is a cache, so a schema we do not know is rebuilt rather than repaired.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// `PRAGMA application_id` of a termdex index ("TDX1"), to tell it from other SQLite files.
+pub const APPLICATION_ID: i32 = 0x5444_5831;
+
+/// Append-only: a released migration is never edited, a change is a new file.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../migrations/0001_init.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Why an existing database file cannot be used as our index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    Newer(i64),
+    Foreign,
+}
+
+/// Brings the schema up to date; `Ok(Err(..))` when the file is not an index we can use.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), Unusable>> {
+    // Checked outside a write transaction first: opening an up-to-date index must not write.
+    match check(&read_state(conn)?) {
+        Check::UpToDate => return Ok(Ok(())),
+        Check::Unusable(why) => return Ok(Err(why)),
+        Check::Behind(_) => {}
+    }
+    // IMMEDIATE: two processes opening a fresh dex at once must not both create tables.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version = match check(&read_state(&tx)?) {
+        Check::UpToDate => return Ok(Ok(())),
+        Check::Unusable(why) => return Ok(Err(why)),
+        Check::Behind(version) => version,
+    };
+    for (number, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", number as i64 + 1)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(Ok(()))
+}
+
+struct State {
+    version: i64,
+    app_id: i32,
+    has_tables: bool,
+}
+
+enum Check {
+    UpToDate,
+    Behind(i64),
+    Unusable(Unusable),
+}
+
+fn read_state(conn: &Connection) -> rusqlite::Result<State> {
+    Ok(State {
+        version: conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+        app_id: conn.query_row("PRAGMA application_id", [], |r| r.get(0))?,
+        has_tables: conn.query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))?,
+    })
+}
+
+fn check(state: &State) -> Check {
+    if state.app_id != APPLICATION_ID && (state.app_id != 0 || state.has_tables) {
+        Check::Unusable(Unusable::Foreign)
+    } else if state.version > SCHEMA_VERSION {
+        Check::Unusable(Unusable::Newer(state.version))
+    } else if state.version == SCHEMA_VERSION {
+        Check::UpToDate
+    } else {
+        Check::Behind(state.version)
+    }
+}

@@ -1,0 +1,197 @@
+//! Bringing the index up to date with the files: the incremental refresh.
+//!
+//! Walk and stat everything (cheap), compare with the stored stamps, read and parse only
+//! what changed on every core while one thread writes, all in one transaction. Nothing
+//! changed means nothing is read and nothing is written.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::card::Card;
+use crate::scan::{self, FileStat, Problem};
+
+use super::store::{self, Stamp};
+use super::{Index, IndexError};
+
+/// How far a long refresh has got, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What a refresh did.
+#[derive(Debug, Default)]
+pub struct RefreshReport {
+    pub new: usize,
+    pub changed: usize,
+    pub removed: usize,
+    /// Cards in the index whose frontmatter does not parse.
+    pub errors: usize,
+    /// Cards in the index afterwards.
+    pub total: usize,
+    /// Files skipped or only partly read, for warnings.
+    pub problems: Vec<Problem>,
+    /// Set when the index was damaged and had to be rebuilt.
+    pub rebuilt: Option<String>,
+    pub elapsed: Duration,
+}
+
+/// Updates the index from the dex at `root`; `full` re-reads every file.
+pub fn refresh(
+    index: &mut Index,
+    root: &Path,
+    full: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<RefreshReport, IndexError> {
+    let start = Instant::now();
+    let mut report = match refresh_once(index, root, full, progress) {
+        Err(err) if err.is_damage() => {
+            index.reset()?;
+            let mut report = refresh_once(index, root, true, progress)?;
+            report.rebuilt = Some(format!("index {} was damaged; rebuilt it from the cards", index.path().display()));
+            report
+        }
+        other => other?,
+    };
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// The files to read and the paths to drop.
+struct Plan<'a> {
+    read: Vec<&'a FileStat>,
+    remove: Vec<String>,
+    new: usize,
+    changed: usize,
+}
+
+fn plan<'a>(files: &'a [FileStat], stamps: &HashMap<String, Stamp>) -> Plan<'a> {
+    let mut plan = Plan { read: Vec::new(), remove: Vec::new(), new: 0, changed: 0 };
+    for file in files {
+        match stamps.get(&file.path) {
+            None => plan.new += 1,
+            Some(s) if s.mtime_ns == file.mtime_ns && s.size == file.size => continue,
+            Some(_) => plan.changed += 1,
+        }
+        plan.read.push(file);
+    }
+    let present: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    plan.remove = stamps.keys().filter(|p| !present.contains(p.as_str())).cloned().collect();
+    plan.remove.sort_unstable();
+    plan
+}
+
+fn refresh_once(
+    index: &mut Index,
+    root: &Path,
+    full: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<RefreshReport, IndexError> {
+    let walk = scan::walk(root);
+    let stamps = if full { HashMap::new() } else { store::stamps(&index.conn).map_err(|e| index.sqlite_error(e))? };
+    let plan = plan(&walk.files, &stamps);
+    let mut report = RefreshReport {
+        new: plan.new,
+        changed: plan.changed,
+        removed: plan.remove.len(),
+        problems: walk.problems,
+        ..RefreshReport::default()
+    };
+    if full || !plan.read.is_empty() || !plan.remove.is_empty() {
+        let unread = write(&mut index.conn, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
+        for problem in unread {
+            // Counted as new or changed by the plan, but skipped (and dropped if indexed).
+            if stamps.contains_key(&problem.path) {
+                report.changed -= 1;
+                report.removed += 1;
+            } else {
+                report.new -= 1;
+            }
+            report.problems.push(problem);
+        }
+    }
+    let (total, errors) = counts(&index.conn).map_err(|e| index.sqlite_error(e))?;
+    report.total = total;
+    report.errors = errors;
+    Ok(report)
+}
+
+/// Applies the plan in one transaction; returns the files that could not be read.
+fn write(
+    conn: &mut Connection,
+    plan: &Plan<'_>,
+    full: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> rusqlite::Result<Vec<Problem>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if full {
+        tx.execute_batch(
+            "DELETE FROM cards; DELETE FROM card_fields; DELETE FROM links;
+             INSERT INTO cards_fts (cards_fts) VALUES ('delete-all');",
+        )?;
+    }
+    for path in &plan.remove {
+        store::delete_card(&tx, path)?;
+    }
+    let problems = read_and_write(&tx, &plan.read, progress)?;
+    tx.commit()?;
+    Ok(problems)
+}
+
+/// Parses files on every core and writes them from this thread as they arrive.
+fn read_and_write(
+    conn: &Connection,
+    files: &[&FileStat],
+    progress: &mut dyn FnMut(Progress),
+) -> rusqlite::Result<Vec<Problem>> {
+    let (sender, receiver) = sync_channel::<Result<Card, Problem>>(1024);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // A failed send means the writer stopped on an error: stop reading too.
+            let _ = files
+                .par_iter()
+                .try_for_each_with(sender, |tx, stat| tx.send(scan::read_card(stat)));
+        });
+        drain(conn, receiver, files.len(), progress)
+    })
+}
+
+/// Takes the receiver by value so that it is dropped (unblocking the readers) before the
+/// scope joins them, even when a write fails.
+fn drain(
+    conn: &Connection,
+    receiver: Receiver<Result<Card, Problem>>,
+    total: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> rusqlite::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    for (done, result) in receiver.into_iter().enumerate() {
+        match result {
+            Ok(card) => store::write_card(conn, &card)?,
+            Err(problem) => {
+                // Gone or unreadable now: whatever the index held for it is stale.
+                store::delete_card(conn, &problem.path)?;
+                problems.push(problem);
+            }
+        }
+        if done % 512 == 511 {
+            progress(Progress { done: done + 1, total });
+        }
+    }
+    progress(Progress { done: total, total });
+    Ok(problems)
+}
+
+fn counts(conn: &Connection) -> rusqlite::Result<(usize, usize)> {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM cards), (SELECT count(*) FROM cards WHERE error IS NOT NULL)",
+        [],
+        |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+    )
+}

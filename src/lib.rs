@@ -1,0 +1,23 @@
+//! termdex: a folder of markdown files kept as a deck of index cards.
+//!
+//! Data flows one way, and each layer only talks to the one below it:
+//!
+//! ```text
+//! files --scan--> index (SQLite) --query--> output (CLI formats) | tui
+//! ```
+//!
+//! - [`frontmatter`] finds and parses the block at the top of a card (YAML, TOML, JSON);
+//!   [`card`] holds the card model and its title/creation rules; [`value`] types values.
+//! - [`scan`] walks the dex and reads cards; it never touches the database.
+//! - [`index`] keeps the SQLite cache under `.termdex/` and refreshes it incrementally.
+//! - [`query`] answers questions over the index; [`output`] prints the answers.
+//! - [`dex`] locates the dex; the `cli` module of the binary parses arguments and dispatches.
+
+pub mod card;
+pub mod dex;
+pub mod frontmatter;
+pub mod index;
+pub mod output;
+pub mod query;
+pub mod scan;
+pub mod value;

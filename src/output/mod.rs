@@ -1,0 +1,10 @@
+//! Printing cards for people and for other programs.
+//!
+//! Everything a front end prints about cards goes through here, so that paths, escaping
+//! and formats are the same for every command.
+
+mod jsonl;
+mod paths;
+
+pub use jsonl::{card_json, write_jsonl};
+pub use paths::PathDisplay;

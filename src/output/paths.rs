@@ -1,0 +1,90 @@
+//! Card paths as the user's shell sees them.
+//!
+//! Inside the dex, paths are relative to the current directory (`../notes/x.md`), so they
+//! open from where the command ran; a dex below the current directory gives
+//! `notes/x.md`; a dex elsewhere gives absolute paths.
+
+use std::path::{Component, Path, PathBuf};
+
+/// Turns dex-relative card paths into paths that work from the current directory.
+#[derive(Debug, Clone)]
+pub struct PathDisplay {
+    /// Prepended to a dex-relative path (`""`, `"../../"`, `"notes/"` or `"/abs/dex/"`).
+    prefix: String,
+}
+
+impl PathDisplay {
+    pub fn new(root: &Path, cwd: &Path) -> PathDisplay {
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        let prefix = if let Ok(below) = cwd.strip_prefix(root) {
+            "../".repeat(below.components().count())
+        } else if let Ok(rel) = root.strip_prefix(&cwd) {
+            with_slash(rel)
+        } else {
+            with_slash(root)
+        };
+        PathDisplay { prefix }
+    }
+
+    /// Paths exactly as stored (dex-relative).
+    pub fn dex_relative() -> PathDisplay {
+        PathDisplay { prefix: String::new() }
+    }
+
+    pub fn show(&self, dex_path: &str) -> String {
+        format!("{}{dex_path}", self.prefix)
+    }
+
+    /// The dex-relative path for a path the user typed (relative to the current directory
+    /// or absolute); `None` when it is outside the dex.
+    pub fn resolve(root: &Path, cwd: &Path, typed: &Path) -> Option<String> {
+        let joined = cwd.join(typed);
+        let absolute = joined.canonicalize().unwrap_or_else(|_| normalize(&joined));
+        let rel = absolute.strip_prefix(root).ok()?;
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        Some(parts?.join("/"))
+    }
+}
+
+fn with_slash(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if text.is_empty() || text.ends_with('/') { text.into_owned() } else { format!("{text}/") }
+}
+
+/// `..` and `.` removed without touching the file system (for paths that do not exist yet).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes() {
+        let root = Path::new("/nonexistent/dex");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex")).show("a.md"), "a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex/x/y")).show("a.md"), "../../a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent")).show("a.md"), "dex/a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/elsewhere")).show("a.md"), "/nonexistent/dex/a.md");
+    }
+
+    #[test]
+    fn typed_paths_resolve_into_the_dex() {
+        let root = Path::new("/nonexistent/dex");
+        let cwd = Path::new("/nonexistent/dex/sub");
+        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../a.md")).as_deref(), Some("a.md"));
+        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("b.md")).as_deref(), Some("sub/b.md"));
+        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../../x.md")), None);
+    }
+}

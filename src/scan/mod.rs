@@ -1,0 +1,30 @@
+//! The scanner: from a folder to parsed cards.
+//!
+//! Two steps with very different costs. [`walk`] lists card files with their stamps and
+//! touches no file content; [`read_card`] reads and parses one file. The index decides
+//! in between which files need reading, so an unchanged dex is never read.
+
+mod links;
+mod read;
+mod walk;
+
+pub use read::{MAX_CARD_BYTES, parse_card, read_card};
+pub use walk::{FileStat, Walk, is_card_name, mtime_ns, relative_path, walk};
+
+/// A file the scan had to skip or could only partly use: printed as a warning, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Dex-relative path, or empty when the walker could not tell.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}

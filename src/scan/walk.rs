@@ -1,0 +1,158 @@
+//! Finding the cards of a dex and their (mtime, size) stamps, without reading them.
+//!
+//! This is all a no-change refresh pays for, so it runs on every core and never opens a
+//! file. The rules are ripgrep's (the `ignore` crate): `.ignore`, `.gitignore` inside a
+//! git repository, hidden files and folders skipped, symlinks followed with loop detection.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
+
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+
+use super::Problem;
+
+/// A card file found by the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStat {
+    /// Relative to the dex root, `/`-separated.
+    pub path: String,
+    pub abs: PathBuf,
+    pub mtime_ns: i64,
+    pub size: u64,
+}
+
+/// Everything the walk found, sorted by path.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<FileStat>,
+    pub problems: Vec<Problem>,
+}
+
+/// Walks `root` for `*.md` / `*.markdown` files.
+pub fn walk(root: &Path) -> Walk {
+    let shared = Mutex::new(Walk::default());
+    let mut builder = Collector { root, shared: &shared };
+    WalkBuilder::new(root)
+        .follow_links(true)
+        .threads(rayon::current_num_threads())
+        .build_parallel()
+        .visit(&mut builder);
+    let mut walk = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    walk.files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    walk.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    walk
+}
+
+struct Collector<'a> {
+    root: &'a Path,
+    shared: &'a Mutex<Walk>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Visitor {
+            root: self.root,
+            shared: self.shared,
+            local: Walk::default(),
+        })
+    }
+}
+
+/// One per walker thread; merges into the shared result when the thread is done, so the
+/// hot path takes no lock.
+struct Visitor<'a> {
+    root: &'a Path,
+    shared: &'a Mutex<Walk>,
+    local: Walk,
+}
+
+impl ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        match entry {
+            Ok(entry) => self.visit_entry(&entry),
+            Err(err) => self.local.problems.push(Problem {
+                path: String::new(),
+                message: describe_walk_error(&err, self.root),
+            }),
+        }
+        WalkState::Continue
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.files.append(&mut self.local.files);
+        shared.problems.append(&mut self.local.problems);
+    }
+}
+
+impl Visitor<'_> {
+    fn visit_entry(&mut self, entry: &DirEntry) {
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_card_name(entry.path()) {
+            return;
+        }
+        let rel = relative_path(self.root, entry.path());
+        let Some(path) = rel else {
+            self.local.problems.push(Problem {
+                path: String::new(),
+                message: format!(
+                    "{}: skipped: the file name is not valid UTF-8 (rename it to index it)",
+                    entry.path().to_string_lossy()
+                ),
+            });
+            return;
+        };
+        match entry.metadata() {
+            Ok(meta) => self.local.files.push(FileStat {
+                path,
+                abs: entry.path().to_path_buf(),
+                mtime_ns: mtime_ns(&meta),
+                size: meta.len(),
+            }),
+            Err(err) => self.local.problems.push(Problem {
+                path,
+                message: format!("skipped: {}", io_reason(&err.to_string())),
+            }),
+        }
+    }
+}
+
+/// `*.md` and `*.markdown`, in any letter case.
+pub fn is_card_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// `root`-relative, `/`-separated; `None` when the name is not UTF-8.
+pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Nanoseconds since the epoch; 0 where the file system keeps no time.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_nanos()).ok())
+        .unwrap_or(0)
+}
+
+fn describe_walk_error(err: &ignore::Error, root: &Path) -> String {
+    let text = err.to_string();
+    let root_prefix = format!("{}/", root.display());
+    let text = text.replace(&root_prefix, "");
+    if text.contains("File system loop found") {
+        format!("symlink loop skipped: {text}")
+    } else {
+        format!("skipped: {}", io_reason(&text))
+    }
+}
+
+fn io_reason(text: &str) -> String {
+    text.replace(" (os error 13)", "").replace(" (os error 2)", "")
+}
