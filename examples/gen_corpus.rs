@@ -104,13 +104,20 @@ impl Args {
             Ok(n) if n > 0 => n,
             _ => return Err(format!("N must be a positive whole number, not {n:?}")),
         };
-        Ok(Some(Args { n, out: PathBuf::from(out), seed, force }))
+        Ok(Some(Args {
+            n,
+            out: PathBuf::from(out),
+            seed,
+            force,
+        }))
     }
 }
 
 fn parse_seed(value: Option<&str>) -> Result<u64, String> {
     let value = value.ok_or("--seed needs a value")?;
-    value.parse().map_err(|_| format!("seed must be a whole number, not {value:?}"))
+    value
+        .parse()
+        .map_err(|_| format!("seed must be a whole number, not {value:?}"))
 }
 
 /// Refuses a non-empty OUTDIR so that a typo can't sprinkle 100k files over
@@ -118,9 +125,9 @@ fn parse_seed(value: Option<&str>) -> Result<u64, String> {
 fn prepare_outdir(args: &Args) -> Result<(), String> {
     let shown = args.out.display();
     match fs::read_dir(&args.out).map(|mut entries| entries.next().is_some()) {
-        Ok(true) if !args.force => {
-            Err(format!("{shown} is not empty; pass --force to write into it anyway"))
-        }
+        Ok(true) if !args.force => Err(format!(
+            "{shown} is not empty; pass --force to write into it anyway"
+        )),
         Ok(_) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {shown}: {e}"))
@@ -173,9 +180,16 @@ struct Corpus<'a> {
 
 fn write_corpus(args: &Args) -> io::Result<Totals> {
     let vocab = Vocab::new();
-    let corpus = Corpus { n: args.n, seed: args.seed, out: &args.out, vocab: &vocab };
+    let corpus = Corpus {
+        n: args.n,
+        seed: args.seed,
+        out: &args.out,
+        vocab: &vocab,
+    };
     let chunks = args.n.div_ceil(PER_DIR);
-    let workers = thread::available_parallelism().map_or(1, |n| n.get() as u64).clamp(1, 8);
+    let workers = thread::available_parallelism()
+        .map_or(1, |n| n.get() as u64)
+        .clamp(1, 8);
     let workers = workers.min(chunks);
     thread::scope(|scope| {
         let corpus = &corpus;
@@ -222,7 +236,14 @@ impl Corpus<'_> {
         let card = Card::generate(index, self.n, &mut rng);
         let format = Format::roll(&mut rng);
         card.write_frontmatter(format, &mut rng, buf);
-        let mut body = Body { rng: &mut rng, vocab: self.vocab, out: buf, lines: 0, column: 0, previous: "" };
+        let mut body = Body {
+            rng: &mut rng,
+            vocab: self.vocab,
+            out: buf,
+            lines: 0,
+            column: 0,
+            previous: "",
+        };
         body.write(&card, self.n, format == Format::Bare);
         format
     }
@@ -232,7 +253,11 @@ impl Corpus<'_> {
 /// order, so the chunk of 1000 a card sits in stays inside one or two months.
 fn card_path(index: u64, n: u64) -> String {
     let (y, m, _) = Day::of_card(index, n).civil();
-    format!("{y:04}/{m:02}/cards-{:04}/{}.md", index / PER_DIR, stem(index))
+    format!(
+        "{y:04}/{m:02}/cards-{:04}/{}.md",
+        index / PER_DIR,
+        stem(index)
+    )
 }
 
 fn stem(index: u64) -> String {
@@ -249,7 +274,9 @@ impl Rng {
     /// One independent stream per card, so output doesn't depend on the
     /// order in which threads happen to write.
     fn for_card(seed: u64, index: u64) -> Rng {
-        Rng(mix64(seed ^ mix64(index.wrapping_add(0x9E37_79B9_7F4A_7C15))))
+        Rng(mix64(
+            seed ^ mix64(index.wrapping_add(0x9E37_79B9_7F4A_7C15)),
+        ))
     }
 
     fn next(&mut self) -> u64 {
@@ -339,7 +366,11 @@ impl fmt::Display for Day {
 
 fn datetime(day: Day, rng: &mut Rng) -> String {
     let minute_of_day = rng.between(7 * 60, 22 * 60);
-    format!("{day}T{:02}:{:02}:00", minute_of_day / 60, minute_of_day % 60)
+    format!(
+        "{day}T{:02}:{:02}:00",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -357,8 +388,14 @@ enum Format {
 
 impl Format {
     const COUNT: usize = 6;
-    const NAMES: [&str; Format::COUNT] =
-        ["yaml", "toml", "json-fenced", "json-leading", "malformed-yaml", "no-frontmatter"];
+    const NAMES: [&str; Format::COUNT] = [
+        "yaml",
+        "toml",
+        "json-fenced",
+        "json-leading",
+        "malformed-yaml",
+        "no-frontmatter",
+    ];
 
     fn roll(rng: &mut Rng) -> Format {
         rng.weighted(&[
@@ -401,7 +438,12 @@ impl Card {
         ];
         add_kind_fields(what, day, rng, &mut fields);
         add_common_fields(day, rng, &mut fields);
-        Card { index, title, fields, is_task: what == "task" }
+        Card {
+            index,
+            title,
+            fields,
+            is_task: what == "task",
+        }
     }
 }
 
@@ -412,7 +454,10 @@ fn add_kind_fields(what: &str, day: Day, rng: &mut Rng, fields: &mut Vec<(&'stat
             fields.push(("status", text(rng.weighted(STATUS))));
             fields.push(("when", text(rng.weighted(WHEN))));
             if rng.chance(40) {
-                fields.push(("deadline", Value::Date(day.plus(rng.between(1, 90)).to_string())));
+                fields.push((
+                    "deadline",
+                    Value::Date(day.plus(rng.between(1, 90)).to_string()),
+                ));
             }
             if rng.chance(50) {
                 fields.push(("priority", Value::Number(rng.between(1, 4).to_string())));
@@ -432,7 +477,10 @@ fn add_kind_fields(what: &str, day: Day, rng: &mut Rng, fields: &mut Vec<(&'stat
         }
         "reminder" => {
             if rng.chance(80) {
-                fields.push(("deadline", Value::Date(day.plus(rng.between(1, 60)).to_string())));
+                fields.push((
+                    "deadline",
+                    Value::Date(day.plus(rng.between(1, 60)).to_string()),
+                ));
             }
             if rng.chance(50) {
                 fields.push(("when", text(rng.weighted(WHEN))));
@@ -455,7 +503,10 @@ fn add_kind_fields(what: &str, day: Day, rng: &mut Rng, fields: &mut Vec<(&'stat
 
 fn add_common_fields(day: Day, rng: &mut Rng, fields: &mut Vec<(&'static str, Value)>) {
     if rng.chance(90) {
-        fields.push(("collection", Value::Text(rng.weighted(COLLECTIONS).to_string())));
+        fields.push((
+            "collection",
+            Value::Text(rng.weighted(COLLECTIONS).to_string()),
+        ));
     }
     if rng.chance(85) {
         fields.push(("tags", Value::List(distinct(rng, TAGS, 0, 4))));
@@ -469,12 +520,22 @@ fn add_common_fields(day: Day, rng: &mut Rng, fields: &mut Vec<(&'static str, Va
     if rng.chance(5) {
         let name = format!("{} {}", rng.pick(PEOPLE), rng.pick(SURNAMES));
         let handle = name.to_lowercase().replace(' ', "");
-        fields.push(("author", Value::Map(vec![("name", name), ("handle", handle)])));
+        fields.push((
+            "author",
+            Value::Map(vec![("name", name), ("handle", handle)]),
+        ));
     }
     if rng.chance(3) {
-        let reference = format!("{}-{}", rng.pick(&["OPS", "BUG", "DOC", "REQ"]), rng.between(100, 9999));
+        let reference = format!(
+            "{}-{}",
+            rng.pick(&["OPS", "BUG", "DOC", "REQ"]),
+            rng.between(100, 9999)
+        );
         let kind = rng.pick(&["ticket", "email", "chat", "call"]).to_string();
-        fields.push(("source", Value::Map(vec![("kind", kind), ("ref", reference)])));
+        fields.push((
+            "source",
+            Value::Map(vec![("kind", kind), ("ref", reference)]),
+        ));
     }
 }
 
@@ -493,7 +554,9 @@ fn title_for(what: &str, day: Day, rng: &mut Rng) -> String {
 
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn quarter_hours(rng: &mut Rng) -> String {
@@ -567,8 +630,10 @@ impl Card {
     fn write_toml(&self, out: &mut String) {
         out.push_str("+++\n");
         // Tables must follow every plain key in TOML.
-        let (tables, plain): (Vec<_>, Vec<_>) =
-            self.fields.iter().partition(|(_, v)| matches!(v, Value::Map(_)));
+        let (tables, plain): (Vec<_>, Vec<_>) = self
+            .fields
+            .iter()
+            .partition(|(_, v)| matches!(v, Value::Map(_)));
         for (key, value) in plain {
             let _ = write!(out, "{key} = ");
             write_toml_value(value, out);
@@ -592,7 +657,11 @@ impl Card {
         for (i, (key, value)) in self.fields.iter().enumerate() {
             let _ = write!(out, "  \"{key}\": ");
             write_json_value(value, out);
-            out.push_str(if i + 1 < self.fields.len() { ",\n" } else { "\n" });
+            out.push_str(if i + 1 < self.fields.len() {
+                ",\n"
+            } else {
+                "\n"
+            });
         }
         out.push_str("}\n");
     }
@@ -719,7 +788,9 @@ const VOCAB_SLOTS: u64 = 1 << 16;
 
 impl Vocab {
     fn new() -> Vocab {
-        let weights: Vec<u64> = (1..=WORDS.len() as u64).map(|rank| (1 << 32) / (rank + 1)).collect();
+        let weights: Vec<u64> = (1..=WORDS.len() as u64)
+            .map(|rank| (1 << 32) / (rank + 1))
+            .collect();
         let total: u64 = weights.iter().sum();
         let mut slots = Vec::with_capacity(VOCAB_SLOTS as usize);
         let mut cumulative = 0;
@@ -880,7 +951,8 @@ impl Body<'_> {
         }
         let mut chars = word.chars();
         if capital {
-            self.out.extend(chars.next().into_iter().flat_map(char::to_uppercase));
+            self.out
+                .extend(chars.next().into_iter().flat_map(char::to_uppercase));
         }
         self.out.push_str(chars.as_str());
         self.out.extend(end);
@@ -941,18 +1013,19 @@ const COLLECTIONS: &[(&str, u64)] = &[
     ("garden", 3),
 ];
 const TAGS: &[&str] = &[
-    "rust", "sqlite", "cli", "tui", "perf", "testing", "release", "design", "ops", "ci",
-    "search", "planning", "career", "meeting", "ideas", "writing", "docs", "security",
-    "infra", "bug", "refactor", "family", "health", "errands", "finance", "travel", "books",
-    "music", "bike", "cooking", "garden", "admin", "learning", "talk", "hiring", "oncall",
+    "rust", "sqlite", "cli", "tui", "perf", "testing", "release", "design", "ops", "ci", "search",
+    "planning", "career", "meeting", "ideas", "writing", "docs", "security", "infra", "bug",
+    "refactor", "family", "health", "errands", "finance", "travel", "books", "music", "bike",
+    "cooking", "garden", "admin", "learning", "talk", "hiring", "oncall",
 ];
 const MOODS: &[&str] = &["good", "ok", "tired", "busy", "calm", "restless"];
 const PEOPLE: &[&str] = &[
     "Priya", "Marco", "Jun", "Dana", "Sam", "Aisha", "Tomás", "Lena", "Kofi", "Mei", "Oskar",
     "Ravi", "Ines", "Yuki", "Nadia", "Felix",
 ];
-const SURNAMES: &[&str] =
-    &["Okafor", "Lind", "Kowalski", "Tanaka", "Silva", "Moreau", "Haddad", "Novak"];
+const SURNAMES: &[&str] = &[
+    "Okafor", "Lind", "Kowalski", "Tanaka", "Silva", "Moreau", "Haddad", "Novak",
+];
 const DOMAINS: &[&str] = &[
     "docs.example.com",
     "blog.example.org",
@@ -962,69 +1035,504 @@ const DOMAINS: &[&str] = &[
     "code.example.dev",
 ];
 const VERBS: &[&str] = &[
-    "fix", "write", "review", "update", "migrate", "benchmark", "document", "remove",
-    "refactor", "investigate", "plan", "ship", "test", "clean up", "draft", "book", "call",
-    "buy", "renew", "schedule",
+    "fix",
+    "write",
+    "review",
+    "update",
+    "migrate",
+    "benchmark",
+    "document",
+    "remove",
+    "refactor",
+    "investigate",
+    "plan",
+    "ship",
+    "test",
+    "clean up",
+    "draft",
+    "book",
+    "call",
+    "buy",
+    "renew",
+    "schedule",
 ];
-const MEETINGS: &[&str] = &["Sync", "Standup", "Review", "Retro", "Planning", "1:1", "Kickoff"];
-const BOOKMARK_NOUNS: &[&str] =
-    &["guide", "reference", "tutorial", "post", "talk", "thread", "paper", "docs"];
+const MEETINGS: &[&str] = &[
+    "Sync", "Standup", "Review", "Retro", "Planning", "1:1", "Kickoff",
+];
+const BOOKMARK_NOUNS: &[&str] = &[
+    "guide",
+    "reference",
+    "tutorial",
+    "post",
+    "talk",
+    "thread",
+    "paper",
+    "docs",
+];
 const TOPICS: &[&str] = &[
-    "index", "cache", "schema", "query", "parser", "release", "backup", "config", "budget",
-    "watcher", "migration", "dashboard", "alerts", "pipeline", "deploy", "search", "latency",
-    "tests", "docs", "roadmap", "onboarding", "invoice", "garden", "bike", "passport",
-    "kitchen", "laptop", "keyboard", "server", "database", "logs", "metrics", "tracing",
-    "tokens", "api", "client", "export", "import", "layout", "preview", "filter", "views",
-    "templates", "journal", "inbox", "notes", "cards", "tags", "links", "snippets", "ranking",
-    "storage", "network", "router", "firewall", "certificates", "retries", "timeouts",
-    "queue", "worker", "scheduler", "locks", "threads", "memory", "profiling", "fuzzing",
-    "benchmarks", "changelog", "licence", "packaging", "installer", "completions", "manpage",
-    "shortcuts", "themes", "colors", "terminal", "editor", "plugins", "sync", "archive",
-    "taxes", "insurance", "dentist", "groceries", "recipes", "holidays", "train", "flights",
+    "index",
+    "cache",
+    "schema",
+    "query",
+    "parser",
+    "release",
+    "backup",
+    "config",
+    "budget",
+    "watcher",
+    "migration",
+    "dashboard",
+    "alerts",
+    "pipeline",
+    "deploy",
+    "search",
+    "latency",
+    "tests",
+    "docs",
+    "roadmap",
+    "onboarding",
+    "invoice",
+    "garden",
+    "bike",
+    "passport",
+    "kitchen",
+    "laptop",
+    "keyboard",
+    "server",
+    "database",
+    "logs",
+    "metrics",
+    "tracing",
+    "tokens",
+    "api",
+    "client",
+    "export",
+    "import",
+    "layout",
+    "preview",
+    "filter",
+    "views",
+    "templates",
+    "journal",
+    "inbox",
+    "notes",
+    "cards",
+    "tags",
+    "links",
+    "snippets",
+    "ranking",
+    "storage",
+    "network",
+    "router",
+    "firewall",
+    "certificates",
+    "retries",
+    "timeouts",
+    "queue",
+    "worker",
+    "scheduler",
+    "locks",
+    "threads",
+    "memory",
+    "profiling",
+    "fuzzing",
+    "benchmarks",
+    "changelog",
+    "licence",
+    "packaging",
+    "installer",
+    "completions",
+    "manpage",
+    "shortcuts",
+    "themes",
+    "colors",
+    "terminal",
+    "editor",
+    "plugins",
+    "sync",
+    "archive",
+    "taxes",
+    "insurance",
+    "dentist",
+    "groceries",
+    "recipes",
+    "holidays",
+    "train",
+    "flights",
 ];
 const RARE_WORDS: &[&str] = &[
-    "axolotl", "bricolage", "cromulent", "defenestrate", "ephemeris", "fjord", "gossamer",
-    "halcyon", "isthmus", "juxtapose", "kerfuffle", "lagniappe", "mnemonic", "nadir",
-    "oubliette", "palimpsest", "quixotic", "rhizome", "sesquipedalian", "thixotropic",
-    "umami", "vellichor", "zeitgeist", "yggdrasil", "xylograph", "vermilion", "tessellate",
-    "syzygy", "quincunx", "petrichor", "obelisk", "marzipan", "limerence", "kumquat",
-    "jackalope", "hygge", "gnomon", "filigree", "ennui", "dirigible",
+    "axolotl",
+    "bricolage",
+    "cromulent",
+    "defenestrate",
+    "ephemeris",
+    "fjord",
+    "gossamer",
+    "halcyon",
+    "isthmus",
+    "juxtapose",
+    "kerfuffle",
+    "lagniappe",
+    "mnemonic",
+    "nadir",
+    "oubliette",
+    "palimpsest",
+    "quixotic",
+    "rhizome",
+    "sesquipedalian",
+    "thixotropic",
+    "umami",
+    "vellichor",
+    "zeitgeist",
+    "yggdrasil",
+    "xylograph",
+    "vermilion",
+    "tessellate",
+    "syzygy",
+    "quincunx",
+    "petrichor",
+    "obelisk",
+    "marzipan",
+    "limerence",
+    "kumquat",
+    "jackalope",
+    "hygge",
+    "gnomon",
+    "filigree",
+    "ennui",
+    "dirigible",
 ];
 /// Roughly in order of frequency: rank decides how often a word is drawn.
 const WORDS: &[&str] = &[
-    "the", "to", "and", "a", "of", "in", "is", "it", "for", "that", "on", "with", "this", "we",
-    "I", "be", "not", "but", "as", "at", "so", "if", "or", "from", "by", "was", "are", "have",
-    "will", "can", "do", "all", "one", "out", "up", "when", "what", "more", "about", "then",
-    "just", "need", "still", "now", "there", "some", "new", "next", "before", "after", "into",
-    "only", "also", "again", "last", "first", "because", "should", "would", "could", "maybe",
-    "test", "file", "index", "card", "notes", "time", "week", "day", "today", "tomorrow",
-    "work", "change", "fix", "build", "run", "query", "search", "cache", "data", "code",
-    "review", "plan", "idea", "list", "task", "done", "open", "close", "write", "read",
-    "check", "start", "finish", "ask", "send", "call", "meeting", "team", "release", "bug",
-    "issue", "branch", "commit", "merge", "deploy", "server", "client", "service", "api",
-    "error", "log", "config", "schema", "table", "field", "value", "key", "path", "folder",
-    "link", "tag", "view", "filter", "sort", "page", "line", "word", "text", "title", "body",
-    "slow", "fast", "small", "large", "old", "simple", "hard", "easy", "better", "worse",
-    "good", "bad", "clear", "quick", "long", "short", "early", "late", "empty", "full",
-    "think", "know", "want", "try", "keep", "make", "take", "find", "look", "use", "move",
-    "remove", "add", "update", "measure", "compare", "profile", "benchmark", "refactor",
-    "document", "rename", "split", "batch", "retry", "timeout", "limit", "memory", "disk",
-    "network", "thread", "lock", "queue", "worker", "job", "event", "signal", "process",
-    "terminal", "editor", "shell", "script", "binary", "crate", "library", "version",
-    "migration", "backup", "restore", "snapshot", "refresh", "rebuild", "parse", "render",
-    "preview", "layout", "window", "column", "row", "header", "footer", "status", "board",
-    "deadline", "priority", "estimate", "budget", "invoice", "receipt", "tax", "bank",
-    "doctor", "dentist", "passport", "train", "flight", "hotel", "trip", "holiday", "family",
-    "friend", "dinner", "lunch", "coffee", "tea", "market", "garden", "bike", "walk", "run",
-    "book", "chapter", "article", "talk", "video", "podcast", "paper", "draft", "outline",
-    "morning", "evening", "night", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "weekend", "month", "quarter", "year", "spring", "summer", "autumn", "winter", "rain",
-    "noisy", "quiet", "tired", "happy", "busy", "calm", "careful", "honest", "strange",
-    "latency", "throughput", "percentile", "histogram", "regression", "flaky", "stable",
-    "incident", "alert", "pager", "runbook", "postmortem", "dashboard", "metric", "trace",
-    "fuzzing", "property", "fixture", "snapshot", "assertion", "mock", "stub", "harness",
-    "wal", "checkpoint", "vacuum", "pragma", "transaction", "rollback", "savepoint", "fts5",
-    "tokenizer", "stemming", "ranking", "snippet", "highlight", "bm25", "prefix", "phrase",
-    "yaml", "toml", "json", "markdown", "frontmatter", "heading", "checkbox", "fence",
-    "unicode", "utf8", "bom", "newline", "tab", "escape", "quote", "colon", "bracket",
+    "the",
+    "to",
+    "and",
+    "a",
+    "of",
+    "in",
+    "is",
+    "it",
+    "for",
+    "that",
+    "on",
+    "with",
+    "this",
+    "we",
+    "I",
+    "be",
+    "not",
+    "but",
+    "as",
+    "at",
+    "so",
+    "if",
+    "or",
+    "from",
+    "by",
+    "was",
+    "are",
+    "have",
+    "will",
+    "can",
+    "do",
+    "all",
+    "one",
+    "out",
+    "up",
+    "when",
+    "what",
+    "more",
+    "about",
+    "then",
+    "just",
+    "need",
+    "still",
+    "now",
+    "there",
+    "some",
+    "new",
+    "next",
+    "before",
+    "after",
+    "into",
+    "only",
+    "also",
+    "again",
+    "last",
+    "first",
+    "because",
+    "should",
+    "would",
+    "could",
+    "maybe",
+    "test",
+    "file",
+    "index",
+    "card",
+    "notes",
+    "time",
+    "week",
+    "day",
+    "today",
+    "tomorrow",
+    "work",
+    "change",
+    "fix",
+    "build",
+    "run",
+    "query",
+    "search",
+    "cache",
+    "data",
+    "code",
+    "review",
+    "plan",
+    "idea",
+    "list",
+    "task",
+    "done",
+    "open",
+    "close",
+    "write",
+    "read",
+    "check",
+    "start",
+    "finish",
+    "ask",
+    "send",
+    "call",
+    "meeting",
+    "team",
+    "release",
+    "bug",
+    "issue",
+    "branch",
+    "commit",
+    "merge",
+    "deploy",
+    "server",
+    "client",
+    "service",
+    "api",
+    "error",
+    "log",
+    "config",
+    "schema",
+    "table",
+    "field",
+    "value",
+    "key",
+    "path",
+    "folder",
+    "link",
+    "tag",
+    "view",
+    "filter",
+    "sort",
+    "page",
+    "line",
+    "word",
+    "text",
+    "title",
+    "body",
+    "slow",
+    "fast",
+    "small",
+    "large",
+    "old",
+    "simple",
+    "hard",
+    "easy",
+    "better",
+    "worse",
+    "good",
+    "bad",
+    "clear",
+    "quick",
+    "long",
+    "short",
+    "early",
+    "late",
+    "empty",
+    "full",
+    "think",
+    "know",
+    "want",
+    "try",
+    "keep",
+    "make",
+    "take",
+    "find",
+    "look",
+    "use",
+    "move",
+    "remove",
+    "add",
+    "update",
+    "measure",
+    "compare",
+    "profile",
+    "benchmark",
+    "refactor",
+    "document",
+    "rename",
+    "split",
+    "batch",
+    "retry",
+    "timeout",
+    "limit",
+    "memory",
+    "disk",
+    "network",
+    "thread",
+    "lock",
+    "queue",
+    "worker",
+    "job",
+    "event",
+    "signal",
+    "process",
+    "terminal",
+    "editor",
+    "shell",
+    "script",
+    "binary",
+    "crate",
+    "library",
+    "version",
+    "migration",
+    "backup",
+    "restore",
+    "snapshot",
+    "refresh",
+    "rebuild",
+    "parse",
+    "render",
+    "preview",
+    "layout",
+    "window",
+    "column",
+    "row",
+    "header",
+    "footer",
+    "status",
+    "board",
+    "deadline",
+    "priority",
+    "estimate",
+    "budget",
+    "invoice",
+    "receipt",
+    "tax",
+    "bank",
+    "doctor",
+    "dentist",
+    "passport",
+    "train",
+    "flight",
+    "hotel",
+    "trip",
+    "holiday",
+    "family",
+    "friend",
+    "dinner",
+    "lunch",
+    "coffee",
+    "tea",
+    "market",
+    "garden",
+    "bike",
+    "walk",
+    "run",
+    "book",
+    "chapter",
+    "article",
+    "talk",
+    "video",
+    "podcast",
+    "paper",
+    "draft",
+    "outline",
+    "morning",
+    "evening",
+    "night",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "weekend",
+    "month",
+    "quarter",
+    "year",
+    "spring",
+    "summer",
+    "autumn",
+    "winter",
+    "rain",
+    "noisy",
+    "quiet",
+    "tired",
+    "happy",
+    "busy",
+    "calm",
+    "careful",
+    "honest",
+    "strange",
+    "latency",
+    "throughput",
+    "percentile",
+    "histogram",
+    "regression",
+    "flaky",
+    "stable",
+    "incident",
+    "alert",
+    "pager",
+    "runbook",
+    "postmortem",
+    "dashboard",
+    "metric",
+    "trace",
+    "fuzzing",
+    "property",
+    "fixture",
+    "snapshot",
+    "assertion",
+    "mock",
+    "stub",
+    "harness",
+    "wal",
+    "checkpoint",
+    "vacuum",
+    "pragma",
+    "transaction",
+    "rollback",
+    "savepoint",
+    "fts5",
+    "tokenizer",
+    "stemming",
+    "ranking",
+    "snippet",
+    "highlight",
+    "bm25",
+    "prefix",
+    "phrase",
+    "yaml",
+    "toml",
+    "json",
+    "markdown",
+    "frontmatter",
+    "heading",
+    "checkbox",
+    "fence",
+    "unicode",
+    "utf8",
+    "bom",
+    "newline",
+    "tab",
+    "escape",
+    "quote",
+    "colon",
+    "bracket",
 ];

@@ -69,7 +69,8 @@ pub fn title(fields: &Fields, body: &str, path: &str) -> String {
 /// The file name without its directory and markdown extension.
 pub fn file_stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').map_or(name, |(stem, _)| if stem.is_empty() { name } else { stem })
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| if stem.is_empty() { name } else { stem })
 }
 
 fn first_heading(body: &str) -> Option<String> {
@@ -83,7 +84,10 @@ fn first_heading(body: &str) -> Option<String> {
         if in_code || line.len() - trimmed.len() > 3 {
             continue;
         }
-        if let Some(rest) = trimmed.strip_prefix("# ").or_else(|| (trimmed == "#").then_some("")) {
+        if let Some(rest) = trimmed
+            .strip_prefix("# ")
+            .or_else(|| (trimmed == "#").then_some(""))
+        {
             let text = rest.trim().trim_end_matches('#').trim();
             if !text.is_empty() {
                 return Some(text.to_string());
@@ -123,8 +127,14 @@ mod tests {
     fn title_falls_back_from_field_to_heading_to_stem() {
         let body = "intro\n```\n# not this\n```\n## sub\n# The Heading #\n";
         assert_eq!(title(&fields(json!({"title": " T "})), body, "a/b.md"), "T");
-        assert_eq!(title(&fields(json!({"title": ""})), body, "a/b.md"), "The Heading");
-        assert_eq!(title(&Fields::new(), "no heading", "a/my card.md"), "my card");
+        assert_eq!(
+            title(&fields(json!({"title": ""})), body, "a/b.md"),
+            "The Heading"
+        );
+        assert_eq!(
+            title(&Fields::new(), "no heading", "a/my card.md"),
+            "my card"
+        );
         assert_eq!(title(&fields(json!({"title": 42})), "", "x.md"), "42");
     }
 
@@ -137,7 +147,13 @@ mod tests {
 
     #[test]
     fn created_prefers_fields_then_mtime() {
-        assert_eq!(created(&fields(json!({"date": "2026-01-02"})), 0), "2026-01-02");
-        assert_eq!(created(&fields(json!({"created": "soon"})), 0), "1970-01-01T00:00:00");
+        assert_eq!(
+            created(&fields(json!({"date": "2026-01-02"})), 0),
+            "2026-01-02"
+        );
+        assert_eq!(
+            created(&fields(json!({"created": "soon"})), 0),
+            "1970-01-01T00:00:00"
+        );
     }
 }

@@ -24,19 +24,28 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let paths = ctx.paths();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
+    // Compiler colours: editors and terminals already know how to read these lines.
+    let (bold, red, yellow, reset) = if ctx.stdout_color() {
+        ("\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
     for row in &rows {
-        let path = paths.show(&row.path);
+        let path = format!("{bold}{}{reset}", paths.show(&row.path));
         if let Some((line, message)) = &row.error {
-            writeln!(out, "{path}:{line}: {message}")?;
+            writeln!(out, "{path}:{line}: {red}{message}{reset}")?;
             failed += 1;
         }
         if row.lossy {
-            writeln!(out, "{path}: warning: not valid UTF-8; indexed with replacement characters")?;
+            writeln!(
+                out,
+                "{path}: {yellow}warning{reset}: not valid UTF-8; indexed with replacement characters"
+            )?;
         }
         if row.truncated {
             writeln!(
                 out,
-                "{path}: warning: larger than {} MiB; only the start is indexed",
+                "{path}: {yellow}warning{reset}: larger than {} MiB; only the start is indexed",
                 termdex::scan::MAX_CARD_BYTES >> 20
             )?;
         }
@@ -45,5 +54,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     if !ctx.quiet && ctx.stderr_is_terminal() {
         eprintln!("termdex: {failed} cards with frontmatter errors");
     }
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

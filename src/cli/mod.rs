@@ -22,7 +22,11 @@ use termdex::output::PathDisplay;
 use progress::ProgressLine;
 
 #[derive(Debug, Parser)]
-#[command(name = "termdex", version, about = "A folder of markdown files as a deck of index cards")]
+#[command(
+    name = "termdex",
+    version,
+    about = "A folder of markdown files as a deck of index cards"
+)]
 pub struct Cli {
     /// The dex folder (default: $TERMDEX_DIR, else the nearest folder above holding .termdex/, else .)
     #[arg(long, global = true, value_name = "DIR")]
@@ -69,7 +73,13 @@ pub struct Ctx {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let dex = Dex::from_env(cli.dex.as_deref())?;
-    let ctx = Ctx { dex, cwd, quiet: cli.quiet, verbose: cli.verbose, color: cli.color };
+    let ctx = Ctx {
+        dex,
+        cwd,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color: cli.color,
+    };
     match cli.command {
         Some(Command::Index(args)) => index::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
@@ -82,6 +92,18 @@ impl Ctx {
     pub fn warn(&self, message: impl std::fmt::Display) {
         if !self.quiet {
             eprintln!("termdex: warning: {message}");
+        }
+    }
+
+    /// Whether to colour what goes to stdout: `--color`, then `NO_COLOR`, then "is it a terminal".
+    pub fn stdout_color(&self) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
         }
     }
 
@@ -119,6 +141,13 @@ impl Ctx {
         let report = refresh(index, &self.dex.root, full, &mut |p| bar.update(p))
             .with_context(|| format!("cannot refresh the index of {}", self.dex.root.display()))?;
         bar.finish();
+        if self.verbose > 0 {
+            eprintln!(
+                "termdex: walked {} files in {} ms",
+                report.walked,
+                report.walk_elapsed.as_millis()
+            );
+        }
         Ok(report)
     }
 
@@ -134,11 +163,18 @@ impl Ctx {
             if problem.path.is_empty() {
                 self.warn(&problem.message);
             } else {
-                self.warn(format_args!("{}: {}", paths.show(&problem.path), problem.message));
+                self.warn(format_args!(
+                    "{}: {}",
+                    paths.show(&problem.path),
+                    problem.message
+                ));
             }
         }
         if report.problems.len() > SHOWN {
-            self.warn(format_args!("... and {} more files skipped", report.problems.len() - SHOWN));
+            self.warn(format_args!(
+                "... and {} more files skipped",
+                report.problems.len() - SHOWN
+            ));
         }
     }
 }

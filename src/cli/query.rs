@@ -33,5 +33,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if cards.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if cards.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

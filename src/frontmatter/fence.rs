@@ -100,7 +100,10 @@ fn line_at(text: &str, start: usize) -> Line<'_> {
 /// `{{ template }}` or `{#id}` openings are not JSON frontmatter; `{` then a key or a blank is.
 fn looks_like_json_object(text: &str) -> bool {
     matches!(
-        text[1..].trim_start_matches([' ', '\t', '\r', '\n']).chars().next(),
+        text[1..]
+            .trim_start_matches([' ', '\t', '\r', '\n'])
+            .chars()
+            .next(),
         Some('"') | Some('}')
     )
 }
@@ -191,11 +194,19 @@ mod tests {
     fn unclosed_fences_report_the_opening_line() {
         assert_eq!(
             find("---\na: 1\n"),
-            Fence::Unclosed { format: Format::Yaml, line: 1, fence: "---" }
+            Fence::Unclosed {
+                format: Format::Yaml,
+                line: 1,
+                fence: "---"
+            }
         );
         assert_eq!(
             find("{\"a\": 1\n"),
-            Fence::Unclosed { format: Format::Json, line: 1, fence: "{" }
+            Fence::Unclosed {
+                format: Format::Json,
+                line: 1,
+                fence: "{"
+            }
         );
     }
 

@@ -64,7 +64,11 @@ pub fn parse(text: &str) -> Parsed {
             body_start: 0,
             error: None,
         },
-        Fence::Unclosed { format, line, fence } => Parsed {
+        Fence::Unclosed {
+            format,
+            line,
+            fence,
+        } => Parsed {
             format: Some(format),
             fields: Fields::new(),
             body_start: 0,
@@ -108,7 +112,11 @@ fn closing_fence(format: Format, opening: &str) -> &'static str {
 
 /// Parses the text between the fences; `first_line` is the file line the text starts on,
 /// so that errors point into the file rather than into the block.
-pub fn parse_block(format: Format, content: &str, first_line: usize) -> Result<Fields, FrontmatterError> {
+pub fn parse_block(
+    format: Format,
+    content: &str,
+    first_line: usize,
+) -> Result<Fields, FrontmatterError> {
     // A parser that runs off the end of the block reports the line after it, which in the
     // file is the closing fence; the mistake is on the block's last line.
     let last_line = first_line + content.lines().count().max(1) - 1;
@@ -136,7 +144,11 @@ pub fn parse_block(format: Format, content: &str, first_line: usize) -> Result<F
     }
 }
 
-fn parse_toml(content: &str, first_line: usize, last_line: usize) -> Result<Value, FrontmatterError> {
+fn parse_toml(
+    content: &str,
+    first_line: usize,
+    last_line: usize,
+) -> Result<Value, FrontmatterError> {
     let table: toml::Table = toml::from_str(content).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start).min(content.len());
         FrontmatterError {

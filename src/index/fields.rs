@@ -58,14 +58,23 @@ impl Flattener {
         match classify(value) {
             Typed::Null => self.push(key, "null", None, None, None),
             Typed::Text if text.is_empty() => self.push(key, "null", None, None, None),
-            Typed::Bool(b) => self.push(key, "bool", Some(text), Some(f64::from(u8::from(b))), None),
+            Typed::Bool(b) => {
+                self.push(key, "bool", Some(text), Some(f64::from(u8::from(b))), None)
+            }
             Typed::Number(n) => self.push(key, "number", Some(text), Some(n), None),
             Typed::Date(d) => self.push(key, "date", Some(text), None, Some(d)),
             Typed::Text => self.push(key, "text", Some(text), None, None),
         }
     }
 
-    fn push(&mut self, key: &str, kind: &'static str, text: Option<String>, num: Option<f64>, time: Option<String>) {
+    fn push(
+        &mut self,
+        key: &str,
+        kind: &'static str,
+        text: Option<String>,
+        num: Option<f64>,
+        time: Option<String>,
+    ) {
         let pos = self.next_pos.entry(key.to_string()).or_insert(0);
         self.rows.push(FieldRow {
             key: key.to_string(),
@@ -94,7 +103,9 @@ mod tests {
 
     #[test]
     fn lists_maps_and_empties() {
-        let got = rows(json!({"Tags": ["Rust", "CLI"], "author": {"Name": "Ada"}, "none": [], "n": 2, "d": "2026-01-02", "e": ""}));
+        let got = rows(
+            json!({"Tags": ["Rust", "CLI"], "author": {"Name": "Ada"}, "none": [], "n": 2, "d": "2026-01-02", "e": ""}),
+        );
         assert_eq!(
             got,
             vec![

@@ -30,12 +30,17 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub enum IndexError {
     #[error("cannot create the index folder {path}: {source}")]
     CreateDir { path: PathBuf, source: io::Error },
-    #[error("cannot remove the damaged index {path}: {source} (delete it by hand; it is only a cache)")]
+    #[error(
+        "cannot remove the damaged index {path}: {source} (delete it by hand; it is only a cache)"
+    )]
     Remove { path: PathBuf, source: io::Error },
     #[error("index {path} {reason}, even after deleting it (is another program writing there?)")]
     Unusable { path: PathBuf, reason: String },
     #[error("index {path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
 }
 
 /// An open index.
@@ -64,10 +69,16 @@ impl Index {
             remove_files(path)?;
         }
         match try_open(path) {
-            Ok(Ok(index)) => Ok(Opened { index, warning: None }),
+            Ok(Ok(index)) => Ok(Opened {
+                index,
+                warning: None,
+            }),
             Ok(Err(reason)) => rebuild(path, &reason),
             Err(err) if is_damage(&err) => rebuild(path, &damage_reason(&err)),
-            Err(source) => Err(IndexError::Sqlite { path: path.to_path_buf(), source }),
+            Err(source) => Err(IndexError::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
@@ -81,7 +92,10 @@ impl Index {
     }
 
     fn sqlite_error(&self, source: rusqlite::Error) -> IndexError {
-        IndexError::Sqlite { path: self.path.clone(), source }
+        IndexError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 
@@ -97,10 +111,19 @@ fn rebuild(path: &Path, reason: &str) -> Result<Opened, IndexError> {
     match try_open(path) {
         Ok(Ok(index)) => Ok(Opened {
             index,
-            warning: Some(format!("index {} {reason}; rebuilding it from the cards", path.display())),
+            warning: Some(format!(
+                "index {} {reason}; rebuilding it from the cards",
+                path.display()
+            )),
         }),
-        Ok(Err(reason)) => Err(IndexError::Unusable { path: path.to_path_buf(), reason }),
-        Err(source) => Err(IndexError::Sqlite { path: path.to_path_buf(), source }),
+        Ok(Err(reason)) => Err(IndexError::Unusable {
+            path: path.to_path_buf(),
+            reason,
+        }),
+        Err(source) => Err(IndexError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 
@@ -108,7 +131,9 @@ fn rebuild(path: &Path, reason: &str) -> Result<Opened, IndexError> {
 fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     let mut conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -119,7 +144,10 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
          PRAGMA mmap_size = 268435456;",
     )?;
     match migrate::migrate(&mut conn)? {
-        Ok(()) => Ok(Ok(Index { conn, path: path.to_path_buf() })),
+        Ok(()) => Ok(Ok(Index {
+            conn,
+            path: path.to_path_buf(),
+        })),
         Err(migrate::Unusable::Newer(v)) => Ok(Err(format!(
             "was written by a newer termdex (schema {v}, this one knows {SCHEMA_VERSION})"
         ))),

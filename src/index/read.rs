@@ -22,8 +22,7 @@ pub struct CardRow {
 }
 
 /// The columns [`CardRow::from_row`] expects, in order, for `SELECT {CARD_COLUMNS} FROM cards c`.
-pub const CARD_COLUMNS: &str =
-    "c.id, c.path, c.title, c.fields, c.mtime_ns, c.size, c.created, c.format, c.error, c.error_line, c.lossy, c.truncated";
+pub const CARD_COLUMNS: &str = "c.id, c.path, c.title, c.fields, c.mtime_ns, c.size, c.created, c.format, c.error, c.error_line, c.lossy, c.truncated";
 
 impl CardRow {
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<CardRow> {

@@ -37,6 +37,9 @@ pub struct RefreshReport {
     pub total: usize,
     /// Files skipped or only partly read, for warnings.
     pub problems: Vec<Problem>,
+    /// Card files found by the walk, and how long the walk took.
+    pub walked: usize,
+    pub walk_elapsed: Duration,
     /// Set when the index was damaged and had to be rebuilt.
     pub rebuilt: Option<String>,
     pub elapsed: Duration,
@@ -54,7 +57,10 @@ pub fn refresh(
         Err(err) if err.is_damage() => {
             index.reset()?;
             let mut report = refresh_once(index, root, true, progress)?;
-            report.rebuilt = Some(format!("index {} was damaged; rebuilt it from the cards", index.path().display()));
+            report.rebuilt = Some(format!(
+                "index {} was damaged; rebuilt it from the cards",
+                index.path().display()
+            ));
             report
         }
         other => other?,
@@ -72,7 +78,12 @@ struct Plan<'a> {
 }
 
 fn plan<'a>(files: &'a [FileStat], stamps: &HashMap<String, Stamp>) -> Plan<'a> {
-    let mut plan = Plan { read: Vec::new(), remove: Vec::new(), new: 0, changed: 0 };
+    let mut plan = Plan {
+        read: Vec::new(),
+        remove: Vec::new(),
+        new: 0,
+        changed: 0,
+    };
     for file in files {
         match stamps.get(&file.path) {
             None => plan.new += 1,
@@ -82,7 +93,11 @@ fn plan<'a>(files: &'a [FileStat], stamps: &HashMap<String, Stamp>) -> Plan<'a> 
         plan.read.push(file);
     }
     let present: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    plan.remove = stamps.keys().filter(|p| !present.contains(p.as_str())).cloned().collect();
+    plan.remove = stamps
+        .keys()
+        .filter(|p| !present.contains(p.as_str()))
+        .cloned()
+        .collect();
     plan.remove.sort_unstable();
     plan
 }
@@ -93,18 +108,27 @@ fn refresh_once(
     full: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RefreshReport, IndexError> {
+    let walk_start = Instant::now();
     let walk = scan::walk(root);
-    let stamps = if full { HashMap::new() } else { store::stamps(&index.conn).map_err(|e| index.sqlite_error(e))? };
+    let walk_elapsed = walk_start.elapsed();
+    let stamps = if full {
+        HashMap::new()
+    } else {
+        store::stamps(&index.conn).map_err(|e| index.sqlite_error(e))?
+    };
     let plan = plan(&walk.files, &stamps);
     let mut report = RefreshReport {
         new: plan.new,
         changed: plan.changed,
         removed: plan.remove.len(),
+        walked: walk.files.len(),
+        walk_elapsed,
         problems: walk.problems,
         ..RefreshReport::default()
     };
     if full || !plan.read.is_empty() || !plan.remove.is_empty() {
-        let unread = write(&mut index.conn, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
+        let unread =
+            write(&mut index.conn, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
         for problem in unread {
             // Counted as new or changed by the plan, but skipped (and dropped if indexed).
             if stamps.contains_key(&problem.path) {
@@ -154,9 +178,9 @@ fn read_and_write(
     std::thread::scope(|scope| {
         scope.spawn(move || {
             // A failed send means the writer stopped on an error: stop reading too.
-            let _ = files
-                .par_iter()
-                .try_for_each_with(sender, |tx, stat| tx.send(scan::read_card(stat)));
+            let _ = files.par_iter().try_for_each_with(sender, |tx, stat| {
+                tx.send(scan::read_card(stat)).map_err(|_| ())
+            });
         });
         drain(conn, receiver, files.len(), progress)
     })
@@ -181,7 +205,10 @@ fn drain(
             }
         }
         if done % 512 == 511 {
-            progress(Progress { done: done + 1, total });
+            progress(Progress {
+                done: done + 1,
+                total,
+            });
         }
     }
     progress(Progress { done: total, total });

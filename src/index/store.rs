@@ -72,10 +72,13 @@ pub fn write_card(conn: &Connection, card: &Card) -> rusqlite::Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for row in flatten(&card.fields) {
-        insert_field.execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
+        insert_field.execute(params![
+            id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time
+        ])?;
     }
-    let mut insert_link =
-        conn.prepare_cached("INSERT OR IGNORE INTO links (card_id, target, kind) VALUES (?1, ?2, ?3)")?;
+    let mut insert_link = conn.prepare_cached(
+        "INSERT OR IGNORE INTO links (card_id, target, kind) VALUES (?1, ?2, ?3)",
+    )?;
     for link in &card.links {
         insert_link.execute(params![id, link.target, link.kind.name()])?;
     }
@@ -95,7 +98,9 @@ pub fn delete_card(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
 }
 
 fn delete_children(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?.execute([id])?;
-    conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?
+        .execute([id])?;
     Ok(())
 }

@@ -28,7 +28,9 @@ impl PathDisplay {
 
     /// Paths exactly as stored (dex-relative).
     pub fn dex_relative() -> PathDisplay {
-        PathDisplay { prefix: String::new() }
+        PathDisplay {
+            prefix: String::new(),
+        }
     }
 
     pub fn show(&self, dex_path: &str) -> String {
@@ -48,7 +50,11 @@ impl PathDisplay {
 
 fn with_slash(path: &Path) -> String {
     let text = path.to_string_lossy();
-    if text.is_empty() || text.ends_with('/') { text.into_owned() } else { format!("{text}/") }
+    if text.is_empty() || text.ends_with('/') {
+        text.into_owned()
+    } else {
+        format!("{text}/")
+    }
 }
 
 /// `..` and `.` removed without touching the file system (for paths that do not exist yet).
@@ -73,18 +79,39 @@ mod tests {
     #[test]
     fn prefixes() {
         let root = Path::new("/nonexistent/dex");
-        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex")).show("a.md"), "a.md");
-        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex/x/y")).show("a.md"), "../../a.md");
-        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent")).show("a.md"), "dex/a.md");
-        assert_eq!(PathDisplay::new(root, Path::new("/elsewhere")).show("a.md"), "/nonexistent/dex/a.md");
+        assert_eq!(
+            PathDisplay::new(root, Path::new("/nonexistent/dex")).show("a.md"),
+            "a.md"
+        );
+        assert_eq!(
+            PathDisplay::new(root, Path::new("/nonexistent/dex/x/y")).show("a.md"),
+            "../../a.md"
+        );
+        assert_eq!(
+            PathDisplay::new(root, Path::new("/nonexistent")).show("a.md"),
+            "dex/a.md"
+        );
+        assert_eq!(
+            PathDisplay::new(root, Path::new("/elsewhere")).show("a.md"),
+            "/nonexistent/dex/a.md"
+        );
     }
 
     #[test]
     fn typed_paths_resolve_into_the_dex() {
         let root = Path::new("/nonexistent/dex");
         let cwd = Path::new("/nonexistent/dex/sub");
-        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../a.md")).as_deref(), Some("a.md"));
-        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("b.md")).as_deref(), Some("sub/b.md"));
-        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../../x.md")), None);
+        assert_eq!(
+            PathDisplay::resolve(root, cwd, Path::new("../a.md")).as_deref(),
+            Some("a.md")
+        );
+        assert_eq!(
+            PathDisplay::resolve(root, cwd, Path::new("b.md")).as_deref(),
+            Some("sub/b.md")
+        );
+        assert_eq!(
+            PathDisplay::resolve(root, cwd, Path::new("../../x.md")),
+            None
+        );
     }
 }

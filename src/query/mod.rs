@@ -7,7 +7,10 @@ use crate::index::{CardRow, Index, card_rows};
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
     #[error("reading the index {path}: {source}")]
-    Sqlite { path: String, source: rusqlite::Error },
+    Sqlite {
+        path: String,
+        source: rusqlite::Error,
+    },
 }
 
 /// Every card in the index, by path.

@@ -93,7 +93,10 @@ mod tests {
     use super::*;
 
     fn targets(body: &str, path: &str) -> Vec<(String, &'static str)> {
-        extract(body, path).into_iter().map(|l| (l.target, l.kind.name())).collect()
+        extract(body, path)
+            .into_iter()
+            .map(|l| (l.target, l.kind.name()))
+            .collect()
     }
 
     #[test]

@@ -32,7 +32,10 @@ pub struct Walk {
 /// Walks `root` for `*.md` / `*.markdown` files.
 pub fn walk(root: &Path) -> Walk {
     let shared = Mutex::new(Walk::default());
-    let mut builder = Collector { root, shared: &shared };
+    let mut builder = Collector {
+        root,
+        shared: &shared,
+    };
     WalkBuilder::new(root)
         .follow_links(true)
         .threads(rayon::current_num_threads())
@@ -154,5 +157,6 @@ fn describe_walk_error(err: &ignore::Error, root: &Path) -> String {
 }
 
 fn io_reason(text: &str) -> String {
-    text.replace(" (os error 13)", "").replace(" (os error 2)", "")
+    text.replace(" (os error 13)", "")
+        .replace(" (os error 2)", "")
 }

@@ -1,0 +1,9 @@
+//! End-to-end tests of the `termdex` binary on temporary dexes.
+//!
+//! One test binary with a module per area, so the binary is built and linked once.
+
+mod check;
+mod formats;
+mod incremental;
+mod input;
+mod util;
