@@ -1,4 +1,4 @@
-//! gen_corpus — write a large, realistic, reproducible dex for benchmarks and
+//! `gen_corpus` — write a large, realistic, reproducible dex for benchmarks and
 //! stress tests.
 //!
 //! termdex's performance targets are stated for 100k cards, and nobody should
@@ -43,33 +43,35 @@ const FIRST_DAY: i64 = 19_723;
 const SPAN_DAYS: u64 = 1096;
 
 fn main() -> ExitCode {
-    let args = match Args::parse(env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("gen_corpus: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
         }
-        Err(msg) => return usage_error(&msg),
-    };
-    if let Err(msg) = prepare_outdir(&args) {
-        return usage_error(&msg);
-    }
-    let started = Instant::now();
-    match write_corpus(&args) {
-        Ok(totals) => {
-            eprintln!("{}", totals.summary(started.elapsed().as_secs_f64()));
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("gen_corpus: {err}");
+        Err(Failure::Io(msg)) => {
+            eprintln!("gen_corpus: {msg}");
             ExitCode::from(1)
         }
     }
 }
 
-fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("gen_corpus: {msg}\n\n{USAGE}");
-    ExitCode::from(2)
+fn run() -> Result<(), Failure> {
+    let Some(args) = Args::parse(env::args().skip(1))? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    prepare_outdir(&args)?;
+    let started = Instant::now();
+    let totals = write_corpus(&args).map_err(|e| Failure::Io(e.to_string()))?;
+    eprintln!("{}", totals.summary(started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+/// Usage mistakes get the usage text; I/O failures don't need it.
+enum Failure {
+    Usage(String),
+    Io(String),
 }
 
 // ---------------------------------------------------------------------------
@@ -84,7 +86,8 @@ struct Args {
 
 impl Args {
     /// `Ok(None)` means help was asked for.
-    fn parse(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    fn parse(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Failure> {
+        let usage = |msg: String| Err(Failure::Usage(msg));
         let (mut positional, mut seed, mut force) = (Vec::new(), 1, false);
         while let Some(arg) = raw.next() {
             match arg.as_str() {
@@ -93,16 +96,17 @@ impl Args {
                 "--seed" => seed = parse_seed(raw.next().as_deref())?,
                 _ if arg.starts_with("--seed=") => seed = parse_seed(Some(&arg[7..]))?,
                 _ if arg.starts_with('-') && arg.len() > 1 => {
-                    return Err(format!("unknown option {arg:?}"));
+                    return usage(format!("unknown option {arg:?}"));
                 }
                 _ => positional.push(arg),
             }
         }
-        let [n, out] = <[String; 2]>::try_from(positional)
-            .map_err(|_| "expected exactly two arguments, N and OUTDIR".to_string())?;
+        let Ok([n, out]) = <[String; 2]>::try_from(positional) else {
+            return usage("expected exactly two arguments, N and OUTDIR".into());
+        };
         let n = match n.parse::<u64>() {
             Ok(n) if n > 0 => n,
-            _ => return Err(format!("N must be a positive whole number, not {n:?}")),
+            _ => return usage(format!("N must be a positive whole number, not {n:?}")),
         };
         Ok(Some(Args {
             n,
@@ -113,26 +117,25 @@ impl Args {
     }
 }
 
-fn parse_seed(value: Option<&str>) -> Result<u64, String> {
-    let value = value.ok_or("--seed needs a value")?;
+fn parse_seed(value: Option<&str>) -> Result<u64, Failure> {
+    let value = value.ok_or_else(|| Failure::Usage("--seed needs a value".into()))?;
     value
         .parse()
-        .map_err(|_| format!("seed must be a whole number, not {value:?}"))
+        .map_err(|_| Failure::Usage(format!("seed must be a whole number, not {value:?}")))
 }
 
 /// Refuses a non-empty OUTDIR so that a typo can't sprinkle 100k files over
 /// someone's real notes.
-fn prepare_outdir(args: &Args) -> Result<(), String> {
+fn prepare_outdir(args: &Args) -> Result<(), Failure> {
     let shown = args.out.display();
     match fs::read_dir(&args.out).map(|mut entries| entries.next().is_some()) {
-        Ok(true) if !args.force => Err(format!(
+        Ok(true) if !args.force => Err(Failure::Usage(format!(
             "{shown} is not empty; pass --force to write into it anyway"
-        )),
+        ))),
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {shown}: {e}"))
-        }
-        Err(e) => Err(format!("cannot use {shown}: {e}")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(&args.out)
+            .map_err(|e| Failure::Io(format!("cannot create {shown}: {e}"))),
+        Err(e) => Err(Failure::Io(format!("cannot use {shown}: {e}"))),
     }
 }
 
@@ -267,7 +270,7 @@ fn stem(index: u64) -> String {
 // ---------------------------------------------------------------------------
 // Random numbers
 
-/// SplitMix64: tiny, fast and plenty for fake notes; no crate needed.
+/// `SplitMix64`: tiny, fast and plenty for fake notes; no crate needed.
 struct Rng(u64);
 
 impl Rng {
@@ -826,8 +829,7 @@ impl Body<'_> {
         // Whole blocks overshoot the target by up to ten lines; 60 is the cap.
         let target = self.rng.skewed(5, 55);
         if bare || self.rng.chance(30) {
-            let title = card.title.clone();
-            self.line(&format!("# {title}"));
+            self.line(&format!("# {}", card.title));
             self.blank();
         }
         loop {
@@ -841,10 +843,9 @@ impl Body<'_> {
 
     fn block(&mut self, card: &Card, n: u64) {
         match self.rng.below(100) {
-            0..=54 => self.paragraph(card, n),
-            55..=69 => self.list(false),
             70..=79 if card.is_task => self.list(true),
-            70..=79 => self.paragraph(card, n),
+            0..=54 | 70..=79 => self.paragraph(card, n),
+            55..=69 => self.list(false),
             80..=87 => self.subheading(),
             _ => self.code(),
         }
@@ -1012,527 +1013,103 @@ const COLLECTIONS: &[(&str, u64)] = &[
     ("learning", 6),
     ("garden", 3),
 ];
+#[rustfmt::skip]
 const TAGS: &[&str] = &[
     "rust", "sqlite", "cli", "tui", "perf", "testing", "release", "design", "ops", "ci", "search",
     "planning", "career", "meeting", "ideas", "writing", "docs", "security", "infra", "bug",
     "refactor", "family", "health", "errands", "finance", "travel", "books", "music", "bike",
     "cooking", "garden", "admin", "learning", "talk", "hiring", "oncall",
 ];
-const MOODS: &[&str] = &["good", "ok", "tired", "busy", "calm", "restless"];
+#[rustfmt::skip]
+const MOODS: &[&str] = &[
+    "good", "ok", "tired", "busy", "calm", "restless",
+];
+#[rustfmt::skip]
 const PEOPLE: &[&str] = &[
     "Priya", "Marco", "Jun", "Dana", "Sam", "Aisha", "Tomás", "Lena", "Kofi", "Mei", "Oskar",
     "Ravi", "Ines", "Yuki", "Nadia", "Felix",
 ];
+#[rustfmt::skip]
 const SURNAMES: &[&str] = &[
     "Okafor", "Lind", "Kowalski", "Tanaka", "Silva", "Moreau", "Haddad", "Novak",
 ];
+#[rustfmt::skip]
 const DOMAINS: &[&str] = &[
-    "docs.example.com",
-    "blog.example.org",
-    "wiki.example.net",
-    "news.example.com",
-    "notes.example.org",
-    "code.example.dev",
+    "docs.example.com", "blog.example.org", "wiki.example.net", "news.example.com",
+    "notes.example.org", "code.example.dev",
 ];
+#[rustfmt::skip]
 const VERBS: &[&str] = &[
-    "fix",
-    "write",
-    "review",
-    "update",
-    "migrate",
-    "benchmark",
-    "document",
-    "remove",
-    "refactor",
-    "investigate",
-    "plan",
-    "ship",
-    "test",
-    "clean up",
-    "draft",
-    "book",
-    "call",
-    "buy",
-    "renew",
+    "fix", "write", "review", "update", "migrate", "benchmark", "document", "remove", "refactor",
+    "investigate", "plan", "ship", "test", "clean up", "draft", "book", "call", "buy", "renew",
     "schedule",
 ];
+#[rustfmt::skip]
 const MEETINGS: &[&str] = &[
     "Sync", "Standup", "Review", "Retro", "Planning", "1:1", "Kickoff",
 ];
+#[rustfmt::skip]
 const BOOKMARK_NOUNS: &[&str] = &[
-    "guide",
-    "reference",
-    "tutorial",
-    "post",
-    "talk",
-    "thread",
-    "paper",
-    "docs",
+    "guide", "reference", "tutorial", "post", "talk", "thread", "paper", "docs",
 ];
+#[rustfmt::skip]
 const TOPICS: &[&str] = &[
-    "index",
-    "cache",
-    "schema",
-    "query",
-    "parser",
-    "release",
-    "backup",
-    "config",
-    "budget",
-    "watcher",
-    "migration",
-    "dashboard",
-    "alerts",
-    "pipeline",
-    "deploy",
-    "search",
-    "latency",
-    "tests",
-    "docs",
-    "roadmap",
-    "onboarding",
-    "invoice",
-    "garden",
-    "bike",
-    "passport",
-    "kitchen",
-    "laptop",
-    "keyboard",
-    "server",
-    "database",
-    "logs",
-    "metrics",
-    "tracing",
-    "tokens",
-    "api",
-    "client",
-    "export",
-    "import",
-    "layout",
-    "preview",
-    "filter",
-    "views",
-    "templates",
-    "journal",
-    "inbox",
-    "notes",
-    "cards",
-    "tags",
-    "links",
-    "snippets",
-    "ranking",
-    "storage",
-    "network",
-    "router",
-    "firewall",
-    "certificates",
-    "retries",
-    "timeouts",
-    "queue",
-    "worker",
-    "scheduler",
-    "locks",
-    "threads",
-    "memory",
-    "profiling",
-    "fuzzing",
-    "benchmarks",
-    "changelog",
-    "licence",
-    "packaging",
-    "installer",
-    "completions",
-    "manpage",
-    "shortcuts",
-    "themes",
-    "colors",
-    "terminal",
-    "editor",
-    "plugins",
-    "sync",
-    "archive",
-    "taxes",
-    "insurance",
-    "dentist",
-    "groceries",
-    "recipes",
-    "holidays",
-    "train",
-    "flights",
+    "index", "cache", "schema", "query", "parser", "release", "backup", "config", "budget",
+    "watcher", "migration", "dashboard", "alerts", "pipeline", "deploy", "search", "latency",
+    "tests", "docs", "roadmap", "onboarding", "invoice", "garden", "bike", "passport", "kitchen",
+    "laptop", "keyboard", "server", "database", "logs", "metrics", "tracing", "tokens", "api",
+    "client", "export", "import", "layout", "preview", "filter", "views", "templates", "journal",
+    "inbox", "notes", "cards", "tags", "links", "snippets", "ranking", "storage", "network",
+    "router", "firewall", "certificates", "retries", "timeouts", "queue", "worker", "scheduler",
+    "locks", "threads", "memory", "profiling", "fuzzing", "benchmarks", "changelog", "licence",
+    "packaging", "installer", "completions", "manpage", "shortcuts", "themes", "colors",
+    "terminal", "editor", "plugins", "sync", "archive", "taxes", "insurance", "dentist",
+    "groceries", "recipes", "holidays", "train", "flights",
 ];
+#[rustfmt::skip]
 const RARE_WORDS: &[&str] = &[
-    "axolotl",
-    "bricolage",
-    "cromulent",
-    "defenestrate",
-    "ephemeris",
-    "fjord",
-    "gossamer",
-    "halcyon",
-    "isthmus",
-    "juxtapose",
-    "kerfuffle",
-    "lagniappe",
-    "mnemonic",
-    "nadir",
-    "oubliette",
-    "palimpsest",
-    "quixotic",
-    "rhizome",
-    "sesquipedalian",
-    "thixotropic",
-    "umami",
-    "vellichor",
-    "zeitgeist",
-    "yggdrasil",
-    "xylograph",
-    "vermilion",
-    "tessellate",
-    "syzygy",
-    "quincunx",
-    "petrichor",
-    "obelisk",
-    "marzipan",
-    "limerence",
-    "kumquat",
-    "jackalope",
-    "hygge",
-    "gnomon",
-    "filigree",
-    "ennui",
-    "dirigible",
+    "axolotl", "bricolage", "cromulent", "defenestrate", "ephemeris", "fjord", "gossamer",
+    "halcyon", "isthmus", "juxtapose", "kerfuffle", "lagniappe", "mnemonic", "nadir", "oubliette",
+    "palimpsest", "quixotic", "rhizome", "sesquipedalian", "thixotropic", "umami", "vellichor",
+    "zeitgeist", "yggdrasil", "xylograph", "vermilion", "tessellate", "syzygy", "quincunx",
+    "petrichor", "obelisk", "marzipan", "limerence", "kumquat", "jackalope", "hygge", "gnomon",
+    "filigree", "ennui", "dirigible",
 ];
 /// Roughly in order of frequency: rank decides how often a word is drawn.
+#[rustfmt::skip]
 const WORDS: &[&str] = &[
-    "the",
-    "to",
-    "and",
-    "a",
-    "of",
-    "in",
-    "is",
-    "it",
-    "for",
-    "that",
-    "on",
-    "with",
-    "this",
-    "we",
-    "I",
-    "be",
-    "not",
-    "but",
-    "as",
-    "at",
-    "so",
-    "if",
-    "or",
-    "from",
-    "by",
-    "was",
-    "are",
-    "have",
-    "will",
-    "can",
-    "do",
-    "all",
-    "one",
-    "out",
-    "up",
-    "when",
-    "what",
-    "more",
-    "about",
-    "then",
-    "just",
-    "need",
-    "still",
-    "now",
-    "there",
-    "some",
-    "new",
-    "next",
-    "before",
-    "after",
-    "into",
-    "only",
-    "also",
-    "again",
-    "last",
-    "first",
-    "because",
-    "should",
-    "would",
-    "could",
-    "maybe",
-    "test",
-    "file",
-    "index",
-    "card",
-    "notes",
-    "time",
-    "week",
-    "day",
-    "today",
-    "tomorrow",
-    "work",
-    "change",
-    "fix",
-    "build",
-    "run",
-    "query",
-    "search",
-    "cache",
-    "data",
-    "code",
-    "review",
-    "plan",
-    "idea",
-    "list",
-    "task",
-    "done",
-    "open",
-    "close",
-    "write",
-    "read",
-    "check",
-    "start",
-    "finish",
-    "ask",
-    "send",
-    "call",
-    "meeting",
-    "team",
-    "release",
-    "bug",
-    "issue",
-    "branch",
-    "commit",
-    "merge",
-    "deploy",
-    "server",
-    "client",
-    "service",
-    "api",
-    "error",
-    "log",
-    "config",
-    "schema",
-    "table",
-    "field",
-    "value",
-    "key",
-    "path",
-    "folder",
-    "link",
-    "tag",
-    "view",
-    "filter",
-    "sort",
-    "page",
-    "line",
-    "word",
-    "text",
-    "title",
-    "body",
-    "slow",
-    "fast",
-    "small",
-    "large",
-    "old",
-    "simple",
-    "hard",
-    "easy",
-    "better",
-    "worse",
-    "good",
-    "bad",
-    "clear",
-    "quick",
-    "long",
-    "short",
-    "early",
-    "late",
-    "empty",
-    "full",
-    "think",
-    "know",
-    "want",
-    "try",
-    "keep",
-    "make",
-    "take",
-    "find",
-    "look",
-    "use",
-    "move",
-    "remove",
-    "add",
-    "update",
-    "measure",
-    "compare",
-    "profile",
-    "benchmark",
-    "refactor",
-    "document",
-    "rename",
-    "split",
-    "batch",
-    "retry",
-    "timeout",
-    "limit",
-    "memory",
-    "disk",
-    "network",
-    "thread",
-    "lock",
-    "queue",
-    "worker",
-    "job",
-    "event",
-    "signal",
-    "process",
-    "terminal",
-    "editor",
-    "shell",
-    "script",
-    "binary",
-    "crate",
-    "library",
-    "version",
-    "migration",
-    "backup",
-    "restore",
-    "snapshot",
-    "refresh",
-    "rebuild",
-    "parse",
-    "render",
-    "preview",
-    "layout",
-    "window",
-    "column",
-    "row",
-    "header",
-    "footer",
-    "status",
-    "board",
-    "deadline",
-    "priority",
-    "estimate",
-    "budget",
-    "invoice",
-    "receipt",
-    "tax",
-    "bank",
-    "doctor",
-    "dentist",
-    "passport",
-    "train",
-    "flight",
-    "hotel",
-    "trip",
-    "holiday",
-    "family",
-    "friend",
-    "dinner",
-    "lunch",
-    "coffee",
-    "tea",
-    "market",
-    "garden",
-    "bike",
-    "walk",
-    "run",
-    "book",
-    "chapter",
-    "article",
-    "talk",
-    "video",
-    "podcast",
-    "paper",
-    "draft",
-    "outline",
-    "morning",
-    "evening",
-    "night",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "weekend",
-    "month",
-    "quarter",
-    "year",
-    "spring",
-    "summer",
-    "autumn",
-    "winter",
-    "rain",
-    "noisy",
-    "quiet",
-    "tired",
-    "happy",
-    "busy",
-    "calm",
-    "careful",
-    "honest",
-    "strange",
-    "latency",
-    "throughput",
-    "percentile",
-    "histogram",
-    "regression",
-    "flaky",
-    "stable",
-    "incident",
-    "alert",
-    "pager",
-    "runbook",
-    "postmortem",
-    "dashboard",
-    "metric",
-    "trace",
-    "fuzzing",
-    "property",
-    "fixture",
-    "snapshot",
-    "assertion",
-    "mock",
-    "stub",
-    "harness",
-    "wal",
-    "checkpoint",
-    "vacuum",
-    "pragma",
-    "transaction",
-    "rollback",
-    "savepoint",
-    "fts5",
-    "tokenizer",
-    "stemming",
-    "ranking",
-    "snippet",
-    "highlight",
-    "bm25",
-    "prefix",
-    "phrase",
-    "yaml",
-    "toml",
-    "json",
-    "markdown",
-    "frontmatter",
-    "heading",
-    "checkbox",
-    "fence",
-    "unicode",
-    "utf8",
-    "bom",
-    "newline",
-    "tab",
-    "escape",
-    "quote",
-    "colon",
+    "the", "to", "and", "a", "of", "in", "is", "it", "for", "that", "on", "with", "this", "we",
+    "I", "be", "not", "but", "as", "at", "so", "if", "or", "from", "by", "was", "are", "have",
+    "will", "can", "do", "all", "one", "out", "up", "when", "what", "more", "about", "then",
+    "just", "need", "still", "now", "there", "some", "new", "next", "before", "after", "into",
+    "only", "also", "again", "last", "first", "because", "should", "would", "could", "maybe",
+    "test", "file", "index", "card", "notes", "time", "week", "day", "today", "tomorrow", "work",
+    "change", "fix", "build", "run", "query", "search", "cache", "data", "code", "review", "plan",
+    "idea", "list", "task", "done", "open", "close", "write", "read", "check", "start", "finish",
+    "ask", "send", "call", "meeting", "team", "release", "bug", "issue", "branch", "commit",
+    "merge", "deploy", "server", "client", "service", "api", "error", "log", "config", "schema",
+    "table", "field", "value", "key", "path", "folder", "link", "tag", "view", "filter", "sort",
+    "page", "line", "word", "text", "title", "body", "slow", "fast", "small", "large", "old",
+    "simple", "hard", "easy", "better", "worse", "good", "bad", "clear", "quick", "long", "short",
+    "early", "late", "empty", "full", "think", "know", "want", "try", "keep", "make", "take",
+    "find", "look", "use", "move", "remove", "add", "update", "measure", "compare", "profile",
+    "benchmark", "refactor", "document", "rename", "split", "batch", "retry", "timeout", "limit",
+    "memory", "disk", "network", "thread", "lock", "queue", "worker", "job", "event", "signal",
+    "process", "terminal", "editor", "shell", "script", "binary", "crate", "library", "version",
+    "migration", "backup", "restore", "snapshot", "refresh", "rebuild", "parse", "render",
+    "preview", "layout", "window", "column", "row", "header", "footer", "status", "board",
+    "deadline", "priority", "estimate", "budget", "invoice", "receipt", "tax", "bank", "doctor",
+    "dentist", "passport", "train", "flight", "hotel", "trip", "holiday", "family", "friend",
+    "dinner", "lunch", "coffee", "tea", "market", "garden", "bike", "walk", "swim", "book",
+    "chapter", "article", "talk", "video", "podcast", "paper", "draft", "outline", "morning",
+    "evening", "night", "monday", "tuesday", "wednesday", "thursday", "friday", "weekend", "month",
+    "quarter", "year", "spring", "summer", "autumn", "winter", "rain", "noisy", "quiet", "tired",
+    "happy", "busy", "calm", "careful", "honest", "strange", "latency", "throughput", "percentile",
+    "histogram", "regression", "flaky", "stable", "incident", "alert", "pager", "runbook",
+    "postmortem", "dashboard", "metric", "trace", "fuzzing", "property", "fixture", "sandbox",
+    "assertion", "mock", "stub", "harness", "wal", "checkpoint", "vacuum", "pragma", "transaction",
+    "rollback", "savepoint", "fts5", "tokenizer", "stemming", "ranking", "snippet", "highlight",
+    "bm25", "prefix", "phrase", "yaml", "toml", "json", "markdown", "frontmatter", "heading",
+    "checkbox", "fence", "unicode", "utf8", "bom", "newline", "tab", "escape", "quote", "colon",
     "bracket",
 ];

@@ -53,6 +53,25 @@ pub struct Link {
     pub kind: LinkKind,
 }
 
+/// The value of a field by key: case-insensitive, with dots reaching into nested maps
+/// (`author.name`); a key that itself contains a dot is found too.
+pub fn field_value<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
+    let direct = fields.get(key).or_else(|| {
+        fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    });
+    if direct.is_some() {
+        return direct;
+    }
+    let (head, rest) = key.split_once('.')?;
+    match field_value(fields, head)? {
+        Value::Object(inner) => field_value(inner, rest),
+        _ => None,
+    }
+}
+
 /// Frontmatter `title`, else the first `# heading` of the body, else the file stem.
 pub fn title(fields: &Fields, body: &str, path: &str) -> String {
     let from_fields = fields
@@ -136,6 +155,14 @@ mod tests {
             "my card"
         );
         assert_eq!(title(&fields(json!({"title": 42})), "", "x.md"), "42");
+    }
+
+    #[test]
+    fn field_values_by_dotted_key_in_any_case() {
+        let f = fields(json!({"Author": {"Name": "Ada"}, "a.b": 1}));
+        assert_eq!(field_value(&f, "author.name"), Some(&json!("Ada")));
+        assert_eq!(field_value(&f, "a.b"), Some(&json!(1)));
+        assert_eq!(field_value(&f, "author.missing"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse() {
+    let args = match cli::Cli::try_parse_from(cli::protect_negated_terms(std::env::args_os())) {
         Ok(args) => args,
         Err(err) => {
             let _ = err.print();

@@ -10,7 +10,10 @@ use termdex::frontmatter;
 
 fn word() -> impl Strategy<Value = String> {
     "[a-z][a-z]{0,8}( [a-z]{1,8}){0,2}".prop_filter("not a YAML keyword", |w| {
-        !matches!(w.as_str(), "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n")
+        !matches!(
+            w.as_str(),
+            "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+        )
     })
 }
 
@@ -41,7 +44,10 @@ fn yaml_text(fields: &Map<String, Value>) -> String {
 
 fn yaml_value(v: &Value) -> String {
     match v {
-        Value::Array(items) => format!("[{}]", items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")
+        ),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -56,7 +62,10 @@ fn toml_text(fields: &Map<String, Value>) -> String {
 
 fn toml_value(v: &Value) -> String {
     match v {
-        Value::Array(items) => format!("[{}]", items.iter().map(toml_value).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(toml_value).collect::<Vec<_>>().join(", ")
+        ),
         other => other.to_string(),
     }
 }
@@ -64,13 +73,18 @@ fn toml_value(v: &Value) -> String {
 fn ours(text: &str) -> (Value, String) {
     let parsed = frontmatter::parse(text);
     assert_eq!(parsed.error, None, "{text}");
-    (Value::Object(parsed.fields), text[parsed.body_start..].to_string())
+    (
+        Value::Object(parsed.fields),
+        text[parsed.body_start..].to_string(),
+    )
 }
 
 fn mixed_types(fields: &Map<String, Value>) -> bool {
     // TOML arrays may mix types, but gray_matter's old toml refuses some; keep lists uniform.
     fields.values().any(|v| match v {
-        Value::Array(items) => items.windows(2).any(|w| std::mem::discriminant(&w[0]) != std::mem::discriminant(&w[1])),
+        Value::Array(items) => items
+            .windows(2)
+            .any(|w| std::mem::discriminant(&w[0]) != std::mem::discriminant(&w[1])),
         _ => false,
     })
 }

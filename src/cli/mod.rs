@@ -13,11 +13,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use termdex::config::Config;
 use termdex::dex::Dex;
 use termdex::index::{Index, RefreshReport, refresh};
 use termdex::output::PathDisplay;
+use termdex::query::Clock;
 
 use progress::ProgressLine;
 
@@ -59,6 +61,71 @@ enum Command {
     Check(check::Args),
     /// Print the cards that match a filter
     Query(query::Args),
+}
+
+/// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
+/// unknown option; [`filter_text`] removes the mark.
+const NEGATION_MARK: char = '\u{1}';
+
+/// Subcommands whose positional arguments are filter words.
+const FILTER_COMMANDS: [&str; 1] = ["query"];
+
+/// `termdex query what:task -status:done --format json` must work: a leading `-` on a
+/// filter word negates it. Arguments of filter commands that start with `-` but are not
+/// options of that command get a mark that [`filter_text`] strips again.
+pub fn protect_negated_terms(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let command = Cli::command();
+    let Some((at, sub)) = args.iter().enumerate().skip(1).find_map(|(i, a)| {
+        let name = a.to_str()?;
+        FILTER_COMMANDS
+            .contains(&name)
+            .then(|| command.find_subcommand(name).map(|s| (i, s.clone())))?
+    }) else {
+        return args;
+    };
+    let known = |word: &str| -> bool {
+        let all_args = sub.get_arguments().chain(command.get_arguments());
+        if let Some(long) = word.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or(long);
+            return long.is_empty()
+                || name == "help"
+                || all_args.into_iter().any(|a| a.get_long() == Some(name));
+        }
+        let shorts: Vec<char> = all_args
+            .filter_map(|a| a.get_short())
+            .chain(['h'])
+            .collect();
+        word[1..].chars().all(|c| shorts.contains(&c))
+    };
+    let mut out = args[..=at].to_vec();
+    let mut after_separator = false;
+    for arg in &args[at + 1..] {
+        match arg.to_str() {
+            Some("--") => {
+                after_separator = true;
+                out.push(arg.clone());
+            }
+            Some(word)
+                if !after_separator && word.len() > 1 && word.starts_with('-') && !known(word) =>
+            {
+                out.push(format!("{NEGATION_MARK}{word}").into());
+            }
+            _ => out.push(arg.clone()),
+        }
+    }
+    out
+}
+
+/// The filter words of a command as one filter.
+pub fn filter_text(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| w.trim_start_matches(NEGATION_MARK))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What every command gets: where the dex is and how to talk to the user.
@@ -114,6 +181,16 @@ impl Ctx {
     /// Paths as the user's shell sees them.
     pub fn paths(&self) -> PathDisplay {
         PathDisplay::new(&self.dex.root, &self.cwd)
+    }
+
+    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`).
+    pub fn config(&self) -> Result<Config> {
+        Ok(Config::load(&self.dex.state_dir())?)
+    }
+
+    /// "Today" for date words in filters.
+    pub fn clock(&self) -> Clock {
+        Clock::from_env()
     }
 
     /// Opens the index, rebuilding a damaged one with a warning.

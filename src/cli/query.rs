@@ -1,41 +1,99 @@
-//! `termdex query`: print cards, one per line or as JSON.
+//! `termdex query`: print the cards a filter (and view) selects.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::Result;
-use termdex::output::write_jsonl;
-use termdex::query::all_cards;
+use anyhow::{Result, anyhow};
+use termdex::output::{self, Format};
+use termdex::query::{self, Request};
 
 use super::Ctx;
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
-    /// Output format
-    #[arg(long, default_value = "tsv")]
-    format: String,
+    /// The filter: words, "phrases", field:value, #tag, has:field, date comparisons, OR, -term ...
+    #[arg(value_name = "FILTER")]
+    filter: Vec<String>,
+    /// Start from a saved view (its filter, sort and columns)
+    #[arg(long, value_name = "NAME")]
+    view: Option<String>,
+    /// Sort keys, `-key` for descending: path, title, modified, created, size, rank, or a field
+    #[arg(long, value_name = "KEY[,KEY]", allow_hyphen_values = true)]
+    sort: Vec<String>,
+    /// Print at most N cards
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// paths, tsv, json, jsonl, table, or a template like '{path}\t{title}'
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<String>,
+    /// Columns to print after the path (default: the view's)
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    fields: Vec<String>,
+    /// End each record with NUL instead of a newline
+    #[arg(short = '0', long = "null")]
+    nul: bool,
     /// Use the index as it is, without refreshing it first
     #[arg(long)]
     no_refresh: bool,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
+    let format = match &args.format {
+        Some(f) => Format::parse(f).map_err(|e| anyhow!(e))?,
+        None => Format::Lines,
+    };
+    let config = ctx.config()?;
     let index = ctx.open_fresh(args.no_refresh)?;
-    let cards = all_cards(&index)?;
-    let paths = ctx.paths();
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    match args.format.as_str() {
-        "jsonl" => write_jsonl(&mut out, &cards, &paths)?,
-        _ => {
-            for card in &cards {
-                writeln!(out, "{}\t{}", paths.show(&card.path), card.title)?;
-            }
-        }
-    }
+    let filter = super::filter_text(&args.filter);
+    let sort =
+        (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
+    let request = Request {
+        filter: &filter,
+        view: args.view.as_deref(),
+        sort,
+        limit: args.limit,
+    };
+    let answer = query::run(&index, &config, &ctx.clock(), &request)?;
+    let columns = columns(&args.fields, &answer.view.columns);
+    let stdout = std::io::stdout();
+    let on_terminal = stdout.is_terminal();
+    let opts = output::Options {
+        format,
+        columns,
+        json_fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
+        nul: args.nul,
+        color: ctx.stdout_color(),
+        paths: ctx.paths(),
+        width: if on_terminal { terminal_width() } else { None },
+    };
+    let mut out = BufWriter::new(stdout.lock());
+    output::write_cards(&mut out, &answer.cards, &opts)?;
     out.flush()?;
-    Ok(if cards.is_empty() {
+    if !ctx.quiet && on_terminal && ctx.stderr_is_terminal() {
+        let n = answer.cards.len();
+        eprintln!("{n} card{}", if n == 1 { "" } else { "s" });
+    }
+    Ok(if answer.cards.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `title` first, then the chosen fields (or the view's other columns).
+fn columns(chosen: &[String], view_columns: &[String]) -> Vec<String> {
+    let rest = if chosen.is_empty() {
+        view_columns
+    } else {
+        chosen
+    };
+    std::iter::once("title".to_string())
+        .chain(rest.iter().filter(|c| c.as_str() != "title").cloned())
+        .collect()
+}
+
+fn terminal_width() -> Option<usize> {
+    ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
 }

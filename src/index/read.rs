@@ -19,9 +19,12 @@ pub struct CardRow {
     pub error_line: Option<i64>,
     pub lossy: bool,
     pub truncated: bool,
+    /// Full-text relevance (bm25: lower is better) when the query searched text.
+    pub score: Option<f64>,
 }
 
-/// The columns [`CardRow::from_row`] expects, in order, for `SELECT {CARD_COLUMNS} FROM cards c`.
+/// The columns [`CardRow::from_row`] expects, in order, for `SELECT {CARD_COLUMNS} FROM cards c`;
+/// a thirteenth column, when selected, is the relevance score.
 pub const CARD_COLUMNS: &str = "c.id, c.path, c.title, c.fields, c.mtime_ns, c.size, c.created, c.format, c.error, c.error_line, c.lossy, c.truncated";
 
 impl CardRow {
@@ -41,6 +44,7 @@ impl CardRow {
             error_line: row.get(9)?,
             lossy: row.get(10)?,
             truncated: row.get(11)?,
+            score: row.get::<_, Option<f64>>(12).unwrap_or(None),
         })
     }
 }

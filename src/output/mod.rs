@@ -3,8 +3,10 @@
 //! Everything a front end prints about cards goes through here, so that paths, escaping
 //! and formats are the same for every command.
 
+mod format;
 mod jsonl;
 mod paths;
 
+pub use format::{Format, Options, clean, column_text, value_text, write_cards};
 pub use jsonl::{card_json, write_jsonl};
 pub use paths::PathDisplay;

@@ -1,11 +1,33 @@
-//! The query layer: what the front ends ask of the index.
+//! The query layer: filters and views in, cards out.
 //!
-//! Front ends never write SQL; they describe what they want here and get plain rows back.
+//! Front ends (CLI, TUI) describe what they want as a [`Request`]; this layer parses the
+//! filter, expands views, compiles to parameterized SQL, runs it on the index and sorts.
+//! Nothing above this layer writes SQL.
 
-use crate::index::{CardRow, Index, card_rows};
+pub mod compile;
+pub mod dates;
+pub mod filter;
+pub mod sort;
+pub mod views;
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::params_from_iter;
+
+use crate::config::{Config, View};
+use crate::index::{CARD_COLUMNS, CardRow, Index};
+
+pub use dates::Clock;
+pub use filter::{Expr, FilterError};
+pub use sort::{SortKey, parse_keys};
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
+    #[error(transparent)]
+    Filter(#[from] FilterError),
+    #[error(
+        "no view named `{name}` (views: {available}; add one under [views.{name}] in .termdex/config.toml)"
+    )]
+    UnknownView { name: String, available: String },
     #[error("reading the index {path}: {source}")]
     Sqlite {
         path: String,
@@ -13,10 +35,143 @@ pub enum QueryError {
     },
 }
 
-/// Every card in the index, by path.
-pub fn all_cards(index: &Index) -> Result<Vec<CardRow>, QueryError> {
-    card_rows(index.conn()).map_err(|source| QueryError::Sqlite {
+/// What to ask for.
+#[derive(Debug, Clone, Default)]
+pub struct Request<'a> {
+    pub filter: &'a str,
+    /// The view whose filter, sort and columns apply (`all` when `None`).
+    pub view: Option<&'a str>,
+    /// Overrides the view's sort.
+    pub sort: Option<Vec<SortKey>>,
+    pub limit: Option<usize>,
+}
+
+/// The matching cards, and the view they were asked through.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub cards: Vec<CardRow>,
+    pub view: View,
+}
+
+/// The resolved view for a request, or an error naming the views there are.
+pub fn resolve_view<'c>(config: &'c Config, name: Option<&str>) -> Result<&'c View, QueryError> {
+    let name = name.unwrap_or("all");
+    config.view(name).ok_or_else(|| QueryError::UnknownView {
+        name: name.to_string(),
+        available: config
+            .views
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
+/// Parses and compiles a filter (with views expanded) without running it.
+pub fn compile_filter(
+    filter: &str,
+    config: &Config,
+    clock: &Clock,
+) -> Result<compile::Sql, FilterError> {
+    let expr = views::expand(filter::parse(filter)?, config, filter)?;
+    compile::compile(&expr, filter, clock, config)
+}
+
+/// Runs a request against the index.
+pub fn run(
+    index: &Index,
+    config: &Config,
+    clock: &Clock,
+    request: &Request<'_>,
+) -> Result<Answer, QueryError> {
+    let view = resolve_view(config, request.view)?.clone();
+    // Parsed apart so that error positions are in the text the user typed.
+    let view_expr = filter::parse(&view.filter)?;
+    let user_expr = filter::parse(request.filter)?;
+    let expr = views::expand(combine(view_expr, user_expr), config, request.filter)?;
+    let compiled = compile::compile(&expr, request.filter, clock, config)?;
+    let keys = match (&request.sort, &compiled.rank) {
+        (Some(keys), _) => keys.clone(),
+        (None, Some(_)) => parse_keys(["rank"]),
+        (None, None) => parse_keys(view.sort.iter().map(String::as_str)),
+    };
+    let order = sort::sql_order(&keys, compiled.rank.is_some());
+    let sqlite_error = |source| QueryError::Sqlite {
         path: index.path().display().to_string(),
         source,
-    })
+    };
+    let cards = select(index, &compiled, order.as_deref(), request.limit).map_err(sqlite_error)?;
+    let cards = match order {
+        Some(_) => cards,
+        None => {
+            let mut sorted = sort::sort_rows(cards, &keys, config);
+            sorted.truncate(request.limit.unwrap_or(usize::MAX));
+            sorted
+        }
+    };
+    Ok(Answer { cards, view })
+}
+
+fn select(
+    index: &Index,
+    compiled: &compile::Sql,
+    order: Option<&str>,
+    limit: Option<usize>,
+) -> rusqlite::Result<Vec<CardRow>> {
+    let conn = index.conn();
+    register_functions(conn)?;
+    let mut params = compiled.params.clone();
+    let mut sql = format!("SELECT {CARD_COLUMNS}");
+    if let Some(rank) = &compiled.rank {
+        params.push(rank.clone().into());
+        sql.push_str(&format!(
+            ", r.score FROM cards c JOIN (SELECT rowid AS id, bm25(cards_fts, 10.0, 1.0) AS score \
+             FROM cards_fts WHERE cards_fts MATCH ?{}) r ON r.id = c.id",
+            params.len()
+        ));
+    } else {
+        sql.push_str(" FROM cards c");
+    }
+    sql.push_str(" WHERE ");
+    sql.push_str(&compiled.where_clause);
+    if let Some(order) = order {
+        sql.push_str(" ORDER BY ");
+        sql.push_str(order);
+        if let Some(limit) = limit {
+            params.push((limit.min(i64::MAX as usize) as i64).into());
+            sql.push_str(&format!(" LIMIT ?{}", params.len()));
+        }
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(params.iter()), CardRow::from_row)?;
+    rows.collect()
+}
+
+/// SQL functions the compiled filters use: `fold(text)`, Unicode lower-casing (SQLite's
+/// own `lower` only knows ASCII).
+pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| s.to_lowercase())),
+    )
+}
+
+/// The view's filter and the user's, ANDed, with nested ANDs flattened so that the
+/// user's words stay at the top level (where they rank the results).
+fn combine(view_expr: Expr, user_expr: Expr) -> Expr {
+    let mut items = Vec::new();
+    for expr in [view_expr, user_expr] {
+        match expr {
+            Expr::All => {}
+            Expr::And(inner) => items.extend(inner),
+            other => items.push(other),
+        }
+    }
+    match items.len() {
+        0 => Expr::All,
+        1 => items.remove(0),
+        _ => Expr::And(items),
+    }
 }

@@ -56,9 +56,9 @@ fn reading_commands_refresh_first_unless_told_not_to() {
     dex.write("a.md", "# One\n");
     assert_eq!(dex.card("a.md")["title"], "One");
     dex.write("a.md", "# Two\n");
-    let (stdout, _, _) = dex.run(&["query", "--no-refresh"]);
+    let (stdout, _, _) = dex.run(&["query", "--no-refresh", "--fields", "title"]);
     assert_eq!(stdout, "a.md\tOne\n");
-    let (stdout, _, _) = dex.run(&["query"]);
+    let (stdout, _, _) = dex.run(&["query", "--fields", "title"]);
     assert_eq!(stdout, "a.md\tTwo\n");
 }
 
@@ -83,7 +83,7 @@ fn damage_and_expect_rebuild(damage: impl Fn(&std::path::Path), reason: &str) {
     dex.run(&["index"]);
     let db = dex.path(".termdex/index.db");
     damage(&db);
-    let (stdout, stderr, code) = dex.run(&["query"]);
+    let (stdout, stderr, code) = dex.run(&["query", "--fields", "title"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout, "a.md\tA\nb.md\tB\n");
     let warnings: Vec<&str> = stderr.lines().collect();
@@ -157,7 +157,7 @@ fn a_deleted_index_is_rebuilt_silently() {
     dex.write("a.md", "# A\n");
     dex.run(&["index"]);
     std::fs::remove_dir_all(dex.path(".termdex")).expect("rm");
-    let (stdout, stderr, code) = dex.run(&["query"]);
+    let (stdout, stderr, code) = dex.run(&["query", "--fields", "title"]);
     assert_eq!(
         (stdout.as_str(), stderr.as_str(), code),
         ("a.md\tA\n", "", 0)

@@ -1,0 +1,296 @@
+//! Configuration: the embedded defaults (`src/config/defaults.toml`, which double as
+//! documentation) overlaid with the dex's own `.termdex/config.toml`.
+//!
+//! A bad config is reported with its file, line and key, never half-applied.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::query::filter;
+
+const DEFAULTS: &str = include_str!("config/defaults.toml");
+
+/// Where the dex's config lives, relative to its state folder.
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// The merged configuration of a dex.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub default_view: String,
+    /// Built-in views first (in their documented order), then the dex's own.
+    pub views: Vec<View>,
+    pub fields: HashMap<String, FieldSpec>,
+}
+
+/// A named filter with a sort, columns and an optional board grouping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub name: String,
+    pub description: String,
+    pub filter: String,
+    pub sort: Vec<String>,
+    pub columns: Vec<String>,
+    pub group_by: Option<String>,
+    /// `true` for views that come from the defaults and were not overridden.
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Text,
+    Number,
+    Date,
+    Bool,
+    Enum,
+}
+
+/// What a dex declares about one field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FieldSpec {
+    pub field_type: Option<FieldType>,
+    /// Sort order (and, for enums, the allowed values), lower-cased.
+    pub order: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}: {message}", path.display())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    default_view: Option<Spanned<String>>,
+    #[serde(default)]
+    fields: IndexMap<String, FileField>,
+    #[serde(default)]
+    views: IndexMap<String, Spanned<FileView>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileField {
+    #[serde(rename = "type")]
+    field_type: Option<FieldType>,
+    values: Option<Vec<String>>,
+    order: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileView {
+    description: Option<String>,
+    filter: Option<Spanned<String>>,
+    sort: Option<Vec<String>>,
+    columns: Option<Vec<String>>,
+    group_by: Option<String>,
+}
+
+impl Config {
+    /// The built-in configuration alone.
+    pub fn builtin() -> Config {
+        let mut config = Config {
+            default_view: "all".into(),
+            views: Vec::new(),
+            fields: HashMap::new(),
+        };
+        // The defaults are part of the binary and covered by tests; failing here is a bug.
+        config
+            .overlay(DEFAULTS, Path::new("<built-in defaults>"), true)
+            .expect("built-in defaults are valid");
+        config
+    }
+
+    /// The defaults overlaid with `<state_dir>/config.toml` when it exists.
+    pub fn load(state_dir: &Path) -> Result<Config, ConfigError> {
+        let mut config = Config::builtin();
+        let path = state_dir.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => config.overlay(&text, &path, false)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(ConfigError {
+                    path,
+                    line: 0,
+                    message: format!("cannot read the config: {e}"),
+                });
+            }
+        }
+        Ok(config)
+    }
+
+    pub fn view(&self, name: &str) -> Option<&View> {
+        self.views.iter().find(|v| v.name == name)
+    }
+
+    pub fn field(&self, key: &str) -> Option<&FieldSpec> {
+        self.fields.get(key)
+    }
+
+    fn overlay(&mut self, text: &str, path: &Path, builtin: bool) -> Result<(), ConfigError> {
+        let error = |span: Option<std::ops::Range<usize>>, message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: span.map_or(0, |s| line_of(text, s.start)),
+            message,
+        };
+        let file: FileConfig =
+            toml::from_str(text).map_err(|e| error(e.span(), e.message().trim().to_string()))?;
+        for (key, field) in file.fields {
+            let order = field.values.or(field.order).unwrap_or_default();
+            let spec = FieldSpec {
+                field_type: field.field_type,
+                order: order.iter().map(|v| v.to_lowercase()).collect(),
+            };
+            self.fields.insert(key.to_lowercase(), spec);
+        }
+        for (name, spanned) in file.views {
+            let span = spanned.span();
+            let view = spanned.into_inner();
+            if let Some(filter) = &view.filter {
+                filter::parse(filter.get_ref()).map_err(|e| {
+                    error(
+                        Some(filter.span()),
+                        format!("key `views.{name}.filter`: {}", e.message),
+                    )
+                })?;
+            }
+            self.merge_view(name, view, builtin)
+                .map_err(|m| error(Some(span.clone()), m))?;
+        }
+        if let Some(default) = file.default_view {
+            if self.view(default.get_ref()).is_none() {
+                return Err(error(
+                    Some(default.span()),
+                    format!("key `default_view`: no view named `{}`", default.get_ref()),
+                ));
+            }
+            self.default_view = default.into_inner();
+        }
+        Ok(())
+    }
+
+    fn merge_view(&mut self, name: String, file: FileView, builtin: bool) -> Result<(), String> {
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(format!("key `views.{name}`: a view name must be one word"));
+        }
+        let existing = self.views.iter().position(|v| v.name == name);
+        let mut view = match existing {
+            Some(i) => self.views[i].clone(),
+            None => View {
+                name: name.clone(),
+                description: String::new(),
+                filter: String::new(),
+                sort: vec!["path".into()],
+                columns: vec!["title".into()],
+                group_by: None,
+                builtin,
+            },
+        };
+        view.builtin = builtin;
+        if let Some(d) = file.description {
+            view.description = d;
+        }
+        if let Some(f) = file.filter {
+            view.filter = f.into_inner();
+        }
+        if let Some(s) = file.sort {
+            view.sort = s;
+        }
+        if let Some(c) = file.columns {
+            view.columns = c;
+        }
+        if file.group_by.is_some() {
+            view.group_by = file.group_by;
+        }
+        match existing {
+            Some(i) => self.views[i] = view,
+            None => self.views.push(view),
+        }
+        Ok(())
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_views_are_the_documented_ones() {
+        let names: Vec<_> = Config::builtin()
+            .views
+            .iter()
+            .map(|v| v.name.clone())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "all",
+                "notes",
+                "tasks",
+                "board",
+                "week",
+                "journal",
+                "bookmarks"
+            ]
+        );
+    }
+
+    fn overlay(text: &str) -> Result<Config, ConfigError> {
+        let mut config = Config::builtin();
+        config
+            .overlay(text, Path::new("cfg.toml"), false)
+            .map(|()| config)
+    }
+
+    #[test]
+    fn user_views_add_and_override_key_by_key() {
+        let config = overlay(
+            "default_view = \"reading\"\n[views.reading]\nfilter = \"what:bookmark\"\n[views.tasks]\ncolumns = [\"title\"]\n",
+        )
+        .expect("valid");
+        assert_eq!(config.default_view, "reading");
+        let tasks = config.view("tasks").expect("tasks");
+        assert_eq!(tasks.columns, ["title"]);
+        assert_eq!(tasks.filter, "what:task -status:done");
+        assert!(!tasks.builtin);
+        assert_eq!(
+            config.views.last().map(|v| v.name.as_str()),
+            Some("reading")
+        );
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let e = overlay("[views.x]\nfilter = \"ok\"\nsrot = [\"a\"]\n").expect_err("unknown key");
+        assert_eq!(e.line, 3);
+        assert!(
+            e.to_string()
+                .starts_with("cfg.toml:3: unknown field `srot`"),
+            "{e}"
+        );
+        let e = overlay("\n[views.x]\nfilter = \"(a\"\n").expect_err("bad filter");
+        assert_eq!(
+            e.to_string(),
+            "cfg.toml:3: key `views.x.filter`: expected `)` to close the `(` at column 1"
+        );
+        let e = overlay("[fields.a]\ntype = \"colour\"\n").expect_err("bad type");
+        assert_eq!(e.line, 2, "{e}");
+        let e = overlay("default_view = \"nope\"\n").expect_err("no view");
+        assert_eq!(
+            e.to_string(),
+            "cfg.toml:1: key `default_view`: no view named `nope`"
+        );
+    }
+}

@@ -1,0 +1,358 @@
+//! The formats of `termdex query`: lines for fzf, paths, TSV, JSON, JSON Lines, an aligned
+//! table, or a `{path} {title} {field}` template.
+//!
+//! Line formats never let a value break a record: tabs and line ends inside values become
+//! spaces and other control characters become `�`, so a hostile title cannot split a line
+//! or drive the terminal. JSON escapes everything itself. Paths are printed as they are
+//! (a newline in a file name is what `-0` and JSON are for).
+
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+use crate::card::{field_value, mtime_text};
+use crate::index::CardRow;
+
+use super::{PathDisplay, card_json};
+
+/// An output format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    /// `path<TAB>title<TAB>fields...`, no header: the default, made for fzf.
+    Lines,
+    Paths,
+    /// Like `Lines`, with a header row.
+    Tsv,
+    Json,
+    Jsonl,
+    Table,
+    /// `{path} {title} {field}`, with `\t` and `\n` escapes.
+    Template(String),
+}
+
+impl Format {
+    /// Parses `--format`; anything holding `{` is a template.
+    pub fn parse(text: &str) -> Result<Format, String> {
+        Ok(match text {
+            "lines" | "default" => Format::Lines,
+            "paths" => Format::Paths,
+            "tsv" => Format::Tsv,
+            "json" => Format::Json,
+            "jsonl" => Format::Jsonl,
+            "table" => Format::Table,
+            t if t.contains('{') => Format::Template(t.to_string()),
+            other => {
+                return Err(format!(
+                    "unknown format `{other}` (use paths, tsv, json, jsonl, table, or a template like '{{path}} {{title}}')"
+                ));
+            }
+        })
+    }
+}
+
+/// How to print.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Format,
+    /// Columns after the path: `title` and field names (or `path`, `modified`, `created`, `size`).
+    pub columns: Vec<String>,
+    /// JSON formats: only these fields (`--fields`), or all of them.
+    pub json_fields: Option<Vec<String>>,
+    /// End records with NUL instead of a newline.
+    pub nul: bool,
+    pub color: bool,
+    pub paths: PathDisplay,
+    /// Terminal width for `table`, when printing to a terminal.
+    pub width: Option<usize>,
+}
+
+const MAGENTA: &str = "\x1b[35m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// Prints `cards` in the chosen format.
+pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io::Result<()> {
+    let end: &[u8] = if opts.nul { b"\0" } else { b"\n" };
+    match &opts.format {
+        Format::Lines => write_lines(out, cards, opts, end),
+        Format::Tsv => {
+            let header: Vec<&str> = std::iter::once("path")
+                .chain(opts.columns.iter().map(String::as_str))
+                .collect();
+            out.write_all(header.join("\t").as_bytes())?;
+            out.write_all(end)?;
+            write_lines(
+                out,
+                cards,
+                &Options {
+                    color: false,
+                    ..opts.clone()
+                },
+                end,
+            )
+        }
+        Format::Paths => cards.iter().try_for_each(|card| {
+            out.write_all(opts.paths.show(&card.path).as_bytes())?;
+            out.write_all(end)
+        }),
+        Format::Jsonl => cards.iter().try_for_each(|card| {
+            serde_json::to_writer(&mut *out, &selected_json(card, opts))?;
+            out.write_all(end)
+        }),
+        Format::Json => {
+            let all: Vec<Value> = cards.iter().map(|c| selected_json(c, opts)).collect();
+            serde_json::to_writer_pretty(&mut *out, &all)?;
+            out.write_all(b"\n")
+        }
+        Format::Table => write_table(out, cards, opts, end),
+        Format::Template(template) => cards.iter().try_for_each(|card| {
+            out.write_all(fill_template(template, card, opts).as_bytes())?;
+            out.write_all(end)
+        }),
+    }
+}
+
+fn write_lines(
+    out: &mut dyn Write,
+    cards: &[CardRow],
+    opts: &Options,
+    end: &[u8],
+) -> io::Result<()> {
+    for card in cards {
+        let path = opts.paths.show(&card.path);
+        if opts.color {
+            write!(out, "{MAGENTA}{path}{RESET}")?;
+        } else {
+            out.write_all(path.as_bytes())?;
+        }
+        for column in &opts.columns {
+            let text = clean(&column_text(card, column, &opts.paths));
+            match (opts.color, column.as_str()) {
+                (true, "title") => write!(out, "\t{BOLD}{text}{RESET}")?,
+                (true, _) => write!(out, "\t{DIM}{text}{RESET}")?,
+                (false, _) => write!(out, "\t{text}")?,
+            }
+        }
+        out.write_all(end)?;
+    }
+    Ok(())
+}
+
+fn write_table(
+    out: &mut dyn Write,
+    cards: &[CardRow],
+    opts: &Options,
+    end: &[u8],
+) -> io::Result<()> {
+    let header: Vec<String> = std::iter::once("path".to_string())
+        .chain(opts.columns.iter().cloned())
+        .collect();
+    let rows: Vec<Vec<String>> = cards
+        .iter()
+        .map(|card| {
+            std::iter::once(clean(&opts.paths.show(&card.path)))
+                .chain(
+                    opts.columns
+                        .iter()
+                        .map(|c| clean(&column_text(card, c, &opts.paths))),
+                )
+                .collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    if let Some(total) = opts.width {
+        fit_widths(&mut widths, total);
+    }
+    let line = |cells: &[String]| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| pad(&truncate(cell, *w), *w))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    let head = line(&header);
+    if opts.color {
+        write!(out, "{BOLD}{head}{RESET}")?;
+    } else {
+        out.write_all(head.as_bytes())?;
+    }
+    out.write_all(end)?;
+    for row in &rows {
+        out.write_all(line(row).as_bytes())?;
+        out.write_all(end)?;
+    }
+    Ok(())
+}
+
+/// Shrinks the widest columns until the table fits the terminal.
+fn fit_widths(widths: &mut [usize], total: usize) {
+    let gaps = 2 * widths.len().saturating_sub(1);
+    while widths.iter().sum::<usize>() + gaps > total {
+        let Some((i, &w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
+            return;
+        };
+        if w <= 8 {
+            return;
+        }
+        widths[i] = w - 1;
+    }
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(len)))
+}
+
+/// A card as JSON, its `fields` narrowed to the chosen columns when any were chosen.
+fn selected_json(card: &CardRow, opts: &Options) -> Value {
+    let mut json = card_json(card, &opts.paths);
+    let Some(chosen) = &opts.json_fields else {
+        return json;
+    };
+    let chosen: Vec<&String> = chosen.iter().filter(|c| !is_card_column(c)).collect();
+    {
+        let fields: serde_json::Map<String, Value> = chosen
+            .iter()
+            .map(|c| {
+                (
+                    c.to_string(),
+                    field_value(&card.fields, c).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        json["fields"] = Value::Object(fields);
+    }
+    json
+}
+
+fn is_card_column(column: &str) -> bool {
+    matches!(column, "title" | "path" | "modified" | "created" | "size")
+}
+
+/// The text of one column: a card attribute or a field (lists joined with `, `).
+pub fn column_text(card: &CardRow, column: &str, paths: &PathDisplay) -> String {
+    match column {
+        "title" => card.title.clone(),
+        "path" => paths.show(&card.path),
+        "modified" => mtime_text(card.mtime_ns),
+        "created" => card.created.clone(),
+        "size" => card.size.to_string(),
+        key => field_value(&card.fields, key)
+            .map(value_text)
+            .unwrap_or_default(),
+    }
+}
+
+/// A field value as one line of text.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// Makes text safe inside one record on a terminal: tabs and line ends become spaces,
+/// other control characters (escape sequences included) become `�`.
+pub fn clean(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            c if c.is_control() => char::REPLACEMENT_CHARACTER,
+            c => c,
+        })
+        .collect()
+}
+
+/// `{path}`, `{title}`, `{field}`; `{{` and `}}` for braces; `\t`, `\n`, `\0`, `\\`.
+fn fill_template(template: &str, card: &CardRow, opts: &Options) -> String {
+    let mut out = String::new();
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                let text = column_text(card, name.trim(), &opts.paths);
+                if name.trim() == "path" {
+                    out.push_str(&text)
+                } else {
+                    out.push_str(&clean(&text))
+                }
+            }
+            '\\' => match chars.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some('0') => out.push('\0'),
+                Some(other) => {
+                    if other != '\\' {
+                        out.push('\\');
+                    }
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(
+            clean("a\tb\nc\x1b[31md\u{9b}"),
+            "a b c\u{fffd}[31md\u{fffd}"
+        );
+        assert_eq!(clean("plain"), "plain");
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!(Format::parse("jsonl"), Ok(Format::Jsonl));
+        assert_eq!(
+            Format::parse("{path}"),
+            Ok(Format::Template("{path}".into()))
+        );
+        assert!(Format::parse("xml").is_err());
+    }
+
+    #[test]
+    fn tables_fit_the_width() {
+        let mut widths = vec![40, 10, 60];
+        fit_widths(&mut widths, 80);
+        assert!(widths.iter().sum::<usize>() + 4 <= 80, "{widths:?}");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+}

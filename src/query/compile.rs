@@ -1,0 +1,555 @@
+//! From a filter's syntax tree to a SQL `WHERE` clause with bound values.
+//!
+//! No text from the user is ever spliced into the SQL: every value goes into `params`,
+//! FTS5 words are quoted as FTS5 strings and then bound. Field terms become
+//! `c.id IN (SELECT card_id FROM card_fields ...)` so they run on the flattened field
+//! table's indexes instead of scanning JSON.
+
+use rusqlite::types::Value as SqlValue;
+
+use crate::config::{Config, FieldSpec, FieldType};
+
+use super::dates::{self, Clock, Span};
+use super::filter::{Expr, FilterError, Op};
+
+/// A compiled filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sql {
+    /// A boolean SQL expression over the `cards` table aliased `c`.
+    pub where_clause: String,
+    pub params: Vec<SqlValue>,
+    /// The FTS5 query of the filter's top-level words, for ranking by bm25; those words
+    /// are enforced by joining on it rather than by `where_clause`.
+    pub rank: Option<String>,
+}
+
+/// Compiles `expr` (views already expanded); `filter` is the text, for error messages.
+pub fn compile(
+    expr: &Expr,
+    filter: &str,
+    clock: &Clock,
+    config: &Config,
+) -> Result<Sql, FilterError> {
+    let mut compiler = Compiler {
+        filter,
+        clock,
+        config,
+        params: Vec::new(),
+    };
+    let (ranked, rest) = split_ranked(expr);
+    let rank = (!ranked.is_empty()).then(|| ranked.join(" AND "));
+    let where_clause = match rest {
+        Some(rest) => compiler.expr(&rest)?,
+        None => "1".to_string(),
+    };
+    Ok(Sql {
+        where_clause,
+        params: compiler.params,
+        rank,
+    })
+}
+
+/// Positive words at the top level rank the results; the rest of the filter is returned.
+fn split_ranked(expr: &Expr) -> (Vec<String>, Option<Expr>) {
+    let items: Vec<&Expr> = match expr {
+        Expr::And(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let mut ranked = Vec::new();
+    let mut rest = Vec::new();
+    for item in items {
+        match item {
+            Expr::Text { text, prefix, .. } if has_token(text) => {
+                ranked.push(fts_string(text, *prefix))
+            }
+            other => rest.push(other.clone()),
+        }
+    }
+    let rest = match rest.len() {
+        0 => None,
+        1 => rest.pop(),
+        _ => Some(Expr::And(rest)),
+    };
+    (ranked, rest)
+}
+
+/// FTS5 drops punctuation; a word without letters or digits would match nothing.
+fn has_token(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+/// A word or phrase as an FTS5 string literal (`"` doubled), so FTS5 syntax in user text
+/// (`AND`, `NEAR`, `*`, `:`) is only ever text.
+fn fts_string(text: &str, prefix: bool) -> String {
+    let quoted = format!("\"{}\"", text.replace('"', "\"\""));
+    if prefix { quoted + " *" } else { quoted }
+}
+
+struct Compiler<'a> {
+    filter: &'a str,
+    clock: &'a Clock,
+    config: &'a Config,
+    params: Vec<SqlValue>,
+}
+
+const PSEUDO_FIELDS: [&str; 5] = ["title", "path", "dir", "modified", "created"];
+
+impl Compiler<'_> {
+    fn expr(&mut self, expr: &Expr) -> Result<String, FilterError> {
+        Ok(match expr {
+            Expr::All => "1".into(),
+            Expr::And(items) => self.join(items, " AND ")?,
+            Expr::Or(items) => self.join(items, " OR ")?,
+            Expr::Not(inner) => format!("NOT {}", self.expr(inner)?),
+            Expr::Text { text, prefix, .. } => {
+                if !has_token(text) {
+                    return Ok("1".into());
+                }
+                let p = self.bind(fts_string(text, *prefix));
+                format!("c.id IN (SELECT rowid FROM cards_fts WHERE cards_fts MATCH {p})")
+            }
+            Expr::Has { key } => {
+                let k = self.bind(key.clone());
+                format!(
+                    "c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND kind <> 'null')"
+                )
+            }
+            Expr::Field {
+                key,
+                op: Op::Ne,
+                value,
+                pos,
+            } => {
+                let eq = Expr::Field {
+                    key: key.clone(),
+                    op: Op::Eq,
+                    value: value.clone(),
+                    pos: *pos,
+                };
+                format!("NOT {}", self.expr(&eq)?)
+            }
+            Expr::Field {
+                key,
+                op,
+                value,
+                pos,
+            } if PSEUDO_FIELDS.contains(&key.as_str()) => self.pseudo(key, *op, value, *pos)?,
+            Expr::Field {
+                key,
+                op,
+                value,
+                pos,
+            } => self.field(key, *op, value, *pos)?,
+            Expr::View { pos, name } => {
+                return Err(self.error(*pos, &format!("view `{name}` was not expanded")));
+            }
+        })
+    }
+
+    fn join(&mut self, items: &[Expr], sep: &str) -> Result<String, FilterError> {
+        let parts = items
+            .iter()
+            .map(|e| self.expr(e))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(format!("({})", parts.join(sep)))
+    }
+
+    /// A frontmatter field: any element of a list may match.
+    fn field(&mut self, key: &str, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
+        let spec = self.config.field(key).cloned().unwrap_or_default();
+        let condition = match op {
+            Op::Eq => self.field_eq(&spec, value, pos)?,
+            Op::Prefix => {
+                let lower = value.to_lowercase();
+                let lo = self.bind(lower.clone());
+                let hi = self.bind(format!("{lower}\u{10FFFF}"));
+                format!("norm >= {lo} AND norm < {hi}")
+            }
+            _ => self.field_compare(key, &spec, op, value, pos)?,
+        };
+        let k = self.bind(key.to_string());
+        Ok(format!(
+            "c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND ({condition}))"
+        ))
+    }
+
+    /// Equality: as text always; also as a number or a day when the value reads as one
+    /// (so `when:today` matches the word "today" and today's date alike).
+    fn field_eq(
+        &mut self,
+        spec: &FieldSpec,
+        value: &str,
+        pos: usize,
+    ) -> Result<String, FilterError> {
+        let p = self.bind(value.to_lowercase());
+        let mut alternatives = vec![format!("norm = {p}")];
+        let typed = spec.field_type;
+        if matches!(typed, None | Some(FieldType::Number))
+            && let Some(n) = parse_number(value)
+        {
+            let p = self.bind(n);
+            alternatives.push(format!("{} = {p}", number_column(typed)));
+        }
+        if matches!(typed, None | Some(FieldType::Date)) {
+            if let Some(span) = dates::span(value, self.clock) {
+                alternatives.push(self.time_in(&span));
+            } else if typed == Some(FieldType::Date) {
+                return Err(self.expected_date(pos, value));
+            }
+        }
+        Ok(alternatives.join(" OR "))
+    }
+
+    fn field_compare(
+        &mut self,
+        key: &str,
+        spec: &FieldSpec,
+        op: Op,
+        value: &str,
+        pos: usize,
+    ) -> Result<String, FilterError> {
+        let lower = value.to_lowercase();
+        if let Some(rank) = spec.order.iter().position(|v| *v == lower) {
+            return Ok(self.order_compare(spec, op, rank));
+        }
+        if spec.field_type == Some(FieldType::Enum) {
+            let allowed = spec.order.join(", ");
+            return Err(self.error(
+                pos,
+                &format!("`{value}` is not one of the values of `{key}`: {allowed}"),
+            ));
+        }
+        if spec.field_type != Some(FieldType::Text) {
+            if let Some(span) = dates::span(value, self.clock) {
+                return Ok(self.time_compare("time", op, &span));
+            }
+            if spec.field_type == Some(FieldType::Date) {
+                return Err(self.expected_date(pos, value));
+            }
+            if let Some(n) = parse_number(value) {
+                let p = self.bind(n);
+                return Ok(format!(
+                    "{} {} {p}",
+                    number_column(spec.field_type),
+                    sql_op(op)
+                ));
+            }
+        }
+        let p = self.bind(lower);
+        Ok(format!("norm {} {p}", sql_op(op)))
+    }
+
+    /// `when<week` over a declared order: compares positions in the list.
+    fn order_compare(&mut self, spec: &FieldSpec, op: Op, rank: usize) -> String {
+        let mut case = String::from("CASE norm");
+        for (i, v) in spec.order.iter().enumerate() {
+            let p = self.bind(v.clone());
+            case.push_str(&format!(" WHEN {p} THEN {i}"));
+        }
+        case.push_str(" END");
+        let p = self.bind(rank as i64);
+        format!("{case} {} {p}", sql_op(op))
+    }
+
+    fn pseudo(
+        &mut self,
+        key: &str,
+        op: Op,
+        value: &str,
+        pos: usize,
+    ) -> Result<String, FilterError> {
+        match key {
+            "title" => Ok(self.title(op, value)),
+            "path" => Ok(self.path(op, value)),
+            "dir" => self.dir(op, value, pos),
+            "modified" => {
+                let span = self.span_or_error(value, pos)?;
+                let ns = |t: &str| self.clock.nanos(t).unwrap_or(i64::MAX);
+                let ns_span = (ns(&span.start), ns(&span.end));
+                Ok(self.nanos_compare(op, ns_span, pos)?)
+            }
+            "created" => {
+                let span = self.span_or_error(value, pos)?;
+                match op {
+                    Op::Eq => Ok(self.range("c.created", &span)),
+                    Op::Prefix => Err(self.error(pos, "`created` takes a date, not a prefix")),
+                    _ => Ok(self.time_compare("c.created", op, &span)),
+                }
+            }
+            _ => unreachable!("only pseudo fields get here"),
+        }
+    }
+
+    /// Titles: case-insensitive; `*` anywhere is a wildcard.
+    fn title(&mut self, op: Op, value: &str) -> String {
+        let lower = value.to_lowercase();
+        match op {
+            Op::Eq if lower.contains('*') => {
+                let p = self.bind(like_pattern(&lower));
+                format!("fold(c.title) LIKE {p} ESCAPE '\\'")
+            }
+            Op::Prefix => {
+                let p = self.bind(like_pattern(&lower) + "%");
+                format!("fold(c.title) LIKE {p} ESCAPE '\\'")
+            }
+            _ => {
+                let p = self.bind(lower);
+                format!("fold(c.title) {} {p}", sql_op(op))
+            }
+        }
+    }
+
+    /// Paths: exact, a folder and everything in it, or a `*` wildcard pattern.
+    fn path(&mut self, op: Op, value: &str) -> String {
+        let value = value.trim_start_matches("./");
+        match op {
+            Op::Eq if value.contains('*') => {
+                let p = self.bind(glob_pattern(value));
+                format!("c.path GLOB {p}")
+            }
+            Op::Eq => {
+                let exact = self.bind(value.to_string());
+                let folder = self.bind(glob_literal(value.trim_end_matches('/')) + "/*");
+                format!("(c.path = {exact} OR c.path GLOB {folder})")
+            }
+            Op::Prefix => {
+                let p = self.bind(glob_pattern(value) + "*");
+                format!("c.path GLOB {p}")
+            }
+            _ => {
+                let p = self.bind(value.to_string());
+                format!("c.path {} {p}", sql_op(op))
+            }
+        }
+    }
+
+    /// `dir:journal`: the card is in that folder or below it; `dir:.` the top level.
+    fn dir(&mut self, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
+        let folder = value.trim_start_matches("./").trim_end_matches('/');
+        match op {
+            Op::Eq | Op::Prefix if folder.is_empty() || folder == "." => {
+                Ok("c.path NOT GLOB '*/*'".into())
+            }
+            Op::Eq => {
+                let p = self.bind(glob_pattern(folder) + "/*");
+                Ok(format!("c.path GLOB {p}"))
+            }
+            Op::Prefix => {
+                let p = self.bind(glob_pattern(folder) + "*/*");
+                Ok(format!("c.path GLOB {p}"))
+            }
+            _ => Err(self.error(pos, "`dir` takes `dir:FOLDER`")),
+        }
+    }
+
+    fn nanos_compare(
+        &mut self,
+        op: Op,
+        (start, end): (i64, i64),
+        pos: usize,
+    ) -> Result<String, FilterError> {
+        let column = "c.mtime_ns";
+        Ok(match op {
+            Op::Eq => {
+                let (s, e) = (self.bind(start), self.bind(end));
+                format!("({column} >= {s} AND {column} < {e})")
+            }
+            Op::Gt => format!("{column} >= {}", self.bind(end)),
+            Op::Ge => format!("{column} >= {}", self.bind(start)),
+            Op::Lt => format!("{column} < {}", self.bind(start)),
+            Op::Le => format!("{column} < {}", self.bind(end)),
+            Op::Prefix | Op::Ne => {
+                return Err(self.error(pos, "`modified` takes a date, not a prefix"));
+            }
+        })
+    }
+
+    fn time_in(&mut self, span: &Span) -> String {
+        self.range("time", span)
+    }
+
+    fn range(&mut self, column: &str, span: &Span) -> String {
+        let s = self.bind(span.start.clone());
+        let e = self.bind(span.end.clone());
+        format!("({column} >= {s} AND {column} < {e})")
+    }
+
+    /// `>` a day means after all of it; `<=` a day means up to its end.
+    fn time_compare(&mut self, column: &str, op: Op, span: &Span) -> String {
+        let (cmp, bound) = match op {
+            Op::Gt => (">=", &span.end),
+            Op::Ge => (">=", &span.start),
+            Op::Lt => ("<", &span.start),
+            _ => ("<", &span.end),
+        };
+        let p = self.bind(bound.clone());
+        format!("{column} {cmp} {p}")
+    }
+
+    fn span_or_error(&self, value: &str, pos: usize) -> Result<Span, FilterError> {
+        dates::span(value, self.clock).ok_or_else(|| self.expected_date(pos, value))
+    }
+
+    fn expected_date(&self, pos: usize, value: &str) -> FilterError {
+        self.error(
+            pos,
+            &format!("expected a date, not `{value}` (like 2026-12-01, today, yesterday, +3d, -2w, this-week)"),
+        )
+    }
+
+    fn bind(&mut self, value: impl Into<SqlValue>) -> String {
+        self.params.push(value.into());
+        format!("?{}", self.params.len())
+    }
+
+    fn error(&self, pos: usize, message: &str) -> FilterError {
+        FilterError {
+            filter: self.filter.to_string(),
+            pos,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// A number as written in a filter: digits with an optional sign and decimal point.
+fn parse_number(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let ok = !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.chars().filter(|c| *c == '.').count() <= 1
+        && digits.chars().any(|c| c.is_ascii_digit());
+    if ok { text.parse().ok() } else { None }
+}
+
+/// Declared numbers also compare numerically when they were written as text (`"3"`).
+fn number_column(declared: Option<FieldType>) -> &'static str {
+    match declared {
+        Some(FieldType::Number) => {
+            "(CASE WHEN kind = 'number' THEN num WHEN text GLOB '*[0-9]*' THEN CAST(text AS REAL) END)"
+        }
+        _ => "num",
+    }
+}
+
+fn sql_op(op: Op) -> &'static str {
+    match op {
+        Op::Eq | Op::Prefix => "=",
+        Op::Ne => "<>",
+        Op::Gt => ">",
+        Op::Ge => ">=",
+        Op::Lt => "<",
+        Op::Le => "<=",
+    }
+}
+
+/// A `*` wildcard pattern as a LIKE pattern with `\` escapes.
+fn like_pattern(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '*' => out.push('%'),
+            '%' | '_' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A `*` wildcard pattern as a GLOB pattern: only `*` stays special.
+fn glob_pattern(value: &str) -> String {
+    value
+        .split('*')
+        .map(glob_literal)
+        .collect::<Vec<_>>()
+        .join("*")
+}
+
+/// Text matched literally by GLOB.
+fn glob_literal(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '*' => out.push_str("[*]"),
+            '?' => out.push_str("[?]"),
+            '[' => out.push_str("[[]"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::filter::parse;
+
+    fn sql(filter: &str) -> Sql {
+        let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
+        compile(
+            &parse(filter).expect("parses"),
+            filter,
+            &clock,
+            &Config::builtin(),
+        )
+        .expect("compiles")
+    }
+
+    #[test]
+    fn user_text_is_only_ever_a_parameter() {
+        let hostile = "status:\"x'); DROP TABLE cards; --\" \"a\"\" OR 1=1\"";
+        let compiled = sql(hostile);
+        assert!(
+            !compiled.where_clause.contains("DROP"),
+            "{}",
+            compiled.where_clause
+        );
+        assert!(
+            !compiled.where_clause.contains("1=1"),
+            "{}",
+            compiled.where_clause
+        );
+        assert_eq!(compiled.rank.as_deref(), Some("\"a\"\" OR 1=1\""));
+    }
+
+    #[test]
+    fn top_level_words_rank_and_others_filter() {
+        let compiled = sql("rust -draft");
+        assert_eq!(compiled.rank.as_deref(), Some("\"rust\""));
+        assert!(
+            compiled
+                .where_clause
+                .starts_with("NOT c.id IN (SELECT rowid FROM cards_fts"),
+            "{}",
+            compiled.where_clause
+        );
+        assert_eq!(sql("a OR b").rank, None);
+    }
+
+    #[test]
+    fn patterns_escape_their_special_characters() {
+        assert_eq!(like_pattern("50%_off*"), "50\\%\\_off%");
+        assert_eq!(glob_pattern("a[1]?*"), "a[[]1][?]*");
+    }
+
+    #[test]
+    fn bad_dates_name_the_position() {
+        let filter = "a modified>soon";
+        let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
+        let err = compile(
+            &parse(filter).expect("parses"),
+            filter,
+            &clock,
+            &Config::builtin(),
+        )
+        .expect_err("bad date");
+        assert_eq!(err.pos, 2);
+        assert!(
+            err.message.starts_with("expected a date, not `soon`"),
+            "{}",
+            err.message
+        );
+    }
+}

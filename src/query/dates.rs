@@ -1,0 +1,212 @@
+//! Date words in filters: `today`, `-2w`, `this-month`, `2026-12-01` ... as spans of time.
+//!
+//! A span is a half-open range `[start, end)` of sortable text, the same shape the index
+//! stores dates in, so `deadline<=+3d` is a plain text comparison on an indexed column.
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{Span as JiffSpan, ToSpan};
+
+use crate::value::parse_date;
+
+/// What "today" is, and in which time zone: fixed once per command so that every term
+/// of a filter agrees, and settable in tests (`TERMDEX_TODAY`).
+#[derive(Debug, Clone)]
+pub struct Clock {
+    pub today: Date,
+    pub tz: TimeZone,
+}
+
+impl Clock {
+    pub fn new(today: Date, tz: TimeZone) -> Clock {
+        Clock { today, tz }
+    }
+
+    /// The system clock and time zone, unless `TERMDEX_TODAY=YYYY-MM-DD` pins the date.
+    pub fn from_env() -> Clock {
+        let tz = TimeZone::system();
+        let pinned = std::env::var("TERMDEX_TODAY")
+            .ok()
+            .and_then(|d| d.parse::<Date>().ok());
+        let today =
+            pinned.unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date());
+        Clock { today, tz }
+    }
+
+    /// Nanoseconds since the epoch at which a sortable date text starts, in this time zone.
+    pub fn nanos(&self, text: &str) -> Option<i64> {
+        let datetime = if text.len() == 10 {
+            text.parse::<Date>()
+                .ok()?
+                .to_datetime(jiff::civil::Time::midnight())
+        } else {
+            text.parse::<DateTime>().ok()?
+        };
+        let zoned = datetime.to_zoned_datetime(self.tz.clone()).ok()?;
+        i64::try_from(zoned.timestamp().as_nanosecond()).ok()
+    }
+}
+
+/// A half-open span of time as sortable text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: String,
+    pub end: String,
+}
+
+/// The span a date word stands for, or `None` when `text` is not a date word.
+pub fn span(text: &str, clock: &Clock) -> Option<Span> {
+    let today = clock.today;
+    let lower = text.to_ascii_lowercase();
+    let days = |start: Date, len: JiffSpan| day_span(start, start.checked_add(len).ok()?);
+    match lower.as_str() {
+        "today" => return days(today, 1.day()),
+        "yesterday" => return days(today.checked_sub(1.day()).ok()?, 1.day()),
+        "tomorrow" => return days(today.checked_add(1.day()).ok()?, 1.day()),
+        _ => {}
+    }
+    if let Some(span) = named_period(&lower, today) {
+        return Some(span);
+    }
+    if let Some(offset) = relative(&lower) {
+        return days(today.checked_add(offset).ok()?, 1.day());
+    }
+    let sortable = parse_date(text)?;
+    if sortable.len() == 10 {
+        let date: Date = sortable.parse().ok()?;
+        return days(date, 1.day());
+    }
+    let point: DateTime = sortable.parse().ok()?;
+    let next = point.checked_add(1.second()).ok()?;
+    Some(Span {
+        start: sortable,
+        end: datetime_text(next),
+    })
+}
+
+/// `this-week`, `last-month`, `next-year` ...; weeks start on Monday.
+fn named_period(text: &str, today: Date) -> Option<Span> {
+    let (which, unit) = text.split_once('-')?;
+    let shift: i64 = match which {
+        "this" => 0,
+        "last" => -1,
+        "next" => 1,
+        _ => return None,
+    };
+    let (start, len) = match unit {
+        "week" => {
+            let monday = today
+                .checked_sub((today.weekday().to_monday_zero_offset() as i64).days())
+                .ok()?;
+            (monday.checked_add((7 * shift).days()).ok()?, 1.week())
+        }
+        "month" => (
+            today.first_of_month().checked_add(shift.months()).ok()?,
+            1.month(),
+        ),
+        "year" => (
+            today.first_of_year().checked_add(shift.years()).ok()?,
+            1.year(),
+        ),
+        _ => return None,
+    };
+    day_span(start, start.checked_add(len).ok()?)
+}
+
+/// `+3d`, `-2w`, `+1m`, `-1y` as a calendar offset.
+fn relative(text: &str) -> Option<JiffSpan> {
+    let sign: i64 = match text.chars().next()? {
+        '+' => 1,
+        '-' => -1,
+        _ => return None,
+    };
+    let body = &text[1..];
+    let unit = body.chars().last()?;
+    let n: i64 = body[..body.len() - unit.len_utf8()].parse().ok()?;
+    let n = n.checked_mul(sign)?;
+    match unit {
+        'd' => JiffSpan::new().try_days(n).ok(),
+        'w' => JiffSpan::new().try_weeks(n).ok(),
+        'm' => JiffSpan::new().try_months(n).ok(),
+        'y' => JiffSpan::new().try_years(n).ok(),
+        _ => None,
+    }
+}
+
+fn day_span(start: Date, end: Date) -> Option<Span> {
+    Some(Span {
+        start: date_text(start),
+        end: date_text(end),
+    })
+}
+
+fn date_text(date: Date) -> String {
+    date.strftime("%Y-%m-%d").to_string()
+}
+
+fn datetime_text(dt: DateTime) -> String {
+    dt.strftime("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock() -> Clock {
+        // A Monday.
+        Clock::new("2026-11-23".parse().expect("date"), TimeZone::UTC)
+    }
+
+    fn s(text: &str) -> Option<(String, String)> {
+        span(text, &clock()).map(|s| (s.start, s.end))
+    }
+
+    fn pair(a: &str, b: &str) -> Option<(String, String)> {
+        Some((a.into(), b.into()))
+    }
+
+    #[test]
+    fn day_words_and_offsets() {
+        assert_eq!(s("today"), pair("2026-11-23", "2026-11-24"));
+        assert_eq!(s("Yesterday"), pair("2026-11-22", "2026-11-23"));
+        assert_eq!(s("tomorrow"), pair("2026-11-24", "2026-11-25"));
+        assert_eq!(s("+3d"), pair("2026-11-26", "2026-11-27"));
+        assert_eq!(s("-2w"), pair("2026-11-09", "2026-11-10"));
+        assert_eq!(s("+1m"), pair("2026-12-23", "2026-12-24"));
+        assert_eq!(s("2026-12-01"), pair("2026-12-01", "2026-12-02"));
+        assert_eq!(
+            s("2026-12-01T10:00"),
+            pair("2026-12-01T10:00:00", "2026-12-01T10:00:01")
+        );
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(s("this-week"), pair("2026-11-23", "2026-11-30"));
+        assert_eq!(s("last-week"), pair("2026-11-16", "2026-11-23"));
+        assert_eq!(s("this-month"), pair("2026-11-01", "2026-12-01"));
+        assert_eq!(s("next-month"), pair("2026-12-01", "2027-01-01"));
+        assert_eq!(s("this-year"), pair("2026-01-01", "2027-01-01"));
+    }
+
+    #[test]
+    fn other_words_are_not_dates() {
+        for text in [
+            "week",
+            "someday",
+            "+3",
+            "3d",
+            "+xd",
+            "this-decade",
+            "2026-13-01",
+            "done",
+        ] {
+            assert_eq!(s(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn nanos_follow_the_time_zone() {
+        assert_eq!(clock().nanos("1970-01-02"), Some(86_400_000_000_000));
+    }
+}
