@@ -3,10 +3,14 @@
 //!
 //! This layer parses and dispatches; the work is done by the library.
 
+mod cat;
 mod check;
+mod fields;
 mod index;
 mod progress;
 mod query;
+mod show;
+mod views;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -61,6 +65,14 @@ enum Command {
     Check(check::Args),
     /// Print the cards that match a filter
     Query(query::Args),
+    /// Show one card: title, fields and body (made for fzf's preview window)
+    Show(show::Args),
+    /// Print the matching cards one after another under ==> path <== headers
+    Cat(cat::Args),
+    /// Field names with card counts, or the values of one field
+    Fields(fields::Args),
+    /// List the saved views
+    Views(views::Args),
 }
 
 /// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
@@ -68,7 +80,7 @@ enum Command {
 const NEGATION_MARK: char = '\u{1}';
 
 /// Subcommands whose positional arguments are filter words.
-const FILTER_COMMANDS: [&str; 1] = ["query"];
+const FILTER_COMMANDS: [&str; 2] = ["query", "cat"];
 
 /// `termdex query what:task -status:done --format json` must work: a leading `-` on a
 /// filter word negates it. Arguments of filter commands that start with `-` but are not
@@ -151,6 +163,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Index(args)) => index::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Query(args)) => query::run(&ctx, &args),
+        Some(Command::Show(args)) => show::run(&ctx, &args),
+        Some(Command::Cat(args)) => cat::run(&ctx, &args),
+        Some(Command::Fields(args)) => fields::run(&ctx, &args),
+        Some(Command::Views(args)) => views::run(&ctx, &args),
         None => query::run(&ctx, &query::Args::default()),
     }
 }
@@ -181,6 +197,25 @@ impl Ctx {
     /// Paths as the user's shell sees them.
     pub fn paths(&self) -> PathDisplay {
         PathDisplay::new(&self.dex.root, &self.cwd)
+    }
+
+    /// The dex-relative path of a card the user named: relative to the current directory
+    /// (as `query` prints paths), else relative to the dex root.
+    pub fn resolve_card(&self, typed: &std::path::Path) -> Result<String> {
+        let root = &self.dex.root;
+        let candidates = [self.cwd.clone(), root.clone()];
+        let found = candidates
+            .iter()
+            .find(|base| base.join(typed).exists())
+            .unwrap_or(&self.cwd);
+        match PathDisplay::resolve(root, found, typed) {
+            Some(rel) if !rel.is_empty() => Ok(rel),
+            _ => anyhow::bail!(
+                "{} is outside the dex at {}",
+                typed.display(),
+                root.display()
+            ),
+        }
     }
 
     /// The dex's configuration (defaults overlaid with `.termdex/config.toml`).

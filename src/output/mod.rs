@@ -6,7 +6,9 @@
 mod format;
 mod jsonl;
 mod paths;
+mod show;
 
 pub use format::{Format, Options, clean, column_text, value_text, write_cards};
 pub use jsonl::{card_json, write_jsonl};
 pub use paths::PathDisplay;
+pub use show::{clean_body, render_card};

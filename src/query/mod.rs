@@ -6,6 +6,7 @@
 
 pub mod compile;
 pub mod dates;
+pub mod facets;
 pub mod filter;
 pub mod sort;
 pub mod views;
@@ -145,6 +146,37 @@ fn select(
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params_from_iter(params.iter()), CardRow::from_row)?;
     rows.collect()
+}
+
+/// The indexed card at a dex-relative path.
+pub fn card_at(index: &Index, path: &str) -> Result<Option<CardRow>, QueryError> {
+    let sql = format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.path = ?1");
+    let result = index.conn().query_row(&sql, [path], CardRow::from_row);
+    match result {
+        Ok(row) => Ok(Some(row)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(source) => Err(QueryError::Sqlite {
+            path: index.path().display().to_string(),
+            source,
+        }),
+    }
+}
+
+/// A card's indexed body (the text after its frontmatter, capped like the index).
+pub fn card_body(index: &Index, path: &str) -> Result<Option<String>, QueryError> {
+    let result = index
+        .conn()
+        .query_row("SELECT body FROM cards WHERE path = ?1", [path], |r| {
+            r.get(0)
+        });
+    match result {
+        Ok(body) => Ok(Some(body)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(source) => Err(QueryError::Sqlite {
+            path: index.path().display().to_string(),
+            source,
+        }),
+    }
 }
 
 /// SQL functions the compiled filters use: `fold(text)`, Unicode lower-casing (SQLite's

@@ -1,0 +1,66 @@
+//! `termdex cat [FILTER...]`: the matching cards one after another, each under a
+//! `==> path <==` header (the `tail -n +1` trick), exactly as they are on disk.
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use termdex::query::{self, Request};
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The filter (as for `termdex query`)
+    #[arg(value_name = "FILTER")]
+    filter: Vec<String>,
+    /// Start from a saved view
+    #[arg(long, value_name = "NAME")]
+    view: Option<String>,
+    /// Sort keys (as for `termdex query`)
+    #[arg(long, value_name = "KEY[,KEY]", allow_hyphen_values = true)]
+    sort: Vec<String>,
+    /// Use the index as it is, without refreshing it first
+    #[arg(long)]
+    no_refresh: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
+    let config = ctx.config()?;
+    let index = ctx.open_fresh(args.no_refresh)?;
+    let filter = super::filter_text(&args.filter);
+    let sort =
+        (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
+    let request = Request {
+        filter: &filter,
+        view: args.view.as_deref(),
+        sort,
+        limit: None,
+    };
+    let answer = query::run(&index, &config, &ctx.clock(), &request)?;
+    let paths = ctx.paths();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for (i, card) in answer.cards.iter().enumerate() {
+        let bytes = match std::fs::read(ctx.dex.card_path(&card.path)) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                ctx.warn(format_args!("{}: skipped: {e}", paths.show(&card.path)));
+                continue;
+            }
+        };
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        writeln!(out, "==> {} <==", paths.show(&card.path))?;
+        out.write_all(&bytes)?;
+        if !bytes.ends_with(b"\n") && !bytes.is_empty() {
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(if answer.cards.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,88 @@
+//! One card rendered for reading: the `termdex show` view and fzf's preview window.
+
+use serde_json::Value;
+
+use crate::frontmatter::Fields;
+use crate::index::CardRow;
+
+use super::format::{clean, value_text};
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const CYAN: &str = "\x1b[36m";
+const RED: &str = "\x1b[31m";
+const RESET: &str = "\x1b[0m";
+
+/// Title, path, fields (`key: value`, nested maps as dotted keys), any error, then the body.
+/// Control characters are neutralized; the body keeps its line breaks and tabs.
+pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&paint(BOLD, &clean(&card.title)));
+    out.push('\n');
+    out.push_str(&paint(DIM, &clean(shown_path)));
+    out.push('\n');
+    let mut lines = Vec::new();
+    field_lines("", &card.fields, &mut lines);
+    if !lines.is_empty() {
+        out.push('\n');
+        for (key, value) in lines {
+            out.push_str(&format!(
+                "{}: {}\n",
+                paint(CYAN, &clean(&key)),
+                clean(&value)
+            ));
+        }
+    }
+    if let Some(error) = &card.error {
+        let line = card.error_line.unwrap_or(1);
+        out.push_str(&format!(
+            "\n{}\n",
+            paint(
+                RED,
+                &format!("frontmatter error, line {line}: {}", clean(error))
+            )
+        ));
+    }
+    if !body.trim().is_empty() {
+        out.push('\n');
+        out.push_str(&clean_body(body.trim_start_matches(['\n', '\r'])));
+        if !body.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn field_lines(prefix: &str, fields: &Fields, out: &mut Vec<(String, String)>) {
+    for (key, value) in fields {
+        let key = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Value::Object(inner) if !inner.is_empty() => field_lines(&key, inner, out),
+            other => out.push((key, value_text(other))),
+        }
+    }
+}
+
+/// Body text for a terminal: line breaks and tabs kept, other control characters (ESC,
+/// carriage returns that would overwrite a line) replaced.
+pub fn clean_body(body: &str) -> String {
+    body.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() => char::REPLACEMENT_CHARACTER,
+            c => c,
+        })
+        .collect()
+}
