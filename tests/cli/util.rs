@@ -36,6 +36,17 @@ impl TestDex {
         self
     }
 
+    /// Writes a file with a given modification time (RFC 3339, e.g. `2026-11-23T09:00:00Z`).
+    pub fn write_at(&self, rel: &str, content: impl AsRef<[u8]>, mtime: &str) -> &TestDex {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(&path, content).expect("write");
+        let stamp: jiff::Timestamp = mtime.parse().expect("RFC 3339 time");
+        let when = SystemTime::UNIX_EPOCH + Duration::from_secs(stamp.as_second().max(0) as u64);
+        fs::File::options().write(true).open(&path).expect("open").set_modified(when).expect("set mtime");
+        self
+    }
+
     pub fn remove(&self, rel: &str) {
         fs::remove_file(self.path(rel)).expect("remove");
     }
@@ -48,6 +59,7 @@ impl TestDex {
     pub fn cmd_in(&self, cwd: &Path) -> Command {
         let mut cmd = Command::cargo_bin("termdex").expect("binary");
         cmd.current_dir(cwd)
+            .env("TERMDEX_TODAY", "2026-11-23")
             .env_remove("TERMDEX_DIR")
             .env_remove("VISUAL")
             .env_remove("EDITOR")
