@@ -108,20 +108,13 @@ impl Args {
             Ok(n) if n > 0 => n,
             _ => return usage(format!("N must be a positive whole number, not {n:?}")),
         };
-        Ok(Some(Args {
-            n,
-            out: PathBuf::from(out),
-            seed,
-            force,
-        }))
+        Ok(Some(Args { n, out: PathBuf::from(out), seed, force }))
     }
 }
 
 fn parse_seed(value: Option<&str>) -> Result<u64, Failure> {
     let value = value.ok_or_else(|| Failure::Usage("--seed needs a value".into()))?;
-    value
-        .parse()
-        .map_err(|_| Failure::Usage(format!("seed must be a whole number, not {value:?}")))
+    value.parse().map_err(|_| Failure::Usage(format!("seed must be a whole number, not {value:?}")))
 }
 
 /// Refuses a non-empty OUTDIR so that a typo can't sprinkle 100k files over
@@ -129,12 +122,13 @@ fn parse_seed(value: Option<&str>) -> Result<u64, Failure> {
 fn prepare_outdir(args: &Args) -> Result<(), Failure> {
     let shown = args.out.display();
     match fs::read_dir(&args.out).map(|mut entries| entries.next().is_some()) {
-        Ok(true) if !args.force => Err(Failure::Usage(format!(
-            "{shown} is not empty; pass --force to write into it anyway"
-        ))),
+        Ok(true) if !args.force => {
+            Err(Failure::Usage(format!("{shown} is not empty; pass --force to write into it anyway")))
+        }
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(&args.out)
-            .map_err(|e| Failure::Io(format!("cannot create {shown}: {e}"))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(&args.out).map_err(|e| Failure::Io(format!("cannot create {shown}: {e}")))
+        }
         Err(e) => Err(Failure::Io(format!("cannot use {shown}: {e}"))),
     }
 }
@@ -159,9 +153,8 @@ impl Totals {
     }
 
     fn summary(&self, seconds: f64) -> String {
-        let mix: Vec<String> = (0..Format::COUNT)
-            .map(|k| format!("{} {}", Format::NAMES[k], self.by_format[k]))
-            .collect();
+        let mix: Vec<String> =
+            (0..Format::COUNT).map(|k| format!("{} {}", Format::NAMES[k], self.by_format[k])).collect();
         format!(
             "gen_corpus: {} files, {} bytes ({:.1} MB, {} avg) in {:.2} s [{}]",
             self.files,
@@ -183,22 +176,14 @@ struct Corpus<'a> {
 
 fn write_corpus(args: &Args) -> io::Result<Totals> {
     let vocab = Vocab::new();
-    let corpus = Corpus {
-        n: args.n,
-        seed: args.seed,
-        out: &args.out,
-        vocab: &vocab,
-    };
+    let corpus = Corpus { n: args.n, seed: args.seed, out: &args.out, vocab: &vocab };
     let chunks = args.n.div_ceil(PER_DIR);
-    let workers = thread::available_parallelism()
-        .map_or(1, |n| n.get() as u64)
-        .clamp(1, 8);
+    let workers = thread::available_parallelism().map_or(1, |n| n.get() as u64).clamp(1, 8);
     let workers = workers.min(chunks);
     thread::scope(|scope| {
         let corpus = &corpus;
-        let handles: Vec<_> = (0..workers)
-            .map(|w| scope.spawn(move || corpus.write_chunks(w, workers)))
-            .collect();
+        let handles: Vec<_> =
+            (0..workers).map(|w| scope.spawn(move || corpus.write_chunks(w, workers))).collect();
         let mut totals = Totals::default();
         for handle in handles {
             totals.add(&handle.join().expect("writer thread panicked")?);
@@ -239,14 +224,7 @@ impl Corpus<'_> {
         let card = Card::generate(index, self.n, &mut rng);
         let format = Format::roll(&mut rng);
         card.write_frontmatter(format, &mut rng, buf);
-        let mut body = Body {
-            rng: &mut rng,
-            vocab: self.vocab,
-            out: buf,
-            lines: 0,
-            column: 0,
-            previous: "",
-        };
+        let mut body = Body { rng: &mut rng, vocab: self.vocab, out: buf, lines: 0, column: 0, previous: "" };
         body.write(&card, self.n, format == Format::Bare);
         format
     }
@@ -256,11 +234,7 @@ impl Corpus<'_> {
 /// order, so the chunk of 1000 a card sits in stays inside one or two months.
 fn card_path(index: u64, n: u64) -> String {
     let (y, m, _) = Day::of_card(index, n).civil();
-    format!(
-        "{y:04}/{m:02}/cards-{:04}/{}.md",
-        index / PER_DIR,
-        stem(index)
-    )
+    format!("{y:04}/{m:02}/cards-{:04}/{}.md", index / PER_DIR, stem(index))
 }
 
 fn stem(index: u64) -> String {
@@ -277,9 +251,7 @@ impl Rng {
     /// One independent stream per card, so output doesn't depend on the
     /// order in which threads happen to write.
     fn for_card(seed: u64, index: u64) -> Rng {
-        Rng(mix64(
-            seed ^ mix64(index.wrapping_add(0x9E37_79B9_7F4A_7C15)),
-        ))
+        Rng(mix64(seed ^ mix64(index.wrapping_add(0x9E37_79B9_7F4A_7C15))))
     }
 
     fn next(&mut self) -> u64 {
@@ -369,11 +341,7 @@ impl fmt::Display for Day {
 
 fn datetime(day: Day, rng: &mut Rng) -> String {
     let minute_of_day = rng.between(7 * 60, 22 * 60);
-    format!(
-        "{day}T{:02}:{:02}:00",
-        minute_of_day / 60,
-        minute_of_day % 60
-    )
+    format!("{day}T{:02}:{:02}:00", minute_of_day / 60, minute_of_day % 60)
 }
 
 // ---------------------------------------------------------------------------
@@ -391,14 +359,8 @@ enum Format {
 
 impl Format {
     const COUNT: usize = 6;
-    const NAMES: [&str; Format::COUNT] = [
-        "yaml",
-        "toml",
-        "json-fenced",
-        "json-leading",
-        "malformed-yaml",
-        "no-frontmatter",
-    ];
+    const NAMES: [&str; Format::COUNT] =
+        ["yaml", "toml", "json-fenced", "json-leading", "malformed-yaml", "no-frontmatter"];
 
     fn roll(rng: &mut Rng) -> Format {
         rng.weighted(&[
@@ -435,18 +397,10 @@ impl Card {
         let day = Day::of_card(index, n);
         let what = rng.weighted(WHAT);
         let title = title_for(what, day, rng);
-        let mut fields = vec![
-            ("title", Value::Text(title.clone())),
-            ("what", Value::Text(what.to_string())),
-        ];
+        let mut fields = vec![("title", Value::Text(title.clone())), ("what", Value::Text(what.to_string()))];
         add_kind_fields(what, day, rng, &mut fields);
         add_common_fields(day, rng, &mut fields);
-        Card {
-            index,
-            title,
-            fields,
-            is_task: what == "task",
-        }
+        Card { index, title, fields, is_task: what == "task" }
     }
 }
 
@@ -457,10 +411,7 @@ fn add_kind_fields(what: &str, day: Day, rng: &mut Rng, fields: &mut Vec<(&'stat
             fields.push(("status", text(rng.weighted(STATUS))));
             fields.push(("when", text(rng.weighted(WHEN))));
             if rng.chance(40) {
-                fields.push((
-                    "deadline",
-                    Value::Date(day.plus(rng.between(1, 90)).to_string()),
-                ));
+                fields.push(("deadline", Value::Date(day.plus(rng.between(1, 90)).to_string())));
             }
             if rng.chance(50) {
                 fields.push(("priority", Value::Number(rng.between(1, 4).to_string())));
@@ -480,10 +431,7 @@ fn add_kind_fields(what: &str, day: Day, rng: &mut Rng, fields: &mut Vec<(&'stat
         }
         "reminder" => {
             if rng.chance(80) {
-                fields.push((
-                    "deadline",
-                    Value::Date(day.plus(rng.between(1, 60)).to_string()),
-                ));
+                fields.push(("deadline", Value::Date(day.plus(rng.between(1, 60)).to_string())));
             }
             if rng.chance(50) {
                 fields.push(("when", text(rng.weighted(WHEN))));
@@ -506,10 +454,7 @@ fn add_kind_fields(what: &str, day: Day, rng: &mut Rng, fields: &mut Vec<(&'stat
 
 fn add_common_fields(day: Day, rng: &mut Rng, fields: &mut Vec<(&'static str, Value)>) {
     if rng.chance(90) {
-        fields.push((
-            "collection",
-            Value::Text(rng.weighted(COLLECTIONS).to_string()),
-        ));
+        fields.push(("collection", Value::Text(rng.weighted(COLLECTIONS).to_string())));
     }
     if rng.chance(85) {
         fields.push(("tags", Value::List(distinct(rng, TAGS, 0, 4))));
@@ -523,22 +468,12 @@ fn add_common_fields(day: Day, rng: &mut Rng, fields: &mut Vec<(&'static str, Va
     if rng.chance(5) {
         let name = format!("{} {}", rng.pick(PEOPLE), rng.pick(SURNAMES));
         let handle = name.to_lowercase().replace(' ', "");
-        fields.push((
-            "author",
-            Value::Map(vec![("name", name), ("handle", handle)]),
-        ));
+        fields.push(("author", Value::Map(vec![("name", name), ("handle", handle)])));
     }
     if rng.chance(3) {
-        let reference = format!(
-            "{}-{}",
-            rng.pick(&["OPS", "BUG", "DOC", "REQ"]),
-            rng.between(100, 9999)
-        );
+        let reference = format!("{}-{}", rng.pick(&["OPS", "BUG", "DOC", "REQ"]), rng.between(100, 9999));
         let kind = rng.pick(&["ticket", "email", "chat", "call"]).to_string();
-        fields.push((
-            "source",
-            Value::Map(vec![("kind", kind), ("ref", reference)]),
-        ));
+        fields.push(("source", Value::Map(vec![("kind", kind), ("ref", reference)])));
     }
 }
 
@@ -557,9 +492,7 @@ fn title_for(what: &str, day: Day, rng: &mut Rng) -> String {
 
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn quarter_hours(rng: &mut Rng) -> String {
@@ -633,10 +566,8 @@ impl Card {
     fn write_toml(&self, out: &mut String) {
         out.push_str("+++\n");
         // Tables must follow every plain key in TOML.
-        let (tables, plain): (Vec<_>, Vec<_>) = self
-            .fields
-            .iter()
-            .partition(|(_, v)| matches!(v, Value::Map(_)));
+        let (tables, plain): (Vec<_>, Vec<_>) =
+            self.fields.iter().partition(|(_, v)| matches!(v, Value::Map(_)));
         for (key, value) in plain {
             let _ = write!(out, "{key} = ");
             write_toml_value(value, out);
@@ -660,11 +591,7 @@ impl Card {
         for (i, (key, value)) in self.fields.iter().enumerate() {
             let _ = write!(out, "  \"{key}\": ");
             write_json_value(value, out);
-            out.push_str(if i + 1 < self.fields.len() {
-                ",\n"
-            } else {
-                "\n"
-            });
+            out.push_str(if i + 1 < self.fields.len() { ",\n" } else { "\n" });
         }
         out.push_str("}\n");
     }
@@ -791,9 +718,7 @@ const VOCAB_SLOTS: u64 = 1 << 16;
 
 impl Vocab {
     fn new() -> Vocab {
-        let weights: Vec<u64> = (1..=WORDS.len() as u64)
-            .map(|rank| (1 << 32) / (rank + 1))
-            .collect();
+        let weights: Vec<u64> = (1..=WORDS.len() as u64).map(|rank| (1 << 32) / (rank + 1)).collect();
         let total: u64 = weights.iter().sum();
         let mut slots = Vec::with_capacity(VOCAB_SLOTS as usize);
         let mut cumulative = 0;
@@ -952,8 +877,7 @@ impl Body<'_> {
         }
         let mut chars = word.chars();
         if capital {
-            self.out
-                .extend(chars.next().into_iter().flat_map(char::to_uppercase));
+            self.out.extend(chars.next().into_iter().flat_map(char::to_uppercase));
         }
         self.out.push_str(chars.as_str());
         self.out.extend(end);
@@ -985,23 +909,11 @@ impl Body<'_> {
 // ---------------------------------------------------------------------------
 // Word lists
 
-const WHAT: &[(&str, u64)] = &[
-    ("note", 35),
-    ("task", 30),
-    ("bookmark", 12),
-    ("meeting", 10),
-    ("journal", 7),
-    ("reminder", 6),
-];
+const WHAT: &[(&str, u64)] =
+    &[("note", 35), ("task", 30), ("bookmark", 12), ("meeting", 10), ("journal", 7), ("reminder", 6)];
 const STATUS: &[(&str, u64)] = &[("todo", 40), ("active", 20), ("blocked", 10), ("done", 30)];
-const WHEN: &[(&str, u64)] = &[
-    ("today", 15),
-    ("tomorrow", 10),
-    ("week", 25),
-    ("month", 20),
-    ("quarter", 10),
-    ("someday", 20),
-];
+const WHEN: &[(&str, u64)] =
+    &[("today", 15), ("tomorrow", 10), ("week", 25), ("month", 20), ("quarter", 10), ("someday", 20)];
 const COLLECTIONS: &[(&str, u64)] = &[
     ("work", 40),
     ("home", 15),

@@ -56,12 +56,8 @@ pub struct Link {
 /// The value of a field by key: case-insensitive, with dots reaching into nested maps
 /// (`author.name`); a key that itself contains a dot is found too.
 pub fn field_value<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
-    let direct = fields.get(key).or_else(|| {
-        fields
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    });
+    let direct =
+        fields.get(key).or_else(|| fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v));
     if direct.is_some() {
         return direct;
     }
@@ -80,16 +76,13 @@ pub fn title(fields: &Fields, body: &str, path: &str) -> String {
         .map(display_text)
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    from_fields
-        .or_else(|| first_heading(body))
-        .unwrap_or_else(|| file_stem(path).to_string())
+    from_fields.or_else(|| first_heading(body)).unwrap_or_else(|| file_stem(path).to_string())
 }
 
 /// The file name without its directory and markdown extension.
 pub fn file_stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.')
-        .map_or(name, |(stem, _)| if stem.is_empty() { name } else { stem })
+    name.rsplit_once('.').map_or(name, |(stem, _)| if stem.is_empty() { name } else { stem })
 }
 
 fn first_heading(body: &str) -> Option<String> {
@@ -103,10 +96,7 @@ fn first_heading(body: &str) -> Option<String> {
         if in_code || line.len() - trimmed.len() > 3 {
             continue;
         }
-        if let Some(rest) = trimmed
-            .strip_prefix("# ")
-            .or_else(|| (trimmed == "#").then_some(""))
-        {
+        if let Some(rest) = trimmed.strip_prefix("# ").or_else(|| (trimmed == "#").then_some("")) {
             let text = rest.trim().trim_end_matches('#').trim();
             if !text.is_empty() {
                 return Some(text.to_string());
@@ -146,14 +136,8 @@ mod tests {
     fn title_falls_back_from_field_to_heading_to_stem() {
         let body = "intro\n```\n# not this\n```\n## sub\n# The Heading #\n";
         assert_eq!(title(&fields(json!({"title": " T "})), body, "a/b.md"), "T");
-        assert_eq!(
-            title(&fields(json!({"title": ""})), body, "a/b.md"),
-            "The Heading"
-        );
-        assert_eq!(
-            title(&Fields::new(), "no heading", "a/my card.md"),
-            "my card"
-        );
+        assert_eq!(title(&fields(json!({"title": ""})), body, "a/b.md"), "The Heading");
+        assert_eq!(title(&Fields::new(), "no heading", "a/my card.md"), "my card");
         assert_eq!(title(&fields(json!({"title": 42})), "", "x.md"), "42");
     }
 
@@ -174,13 +158,7 @@ mod tests {
 
     #[test]
     fn created_prefers_fields_then_mtime() {
-        assert_eq!(
-            created(&fields(json!({"date": "2026-01-02"})), 0),
-            "2026-01-02"
-        );
-        assert_eq!(
-            created(&fields(json!({"created": "soon"})), 0),
-            "1970-01-01T00:00:00"
-        );
+        assert_eq!(created(&fields(json!({"date": "2026-01-02"})), 0), "2026-01-02");
+        assert_eq!(created(&fields(json!({"created": "soon"})), 0), "1970-01-01T00:00:00");
     }
 }

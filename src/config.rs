@@ -97,11 +97,7 @@ struct FileView {
 impl Config {
     /// The built-in configuration alone.
     pub fn builtin() -> Config {
-        let mut config = Config {
-            default_view: "all".into(),
-            views: Vec::new(),
-            fields: HashMap::new(),
-        };
+        let mut config = Config { default_view: "all".into(), views: Vec::new(), fields: HashMap::new() };
         // The defaults are part of the binary and covered by tests; failing here is a bug.
         config
             .overlay(DEFAULTS, Path::new("<built-in defaults>"), true)
@@ -117,11 +113,7 @@ impl Config {
             Ok(text) => config.overlay(&text, &path, false)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(ConfigError {
-                    path,
-                    line: 0,
-                    message: format!("cannot read the config: {e}"),
-                });
+                return Err(ConfigError { path, line: 0, message: format!("cannot read the config: {e}") });
             }
         }
         Ok(config)
@@ -156,14 +148,10 @@ impl Config {
             let view = spanned.into_inner();
             if let Some(filter) = &view.filter {
                 filter::parse(filter.get_ref()).map_err(|e| {
-                    error(
-                        Some(filter.span()),
-                        format!("key `views.{name}.filter`: {}", e.message),
-                    )
+                    error(Some(filter.span()), format!("key `views.{name}.filter`: {}", e.message))
                 })?;
             }
-            self.merge_view(name, view, builtin)
-                .map_err(|m| error(Some(span.clone()), m))?;
+            self.merge_view(name, view, builtin).map_err(|m| error(Some(span.clone()), m))?;
         }
         if let Some(default) = file.default_view {
             if self.view(default.get_ref()).is_none() {
@@ -228,30 +216,13 @@ mod tests {
 
     #[test]
     fn builtin_views_are_the_documented_ones() {
-        let names: Vec<_> = Config::builtin()
-            .views
-            .iter()
-            .map(|v| v.name.clone())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "all",
-                "notes",
-                "tasks",
-                "board",
-                "week",
-                "journal",
-                "bookmarks"
-            ]
-        );
+        let names: Vec<_> = Config::builtin().views.iter().map(|v| v.name.clone()).collect();
+        assert_eq!(names, ["all", "notes", "tasks", "board", "week", "journal", "bookmarks"]);
     }
 
     fn overlay(text: &str) -> Result<Config, ConfigError> {
         let mut config = Config::builtin();
-        config
-            .overlay(text, Path::new("cfg.toml"), false)
-            .map(|()| config)
+        config.overlay(text, Path::new("cfg.toml"), false).map(|()| config)
     }
 
     #[test]
@@ -265,21 +236,14 @@ mod tests {
         assert_eq!(tasks.columns, ["title"]);
         assert_eq!(tasks.filter, "what:task -status:done");
         assert!(!tasks.builtin);
-        assert_eq!(
-            config.views.last().map(|v| v.name.as_str()),
-            Some("reading")
-        );
+        assert_eq!(config.views.last().map(|v| v.name.as_str()), Some("reading"));
     }
 
     #[test]
     fn errors_name_file_line_and_key() {
         let e = overlay("[views.x]\nfilter = \"ok\"\nsrot = [\"a\"]\n").expect_err("unknown key");
         assert_eq!(e.line, 3);
-        assert!(
-            e.to_string()
-                .starts_with("cfg.toml:3: unknown field `srot`"),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with("cfg.toml:3: unknown field `srot`"), "{e}");
         let e = overlay("\n[views.x]\nfilter = \"(a\"\n").expect_err("bad filter");
         assert_eq!(
             e.to_string(),
@@ -288,9 +252,6 @@ mod tests {
         let e = overlay("[fields.a]\ntype = \"colour\"\n").expect_err("bad type");
         assert_eq!(e.line, 2, "{e}");
         let e = overlay("default_view = \"nope\"\n").expect_err("no view");
-        assert_eq!(
-            e.to_string(),
-            "cfg.toml:1: key `default_view`: no view named `nope`"
-        );
+        assert_eq!(e.to_string(), "cfg.toml:1: key `default_view`: no view named `nope`");
     }
 }

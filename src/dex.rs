@@ -25,41 +25,28 @@ pub struct Dex {
 
 impl Dex {
     /// Finds the dex from an explicit folder (the `--dex` flag), the environment, or `cwd`.
-    pub fn locate(
-        explicit: Option<&Path>,
-        env: Option<&Path>,
-        cwd: &Path,
-    ) -> Result<Dex, DexError> {
+    pub fn locate(explicit: Option<&Path>, env: Option<&Path>, cwd: &Path) -> Result<Dex, DexError> {
         if let Some(dir) = explicit.or(env) {
             let dir = cwd.join(dir);
             return Self::at(&dir);
         }
         let start = Self::at(cwd)?;
-        let found = start
-            .root
-            .ancestors()
-            .find(|dir| dir.join(STATE_DIR).is_dir());
-        Ok(Dex {
-            root: found.map_or(start.root.clone(), Path::to_path_buf),
-        })
+        let found = start.root.ancestors().find(|dir| dir.join(STATE_DIR).is_dir());
+        Ok(Dex { root: found.map_or(start.root.clone(), Path::to_path_buf) })
     }
 
     /// The dex rooted exactly at `dir`.
     pub fn at(dir: &Path) -> Result<Dex, DexError> {
         match dir.canonicalize() {
             Ok(root) if root.is_dir() => Ok(Dex { root }),
-            _ => Err(DexError::NotAFolder {
-                path: dir.to_path_buf(),
-            }),
+            _ => Err(DexError::NotAFolder { path: dir.to_path_buf() }),
         }
     }
 
     /// From the process environment: `$TERMDEX_DIR` and the current directory.
     pub fn from_env(explicit: Option<&Path>) -> Result<Dex, DexError> {
         let cwd = std::env::current_dir().map_err(DexError::CurrentDir)?;
-        let env = std::env::var_os("TERMDEX_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
+        let env = std::env::var_os("TERMDEX_DIR").filter(|v| !v.is_empty()).map(PathBuf::from);
         Self::locate(explicit, env.as_deref(), &cwd)
     }
 

@@ -88,34 +88,16 @@ mod tests {
     #[test]
     fn iso_dates_and_datetimes() {
         assert_eq!(parse_date("2026-11-23").as_deref(), Some("2026-11-23"));
-        assert_eq!(
-            parse_date("2026-11-23T09:05").as_deref(),
-            Some("2026-11-23T09:05:00")
-        );
-        assert_eq!(
-            parse_date("2026-11-23 09:05:07").as_deref(),
-            Some("2026-11-23T09:05:07")
-        );
-        assert_eq!(
-            parse_date("2026-11-23T09:05:07Z").as_deref(),
-            Some("2026-11-23T09:05:07")
-        );
-        assert_eq!(
-            parse_date("2026-11-23T09:05:07+01:00").as_deref(),
-            Some("2026-11-23T08:05:07")
-        );
+        assert_eq!(parse_date("2026-11-23T09:05").as_deref(), Some("2026-11-23T09:05:00"));
+        assert_eq!(parse_date("2026-11-23 09:05:07").as_deref(), Some("2026-11-23T09:05:07"));
+        assert_eq!(parse_date("2026-11-23T09:05:07Z").as_deref(), Some("2026-11-23T09:05:07"));
+        assert_eq!(parse_date("2026-11-23T09:05:07+01:00").as_deref(), Some("2026-11-23T08:05:07"));
     }
 
     #[test]
     fn look_alikes_stay_text() {
-        for text in [
-            "2026-02-30",
-            "2026-11-23 and more",
-            "20261123",
-            "2026-1-3",
-            "abcd-ef-gh",
-            "2026-11-23x",
-        ] {
+        for text in ["2026-02-30", "2026-11-23 and more", "20261123", "2026-1-3", "abcd-ef-gh", "2026-11-23x"]
+        {
             assert_eq!(parse_date(text), None, "{text}");
         }
         assert_eq!(classify(&Value::String("3".into())), Typed::Text);

@@ -10,10 +10,7 @@ use termdex::frontmatter;
 
 fn word() -> impl Strategy<Value = String> {
     "[a-z][a-z]{0,8}( [a-z]{1,8}){0,2}".prop_filter("not a YAML keyword", |w| {
-        !matches!(
-            w.as_str(),
-            "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
+        !matches!(w.as_str(), "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n")
     })
 }
 
@@ -31,41 +28,28 @@ fn fields() -> impl Strategy<Value = Map<String, Value>> {
         3 => scalar(),
         1 => prop::collection::vec(scalar(), 0..4).prop_map(Value::Array),
     ];
-    prop::collection::btree_map("[a-z][a-z_]{0,10}", value, 0..8)
-        .prop_map(|m| m.into_iter().collect())
+    prop::collection::btree_map("[a-z][a-z_]{0,10}", value, 0..8).prop_map(|m| m.into_iter().collect())
 }
 
 fn yaml_text(fields: &Map<String, Value>) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{k}: {}\n", yaml_value(v)))
-        .collect()
+    fields.iter().map(|(k, v)| format!("{k}: {}\n", yaml_value(v))).collect()
 }
 
 fn yaml_value(v: &Value) -> String {
     match v {
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")
-        ),
+        Value::Array(items) => format!("[{}]", items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
 fn toml_text(fields: &Map<String, Value>) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{k} = {}\n", toml_value(v)))
-        .collect()
+    fields.iter().map(|(k, v)| format!("{k} = {}\n", toml_value(v))).collect()
 }
 
 fn toml_value(v: &Value) -> String {
     match v {
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(toml_value).collect::<Vec<_>>().join(", ")
-        ),
+        Value::Array(items) => format!("[{}]", items.iter().map(toml_value).collect::<Vec<_>>().join(", ")),
         other => other.to_string(),
     }
 }
@@ -73,18 +57,15 @@ fn toml_value(v: &Value) -> String {
 fn ours(text: &str) -> (Value, String) {
     let parsed = frontmatter::parse(text);
     assert_eq!(parsed.error, None, "{text}");
-    (
-        Value::Object(parsed.fields),
-        text[parsed.body_start..].to_string(),
-    )
+    (Value::Object(parsed.fields), text[parsed.body_start..].to_string())
 }
 
 fn mixed_types(fields: &Map<String, Value>) -> bool {
     // TOML arrays may mix types, but gray_matter's old toml refuses some; keep lists uniform.
     fields.values().any(|v| match v {
-        Value::Array(items) => items
-            .windows(2)
-            .any(|w| std::mem::discriminant(&w[0]) != std::mem::discriminant(&w[1])),
+        Value::Array(items) => {
+            items.windows(2).any(|w| std::mem::discriminant(&w[0]) != std::mem::discriminant(&w[1]))
+        }
         _ => false,
     })
 }

@@ -25,11 +25,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
     // Compiler colours: editors and terminals already know how to read these lines.
-    let (bold, red, yellow, reset) = if ctx.stdout_color() {
-        ("\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[0m")
-    } else {
-        ("", "", "", "")
-    };
+    let (bold, red, yellow, reset) =
+        if ctx.stdout_color() { ("\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[0m") } else { ("", "", "", "") };
     for row in &rows {
         let path = format!("{bold}{}{reset}", paths.show(&row.path));
         if let Some((line, message)) = &row.error {
@@ -54,9 +51,5 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     if !ctx.quiet && ctx.stderr_is_terminal() {
         eprintln!("termdex: {failed} cards with frontmatter errors");
     }
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

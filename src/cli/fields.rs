@@ -27,19 +27,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         None => facets::field_names(&index),
     }
     .context("cannot read the index")?;
-    let width = facets
-        .iter()
-        .map(|f| f.cards.to_string().len())
-        .max()
-        .unwrap_or(1);
+    let width = facets.iter().map(|f| f.cards.to_string().len()).max().unwrap_or(1);
     let mut out = BufWriter::new(std::io::stdout().lock());
     for facet in &facets {
         writeln!(out, "{:>width$}\t{}", facet.cards, clean(&facet.value))?;
     }
     out.flush()?;
-    Ok(if facets.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if facets.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -28,11 +28,7 @@ use termdex::query::Clock;
 use progress::ProgressLine;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "termdex",
-    version,
-    about = "A folder of markdown files as a deck of index cards"
-)]
+#[command(name = "termdex", version, about = "A folder of markdown files as a deck of index cards")]
 pub struct Cli {
     /// The dex folder (default: $TERMDEX_DIR, else the nearest folder above holding .termdex/, else .)
     #[arg(long, global = true, value_name = "DIR")]
@@ -85,16 +81,12 @@ const FILTER_COMMANDS: [&str; 2] = ["query", "cat"];
 /// `termdex query what:task -status:done --format json` must work: a leading `-` on a
 /// filter word negates it. Arguments of filter commands that start with `-` but are not
 /// options of that command get a mark that [`filter_text`] strips again.
-pub fn protect_negated_terms(
-    args: impl IntoIterator<Item = std::ffi::OsString>,
-) -> Vec<std::ffi::OsString> {
+pub fn protect_negated_terms(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
     let command = Cli::command();
     let Some((at, sub)) = args.iter().enumerate().skip(1).find_map(|(i, a)| {
         let name = a.to_str()?;
-        FILTER_COMMANDS
-            .contains(&name)
-            .then(|| command.find_subcommand(name).map(|s| (i, s.clone())))?
+        FILTER_COMMANDS.contains(&name).then(|| command.find_subcommand(name).map(|s| (i, s.clone())))?
     }) else {
         return args;
     };
@@ -106,10 +98,7 @@ pub fn protect_negated_terms(
                 || name == "help"
                 || all_args.into_iter().any(|a| a.get_long() == Some(name));
         }
-        let shorts: Vec<char> = all_args
-            .filter_map(|a| a.get_short())
-            .chain(['h'])
-            .collect();
+        let shorts: Vec<char> = all_args.filter_map(|a| a.get_short()).chain(['h']).collect();
         word[1..].chars().all(|c| shorts.contains(&c))
     };
     let mut out = args[..=at].to_vec();
@@ -120,9 +109,7 @@ pub fn protect_negated_terms(
                 after_separator = true;
                 out.push(arg.clone());
             }
-            Some(word)
-                if !after_separator && word.len() > 1 && word.starts_with('-') && !known(word) =>
-            {
+            Some(word) if !after_separator && word.len() > 1 && word.starts_with('-') && !known(word) => {
                 out.push(format!("{NEGATION_MARK}{word}").into());
             }
             _ => out.push(arg.clone()),
@@ -133,11 +120,7 @@ pub fn protect_negated_terms(
 
 /// The filter words of a command as one filter.
 pub fn filter_text(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|w| w.trim_start_matches(NEGATION_MARK))
-        .collect::<Vec<_>>()
-        .join(" ")
+    words.iter().map(|w| w.trim_start_matches(NEGATION_MARK)).collect::<Vec<_>>().join(" ")
 }
 
 /// What every command gets: where the dex is and how to talk to the user.
@@ -152,13 +135,7 @@ pub struct Ctx {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let dex = Dex::from_env(cli.dex.as_deref())?;
-    let ctx = Ctx {
-        dex,
-        cwd,
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-        color: cli.color,
-    };
+    let ctx = Ctx { dex, cwd, quiet: cli.quiet, verbose: cli.verbose, color: cli.color };
     match cli.command {
         Some(Command::Index(args)) => index::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
@@ -184,8 +161,7 @@ impl Ctx {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
             }
         }
     }
@@ -204,17 +180,10 @@ impl Ctx {
     pub fn resolve_card(&self, typed: &std::path::Path) -> Result<String> {
         let root = &self.dex.root;
         let candidates = [self.cwd.clone(), root.clone()];
-        let found = candidates
-            .iter()
-            .find(|base| base.join(typed).exists())
-            .unwrap_or(&self.cwd);
+        let found = candidates.iter().find(|base| base.join(typed).exists()).unwrap_or(&self.cwd);
         match PathDisplay::resolve(root, found, typed) {
             Some(rel) if !rel.is_empty() => Ok(rel),
-            _ => anyhow::bail!(
-                "{} is outside the dex at {}",
-                typed.display(),
-                root.display()
-            ),
+            _ => anyhow::bail!("{} is outside the dex at {}", typed.display(), root.display()),
         }
     }
 
@@ -254,11 +223,7 @@ impl Ctx {
             .with_context(|| format!("cannot refresh the index of {}", self.dex.root.display()))?;
         bar.finish();
         if self.verbose > 0 {
-            eprintln!(
-                "termdex: walked {} files in {} ms",
-                report.walked,
-                report.walk_elapsed.as_millis()
-            );
+            eprintln!("termdex: walked {} files in {} ms", report.walked, report.walk_elapsed.as_millis());
         }
         Ok(report)
     }
@@ -275,18 +240,11 @@ impl Ctx {
             if problem.path.is_empty() {
                 self.warn(&problem.message);
             } else {
-                self.warn(format_args!(
-                    "{}: {}",
-                    paths.show(&problem.path),
-                    problem.message
-                ));
+                self.warn(format_args!("{}: {}", paths.show(&problem.path), problem.message));
             }
         }
         if report.problems.len() > SHOWN {
-            self.warn(format_args!(
-                "... and {} more files skipped",
-                report.problems.len() - SHOWN
-            ));
+            self.warn(format_args!("... and {} more files skipped", report.problems.len() - SHOWN));
         }
     }
 }

@@ -17,11 +17,7 @@ pub struct ProgressLine {
 
 impl ProgressLine {
     pub fn new(enabled: bool) -> ProgressLine {
-        ProgressLine {
-            enabled,
-            started: Instant::now(),
-            drawn: false,
-        }
+        ProgressLine { enabled, started: Instant::now(), drawn: false }
     }
 
     pub fn update(&mut self, p: Progress) {

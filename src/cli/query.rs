@@ -45,14 +45,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
     let index = ctx.open_fresh(args.no_refresh)?;
     let filter = super::filter_text(&args.filter);
-    let sort =
-        (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request = Request {
-        filter: &filter,
-        view: args.view.as_deref(),
-        sort,
-        limit: args.limit,
-    };
+    let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
+    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit };
     let answer = query::run(&index, &config, &ctx.clock(), &request)?;
     let columns = columns(&args.fields, &answer.view.columns);
     let stdout = std::io::stdout();
@@ -73,27 +67,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         let n = answer.cards.len();
         eprintln!("{n} card{}", if n == 1 { "" } else { "s" });
     }
-    Ok(if answer.cards.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if answer.cards.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `title` first, then the chosen fields (or the view's other columns).
 fn columns(chosen: &[String], view_columns: &[String]) -> Vec<String> {
-    let rest = if chosen.is_empty() {
-        view_columns
-    } else {
-        chosen
-    };
+    let rest = if chosen.is_empty() { view_columns } else { chosen };
     std::iter::once("title".to_string())
         .chain(rest.iter().filter(|c| c.as_str() != "title").cloned())
         .collect()
 }
 
 fn terminal_width() -> Option<usize> {
-    ratatui::crossterm::terminal::size()
-        .ok()
-        .map(|(w, _)| usize::from(w))
+    ratatui::crossterm::terminal::size().ok().map(|(w, _)| usize::from(w))
 }

@@ -33,10 +33,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let index = ctx.open_fresh(args.no_refresh)?;
-    let (Some(card), Some(body)) = (
-        query::card_at(&index, &rel)?,
-        query::card_body(&index, &rel)?,
-    ) else {
+    let (Some(card), Some(body)) = (query::card_at(&index, &rel)?, query::card_body(&index, &rel)?) else {
         bail!(
             "{} is not a card of the dex at {} (cards are *.md or *.markdown files that are not hidden or ignored)",
             args.path.display(),

@@ -20,16 +20,8 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<ExitCode> {
         .map(|v| {
             let origin = if v.builtin { "" } else { " (config)" };
             [
-                if v.name == config.default_view {
-                    format!("{}*", v.name)
-                } else {
-                    v.name.clone()
-                },
-                if v.filter.is_empty() {
-                    "(every card)".into()
-                } else {
-                    v.filter.clone()
-                },
+                if v.name == config.default_view { format!("{}*", v.name) } else { v.name.clone() },
+                if v.filter.is_empty() { "(every card)".into() } else { v.filter.clone() },
                 v.sort.join(","),
                 v.group_by.clone().unwrap_or_default(),
                 format!("{}{origin}", v.description),

@@ -67,11 +67,7 @@ pub fn find(text: &str) -> Fence {
         }
         pos = line.end;
     }
-    Fence::Unclosed {
-        format,
-        line: 1,
-        fence,
-    }
+    Fence::Unclosed { format, line: 1, fence }
 }
 
 struct Line<'a> {
@@ -91,21 +87,12 @@ fn line_at(text: &str, start: usize) -> Line<'_> {
         Some(i) => (&rest[..i], start + i + 1),
         None => (rest, text.len()),
     };
-    Line {
-        trimmed: line.trim_end_matches([' ', '\t', '\r']),
-        end,
-    }
+    Line { trimmed: line.trim_end_matches([' ', '\t', '\r']), end }
 }
 
 /// `{{ template }}` or `{#id}` openings are not JSON frontmatter; `{` then a key or a blank is.
 fn looks_like_json_object(text: &str) -> bool {
-    matches!(
-        text[1..]
-            .trim_start_matches([' ', '\t', '\r', '\n'])
-            .chars()
-            .next(),
-        Some('"') | Some('}')
-    )
+    matches!(text[1..].trim_start_matches([' ', '\t', '\r', '\n']).chars().next(), Some('"') | Some('}'))
 }
 
 fn leading_json(text: &str) -> Fence {
@@ -115,11 +102,7 @@ fn leading_json(text: &str) -> Fence {
             let end = stream.byte_offset();
             let rest = line_at(text, end);
             // Whatever follows the closing brace on its line is body, unless it is blank.
-            let body_start = if rest.trimmed.trim().is_empty() {
-                rest.end
-            } else {
-                end
-            };
+            let body_start = if rest.trimmed.trim().is_empty() { rest.end } else { end };
             Fence::Block(Block {
                 format: Format::Json,
                 open: 0..0,
@@ -129,11 +112,7 @@ fn leading_json(text: &str) -> Fence {
                 body_start,
             })
         }
-        Some(Err(e)) if e.is_eof() => Fence::Unclosed {
-            format: Format::Json,
-            line: 1,
-            fence: "{",
-        },
+        Some(Err(e)) if e.is_eof() => Fence::Unclosed { format: Format::Json, line: 1, fence: "{" },
         Some(Err(e)) => Fence::Broken(FrontmatterError {
             line: e.line().max(1),
             message: format!("invalid JSON: {}", super::strip_position(&e.to_string())),
@@ -192,22 +171,8 @@ mod tests {
 
     #[test]
     fn unclosed_fences_report_the_opening_line() {
-        assert_eq!(
-            find("---\na: 1\n"),
-            Fence::Unclosed {
-                format: Format::Yaml,
-                line: 1,
-                fence: "---"
-            }
-        );
-        assert_eq!(
-            find("{\"a\": 1\n"),
-            Fence::Unclosed {
-                format: Format::Json,
-                line: 1,
-                fence: "{"
-            }
-        );
+        assert_eq!(find("---\na: 1\n"), Fence::Unclosed { format: Format::Yaml, line: 1, fence: "---" });
+        assert_eq!(find("{\"a\": 1\n"), Fence::Unclosed { format: Format::Json, line: 1, fence: "{" });
     }
 
     #[test]

@@ -58,17 +58,8 @@ pub fn strip_bom(text: &str) -> &str {
 /// Reads the frontmatter of a card whose BOM has already been stripped.
 pub fn parse(text: &str) -> Parsed {
     match find(text) {
-        Fence::None => Parsed {
-            format: None,
-            fields: Fields::new(),
-            body_start: 0,
-            error: None,
-        },
-        Fence::Unclosed {
-            format,
-            line,
-            fence,
-        } => Parsed {
+        Fence::None => Parsed { format: None, fields: Fields::new(), body_start: 0, error: None },
+        Fence::Unclosed { format, line, fence } => Parsed {
             format: Some(format),
             fields: Fields::new(),
             body_start: 0,
@@ -80,24 +71,16 @@ pub fn parse(text: &str) -> Parsed {
                 ),
             }),
         },
-        Fence::Broken(error) => Parsed {
-            format: Some(Format::Json),
-            fields: Fields::new(),
-            body_start: 0,
-            error: Some(error),
-        },
+        Fence::Broken(error) => {
+            Parsed { format: Some(Format::Json), fields: Fields::new(), body_start: 0, error: Some(error) }
+        }
         Fence::Block(block) => {
             let content = &text[block.content.clone()];
             let (fields, error) = match parse_block(block.format, content, block.content_line) {
                 Ok(fields) => (fields, None),
                 Err(e) => (Fields::new(), Some(e)),
             };
-            Parsed {
-                format: Some(block.format),
-                fields,
-                body_start: block.body_start,
-                error,
-            }
+            Parsed { format: Some(block.format), fields, body_start: block.body_start, error }
         }
     }
 }
@@ -112,11 +95,7 @@ fn closing_fence(format: Format, opening: &str) -> &'static str {
 
 /// Parses the text between the fences; `first_line` is the file line the text starts on,
 /// so that errors point into the file rather than into the block.
-pub fn parse_block(
-    format: Format,
-    content: &str,
-    first_line: usize,
-) -> Result<Fields, FrontmatterError> {
+pub fn parse_block(format: Format, content: &str, first_line: usize) -> Result<Fields, FrontmatterError> {
     // A parser that runs off the end of the block reports the line after it, which in the
     // file is the closing fence; the mistake is on the block's last line.
     let last_line = first_line + content.lines().count().max(1) - 1;
@@ -136,19 +115,12 @@ pub fn parse_block(
         Value::Null => Ok(Fields::new()),
         other => Err(FrontmatterError {
             line: first_line,
-            message: format!(
-                "frontmatter must be a map of `key: value` fields, found {}",
-                describe(&other)
-            ),
+            message: format!("frontmatter must be a map of `key: value` fields, found {}", describe(&other)),
         }),
     }
 }
 
-fn parse_toml(
-    content: &str,
-    first_line: usize,
-    last_line: usize,
-) -> Result<Value, FrontmatterError> {
+fn parse_toml(content: &str, first_line: usize, last_line: usize) -> Result<Value, FrontmatterError> {
     let table: toml::Table = toml::from_str(content).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start).min(content.len());
         FrontmatterError {
@@ -164,18 +136,15 @@ fn toml_to_json(value: toml::Value) -> Value {
     match value {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f)
-            .map(Value::Number)
-            .unwrap_or_else(|| Value::String(f.to_string())),
+        toml::Value::Float(f) => {
+            serde_json::Number::from_f64(f).map(Value::Number).unwrap_or_else(|| Value::String(f.to_string()))
+        }
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => Value::Object(
-            table
-                .into_iter()
-                .map(|(k, v)| (k, toml_to_json(v)))
-                .collect(),
-        ),
+        toml::Value::Table(table) => {
+            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 

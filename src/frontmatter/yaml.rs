@@ -28,15 +28,8 @@ pub fn parse(content: &str) -> Result<Value, (usize, String)> {
 }
 
 enum Frame {
-    Seq {
-        items: Vec<Value>,
-        anchor: usize,
-    },
-    Map {
-        map: Map<String, Value>,
-        key: Option<String>,
-        anchor: usize,
-    },
+    Seq { items: Vec<Value>, anchor: usize },
+    Map { map: Map<String, Value>, key: Option<String>, anchor: usize },
 }
 
 #[derive(Default)]
@@ -58,15 +51,10 @@ impl MarkedEventReceiver for Builder {
                 let value = resolve_scalar(text, style, tag.as_ref());
                 self.add(value, anchor, mark);
             }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
-                items: Vec::new(),
-                anchor,
-            }),
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
-                map: Map::new(),
-                key: None,
-                anchor,
-            }),
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq { items: Vec::new(), anchor }),
+            Event::MappingStart(anchor, _) => {
+                self.stack.push(Frame::Map { map: Map::new(), key: None, anchor })
+            }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Frame::Seq { items, anchor }) => self.add(Value::Array(items), anchor, mark),
                 Some(Frame::Map { map, anchor, .. }) => self.add(Value::Object(map), anchor, mark),
@@ -86,10 +74,7 @@ impl Builder {
     fn add(&mut self, value: Value, anchor: usize, mark: Marker) {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            self.fail(
-                mark,
-                format!("more than {MAX_NODES} values (aliases expanding too far?)"),
-            );
+            self.fail(mark, format!("more than {MAX_NODES} values (aliases expanding too far?)"));
             return;
         }
         if anchor > 0 {
@@ -237,10 +222,7 @@ mod tests {
     #[test]
     fn nested_maps_lists_and_aliases() {
         let v = yaml("base: &b {x: 1}\ncopy: *b\ntags:\n  - a\n  - b\n");
-        assert_eq!(
-            v,
-            json!({"base": {"x": 1}, "copy": {"x": 1}, "tags": ["a", "b"]})
-        );
+        assert_eq!(v, json!({"base": {"x": 1}, "copy": {"x": 1}, "tags": ["a", "b"]}));
     }
 
     #[test]

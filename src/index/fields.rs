@@ -58,9 +58,7 @@ impl Flattener {
         match classify(value) {
             Typed::Null => self.push(key, "null", None, None, None),
             Typed::Text if text.is_empty() => self.push(key, "null", None, None, None),
-            Typed::Bool(b) => {
-                self.push(key, "bool", Some(text), Some(f64::from(u8::from(b))), None)
-            }
+            Typed::Bool(b) => self.push(key, "bool", Some(text), Some(f64::from(u8::from(b))), None),
             Typed::Number(n) => self.push(key, "number", Some(text), Some(n), None),
             Typed::Date(d) => self.push(key, "date", Some(text), None, Some(d)),
             Typed::Text => self.push(key, "text", Some(text), None, None),
@@ -95,10 +93,7 @@ mod tests {
     use serde_json::json;
 
     fn rows(v: Value) -> Vec<(String, i64, &'static str, Option<String>)> {
-        flatten(v.as_object().expect("object"))
-            .into_iter()
-            .map(|r| (r.key, r.pos, r.kind, r.norm))
-            .collect()
+        flatten(v.as_object().expect("object")).into_iter().map(|r| (r.key, r.pos, r.kind, r.norm)).collect()
     }
 
     #[test]

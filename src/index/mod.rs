@@ -30,17 +30,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub enum IndexError {
     #[error("cannot create the index folder {path}: {source}")]
     CreateDir { path: PathBuf, source: io::Error },
-    #[error(
-        "cannot remove the damaged index {path}: {source} (delete it by hand; it is only a cache)"
-    )]
+    #[error("cannot remove the damaged index {path}: {source} (delete it by hand; it is only a cache)")]
     Remove { path: PathBuf, source: io::Error },
     #[error("index {path} {reason}, even after deleting it (is another program writing there?)")]
     Unusable { path: PathBuf, reason: String },
     #[error("index {path}: {source}")]
-    Sqlite {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Sqlite { path: PathBuf, source: rusqlite::Error },
 }
 
 /// An open index.
@@ -59,26 +54,18 @@ impl Index {
     /// Opens (creating, migrating or rebuilding as needed) the index at `path`.
     pub fn open(path: &Path) -> Result<Opened, IndexError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| IndexError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| IndexError::CreateDir { path: dir.to_path_buf(), source })?;
         }
         if !path.exists() {
             // A WAL left beside a deleted database would be replayed into the new one.
             remove_files(path)?;
         }
         match try_open(path) {
-            Ok(Ok(index)) => Ok(Opened {
-                index,
-                warning: None,
-            }),
+            Ok(Ok(index)) => Ok(Opened { index, warning: None }),
             Ok(Err(reason)) => rebuild(path, &reason),
             Err(err) if is_damage(&err) => rebuild(path, &damage_reason(&err)),
-            Err(source) => Err(IndexError::Sqlite {
-                path: path.to_path_buf(),
-                source,
-            }),
+            Err(source) => Err(IndexError::Sqlite { path: path.to_path_buf(), source }),
         }
     }
 
@@ -92,10 +79,7 @@ impl Index {
     }
 
     fn sqlite_error(&self, source: rusqlite::Error) -> IndexError {
-        IndexError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        IndexError::Sqlite { path: self.path.clone(), source }
     }
 }
 
@@ -111,19 +95,10 @@ fn rebuild(path: &Path, reason: &str) -> Result<Opened, IndexError> {
     match try_open(path) {
         Ok(Ok(index)) => Ok(Opened {
             index,
-            warning: Some(format!(
-                "index {} {reason}; rebuilding it from the cards",
-                path.display()
-            )),
+            warning: Some(format!("index {} {reason}; rebuilding it from the cards", path.display())),
         }),
-        Ok(Err(reason)) => Err(IndexError::Unusable {
-            path: path.to_path_buf(),
-            reason,
-        }),
-        Err(source) => Err(IndexError::Sqlite {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Ok(Err(reason)) => Err(IndexError::Unusable { path: path.to_path_buf(), reason }),
+        Err(source) => Err(IndexError::Sqlite { path: path.to_path_buf(), source }),
     }
 }
 
@@ -131,9 +106,7 @@ fn rebuild(path: &Path, reason: &str) -> Result<Opened, IndexError> {
 fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     let mut conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -144,22 +117,16 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
          PRAGMA mmap_size = 268435456;",
     )?;
     match migrate::migrate(&mut conn)? {
-        Ok(()) => Ok(Ok(Index {
-            conn,
-            path: path.to_path_buf(),
-        })),
-        Err(migrate::Unusable::Newer(v)) => Ok(Err(format!(
-            "was written by a newer termdex (schema {v}, this one knows {SCHEMA_VERSION})"
-        ))),
+        Ok(()) => Ok(Ok(Index { conn, path: path.to_path_buf() })),
+        Err(migrate::Unusable::Newer(v)) => {
+            Ok(Err(format!("was written by a newer termdex (schema {v}, this one knows {SCHEMA_VERSION})")))
+        }
         Err(migrate::Unusable::Foreign) => Ok(Err("is not a termdex index".into())),
     }
 }
 
 fn is_damage(err: &rusqlite::Error) -> bool {
-    matches!(
-        err.sqlite_error_code(),
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
-    )
+    matches!(err.sqlite_error_code(), Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase))
 }
 
 fn damage_reason(err: &rusqlite::Error) -> String {

@@ -58,8 +58,7 @@ pub fn card_rows(conn: &Connection) -> rusqlite::Result<Vec<CardRow>> {
 }
 
 pub fn count_cards(conn: &Connection) -> rusqlite::Result<usize> {
-    conn.query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0))
-        .map(|n| n as usize)
+    conn.query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0)).map(|n| n as usize)
 }
 
 /// A card whose frontmatter failed to parse, or that was only partly readable.

@@ -57,10 +57,8 @@ pub fn refresh(
         Err(err) if err.is_damage() => {
             index.reset()?;
             let mut report = refresh_once(index, root, true, progress)?;
-            report.rebuilt = Some(format!(
-                "index {} was damaged; rebuilt it from the cards",
-                index.path().display()
-            ));
+            report.rebuilt =
+                Some(format!("index {} was damaged; rebuilt it from the cards", index.path().display()));
             report
         }
         other => other?,
@@ -78,12 +76,7 @@ struct Plan<'a> {
 }
 
 fn plan<'a>(files: &'a [FileStat], stamps: &HashMap<String, Stamp>) -> Plan<'a> {
-    let mut plan = Plan {
-        read: Vec::new(),
-        remove: Vec::new(),
-        new: 0,
-        changed: 0,
-    };
+    let mut plan = Plan { read: Vec::new(), remove: Vec::new(), new: 0, changed: 0 };
     for file in files {
         match stamps.get(&file.path) {
             None => plan.new += 1,
@@ -93,11 +86,7 @@ fn plan<'a>(files: &'a [FileStat], stamps: &HashMap<String, Stamp>) -> Plan<'a> 
         plan.read.push(file);
     }
     let present: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    plan.remove = stamps
-        .keys()
-        .filter(|p| !present.contains(p.as_str()))
-        .cloned()
-        .collect();
+    plan.remove = stamps.keys().filter(|p| !present.contains(p.as_str())).cloned().collect();
     plan.remove.sort_unstable();
     plan
 }
@@ -111,11 +100,8 @@ fn refresh_once(
     let walk_start = Instant::now();
     let walk = scan::walk(root);
     let walk_elapsed = walk_start.elapsed();
-    let stamps = if full {
-        HashMap::new()
-    } else {
-        store::stamps(&index.conn).map_err(|e| index.sqlite_error(e))?
-    };
+    let stamps =
+        if full { HashMap::new() } else { store::stamps(&index.conn).map_err(|e| index.sqlite_error(e))? };
     let plan = plan(&walk.files, &stamps);
     let mut report = RefreshReport {
         new: plan.new,
@@ -127,8 +113,7 @@ fn refresh_once(
         ..RefreshReport::default()
     };
     if full || !plan.read.is_empty() || !plan.remove.is_empty() {
-        let unread =
-            write(&mut index.conn, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
+        let unread = write(&mut index.conn, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
         for problem in unread {
             // Counted as new or changed by the plan, but skipped (and dropped if indexed).
             if stamps.contains_key(&problem.path) {
@@ -178,9 +163,9 @@ fn read_and_write(
     std::thread::scope(|scope| {
         scope.spawn(move || {
             // A failed send means the writer stopped on an error: stop reading too.
-            let _ = files.par_iter().try_for_each_with(sender, |tx, stat| {
-                tx.send(scan::read_card(stat)).map_err(|_| ())
-            });
+            let _ = files
+                .par_iter()
+                .try_for_each_with(sender, |tx, stat| tx.send(scan::read_card(stat)).map_err(|_| ()));
         });
         drain(conn, receiver, files.len(), progress)
     })
@@ -205,10 +190,7 @@ fn drain(
             }
         }
         if done % 512 == 511 {
-            progress(Progress {
-                done: done + 1,
-                total,
-            });
+            progress(Progress { done: done + 1, total });
         }
     }
     progress(Progress { done: total, total });

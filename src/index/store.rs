@@ -22,13 +22,7 @@ pub struct Stamp {
 pub fn stamps(conn: &Connection) -> rusqlite::Result<HashMap<String, Stamp>> {
     let mut stmt = conn.prepare_cached("SELECT path, mtime_ns, size FROM cards")?;
     let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            Stamp {
-                mtime_ns: r.get(1)?,
-                size: r.get::<_, i64>(2)?.max(0) as u64,
-            },
-        ))
+        Ok((r.get::<_, String>(0)?, Stamp { mtime_ns: r.get(1)?, size: r.get::<_, i64>(2)?.max(0) as u64 }))
     })?;
     rows.collect()
 }
@@ -72,13 +66,11 @@ pub fn write_card(conn: &Connection, card: &Card) -> rusqlite::Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for row in flatten(&card.fields) {
-        insert_field.execute(params![
-            id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time
-        ])?;
+        insert_field
+            .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
-    let mut insert_link = conn.prepare_cached(
-        "INSERT OR IGNORE INTO links (card_id, target, kind) VALUES (?1, ?2, ?3)",
-    )?;
+    let mut insert_link =
+        conn.prepare_cached("INSERT OR IGNORE INTO links (card_id, target, kind) VALUES (?1, ?2, ?3)")?;
     for link in &card.links {
         insert_link.execute(params![id, link.target, link.kind.name()])?;
     }
@@ -98,9 +90,7 @@ pub fn delete_card(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
 }
 
 fn delete_children(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?
-        .execute([id])?;
-    conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
     Ok(())
 }

@@ -77,20 +77,11 @@ pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io
     match &opts.format {
         Format::Lines => write_lines(out, cards, opts, end),
         Format::Tsv => {
-            let header: Vec<&str> = std::iter::once("path")
-                .chain(opts.columns.iter().map(String::as_str))
-                .collect();
+            let header: Vec<&str> =
+                std::iter::once("path").chain(opts.columns.iter().map(String::as_str)).collect();
             out.write_all(header.join("\t").as_bytes())?;
             out.write_all(end)?;
-            write_lines(
-                out,
-                cards,
-                &Options {
-                    color: false,
-                    ..opts.clone()
-                },
-                end,
-            )
+            write_lines(out, cards, &Options { color: false, ..opts.clone() }, end)
         }
         Format::Paths => cards.iter().try_for_each(|card| {
             out.write_all(opts.paths.show(&card.path).as_bytes())?;
@@ -113,12 +104,7 @@ pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io
     }
 }
 
-fn write_lines(
-    out: &mut dyn Write,
-    cards: &[CardRow],
-    opts: &Options,
-    end: &[u8],
-) -> io::Result<()> {
+fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8]) -> io::Result<()> {
     for card in cards {
         let path = opts.paths.show(&card.path);
         if opts.color {
@@ -139,24 +125,14 @@ fn write_lines(
     Ok(())
 }
 
-fn write_table(
-    out: &mut dyn Write,
-    cards: &[CardRow],
-    opts: &Options,
-    end: &[u8],
-) -> io::Result<()> {
-    let header: Vec<String> = std::iter::once("path".to_string())
-        .chain(opts.columns.iter().cloned())
-        .collect();
+fn write_table(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8]) -> io::Result<()> {
+    let header: Vec<String> =
+        std::iter::once("path".to_string()).chain(opts.columns.iter().cloned()).collect();
     let rows: Vec<Vec<String>> = cards
         .iter()
         .map(|card| {
             std::iter::once(clean(&opts.paths.show(&card.path)))
-                .chain(
-                    opts.columns
-                        .iter()
-                        .map(|c| clean(&column_text(card, c, &opts.paths))),
-                )
+                .chain(opts.columns.iter().map(|c| clean(&column_text(card, c, &opts.paths))))
                 .collect()
         })
         .collect();
@@ -170,11 +146,8 @@ fn write_table(
         fit_widths(&mut widths, total);
     }
     let line = |cells: &[String]| -> String {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| pad(&truncate(cell, *w), *w))
-            .collect();
+        let padded: Vec<String> =
+            cells.iter().zip(&widths).map(|(cell, w)| pad(&truncate(cell, *w), *w)).collect();
         padded.join("  ").trim_end().to_string()
     };
     let head = line(&header);
@@ -229,12 +202,7 @@ fn selected_json(card: &CardRow, opts: &Options) -> Value {
     {
         let fields: serde_json::Map<String, Value> = chosen
             .iter()
-            .map(|c| {
-                (
-                    c.to_string(),
-                    field_value(&card.fields, c).cloned().unwrap_or(Value::Null),
-                )
-            })
+            .map(|c| (c.to_string(), field_value(&card.fields, c).cloned().unwrap_or(Value::Null)))
             .collect();
         json["fields"] = Value::Object(fields);
     }
@@ -253,9 +221,7 @@ pub fn column_text(card: &CardRow, column: &str, paths: &PathDisplay) -> String 
         "modified" => mtime_text(card.mtime_ns),
         "created" => card.created.clone(),
         "size" => card.size.to_string(),
-        key => field_value(&card.fields, key)
-            .map(value_text)
-            .unwrap_or_default(),
+        key => field_value(&card.fields, key).map(value_text).unwrap_or_default(),
     }
 }
 
@@ -301,11 +267,7 @@ fn fill_template(template: &str, card: &CardRow, opts: &Options) -> String {
             '{' => {
                 let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
                 let text = column_text(card, name.trim(), &opts.paths);
-                if name.trim() == "path" {
-                    out.push_str(&text)
-                } else {
-                    out.push_str(&clean(&text))
-                }
+                if name.trim() == "path" { out.push_str(&text) } else { out.push_str(&clean(&text)) }
             }
             '\\' => match chars.next() {
                 Some('t') => out.push('\t'),
@@ -331,20 +293,14 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_the_terminal() {
-        assert_eq!(
-            clean("a\tb\nc\x1b[31md\u{9b}"),
-            "a b c\u{fffd}[31md\u{fffd}"
-        );
+        assert_eq!(clean("a\tb\nc\x1b[31md\u{9b}"), "a b c\u{fffd}[31md\u{fffd}");
         assert_eq!(clean("plain"), "plain");
     }
 
     #[test]
     fn formats_parse() {
         assert_eq!(Format::parse("jsonl"), Ok(Format::Jsonl));
-        assert_eq!(
-            Format::parse("{path}"),
-            Ok(Format::Template("{path}".into()))
-        );
+        assert_eq!(Format::parse("{path}"), Ok(Format::Template("{path}".into())));
         assert!(Format::parse("xml").is_err());
     }
 

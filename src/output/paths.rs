@@ -9,32 +9,43 @@ use std::path::{Component, Path, PathBuf};
 /// Turns dex-relative card paths into paths that work from the current directory.
 #[derive(Debug, Clone)]
 pub struct PathDisplay {
-    /// Prepended to a dex-relative path (`""`, `"../../"`, `"notes/"` or `"/abs/dex/"`).
+    /// Prepended to a dex-relative path (`"notes/"` or `"/abs/dex/"`), when the current
+    /// directory is not inside the dex.
     prefix: String,
+    /// The current directory's folders below the dex root, when it is inside the dex.
+    below: Vec<String>,
 }
 
 impl PathDisplay {
     pub fn new(root: &Path, cwd: &Path) -> PathDisplay {
         let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
-        let prefix = if let Ok(below) = cwd.strip_prefix(root) {
-            "../".repeat(below.components().count())
-        } else if let Ok(rel) = root.strip_prefix(&cwd) {
-            with_slash(rel)
-        } else {
-            with_slash(root)
+        if let Ok(below) = cwd.strip_prefix(root) {
+            let below = below.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+            return PathDisplay { prefix: String::new(), below: below.collect() };
+        }
+        let prefix = match root.strip_prefix(&cwd) {
+            Ok(rel) => with_slash(rel),
+            Err(_) => with_slash(root),
         };
-        PathDisplay { prefix }
+        PathDisplay { prefix, below: Vec::new() }
     }
 
     /// Paths exactly as stored (dex-relative).
     pub fn dex_relative() -> PathDisplay {
-        PathDisplay {
-            prefix: String::new(),
-        }
+        PathDisplay { prefix: String::new(), below: Vec::new() }
     }
 
     pub fn show(&self, dex_path: &str) -> String {
-        format!("{}{dex_path}", self.prefix)
+        if self.below.is_empty() {
+            return format!("{}{dex_path}", self.prefix);
+        }
+        // Climb only as far as the card's folders and the current directory differ.
+        let parts: Vec<&str> = dex_path.split('/').collect();
+        let folders = &parts[..parts.len() - 1];
+        let shared = self.below.iter().zip(folders).take_while(|(a, b)| a == *b).count();
+        let mut out = "../".repeat(self.below.len() - shared);
+        out.push_str(&parts[shared..].join("/"));
+        out
     }
 
     /// The dex-relative path for a path the user typed (relative to the current directory
@@ -50,11 +61,7 @@ impl PathDisplay {
 
 fn with_slash(path: &Path) -> String {
     let text = path.to_string_lossy();
-    if text.is_empty() || text.ends_with('/') {
-        text.into_owned()
-    } else {
-        format!("{text}/")
-    }
+    if text.is_empty() || text.ends_with('/') { text.into_owned() } else { format!("{text}/") }
 }
 
 /// `..` and `.` removed without touching the file system (for paths that do not exist yet).
@@ -79,39 +86,21 @@ mod tests {
     #[test]
     fn prefixes() {
         let root = Path::new("/nonexistent/dex");
-        assert_eq!(
-            PathDisplay::new(root, Path::new("/nonexistent/dex")).show("a.md"),
-            "a.md"
-        );
-        assert_eq!(
-            PathDisplay::new(root, Path::new("/nonexistent/dex/x/y")).show("a.md"),
-            "../../a.md"
-        );
-        assert_eq!(
-            PathDisplay::new(root, Path::new("/nonexistent")).show("a.md"),
-            "dex/a.md"
-        );
-        assert_eq!(
-            PathDisplay::new(root, Path::new("/elsewhere")).show("a.md"),
-            "/nonexistent/dex/a.md"
-        );
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex")).show("a.md"), "a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex/x/y")).show("a.md"), "../../a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex/x/y")).show("x/y/a.md"), "a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex/x/y")).show("x/z/a.md"), "../z/a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent/dex/x")).show("xx/a.md"), "../xx/a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/nonexistent")).show("a.md"), "dex/a.md");
+        assert_eq!(PathDisplay::new(root, Path::new("/elsewhere")).show("a.md"), "/nonexistent/dex/a.md");
     }
 
     #[test]
     fn typed_paths_resolve_into_the_dex() {
         let root = Path::new("/nonexistent/dex");
         let cwd = Path::new("/nonexistent/dex/sub");
-        assert_eq!(
-            PathDisplay::resolve(root, cwd, Path::new("../a.md")).as_deref(),
-            Some("a.md")
-        );
-        assert_eq!(
-            PathDisplay::resolve(root, cwd, Path::new("b.md")).as_deref(),
-            Some("sub/b.md")
-        );
-        assert_eq!(
-            PathDisplay::resolve(root, cwd, Path::new("../../x.md")),
-            None
-        );
+        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../a.md")).as_deref(), Some("a.md"));
+        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("b.md")).as_deref(), Some("sub/b.md"));
+        assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../../x.md")), None);
     }
 }

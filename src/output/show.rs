@@ -17,11 +17,7 @@ const RESET: &str = "\x1b[0m";
 /// Control characters are neutralized; the body keeps its line breaks and tabs.
 pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) -> String {
     let paint = |code: &str, text: &str| {
-        if color {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
+        if color { format!("{code}{text}{RESET}") } else { text.to_string() }
     };
     let mut out = String::new();
     out.push_str(&paint(BOLD, &clean(&card.title)));
@@ -33,21 +29,14 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
     if !lines.is_empty() {
         out.push('\n');
         for (key, value) in lines {
-            out.push_str(&format!(
-                "{}: {}\n",
-                paint(CYAN, &clean(&key)),
-                clean(&value)
-            ));
+            out.push_str(&format!("{}: {}\n", paint(CYAN, &clean(&key)), clean(&value)));
         }
     }
     if let Some(error) = &card.error {
         let line = card.error_line.unwrap_or(1);
         out.push_str(&format!(
             "\n{}\n",
-            paint(
-                RED,
-                &format!("frontmatter error, line {line}: {}", clean(error))
-            )
+            paint(RED, &format!("frontmatter error, line {line}: {}", clean(error)))
         ));
     }
     if !body.trim().is_empty() {
@@ -62,11 +51,7 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
 
 fn field_lines(prefix: &str, fields: &Fields, out: &mut Vec<(String, String)>) {
     for (key, value) in fields {
-        let key = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         match value {
             Value::Object(inner) if !inner.is_empty() => field_lines(&key, inner, out),
             other => out.push((key, value_text(other))),

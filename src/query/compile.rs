@@ -24,29 +24,15 @@ pub struct Sql {
 }
 
 /// Compiles `expr` (views already expanded); `filter` is the text, for error messages.
-pub fn compile(
-    expr: &Expr,
-    filter: &str,
-    clock: &Clock,
-    config: &Config,
-) -> Result<Sql, FilterError> {
-    let mut compiler = Compiler {
-        filter,
-        clock,
-        config,
-        params: Vec::new(),
-    };
+pub fn compile(expr: &Expr, filter: &str, clock: &Clock, config: &Config) -> Result<Sql, FilterError> {
+    let mut compiler = Compiler { filter, clock, config, params: Vec::new() };
     let (ranked, rest) = split_ranked(expr);
     let rank = (!ranked.is_empty()).then(|| ranked.join(" AND "));
     let where_clause = match rest {
         Some(rest) => compiler.expr(&rest)?,
         None => "1".to_string(),
     };
-    Ok(Sql {
-        where_clause,
-        params: compiler.params,
-        rank,
-    })
+    Ok(Sql { where_clause, params: compiler.params, rank })
 }
 
 /// Positive words at the top level rank the results; the rest of the filter is returned.
@@ -59,9 +45,7 @@ fn split_ranked(expr: &Expr) -> (Vec<String>, Option<Expr>) {
     let mut rest = Vec::new();
     for item in items {
         match item {
-            Expr::Text { text, prefix, .. } if has_token(text) => {
-                ranked.push(fts_string(text, *prefix))
-            }
+            Expr::Text { text, prefix, .. } if has_token(text) => ranked.push(fts_string(text, *prefix)),
             other => rest.push(other.clone()),
         }
     }
@@ -110,36 +94,16 @@ impl Compiler<'_> {
             }
             Expr::Has { key } => {
                 let k = self.bind(key.clone());
-                format!(
-                    "c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND kind <> 'null')"
-                )
+                format!("c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND kind <> 'null')")
             }
-            Expr::Field {
-                key,
-                op: Op::Ne,
-                value,
-                pos,
-            } => {
-                let eq = Expr::Field {
-                    key: key.clone(),
-                    op: Op::Eq,
-                    value: value.clone(),
-                    pos: *pos,
-                };
+            Expr::Field { key, op: Op::Ne, value, pos } => {
+                let eq = Expr::Field { key: key.clone(), op: Op::Eq, value: value.clone(), pos: *pos };
                 format!("NOT {}", self.expr(&eq)?)
             }
-            Expr::Field {
-                key,
-                op,
-                value,
-                pos,
-            } if PSEUDO_FIELDS.contains(&key.as_str()) => self.pseudo(key, *op, value, *pos)?,
-            Expr::Field {
-                key,
-                op,
-                value,
-                pos,
-            } => self.field(key, *op, value, *pos)?,
+            Expr::Field { key, op, value, pos } if PSEUDO_FIELDS.contains(&key.as_str()) => {
+                self.pseudo(key, *op, value, *pos)?
+            }
+            Expr::Field { key, op, value, pos } => self.field(key, *op, value, *pos)?,
             Expr::View { pos, name } => {
                 return Err(self.error(*pos, &format!("view `{name}` was not expanded")));
             }
@@ -147,10 +111,7 @@ impl Compiler<'_> {
     }
 
     fn join(&mut self, items: &[Expr], sep: &str) -> Result<String, FilterError> {
-        let parts = items
-            .iter()
-            .map(|e| self.expr(e))
-            .collect::<Result<Vec<_>, _>>()?;
+        let parts = items.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>()?;
         Ok(format!("({})", parts.join(sep)))
     }
 
@@ -168,19 +129,12 @@ impl Compiler<'_> {
             _ => self.field_compare(key, &spec, op, value, pos)?,
         };
         let k = self.bind(key.to_string());
-        Ok(format!(
-            "c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND ({condition}))"
-        ))
+        Ok(format!("c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND ({condition}))"))
     }
 
     /// Equality: as text always; also as a number or a day when the value reads as one
     /// (so `when:today` matches the word "today" and today's date alike).
-    fn field_eq(
-        &mut self,
-        spec: &FieldSpec,
-        value: &str,
-        pos: usize,
-    ) -> Result<String, FilterError> {
+    fn field_eq(&mut self, spec: &FieldSpec, value: &str, pos: usize) -> Result<String, FilterError> {
         let p = self.bind(value.to_lowercase());
         let mut alternatives = vec![format!("norm = {p}")];
         let typed = spec.field_type;
@@ -214,10 +168,7 @@ impl Compiler<'_> {
         }
         if spec.field_type == Some(FieldType::Enum) {
             let allowed = spec.order.join(", ");
-            return Err(self.error(
-                pos,
-                &format!("`{value}` is not one of the values of `{key}`: {allowed}"),
-            ));
+            return Err(self.error(pos, &format!("`{value}` is not one of the values of `{key}`: {allowed}")));
         }
         if spec.field_type != Some(FieldType::Text) {
             if let Some(span) = dates::span(value, self.clock) {
@@ -228,11 +179,7 @@ impl Compiler<'_> {
             }
             if let Some(n) = parse_number(value) {
                 let p = self.bind(n);
-                return Ok(format!(
-                    "{} {} {p}",
-                    number_column(spec.field_type),
-                    sql_op(op)
-                ));
+                return Ok(format!("{} {} {p}", number_column(spec.field_type), sql_op(op)));
             }
         }
         let p = self.bind(lower);
@@ -251,13 +198,7 @@ impl Compiler<'_> {
         format!("{case} {} {p}", sql_op(op))
     }
 
-    fn pseudo(
-        &mut self,
-        key: &str,
-        op: Op,
-        value: &str,
-        pos: usize,
-    ) -> Result<String, FilterError> {
+    fn pseudo(&mut self, key: &str, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
         match key {
             "title" => Ok(self.title(op, value)),
             "path" => Ok(self.path(op, value)),
@@ -327,9 +268,7 @@ impl Compiler<'_> {
     fn dir(&mut self, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
         let folder = value.trim_start_matches("./").trim_end_matches('/');
         match op {
-            Op::Eq | Op::Prefix if folder.is_empty() || folder == "." => {
-                Ok("c.path NOT GLOB '*/*'".into())
-            }
+            Op::Eq | Op::Prefix if folder.is_empty() || folder == "." => Ok("c.path NOT GLOB '*/*'".into()),
             Op::Eq => {
                 let p = self.bind(glob_pattern(folder) + "/*");
                 Ok(format!("c.path GLOB {p}"))
@@ -342,12 +281,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn nanos_compare(
-        &mut self,
-        op: Op,
-        (start, end): (i64, i64),
-        pos: usize,
-    ) -> Result<String, FilterError> {
+    fn nanos_compare(&mut self, op: Op, (start, end): (i64, i64), pos: usize) -> Result<String, FilterError> {
         let column = "c.mtime_ns";
         Ok(match op {
             Op::Eq => {
@@ -393,7 +327,9 @@ impl Compiler<'_> {
     fn expected_date(&self, pos: usize, value: &str) -> FilterError {
         self.error(
             pos,
-            &format!("expected a date, not `{value}` (like 2026-12-01, today, yesterday, +3d, -2w, this-week)"),
+            &format!(
+                "expected a date, not `{value}` (like 2026-12-01, today, yesterday, +3d, -2w, this-week)"
+            ),
         )
     }
 
@@ -403,11 +339,7 @@ impl Compiler<'_> {
     }
 
     fn error(&self, pos: usize, message: &str) -> FilterError {
-        FilterError {
-            filter: self.filter.to_string(),
-            pos,
-            message: message.to_string(),
-        }
+        FilterError { filter: self.filter.to_string(), pos, message: message.to_string() }
     }
 }
 
@@ -460,11 +392,7 @@ fn like_pattern(value: &str) -> String {
 
 /// A `*` wildcard pattern as a GLOB pattern: only `*` stays special.
 fn glob_pattern(value: &str) -> String {
-    value
-        .split('*')
-        .map(glob_literal)
-        .collect::<Vec<_>>()
-        .join("*")
+    value.split('*').map(glob_literal).collect::<Vec<_>>().join("*")
 }
 
 /// Text matched literally by GLOB.
@@ -488,29 +416,15 @@ mod tests {
 
     fn sql(filter: &str) -> Sql {
         let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
-        compile(
-            &parse(filter).expect("parses"),
-            filter,
-            &clock,
-            &Config::builtin(),
-        )
-        .expect("compiles")
+        compile(&parse(filter).expect("parses"), filter, &clock, &Config::builtin()).expect("compiles")
     }
 
     #[test]
     fn user_text_is_only_ever_a_parameter() {
         let hostile = "status:\"x'); DROP TABLE cards; --\" \"a\"\" OR 1=1\"";
         let compiled = sql(hostile);
-        assert!(
-            !compiled.where_clause.contains("DROP"),
-            "{}",
-            compiled.where_clause
-        );
-        assert!(
-            !compiled.where_clause.contains("1=1"),
-            "{}",
-            compiled.where_clause
-        );
+        assert!(!compiled.where_clause.contains("DROP"), "{}", compiled.where_clause);
+        assert!(!compiled.where_clause.contains("1=1"), "{}", compiled.where_clause);
         assert_eq!(compiled.rank.as_deref(), Some("\"a\"\" OR 1=1\""));
     }
 
@@ -519,9 +433,7 @@ mod tests {
         let compiled = sql("rust -draft");
         assert_eq!(compiled.rank.as_deref(), Some("\"rust\""));
         assert!(
-            compiled
-                .where_clause
-                .starts_with("NOT c.id IN (SELECT rowid FROM cards_fts"),
+            compiled.where_clause.starts_with("NOT c.id IN (SELECT rowid FROM cards_fts"),
             "{}",
             compiled.where_clause
         );
@@ -538,18 +450,9 @@ mod tests {
     fn bad_dates_name_the_position() {
         let filter = "a modified>soon";
         let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
-        let err = compile(
-            &parse(filter).expect("parses"),
-            filter,
-            &clock,
-            &Config::builtin(),
-        )
-        .expect_err("bad date");
+        let err = compile(&parse(filter).expect("parses"), filter, &clock, &Config::builtin())
+            .expect_err("bad date");
         assert_eq!(err.pos, 2);
-        assert!(
-            err.message.starts_with("expected a date, not `soon`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.starts_with("expected a date, not `soon`"), "{}", err.message);
     }
 }

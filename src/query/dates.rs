@@ -25,20 +25,15 @@ impl Clock {
     /// The system clock and time zone, unless `TERMDEX_TODAY=YYYY-MM-DD` pins the date.
     pub fn from_env() -> Clock {
         let tz = TimeZone::system();
-        let pinned = std::env::var("TERMDEX_TODAY")
-            .ok()
-            .and_then(|d| d.parse::<Date>().ok());
-        let today =
-            pinned.unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date());
+        let pinned = std::env::var("TERMDEX_TODAY").ok().and_then(|d| d.parse::<Date>().ok());
+        let today = pinned.unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date());
         Clock { today, tz }
     }
 
     /// Nanoseconds since the epoch at which a sortable date text starts, in this time zone.
     pub fn nanos(&self, text: &str) -> Option<i64> {
         let datetime = if text.len() == 10 {
-            text.parse::<Date>()
-                .ok()?
-                .to_datetime(jiff::civil::Time::midnight())
+            text.parse::<Date>().ok()?.to_datetime(jiff::civil::Time::midnight())
         } else {
             text.parse::<DateTime>().ok()?
         };
@@ -78,10 +73,7 @@ pub fn span(text: &str, clock: &Clock) -> Option<Span> {
     }
     let point: DateTime = sortable.parse().ok()?;
     let next = point.checked_add(1.second()).ok()?;
-    Some(Span {
-        start: sortable,
-        end: datetime_text(next),
-    })
+    Some(Span { start: sortable, end: datetime_text(next) })
 }
 
 /// `this-week`, `last-month`, `next-year` ...; weeks start on Monday.
@@ -95,19 +87,11 @@ fn named_period(text: &str, today: Date) -> Option<Span> {
     };
     let (start, len) = match unit {
         "week" => {
-            let monday = today
-                .checked_sub((today.weekday().to_monday_zero_offset() as i64).days())
-                .ok()?;
+            let monday = today.checked_sub((today.weekday().to_monday_zero_offset() as i64).days()).ok()?;
             (monday.checked_add((7 * shift).days()).ok()?, 1.week())
         }
-        "month" => (
-            today.first_of_month().checked_add(shift.months()).ok()?,
-            1.month(),
-        ),
-        "year" => (
-            today.first_of_year().checked_add(shift.years()).ok()?,
-            1.year(),
-        ),
+        "month" => (today.first_of_month().checked_add(shift.months()).ok()?, 1.month()),
+        "year" => (today.first_of_year().checked_add(shift.years()).ok()?, 1.year()),
         _ => return None,
     };
     day_span(start, start.checked_add(len).ok()?)
@@ -134,10 +118,7 @@ fn relative(text: &str) -> Option<JiffSpan> {
 }
 
 fn day_span(start: Date, end: Date) -> Option<Span> {
-    Some(Span {
-        start: date_text(start),
-        end: date_text(end),
-    })
+    Some(Span { start: date_text(start), end: date_text(end) })
 }
 
 fn date_text(date: Date) -> String {
@@ -174,10 +155,7 @@ mod tests {
         assert_eq!(s("-2w"), pair("2026-11-09", "2026-11-10"));
         assert_eq!(s("+1m"), pair("2026-12-23", "2026-12-24"));
         assert_eq!(s("2026-12-01"), pair("2026-12-01", "2026-12-02"));
-        assert_eq!(
-            s("2026-12-01T10:00"),
-            pair("2026-12-01T10:00:00", "2026-12-01T10:00:01")
-        );
+        assert_eq!(s("2026-12-01T10:00"), pair("2026-12-01T10:00:00", "2026-12-01T10:00:01"));
     }
 
     #[test]
@@ -191,16 +169,7 @@ mod tests {
 
     #[test]
     fn other_words_are_not_dates() {
-        for text in [
-            "week",
-            "someday",
-            "+3",
-            "3d",
-            "+xd",
-            "this-decade",
-            "2026-13-01",
-            "done",
-        ] {
+        for text in ["week", "someday", "+3", "3d", "+xd", "this-decade", "2026-13-01", "done"] {
             assert_eq!(s(text), None, "{text}");
         }
     }

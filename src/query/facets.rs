@@ -35,11 +35,7 @@ pub fn field_values(index: &Index, key: &str) -> rusqlite::Result<Vec<Facet>> {
     )
 }
 
-fn collect(
-    conn: &Connection,
-    sql: &str,
-    params: &[&dyn rusqlite::ToSql],
-) -> rusqlite::Result<Vec<Facet>> {
+fn collect(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<Vec<Facet>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params, |r| {
         Ok(Facet {

@@ -97,11 +97,7 @@ impl std::error::Error for FilterError {}
 /// Parses a filter; the empty string is [`Expr::All`].
 pub fn parse(filter: &str) -> Result<Expr, FilterError> {
     let chars: Vec<char> = filter.chars().collect();
-    let mut parser = Parser {
-        filter,
-        chars,
-        pos: 0,
-    };
+    let mut parser = Parser { filter, chars, pos: 0 };
     parser.skip_blanks();
     if parser.at_end() {
         return Ok(Expr::All);
@@ -134,11 +130,7 @@ impl Parser<'_> {
             }
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Expr::Or(items)
-        })
+        Ok(if items.len() == 1 { items.remove(0) } else { Expr::Or(items) })
     }
 
     fn and(&mut self) -> Result<Expr, FilterError> {
@@ -155,11 +147,7 @@ impl Parser<'_> {
                 }
                 self.pos += 3;
                 self.skip_blanks();
-                if self.at_end()
-                    || self.peek() == Some(')')
-                    || self.keyword("OR")
-                    || self.keyword("AND")
-                {
+                if self.at_end() || self.peek() == Some(')') || self.keyword("OR") || self.keyword("AND") {
                     return Err(self.error(at, "expected a term after `AND`"));
                 }
             }
@@ -167,11 +155,7 @@ impl Parser<'_> {
         }
         match items.len() {
             0 => {
-                let what = if self.keyword("OR") {
-                    "expected a term before `OR`"
-                } else {
-                    "expected a term"
-                };
+                let what = if self.keyword("OR") { "expected a term before `OR`" } else { "expected a term" };
                 Err(self.error(self.pos, what))
             }
             1 => Ok(items.remove(0)),
@@ -185,10 +169,7 @@ impl Parser<'_> {
             self.pos += 3;
             true
         } else if self.peek() == Some('-')
-            && self
-                .chars
-                .get(self.pos + 1)
-                .is_some_and(|c| !c.is_whitespace() && *c != ')')
+            && self.chars.get(self.pos + 1).is_some_and(|c| !c.is_whitespace() && *c != ')')
         {
             self.pos += 1;
             true
@@ -217,21 +198,15 @@ impl Parser<'_> {
                 let inner = self.or()?;
                 self.skip_blanks();
                 if self.peek() != Some(')') {
-                    return Err(self.error(
-                        self.pos,
-                        &format!("expected `)` to close the `(` at column {}", open + 1),
-                    ));
+                    return Err(self
+                        .error(self.pos, &format!("expected `)` to close the `(` at column {}", open + 1)));
                 }
                 self.pos += 1;
                 Ok(inner)
             }
             Some('"') => {
                 let text = self.quoted()?;
-                Ok(Expr::Text {
-                    text,
-                    phrase: true,
-                    prefix: false,
-                })
+                Ok(Expr::Text { text, phrase: true, prefix: false })
             }
             _ => self.term(),
         }
@@ -278,11 +253,8 @@ impl Parser<'_> {
             let value_pos = self.pos;
             let value = self.value()?;
             if value.text.is_empty() && !value.quoted {
-                let hint = if self.peek().is_some_and(char::is_whitespace) {
-                    " (no space after it)"
-                } else {
-                    ""
-                };
+                let hint =
+                    if self.peek().is_some_and(char::is_whitespace) { " (no space after it)" } else { "" };
                 let message = format!("expected a value after `{key}{}`{hint}", op.symbol());
                 return Err(self.error(value_pos, &message));
             }
@@ -295,11 +267,7 @@ impl Parser<'_> {
             Some(stem) if !stem.is_empty() => (stem.to_string(), true),
             _ => (word, false),
         };
-        Ok(Expr::Text {
-            text,
-            phrase: false,
-            prefix,
-        })
+        Ok(Expr::Text { text, phrase: false, prefix })
     }
 
     fn field_term(
@@ -313,23 +281,13 @@ impl Parser<'_> {
         let lower = key.to_lowercase();
         match (lower.as_str(), op) {
             ("has" | "no", Op::Eq) => {
-                let has = Expr::Has {
-                    key: value.text.to_lowercase(),
-                };
-                Ok(if lower == "no" {
-                    Expr::Not(Box::new(has))
-                } else {
-                    has
-                })
+                let has = Expr::Has { key: value.text.to_lowercase() };
+                Ok(if lower == "no" { Expr::Not(Box::new(has)) } else { has })
             }
-            ("view", Op::Eq) => Ok(Expr::View {
-                name: value.text,
-                pos: value_pos,
-            }),
-            ("has" | "no" | "view", _) => Err(self.error(
-                start + key.chars().count(),
-                &format!("expected `:` after `{key}`"),
-            )),
+            ("view", Op::Eq) => Ok(Expr::View { name: value.text, pos: value_pos }),
+            ("has" | "no" | "view", _) => {
+                Err(self.error(start + key.chars().count(), &format!("expected `:` after `{key}`")))
+            }
             ("tag", _) => Ok(field_op("tags", op, value, start)),
             _ => Ok(field_op(&lower, op, value, start)),
         }
@@ -356,16 +314,10 @@ impl Parser<'_> {
     /// A value: `"quoted"` or a bare run up to a blank or `)`.
     fn value(&mut self) -> Result<Value, FilterError> {
         if self.peek() == Some('"') {
-            return Ok(Value {
-                text: self.quoted()?,
-                quoted: true,
-            });
+            return Ok(Value { text: self.quoted()?, quoted: true });
         }
         let text = self.take_while(|c| !c.is_whitespace() && c != '(' && c != ')');
-        Ok(Value {
-            text,
-            quoted: false,
-        })
+        Ok(Value { text, quoted: false })
     }
 
     fn take_while(&mut self, keep: impl Fn(char) -> bool) -> String {
@@ -379,14 +331,8 @@ impl Parser<'_> {
     fn keyword(&self, word: &str) -> bool {
         let len = word.len();
         let matches = self.chars.len() >= self.pos + len
-            && self.chars[self.pos..self.pos + len]
-                .iter()
-                .copied()
-                .eq(word.chars());
-        let ends = self
-            .chars
-            .get(self.pos + len)
-            .is_none_or(|c| c.is_whitespace() || *c == '(' || *c == ')');
+            && self.chars[self.pos..self.pos + len].iter().copied().eq(word.chars());
+        let ends = self.chars.get(self.pos + len).is_none_or(|c| c.is_whitespace() || *c == '(' || *c == ')');
         matches && ends
     }
 
@@ -409,11 +355,7 @@ impl Parser<'_> {
     }
 
     fn error(&self, pos: usize, message: &str) -> FilterError {
-        FilterError {
-            filter: self.filter.to_string(),
-            pos,
-            message: message.to_string(),
-        }
+        FilterError { filter: self.filter.to_string(), pos, message: message.to_string() }
     }
 }
 
@@ -436,12 +378,7 @@ fn field_op(key: &str, op: Op, value: Value, pos: usize) -> Expr {
         (Op::Eq, Some(stem)) if !value.quoted && !stem.is_empty() => (Op::Prefix, stem.to_string()),
         _ => (op, value.text),
     };
-    Expr::Field {
-        key: key.to_string(),
-        op,
-        value,
-        pos,
-    }
+    Expr::Field { key: key.to_string(), op, value, pos }
 }
 
 #[cfg(test)]
@@ -449,20 +386,11 @@ mod tests {
     use super::*;
 
     fn text(t: &str) -> Expr {
-        Expr::Text {
-            text: t.into(),
-            phrase: false,
-            prefix: false,
-        }
+        Expr::Text { text: t.into(), phrase: false, prefix: false }
     }
 
     fn eq(key: &str, value: &str, pos: usize) -> Expr {
-        Expr::Field {
-            key: key.into(),
-            op: Op::Eq,
-            value: value.into(),
-            pos,
-        }
+        Expr::Field { key: key.into(), op: Op::Eq, value: value.into(), pos }
     }
 
     #[test]
@@ -480,10 +408,7 @@ mod tests {
                 Expr::Not(Box::new(Expr::Or(vec![text("b"), text("c")]))),
             ])
         );
-        assert_eq!(
-            parse("a AND b").unwrap(),
-            Expr::And(vec![text("a"), text("b")])
-        );
+        assert_eq!(parse("a AND b").unwrap(), Expr::And(vec![text("a"), text("b")]));
     }
 
     #[test]
@@ -491,53 +416,23 @@ mod tests {
         assert_eq!(parse("Status:Done").unwrap(), eq("status", "Done", 0));
         assert_eq!(parse("#rust").unwrap(), eq("tags", "rust", 0));
         assert_eq!(parse("tag:cli").unwrap(), eq("tags", "cli", 0));
-        assert_eq!(
-            parse("author.name:\"Ada L\"").unwrap(),
-            eq("author.name", "Ada L", 0)
-        );
+        assert_eq!(parse("author.name:\"Ada L\"").unwrap(), eq("author.name", "Ada L", 0));
         assert_eq!(
             parse("title:meet*").unwrap(),
-            Expr::Field {
-                key: "title".into(),
-                op: Op::Prefix,
-                value: "meet".into(),
-                pos: 0
-            }
+            Expr::Field { key: "title".into(), op: Op::Prefix, value: "meet".into(), pos: 0 }
         );
         assert_eq!(
             parse("deadline<=+3d").unwrap(),
-            Expr::Field {
-                key: "deadline".into(),
-                op: Op::Le,
-                value: "+3d".into(),
-                pos: 0
-            }
+            Expr::Field { key: "deadline".into(), op: Op::Le, value: "+3d".into(), pos: 0 }
         );
         assert_eq!(parse("has:url").unwrap(), Expr::Has { key: "url".into() });
-        assert_eq!(
-            parse("no:url").unwrap(),
-            Expr::Not(Box::new(Expr::Has { key: "url".into() }))
-        );
-        assert_eq!(
-            parse("view:tasks").unwrap(),
-            Expr::View {
-                name: "tasks".into(),
-                pos: 5
-            }
-        );
+        assert_eq!(parse("no:url").unwrap(), Expr::Not(Box::new(Expr::Has { key: "url".into() })));
+        assert_eq!(parse("view:tasks").unwrap(), Expr::View { name: "tasks".into(), pos: 5 });
         assert_eq!(
             parse("\"a phrase\" wor*").unwrap(),
             Expr::And(vec![
-                Expr::Text {
-                    text: "a phrase".into(),
-                    phrase: true,
-                    prefix: false
-                },
-                Expr::Text {
-                    text: "wor".into(),
-                    phrase: false,
-                    prefix: true
-                },
+                Expr::Text { text: "a phrase".into(), phrase: true, prefix: false },
+                Expr::Text { text: "wor".into(), phrase: false, prefix: true },
             ])
         );
     }
@@ -546,10 +441,7 @@ mod tests {
     fn words_that_only_look_like_fields_are_text() {
         assert_eq!(parse("10:30").unwrap(), text("10:30"));
         assert_eq!(parse("-5").unwrap(), Expr::Not(Box::new(text("5"))));
-        assert_eq!(
-            parse("a - b").unwrap(),
-            Expr::And(vec![text("a"), text("-"), text("b")])
-        );
+        assert_eq!(parse("a - b").unwrap(), Expr::And(vec![text("a"), text("-"), text("b")]));
     }
 
     fn error(filter: &str) -> (usize, String) {
@@ -559,24 +451,12 @@ mod tests {
 
     #[test]
     fn errors_say_where_and_what_was_expected() {
-        assert_eq!(
-            error("status:"),
-            (7, "expected a value after `status:`".into())
-        );
-        assert_eq!(
-            error("(a b"),
-            (4, "expected `)` to close the `(` at column 1".into())
-        );
-        assert_eq!(
-            error("a)"),
-            (1, "unexpected `)` with no `(` before it".into())
-        );
+        assert_eq!(error("status:"), (7, "expected a value after `status:`".into()));
+        assert_eq!(error("(a b"), (4, "expected `)` to close the `(` at column 1".into()));
+        assert_eq!(error("a)"), (1, "unexpected `)` with no `(` before it".into()));
         assert_eq!(error("a OR"), (2, "expected a term after `OR`".into()));
         assert_eq!(error("OR a"), (0, "expected a term before `OR`".into()));
-        assert_eq!(
-            error("\"open"),
-            (0, "expected a closing `\"` for this quote".into())
-        );
+        assert_eq!(error("\"open"), (0, "expected a closing `\"` for this quote".into()));
         assert_eq!(error("()"), (1, "expected a term inside `( )`".into()));
         assert_eq!(error("has>x"), (3, "expected `:` after `has`".into()));
         assert_eq!(error("#"), (1, "expected a tag name after `#`".into()));

@@ -30,10 +30,7 @@ pub enum QueryError {
     )]
     UnknownView { name: String, available: String },
     #[error("reading the index {path}: {source}")]
-    Sqlite {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Sqlite { path: String, source: rusqlite::Error },
 }
 
 /// What to ask for.
@@ -59,21 +56,12 @@ pub fn resolve_view<'c>(config: &'c Config, name: Option<&str>) -> Result<&'c Vi
     let name = name.unwrap_or("all");
     config.view(name).ok_or_else(|| QueryError::UnknownView {
         name: name.to_string(),
-        available: config
-            .views
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        available: config.views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", "),
     })
 }
 
 /// Parses and compiles a filter (with views expanded) without running it.
-pub fn compile_filter(
-    filter: &str,
-    config: &Config,
-    clock: &Clock,
-) -> Result<compile::Sql, FilterError> {
+pub fn compile_filter(filter: &str, config: &Config, clock: &Clock) -> Result<compile::Sql, FilterError> {
     let expr = views::expand(filter::parse(filter)?, config, filter)?;
     compile::compile(&expr, filter, clock, config)
 }
@@ -97,10 +85,7 @@ pub fn run(
         (None, None) => parse_keys(view.sort.iter().map(String::as_str)),
     };
     let order = sort::sql_order(&keys, compiled.rank.is_some());
-    let sqlite_error = |source| QueryError::Sqlite {
-        path: index.path().display().to_string(),
-        source,
-    };
+    let sqlite_error = |source| QueryError::Sqlite { path: index.path().display().to_string(), source };
     let cards = select(index, &compiled, order.as_deref(), request.limit).map_err(sqlite_error)?;
     let cards = match order {
         Some(_) => cards,
@@ -155,27 +140,17 @@ pub fn card_at(index: &Index, path: &str) -> Result<Option<CardRow>, QueryError>
     match result {
         Ok(row) => Ok(Some(row)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(source) => Err(QueryError::Sqlite {
-            path: index.path().display().to_string(),
-            source,
-        }),
+        Err(source) => Err(QueryError::Sqlite { path: index.path().display().to_string(), source }),
     }
 }
 
 /// A card's indexed body (the text after its frontmatter, capped like the index).
 pub fn card_body(index: &Index, path: &str) -> Result<Option<String>, QueryError> {
-    let result = index
-        .conn()
-        .query_row("SELECT body FROM cards WHERE path = ?1", [path], |r| {
-            r.get(0)
-        });
+    let result = index.conn().query_row("SELECT body FROM cards WHERE path = ?1", [path], |r| r.get(0));
     match result {
         Ok(body) => Ok(Some(body)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(source) => Err(QueryError::Sqlite {
-            path: index.path().display().to_string(),
-            source,
-        }),
+        Err(source) => Err(QueryError::Sqlite { path: index.path().display().to_string(), source }),
     }
 }
 

@@ -28,14 +28,8 @@ pub fn parse_keys<'a>(specs: impl IntoIterator<Item = &'a str>) -> Vec<SortKey> 
         .map(str::trim)
         .filter(|s| !s.is_empty() && *s != "-")
         .map(|s| match s.strip_prefix('-') {
-            Some(key) => SortKey {
-                key: key.to_lowercase(),
-                desc: true,
-            },
-            None => SortKey {
-                key: s.trim_start_matches('+').to_lowercase(),
-                desc: false,
-            },
+            Some(key) => SortKey { key: key.to_lowercase(), desc: true },
+            None => SortKey { key: s.trim_start_matches('+').to_lowercase(), desc: false },
         })
         .collect()
 }
@@ -54,10 +48,7 @@ pub fn sql_order(keys: &[SortKey], ranked: bool) -> Option<String> {
             "rank" => continue,
             _ => return None,
         };
-        terms.push(format!(
-            "{column} {}",
-            if key.desc { "DESC" } else { "ASC" }
-        ));
+        terms.push(format!("{column} {}", if key.desc { "DESC" } else { "ASC" }));
     }
     terms.push("c.path ASC".into());
     Some(terms.join(", "))
@@ -67,24 +58,11 @@ pub fn sql_order(keys: &[SortKey], ranked: bool) -> Option<String> {
 pub fn sort_rows(rows: Vec<CardRow>, keys: &[SortKey], config: &Config) -> Vec<CardRow> {
     let orders: Vec<Option<&[String]>> = keys
         .iter()
-        .map(|k| {
-            config
-                .field(&k.key)
-                .map(|s| s.order.as_slice())
-                .filter(|o| !o.is_empty())
-        })
+        .map(|k| config.field(&k.key).map(|s| s.order.as_slice()).filter(|o| !o.is_empty()))
         .collect();
     let mut decorated: Vec<(Vec<Option<SortValue>>, CardRow)> = rows
         .into_iter()
-        .map(|row| {
-            (
-                keys.iter()
-                    .zip(&orders)
-                    .map(|(k, o)| sort_value(&row, &k.key, *o))
-                    .collect(),
-                row,
-            )
-        })
+        .map(|row| (keys.iter().zip(&orders).map(|(k, o)| sort_value(&row, &k.key, *o)).collect(), row))
         .collect();
     decorated.sort_by(|(a, row_a), (b, row_b)| {
         for ((x, y), key) in a.iter().zip(b).zip(keys) {
@@ -129,9 +107,7 @@ impl Ord for SortValue {
         match (self, other) {
             (SortValue::Ordered(a), SortValue::Ordered(b)) => a.cmp(b),
             (SortValue::Number(a), SortValue::Number(b)) => a.total_cmp(b),
-            (SortValue::Date(a), SortValue::Date(b)) | (SortValue::Text(a), SortValue::Text(b)) => {
-                a.cmp(b)
-            }
+            (SortValue::Date(a), SortValue::Date(b)) | (SortValue::Text(a), SortValue::Text(b)) => a.cmp(b),
             _ => self.group().cmp(&other.group()),
         }
     }
@@ -190,18 +166,9 @@ mod tests {
         assert_eq!(
             parse_keys(["when,-Deadline", "title"]),
             vec![
-                SortKey {
-                    key: "when".into(),
-                    desc: false
-                },
-                SortKey {
-                    key: "deadline".into(),
-                    desc: true
-                },
-                SortKey {
-                    key: "title".into(),
-                    desc: false
-                },
+                SortKey { key: "when".into(), desc: false },
+                SortKey { key: "deadline".into(), desc: true },
+                SortKey { key: "title".into(), desc: false },
             ]
         );
         assert_eq!(

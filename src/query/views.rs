@@ -6,12 +6,7 @@ use super::filter::{self, Expr, FilterError};
 
 /// Replaces every `view:NAME` in `expr` with that view's parsed filter.
 pub fn expand(expr: Expr, config: &Config, filter: &str) -> Result<Expr, FilterError> {
-    Expander {
-        config,
-        filter,
-        stack: Vec::new(),
-    }
-    .expand(expr)
+    Expander { config, filter, stack: Vec::new() }.expand(expr)
 }
 
 struct Expander<'a> {
@@ -37,17 +32,10 @@ impl Expander<'_> {
     }
 
     fn view(&mut self, name: &str, pos: usize) -> Result<Expr, FilterError> {
-        let error = |message: String| FilterError {
-            filter: self.filter.to_string(),
-            pos,
-            message,
-        };
+        let error = |message: String| FilterError { filter: self.filter.to_string(), pos, message };
         let Some(view) = self.config.view(name) else {
             let names: Vec<&str> = self.config.views.iter().map(|v| v.name.as_str()).collect();
-            return Err(error(format!(
-                "no view named `{name}` (views: {})",
-                names.join(", ")
-            )));
+            return Err(error(format!("no view named `{name}` (views: {})", names.join(", "))));
         };
         if self.stack.iter().any(|v| v == name) {
             return Err(error(format!(
@@ -55,12 +43,8 @@ impl Expander<'_> {
                 self.stack.join(" -> ")
             )));
         }
-        let inner = filter::parse(&view.filter).map_err(|e| {
-            error(format!(
-                "view `{name}` has an invalid filter: {}",
-                e.message
-            ))
-        })?;
+        let inner = filter::parse(&view.filter)
+            .map_err(|e| error(format!("view `{name}` has an invalid filter: {}", e.message)))?;
         self.stack.push(name.to_string());
         let expanded = self.expand(inner);
         self.stack.pop();
@@ -74,12 +58,7 @@ fn reposition(expr: Expr, pos: usize) -> Expr {
         Expr::And(items) => Expr::And(items.into_iter().map(|e| reposition(e, pos)).collect()),
         Expr::Or(items) => Expr::Or(items.into_iter().map(|e| reposition(e, pos)).collect()),
         Expr::Not(inner) => Expr::Not(Box::new(reposition(*inner, pos))),
-        Expr::Field { key, op, value, .. } => Expr::Field {
-            key,
-            op,
-            value,
-            pos,
-        },
+        Expr::Field { key, op, value, .. } => Expr::Field { key, op, value, pos },
         other => other,
     }
 }
@@ -92,30 +71,12 @@ mod tests {
     #[test]
     fn views_expand_and_cycles_are_caught() {
         let config = Config::builtin();
-        let expr = expand(
-            filter::parse("view:tasks").expect("parse"),
-            &config,
-            "view:tasks",
-        )
-        .expect("expand");
-        assert_eq!(
-            expr,
-            filter::parse("what:task -status:done")
-                .map(|e| reposition(e, 5))
-                .expect("parse")
-        );
-        let err = expand(
-            filter::parse("view:nope").expect("parse"),
-            &config,
-            "view:nope",
-        )
-        .expect_err("unknown");
-        assert!(
-            err.message
-                .starts_with("no view named `nope` (views: all, notes"),
-            "{}",
-            err.message
-        );
+        let expr =
+            expand(filter::parse("view:tasks").expect("parse"), &config, "view:tasks").expect("expand");
+        assert_eq!(expr, filter::parse("what:task -status:done").map(|e| reposition(e, 5)).expect("parse"));
+        let err =
+            expand(filter::parse("view:nope").expect("parse"), &config, "view:nope").expect_err("unknown");
+        assert!(err.message.starts_with("no view named `nope` (views: all, notes"), "{}", err.message);
         let _ = Path::new("");
     }
 }

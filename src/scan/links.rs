@@ -32,10 +32,7 @@ fn wiki_links(line: &str, out: &mut Vec<Link>) {
         let inner = &after[..end];
         let target = inner.split(['|', '#']).next().unwrap_or("").trim();
         if !target.is_empty() && !target.contains('[') {
-            out.push(Link {
-                target: target.to_string(),
-                kind: LinkKind::Wiki,
-            });
+            out.push(Link { target: target.to_string(), kind: LinkKind::Wiki });
         }
         rest = &after[end + 2..];
     }
@@ -53,10 +50,7 @@ fn path_links(line: &str, card_path: &str, out: &mut Vec<Link>) {
             None => raw.split_whitespace().next().unwrap_or(""),
         };
         if let Some(target) = resolve(raw, card_path) {
-            out.push(Link {
-                target,
-                kind: LinkKind::Path,
-            });
+            out.push(Link { target, kind: LinkKind::Path });
         }
         rest = &after[end + 1..];
     }
@@ -93,10 +87,7 @@ mod tests {
     use super::*;
 
     fn targets(body: &str, path: &str) -> Vec<(String, &'static str)> {
-        extract(body, path)
-            .into_iter()
-            .map(|l| (l.target, l.kind.name()))
-            .collect()
+        extract(body, path).into_iter().map(|l| (l.target, l.kind.name())).collect()
     }
 
     #[test]

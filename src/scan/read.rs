@@ -18,30 +18,14 @@ pub const MAX_CARD_BYTES: usize = 1 << 20;
 
 /// Reads and parses the card at `stat`.
 pub fn read_card(stat: &FileStat) -> Result<Card, Problem> {
-    let (bytes, truncated) = read_capped(stat).map_err(|err| Problem {
-        path: stat.path.clone(),
-        message: read_error(&err),
-    })?;
+    let (bytes, truncated) =
+        read_capped(stat).map_err(|err| Problem { path: stat.path.clone(), message: read_error(&err) })?;
     let (text, lossy) = decode(bytes, truncated);
-    Ok(parse_card(
-        &stat.path,
-        &text,
-        stat.mtime_ns,
-        stat.size,
-        lossy,
-        truncated,
-    ))
+    Ok(parse_card(&stat.path, &text, stat.mtime_ns, stat.size, lossy, truncated))
 }
 
 /// Builds a card from its text; used by the scanner and by commands that just wrote one.
-pub fn parse_card(
-    path: &str,
-    text: &str,
-    mtime_ns: i64,
-    size: u64,
-    lossy: bool,
-    truncated: bool,
-) -> Card {
+pub fn parse_card(path: &str, text: &str, mtime_ns: i64, size: u64, lossy: bool, truncated: bool) -> Card {
     let text = frontmatter::strip_bom(text);
     let parsed = frontmatter::parse(text);
     let body = &text[parsed.body_start..];
@@ -63,12 +47,9 @@ pub fn parse_card(
 
 fn read_capped(stat: &FileStat) -> io::Result<(Vec<u8>, bool)> {
     let file = File::open(&stat.abs)?;
-    let expected = usize::try_from(stat.size)
-        .unwrap_or(usize::MAX)
-        .min(MAX_CARD_BYTES);
+    let expected = usize::try_from(stat.size).unwrap_or(usize::MAX).min(MAX_CARD_BYTES);
     let mut bytes = Vec::with_capacity(expected + 1);
-    file.take(MAX_CARD_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    file.take(MAX_CARD_BYTES as u64 + 1).read_to_end(&mut bytes)?;
     let truncated = bytes.len() > MAX_CARD_BYTES;
     bytes.truncate(MAX_CARD_BYTES);
     Ok((bytes, truncated))
@@ -115,14 +96,7 @@ mod tests {
 
     #[test]
     fn a_bom_is_not_part_of_the_card() {
-        let card = parse_card(
-            "x.md",
-            "\u{feff}---\ntitle: T\n---\nbody",
-            0,
-            0,
-            false,
-            false,
-        );
+        let card = parse_card("x.md", "\u{feff}---\ntitle: T\n---\nbody", 0, 0, false, false);
         assert_eq!(card.title, "T");
         assert_eq!(card.body, "body");
         assert!(card.error.is_none());

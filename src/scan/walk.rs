@@ -32,10 +32,7 @@ pub struct Walk {
 /// Walks `root` for `*.md` / `*.markdown` files.
 pub fn walk(root: &Path) -> Walk {
     let shared = Mutex::new(Walk::default());
-    let mut builder = Collector {
-        root,
-        shared: &shared,
-    };
+    let mut builder = Collector { root, shared: &shared };
     WalkBuilder::new(root)
         .follow_links(true)
         .threads(rayon::current_num_threads())
@@ -54,11 +51,7 @@ struct Collector<'a> {
 
 impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
-        Box::new(Visitor {
-            root: self.root,
-            shared: self.shared,
-            local: Walk::default(),
-        })
+        Box::new(Visitor { root: self.root, shared: self.shared, local: Walk::default() })
     }
 }
 
@@ -74,10 +67,10 @@ impl ParallelVisitor for Visitor<'_> {
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
         match entry {
             Ok(entry) => self.visit_entry(&entry),
-            Err(err) => self.local.problems.push(Problem {
-                path: String::new(),
-                message: describe_walk_error(&err, self.root),
-            }),
+            Err(err) => self
+                .local
+                .problems
+                .push(Problem { path: String::new(), message: describe_walk_error(&err, self.root) }),
         }
         WalkState::Continue
     }
@@ -114,10 +107,10 @@ impl Visitor<'_> {
                 mtime_ns: mtime_ns(&meta),
                 size: meta.len(),
             }),
-            Err(err) => self.local.problems.push(Problem {
-                path,
-                message: format!("skipped: {}", io_reason(&err.to_string())),
-            }),
+            Err(err) => self
+                .local
+                .problems
+                .push(Problem { path, message: format!("skipped: {}", io_reason(&err.to_string())) }),
         }
     }
 }
@@ -157,6 +150,5 @@ fn describe_walk_error(err: &ignore::Error, root: &Path) -> String {
 }
 
 fn io_reason(text: &str) -> String {
-    text.replace(" (os error 13)", "")
-        .replace(" (os error 2)", "")
+    text.replace(" (os error 13)", "").replace(" (os error 2)", "")
 }

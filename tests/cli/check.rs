@@ -9,10 +9,7 @@ fn malformed_yaml_toml_and_json_are_listed_with_file_lines() {
         .write("yaml.md", "---\ntitle: ok\ntags: [a, b\n---\nbody\n")
         .write("dup.md", "---\na: 1\nb: 2\na: 3\n---\n")
         .write("toml.md", "+++\ntitle = \"ok\"\nbroken =\n+++\n")
-        .write(
-            "json.md",
-            "---json\n{\n  \"title\": \"x\",\n  \"n\": nope\n}\n---\n",
-        )
+        .write("json.md", "---json\n{\n  \"title\": \"x\",\n  \"n\": nope\n}\n---\n")
         .write("bare.md", "{\n  \"a\": 1,\n  \"b\": [1, 2,]\n}\n")
         .write("unclosed.md", "\n")
         .write("unclosed.md", "---\ntitle: never closed\n\nbody\n")
@@ -34,8 +31,7 @@ fn malformed_yaml_toml_and_json_are_listed_with_file_lines() {
 #[test]
 fn a_clean_dex_passes_with_exit_0_and_no_output() {
     let dex = TestDex::new();
-    dex.write("a.md", "---\ntitle: fine\n---\n")
-        .write("b.md", "no frontmatter\n");
+    dex.write("a.md", "---\ntitle: fine\n---\n").write("b.md", "no frontmatter\n");
     let (stdout, _, code) = dex.run(&["check"]);
     assert_eq!((stdout.as_str(), code), ("", 0));
 }
@@ -43,10 +39,7 @@ fn a_clean_dex_passes_with_exit_0_and_no_output() {
 #[test]
 fn a_malformed_card_is_still_indexed_with_title_body_and_error() {
     let dex = TestDex::new();
-    dex.write(
-        "broken.md",
-        "---\ntags: [a\n---\n# Still Here\nsearchable words\n",
-    );
+    dex.write("broken.md", "---\ntags: [a\n---\n# Still Here\nsearchable words\n");
     let card = dex.card("broken.md");
     assert_eq!(card["title"], "Still Here");
     assert_eq!(card["fields"], serde_json::json!({}));
@@ -58,12 +51,7 @@ fn check_paths_are_relative_to_the_current_directory() {
     let dex = TestDex::new();
     dex.write("sub/bad.md", "---\na: [\n---\n");
     std::fs::create_dir_all(dex.path("other")).expect("mkdir");
-    let out = dex
-        .cmd_in(&dex.path("other"))
-        .args(["--dex", ".."])
-        .arg("check")
-        .output()
-        .expect("run");
+    let out = dex.cmd_in(&dex.path("other")).args(["--dex", ".."]).arg("check").output().expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("../sub/bad.md:2: "), "{stdout}");
 }

@@ -11,8 +11,7 @@ fn yaml_toml_and_json_frontmatter_become_the_same_fields() {
         .write("toml.md", "+++\ntitle = \"Y\"\ntags = [\"a\", \"b\"]\nn = 2\nok = true\nwhen = 2026-11-23\n+++\nbody\n")
         .write("fenced.md", "---json\n{\"title\": \"Y\", \"tags\": [\"a\", \"b\"], \"n\": 2, \"ok\": true, \"when\": \"2026-11-23\"}\n---\nbody\n")
         .write("bare.md", "{\n  \"title\": \"Y\", \"tags\": [\"a\", \"b\"], \"n\": 2, \"ok\": true, \"when\": \"2026-11-23\"\n}\nbody\n");
-    let expected =
-        json!({"title": "Y", "tags": ["a", "b"], "n": 2, "ok": true, "when": "2026-11-23"});
+    let expected = json!({"title": "Y", "tags": ["a", "b"], "n": 2, "ok": true, "when": "2026-11-23"});
     for path in ["yaml.md", "toml.md", "fenced.md", "bare.md"] {
         let card = dex.card(path);
         assert_eq!(card["fields"], expected, "{path}");
@@ -32,10 +31,7 @@ fn key_order_is_kept_as_written() {
 #[test]
 fn bom_and_crlf_are_accepted() {
     let dex = TestDex::new();
-    dex.write(
-        "win.md",
-        b"\xef\xbb\xbf---\r\ntitle: Windows\r\ntags: [x]\r\n---\r\n# Heading\r\n",
-    );
+    dex.write("win.md", b"\xef\xbb\xbf---\r\ntitle: Windows\r\ntags: [x]\r\n---\r\n# Heading\r\n");
     let card = dex.card("win.md");
     assert_eq!(card["title"], "Windows");
     assert_eq!(card["fields"], json!({"title": "Windows", "tags": ["x"]}));
@@ -44,25 +40,14 @@ fn bom_and_crlf_are_accepted() {
 #[test]
 fn title_falls_back_to_heading_then_file_stem() {
     let dex = TestDex::new();
-    dex.write(
-        "with-title.md",
-        "---\ntitle: From field\n---\n# From heading\n",
-    )
-    .write(
-        "heading.md",
-        "---\ntags: [a]\n---\nintro\n\n# From heading\n",
-    )
-    .write("plain text.md", "no frontmatter and no heading\n")
-    .write("notes.markdown", "# Markdown extension\n");
+    dex.write("with-title.md", "---\ntitle: From field\n---\n# From heading\n")
+        .write("heading.md", "---\ntags: [a]\n---\nintro\n\n# From heading\n")
+        .write("plain text.md", "no frontmatter and no heading\n")
+        .write("notes.markdown", "# Markdown extension\n");
     let titles: Vec<(String, String)> = dex
         .cards()
         .iter()
-        .map(|c| {
-            (
-                c["path"].as_str().unwrap_or("").into(),
-                c["title"].as_str().unwrap_or("").into(),
-            )
-        })
+        .map(|c| (c["path"].as_str().unwrap_or("").into(), c["title"].as_str().unwrap_or("").into()))
         .collect();
     assert_eq!(
         titles,

@@ -8,21 +8,13 @@ use crate::util::{TestDex, summary};
 #[test]
 fn add_change_and_delete_between_runs() {
     let dex = TestDex::new();
-    dex.write("a.md", "---\ntitle: A\n---\n")
-        .write("b.md", "---\ntitle: B\n---\n")
-        .write("c.md", "# C\n");
+    dex.write("a.md", "---\ntitle: A\n---\n").write("b.md", "---\ntitle: B\n---\n").write("c.md", "# C\n");
     let (_, stderr, code) = dex.run(&["index"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        summary(&stderr),
-        "termdex: indexed 3 cards in N ms: 3 new, 0 changed, 0 removed, 0 errors"
-    );
+    assert_eq!(summary(&stderr), "termdex: indexed 3 cards in N ms: 3 new, 0 changed, 0 removed, 0 errors");
 
     let (_, stderr, _) = dex.run(&["index"]);
-    assert_eq!(
-        summary(&stderr),
-        "termdex: indexed 3 cards in N ms: 0 new, 0 changed, 0 removed, 0 errors"
-    );
+    assert_eq!(summary(&stderr), "termdex: indexed 3 cards in N ms: 0 new, 0 changed, 0 removed, 0 errors");
 
     dex.write("a.md", "---\ntitle: A2\n---\n");
     dex.remove("b.md");
@@ -44,10 +36,7 @@ fn a_change_of_the_same_size_is_seen_by_its_mtime() {
     dex.write("a.md", "status: done");
     assert_eq!(dex.card("a.md")["title"], "a");
     let (_, stderr, _) = dex.run(&["index"]);
-    assert!(
-        summary(&stderr).contains("0 new, 0 changed"),
-        "query already refreshed: {stderr}"
-    );
+    assert!(summary(&stderr).contains("0 new, 0 changed"), "query already refreshed: {stderr}");
 }
 
 #[test]
@@ -65,15 +54,11 @@ fn reading_commands_refresh_first_unless_told_not_to() {
 #[test]
 fn full_rebuild_gives_the_same_cards() {
     let dex = TestDex::new();
-    dex.write("a.md", "---\ntags: [x]\n---\n# A\n")
-        .write("b/c.md", "+++\nn = 1\n+++\n");
+    dex.write("a.md", "---\ntags: [x]\n---\n# A\n").write("b/c.md", "+++\nn = 1\n+++\n");
     let before = dex.cards();
     let (_, stderr, code) = dex.run(&["index", "--full"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        summary(&stderr),
-        "termdex: indexed 2 cards in N ms: 2 new, 0 changed, 0 removed, 0 errors"
-    );
+    assert_eq!(summary(&stderr), "termdex: indexed 2 cards in N ms: 2 new, 0 changed, 0 removed, 0 errors");
     assert_eq!(dex.cards(), before);
 }
 
@@ -88,10 +73,7 @@ fn damage_and_expect_rebuild(damage: impl Fn(&std::path::Path), reason: &str) {
     assert_eq!(stdout, "a.md\tA\nb.md\tB\n");
     let warnings: Vec<&str> = stderr.lines().collect();
     assert_eq!(warnings.len(), 1, "one warning line: {stderr}");
-    assert!(
-        warnings[0].starts_with("termdex: warning: index ") && warnings[0].contains(reason),
-        "{stderr}"
-    );
+    assert!(warnings[0].starts_with("termdex: warning: index ") && warnings[0].contains(reason), "{stderr}");
     let (_, stderr, _) = dex.run(&["query"]);
     assert_eq!(stderr, "", "rebuilt once, then quiet");
 }
@@ -109,15 +91,11 @@ fn a_truncated_index_is_rebuilt() {
     damage_and_expect_rebuild(
         |db| {
             let conn = rusqlite::Connection::open(db).expect("open");
-            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-                .expect("checkpoint");
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
             drop(conn);
             let _ = std::fs::remove_file(db.with_extension("db-wal"));
             let len = std::fs::metadata(db).expect("meta").len();
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(db)
-                .expect("open");
+            let file = std::fs::OpenOptions::new().write(true).open(db).expect("open");
             file.set_len(len / 3).expect("truncate");
         },
         "rebuil",
@@ -129,8 +107,7 @@ fn an_index_from_a_newer_termdex_is_rebuilt() {
     damage_and_expect_rebuild(
         |db| {
             let conn = rusqlite::Connection::open(db).expect("open");
-            conn.pragma_update(None, "user_version", 999)
-                .expect("pragma");
+            conn.pragma_update(None, "user_version", 999).expect("pragma");
         },
         "was written by a newer termdex (schema 999, this one knows 1); rebuilding it from the cards",
     );
@@ -144,8 +121,7 @@ fn a_foreign_sqlite_file_is_rebuilt() {
                 let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
             }
             let conn = rusqlite::Connection::open(db).expect("open");
-            conn.execute_batch("CREATE TABLE other (x);")
-                .expect("create");
+            conn.execute_batch("CREATE TABLE other (x);").expect("create");
         },
         "is not a termdex index; rebuilding it from the cards",
     );
@@ -158,10 +134,7 @@ fn a_deleted_index_is_rebuilt_silently() {
     dex.run(&["index"]);
     std::fs::remove_dir_all(dex.path(".termdex")).expect("rm");
     let (stdout, stderr, code) = dex.run(&["query", "--fields", "title"]);
-    assert_eq!(
-        (stdout.as_str(), stderr.as_str(), code),
-        ("a.md\tA\n", "", 0)
-    );
+    assert_eq!((stdout.as_str(), stderr.as_str(), code), ("a.md\tA\n", "", 0));
 }
 
 #[test]

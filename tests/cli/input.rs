@@ -14,10 +14,7 @@ fn non_utf8_bytes_are_read_lossily_and_flagged() {
     assert_eq!(card["title"], "caf\u{fffd}");
     assert_eq!(card["lossy"], true);
     let (stdout, _, code) = dex.run(&["check"]);
-    assert_eq!(
-        stdout,
-        "latin1.md: warning: not valid UTF-8; indexed with replacement characters\n"
-    );
+    assert_eq!(stdout, "latin1.md: warning: not valid UTF-8; indexed with replacement characters\n");
     assert_eq!(code, 0, "a read warning is not a frontmatter error");
 }
 
@@ -28,37 +25,18 @@ fn huge_files_are_capped_and_flagged() {
     text.extend(std::iter::repeat_n(b"all work and no play\n".as_slice(), 150_000).flatten());
     dex.write("big.md", &text);
     let card = dex.card("big.md");
-    assert_eq!(
-        (card["title"].clone(), card["truncated"].clone()),
-        (json!("big"), json!(true))
-    );
+    assert_eq!((card["title"].clone(), card["truncated"].clone()), (json!("big"), json!(true)));
     let (stdout, _, _) = dex.run(&["check"]);
-    assert_eq!(
-        stdout,
-        "big.md: warning: larger than 1 MiB; only the start is indexed\n"
-    );
+    assert_eq!(stdout, "big.md: warning: larger than 1 MiB; only the start is indexed\n");
 }
 
 #[test]
 fn names_with_spaces_tabs_and_newlines_are_indexed_exactly() {
     let dex = TestDex::new();
-    for name in [
-        "with space.md",
-        "with\ttab.md",
-        "with\nnewline.md",
-        "ünïcödé.md",
-    ] {
+    for name in ["with space.md", "with\ttab.md", "with\nnewline.md", "ünïcödé.md"] {
         dex.write(name, "x\n");
     }
-    assert_eq!(
-        dex.paths(),
-        [
-            "with\ttab.md",
-            "with\nnewline.md",
-            "with space.md",
-            "ünïcödé.md"
-        ]
-    );
+    assert_eq!(dex.paths(), ["with\ttab.md", "with\nnewline.md", "with space.md", "ünïcödé.md"]);
 }
 
 #[test]
@@ -73,24 +51,15 @@ fn ignore_files_hidden_folders_and_other_extensions_are_skipped() {
         .write(".hidden.md", "x")
         .write("build/out.md", "x")
         .write(".gitignore", "build/\n");
-    assert_eq!(
-        dex.paths(),
-        ["KEEP2.MD", "build/out.md", "keep.md"],
-        ".gitignore outside git is not used"
-    );
+    assert_eq!(dex.paths(), ["KEEP2.MD", "build/out.md", "keep.md"], ".gitignore outside git is not used");
     std::fs::create_dir_all(dex.path(".git")).expect("mkdir .git");
-    assert_eq!(
-        dex.paths(),
-        ["KEEP2.MD", "keep.md"],
-        ".gitignore inside a git repository is"
-    );
+    assert_eq!(dex.paths(), ["KEEP2.MD", "keep.md"], ".gitignore inside a git repository is");
 }
 
 #[test]
 fn the_state_folder_is_never_indexed() {
     let dex = TestDex::new();
-    dex.write("a.md", "x")
-        .write(".termdex/templates/task.md", "---\ntitle: t\n---\n");
+    dex.write("a.md", "x").write(".termdex/templates/task.md", "---\ntitle: t\n---\n");
     assert_eq!(dex.paths(), ["a.md"]);
 }
 
@@ -113,10 +82,7 @@ fn dangling_symlinks_are_skipped_with_a_warning() {
     symlink(dex.path("nowhere.md"), dex.path("dangling.md")).expect("symlink");
     let (_, stderr, code) = dex.run(&["index"]);
     assert_eq!(code, 0);
-    assert!(
-        stderr.contains("warning:") && stderr.contains("dangling.md"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("warning:") && stderr.contains("dangling.md"), "{stderr}");
     assert_eq!(dex.paths(), ["a.md"]);
 }
 
@@ -124,11 +90,7 @@ fn dangling_symlinks_are_skipped_with_a_warning() {
 fn unreadable_files_are_skipped_with_a_warning() {
     let dex = TestDex::new();
     dex.write("a.md", "x").write("secret.md", "y");
-    std::fs::set_permissions(
-        dex.path("secret.md"),
-        std::fs::Permissions::from_mode(0o000),
-    )
-    .expect("chmod");
+    std::fs::set_permissions(dex.path("secret.md"), std::fs::Permissions::from_mode(0o000)).expect("chmod");
     if std::fs::read(dex.path("secret.md")).is_ok() {
         // Running as root: permissions do not stop reads, so there is nothing to observe.
         eprintln!("skipping unreadable-file assertions: this user can read mode 000 files");
@@ -137,7 +99,9 @@ fn unreadable_files_are_skipped_with_a_warning() {
     let (_, stderr, code) = dex.run(&["index"]);
     assert_eq!(code, 0);
     assert!(
-        stderr.contains("termdex: warning: secret.md: skipped: permission denied (make the file readable to index it)"),
+        stderr.contains(
+            "termdex: warning: secret.md: skipped: permission denied (make the file readable to index it)"
+        ),
         "{stderr}"
     );
     assert_eq!(dex.paths(), ["a.md"]);
@@ -156,11 +120,5 @@ fn a_yaml_alias_bomb_is_an_error_not_an_outage() {
     text.push_str("---\n");
     dex.write("bomb.md", text);
     let card = dex.card("bomb.md");
-    assert!(
-        card["error"]["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("aliases"),
-        "{card}"
-    );
+    assert!(card["error"]["message"].as_str().unwrap_or("").contains("aliases"), "{card}");
 }

@@ -3,6 +3,7 @@
 //! One test binary with a module per area, so the binary is built and linked once.
 
 mod check;
+mod filters;
 mod formats;
 mod incremental;
 mod input;

@@ -12,9 +12,7 @@ pub struct TestDex {
 
 impl TestDex {
     pub fn new() -> TestDex {
-        TestDex {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        TestDex { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     /// The dex root, symlinks resolved (as termdex reports it).
@@ -82,25 +80,16 @@ impl TestDex {
     pub fn cards(&self) -> Vec<serde_json::Value> {
         let (stdout, stderr, code) = self.run(&["query", "--format", "jsonl"]);
         assert!(code == 0 || code == 1, "query failed: {stderr}");
-        stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-            .collect()
+        stdout.lines().map(|l| serde_json::from_str(l).expect("valid JSON line")).collect()
     }
 
     /// The card at `path` from `query --format jsonl`.
     pub fn card(&self, path: &str) -> serde_json::Value {
-        self.cards()
-            .into_iter()
-            .find(|c| c["path"] == path)
-            .unwrap_or_else(|| panic!("no card {path:?}"))
+        self.cards().into_iter().find(|c| c["path"] == path).unwrap_or_else(|| panic!("no card {path:?}"))
     }
 
     pub fn paths(&self) -> Vec<String> {
-        self.cards()
-            .iter()
-            .map(|c| c["path"].as_str().expect("path").to_string())
-            .collect()
+        self.cards().iter().map(|c| c["path"].as_str().expect("path").to_string()).collect()
     }
 }
 
@@ -109,10 +98,7 @@ pub fn bump_mtime(path: &Path) {
     static TICK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let n = TICK.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let when = SystemTime::now() + Duration::from_secs(n);
-    let file = fs::File::options()
-        .write(true)
-        .open(path)
-        .expect("open for mtime");
+    let file = fs::File::options().write(true).open(path).expect("open for mtime");
     file.set_modified(when).expect("set mtime");
 }
 

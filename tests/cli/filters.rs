@@ -1,0 +1,316 @@
+//! The filter language against a fixture deck with known answers: every operator,
+//! shorthand and date form. "Today" is pinned to Monday 2026-11-23 (UTC) by the harness.
+
+use crate::util::TestDex;
+
+fn fixture() -> TestDex {
+    let dex = TestDex::new();
+    dex.write_at(
+        "t1.md",
+        "---\ntitle: Write parser\nwhat: task\nstatus: todo\nwhen: today\ndeadline: 2026-11-25\ntags: [rust, cli]\npriority: 2\n---\nThe filter parser, with carets under errors.\n",
+        "2026-11-23T09:00:00Z",
+    )
+    .write_at(
+        "t2.md",
+        "---\ntitle: Ship release\nwhat: task\nstatus: done\nwhen: week\ndeadline: 2026-11-20\ntags: [rust]\npriority: 10\n---\nRelease notes and tagging.\n",
+        "2026-11-10T12:00:00Z",
+    )
+    .write_at(
+        "t3.md",
+        "+++\ntitle = \"Fix bike\"\nwhat = \"task\"\nstatus = \"blocked\"\nwhen = \"someday\"\ntags = [\"Home\"]\npriority = \"3\"\n+++\nChain and brakes.\n",
+        "2026-11-01T12:00:00Z",
+    )
+    .write_at(
+        "n1.md",
+        "---\ntitle: SQLite notes\nwhat: note\ntags: [sqlite]\nauthor:\n  name: Ada Lovelace\n  handle: ada\n---\nWAL mode and checkpoints; bm25 ranking.\n",
+        "2026-11-01T12:00:00Z",
+    )
+    .write_at("n2.md", "# Loose thoughts\nwal wal wal, and more wal\n", "2026-11-01T12:00:00Z")
+    .write_at("journal/2026-11-23.md", "---\nwhat: journal\ndate: 2026-11-23\n---\nMonday.\n", "2026-11-01T12:00:00Z")
+    .write_at("journal/2026-11-16.md", "---\nwhat: journal\ndate: 2026-11-16\n---\nLast Monday.\n", "2026-11-01T12:00:00Z")
+    .write_at(
+        "b1.md",
+        "{\"title\": \"SQLite docs\", \"what\": \"bookmark\", \"url\": \"https://sqlite.org\", \"created\": \"2026-10-01\", \"pinned\": true}\n",
+        "2026-11-01T12:00:00Z",
+    )
+    .write_at(
+        "m1.md",
+        "---\ntitle: Planning\nwhat: meeting\ndate: 2026-11-23T10:00\nattendees: [Priya, Jun]\n---\nAgenda.\n",
+        "2026-11-01T12:00:00Z",
+    );
+    dex
+}
+
+/// The paths a filter selects, in path order.
+fn select(dex: &TestDex, filter: &[&str]) -> Vec<String> {
+    let mut args = vec!["query", "--format", "paths", "--sort", "path"];
+    args.extend(filter);
+    let (stdout, stderr, code) = dex.run(&args);
+    assert!(code == 0 || code == 1, "{filter:?} failed ({code}): {stderr}");
+    assert_eq!(code == 1, stdout.is_empty(), "exit 1 exactly when nothing matches: {filter:?}");
+    stdout.lines().map(|l| l.trim_end_matches(".md").to_string()).collect()
+}
+
+fn check(dex: &TestDex, cases: &[(&str, &[&str])]) {
+    for (filter, expected) in cases {
+        assert_eq!(select(dex, &[filter]), *expected, "filter {filter:?}");
+    }
+}
+
+#[test]
+fn field_equality_lists_case_and_shorthands() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("what:task", &["t1", "t2", "t3"]),
+            ("WHAT:TASK", &["t1", "t2", "t3"]),
+            ("status:Done", &["t2"]),
+            ("tags:rust", &["t1", "t2"]),
+            ("tag:rust", &["t1", "t2"]),
+            ("#rust", &["t1", "t2"]),
+            ("#home", &["t3"]),
+            ("tags:ru*", &["t1", "t2"]),
+            ("attendees:jun", &["m1"]),
+            ("author.name:\"ada lovelace\"", &["n1"]),
+            ("author.handle:ada", &["n1"]),
+            ("pinned:true", &["b1"]),
+            ("status:nothing", &[]),
+        ],
+    );
+}
+
+#[test]
+fn has_and_no() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("has:deadline", &["t1", "t2"]),
+            ("has:author", &["n1"]),
+            ("no:what", &["n2"]),
+            ("no:deadline what:task", &["t3"]),
+        ],
+    );
+}
+
+#[test]
+fn typed_comparisons_never_guess_from_text() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            // 10 > 2 as numbers; the quoted "3" in t3 is text and takes no part.
+            ("priority>2", &["t2"]),
+            ("priority>=2", &["t1", "t2"]),
+            ("priority<10", &["t1"]),
+            ("priority<=10", &["t1", "t2"]),
+            ("priority:3", &["t3"]),
+            (
+                "priority!=2",
+                &["b1", "journal/2026-11-16", "journal/2026-11-23", "m1", "n1", "n2", "t2", "t3"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn dates_iso_words_offsets_and_ranges() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("deadline:2026-11-25", &["t1"]),
+            ("deadline<2026-11-23", &["t2"]),
+            ("deadline>=today", &["t1"]),
+            ("deadline>tomorrow", &["t1"]),
+            ("deadline<=+2d", &["t1", "t2"]),
+            ("deadline<+2d", &["t2"]),
+            ("deadline>-1w", &["t1", "t2"]),
+            ("date:today", &["journal/2026-11-23", "m1"]),
+            ("date:yesterday", &[]),
+            ("date:this-week", &["journal/2026-11-23", "m1"]),
+            ("date:last-week", &["journal/2026-11-16"]),
+            ("date<this-week", &["journal/2026-11-16"]),
+            ("date:this-month", &["journal/2026-11-16", "journal/2026-11-23", "m1"]),
+            ("date:-1w", &["journal/2026-11-16"]),
+            ("date:+1m", &[]),
+            // A text value that happens to be a date word is still matched as text.
+            ("when:today", &["t1"]),
+        ],
+    );
+}
+
+#[test]
+fn declared_orders_compare_by_position() {
+    let dex = fixture();
+    check(&dex, &[("when<week", &["t1"]), ("when>=week", &["t2", "t3"]), ("status<done", &["t1", "t3"])]);
+}
+
+#[test]
+fn pseudo_fields() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("title:\"write PARSER\"", &["t1"]),
+            ("title:ship*", &["t2"]),
+            ("title:*notes*", &["n1"]),
+            ("title:\"loose thoughts\"", &["n2"]),
+            ("path:journal/*", &["journal/2026-11-16", "journal/2026-11-23"]),
+            ("path:journal", &["journal/2026-11-16", "journal/2026-11-23"]),
+            ("path:t1.md", &["t1"]),
+            ("dir:journal", &["journal/2026-11-16", "journal/2026-11-23"]),
+            ("dir:. what:task", &["t1", "t2", "t3"]),
+            ("modified:today", &["t1"]),
+            ("modified>-7d", &["t1"]),
+            (
+                "modified<2026-11-05",
+                &["b1", "journal/2026-11-16", "journal/2026-11-23", "m1", "n1", "n2", "t3"],
+            ),
+            ("modified:this-month what:task", &["t1", "t2", "t3"]),
+            ("created:2026-10-01", &["b1"]),
+            ("created<2026-11-01", &["b1"]),
+        ],
+    );
+}
+
+#[test]
+fn full_text_words_phrases_and_prefixes() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("checkpoints", &["n1"]),
+            ("CHECKPOINTS", &["n1"]),
+            ("\"bm25 ranking\"", &["n1"]),
+            ("\"ranking bm25\"", &[]),
+            ("pars*", &["t1"]),
+            ("sqlite", &["b1", "n1"]),
+            ("sqlite -what:bookmark", &["n1"]),
+            ("wal OR chain", &["n1", "n2", "t3"]),
+        ],
+    );
+}
+
+#[test]
+fn relevance_orders_text_matches_when_no_sort_is_given() {
+    let dex = fixture();
+    let (stdout, _, _) = dex.run(&["query", "--format", "paths", "wal"]);
+    assert_eq!(stdout, "n2.md\nn1.md\n", "four mentions rank above one");
+}
+
+#[test]
+fn boolean_structure() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("-what:task what:journal", &["journal/2026-11-16", "journal/2026-11-23"]),
+            ("NOT what:task what:journal", &["journal/2026-11-16", "journal/2026-11-23"]),
+            ("what:task -status:done", &["t1", "t3"]),
+            ("(status:todo OR status:blocked) #rust", &["t1"]),
+            ("status:todo OR status:blocked", &["t1", "t3"]),
+            ("what:task AND #rust AND -status:done", &["t1"]),
+            ("-(what:task OR what:journal) -no:what", &["b1", "m1", "n1"]),
+        ],
+    );
+}
+
+#[test]
+fn views_by_flag_and_inside_filters() {
+    let dex = fixture();
+    check(&dex, &[("view:tasks", &["t1", "t3"]), ("view:tasks OR what:note", &["n1", "t1", "t3"])]);
+    assert_eq!(select(&dex, &["--view", "tasks", "#rust"]), ["t1"]);
+    assert_eq!(select(&dex, &["--view", "journal"]), ["journal/2026-11-16", "journal/2026-11-23"]);
+    assert_eq!(select(&dex, &["--view", "bookmarks"]), ["b1"]);
+}
+
+#[test]
+fn sorting_by_typed_fields_and_declared_orders() {
+    let dex = fixture();
+    let sorted = |sort: &str| {
+        let (stdout, _, _) = dex.run(&["query", "what:task", "--format", "paths", "--sort", sort]);
+        stdout.lines().map(String::from).collect::<Vec<_>>()
+    };
+    assert_eq!(sorted("when"), ["t1.md", "t2.md", "t3.md"]);
+    assert_eq!(sorted("-deadline"), ["t1.md", "t2.md", "t3.md"]);
+    assert_eq!(sorted("deadline"), ["t2.md", "t1.md", "t3.md"], "no deadline sorts last");
+    assert_eq!(sorted("priority"), ["t1.md", "t2.md", "t3.md"], "2 < 10 as numbers, text after");
+    assert_eq!(sorted("status,title"), ["t1.md", "t3.md", "t2.md"]);
+    assert_eq!(sorted("-title"), ["t1.md", "t2.md", "t3.md"]);
+    assert_eq!(sorted("-modified"), ["t1.md", "t2.md", "t3.md"]);
+    let (stdout, _, _) = dex.run(&["query", "--view", "tasks", "--format", "paths"]);
+    assert_eq!(stdout, "t1.md\nt3.md\n", "the tasks view sorts by when");
+    let (stdout, _, _) =
+        dex.run(&["query", "what:task", "--format", "paths", "--sort", "-priority", "--limit", "2"]);
+    assert_eq!(stdout.lines().count(), 2);
+}
+
+#[test]
+fn syntax_errors_exit_2_with_a_caret() {
+    let dex = fixture();
+    let cases = [
+        ("status:", "invalid filter: expected a value after `status:`\n  status:\n         ^"),
+        ("(a OR b", "invalid filter: expected `)` to close the `(` at column 1\n  (a OR b\n         ^"),
+        ("a OR", "invalid filter: expected a term after `OR`\n  a OR\n    ^"),
+        (
+            "deadline>soon",
+            "invalid filter: expected a date, not `soon` (like 2026-12-01, today, yesterday, +3d, -2w, this-week)\n  deadline>soon\n  ^",
+        ),
+        (
+            "view:nope",
+            "invalid filter: no view named `nope` (views: all, notes, tasks, board, week, journal, bookmarks)\n  view:nope\n       ^",
+        ),
+    ];
+    for (filter, expected) in cases {
+        let (stdout, stderr, code) = dex.run(&["query", filter]);
+        assert_eq!((stdout.as_str(), code), ("", 2), "{filter}");
+        assert_eq!(stderr, format!("termdex: error: {expected}\n"), "{filter}");
+    }
+    let (_, stderr, code) = dex.run(&["query", "--view", "nope"]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("termdex: error: no view named `nope` (views: all, notes"), "{stderr}");
+}
+
+#[test]
+fn injection_attempts_are_only_ever_values() {
+    let dex = fixture();
+    let attempts = [
+        "status:\"x'); DROP TABLE cards; --\"",
+        "\"'; DROP TABLE cards; --\"",
+        "title:'",
+        "a\" OR 1=1 --",
+        "\"x\"\" OR 1=1\"",
+        "tags:*",
+        "path:%",
+        "title:_*",
+        "\"NEAR(a b)\"",
+        "status:\" OR status LIKE '%\"",
+        "x; DELETE FROM cards",
+        "col:umn:val",
+        "priority>1;DROP",
+        "author.name:\"\\\"\"",
+    ];
+    for attempt in attempts {
+        let (_, stderr, code) = dex.run(&["query", attempt]);
+        let refused = code == 2 && stderr.starts_with("termdex: error: invalid filter:");
+        assert!(code == 0 || code == 1 || refused, "{attempt}: {stderr}");
+    }
+    assert_eq!(select(&dex, &[]).len(), 9, "the index still holds every card");
+    let (_, _, code) = dex.run(&["check"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn paths_are_relative_to_the_current_directory_inside_the_dex() {
+    let dex = fixture();
+    // The dex is found from a subfolder by its .termdex/ folder, made by the first run.
+    dex.run(&["index"]);
+    let out = dex
+        .cmd_in(&dex.path("journal"))
+        .args(["query", "what:journal OR what:meeting", "--format", "paths", "--sort", "path"])
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2026-11-16.md\n2026-11-23.md\n../m1.md\n");
+}
