@@ -26,6 +26,9 @@ pub use refresh::{Progress, RefreshReport, refresh};
 /// because a full index of a large dex holds the write lock for seconds.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Page cache of a connection, in KiB.
+const CACHE_KIB: i64 = 32 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("cannot create the index folder {path}: {source}")]
@@ -113,9 +116,9 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32000;
          PRAGMA mmap_size = 268435456;",
     )?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     match migrate::migrate(&mut conn)? {
         Ok(()) => Ok(Ok(Index { conn, path: path.to_path_buf() })),
         Err(migrate::Unusable::Newer(v)) => {

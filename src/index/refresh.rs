@@ -15,7 +15,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::card::Card;
 use crate::scan::{self, FileStat, Problem};
 
-use super::store::{self, Stamp};
+use super::store::{self, Fts, Stamp};
 use super::{Index, IndexError};
 
 /// How far a long refresh has got, for a progress bar.
@@ -131,6 +131,16 @@ fn refresh_once(
     Ok(report)
 }
 
+/// Above this many files to read, a refresh loads in bulk: indexes are rebuilt once
+/// afterwards instead of being updated row by row.
+const BULK_THRESHOLD: usize = 2000;
+
+/// Page cache during a bulk load, in KiB; well inside the 300 MB memory budget.
+const BULK_CACHE_KIB: i64 = 96 * 1024;
+
+/// Files parsed together before they are handed to the writer, in path order.
+const CHUNK: usize = 512;
+
 /// Applies the plan in one transaction; returns the files that could not be read.
 fn write(
     conn: &mut Connection,
@@ -140,58 +150,79 @@ fn write(
 ) -> rusqlite::Result<Vec<Problem>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if full {
-        tx.execute_batch(
-            "DELETE FROM cards; DELETE FROM card_fields; DELETE FROM links;
-             INSERT INTO cards_fts (cards_fts) VALUES ('delete-all');",
-        )?;
+        store::clear(&tx)?;
     }
+    let bulk = full || plan.read.len() >= BULK_THRESHOLD;
+    let fts = if bulk { Fts::Later } else { Fts::Each };
+    let deferred = if bulk {
+        // Room for the tables being loaded, so pages are not spilled to the WAL mid-load.
+        tx.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        store::drop_deferred_indexes(&tx)?
+    } else {
+        Vec::new()
+    };
     for path in &plan.remove {
-        store::delete_card(&tx, path)?;
+        store::delete_card(&tx, path, fts)?;
     }
-    let problems = read_and_write(&tx, &plan.read, progress)?;
+    let problems = read_and_write(&tx, &plan.read, fts, progress)?;
+    if bulk {
+        store::finish_bulk(&tx, &deferred)?;
+    }
     tx.commit()?;
+    if bulk {
+        conn.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
+    }
     Ok(problems)
 }
 
-/// Parses files on every core and writes them from this thread as they arrive.
+/// Parses files on every core, a chunk at a time, while this thread writes the previous
+/// chunk. Chunks arrive in path order, so card ids follow paths and listing by path reads
+/// the table front to back.
 fn read_and_write(
     conn: &Connection,
     files: &[&FileStat],
+    fts: Fts,
     progress: &mut dyn FnMut(Progress),
 ) -> rusqlite::Result<Vec<Problem>> {
-    let (sender, receiver) = sync_channel::<Result<Card, Problem>>(1024);
+    let (sender, receiver) = sync_channel::<Vec<Result<Card, Problem>>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            // A failed send means the writer stopped on an error: stop reading too.
-            let _ = files
-                .par_iter()
-                .try_for_each_with(sender, |tx, stat| tx.send(scan::read_card(stat)).map_err(|_| ()));
+            for chunk in files.chunks(CHUNK) {
+                let cards = chunk.par_iter().map(|stat| scan::read_card(stat)).collect();
+                // A failed send means the writer stopped on an error: stop reading too.
+                if sender.send(cards).is_err() {
+                    break;
+                }
+            }
         });
-        drain(conn, receiver, files.len(), progress)
+        drain(conn, receiver, files.len(), fts, progress)
     })
 }
 
-/// Takes the receiver by value so that it is dropped (unblocking the readers) before the
-/// scope joins them, even when a write fails.
+/// Takes the receiver by value so that it is dropped (unblocking the reader) before the
+/// scope joins it, even when a write fails.
 fn drain(
     conn: &Connection,
-    receiver: Receiver<Result<Card, Problem>>,
+    receiver: Receiver<Vec<Result<Card, Problem>>>,
     total: usize,
+    fts: Fts,
     progress: &mut dyn FnMut(Progress),
 ) -> rusqlite::Result<Vec<Problem>> {
     let mut problems = Vec::new();
-    for (done, result) in receiver.into_iter().enumerate() {
-        match result {
-            Ok(card) => store::write_card(conn, &card)?,
-            Err(problem) => {
-                // Gone or unreadable now: whatever the index held for it is stale.
-                store::delete_card(conn, &problem.path)?;
-                problems.push(problem);
+    let mut done = 0;
+    for chunk in receiver {
+        for result in chunk {
+            match result {
+                Ok(card) => store::write_card(conn, &card, fts)?,
+                Err(problem) => {
+                    // Gone or unreadable now: whatever the index held for it is stale.
+                    store::delete_card(conn, &problem.path, fts)?;
+                    problems.push(problem);
+                }
             }
         }
-        if done % 512 == 511 {
-            progress(Progress { done: done + 1, total });
-        }
+        done = (done + CHUNK).min(total);
+        progress(Progress { done, total });
     }
     progress(Progress { done: total, total });
     Ok(problems)

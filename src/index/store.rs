@@ -27,20 +27,28 @@ pub fn stamps(conn: &Connection) -> rusqlite::Result<HashMap<String, Stamp>> {
     rows.collect()
 }
 
+/// How a write keeps the full-text index in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fts {
+    /// Update `cards_fts` row by row (a few cards changed).
+    Each,
+    /// Leave `cards_fts` alone; the caller rebuilds it in one pass afterwards.
+    Later,
+}
+
 /// Inserts or replaces a card (keeping its id when it was already indexed).
-pub fn write_card(conn: &Connection, card: &Card) -> rusqlite::Result<()> {
+pub fn write_card(conn: &Connection, card: &Card, fts: Fts) -> rusqlite::Result<()> {
     let fields = serde_json::to_string(&card.fields).unwrap_or_else(|_| "{}".into());
     let id: i64 = conn
         .prepare_cached(
-            "INSERT INTO cards (path, title, fields, body, format, mtime_ns, size, created,
+            "INSERT INTO cards (path, title, fields, format, mtime_ns, size, created,
                                 error, error_line, lossy, truncated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (path) DO UPDATE SET
-                title = excluded.title, fields = excluded.fields, body = excluded.body,
-                format = excluded.format, mtime_ns = excluded.mtime_ns, size = excluded.size,
-                created = excluded.created, error = excluded.error,
-                error_line = excluded.error_line, lossy = excluded.lossy,
-                truncated = excluded.truncated
+                title = excluded.title, fields = excluded.fields, format = excluded.format,
+                mtime_ns = excluded.mtime_ns, size = excluded.size, created = excluded.created,
+                error = excluded.error, error_line = excluded.error_line,
+                lossy = excluded.lossy, truncated = excluded.truncated
              RETURNING id",
         )?
         .query_row(
@@ -48,7 +56,6 @@ pub fn write_card(conn: &Connection, card: &Card) -> rusqlite::Result<()> {
                 card.path,
                 card.title,
                 fields,
-                card.body,
                 card.format.map(|f| f.name()),
                 card.mtime_ns,
                 i64::try_from(card.size).unwrap_or(i64::MAX),
@@ -60,14 +67,19 @@ pub fn write_card(conn: &Connection, card: &Card) -> rusqlite::Result<()> {
             ],
             |r| r.get(0),
         )?;
-    delete_children(conn, id)?;
+    delete_children(conn, id, fts)?;
+    conn.prepare_cached("INSERT INTO card_text (id, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, card.title, card.body])?;
+    if fts == Fts::Each {
+        conn.prepare_cached("INSERT INTO cards_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, card.title, card.body])?;
+    }
     let mut insert_field = conn.prepare_cached(
         "INSERT OR IGNORE INTO card_fields (card_id, key, pos, kind, text, norm, num, time)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for row in flatten(&card.fields) {
-        insert_field
-            .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
+        insert_field.execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
     let mut insert_link =
         conn.prepare_cached("INSERT OR IGNORE INTO links (card_id, target, kind) VALUES (?1, ?2, ?3)")?;
@@ -78,19 +90,61 @@ pub fn write_card(conn: &Connection, card: &Card) -> rusqlite::Result<()> {
 }
 
 /// Removes a card; `false` when it was not indexed.
-pub fn delete_card(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
+pub fn delete_card(conn: &Connection, path: &str, fts: Fts) -> rusqlite::Result<bool> {
     let id: Option<i64> = conn
         .prepare_cached("DELETE FROM cards WHERE path = ?1 RETURNING id")?
         .query_row([path], |r| r.get(0))
         .optional()?;
     match id {
-        Some(id) => delete_children(conn, id).map(|()| true),
+        Some(id) => delete_children(conn, id, fts).map(|()| true),
         None => Ok(false),
     }
 }
 
-fn delete_children(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+/// Removes what hangs off a card id: its text (and full-text entry), fields and links.
+fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<()> {
+    let old: Option<(String, String)> = conn
+        .prepare_cached("DELETE FROM card_text WHERE id = ?1 RETURNING title, body")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let (Some((title, body)), Fts::Each) = (old, fts) {
+        // External-content FTS5 forgets a row only when told its old text.
+        conn.prepare_cached("INSERT INTO cards_fts (cards_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)")?
+            .execute(params![id, title, body])?;
+    }
     conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?.execute([id])?;
     conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
     Ok(())
+}
+
+/// Secondary indexes that are cheaper to build once after a bulk load than to keep
+/// sorted through a hundred thousand random inserts.
+const DEFERRED_INDEXES: &str = "SELECT name, sql FROM sqlite_schema
+    WHERE type = 'index' AND sql IS NOT NULL
+      AND (tbl_name IN ('card_fields', 'links') OR name = 'cards_by_stamp')";
+
+/// Drops the deferrable indexes and returns the SQL that recreates them.
+pub fn drop_deferred_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let indexes: Vec<(String, String)> =
+        conn.prepare(DEFERRED_INDEXES)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// After a bulk load: recreates the dropped indexes and rebuilds the full-text index.
+pub fn finish_bulk(conn: &Connection, index_sql: &[String]) -> rusqlite::Result<()> {
+    for sql in index_sql {
+        conn.execute_batch(sql)?;
+    }
+    conn.execute_batch("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild');")
+}
+
+/// Empties every table, for a full rebuild.
+pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DELETE FROM cards; DELETE FROM card_text; DELETE FROM card_fields; DELETE FROM links;
+         INSERT INTO cards_fts (cards_fts) VALUES ('delete-all');",
+    )
 }

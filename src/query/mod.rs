@@ -146,7 +146,8 @@ pub fn card_at(index: &Index, path: &str) -> Result<Option<CardRow>, QueryError>
 
 /// A card's indexed body (the text after its frontmatter, capped like the index).
 pub fn card_body(index: &Index, path: &str) -> Result<Option<String>, QueryError> {
-    let result = index.conn().query_row("SELECT body FROM cards WHERE path = ?1", [path], |r| r.get(0));
+    let sql = "SELECT t.body FROM cards c JOIN card_text t ON t.id = c.id WHERE c.path = ?1";
+    let result = index.conn().query_row(sql, [path], |r| r.get(0));
     match result {
         Ok(body) => Ok(Some(body)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
