@@ -5,6 +5,7 @@
 mod check;
 mod filters;
 mod formats;
+mod fzf;
 mod incremental;
 mod input;
 mod util;
