@@ -1,6 +1,13 @@
 -- termdex index, schema 1.
 -- The index is a cache of the dex's markdown files: everything here can be rebuilt from them.
 
+-- Facts about the index itself: 'schema' holds a fingerprint of the migrations that
+-- built it, so an index from a build with a different schema is rebuilt, not trusted.
+CREATE TABLE termdex_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
 -- One row per card file.
 CREATE TABLE cards (
     id         INTEGER PRIMARY KEY,

@@ -20,6 +20,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub enum Unusable {
     Newer(i64),
     Foreign,
+    /// Same version number, different schema text: a development build's index.
+    OtherBuild,
 }
 
 /// Brings the schema up to date; `Ok(Err(..))` when the file is not an index we can use.
@@ -41,6 +43,11 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), Unusable>> 
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", number as i64 + 1)?;
     }
+    tx.execute(
+        "INSERT INTO termdex_meta (key, value) VALUES ('schema', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [fingerprint(MIGRATIONS.len())],
+    )?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(Ok(()))
@@ -50,6 +57,8 @@ struct State {
     version: i64,
     app_id: i32,
     has_tables: bool,
+    /// The fingerprint stored with the schema, if any.
+    schema: Option<String>,
 }
 
 enum Check {
@@ -63,6 +72,9 @@ fn read_state(conn: &Connection) -> rusqlite::Result<State> {
         version: conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
         app_id: conn.query_row("PRAGMA application_id", [], |r| r.get(0))?,
         has_tables: conn.query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))?,
+        schema: conn
+            .query_row("SELECT value FROM termdex_meta WHERE key = 'schema'", [], |r| r.get(0))
+            .unwrap_or(None),
     })
 }
 
@@ -71,9 +83,23 @@ fn check(state: &State) -> Check {
         Check::Unusable(Unusable::Foreign)
     } else if state.version > SCHEMA_VERSION {
         Check::Unusable(Unusable::Newer(state.version))
+    } else if state.version > 0 && state.schema.as_deref() != Some(fingerprint(state.version as usize).as_str()) {
+        Check::Unusable(Unusable::OtherBuild)
     } else if state.version == SCHEMA_VERSION {
         Check::UpToDate
     } else {
         Check::Behind(state.version)
     }
+}
+
+/// FNV-1a over the text of the first `count` migrations: two builds agree on a schema
+/// version only if they agree on every statement that made it.
+fn fingerprint(count: usize) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (_, sql) in &MIGRATIONS[..count.min(MIGRATIONS.len())] {
+        for byte in sql.bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }

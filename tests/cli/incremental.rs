@@ -143,3 +143,14 @@ fn query_on_an_empty_dex_exits_1() {
     let (stdout, _, code) = dex.run(&["query"]);
     assert_eq!((stdout.as_str(), code), ("", 1));
 }
+
+#[test]
+fn an_index_from_a_build_with_another_schema_is_rebuilt() {
+    damage_and_expect_rebuild(
+        |db| {
+            let conn = rusqlite::Connection::open(db).expect("open");
+            conn.execute("UPDATE termdex_meta SET value = 'other' WHERE key = 'schema'", []).expect("update");
+        },
+        "was made by a termdex build with another schema; rebuilding it from the cards",
+    );
+}

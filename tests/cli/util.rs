@@ -49,9 +49,12 @@ impl TestDex {
         fs::remove_file(self.path(rel)).expect("remove");
     }
 
-    /// `termdex` run in the dex root with a clean environment.
+    /// `termdex --dex ROOT` run in the dex root with a clean environment. The explicit
+    /// `--dex` keeps a stray `.termdex/` in a folder above the temp dir from taking over.
     pub fn cmd(&self) -> Command {
-        self.cmd_in(&self.root())
+        let mut cmd = self.cmd_in(&self.root());
+        cmd.arg("--dex").arg(self.root());
+        cmd
     }
 
     pub fn cmd_in(&self, cwd: &Path) -> Command {
