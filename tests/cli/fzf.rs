@@ -103,10 +103,9 @@ fn fzf(input: &[u8], args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
-/// `termdex --dex ROOT ARGS` in the dex root (the dex named, so that no `.termdex/` above
-/// the temporary folder is taken for it): its stdout, asserting success.
+/// `termdex --dex ROOT ARGS` in the dex root: its stdout, asserting success.
 fn termdex(dex: &TestDex, args: &[&str]) -> Vec<u8> {
-    let out = dex.cmd().arg("--dex").arg(dex.root()).args(args).output().expect("run termdex");
+    let out = dex.cmd().args(args).output().expect("run termdex");
     assert!(out.status.success(), "termdex {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }
