@@ -116,7 +116,7 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA mmap_size = 268435456;",
+",
     )?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     match migrate::migrate(&mut conn)? {

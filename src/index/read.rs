@@ -1,7 +1,11 @@
 //! Reading cards back out of the index as plain rows.
 
 use rusqlite::{Connection, Row};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
+use crate::card::field_value;
 use crate::frontmatter::Fields;
 
 /// A card as stored, for the query layer and the front ends.
@@ -10,7 +14,10 @@ pub struct CardRow {
     pub id: i64,
     pub path: String,
     pub title: String,
-    pub fields: Fields,
+    /// The fields as stored (a JSON object); parsed on demand by [`CardRow::fields`] and
+    /// [`CardRow::value`], because listing a hundred thousand cards must not build a
+    /// hundred thousand maps.
+    pub fields_json: String,
     pub mtime_ns: i64,
     pub size: u64,
     pub created: String,
@@ -29,13 +36,11 @@ pub const CARD_COLUMNS: &str = "c.id, c.path, c.title, c.fields, c.mtime_ns, c.s
 
 impl CardRow {
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<CardRow> {
-        let fields_json: String = row.get(3)?;
         Ok(CardRow {
             id: row.get(0)?,
             path: row.get(1)?,
             title: row.get(2)?,
-            // The index wrote this JSON itself; a row that does not parse shows no fields.
-            fields: serde_json::from_str(&fields_json).unwrap_or_default(),
+            fields_json: row.get(3)?,
             mtime_ns: row.get(4)?,
             size: row.get::<_, i64>(5)?.max(0) as u64,
             created: row.get(6)?,
@@ -46,6 +51,68 @@ impl CardRow {
             truncated: row.get(11)?,
             score: row.get::<_, Option<f64>>(12).unwrap_or(None),
         })
+    }
+}
+
+impl CardRow {
+    /// All fields, in their written order. The index wrote this JSON itself; a row that
+    /// does not parse shows no fields rather than failing a listing.
+    pub fn fields(&self) -> Fields {
+        serde_json::from_str(&self.fields_json).unwrap_or_default()
+    }
+
+    /// One field's value by key (any case, dots into nested maps), decoding only that value.
+    pub fn value(&self, key: &str) -> Option<Value> {
+        self.values(&[key]).pop().flatten()
+    }
+
+    /// Several fields' values at once, reading the stored JSON a single time.
+    pub fn values(&self, keys: &[&str]) -> Vec<Option<Value>> {
+        // Keys written with escapes cannot be borrowed; those rows take the slow path.
+        let Ok(Pairs(top)) = serde_json::from_str::<Pairs<'_>>(&self.fields_json) else {
+            let fields = self.fields();
+            return keys.iter().map(|k| field_value(&fields, k).cloned()).collect();
+        };
+        keys.iter().map(|key| lookup(&top, key)).collect()
+    }
+}
+
+fn lookup(top: &[(&str, &RawValue)], key: &str) -> Option<Value> {
+    let find = |name: &str| {
+        top.iter().find(|(k, _)| *k == name).or_else(|| top.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+    };
+    let decode = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).ok();
+    if let Some((_, raw)) = find(key) {
+        return decode(raw);
+    }
+    let (head, rest) = key.split_once('.')?;
+    match decode(find(head)?.1)? {
+        Value::Object(inner) => field_value(&inner, rest).cloned(),
+        _ => None,
+    }
+}
+
+/// The top level of a fields object as borrowed `(key, raw value)` pairs: no hashing,
+/// no decoding of values nobody asked for.
+struct Pairs<'a>(Vec<(&'a str, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Pairs<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Pairs<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'de>, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(pair) = map.next_entry::<&'de str, &'de RawValue>()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(PairsVisitor)
     }
 }
 

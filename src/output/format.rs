@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::card::{field_value, mtime_text};
+use crate::card::mtime_text;
 use crate::index::CardRow;
 
 use super::{PathDisplay, card_json};
@@ -112,8 +112,8 @@ fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
         } else {
             out.write_all(path.as_bytes())?;
         }
-        for column in &opts.columns {
-            let text = clean(&column_text(card, column, &opts.paths));
+        for (column, text) in opts.columns.iter().zip(column_texts(card, &opts.columns, &opts.paths)) {
+            let text = clean(&text);
             match (opts.color, column.as_str()) {
                 (true, "title") => write!(out, "\t{BOLD}{text}{RESET}")?,
                 (true, _) => write!(out, "\t{DIM}{text}{RESET}")?,
@@ -132,7 +132,7 @@ fn write_table(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
         .iter()
         .map(|card| {
             std::iter::once(clean(&opts.paths.show(&card.path)))
-                .chain(opts.columns.iter().map(|c| clean(&column_text(card, c, &opts.paths))))
+                .chain(column_texts(card, &opts.columns, &opts.paths).iter().map(|t| clean(t)))
                 .collect()
         })
         .collect();
@@ -202,7 +202,7 @@ fn selected_json(card: &CardRow, opts: &Options) -> Value {
     {
         let fields: serde_json::Map<String, Value> = chosen
             .iter()
-            .map(|c| (c.to_string(), field_value(&card.fields, c).cloned().unwrap_or(Value::Null)))
+            .map(|c| (c.to_string(), card.value(c).unwrap_or(Value::Null)))
             .collect();
         json["fields"] = Value::Object(fields);
     }
@@ -213,6 +213,19 @@ fn is_card_column(column: &str) -> bool {
     matches!(column, "title" | "path" | "modified" | "created" | "size")
 }
 
+/// The texts of several columns of one card, reading its fields once.
+pub fn column_texts(card: &CardRow, columns: &[String], paths: &PathDisplay) -> Vec<String> {
+    let keys: Vec<&str> = columns.iter().filter(|c| !is_card_column(c)).map(String::as_str).collect();
+    let mut values = card.values(&keys).into_iter();
+    columns
+        .iter()
+        .map(|column| match is_card_column(column) {
+            true => column_text(card, column, paths),
+            false => values.next().flatten().as_ref().map(value_text).unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// The text of one column: a card attribute or a field (lists joined with `, `).
 pub fn column_text(card: &CardRow, column: &str, paths: &PathDisplay) -> String {
     match column {
@@ -221,7 +234,7 @@ pub fn column_text(card: &CardRow, column: &str, paths: &PathDisplay) -> String 
         "modified" => mtime_text(card.mtime_ns),
         "created" => card.created.clone(),
         "size" => card.size.to_string(),
-        key => field_value(&card.fields, key).map(value_text).unwrap_or_default(),
+        key => card.value(key).as_ref().map(value_text).unwrap_or_default(),
     }
 }
 

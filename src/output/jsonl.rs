@@ -14,7 +14,7 @@ pub fn card_json(card: &CardRow, paths: &PathDisplay) -> Value {
     json!({
         "path": paths.show(&card.path),
         "title": card.title,
-        "fields": card.fields,
+        "fields": card.fields(),
         "mtime": mtime_text(card.mtime_ns) + "Z",
         "created": card.created,
         "error": card.error.as_ref().map(|message| json!({

@@ -25,7 +25,7 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
     out.push_str(&paint(DIM, &clean(shown_path)));
     out.push('\n');
     let mut lines = Vec::new();
-    field_lines("", &card.fields, &mut lines);
+    field_lines("", &card.fields(), &mut lines);
     if !lines.is_empty() {
         out.push('\n');
         for (key, value) in lines {

@@ -9,7 +9,6 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::card::field_value;
 use crate::config::Config;
 use crate::index::CardRow;
 use crate::value::{Typed, classify, display_text};
@@ -138,10 +137,11 @@ fn sort_value(row: &CardRow, key: &str, order: Option<&[String]>) -> Option<Sort
         "rank" => return row.score.map(SortValue::Number),
         _ => {}
     }
-    let value = match field_value(&row.fields, key)? {
-        Value::Array(items) => items.first()?,
+    let value = match row.value(key)? {
+        Value::Array(items) => items.into_iter().next()?,
         other => other,
     };
+    let value = &value;
     if let Some(order) = order {
         let lower = display_text(value).to_lowercase();
         if let Some(i) = order.iter().position(|o| *o == lower) {
