@@ -174,6 +174,13 @@ struct Corpus<'a> {
     vocab: &'a Vocab,
 }
 
+/// Writes `n` cards into `out` (which should be empty): the entry point for benchmarks,
+/// which include this file as a module.
+pub(crate) fn generate(n: u64, seed: u64, out: &Path) -> io::Result<()> {
+    fs::create_dir_all(out)?;
+    write_corpus(&Args { n, out: out.to_path_buf(), seed, force: true }).map(|_| ())
+}
+
 fn write_corpus(args: &Args) -> io::Result<Totals> {
     let vocab = Vocab::new();
     let corpus = Corpus { n: args.n, seed: args.seed, out: &args.out, vocab: &vocab };
