@@ -3,9 +3,11 @@
 //! One test binary with a module per area, so the binary is built and linked once.
 
 mod check;
+mod commands;
 mod filters;
 mod formats;
 mod fzf;
 mod incremental;
 mod input;
+mod output;
 mod util;

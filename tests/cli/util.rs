@@ -45,6 +45,10 @@ impl TestDex {
         self
     }
 
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        fs::read(self.path(rel)).expect("read")
+    }
+
     pub fn remove(&self, rel: &str) {
         fs::remove_file(self.path(rel)).expect("remove");
     }

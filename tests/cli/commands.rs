@@ -1,0 +1,98 @@
+//! `views`, `fields`, `cat`, `show` and the config file, through the binary.
+
+use crate::util::TestDex;
+
+fn deck() -> TestDex {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: Alpha\nwhat: task\ntags: [rust, cli]\n---\nFirst body.\n")
+        .write("b.md", "---\ntitle: Beta\nwhat: task\ntags: [Rust]\n---\nSecond body.")
+        .write("c.md", "# Gamma\nno frontmatter\n");
+    dex
+}
+
+#[test]
+fn fields_counts_names_and_values() {
+    let dex = deck();
+    let (out, _, code) = dex.run(&["fields"]);
+    assert_eq!((out.as_str(), code), ("2\ttags\n2\ttitle\n2\twhat\n", 0));
+    let (out, _, _) = dex.run(&["fields", "tags"]);
+    assert_eq!(out, "2\tRust\n1\tcli\n", "values differing only in case count together");
+    let (out, _, code) = dex.run(&["fields", "nope"]);
+    assert_eq!((out.as_str(), code), ("", 1));
+}
+
+#[test]
+fn cat_prints_files_under_headers_exactly() {
+    let dex = deck();
+    let (out, _, code) = dex.run(&["cat", "what:task"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "==> a.md <==\n---\ntitle: Alpha\nwhat: task\ntags: [rust, cli]\n---\nFirst body.\n\n\
+         ==> b.md <==\n---\ntitle: Beta\nwhat: task\ntags: [Rust]\n---\nSecond body.\n"
+    );
+    let (out, _, code) = dex.run(&["cat", "-what:task"]);
+    assert_eq!((out.as_str(), code), ("==> c.md <==\n# Gamma\nno frontmatter\n", 0));
+}
+
+#[test]
+fn show_renders_title_fields_and_body_and_raw_is_the_file() {
+    let dex = deck();
+    let (out, _, code) = dex.run(&["show", "a.md"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "Alpha\na.md\n\ntitle: Alpha\nwhat: task\ntags: rust, cli\n\nFirst body.\n");
+    let (out, _, _) = dex.run(&["show", "a.md", "--raw"]);
+    assert_eq!(out.as_bytes(), dex.read("a.md"));
+    let (_, err, code) = dex.run(&["show", "missing.md"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.md is not a card of the dex"), "{err}");
+}
+
+#[test]
+fn views_lists_builtin_and_configured_views() {
+    let dex = deck();
+    dex.write(".termdex/config.toml", "[views.reading]\ndescription = \"to read\"\nfilter = \"what:bookmark\"\n");
+    let (out, _, code) = dex.run(&["views"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("view "), "{out}");
+    assert!(lines[1].starts_with("all*"), "the default view is marked: {out}");
+    assert!(lines.iter().any(|l| l.starts_with("tasks") && l.contains("what:task -status:done")), "{out}");
+    assert!(lines.last().is_some_and(|l| l.starts_with("reading") && l.ends_with("to read (config)")), "{out}");
+}
+
+#[test]
+fn configured_views_are_used_by_query() {
+    let dex = deck();
+    dex.write(
+        ".termdex/config.toml",
+        "[views.rusty]\nfilter = \"#rust\"\nsort = [\"-title\"]\ncolumns = [\"title\", \"tags\"]\n",
+    );
+    let (out, _, _) = dex.run(&["query", "--view", "rusty"]);
+    assert_eq!(out, "b.md\tBeta\tRust\na.md\tAlpha\trust, cli\n");
+    let (out, _, _) = dex.run(&["query", "view:rusty", "--format", "paths"]);
+    assert_eq!(out, "a.md\nb.md\n");
+}
+
+#[test]
+fn a_bad_config_names_the_file_line_and_key() {
+    let dex = deck();
+    dex.write(".termdex/config.toml", "[views.x]\nfilter = \"a\"\ncolums = [\"title\"]\n");
+    let (_, err, code) = dex.run(&["query"]);
+    assert_eq!(code, 2);
+    let config = dex.path(".termdex/config.toml");
+    assert!(
+        err.starts_with(&format!("termdex: error: {}:3: unknown field `colums`", config.display())),
+        "{err}"
+    );
+    dex.write(".termdex/config.toml", "[views.x]\nfilter = \"(a\"\n");
+    let (_, err, code) = dex.run(&["views"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "termdex: error: {}:2: key `views.x.filter`: expected `)` to close the `(` at column 1\n",
+            config.display()
+        )
+    );
+}

@@ -1,0 +1,124 @@
+//! Output formats of `termdex query` parse as what they claim to be, and pipes behave.
+
+use serde_json::{Value, json};
+
+use crate::util::TestDex;
+
+fn deck() -> TestDex {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: Alpha\nwhat: task\ntags: [x, y]\nstatus: todo\n---\nbody\n")
+        .write("b b.md", "---\ntitle: \"Tab\\there\\nand newline\"\nwhat: note\n---\n")
+        .write("c.md", "---\ntitle: \"\\e[31mred\\e[0m\"\nauthor: {name: Ada}\n---\n");
+    dex
+}
+
+fn stdout(dex: &TestDex, args: &[&str]) -> String {
+    let (out, err, code) = dex.run(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out
+}
+
+#[test]
+fn default_lines_are_path_title_and_view_columns() {
+    let dex = deck();
+    assert_eq!(
+        stdout(&dex, &["query"]),
+        "a.md\tAlpha\ttask\tx, y\nb b.md\tTab here and newline\tnote\t\nc.md\t\u{fffd}[31mred\u{fffd}[0m\t\t\n"
+    );
+    assert_eq!(stdout(&dex, &["query", "--fields", "status,author.name"]), "a.md\tAlpha\ttodo\t\nb b.md\tTab here and newline\t\t\nc.md\t\u{fffd}[31mred\u{fffd}[0m\t\tAda\n");
+}
+
+#[test]
+fn tsv_has_a_header_and_the_same_number_of_columns_on_every_row() {
+    let dex = deck();
+    let out = stdout(&dex, &["query", "--format", "tsv", "--fields", "what,tags"]);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows[0], ["path", "title", "what", "tags"]);
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r.len() == 4), "{rows:?}");
+}
+
+#[test]
+fn json_is_one_valid_array_and_jsonl_one_object_per_line() {
+    let dex = deck();
+    let all: Value = serde_json::from_str(&stdout(&dex, &["query", "--format", "json"])).expect("valid JSON");
+    let all = all.as_array().expect("array");
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[1]["title"], "Tab\there\nand newline", "JSON keeps the exact text");
+    assert_eq!(all[0]["fields"], json!({"title": "Alpha", "what": "task", "tags": ["x", "y"], "status": "todo"}));
+    let lines = stdout(&dex, &["query", "--format", "jsonl", "--fields", "tags"]);
+    let objects: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).expect("valid line")).collect();
+    assert_eq!(objects.len(), 3);
+    assert_eq!(objects[0]["fields"], json!({"tags": ["x", "y"]}), "--fields narrows the fields");
+    assert_eq!(objects[2]["fields"], json!({"tags": null}));
+}
+
+#[test]
+fn nul_ends_every_record() {
+    let dex = deck();
+    let out = stdout(&dex, &["query", "-0", "--format", "paths"]);
+    assert_eq!(out, "a.md\0b b.md\0c.md\0");
+    let out = stdout(&dex, &["query", "-0"]);
+    assert_eq!(out.matches('\0').count(), 3);
+    assert!(!out.contains('\n'));
+}
+
+#[test]
+fn templates_fill_fields_and_escapes() {
+    let dex = deck();
+    assert_eq!(
+        stdout(&dex, &["query", "what:task", "--format", "{path}\\t{title} [{tags}] {{literal}} {missing}"]),
+        "a.md\tAlpha [x, y] {literal} \n"
+    );
+}
+
+#[test]
+fn table_aligns_columns_under_a_header() {
+    let dex = deck();
+    let out = stdout(&dex, &["query", "--format", "table", "--fields", "what"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "path    title                 what");
+    assert_eq!(lines[1], "a.md    Alpha                 task");
+    assert_eq!(lines[2], "b b.md  Tab here and newline  note");
+}
+
+#[test]
+fn unknown_formats_are_usage_errors() {
+    let dex = deck();
+    let (_, stderr, code) = dex.run(&["query", "--format", "xml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown format `xml`"), "{stderr}");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dex = deck();
+    assert!(!stdout(&dex, &["query"]).contains('\x1b'), "a pipe gets no colour");
+    let coloured = stdout(&dex, &["--color", "always", "query", "what:task"]);
+    assert_eq!(coloured, "\x1b[35ma.md\x1b[0m\t\x1b[1mAlpha\x1b[0m\t\x1b[2mtask\x1b[0m\t\x1b[2mx, y\x1b[0m\n");
+}
+
+#[test]
+fn the_card_count_is_not_printed_into_a_pipe() {
+    let dex = deck();
+    let (_, stderr, code) = dex.run(&["query"]);
+    assert_eq!((stderr.as_str(), code), ("", 0));
+}
+
+#[test]
+fn a_closed_pipe_is_a_quiet_success() {
+    let dex = TestDex::new();
+    for i in 0..3000 {
+        dex.write(&format!("c{i:04}.md"), format!("# card {i} with a title long enough to fill pipe buffers\n"));
+    }
+    let bin = assert_cmd::cargo::cargo_bin("termdex");
+    let script = format!(
+        "'{}' --dex '{}' query | head -n 1; echo \"status=${{PIPESTATUS[0]}}\"",
+        bin.display(),
+        dex.root().display()
+    );
+    let out = std::process::Command::new("bash").arg("-c").arg(script).output().expect("bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().last(), Some("status=0"), "{stdout}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no panic, no error message");
+}
