@@ -175,7 +175,8 @@ struct Corpus<'a> {
 }
 
 /// Writes `n` cards into `out` (which should be empty): the entry point for benchmarks,
-/// which include this file as a module.
+/// which include this file as a module (so the example itself never calls it).
+#[allow(dead_code)]
 pub(crate) fn generate(n: u64, seed: u64, out: &Path) -> io::Result<()> {
     fs::create_dir_all(out)?;
     write_corpus(&Args { n, out: out.to_path_buf(), seed, force: true }).map(|_| ())

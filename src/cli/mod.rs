@@ -10,6 +10,7 @@ mod index;
 mod progress;
 mod query;
 mod show;
+mod sql;
 mod views;
 
 use std::io::IsTerminal;
@@ -69,6 +70,8 @@ enum Command {
     Fields(fields::Args),
     /// List the saved views
     Views(views::Args),
+    /// Run read-only SQL against the index (with the md_files view of the original tdx)
+    Sql(sql::Args),
 }
 
 /// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
@@ -144,6 +147,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Cat(args)) => cat::run(&ctx, &args),
         Some(Command::Fields(args)) => fields::run(&ctx, &args),
         Some(Command::Views(args)) => views::run(&ctx, &args),
+        Some(Command::Sql(args)) => sql::run(&ctx, &args),
         None => query::run(&ctx, &query::Args::default()),
     }
 }

@@ -83,7 +83,9 @@ fn check(state: &State) -> Check {
         Check::Unusable(Unusable::Foreign)
     } else if state.version > SCHEMA_VERSION {
         Check::Unusable(Unusable::Newer(state.version))
-    } else if state.version > 0 && state.schema.as_deref() != Some(fingerprint(state.version as usize).as_str()) {
+    } else if state.version > 0
+        && state.schema.as_deref() != Some(fingerprint(state.version as usize).as_str())
+    {
         Check::Unusable(Unusable::OtherBuild)
     } else if state.version == SCHEMA_VERSION {
         Check::UpToDate

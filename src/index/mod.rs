@@ -125,7 +125,9 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
             Ok(Err(format!("was written by a newer termdex (schema {v}, this one knows {SCHEMA_VERSION})")))
         }
         Err(migrate::Unusable::Foreign) => Ok(Err("is not a termdex index".into())),
-        Err(migrate::Unusable::OtherBuild) => Ok(Err("was made by a termdex build with another schema".into())),
+        Err(migrate::Unusable::OtherBuild) => {
+            Ok(Err("was made by a termdex build with another schema".into()))
+        }
     }
 }
 

@@ -79,7 +79,9 @@ impl CardRow {
 
 fn lookup(top: &[(&str, &RawValue)], key: &str) -> Option<Value> {
     let find = |name: &str| {
-        top.iter().find(|(k, _)| *k == name).or_else(|| top.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+        top.iter()
+            .find(|(k, _)| *k == name)
+            .or_else(|| top.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
     };
     let decode = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).ok();
     if let Some((_, raw)) = find(key) {

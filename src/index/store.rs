@@ -79,7 +79,8 @@ pub fn write_card(conn: &Connection, card: &Card, fts: Fts) -> rusqlite::Result<
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for row in flatten(&card.fields) {
-        insert_field.execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
+        insert_field
+            .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
     let mut insert_link =
         conn.prepare_cached("INSERT OR IGNORE INTO links (card_id, target, kind) VALUES (?1, ?2, ?3)")?;
@@ -109,8 +110,10 @@ fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<()>
         .optional()?;
     if let (Some((title, body)), Fts::Each) = (old, fts) {
         // External-content FTS5 forgets a row only when told its old text.
-        conn.prepare_cached("INSERT INTO cards_fts (cards_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)")?
-            .execute(params![id, title, body])?;
+        conn.prepare_cached(
+            "INSERT INTO cards_fts (cards_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
+        )?
+        .execute(params![id, title, body])?;
     }
     conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?.execute([id])?;
     conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
@@ -125,8 +128,10 @@ const DEFERRED_INDEXES: &str = "SELECT name, sql FROM sqlite_schema
 
 /// Drops the deferrable indexes and returns the SQL that recreates them.
 pub fn drop_deferred_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let indexes: Vec<(String, String)> =
-        conn.prepare(DEFERRED_INDEXES)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let indexes: Vec<(String, String)> = conn
+        .prepare(DEFERRED_INDEXES)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     for (name, _) in &indexes {
         conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
     }

@@ -200,10 +200,8 @@ fn selected_json(card: &CardRow, opts: &Options) -> Value {
     };
     let chosen: Vec<&String> = chosen.iter().filter(|c| !is_card_column(c)).collect();
     {
-        let fields: serde_json::Map<String, Value> = chosen
-            .iter()
-            .map(|c| (c.to_string(), card.value(c).unwrap_or(Value::Null)))
-            .collect();
+        let fields: serde_json::Map<String, Value> =
+            chosen.iter().map(|c| (c.to_string(), card.value(c).unwrap_or(Value::Null))).collect();
         json["fields"] = Value::Object(fields);
     }
     json

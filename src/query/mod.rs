@@ -9,6 +9,7 @@ pub mod dates;
 pub mod facets;
 pub mod filter;
 pub mod sort;
+pub mod sql;
 pub mod views;
 
 use rusqlite::functions::FunctionFlags;

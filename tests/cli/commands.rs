@@ -51,14 +51,20 @@ fn show_renders_title_fields_and_body_and_raw_is_the_file() {
 #[test]
 fn views_lists_builtin_and_configured_views() {
     let dex = deck();
-    dex.write(".termdex/config.toml", "[views.reading]\ndescription = \"to read\"\nfilter = \"what:bookmark\"\n");
+    dex.write(
+        ".termdex/config.toml",
+        "[views.reading]\ndescription = \"to read\"\nfilter = \"what:bookmark\"\n",
+    );
     let (out, _, code) = dex.run(&["views"]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("view "), "{out}");
     assert!(lines[1].starts_with("all*"), "the default view is marked: {out}");
     assert!(lines.iter().any(|l| l.starts_with("tasks") && l.contains("what:task -status:done")), "{out}");
-    assert!(lines.last().is_some_and(|l| l.starts_with("reading") && l.ends_with("to read (config)")), "{out}");
+    assert!(
+        lines.last().is_some_and(|l| l.starts_with("reading") && l.ends_with("to read (config)")),
+        "{out}"
+    );
 }
 
 #[test]

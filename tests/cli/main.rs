@@ -10,4 +10,5 @@ mod fzf;
 mod incremental;
 mod input;
 mod output;
+mod sql;
 mod util;

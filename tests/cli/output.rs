@@ -25,7 +25,10 @@ fn default_lines_are_path_title_and_view_columns() {
         stdout(&dex, &["query"]),
         "a.md\tAlpha\ttask\tx, y\nb b.md\tTab here and newline\tnote\t\nc.md\t\u{fffd}[31mred\u{fffd}[0m\t\t\n"
     );
-    assert_eq!(stdout(&dex, &["query", "--fields", "status,author.name"]), "a.md\tAlpha\ttodo\t\nb b.md\tTab here and newline\t\t\nc.md\t\u{fffd}[31mred\u{fffd}[0m\t\tAda\n");
+    assert_eq!(
+        stdout(&dex, &["query", "--fields", "status,author.name"]),
+        "a.md\tAlpha\ttodo\t\nb b.md\tTab here and newline\t\t\nc.md\t\u{fffd}[31mred\u{fffd}[0m\t\tAda\n"
+    );
 }
 
 #[test]
@@ -45,7 +48,10 @@ fn json_is_one_valid_array_and_jsonl_one_object_per_line() {
     let all = all.as_array().expect("array");
     assert_eq!(all.len(), 3);
     assert_eq!(all[1]["title"], "Tab\there\nand newline", "JSON keeps the exact text");
-    assert_eq!(all[0]["fields"], json!({"title": "Alpha", "what": "task", "tags": ["x", "y"], "status": "todo"}));
+    assert_eq!(
+        all[0]["fields"],
+        json!({"title": "Alpha", "what": "task", "tags": ["x", "y"], "status": "todo"})
+    );
     let lines = stdout(&dex, &["query", "--format", "jsonl", "--fields", "tags"]);
     let objects: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).expect("valid line")).collect();
     assert_eq!(objects.len(), 3);
@@ -95,7 +101,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let dex = deck();
     assert!(!stdout(&dex, &["query"]).contains('\x1b'), "a pipe gets no colour");
     let coloured = stdout(&dex, &["--color", "always", "query", "what:task"]);
-    assert_eq!(coloured, "\x1b[35ma.md\x1b[0m\t\x1b[1mAlpha\x1b[0m\t\x1b[2mtask\x1b[0m\t\x1b[2mx, y\x1b[0m\n");
+    assert_eq!(
+        coloured,
+        "\x1b[35ma.md\x1b[0m\t\x1b[1mAlpha\x1b[0m\t\x1b[2mtask\x1b[0m\t\x1b[2mx, y\x1b[0m\n"
+    );
 }
 
 #[test]
@@ -109,7 +118,10 @@ fn the_card_count_is_not_printed_into_a_pipe() {
 fn a_closed_pipe_is_a_quiet_success() {
     let dex = TestDex::new();
     for i in 0..3000 {
-        dex.write(&format!("c{i:04}.md"), format!("# card {i} with a title long enough to fill pipe buffers\n"));
+        dex.write(
+            &format!("c{i:04}.md"),
+            format!("# card {i} with a title long enough to fill pipe buffers\n"),
+        );
     }
     let bin = assert_cmd::cargo::cargo_bin("termdex");
     let script = format!(

@@ -1,0 +1,163 @@
+//! `termdex sql QUERY`: one read-only SQL statement over the index, its rows printed as
+//! TSV (a header row, then one line per row), a JSON array or JSON Lines.
+//!
+//! The statement runs through the query layer's read-only session; this file only turns
+//! the rows into text.
+
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::{Map, Value};
+use termdex::output::clean;
+use termdex::query::sql::{self, Cell, RowSink};
+
+use super::Ctx;
+
+const TDX_HELP: &str = "\
+Besides the index's own tables (SELECT name, sql FROM sqlite_master lists them), the statement
+can use what the original tdx's SQLite extension offered, answered from the index:
+
+  md_files    a view: path (absolute), basename, size_bytes, ctime_s, mtime_s, atime_s
+              (seconds; the index keeps only the modification time, so ctime_s and
+              atime_s equal mtime_s)
+  md_front_matter(path, key)
+              a frontmatter value as text, or NULL: lists as [ a, b ], nested maps as
+              JSON; key as written, else in any case, else a dotted path (author.name);
+              path absolute (as in md_files) or relative to the dex
+  md_contents(path)
+              the card's body: the text after its frontmatter
+
+Writes (INSERT, UPDATE, DELETE, CREATE, DROP, ATTACH, setting PRAGMAs, VACUUM ...) are refused.
+Exit codes: 0 rows printed, 1 no rows (nothing is printed; json prints []), 2 an error.
+
+Example:
+  termdex sql \"SELECT basename, md_front_matter(path, 'title') FROM md_files
+               WHERE md_front_matter(path, 'what') = 'task' ORDER BY mtime_s DESC\"";
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = TDX_HELP)]
+pub struct Args {
+    /// One SQL statement, e.g. "SELECT path, title FROM cards"
+    // A statement may open with a `-- comment`, which is not an option.
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    query: String,
+    /// tsv: a header row, then one line per row; json: an array of objects; jsonl: an object per line
+    #[arg(long, value_enum, default_value_t = Format::Tsv, value_name = "FORMAT")]
+    format: Format,
+    /// Use the index as it is, without refreshing it first
+    #[arg(long)]
+    no_refresh: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Tsv,
+    Json,
+    Jsonl,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
+    // The refresh needs a writable connection; the statement gets its own read-only one.
+    drop(ctx.open_fresh(args.no_refresh)?);
+    let mut printer = Printer::new(BufWriter::new(io::stdout().lock()), args.format);
+    let rows = sql::run_read_only(&ctx.dex.index_path(), &ctx.dex.root, &args.query, &mut printer)?;
+    printer.finish()?;
+    Ok(if rows == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Writes rows as they come; the TSV header and the JSON brackets wait for the first row,
+/// so that an empty result prints nothing (or `[]`).
+struct Printer<W: Write> {
+    out: W,
+    format: Format,
+    columns: Vec<String>,
+    rows: usize,
+}
+
+impl<W: Write> Printer<W> {
+    fn new(out: W, format: Format) -> Self {
+        Printer { out, format, columns: Vec::new(), rows: 0 }
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if self.format == Format::Json {
+            self.out.write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()
+    }
+
+    fn tsv_line(&mut self, fields: impl Iterator<Item = String>) -> io::Result<()> {
+        let line: Vec<String> = fields.collect();
+        writeln!(self.out, "{}", line.join("\t"))
+    }
+
+    fn object(&self, cells: &[Cell]) -> Value {
+        let map: Map<String, Value> =
+            self.columns.iter().cloned().zip(cells.iter().map(json_value)).collect();
+        Value::Object(map)
+    }
+}
+
+impl<W: Write> RowSink for Printer<W> {
+    fn columns(&mut self, names: &[String]) -> io::Result<()> {
+        self.columns = names.to_vec();
+        Ok(())
+    }
+
+    fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
+        let first = self.rows == 0;
+        self.rows += 1;
+        match self.format {
+            Format::Tsv => {
+                if first {
+                    let header: Vec<String> = self.columns.iter().map(|c| clean(c)).collect();
+                    self.tsv_line(header.into_iter())?;
+                }
+                self.tsv_line(cells.iter().map(tsv_text))
+            }
+            Format::Json => {
+                self.out.write_all(if first { b"[\n  " } else { b",\n  " })?;
+                let object = self.object(cells);
+                serde_json::to_writer(&mut self.out, &object).map_err(io::Error::from)
+            }
+            Format::Jsonl => {
+                let object = self.object(cells);
+                serde_json::to_writer(&mut self.out, &object)?;
+                self.out.write_all(b"\n")
+            }
+        }
+    }
+}
+
+/// One TSV field: NULL is empty, and tabs and line breaks in text become spaces.
+fn tsv_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Null => String::new(),
+        Cell::Integer(i) => i.to_string(),
+        // Debug keeps a real looking real (`3.0`, `1e300`), as SQLite prints it.
+        Cell::Real(r) => format!("{r:?}"),
+        Cell::Text(t) => clean(t),
+        Cell::Blob(b) => hex(b),
+    }
+}
+
+fn json_value(cell: &Cell) -> Value {
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Integer(i) => Value::from(*i),
+        // Infinity has no JSON form; `Value::from` makes it null.
+        Cell::Real(r) => Value::from(*r),
+        Cell::Text(t) => Value::String(t.clone()),
+        Cell::Blob(b) => Value::String(hex(b)),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}

@@ -1,0 +1,789 @@
+//! `termdex sql`: arbitrary SQL over the index, for questions the filter language can't ask
+//! and for scripts written against the original `tdx`, whose SQLite extension offered a
+//! `md_files` table and the functions `md_front_matter(path, key)` and `md_contents(path)`.
+//!
+//! The index is a cache the refresh owns, so nothing typed here may change it. Three guards
+//! keep it so: the connection is opened read-only with `PRAGMA query_only`, an authorizer
+//! refuses writes, `ATTACH` and setting changes while the statement is prepared (naming
+//! what it refused), and a statement SQLite itself calls writing (`VACUUM INTO` makes a
+//! file even on a read-only connection) is never stepped.
+//!
+//! The old extension re-read every file on every call; here `md_files` is a view over
+//! `cards` and the functions answer from the index. A function can't see the row it is
+//! called for, only the path, and looking a card up by path 100k times costs more than
+//! the rest of the query; so computing `md_files.path` hands that row's id and fields to
+//! the functions, and only a path from elsewhere is looked up, on a second read-only
+//! connection. `md_front_matter(path, 'what') = 'task'` over 100k cards then runs about
+//! as fast as the same test written with SQLite's own JSON operators.
+
+use std::cell::Cell as StdCell;
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, ffi};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Another process may be refreshing the index; wait for it as the other readers do.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `md_files` as the old extension showed it, answered from `cards`. The index keeps only
+/// the modification time, so the change and access times repeat it.
+const MD_FILES_VIEW: &str = "
+    CREATE TEMP VIEW md_files (path, basename, size_bytes, ctime_s, mtime_s, atime_s) AS
+    SELECT termdex_md_path(path, id, fields),
+           substr(path, length(rtrim(path, replace(path, '/', ''))) + 1),
+           size,
+           mtime_ns / 1000000000,
+           mtime_ns / 1000000000,
+           mtime_ns / 1000000000
+    FROM main.cards";
+
+const CARD_AT: &str = "SELECT id, fields FROM cards WHERE path = ?1";
+const BODY_OF_CARD: &str = "SELECT body FROM card_text WHERE id = ?1";
+
+const WHY_WRITE: &str = "it would change the index, and `termdex sql` only reads it \
+    (the index is a cache of the cards: change the cards instead, with `termdex set` or an editor)";
+const WHY_MAY_WRITE: &str = "SQLite says it may write to the index, and `termdex sql` only reads it";
+const WHY_ATTACH: &str = "`termdex sql` reads the index and no other database";
+const WHY_SETTING: &str = "it would change a setting of the index or of the connection, \
+    and `termdex sql` is read-only";
+const WHY_TRANSACTION: &str = "`termdex sql` runs one read-only statement, so there is nothing to commit";
+
+/// A value of a result row, with SQLite's types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// Where result rows go, one at a time, so that a large result is never held in memory.
+pub trait RowSink {
+    /// Called once, before any row, with the result's column names.
+    fn columns(&mut self, names: &[String]) -> io::Result<()>;
+    fn row(&mut self, cells: &[Cell]) -> io::Result<()>;
+}
+
+/// A whole result, for callers that want it in memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SqlResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl RowSink for SqlResult {
+    fn columns(&mut self, names: &[String]) -> io::Result<()> {
+        self.columns = names.to_vec();
+        Ok(())
+    }
+
+    fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
+        self.rows.push(cells.to_vec());
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SqlError {
+    #[error("refused `{what}`: {why}")]
+    Refused { what: String, why: &'static str },
+    #[error("SQL error: {0}")]
+    Sql(String),
+    #[error("no SQL statement given")]
+    Empty,
+    #[error("one SQL statement at a time, please (there is more after the first `;`)")]
+    Multiple,
+    #[error("cannot open the index {path} read-only: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("cannot write the result")]
+    Output(#[source] io::Error),
+}
+
+/// Runs one statement on a read-only connection to the index at `index_path`, sending its
+/// rows to `sink`; returns how many rows there were. `dex_root` makes `md_files.path`
+/// absolute, as the old extension's paths were.
+pub fn run_read_only(
+    index_path: &Path,
+    dex_root: &Path,
+    sql: &str,
+    sink: &mut dyn RowSink,
+) -> Result<usize, SqlError> {
+    let conn = open_session(index_path, dex_root)?;
+    let mut stmt = prepare_guarded(&conn, sql)?;
+    if !stmt.readonly() {
+        return Err(SqlError::Refused { what: statement_head(sql), why: WHY_MAY_WRITE });
+    }
+    let names: Vec<String> = stmt.column_names().map(String::from).collect();
+    sink.columns(&names).map_err(SqlError::Output)?;
+    send_rows(&mut stmt, names.len(), sql, sink)
+}
+
+fn send_rows(
+    stmt: &mut rusqlite::Statement<'_>,
+    width: usize,
+    sql: &str,
+    sink: &mut dyn RowSink,
+) -> Result<usize, SqlError> {
+    let failed = |e| step_error(e, sql);
+    let mut rows = stmt.query([]).map_err(failed)?;
+    let mut cells = Vec::with_capacity(width);
+    let mut count = 0;
+    while let Some(row) = rows.next().map_err(failed)? {
+        cells.clear();
+        for i in 0..width {
+            cells.push(cell(row.get_ref(i).map_err(failed)?));
+        }
+        sink.row(&cells).map_err(SqlError::Output)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// [`run_read_only`], with the result collected in memory.
+pub fn query_read_only(index_path: &Path, dex_root: &Path, sql: &str) -> Result<SqlResult, SqlError> {
+    let mut result = SqlResult::default();
+    run_read_only(index_path, dex_root, sql, &mut result)?;
+    Ok(result)
+}
+
+/// The user's connection: read-only, with the `tdx` view and functions, then locked down.
+fn open_session(index_path: &Path, dex_root: &Path) -> Result<Connection, SqlError> {
+    let open_error = |source| SqlError::Open { path: index_path.to_path_buf(), source };
+    let conn = open_read_only(index_path).map_err(open_error)?;
+    let lookup = Arc::new(Mutex::new(Lookup::new(index_path, dex_root)));
+    register_tdx(&conn, dex_root, lookup).map_err(open_error)?;
+    // Temp objects are writes too, so the view must exist before the lock goes on.
+    conn.execute_batch(MD_FILES_VIEW).map_err(open_error)?;
+    conn.pragma_update(None, "query_only", true).map_err(open_error)?;
+    authorizer::install(&conn);
+    Ok(conn)
+}
+
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The index's own connection's settings: the tdx functions look cards up by path in
+    // scan order, which is random order for the B-tree, so the page cache matters.
+    conn.execute_batch(
+        "PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32768;",
+    )?;
+    Ok(conn)
+}
+
+/// Prepares `sql` with the authorizer watching; anything it refused wins over whatever
+/// error the refused statement would have had.
+fn prepare_guarded<'c>(conn: &'c Connection, sql: &str) -> Result<rusqlite::Statement<'c>, SqlError> {
+    authorizer::clear();
+    let prepared = conn.prepare(sql);
+    if let Some(refusal) = authorizer::take_refusal() {
+        return Err(SqlError::Refused { what: refusal.what, why: refusal.why });
+    }
+    prepared.map_err(|e| match e {
+        rusqlite::Error::Empty => SqlError::Empty,
+        rusqlite::Error::MultipleStatement => SqlError::Multiple,
+        other => step_error(other, sql),
+    })
+}
+
+/// SQLite's own message, except that a write it stopped is reported as a refusal.
+fn step_error(err: rusqlite::Error, sql: &str) -> SqlError {
+    match err {
+        e if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) => {
+            SqlError::Refused { what: statement_head(sql), why: WHY_WRITE }
+        }
+        rusqlite::Error::SqlInputError { msg, offset, .. } => {
+            SqlError::Sql(format!("{msg} (at character {})", char_position(sql, offset)))
+        }
+        rusqlite::Error::SqliteFailure(_, Some(message)) => SqlError::Sql(message),
+        other => SqlError::Sql(other.to_string()),
+    }
+}
+
+/// The 1-based character position of a byte offset SQLite reported.
+fn char_position(sql: &str, offset: c_int) -> usize {
+    let before = usize::try_from(offset).ok().and_then(|o| sql.get(..o));
+    before.map_or(0, |s| s.chars().count()) + 1
+}
+
+fn cell(value: ValueRef<'_>) -> Cell {
+    match value {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(i) => Cell::Integer(i),
+        ValueRef::Real(r) => Cell::Real(r),
+        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
+    }
+}
+
+/// The first two words of a statement, comments skipped: enough to say what was refused
+/// (`VACUUM INTO`, `PRAGMA wal_checkpoint`) without echoing a long query.
+fn statement_head(sql: &str) -> String {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let words: Vec<&str> = rest
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '(' || c == '=')
+        .filter(|w| !w.is_empty())
+        .take(2)
+        .collect();
+    match words.split_first() {
+        Some((verb, more)) => std::iter::once(verb.to_uppercase())
+            .chain(more.iter().map(|w| w.to_string()))
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => "this statement".to_string(),
+    }
+}
+
+fn register_tdx(conn: &Connection, dex_root: &Path, lookup: Arc<Mutex<Lookup>>) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    let root = root_prefix(dex_root);
+    let handoff = Arc::clone(&lookup);
+    // Not deterministic: it has the side effect of handing the row's fields to the lookup.
+    conn.create_scalar_function("termdex_md_path", 3, FunctionFlags::SQLITE_UTF8, move |ctx| {
+        md_path(&handoff, &root, ctx)
+    })?;
+    let fields_lookup = Arc::clone(&lookup);
+    conn.create_scalar_function("md_front_matter", 2, flags, move |ctx| front_matter(&fields_lookup, ctx))?;
+    conn.create_scalar_function("md_contents", 1, flags, move |ctx| contents(&lookup, ctx))
+}
+
+/// `<root>/`, the prefix that makes a dex-relative path absolute.
+fn root_prefix(dex_root: &Path) -> String {
+    let root = dex_root.to_string_lossy();
+    format!("{}/", root.trim_end_matches('/'))
+}
+
+/// `md_files.path`: the absolute path. The row's id and fields come along and are kept,
+/// because `md_front_matter(path, ...)` on that same row usually follows, and can then skip
+/// the lookup by path that would otherwise cost more than everything else in the call.
+fn md_path(lookup: &Mutex<Lookup>, root: &str, ctx: &Context<'_>) -> rusqlite::Result<String> {
+    let path = format!("{root}{}", ctx.get_raw(0).as_str()?);
+    let card = (ctx.get_raw(1).as_i64()?, ctx.get_raw(2).as_str()?.to_string());
+    lock(lookup)?.last = Some(Named { path: path.clone(), card: Some(card) });
+    Ok(path)
+}
+
+fn front_matter(lookup: &Mutex<Lookup>, ctx: &Context<'_>) -> rusqlite::Result<Option<String>> {
+    let (Some(path), Some(key)) = (ctx.get_raw(0).as_str_or_null()?, ctx.get_raw(1).as_str_or_null()?) else {
+        return Ok(None);
+    };
+    let mut lookup = lock(lookup)?;
+    Ok(lookup.fields_json(path)?.and_then(|json| field_value(json, key)).as_ref().and_then(render))
+}
+
+fn contents(lookup: &Mutex<Lookup>, ctx: &Context<'_>) -> rusqlite::Result<Option<String>> {
+    let Some(path) = ctx.get_raw(0).as_str_or_null()? else {
+        return Ok(None);
+    };
+    lock(lookup)?.body(path)
+}
+
+fn lock(lookup: &Mutex<Lookup>) -> rusqlite::Result<std::sync::MutexGuard<'_, Lookup>> {
+    lookup.lock().map_err(|_| user_error("an earlier md_front_matter call failed midway"))
+}
+
+fn user_error(message: &str) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(message.into())
+}
+
+/// Answers the `tdx` functions from the index. SQL functions can't query the connection
+/// that calls them, so this holds a second read-only connection, opened on first use.
+struct Lookup {
+    index_path: PathBuf,
+    root_prefix: String,
+    conn: Option<Connection>,
+    last: Option<Named>,
+}
+
+/// The card named last, by the path it was named with: its id and fields JSON, or `None`
+/// when there is no card there.
+struct Named {
+    path: String,
+    card: Option<(i64, String)>,
+}
+
+impl Lookup {
+    fn new(index_path: &Path, dex_root: &Path) -> Lookup {
+        Lookup {
+            index_path: index_path.to_path_buf(),
+            root_prefix: root_prefix(dex_root),
+            conn: None,
+            last: None,
+        }
+    }
+
+    fn conn(&mut self) -> rusqlite::Result<&Connection> {
+        if self.conn.is_none() {
+            let conn = open_read_only(&self.index_path)?;
+            conn.pragma_update(None, "query_only", true)?;
+            // One read transaction for the whole statement: one snapshot of the index, and
+            // no lock taken and released (with its fstat) per call.
+            conn.execute_batch("BEGIN")?;
+            self.conn = Some(conn);
+        }
+        self.conn.as_ref().ok_or_else(|| user_error("no connection to the index"))
+    }
+
+    /// Absolute paths (from `md_files`) and dex-relative ones both name a card.
+    fn relative<'p>(&self, path: &'p str) -> &'p str {
+        let rel = path.strip_prefix(self.root_prefix.as_str()).unwrap_or(path);
+        rel.strip_prefix("./").unwrap_or(rel)
+    }
+
+    fn card(&mut self, path: &str) -> rusqlite::Result<Option<&(i64, String)>> {
+        if self.last.as_ref().is_none_or(|named| named.path != path) {
+            let rel = self.relative(path).to_string();
+            let card = self
+                .conn()?
+                .prepare_cached(CARD_AT)?
+                .query_row([rel], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            self.last = Some(Named { path: path.to_string(), card });
+        }
+        Ok(self.last.as_ref().and_then(|named| named.card.as_ref()))
+    }
+
+    fn fields_json(&mut self, path: &str) -> rusqlite::Result<Option<&str>> {
+        Ok(self.card(path)?.map(|(_, fields)| fields.as_str()))
+    }
+
+    fn body(&mut self, path: &str) -> rusqlite::Result<Option<String>> {
+        let Some(&(id, _)) = self.card(path)? else {
+            return Ok(None);
+        };
+        self.conn()?.prepare_cached(BODY_OF_CARD)?.query_row([id], |r| r.get(0)).optional()
+    }
+}
+
+/// The value under `key` in a card's fields JSON: the key as written, else in any letter
+/// case (termdex matches field names case-insensitively everywhere else), else a dotted
+/// path into nested maps. Fields the refresh wrote that don't parse read as none.
+fn field_value(fields_json: &str, key: &str) -> Option<Value> {
+    let mut parser = serde_json::Deserializer::from_str(fields_json);
+    if let Some(value) = FindKey::new(key).deserialize(&mut parser).ok().flatten() {
+        return Some(value);
+    }
+    let (head, rest) = key.split_once('.')?;
+    match field_value(fields_json, head)? {
+        Value::Object(inner) => nested_value(&inner, rest).cloned(),
+        _ => None,
+    }
+}
+
+fn nested_value<'m>(map: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
+    let folded = key.to_lowercase();
+    let found = map.get(key).or_else(|| map.iter().find(|(k, _)| k.to_lowercase() == folded).map(|(_, v)| v));
+    if found.is_some() {
+        return found;
+    }
+    let (head, rest) = key.split_once('.')?;
+    match nested_value(map, head)? {
+        Value::Object(inner) => nested_value(inner, rest),
+        _ => None,
+    }
+}
+
+/// Reads one key's value out of a JSON object and skips the rest unbuilt: a card has a
+/// dozen fields and a query asks for one, 100k times over.
+struct FindKey<'k> {
+    key: &'k str,
+    folded: String,
+}
+
+enum KeyMatch {
+    Exact,
+    Folded,
+    Other,
+}
+
+impl<'k> FindKey<'k> {
+    fn new(key: &'k str) -> Self {
+        FindKey { key, folded: key.to_lowercase() }
+    }
+
+    fn compare(&self, candidate: &str) -> KeyMatch {
+        if candidate == self.key {
+            KeyMatch::Exact
+        } else if candidate.eq_ignore_ascii_case(self.key)
+            || (!candidate.is_ascii() && candidate.to_lowercase() == self.folded)
+        {
+            KeyMatch::Folded
+        } else {
+            KeyMatch::Other
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for FindKey<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FindKey<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object of fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut exact, mut folded) = (None, None);
+        while let Some(matched) = map.next_key_seed(CompareKey(&self))? {
+            match matched {
+                KeyMatch::Exact if exact.is_none() => exact = Some(map.next_value::<Value>()?),
+                KeyMatch::Folded if folded.is_none() => folded = Some(map.next_value::<Value>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(exact.or(folded))
+    }
+}
+
+/// Compares a key where the parser has it, without copying it out.
+struct CompareKey<'f, 'k>(&'f FindKey<'k>);
+
+impl<'de> DeserializeSeed<'de> for CompareKey<'_, '_> {
+    type Value = KeyMatch;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CompareKey<'_, '_> {
+    type Value = KeyMatch;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyMatch, E> {
+        Ok(self.0.compare(key))
+    }
+}
+
+/// The text the old extension gave for a value: scalars as written, lists as `[ a, b ]`.
+/// Nested maps are JSON, so that SQLite's JSON functions can take them apart.
+fn render(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(list_item).collect();
+            Some(format!("[ {} ]", items.join(", ")))
+        }
+        other => Some(other.to_string()),
+    }
+}
+
+fn list_item(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The statement authorizer: SQLite asks it about every action while preparing, before
+/// anything runs, which is the one place that knows exactly what a statement would do.
+///
+/// rusqlite only wraps `sqlite3_set_authorizer` behind a feature this crate doesn't
+/// build, so it is set through the C API. The callback keeps no pointers: refusals go to a
+/// thread-local, read back on the same thread right after `prepare`.
+mod authorizer {
+    use super::*;
+
+    thread_local! {
+        static REFUSALS: StdCell<Vec<Refusal>> = const { StdCell::new(Vec::new()) };
+    }
+
+    /// Pragmas whose argument names what to inspect rather than a new setting.
+    const INSPECTING_PRAGMAS: [&str; 10] = [
+        "table_info",
+        "table_xinfo",
+        "table_list",
+        "index_info",
+        "index_xinfo",
+        "index_list",
+        "foreign_key_list",
+        "foreign_key_check",
+        "integrity_check",
+        "quick_check",
+    ];
+
+    /// Pragmas that act (on the database file) even without an argument.
+    const ACTING_PRAGMAS: [&str; 4] = ["wal_checkpoint", "optimize", "incremental_vacuum", "shrink_memory"];
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub(super) struct Refusal {
+        pub what: String,
+        pub why: &'static str,
+        /// A change to one of SQLite's own tables or indexes (`sqlite_master`,
+        /// `sqlite_stat1` ...), which SQLite asks about before the statement's real action.
+        pub bookkeeping: bool,
+    }
+
+    pub(super) fn install(conn: &Connection) {
+        // SAFETY: the handle is live for as long as `conn`, and SQLite drops the callback
+        // when the connection closes. `authorize` neither unwinds nor touches the
+        // connection, and its user-data pointer is null and never read.
+        unsafe {
+            ffi::sqlite3_set_authorizer(conn.handle(), Some(authorize), std::ptr::null_mut());
+        }
+    }
+
+    pub(super) fn clear() {
+        REFUSALS.set(Vec::new());
+    }
+
+    /// The most telling refusal since [`clear`]: `DROP TABLE t` first asks to delete from
+    /// `sqlite_master`, but "DROP TABLE t" is what the user typed.
+    pub(super) fn take_refusal() -> Option<Refusal> {
+        let mut refusals = REFUSALS.take();
+        let telling = refusals.iter().position(|r| !r.bookkeeping).unwrap_or(0);
+        (telling < refusals.len()).then(|| refusals.swap_remove(telling))
+    }
+
+    unsafe extern "C" fn authorize(
+        _user_data: *mut c_void,
+        action: c_int,
+        arg1: *const c_char,
+        arg2: *const c_char,
+        _database: *const c_char,
+        _trigger: *const c_char,
+    ) -> c_int {
+        // SAFETY: SQLite passes NUL-terminated strings or null, valid for this call.
+        let (arg1, arg2) = unsafe { (text(arg1), text(arg2)) };
+        let Some(refusal) = verdict(action, arg1.as_deref(), arg2.as_deref()) else {
+            return ffi::SQLITE_OK;
+        };
+        let bookkeeping = refusal.bookkeeping;
+        let mut refusals = REFUSALS.take();
+        refusals.push(refusal);
+        REFUSALS.set(refusals);
+        // Let a write to SQLite's own tables through to the specific check that follows it
+        // (CREATE TABLE, ANALYZE ...): the statement is refused either way.
+        if bookkeeping { ffi::SQLITE_OK } else { ffi::SQLITE_DENY }
+    }
+
+    /// # Safety
+    /// `ptr` is null or points to a NUL-terminated string.
+    unsafe fn text(ptr: *const c_char) -> Option<String> {
+        (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned())
+    }
+
+    /// What may run: reads, function calls and pragmas that only report. `None` allows.
+    pub(super) fn verdict(action: c_int, arg1: Option<&str>, arg2: Option<&str>) -> Option<Refusal> {
+        let name = arg1.unwrap_or_default();
+        let refuse = |what: String, why| Some(Refusal { what, why, bookkeeping: false });
+        match action {
+            ffi::SQLITE_SELECT | ffi::SQLITE_READ | ffi::SQLITE_FUNCTION | ffi::SQLITE_RECURSIVE => None,
+            ffi::SQLITE_PRAGMA => pragma_verdict(name, arg2),
+            ffi::SQLITE_ATTACH => refuse(format!("ATTACH {name}"), WHY_ATTACH),
+            ffi::SQLITE_DETACH => refuse(format!("DETACH {name}"), WHY_ATTACH),
+            ffi::SQLITE_TRANSACTION => refuse(name.to_string(), WHY_TRANSACTION),
+            ffi::SQLITE_SAVEPOINT => {
+                refuse(format!("SAVEPOINT {}", arg2.unwrap_or_default()), WHY_TRANSACTION)
+            }
+            // The table is the second argument here; the first is its database.
+            ffi::SQLITE_ALTER_TABLE => refuse(write_name(action, arg2.unwrap_or_default()), WHY_WRITE),
+            _ => Some(Refusal {
+                what: write_name(action, name),
+                why: WHY_WRITE,
+                bookkeeping: name.starts_with("sqlite_"),
+            }),
+        }
+    }
+
+    fn pragma_verdict(name: &str, argument: Option<&str>) -> Option<Refusal> {
+        let lower = name.to_lowercase();
+        match argument {
+            Some(value) if !INSPECTING_PRAGMAS.contains(&lower.as_str()) => Some(Refusal {
+                what: format!("PRAGMA {name} = {value}"),
+                why: WHY_SETTING,
+                bookkeeping: false,
+            }),
+            None if ACTING_PRAGMAS.contains(&lower.as_str()) => {
+                Some(Refusal { what: format!("PRAGMA {name}"), why: WHY_WRITE, bookkeeping: false })
+            }
+            _ => None,
+        }
+    }
+
+    /// "INSERT into cards", "DROP TABLE cards": the action in the words of the SQL.
+    fn write_name(action: c_int, object: &str) -> String {
+        let verb = match action {
+            ffi::SQLITE_INSERT => "INSERT into",
+            ffi::SQLITE_UPDATE => "UPDATE of",
+            ffi::SQLITE_DELETE => "DELETE from",
+            ffi::SQLITE_CREATE_INDEX | ffi::SQLITE_CREATE_TEMP_INDEX => "CREATE INDEX",
+            ffi::SQLITE_CREATE_TABLE | ffi::SQLITE_CREATE_TEMP_TABLE => "CREATE TABLE",
+            ffi::SQLITE_CREATE_TRIGGER | ffi::SQLITE_CREATE_TEMP_TRIGGER => "CREATE TRIGGER",
+            ffi::SQLITE_CREATE_VIEW | ffi::SQLITE_CREATE_TEMP_VIEW => "CREATE VIEW",
+            ffi::SQLITE_CREATE_VTABLE => "CREATE VIRTUAL TABLE",
+            ffi::SQLITE_DROP_INDEX | ffi::SQLITE_DROP_TEMP_INDEX => "DROP INDEX",
+            ffi::SQLITE_DROP_TABLE | ffi::SQLITE_DROP_TEMP_TABLE => "DROP TABLE",
+            ffi::SQLITE_DROP_TRIGGER | ffi::SQLITE_DROP_TEMP_TRIGGER => "DROP TRIGGER",
+            ffi::SQLITE_DROP_VIEW | ffi::SQLITE_DROP_TEMP_VIEW => "DROP VIEW",
+            ffi::SQLITE_DROP_VTABLE => "DROP VIRTUAL TABLE",
+            ffi::SQLITE_ALTER_TABLE => "ALTER TABLE",
+            ffi::SQLITE_REINDEX => "REINDEX",
+            ffi::SQLITE_ANALYZE => "ANALYZE",
+            _ => "a write to",
+        };
+        if object.is_empty() { verb.to_string() } else { format!("{verb} {object}") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{Index, refresh};
+    use serde_json::json;
+
+    /// A dex with two cards, indexed; the temp dir must outlive the queries.
+    fn dex() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canonical");
+        std::fs::write(root.join("a.md"), "---\ntitle: A\nwhat: task\ntags: [x, y]\n---\nbody of a\n")
+            .expect("write");
+        std::fs::create_dir(root.join("sub")).expect("mkdir");
+        std::fs::write(root.join("sub/b.md"), "---\nTitle: B\nauthor: {name: Ada}\n---\n").expect("write");
+        let index_path = root.join(".termdex/index.db");
+        let mut index = Index::open(&index_path).expect("open").index;
+        refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        (dir, root, index_path)
+    }
+
+    fn rows(sql: &str) -> Vec<Vec<Cell>> {
+        let (_dir, root, index_path) = dex();
+        query_read_only(&index_path, &root, sql).expect("query").rows
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+
+    #[test]
+    fn md_files_paths_are_absolute_and_basenames_plain() {
+        let (_dir, root, index_path) = dex();
+        let got = query_read_only(&index_path, &root, "SELECT path, basename FROM md_files ORDER BY path")
+            .expect("query");
+        assert_eq!(got.columns, ["path", "basename"]);
+        let abs = |rel: &str| text(&format!("{}/{rel}", root.display()));
+        assert_eq!(got.rows, vec![vec![abs("a.md"), text("a.md")], vec![abs("sub/b.md"), text("b.md")]]);
+    }
+
+    #[test]
+    fn front_matter_takes_absolute_or_relative_paths_and_any_key_case() {
+        let got = rows(
+            "SELECT md_front_matter(path, 'tags'), md_front_matter('a.md', 'what'), \
+             md_front_matter('sub/b.md', 'title'), md_front_matter('sub/b.md', 'author.name'), \
+             md_front_matter('nope.md', 'title'), md_contents('a.md') FROM md_files WHERE basename = 'a.md'",
+        );
+        assert_eq!(
+            got,
+            vec![vec![
+                text("[ x, y ]"),
+                text("task"),
+                text("B"),
+                text("Ada"),
+                Cell::Null,
+                text("body of a\n")
+            ]]
+        );
+    }
+
+    #[test]
+    fn field_lookup_prefers_the_exact_key_then_any_case_then_dotted_paths() {
+        let fields = r#"{"Tag": "folded", "tag": "exact", "author": {"Name": "Ada"}, "a.b": 1, "é": 2}"#;
+        assert_eq!(field_value(fields, "tag"), Some(json!("exact")));
+        assert_eq!(field_value(fields, "TAG"), Some(json!("folded")));
+        assert_eq!(field_value(fields, "author.name"), Some(json!("Ada")));
+        assert_eq!(field_value(fields, "a.b"), Some(json!(1)));
+        assert_eq!(field_value(fields, "É"), Some(json!(2)));
+        assert_eq!(field_value(fields, "missing"), None);
+        assert_eq!(field_value("not json", "tag"), None);
+    }
+
+    #[test]
+    fn paths_computed_away_from_the_call_are_looked_up() {
+        let got = rows(
+            "WITH p AS MATERIALIZED (SELECT path FROM md_files) \
+             SELECT md_front_matter(path, 'title'), md_contents(path) FROM p ORDER BY 1",
+        );
+        assert_eq!(got, vec![vec![text("A"), text("body of a\n")], vec![text("B"), text("")]]);
+    }
+
+    #[test]
+    fn values_render_as_the_old_extension_showed_them() {
+        assert_eq!(render(&json!(["a", 2, true])).as_deref(), Some("[ a, 2, true ]"));
+        assert_eq!(render(&json!([])).as_deref(), Some("[  ]"));
+        assert_eq!(render(&json!(1.5)).as_deref(), Some("1.5"));
+        assert_eq!(render(&json!(false)).as_deref(), Some("false"));
+        assert_eq!(render(&json!({"name": "Ada"})).as_deref(), Some(r#"{"name":"Ada"}"#));
+        assert_eq!(render(&Value::Null), None);
+    }
+
+    #[test]
+    fn writes_are_refused_by_name_and_the_index_is_unchanged() {
+        let (_dir, root, index_path) = dex();
+        for (sql, what) in [
+            ("INSERT INTO cards (path) VALUES ('x')", "INSERT into cards"),
+            ("DROP TABLE cards", "DROP TABLE cards"),
+            ("CREATE TEMP TABLE t (x)", "CREATE TABLE t"),
+            ("VACUUM INTO '/tmp/termdex-sql-test.db'", "VACUUM INTO"),
+            ("ATTACH 'other.db' AS o", "ATTACH other.db"),
+            ("PRAGMA query_only = OFF", "PRAGMA query_only = OFF"),
+        ] {
+            match query_read_only(&index_path, &root, sql) {
+                Err(SqlError::Refused { what: got, .. }) => assert_eq!(got, what, "{sql}"),
+                other => panic!("{sql}: expected a refusal, got {other:?}"),
+            }
+        }
+        let count = query_read_only(&index_path, &root, "SELECT count(*) FROM cards").expect("count");
+        assert_eq!(count.rows, vec![vec![Cell::Integer(2)]]);
+    }
+
+    #[test]
+    fn reads_that_pragmas_and_introspection_do_are_allowed() {
+        let got = rows("SELECT name FROM pragma_table_info('links') ORDER BY cid");
+        assert_eq!(got, vec![vec![text("card_id")], vec![text("target")], vec![text("kind")]]);
+        let (_dir, root, index_path) = dex();
+        for sql in
+            ["PRAGMA user_version", "PRAGMA table_info(cards)", "EXPLAIN QUERY PLAN SELECT * FROM cards"]
+        {
+            assert!(query_read_only(&index_path, &root, sql).is_ok(), "{sql}");
+        }
+    }
+
+    #[test]
+    fn statement_heads_skip_comments() {
+        assert_eq!(statement_head("  -- note\n/* x */ vacuum into 'f'"), "VACUUM into");
+        assert_eq!(statement_head("pragma wal_checkpoint(FULL)"), "PRAGMA wal_checkpoint");
+        assert_eq!(statement_head("-- only a comment"), "this statement");
+    }
+}
