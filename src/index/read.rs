@@ -9,7 +9,7 @@ use crate::card::field_value;
 use crate::frontmatter::Fields;
 
 /// A card as stored, for the query layer and the front ends.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CardRow {
     pub id: i64,
     pub path: String,

@@ -4,7 +4,6 @@
 //! what changed on every core while one thread writes, all in one transaction. Nothing
 //! changed means nothing is read and nothing is written.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::card::Card;
 use crate::scan::{self, FileStat, Problem};
 
-use super::store::{self, Fts, Stamp};
+use super::store::{self, Fts};
 use super::{Index, IndexError};
 
 /// How far a long refresh has got, for a progress bar.
@@ -68,27 +67,41 @@ pub fn refresh(
 }
 
 /// The files to read and the paths to drop.
+#[derive(Default)]
 struct Plan<'a> {
-    read: Vec<&'a FileStat>,
+    /// Files to read, each with whether the index already holds it.
+    read: Vec<(&'a FileStat, bool)>,
     remove: Vec<String>,
     new: usize,
     changed: usize,
 }
 
-fn plan<'a>(files: &'a [FileStat], stamps: &HashMap<String, Stamp>) -> Plan<'a> {
-    let mut plan = Plan { read: Vec::new(), remove: Vec::new(), new: 0, changed: 0 };
-    for file in files {
-        match stamps.get(&file.path) {
-            None => plan.new += 1,
-            Some(s) if s.mtime_ns == file.mtime_ns && s.size == file.size => continue,
-            Some(_) => plan.changed += 1,
-        }
-        plan.read.push(file);
+/// Compares the walk with the stored stamps. Both are in path order, so one merge pass
+/// does it, with no hashing and no copy of the hundred thousand stored paths.
+fn plan<'a>(files: &'a [FileStat], conn: &Connection, full: bool) -> rusqlite::Result<Plan<'a>> {
+    let mut plan = Plan::default();
+    let mut next = files.iter().peekable();
+    if !full {
+        store::for_each_stamp(conn, |path, stamp| {
+            while let Some(file) = next.next_if(|f| f.path.as_str() < path) {
+                plan.new += 1;
+                plan.read.push((file, false));
+            }
+            match next.next_if(|f| f.path == path) {
+                Some(file) if file.mtime_ns == stamp.mtime_ns && file.size == stamp.size => {}
+                Some(file) => {
+                    plan.changed += 1;
+                    plan.read.push((file, true));
+                }
+                None => plan.remove.push(path.to_string()),
+            }
+        })?;
     }
-    let present: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    plan.remove = stamps.keys().filter(|p| !present.contains(p.as_str())).cloned().collect();
-    plan.remove.sort_unstable();
-    plan
+    for file in next {
+        plan.new += 1;
+        plan.read.push((file, false));
+    }
+    Ok(plan)
 }
 
 fn refresh_once(
@@ -100,9 +113,7 @@ fn refresh_once(
     let walk_start = Instant::now();
     let walk = scan::walk(root);
     let walk_elapsed = walk_start.elapsed();
-    let stamps =
-        if full { HashMap::new() } else { store::stamps(&index.conn).map_err(|e| index.sqlite_error(e))? };
-    let plan = plan(&walk.files, &stamps);
+    let plan = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
     let mut report = RefreshReport {
         new: plan.new,
         changed: plan.changed,
@@ -113,10 +124,11 @@ fn refresh_once(
         ..RefreshReport::default()
     };
     if full || !plan.read.is_empty() || !plan.remove.is_empty() {
-        let unread = write(&mut index.conn, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
-        for problem in unread {
+        let unread =
+            write(&mut index.conn, root, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
+        for (problem, was_indexed) in unread {
             // Counted as new or changed by the plan, but skipped (and dropped if indexed).
-            if stamps.contains_key(&problem.path) {
+            if was_indexed {
                 report.changed -= 1;
                 report.removed += 1;
             } else {
@@ -144,10 +156,11 @@ const CHUNK: usize = 512;
 /// Applies the plan in one transaction; returns the files that could not be read.
 fn write(
     conn: &mut Connection,
+    root: &Path,
     plan: &Plan<'_>,
     full: bool,
     progress: &mut dyn FnMut(Progress),
-) -> rusqlite::Result<Vec<Problem>> {
+) -> rusqlite::Result<Vec<(Problem, bool)>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if full {
         store::clear(&tx)?;
@@ -164,7 +177,7 @@ fn write(
     for path in &plan.remove {
         store::delete_card(&tx, path, fts)?;
     }
-    let problems = read_and_write(&tx, &plan.read, fts, progress)?;
+    let problems = read_and_write(&tx, root, &plan.read, fts, progress)?;
     if bulk {
         store::finish_bulk(&tx, &deferred)?;
     }
@@ -180,15 +193,17 @@ fn write(
 /// the table front to back.
 fn read_and_write(
     conn: &Connection,
-    files: &[&FileStat],
+    root: &Path,
+    files: &[(&FileStat, bool)],
     fts: Fts,
     progress: &mut dyn FnMut(Progress),
-) -> rusqlite::Result<Vec<Problem>> {
-    let (sender, receiver) = sync_channel::<Vec<Result<Card, Problem>>>(2);
+) -> rusqlite::Result<Vec<(Problem, bool)>> {
+    let (sender, receiver) = sync_channel::<Vec<(Result<Card, Problem>, bool)>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in files.chunks(CHUNK) {
-                let cards = chunk.par_iter().map(|stat| scan::read_card(stat)).collect();
+                let cards =
+                    chunk.par_iter().map(|(stat, known)| (scan::read_card(root, stat), *known)).collect();
                 // A failed send means the writer stopped on an error: stop reading too.
                 if sender.send(cards).is_err() {
                     break;
@@ -203,21 +218,21 @@ fn read_and_write(
 /// scope joins it, even when a write fails.
 fn drain(
     conn: &Connection,
-    receiver: Receiver<Vec<Result<Card, Problem>>>,
+    receiver: Receiver<Vec<(Result<Card, Problem>, bool)>>,
     total: usize,
     fts: Fts,
     progress: &mut dyn FnMut(Progress),
-) -> rusqlite::Result<Vec<Problem>> {
+) -> rusqlite::Result<Vec<(Problem, bool)>> {
     let mut problems = Vec::new();
     let mut done = 0;
     for chunk in receiver {
-        for result in chunk {
+        for (result, known) in chunk {
             match result {
                 Ok(card) => store::write_card(conn, &card, fts)?,
                 Err(problem) => {
                     // Gone or unreadable now: whatever the index held for it is stale.
                     store::delete_card(conn, &problem.path, fts)?;
-                    problems.push(problem);
+                    problems.push((problem, known));
                 }
             }
         }

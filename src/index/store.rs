@@ -3,8 +3,6 @@
 //! Callers hold a transaction; every statement here is cached, because a full index runs
 //! them hundreds of thousands of times.
 
-use std::collections::HashMap;
-
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::card::Card;
@@ -18,13 +16,15 @@ pub struct Stamp {
     pub size: u64,
 }
 
-/// Every indexed path with its stamp.
-pub fn stamps(conn: &Connection) -> rusqlite::Result<HashMap<String, Stamp>> {
-    let mut stmt = conn.prepare_cached("SELECT path, mtime_ns, size FROM cards")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, Stamp { mtime_ns: r.get(1)?, size: r.get::<_, i64>(2)?.max(0) as u64 }))
-    })?;
-    rows.collect()
+/// Every indexed path with its stamp, in path (byte) order, without copying the paths.
+pub fn for_each_stamp(conn: &Connection, mut visit: impl FnMut(&str, Stamp)) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT path, mtime_ns, size FROM cards ORDER BY path")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let stamp = Stamp { mtime_ns: row.get(1)?, size: row.get::<_, i64>(2)?.max(0) as u64 };
+        visit(row.get_ref(0)?.as_str()?, stamp);
+    }
+    Ok(())
 }
 
 /// How a write keeps the full-text index in step.

@@ -53,32 +53,85 @@ pub fn sql_order(keys: &[SortKey], ranked: bool) -> Option<String> {
     Some(terms.join(", "))
 }
 
-/// Sorts rows by keys that involve fields.
-pub fn sort_rows(rows: Vec<CardRow>, keys: &[SortKey], config: &Config) -> Vec<CardRow> {
-    let orders: Vec<Option<&[String]>> = keys
+/// Keys that are attributes of the card itself rather than fields.
+const CARD_KEYS: [&str; 6] = ["path", "title", "modified", "created", "size", "rank"];
+
+/// Sorts rows in place. Card attributes compare straight from the rows; field keys are
+/// decoded once per row, and only when there are any.
+pub fn sort_rows(rows: &mut [CardRow], keys: &[SortKey], config: &Config) {
+    let field_keys: Vec<&SortKey> = keys.iter().filter(|k| !CARD_KEYS.contains(&k.key.as_str())).collect();
+    if field_keys.is_empty() {
+        rows.sort_by(|a, b| compare_rows(a, b, keys, &[], &[]));
+        return;
+    }
+    let names: Vec<&str> = field_keys.iter().map(|k| k.key.as_str()).collect();
+    let orders: Vec<Option<&[String]>> =
+        names.iter().map(|k| config.field(k).map(|s| s.order.as_slice()).filter(|o| !o.is_empty())).collect();
+    let decorated: Vec<Vec<Option<SortValue>>> = rows
         .iter()
-        .map(|k| config.field(&k.key).map(|s| s.order.as_slice()).filter(|o| !o.is_empty()))
+        .map(|row| {
+            row.values(&names).into_iter().zip(&orders).map(|(v, o)| field_sort_value(v, *o)).collect()
+        })
         .collect();
-    let mut decorated: Vec<(Vec<Option<SortValue>>, CardRow)> = rows
-        .into_iter()
-        .map(|row| (keys.iter().zip(&orders).map(|(k, o)| sort_value(&row, &k.key, *o)).collect(), row))
-        .collect();
-    decorated.sort_by(|(a, row_a), (b, row_b)| {
-        for ((x, y), key) in a.iter().zip(b).zip(keys) {
-            let ord = match (x, y) {
-                (None, None) => Ordering::Equal,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(_), None) => Ordering::Less,
-                (Some(x), Some(y)) if key.desc => y.cmp(x),
-                (Some(x), Some(y)) => x.cmp(y),
-            };
-            if ord != Ordering::Equal {
-                return ord;
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&i, &j| compare_rows(&rows[i], &rows[j], keys, &decorated[i], &decorated[j]));
+    permute(rows, order);
+}
+
+/// Compares two rows key by key; `fa`/`fb` hold the field keys' values in key order.
+fn compare_rows(
+    a: &CardRow,
+    b: &CardRow,
+    keys: &[SortKey],
+    fa: &[Option<SortValue>],
+    fb: &[Option<SortValue>],
+) -> Ordering {
+    let mut field = 0;
+    for key in keys {
+        let ord = match key.key.as_str() {
+            "path" => Some(a.path.cmp(&b.path)),
+            "title" => Some(fold(&a.title).cmp(fold(&b.title))),
+            "modified" => Some(a.mtime_ns.cmp(&b.mtime_ns)),
+            "created" => Some(a.created.cmp(&b.created)),
+            "size" => Some(a.size.cmp(&b.size)),
+            // A missing score (not a text search) leaves the order to the next key.
+            "rank" => a.score.zip(b.score).map(|(x, y)| x.total_cmp(&y)),
+            _ => {
+                field += 1;
+                match (&fa[field - 1], &fb[field - 1]) {
+                    (None, None) => None,
+                    // Missing values sort last whichever the direction.
+                    (None, Some(_)) => return Ordering::Greater,
+                    (Some(_), None) => return Ordering::Less,
+                    (Some(x), Some(y)) => Some(x.cmp(y)),
+                }
             }
+        };
+        let ord = ord.unwrap_or(Ordering::Equal);
+        let ord = if key.desc { ord.reverse() } else { ord };
+        if ord != Ordering::Equal {
+            return ord;
         }
-        row_a.path.cmp(&row_b.path)
-    });
-    decorated.into_iter().map(|(_, row)| row).collect()
+    }
+    a.path.cmp(&b.path)
+}
+
+fn fold(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
+}
+
+/// Puts `rows[order[i]]` at position `i`, by following the permutation's cycles.
+fn permute(rows: &mut [CardRow], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        let mut current = start;
+        while order[current] != start {
+            let next = order[current];
+            rows.swap(current, next);
+            order[current] = current;
+            current = next;
+        }
+        order[current] = current;
+    }
 }
 
 /// A value's sort position: declared order, then numbers, dates, text.
@@ -126,34 +179,23 @@ impl PartialEq for SortValue {
 
 impl Eq for SortValue {}
 
-fn sort_value(row: &CardRow, key: &str, order: Option<&[String]>) -> Option<SortValue> {
-    let text = |s: &str| Some(SortValue::Text(s.to_lowercase()));
-    match key {
-        "path" => return text(&row.path),
-        "title" => return text(&row.title),
-        "modified" => return Some(SortValue::Number(row.mtime_ns as f64)),
-        "created" => return Some(SortValue::Date(row.created.clone())),
-        "size" => return Some(SortValue::Number(row.size as f64)),
-        "rank" => return row.score.map(SortValue::Number),
-        _ => {}
-    }
-    let value = match row.value(key)? {
+fn field_sort_value(value: Option<Value>, order: Option<&[String]>) -> Option<SortValue> {
+    let value = match value? {
         Value::Array(items) => items.into_iter().next()?,
         other => other,
     };
-    let value = &value;
     if let Some(order) = order {
-        let lower = display_text(value).to_lowercase();
+        let lower = display_text(&value).to_lowercase();
         if let Some(i) = order.iter().position(|o| *o == lower) {
             return Some(SortValue::Ordered(i));
         }
     }
-    match classify(value) {
+    match classify(&value) {
         Typed::Null => None,
         Typed::Bool(b) => Some(SortValue::Number(f64::from(u8::from(b)))),
         Typed::Number(n) => Some(SortValue::Number(n)),
         Typed::Date(d) => Some(SortValue::Date(d)),
-        Typed::Text => text(&display_text(value)),
+        Typed::Text => Some(SortValue::Text(display_text(&value).to_lowercase())),
     }
 }
 
@@ -176,5 +218,21 @@ mod tests {
             Some("c.mtime_ns DESC, c.path ASC")
         );
         assert_eq!(sql_order(&parse_keys(["status"]), false), None);
+    }
+}
+
+#[cfg(test)]
+mod permute_tests {
+    use super::*;
+
+    #[test]
+    fn permute_follows_cycles() {
+        let mut rows: Vec<CardRow> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|p| CardRow { path: p.to_string(), ..CardRow::default() })
+            .collect();
+        permute(&mut rows, vec![2, 0, 3, 1]);
+        let paths: Vec<&str> = rows.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["c", "a", "d", "b"]);
     }
 }

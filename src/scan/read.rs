@@ -6,6 +6,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::path::Path;
 
 use crate::card::{self, Card};
 use crate::frontmatter;
@@ -16,10 +17,10 @@ use super::{FileStat, Problem, links};
 /// multi-gigabyte log that happens to end in `.md` costs one megabyte, not the machine.
 pub const MAX_CARD_BYTES: usize = 1 << 20;
 
-/// Reads and parses the card at `stat`.
-pub fn read_card(stat: &FileStat) -> Result<Card, Problem> {
-    let (bytes, truncated) =
-        read_capped(stat).map_err(|err| Problem { path: stat.path.clone(), message: read_error(&err) })?;
+/// Reads and parses the card at `stat` in the dex at `root`.
+pub fn read_card(root: &Path, stat: &FileStat) -> Result<Card, Problem> {
+    let (bytes, truncated) = read_capped(&root.join(&stat.path), stat.size)
+        .map_err(|err| Problem { path: stat.path.clone(), message: read_error(&err) })?;
     let (text, lossy) = decode(bytes, truncated);
     Ok(parse_card(&stat.path, &text, stat.mtime_ns, stat.size, lossy, truncated))
 }
@@ -45,9 +46,9 @@ pub fn parse_card(path: &str, text: &str, mtime_ns: i64, size: u64, lossy: bool,
     }
 }
 
-fn read_capped(stat: &FileStat) -> io::Result<(Vec<u8>, bool)> {
-    let file = File::open(&stat.abs)?;
-    let expected = usize::try_from(stat.size).unwrap_or(usize::MAX).min(MAX_CARD_BYTES);
+fn read_capped(path: &Path, size: u64) -> io::Result<(Vec<u8>, bool)> {
+    let file = File::open(path)?;
+    let expected = usize::try_from(size).unwrap_or(usize::MAX).min(MAX_CARD_BYTES);
     let mut bytes = Vec::with_capacity(expected + 1);
     file.take(MAX_CARD_BYTES as u64 + 1).read_to_end(&mut bytes)?;
     let truncated = bytes.len() > MAX_CARD_BYTES;

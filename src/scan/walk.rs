@@ -4,7 +4,7 @@
 //! file. The rules are ripgrep's (the `ignore` crate): `.ignore`, `.gitignore` inside a
 //! git repository, hidden files and folders skipped, symlinks followed with loop detection.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
@@ -17,7 +17,6 @@ use super::Problem;
 pub struct FileStat {
     /// Relative to the dex root, `/`-separated.
     pub path: String,
-    pub abs: PathBuf,
     pub mtime_ns: i64,
     pub size: u64,
 }
@@ -101,12 +100,7 @@ impl Visitor<'_> {
             return;
         };
         match entry.metadata() {
-            Ok(meta) => self.local.files.push(FileStat {
-                path,
-                abs: entry.path().to_path_buf(),
-                mtime_ns: mtime_ns(&meta),
-                size: meta.len(),
-            }),
+            Ok(meta) => self.local.files.push(FileStat { path, mtime_ns: mtime_ns(&meta), size: meta.len() }),
             Err(err) => self
                 .local
                 .problems
