@@ -227,7 +227,9 @@ impl Ctx {
             .with_context(|| format!("cannot refresh the index of {}", self.dex.root.display()))?;
         bar.finish();
         if self.verbose > 0 {
-            eprintln!("termdex: walked {} files in {} ms", report.walked, report.walk_elapsed.as_millis());
+            let phases: Vec<String> =
+                report.phases.iter().map(|(name, took)| format!("{name} {} ms", took.as_millis())).collect();
+            eprintln!("termdex: {} files; {}", report.walked, phases.join(", "));
         }
         Ok(report)
     }

@@ -112,10 +112,13 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // The result is not checked: while another process holds the file in another mode
+    // (a bulk load), SQLite keeps that mode and the next open switches back.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL;
          PRAGMA temp_store = MEMORY;
+         PRAGMA threads = 2;
 ",
     )?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;

@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::card::Card;
 use crate::scan::{self, FileStat, Problem};
 
-use super::store::{self, Fts};
+use super::store::{self, Fts, Prepared};
 use super::{Index, IndexError};
 
 /// How far a long refresh has got, for a progress bar.
@@ -36,9 +35,10 @@ pub struct RefreshReport {
     pub total: usize,
     /// Files skipped or only partly read, for warnings.
     pub problems: Vec<Problem>,
-    /// Card files found by the walk, and how long the walk took.
+    /// Card files found by the walk.
     pub walked: usize,
-    pub walk_elapsed: Duration,
+    /// How long each phase took (walk, plan, load, indexes, commit ...), for `-v`.
+    pub phases: Vec<(&'static str, Duration)>,
     /// Set when the index was damaged and had to be rebuilt.
     pub rebuilt: Option<String>,
     pub elapsed: Duration,
@@ -110,36 +110,26 @@ fn refresh_once(
     full: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RefreshReport, IndexError> {
-    let walk_start = Instant::now();
+    let mut clock = PhaseClock::start();
     let walk = scan::walk(root);
-    let walk_elapsed = walk_start.elapsed();
-    let plan = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
-    let mut report = RefreshReport {
-        new: plan.new,
-        changed: plan.changed,
-        removed: plan.remove.len(),
-        walked: walk.files.len(),
-        walk_elapsed,
-        problems: walk.problems,
-        ..RefreshReport::default()
-    };
-    if full || !plan.read.is_empty() || !plan.remove.is_empty() {
-        let unread =
-            write(&mut index.conn, root, &plan, full, progress).map_err(|e| index.sqlite_error(e))?;
-        for (problem, was_indexed) in unread {
-            // Counted as new or changed by the plan, but skipped (and dropped if indexed).
-            if was_indexed {
-                report.changed -= 1;
-                report.removed += 1;
-            } else {
-                report.new -= 1;
-            }
-            report.problems.push(problem);
-        }
+    clock.lap("walk");
+    let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
+    clock.lap("plan");
+    let mut report =
+        RefreshReport { walked: walk.files.len(), problems: walk.problems, ..RefreshReport::default() };
+    if full || !first_look.read.is_empty() || !first_look.remove.is_empty() {
+        let written = write(&mut index.conn, root, &walk.files, full, progress, &mut clock)
+            .map_err(|e| index.sqlite_error(e))?;
+        report.new = written.new;
+        report.changed = written.changed;
+        report.removed = written.removed;
+        report.problems.extend(written.problems);
     }
     let (total, errors) = counts(&index.conn).map_err(|e| index.sqlite_error(e))?;
     report.total = total;
     report.errors = errors;
+    clock.lap("count");
+    report.phases = clock.phases;
     Ok(report)
 }
 
@@ -153,22 +143,57 @@ const BULK_CACHE_KIB: i64 = 96 * 1024;
 /// Files parsed together before they are handed to the writer, in path order.
 const CHUNK: usize = 512;
 
-/// Applies the plan in one transaction; returns the files that could not be read.
+/// What a write did.
+#[derive(Default)]
+struct Written {
+    new: usize,
+    changed: usize,
+    removed: usize,
+    problems: Vec<Problem>,
+}
+
+/// Brings the index in line with `files` in one transaction.
 fn write(
     conn: &mut Connection,
     root: &Path,
-    plan: &Plan<'_>,
+    files: &[FileStat],
     full: bool,
     progress: &mut dyn FnMut(Progress),
-) -> rusqlite::Result<Vec<(Problem, bool)>> {
+    clock: &mut PhaseClock,
+) -> rusqlite::Result<Written> {
+    // Loading an empty index through the WAL writes every page twice (log, then
+    // checkpoint); a rollback journal for an empty database records almost nothing.
+    // Only possible while no other connection is open, so it is tried, not required.
+    let rollback =
+        files.len() >= BULK_THRESHOLD && store::is_empty(conn)? && store::set_journal_mode(conn, "delete")?;
+    let result = write_in_transaction(conn, root, files, full, progress, clock);
+    if rollback {
+        store::set_journal_mode(conn, "wal")?;
+        clock.lap("journal");
+    }
+    result
+}
+
+fn write_in_transaction(
+    conn: &mut Connection,
+    root: &Path,
+    files: &[FileStat],
+    full: bool,
+    progress: &mut dyn FnMut(Progress),
+    clock: &mut PhaseClock,
+) -> rusqlite::Result<Written> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Planned again under the write lock: another process may have written since the
+    // first look, and which cards are new must be exact (new cards skip the deletes).
+    let plan = plan(files, &tx, full)?;
     if full {
         store::clear(&tx)?;
+        clock.lap("clear");
     }
     let bulk = full || plan.read.len() >= BULK_THRESHOLD;
     let fts = if bulk { Fts::Later } else { Fts::Each };
     let deferred = if bulk {
-        // Room for the tables being loaded, so pages are not spilled to the WAL mid-load.
+        // Room for the tables being loaded, so pages are not spilled mid-load.
         tx.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
         store::drop_deferred_indexes(&tx)?
     } else {
@@ -177,15 +202,30 @@ fn write(
     for path in &plan.remove {
         store::delete_card(&tx, path, fts)?;
     }
-    let problems = read_and_write(&tx, root, &plan.read, fts, progress)?;
+    let unread = read_and_write(&tx, root, &plan.read, fts, progress)?;
+    clock.lap("load");
     if bulk {
-        store::finish_bulk(&tx, &deferred)?;
+        store::recreate_indexes(&tx, &deferred)?;
+        clock.lap("indexes");
+        store::rebuild_fts(&tx)?;
+        clock.lap("full-text");
+        tx.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
     }
     tx.commit()?;
-    if bulk {
-        conn.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
+    clock.lap("commit");
+    let mut written =
+        Written { new: plan.new, changed: plan.changed, removed: plan.remove.len(), problems: Vec::new() };
+    for (problem, was_indexed) in unread {
+        // Counted as new or changed by the plan, but skipped (and dropped if indexed).
+        if was_indexed {
+            written.changed -= 1;
+            written.removed += 1;
+        } else {
+            written.new -= 1;
+        }
+        written.problems.push(problem);
     }
-    Ok(problems)
+    Ok(written)
 }
 
 /// Parses files on every core, a chunk at a time, while this thread writes the previous
@@ -198,12 +238,14 @@ fn read_and_write(
     fts: Fts,
     progress: &mut dyn FnMut(Progress),
 ) -> rusqlite::Result<Vec<(Problem, bool)>> {
-    let (sender, receiver) = sync_channel::<Vec<(Result<Card, Problem>, bool)>>(2);
+    let (sender, receiver) = sync_channel::<Vec<(Result<Prepared, Problem>, bool)>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in files.chunks(CHUNK) {
-                let cards =
-                    chunk.par_iter().map(|(stat, known)| (scan::read_card(root, stat), *known)).collect();
+                let cards = chunk
+                    .par_iter()
+                    .map(|(stat, known)| (scan::read_card(root, stat).map(store::prepare), *known))
+                    .collect();
                 // A failed send means the writer stopped on an error: stop reading too.
                 if sender.send(cards).is_err() {
                     break;
@@ -218,7 +260,7 @@ fn read_and_write(
 /// scope joins it, even when a write fails.
 fn drain(
     conn: &Connection,
-    receiver: Receiver<Vec<(Result<Card, Problem>, bool)>>,
+    receiver: Receiver<Vec<(Result<Prepared, Problem>, bool)>>,
     total: usize,
     fts: Fts,
     progress: &mut dyn FnMut(Progress),
@@ -228,7 +270,7 @@ fn drain(
     for chunk in receiver {
         for (result, known) in chunk {
             match result {
-                Ok(card) => store::write_card(conn, &card, fts)?,
+                Ok(prepared) => store::write_card(conn, &prepared, known, fts)?,
                 Err(problem) => {
                     // Gone or unreadable now: whatever the index held for it is stale.
                     store::delete_card(conn, &problem.path, fts)?;
@@ -241,6 +283,24 @@ fn drain(
     }
     progress(Progress { done: total, total });
     Ok(problems)
+}
+
+/// Times the phases of a refresh.
+struct PhaseClock {
+    last: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl PhaseClock {
+    fn start() -> PhaseClock {
+        PhaseClock { last: Instant::now(), phases: Vec::new() }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.phases.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 fn counts(conn: &Connection) -> rusqlite::Result<(usize, usize)> {

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::card::Card;
 
-use super::fields::flatten;
+use super::fields::{FieldRow, flatten};
 
 /// What the index last saw of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +36,24 @@ pub enum Fts {
     Later,
 }
 
-/// Inserts or replaces a card (keeping its id when it was already indexed).
-pub fn write_card(conn: &Connection, card: &Card, fts: Fts) -> rusqlite::Result<()> {
-    let fields = serde_json::to_string(&card.fields).unwrap_or_else(|_| "{}".into());
+/// A card made ready for writing: the CPU work (JSON, flattening) is done here, on the
+/// parsing threads, so the single writer thread only binds and steps.
+pub struct Prepared {
+    pub card: Card,
+    fields_json: String,
+    rows: Vec<FieldRow>,
+}
+
+pub fn prepare(card: Card) -> Prepared {
+    let fields_json = serde_json::to_string(&card.fields).unwrap_or_else(|_| "{}".into());
+    let rows = flatten(&card.fields);
+    Prepared { card, fields_json, rows }
+}
+
+/// Inserts or replaces a card (keeping its id when it was already indexed). `known`
+/// says whether the index held it: a new card has no old rows to delete.
+pub fn write_card(conn: &Connection, prepared: &Prepared, known: bool, fts: Fts) -> rusqlite::Result<()> {
+    let Prepared { card, fields_json: fields, rows } = prepared;
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO cards (path, title, fields, format, mtime_ns, size, created,
@@ -67,7 +82,9 @@ pub fn write_card(conn: &Connection, card: &Card, fts: Fts) -> rusqlite::Result<
             ],
             |r| r.get(0),
         )?;
-    delete_children(conn, id, fts)?;
+    if known {
+        delete_children(conn, id, fts)?;
+    }
     conn.prepare_cached("INSERT INTO card_text (id, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, card.title, card.body])?;
     if fts == Fts::Each {
@@ -78,7 +95,7 @@ pub fn write_card(conn: &Connection, card: &Card, fts: Fts) -> rusqlite::Result<
         "INSERT OR IGNORE INTO card_fields (card_id, key, pos, kind, text, norm, num, time)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for row in flatten(&card.fields) {
+    for row in rows {
         insert_field
             .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
@@ -138,12 +155,26 @@ pub fn drop_deferred_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>>
     Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
-/// After a bulk load: recreates the dropped indexes and rebuilds the full-text index.
-pub fn finish_bulk(conn: &Connection, index_sql: &[String]) -> rusqlite::Result<()> {
-    for sql in index_sql {
-        conn.execute_batch(sql)?;
-    }
+/// After a bulk load: recreates the dropped indexes.
+pub fn recreate_indexes(conn: &Connection, index_sql: &[String]) -> rusqlite::Result<()> {
+    index_sql.iter().try_for_each(|sql| conn.execute_batch(sql))
+}
+
+/// After a bulk load: rebuilds the full-text index from `card_text` in one pass.
+pub fn rebuild_fts(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild');")
+}
+
+/// Whether the index holds no card at all.
+pub fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))
+}
+
+/// Switches the journal mode; `false` when SQLite kept the old one (another connection
+/// is open, so the switch is not possible now).
+pub fn set_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Result<bool> {
+    let now: String = conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))?;
+    Ok(now.eq_ignore_ascii_case(mode))
 }
 
 /// Empties every table, for a full rebuild.
