@@ -24,6 +24,18 @@ pub struct Config {
     /// Built-in views first (in their documented order), then the dex's own.
     pub views: Vec<View>,
     pub fields: HashMap<String, FieldSpec>,
+    pub new: NewCards,
+}
+
+/// Where new cards go (`[new]`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewCards {
+    /// File pattern of `termdex new`, relative to the dex.
+    pub path: String,
+    /// File pattern of `termdex journal`.
+    pub journal: String,
+    /// The template `termdex new` uses when none is named.
+    pub template: String,
 }
 
 /// A named filter with a sort, columns and an optional board grouping.
@@ -73,6 +85,15 @@ struct FileConfig {
     fields: IndexMap<String, FileField>,
     #[serde(default)]
     views: IndexMap<String, Spanned<FileView>>,
+    new: Option<FileNew>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileNew {
+    path: Option<Spanned<String>>,
+    journal: Option<Spanned<String>>,
+    template: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,7 +118,12 @@ struct FileView {
 impl Config {
     /// The built-in configuration alone.
     pub fn builtin() -> Config {
-        let mut config = Config { default_view: "all".into(), views: Vec::new(), fields: HashMap::new() };
+        let mut config = Config {
+            default_view: "all".into(),
+            views: Vec::new(),
+            fields: HashMap::new(),
+            new: NewCards::default(),
+        };
         // The defaults are part of the binary and covered by tests; failing here is a bug.
         config
             .overlay(DEFAULTS, Path::new("<built-in defaults>"), true)
@@ -152,6 +178,21 @@ impl Config {
                 })?;
             }
             self.merge_view(name, view, builtin).map_err(|m| error(Some(span.clone()), m))?;
+        }
+        if let Some(new) = file.new {
+            for (pattern, target) in [(new.path, &mut self.new.path), (new.journal, &mut self.new.journal)] {
+                let Some(pattern) = pattern else { continue };
+                if !pattern.get_ref().ends_with(".md") || pattern.get_ref().starts_with('/') {
+                    return Err(error(
+                        Some(pattern.span()),
+                        format!("key `new`: `{}` must be a relative path ending in .md", pattern.get_ref()),
+                    ));
+                }
+                *target = pattern.into_inner();
+            }
+            if let Some(template) = new.template {
+                self.new.template = template;
+            }
         }
         if let Some(default) = file.default_view {
             if self.view(default.get_ref()).is_none() {

@@ -14,6 +14,7 @@
 //! - [`dex`] locates the dex; the `cli` module of the binary parses arguments and dispatches.
 
 pub mod card;
+pub mod cards;
 pub mod config;
 pub mod dex;
 pub mod frontmatter;

@@ -5,10 +5,14 @@
 
 mod cat;
 mod check;
+mod edit;
 mod fields;
 mod index;
+mod journal;
+mod new;
 mod progress;
 mod query;
+mod set;
 mod show;
 mod sql;
 mod views;
@@ -62,6 +66,14 @@ enum Command {
     Check(check::Args),
     /// Print the cards that match a filter
     Query(query::Args),
+    /// Create a card from a template and open it in $VISUAL / $EDITOR
+    New(new::Args),
+    /// Open a card in the editor (creating it if it does not exist), then re-index it
+    Edit(edit::Args),
+    /// Open the journal card of a day, creating it if needed
+    Journal(journal::Args),
+    /// Change frontmatter fields in place, keeping every other byte
+    Set(set::Args),
     /// Show one card: title, fields and body (made for fzf's preview window)
     Show(show::Args),
     /// Print the matching cards one after another under ==> path <== headers
@@ -78,8 +90,9 @@ enum Command {
 /// unknown option; [`filter_text`] removes the mark.
 const NEGATION_MARK: char = '\u{1}';
 
-/// Subcommands whose positional arguments are filter words.
-const FILTER_COMMANDS: [&str; 2] = ["query", "cat"];
+/// Subcommands whose positional arguments are filter words or titles, which may start
+/// with `-` (`-status:done`, a title like "- draft").
+const FILTER_COMMANDS: [&str; 4] = ["query", "cat", "set", "new"];
 
 /// `termdex query what:task -status:done --format json` must work: a leading `-` on a
 /// filter word negates it. Arguments of filter commands that start with `-` but are not
@@ -123,7 +136,12 @@ pub fn protect_negated_terms(args: impl IntoIterator<Item = std::ffi::OsString>)
 
 /// The filter words of a command as one filter.
 pub fn filter_text(words: &[String]) -> String {
-    words.iter().map(|w| w.trim_start_matches(NEGATION_MARK)).collect::<Vec<_>>().join(" ")
+    words.iter().map(|w| unmark(w)).collect::<Vec<_>>().join(" ")
+}
+
+/// A positional word without the mark [`protect_negated_terms`] gave it.
+pub fn unmark(word: &str) -> &str {
+    word.strip_prefix(NEGATION_MARK).unwrap_or(word)
 }
 
 /// What every command gets: where the dex is and how to talk to the user.
@@ -144,6 +162,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Query(args)) => query::run(&ctx, &args),
         Some(Command::Show(args)) => show::run(&ctx, &args),
+        Some(Command::New(args)) => new::run(&ctx, &args),
+        Some(Command::Edit(args)) => edit::run(&ctx, &args),
+        Some(Command::Journal(args)) => journal::run(&ctx, &args),
+        Some(Command::Set(args)) => set::run(&ctx, &args),
         Some(Command::Cat(args)) => cat::run(&ctx, &args),
         Some(Command::Fields(args)) => fields::run(&ctx, &args),
         Some(Command::Views(args)) => views::run(&ctx, &args),
@@ -189,6 +211,21 @@ impl Ctx {
             Some(rel) if !rel.is_empty() => Ok(rel),
             _ => anyhow::bail!("{} is outside the dex at {}", typed.display(), root.display()),
         }
+    }
+
+    /// Re-reads the cards a command just wrote or removed, so the index knows them before
+    /// the command returns.
+    pub fn reindex(&self, paths: &[String]) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut index = self.open_index()?;
+        let problems = termdex::index::refresh_paths(&mut index, &self.dex.root, paths)
+            .with_context(|| format!("cannot update the index of {}", self.dex.root.display()))?;
+        for problem in problems {
+            self.warn(problem);
+        }
+        Ok(())
     }
 
     /// The dex's configuration (defaults overlaid with `.termdex/config.toml`).

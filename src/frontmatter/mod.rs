@@ -5,9 +5,11 @@
 //! an unclosed fence or a syntax error all have to come back as a precise `line: reason`
 //! while the rest of the card (title, body) is still indexed.
 
+mod edit;
 mod fence;
 mod yaml;
 
+pub use edit::{Edit, EditError, EditValue, apply, parse_assignment, render_scalar, render_string};
 pub use fence::{Block, Fence, find};
 
 use serde_json::{Map, Value};

@@ -20,7 +20,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub use fields::{FieldRow, flatten};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, card_rows, count_cards};
-pub use refresh::{Progress, RefreshReport, refresh};
+pub use refresh::{Progress, RefreshReport, refresh, refresh_paths};
 
 /// How long a connection waits for another process's write before giving up. Generous,
 /// because a full index of a large dex holds the write lock for seconds.

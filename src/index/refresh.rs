@@ -310,3 +310,43 @@ fn counts(conn: &Connection) -> rusqlite::Result<(usize, usize)> {
         |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
     )
 }
+
+/// Re-reads just these cards (dex-relative paths), without walking the dex: what a
+/// command calls after writing or removing a card itself. A path whose file is gone is
+/// dropped from the index; one that cannot be read is dropped and reported.
+pub fn refresh_paths(index: &mut Index, root: &Path, paths: &[String]) -> Result<Vec<Problem>, IndexError> {
+    match refresh_paths_once(index, root, paths) {
+        Err(err) if err.is_damage() => {
+            // A damaged index is rebuilt whole; the paths are part of that.
+            index.reset()?;
+            refresh(index, root, true, &mut |_| {}).map(|report| report.problems)
+        }
+        other => other,
+    }
+}
+
+fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Result<Vec<Problem>, IndexError> {
+    let mut problems = Vec::new();
+    let result =
+        (|| {
+            let tx = index.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for path in paths {
+                let stat = std::fs::metadata(root.join(path)).ok().filter(|m| m.is_file()).map(|meta| {
+                    FileStat { path: path.clone(), mtime_ns: scan::mtime_ns(&meta), size: meta.len() }
+                });
+                match stat.map(|s| scan::read_card(root, &s)) {
+                    Some(Ok(card)) => store::write_card(&tx, &store::prepare(card), true, Fts::Each)?,
+                    Some(Err(problem)) => {
+                        store::delete_card(&tx, path, Fts::Each)?;
+                        problems.push(problem);
+                    }
+                    None => {
+                        store::delete_card(&tx, path, Fts::Each)?;
+                    }
+                }
+            }
+            tx.commit()
+        })();
+    result.map_err(|e| index.sqlite_error(e))?;
+    Ok(problems)
+}

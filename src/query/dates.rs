@@ -9,25 +9,32 @@ use jiff::{Span as JiffSpan, ToSpan};
 
 use crate::value::parse_date;
 
-/// What "today" is, and in which time zone: fixed once per command so that every term
-/// of a filter agrees, and settable in tests (`TERMDEX_TODAY`).
+/// What "today" and "now" are, and in which time zone: fixed once per command so that
+/// every term of a filter and every field of a new card agree. Settable for tests and
+/// reproducible scripts: `TERMDEX_NOW=2026-11-23T14:15:00` pins both, `TERMDEX_TODAY`
+/// only the date.
 #[derive(Debug, Clone)]
 pub struct Clock {
     pub today: Date,
+    pub now: DateTime,
     pub tz: TimeZone,
 }
 
 impl Clock {
     pub fn new(today: Date, tz: TimeZone) -> Clock {
-        Clock { today, tz }
+        Clock { today, now: today.to_datetime(jiff::civil::Time::midnight()), tz }
     }
 
-    /// The system clock and time zone, unless `TERMDEX_TODAY=YYYY-MM-DD` pins the date.
+    /// The system clock and time zone, unless pinned by `TERMDEX_NOW` or `TERMDEX_TODAY`.
     pub fn from_env() -> Clock {
         let tz = TimeZone::system();
-        let pinned = std::env::var("TERMDEX_TODAY").ok().and_then(|d| d.parse::<Date>().ok());
-        let today = pinned.unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date());
-        Clock { today, tz }
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(now) = env("TERMDEX_NOW").and_then(|d| d.parse::<DateTime>().ok()) {
+            return Clock { today: now.date(), now, tz };
+        }
+        let system_now = jiff::Timestamp::now().to_zoned_datetime(tz.clone()).datetime();
+        let today = env("TERMDEX_TODAY").and_then(|d| d.parse::<Date>().ok()).unwrap_or(system_now.date());
+        Clock { today, now: today.to_datetime(system_now.time()), tz }
     }
 
     /// Nanoseconds since the epoch at which a sortable date text starts, in this time zone.

@@ -2,6 +2,7 @@
 //!
 //! One test binary with a module per area, so the binary is built and linked once.
 
+mod cards;
 mod check;
 mod commands;
 mod filters;
@@ -10,5 +11,6 @@ mod fzf;
 mod incremental;
 mod input;
 mod output;
+mod set;
 mod sql;
 mod util;

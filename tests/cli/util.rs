@@ -73,6 +73,21 @@ impl TestDex {
         cmd
     }
 
+    /// `termdex --dex ROOT` as a plain process, for tests that spawn several at once.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("termdex"));
+        cmd.current_dir(self.root())
+            .env_remove("TERMDEX_DIR")
+            .env_remove("VISUAL")
+            .env_remove("EDITOR")
+            .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
+            .env("TERMDEX_TODAY", "2026-11-23")
+            .arg("--dex")
+            .arg(self.root());
+        cmd
+    }
+
     /// Runs `termdex ARGS` and returns (stdout, stderr, exit code).
     pub fn run(&self, args: &[&str]) -> (String, String, i32) {
         let out = self.cmd().args(args).output().expect("run termdex");

@@ -1,0 +1,43 @@
+//! Creating and changing cards: templates, file naming, the editor round trip, `set`.
+//!
+//! This is where termdex writes the user's files, so every write here is explicit (a
+//! command asked for it), never overwrites another card, and goes through a temporary
+//! file that is synced and renamed into place. The layer sits beside the query layer:
+//! it prepares files; commands re-index what it wrote.
+
+pub mod editor;
+pub mod naming;
+pub mod new;
+pub mod set;
+pub mod templates;
+pub mod write;
+
+use std::path::PathBuf;
+
+/// What can go wrong creating or changing a card; every message names the file and says
+/// what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CardsError {
+    #[error("unknown template `{name}` (templates: {available}; add one as .termdex/templates/{name}.md)")]
+    UnknownTemplate { name: String, available: String },
+    #[error("cannot read template {path}: {source}")]
+    ReadTemplate { path: PathBuf, source: std::io::Error },
+    #[error("template {name}: {message}")]
+    BadTemplate { name: String, message: String },
+    #[error("{0}")]
+    BadPath(String),
+    #[error("cannot create {path}: {source}")]
+    Create { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {source} (the card was left as it was)")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path} changed while it was being edited; nothing was written (run the command again)")]
+    ChangedMeanwhile { path: PathBuf },
+    #[error("cannot split the editor command `{command}` from ${var}: {message}")]
+    EditorCommand { var: &'static str, command: String, message: String },
+    #[error("cannot start the editor `{program}`{from}: {source} (set $VISUAL or $EDITOR)")]
+    EditorStart { program: String, from: String, source: std::io::Error },
+    #[error("{what}: {source}")]
+    Edit { what: String, source: crate::frontmatter::EditError },
+}

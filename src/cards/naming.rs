@@ -1,0 +1,194 @@
+//! Where a new card's file goes, and making sure it lands there without overwriting
+//! anything and without leaving the dex, whatever the title holds.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::DateTime;
+
+use super::CardsError;
+use super::write::create_new;
+
+/// The longest slug taken from a title: long enough to recognise, short for a file name.
+const MAX_SLUG: usize = 60;
+
+/// A title made file-safe: lower case, letters and digits (any script) kept, every run of
+/// anything else a single `-`. Empty when nothing usable is left.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.chars().count() >= MAX_SLUG {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// What a file pattern's placeholders stand for.
+pub struct Names<'a> {
+    pub now: DateTime,
+    /// Unix time of creation, for `{id}` and for a title with no usable letters.
+    pub id: i64,
+    pub title: &'a str,
+    pub template: &'a str,
+    /// `{date}` when it is not the creation date (a journal for another day).
+    pub date: Option<jiff::civil::Date>,
+}
+
+/// Expands a pattern such as `{yyyy}/{mm}/{dd}/{slug}.md` into a checked dex-relative path.
+pub fn expand(pattern: &str, names: &Names<'_>) -> Result<String, CardsError> {
+    let date = names.date.unwrap_or(names.now.date());
+    let id = names.id;
+    let slug = match slug(names.title) {
+        s if s.is_empty() => id.to_string(),
+        s => s,
+    };
+    let path = pattern
+        .replace("{yyyy}", &format!("{:04}", date.year()))
+        .replace("{mm}", &format!("{:02}", date.month()))
+        .replace("{dd}", &format!("{:02}", date.day()))
+        .replace("{date}", &date.strftime("%Y-%m-%d").to_string())
+        .replace("{slug}", &slug)
+        .replace("{id}", &id.to_string())
+        .replace("{template}", &slug_or(names.template, "card"));
+    check_relative(&path)
+}
+
+fn slug_or(text: &str, fallback: &str) -> String {
+    let s = slug(text);
+    if s.is_empty() { fallback.to_string() } else { s }
+}
+
+/// A path the user (or a pattern) supplied, accepted only if it stays inside the dex and
+/// would be indexed: relative, no `..`, no hidden folder, no empty part.
+pub fn check_relative(path: &str) -> Result<String, CardsError> {
+    let bad = |why: &str| CardsError::BadPath(format!("`{path}` {why}"));
+    if path.starts_with('/') {
+        return Err(bad("must be relative to the dex, not absolute"));
+    }
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    if parts.is_empty() {
+        return Err(bad("is empty"));
+    }
+    for part in &parts {
+        if *part == ".." {
+            return Err(bad("would leave the dex (`..`)"));
+        }
+        if part.starts_with('.') {
+            return Err(bad("is in a hidden folder or file, which termdex does not index"));
+        }
+        if part.contains(['\0', '\\']) {
+            return Err(bad("holds a character file names cannot"));
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// A created card file, and the folders created for it (innermost last), so that a
+/// discarded card can take them away again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedFile {
+    pub rel: String,
+    pub abs: PathBuf,
+    pub made_dirs: Vec<PathBuf>,
+}
+
+/// Creates the card at `rel` under `root`, or at `stem-2.md`, `stem-3.md` ... when the
+/// name is taken: creation is exclusive, so two `new` in the same second both succeed.
+pub fn create_unique(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
+    let first = root.join(rel);
+    let made_dirs = make_dirs(root, first.parent().unwrap_or(root))?;
+    let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, "md"));
+    for n in 1..=1000 {
+        let candidate = if n == 1 { rel.to_string() } else { format!("{stem}-{n}.{ext}") };
+        let abs = root.join(&candidate);
+        match create_new(&abs, content) {
+            Ok(()) => return Ok(CreatedFile { rel: candidate, abs, made_dirs }),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(source) => {
+                remove_dirs(&made_dirs);
+                return Err(CardsError::Create { path: abs, source });
+            }
+        }
+    }
+    remove_dirs(&made_dirs);
+    Err(CardsError::BadPath(format!("`{rel}` and 999 numbered variants all exist; choose another title")))
+}
+
+/// Creates the missing folders of `dir`, returning those it made, outermost first.
+fn make_dirs(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, CardsError> {
+    let mut missing: Vec<PathBuf> =
+        dir.ancestors().take_while(|d| *d != root && !d.exists()).map(Path::to_path_buf).collect();
+    missing.reverse();
+    for d in &missing {
+        match fs::create_dir(d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(source) => {
+                remove_dirs(&missing);
+                return Err(CardsError::Create { path: d.clone(), source });
+            }
+        }
+    }
+    Ok(missing)
+}
+
+/// Removes folders this command made, innermost first, if they are empty.
+pub fn remove_dirs(made: &[PathBuf]) {
+    for d in made.iter().rev() {
+        let _ = fs::remove_dir(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Meeting: Q3 / planning!"), "meeting-q3-planning");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slug("Café Über"), "café-über");
+        assert_eq!(slug("***"), "");
+        assert_eq!(slug(&"x".repeat(200)).len(), MAX_SLUG);
+    }
+
+    #[test]
+    fn patterns_expand_and_titles_cannot_steer_the_path() {
+        let names = Names {
+            now: "2026-11-23T14:15:30".parse().expect("datetime"),
+            id: 1_795_443_330,
+            title: "../../../tmp/evil\nname",
+            template: "task",
+            date: None,
+        };
+        assert_eq!(expand("{yyyy}/{mm}/{dd}/{slug}.md", &names).expect("ok"), "2026/11/23/tmp-evil-name.md");
+        assert_eq!(expand("journal/{date}.md", &names).expect("ok"), "journal/2026-11-23.md");
+        assert_eq!(expand("{template}/{slug}.md", &names).expect("ok"), "task/tmp-evil-name.md");
+    }
+
+    #[test]
+    fn user_paths_must_stay_inside_and_visible() {
+        assert_eq!(check_relative("work//./meetings/a.md").expect("ok"), "work/meetings/a.md");
+        for bad in ["/etc/x.md", "../x.md", "a/../../x.md", ".hidden/x.md", "", "a\\b.md"] {
+            assert!(check_relative(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn taken_names_get_a_number() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = create_unique(dir.path(), "x/y/card.md", b"1").expect("first");
+        let b = create_unique(dir.path(), "x/y/card.md", b"2").expect("second");
+        assert_eq!((a.rel.as_str(), b.rel.as_str()), ("x/y/card.md", "x/y/card-2.md"));
+        assert_eq!(a.made_dirs.len(), 2);
+        assert!(b.made_dirs.is_empty());
+        assert_eq!(fs::read_to_string(dir.path().join("x/y/card.md")).expect("read"), "1");
+    }
+}

@@ -1,0 +1,166 @@
+//! A new card: a template rendered, fields set, a file created under a fresh name, and
+//! after the editor, kept or taken away again.
+
+use std::path::Path;
+use std::process::ExitStatus;
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::dex::Dex;
+use crate::frontmatter::{self, Edit, EditValue};
+use crate::query::Clock;
+
+use super::CardsError;
+use super::naming::{self, CreatedFile, Names};
+use super::templates::{self, Vars};
+
+/// What to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewCard<'a> {
+    pub template: &'a str,
+    pub title: Option<&'a str>,
+    /// `--set key=value`: fills `{{key}}` and sets the field, adding it if the template lacks it.
+    pub sets: &'a [(String, EditValue)],
+    /// `--in SUBDIR`: the card goes straight into this folder instead of the dated ones.
+    pub subdir: Option<&'a str>,
+    /// An exact dex-relative path (`edit`, `journal`) instead of the naming pattern.
+    pub path: Option<&'a str>,
+    /// The day the card is for, when not today (`journal -1d`).
+    pub date: Option<Date>,
+}
+
+/// A card as created, before anyone edited it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub file: CreatedFile,
+    pub content: String,
+}
+
+/// How a draft ended after the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// Changed from the template: a card.
+    Saved,
+    /// Left as the template, emptied, or deleted: taken away again, nothing saved.
+    Discarded,
+    /// The editor failed; the file is kept as it is.
+    EditorFailed(ExitStatus),
+}
+
+/// Renders the template and creates the card's file, never overwriting another.
+pub fn create(dex: &Dex, config: &Config, clock: &Clock, card: &NewCard<'_>) -> Result<Draft, CardsError> {
+    let template = templates::load(&dex.state_dir(), card.template)?;
+    let title = card.title.unwrap_or("").trim();
+    let id = clock.now.to_zoned_datetime(clock.tz.clone()).map(|z| z.timestamp().as_second()).unwrap_or(0);
+    let date = card.date.unwrap_or(clock.today);
+    let vars = variables(clock, date, id, title, card.sets);
+    let rendered = templates::render(&template, &vars)?;
+    let content = apply_sets(&rendered, card.sets, card.template)?;
+    let rel = match card.path {
+        Some(path) => naming::check_relative(path)?,
+        None => {
+            let names = Names { now: clock.now, id, title, template: card.template, date: card.date };
+            let pattern = if card.template == "journal" { &config.new.journal } else { &config.new.path };
+            let expanded = naming::expand(pattern, &names)?;
+            match card.subdir {
+                Some(dir) => in_subdir(dir, &expanded)?,
+                None => expanded,
+            }
+        }
+    };
+    let file = if card.path.is_some() {
+        create_exact(&dex.root, &rel, content.as_bytes())?
+    } else {
+        naming::create_unique(&dex.root, &rel, content.as_bytes())?
+    };
+    Ok(Draft { file, content })
+}
+
+fn variables(clock: &Clock, date: Date, id: i64, title: &str, sets: &[(String, EditValue)]) -> Vars {
+    let mut vars = Vars::default();
+    let title_or_date =
+        if title.is_empty() { date.strftime("%Y-%m-%d").to_string() } else { title.to_string() };
+    vars.set("title", title);
+    vars.set("date", date.strftime("%Y-%m-%d").to_string());
+    vars.set("time", clock.now.strftime("%H:%M").to_string());
+    vars.set("datetime", clock.now.strftime("%Y-%m-%dT%H:%M:%S").to_string());
+    vars.set("id", id.to_string());
+    vars.set("slug", naming::slug(&title_or_date));
+    for (key, value) in sets {
+        let text = match value {
+            EditValue::Scalar(s) => s.clone(),
+            EditValue::List(items) => items.join(", "),
+        };
+        vars.set(key, text);
+    }
+    vars
+}
+
+/// `--set` fields go in through the lossless editor: replaced where the template has the
+/// key, added where it does not, quoted as the format needs.
+fn apply_sets(text: &str, sets: &[(String, EditValue)], template: &str) -> Result<String, CardsError> {
+    if sets.is_empty() {
+        return Ok(text.to_string());
+    }
+    let edits: Vec<Edit> =
+        sets.iter().map(|(key, value)| Edit::Set { key: key.clone(), value: value.clone() }).collect();
+    frontmatter::apply(text, &edits)
+        .map_err(|source| CardsError::Edit { what: format!("template {template}"), source })
+}
+
+/// `--in work/meetings`: the pattern's file name, in that folder.
+fn in_subdir(dir: &str, expanded: &str) -> Result<String, CardsError> {
+    let dir = naming::check_relative(dir)?;
+    let name = expanded.rsplit('/').next().unwrap_or(expanded);
+    naming::check_relative(&format!("{dir}/{name}"))
+}
+
+/// Creates exactly `rel` (for `edit` and `journal`, where the name is the card's identity).
+fn create_exact(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
+    let abs = root.join(rel);
+    if abs.exists() {
+        return Err(CardsError::BadPath(format!("`{rel}` already exists")));
+    }
+    let created = naming::create_unique(root, rel, content)?;
+    if created.rel != rel {
+        // Someone created it between the check and now: theirs stays, ours goes.
+        let _ = std::fs::remove_file(&created.abs);
+        return Err(CardsError::BadPath(format!("`{rel}` was created by another program just now")));
+    }
+    Ok(created)
+}
+
+/// After the editor: keeps the card if it was changed, takes it away if it was left as
+/// the template or emptied.
+pub fn settle(draft: &Draft, status: ExitStatus) -> Result<Settled, CardsError> {
+    if !status.success() {
+        return Ok(Settled::EditorFailed(status));
+    }
+    let now = match std::fs::read(&draft.file.abs) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            naming::remove_dirs(&draft.file.made_dirs);
+            return Ok(Settled::Discarded);
+        }
+        Err(source) => return Err(CardsError::Read { path: draft.file.abs.clone(), source }),
+    };
+    let untouched = now == draft.content.as_bytes();
+    let empty = now.iter().all(u8::is_ascii_whitespace);
+    if untouched || empty {
+        discard(draft)?;
+        return Ok(Settled::Discarded);
+    }
+    Ok(Settled::Saved)
+}
+
+/// Removes a draft and the folders made for it.
+pub fn discard(draft: &Draft) -> Result<(), CardsError> {
+    match std::fs::remove_file(&draft.file.abs) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => return Err(CardsError::Write { path: draft.file.abs.clone(), source }),
+    }
+    naming::remove_dirs(&draft.file.made_dirs);
+    Ok(())
+}

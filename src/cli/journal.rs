@@ -1,0 +1,62 @@
+//! `termdex journal [DATE]`: open the journal card of a day (today by default),
+//! creating it from the journal template if it does not exist.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use jiff::civil::Date;
+use termdex::cards::naming::{self, Names};
+use termdex::cards::new::{self, NewCard};
+use termdex::query::dates;
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The day: 2026-11-20, today, yesterday, tomorrow, -3d, +1w ...
+    #[arg(value_name = "DATE", allow_hyphen_values = true)]
+    date: Option<String>,
+    /// Create the card without opening the editor
+    #[arg(long)]
+    no_edit: bool,
+    /// Print the card's path on stdout
+    #[arg(long)]
+    print_path: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
+    let config = ctx.config()?;
+    let clock = ctx.clock();
+    let date = match &args.date {
+        Some(word) => day(word, &clock)?,
+        None => clock.today,
+    };
+    let title = date.strftime("%Y-%m-%d").to_string();
+    let names = Names { now: clock.now, id: 0, title: &title, template: "journal", date: Some(date) };
+    let rel = naming::expand(&config.new.journal, &names)?;
+    if ctx.dex.card_path(&rel).is_file() {
+        if args.print_path {
+            println!("{}", ctx.paths().show(&rel));
+        }
+        if args.no_edit {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return super::edit::open_existing(ctx, &rel);
+    }
+    let card = NewCard {
+        template: "journal",
+        title: Some(&title),
+        path: Some(&rel),
+        date: Some(date),
+        ..NewCard::default()
+    };
+    let draft = new::create(&ctx.dex, &config, &clock, &card)?;
+    super::new::finish(ctx, &draft, !args.no_edit, args.print_path)
+}
+
+/// A date word as the day it names.
+fn day(word: &str, clock: &dates::Clock) -> Result<Date> {
+    let span = dates::span(word, clock)
+        .ok_or_else(|| anyhow!("`{word}` is not a date (try 2026-11-20, today, yesterday, -3d)"))?;
+    span.start[..10].parse().map_err(|_| anyhow!("`{word}` is not a single day"))
+}

@@ -1,0 +1,85 @@
+//! `termdex set PATH... key=value... [--unset key]` and `termdex set key=value -- FILTER...`:
+//! change frontmatter fields in place, keeping every other byte of each card.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use termdex::cards::set::set_fields;
+use termdex::frontmatter::{Edit, parse_assignment};
+use termdex::query::{self, Request};
+
+use super::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Cards and key=value assignments (in any order), or assignments then `--` and a filter
+    #[arg(value_name = "PATH|KEY=VALUE", required = true)]
+    items: Vec<String>,
+    /// Remove a field
+    #[arg(long = "unset", value_name = "KEY")]
+    unset: Vec<String>,
+    /// After `--`: the filter whose cards to change
+    #[arg(last = true, value_name = "FILTER")]
+    filter: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
+    let mut edits = Vec::new();
+    let mut paths = Vec::new();
+    for item in args.items.iter().map(|i| super::unmark(i)) {
+        // An existing file wins over an assignment look-alike (`a=b.md`).
+        let as_path = ctx.cwd.join(item);
+        if item.contains('=') && !as_path.is_file() {
+            let (key, value) = parse_assignment(item).map_err(|e| anyhow::anyhow!("{item}: {e}"))?;
+            edits.push(Edit::Set { key, value });
+        } else {
+            paths.push(ctx.resolve_card(std::path::Path::new(item))?);
+        }
+    }
+    edits.extend(args.unset.iter().map(|key| Edit::Unset { key: key.clone() }));
+    if edits.is_empty() {
+        bail!("nothing to set: give key=value or --unset KEY");
+    }
+    let bulk = !args.filter.is_empty();
+    if bulk && !paths.is_empty() {
+        bail!("give either cards or `-- FILTER`, not both");
+    }
+    if bulk {
+        paths = matching(ctx, &super::filter_text(&args.filter))?;
+    } else if paths.is_empty() {
+        bail!("which cards? give their paths, or `-- FILTER`");
+    }
+    apply(ctx, &paths, &edits, bulk)
+}
+
+fn matching(ctx: &Ctx, filter: &str) -> Result<Vec<String>> {
+    let config = ctx.config()?;
+    let index = ctx.open_fresh(false)?;
+    let request = Request { filter, ..Request::default() };
+    Ok(query::run(&index, &config, &ctx.clock(), &request)?.cards.into_iter().map(|c| c.path).collect())
+}
+
+fn apply(ctx: &Ctx, paths: &[String], edits: &[Edit], bulk: bool) -> Result<ExitCode> {
+    let mut changed = Vec::new();
+    let mut failed = 0;
+    for path in paths {
+        match set_fields(&ctx.dex.root, path, edits) {
+            Ok(true) => changed.push(path.clone()),
+            Ok(false) => {}
+            Err(e) => {
+                eprintln!("termdex: error: {e}");
+                failed += 1;
+            }
+        }
+    }
+    ctx.reindex(&changed)?;
+    if bulk || ctx.verbose > 0 {
+        let n = changed.len();
+        println!("{n} card{} changed", if n == 1 { "" } else { "s" });
+    }
+    Ok(match (failed, bulk && paths.is_empty()) {
+        (0, false) => ExitCode::SUCCESS,
+        (0, true) => ExitCode::from(1),
+        _ => ExitCode::from(2),
+    })
+}
