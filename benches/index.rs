@@ -71,7 +71,7 @@ fn run_query(bencher: Bencher, filter: &str, view: Option<&str>) {
     let config = Config::builtin();
     let clock = Clock::from_env();
     bencher.bench_local(|| {
-        let request = Request { filter, view, sort: None, limit: None };
+        let request = Request { filter, view, ..Request::default() };
         query::run(&index, &config, &clock, &request).expect("query").cards.len()
     });
 }

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let index = ctx.open_fresh(args.no_refresh)?;
     let filter = super::filter_text(&args.filter);
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None };
+    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed: None };
     let answer = query::run(&index, &config, &ctx.clock(), &request)?;
     let paths = ctx.paths();
     let mut out = BufWriter::new(std::io::stdout().lock());

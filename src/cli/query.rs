@@ -46,7 +46,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let index = ctx.open_fresh(args.no_refresh)?;
     let filter = super::filter_text(&args.filter);
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit };
+    let request =
+        Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit, parsed: None };
     let answer = query::run(&index, &config, &ctx.clock(), &request)?;
     let columns = columns(&args.fields, &answer.view.columns);
     let stdout = std::io::stdout();

@@ -8,6 +8,7 @@ pub mod compile;
 pub mod dates;
 pub mod facets;
 pub mod filter;
+pub mod fuzzy;
 pub mod sort;
 pub mod sql;
 pub mod views;
@@ -38,6 +39,9 @@ pub enum QueryError {
 #[derive(Debug, Clone, Default)]
 pub struct Request<'a> {
     pub filter: &'a str,
+    /// The filter already parsed (the TUI splits its filter line first); `filter` is then
+    /// only the text for error messages.
+    pub parsed: Option<Expr>,
     /// The view whose filter, sort and columns apply (`all` when `None`).
     pub view: Option<&'a str>,
     /// Overrides the view's sort.
@@ -77,7 +81,10 @@ pub fn run(
     let view = resolve_view(config, request.view)?.clone();
     // Parsed apart so that error positions are in the text the user typed.
     let view_expr = filter::parse(&view.filter)?;
-    let user_expr = filter::parse(request.filter)?;
+    let user_expr = match &request.parsed {
+        Some(expr) => expr.clone(),
+        None => filter::parse(request.filter)?,
+    };
     let expr = views::expand(combine(view_expr, user_expr), config, request.filter)?;
     let compiled = compile::compile(&expr, request.filter, clock, config)?;
     let keys = match (&request.sort, &compiled.rank) {
