@@ -22,4 +22,5 @@ pub mod index;
 pub mod output;
 pub mod query;
 pub mod scan;
+pub mod tui;
 pub mod value;

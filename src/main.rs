@@ -6,7 +6,9 @@
 mod cli;
 
 /// Listing a large dex allocates a few strings per card; mimalloc does that markedly
-/// faster than the system allocator (measured: docs/benchmarks.md).
+/// faster than the system allocator (measured: docs/benchmarks.md). skim, when built in,
+/// installs mimalloc itself, and there can be only one.
+#[cfg(not(feature = "skim"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

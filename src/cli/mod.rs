@@ -15,6 +15,7 @@ mod query;
 mod set;
 mod show;
 mod sql;
+mod tui;
 mod views;
 
 use std::io::IsTerminal;
@@ -66,6 +67,8 @@ enum Command {
     Check(check::Args),
     /// Print the cards that match a filter
     Query(query::Args),
+    /// Browse, filter, preview and edit the cards in a terminal UI (the default command)
+    Tui(tui::Args),
     /// Create a card from a template and open it in $VISUAL / $EDITOR
     New(new::Args),
     /// Open a card in the editor (creating it if it does not exist), then re-index it
@@ -134,9 +137,18 @@ pub fn protect_negated_terms(args: impl IntoIterator<Item = std::ffi::OsString>)
     out
 }
 
-/// The filter words of a command as one filter.
+/// The filter words of a command as one filter. An argument holding several terms
+/// (`'#rust OR #sqlite'`) is one group, so the next argument ANDs with all of it.
 pub fn filter_text(words: &[String]) -> String {
-    words.iter().map(|w| unmark(w)).collect::<Vec<_>>().join(" ")
+    if words.len() < 2 {
+        return words.first().map(|w| unmark(w).to_string()).unwrap_or_default();
+    }
+    words
+        .iter()
+        .map(|w| unmark(w))
+        .map(|w| if w.split_whitespace().nth(1).is_some() { format!("({w})") } else { w.to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A positional word without the mark [`protect_negated_terms`] gave it.
@@ -170,7 +182,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Fields(args)) => fields::run(&ctx, &args),
         Some(Command::Views(args)) => views::run(&ctx, &args),
         Some(Command::Sql(args)) => sql::run(&ctx, &args),
-        None => query::run(&ctx, &query::Args::default()),
+        Some(Command::Tui(args)) => tui::run(&ctx, &args),
+        None => tui::run(&ctx, &tui::Args::default()),
     }
 }
 

@@ -82,3 +82,9 @@ fn columns(chosen: &[String], view_columns: &[String]) -> Vec<String> {
 fn terminal_width() -> Option<usize> {
     ratatui::crossterm::terminal::size().ok().map(|(w, _)| usize::from(w))
 }
+
+/// The cards of a view in the default format: what `termdex` prints without a terminal.
+pub fn list_view(ctx: &Ctx, view: Option<&str>) -> Result<ExitCode> {
+    let args = Args { view: view.map(String::from), ..Args::default() };
+    run(ctx, &args)
+}

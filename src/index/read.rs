@@ -130,6 +130,12 @@ pub fn count_cards(conn: &Connection) -> rusqlite::Result<usize> {
     conn.query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0)).map(|n| n as usize)
 }
 
+/// Cards whose frontmatter does not parse.
+pub fn count_errors(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.query_row("SELECT count(*) FROM cards WHERE error IS NOT NULL", [], |r| r.get::<_, i64>(0))
+        .map(|n| n as usize)
+}
+
 /// A card whose frontmatter failed to parse, or that was only partly readable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRow {

@@ -24,8 +24,7 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
     out.push('\n');
     out.push_str(&paint(DIM, &clean(shown_path)));
     out.push('\n');
-    let mut lines = Vec::new();
-    field_lines("", &card.fields(), &mut lines);
+    let lines = field_lines(&card.fields());
     if !lines.is_empty() {
         out.push('\n');
         for (key, value) in lines {
@@ -49,11 +48,18 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
     out
 }
 
-fn field_lines(prefix: &str, fields: &Fields, out: &mut Vec<(String, String)>) {
+/// Fields as `(key, value)` lines for reading: nested maps as dotted keys, lists joined.
+pub fn field_lines(fields: &Fields) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    push_field_lines("", fields, &mut out);
+    out
+}
+
+fn push_field_lines(prefix: &str, fields: &Fields, out: &mut Vec<(String, String)>) {
     for (key, value) in fields {
         let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         match value {
-            Value::Object(inner) if !inner.is_empty() => field_lines(&key, inner, out),
+            Value::Object(inner) if !inner.is_empty() => push_field_lines(&key, inner, out),
             other => out.push((key, value_text(other))),
         }
     }

@@ -1,0 +1,175 @@
+//! The TUI's side effects: what `update` asks for, done against the query layer, the
+//! index and the card commands. No SQL and no file parsing here either: every question
+//! goes to the layer that owns it.
+
+use crate::cards::editor::Editor;
+use crate::cards::new::{self, NewCard, Settled};
+use crate::cards::set::set_fields;
+use crate::cards::templates;
+use crate::config::Config;
+use crate::dex::Dex;
+use crate::frontmatter::{Edit, EditValue};
+use crate::index::{Index, RefreshReport, count_cards, count_errors, refresh, refresh_paths};
+use crate::output::field_lines;
+use crate::query::{self, Clock, Request};
+
+use super::app::{App, Preview};
+
+/// The data behind the TUI: one dex, its config and an open index.
+pub struct Deck {
+    pub dex: Dex,
+    pub config: Config,
+    pub clock: Clock,
+    index: Index,
+}
+
+/// What a side effect needs from the screen: the editor runs with the terminal handed
+/// back (`suspended`), tests run it directly.
+pub trait Screen {
+    fn suspended(
+        &mut self,
+        run: &mut dyn FnMut() -> Option<std::process::ExitStatus>,
+    ) -> Option<std::process::ExitStatus>;
+}
+
+impl Deck {
+    pub fn open(dex: Dex, config: Config) -> Result<(Deck, Option<String>), crate::index::IndexError> {
+        let opened = Index::open(&dex.index_path())?;
+        Ok((Deck { dex, config, clock: Clock::from_env(), index: opened.index }, opened.warning))
+    }
+
+    pub fn templates(&self) -> Vec<String> {
+        templates::names(&self.dex.state_dir())
+    }
+
+    /// Runs the current view with the structured part of the filter.
+    pub fn load(&self, app: &mut App) {
+        let request = Request {
+            filter: &app.filter.text,
+            parsed: Some(app.structured.clone()),
+            view: Some(&app.current_view().name),
+            sort: app.sort_keys(),
+            limit: None,
+        };
+        match query::run(&self.index, &self.config, &self.clock, &request) {
+            Ok(answer) => app.set_rows(answer.cards),
+            Err(e) => app.filter.error = Some(e.to_string()),
+        }
+        self.counts(app);
+    }
+
+    pub fn counts(&self, app: &mut App) {
+        app.index.total = count_cards(self.index.conn()).unwrap_or(app.index.total);
+        app.index.errors = count_errors(self.index.conn()).unwrap_or(app.index.errors);
+    }
+
+    /// Fills the preview for the card under the cursor, if it changed.
+    pub fn preview(&self, app: &mut App) {
+        let Some(row) = app.selected_row() else {
+            app.preview = None;
+            return;
+        };
+        if app.preview.as_ref().is_some_and(|p| p.path == row.path) {
+            return;
+        }
+        let body = query::card_body(&self.index, &row.path).ok().flatten().unwrap_or_default();
+        let fields = field_lines(&row.fields());
+        let error = row
+            .error
+            .as_ref()
+            .map(|e| format!("frontmatter error, line {}: {e}", row.error_line.unwrap_or(1)));
+        app.preview = Some(Preview { path: row.path.clone(), title: row.title.clone(), fields, body, error });
+    }
+
+    /// A full incremental refresh, in this thread.
+    pub fn refresh(&mut self) -> Result<RefreshReport, crate::index::IndexError> {
+        refresh(&mut self.index, &self.dex.root, false, &mut |_| {})
+    }
+
+    fn reindex(&mut self, app: &mut App, paths: &[String]) {
+        match refresh_paths(&mut self.index, &self.dex.root, paths) {
+            Ok(problems) => {
+                if let Some(p) = problems.first() {
+                    app.index.message = Some(p.to_string());
+                }
+            }
+            Err(e) => app.index.message = Some(e.to_string()),
+        }
+        app.preview = None;
+        self.load(app);
+    }
+
+    /// `e`: the editor on an existing card.
+    pub fn edit(&mut self, app: &mut App, screen: &mut dyn Screen, path: &str) {
+        let editor = match Editor::from_env() {
+            Ok(editor) => editor,
+            Err(e) => return app.index.message = Some(e.to_string()),
+        };
+        let abs = self.dex.card_path(path);
+        let mut failure = None;
+        let status =
+            screen.suspended(&mut || editor.run(&abs).map_err(|e| failure = Some(e.to_string())).ok());
+        if let Some(f) = failure {
+            app.index.message = Some(f);
+        } else if let Some(status) = status.filter(|s| !s.success()) {
+            app.index.message = Some(format!("the editor exited with {status}"));
+        }
+        self.reindex(app, &[path.to_string()]);
+    }
+
+    /// `n`: a card from a template, edited, kept only if changed.
+    pub fn new_card(
+        &mut self,
+        app: &mut App,
+        screen: &mut dyn Screen,
+        template: &str,
+        sets: &[(String, EditValue)],
+    ) {
+        let card = NewCard { template, sets, ..NewCard::default() };
+        let draft = match new::create(&self.dex, &self.config, &self.clock, &card) {
+            Ok(draft) => draft,
+            Err(e) => return app.index.message = Some(e.to_string()),
+        };
+        let editor = match Editor::from_env() {
+            Ok(editor) => editor,
+            Err(e) => {
+                let _ = new::discard(&draft);
+                return app.index.message = Some(e.to_string());
+            }
+        };
+        let mut failure = None;
+        let status = screen
+            .suspended(&mut || editor.run(&draft.file.abs).map_err(|e| failure = Some(e.to_string())).ok());
+        let message = match (failure, status.map(|s| new::settle(&draft, s))) {
+            (Some(f), _) => {
+                let _ = new::discard(&draft);
+                f
+            }
+            (None, Some(Ok(Settled::Saved))) => format!("saved {}", draft.file.rel),
+            (None, Some(Ok(Settled::Discarded))) => {
+                "nothing saved: the new card was left as the template".into()
+            }
+            (None, Some(Ok(Settled::EditorFailed(status)))) => {
+                format!("the editor exited with {status}; kept {}", draft.file.rel)
+            }
+            (None, Some(Err(e))) => e.to_string(),
+            (None, None) => "the editor did not run".into(),
+        };
+        app.index.message = Some(message);
+        self.reindex(app, std::slice::from_ref(&draft.file.rel));
+        app.select_path(&draft.file.rel);
+    }
+
+    /// `H`/`L` on the board: one field of one card, rewritten losslessly.
+    pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) {
+        let edit = match value {
+            Some(v) => Edit::Set { key: field.to_string(), value: EditValue::Scalar(v.to_string()) },
+            None => Edit::Unset { key: field.to_string() },
+        };
+        if let Err(e) = set_fields(&self.dex.root, path, &[edit]) {
+            app.index.message = Some(e.to_string());
+        }
+        self.reindex(app, &[path.to_string()]);
+        app.select_path(path);
+    }
+}

@@ -1,0 +1,19 @@
+//! The TUI: browse, filter, preview, views, board and edit, over the query layer.
+//!
+//! Elm-shaped: [`app::App`] is the state, [`app::App::update`] turns key presses into
+//! state changes and [`app::Effect`]s, [`view::render`] draws the state, and [`deck`]
+//! carries out the effects against the query layer and the card commands. The event
+//! loop ties them together with a background refresher and a file watcher, so changes
+//! made by other programs appear without a key press.
+
+pub mod app;
+pub mod board;
+pub mod deck;
+pub mod keymap;
+mod run;
+mod terminal;
+pub mod theme;
+pub mod view;
+mod watch;
+
+pub use run::{Options, run};

@@ -1,0 +1,347 @@
+//! Drawing the TUI (the Elm "view"): a pure function of the state.
+//!
+//! Every piece of card text passes through `output::clean` first, so control and escape
+//! characters in a card can never reach the terminal; everything is cut to its cell
+//! with an ellipsis, so long titles never wrap into the next column.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::output::{clean, clean_body, value_text};
+
+use super::app::{App, Mode};
+use super::board::Board;
+use super::keymap::BINDINGS;
+use super::theme::Theme;
+
+/// Below this width the preview is hidden and the list takes the screen.
+const PREVIEW_MIN_WIDTH: u16 = 80;
+
+/// Where each part of the screen goes.
+pub struct Areas {
+    pub tabs: Rect,
+    pub list: Rect,
+    pub preview: Option<Rect>,
+    pub filter: Rect,
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .split(area);
+    let (list, preview) = if area.width >= PREVIEW_MIN_WIDTH {
+        let cols = Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .split(rows[1]);
+        (cols[0], Some(cols[1]))
+    } else if area.height >= 24 {
+        let parts = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Percentage(60), Constraint::Percentage(40)])
+            .split(rows[1]);
+        (parts[0], Some(parts[1]))
+    } else {
+        (rows[1], None)
+    };
+    Areas { tabs: rows[0], list, preview, filter: rows[2], status: rows[3] }
+}
+
+/// Rows of cards the list shows at this terminal size (its header takes one).
+pub fn page_size(area: Rect) -> usize {
+    usize::from(areas(area).list.height.saturating_sub(1)).max(1)
+}
+
+pub fn render(app: &App, frame: &mut Frame<'_>) {
+    let theme = Theme::new(app.color);
+    let area = frame.area();
+    let a = areas(area);
+    frame.render_widget(Paragraph::new(tabs(app, &theme, a.tabs.width)), a.tabs);
+    match &app.board {
+        Some(board) => render_board(app, board, frame, Rect { width: area.width, ..a.list }, &theme),
+        None => {
+            render_list(app, frame, a.list, &theme);
+            if let Some(preview) = a.preview {
+                render_preview(app, frame, preview, &theme);
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(filter_line(app, &theme, a.filter.width)), a.filter);
+    frame.render_widget(Paragraph::new(status_line(app, &theme, a.status.width)), a.status);
+    match app.mode {
+        Mode::Help => render_help(frame, area, &theme),
+        Mode::Templates { selected } => render_templates(app, selected, frame, area, &theme),
+        Mode::List => {}
+    }
+}
+
+fn tabs<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
+    let mut spans = Vec::new();
+    for (i, view) in app.views.iter().enumerate() {
+        let label = if i < 9 { format!(" {} {} ", i + 1, view.name) } else { format!(" {} ", view.name) };
+        spans.push(Span::styled(label, if i == app.view { theme.tab_active } else { theme.tab }));
+    }
+    fit_line(spans, width)
+}
+
+fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let columns = &app.current_view().columns;
+    let fields: Vec<&str> = columns.iter().filter(|c| c.as_str() != "title").map(String::as_str).collect();
+    let width = usize::from(area.width);
+    let field_width = if fields.is_empty() { 0 } else { (width / 2 / fields.len()).clamp(6, 14) };
+    let title_width = width.saturating_sub(fields.len() * (field_width + 1)).max(8);
+    let mut lines = Vec::new();
+    let mut header = vec![Span::styled(pad("title", title_width), theme.header)];
+    for f in &fields {
+        header.push(Span::styled(format!(" {}", pad(f, field_width)), theme.header));
+    }
+    lines.push(Line::from(header));
+    let shown =
+        app.visible.iter().enumerate().skip(app.offset).take(usize::from(area.height.saturating_sub(1)));
+    for (pos, &i) in shown {
+        let row = &app.rows[i];
+        let selected = pos == app.selected;
+        let style = if selected { theme.selected } else { Style::default() };
+        let mut spans = vec![Span::styled(pad(&clean(&row.title), title_width), style.patch(theme.title))];
+        let values = row.values(&fields);
+        for value in values {
+            let text = value.as_ref().map(value_text).unwrap_or_default();
+            spans.push(Span::styled(
+                format!(" {}", pad(&clean(&text), field_width)),
+                style.patch(theme.field),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    if app.visible.is_empty() {
+        lines.push(Line::from(Span::styled("no cards match", theme.dim)));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let block = Block::default().borders(Borders::LEFT).border_style(theme.dim);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(preview) = &app.preview else { return };
+    let width = usize::from(inner.width);
+    let mut lines = vec![
+        Line::from(Span::styled(
+            cut(&clean(&preview.title), width),
+            theme.title.add_modifier(Modifier::BOLD),
+        )),
+        Line::from(Span::styled(cut(&clean(&preview.path), width), theme.dim)),
+    ];
+    if !preview.fields.is_empty() {
+        lines.push(Line::default());
+    }
+    for (key, value) in &preview.fields {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", clean(key)), theme.key),
+            Span::raw(clean(value)),
+        ]));
+    }
+    if let Some(error) = &preview.error {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(clean(error), theme.error)));
+    }
+    lines.push(Line::default());
+    for line in clean_body(&preview.body).replace('\t', "    ").lines() {
+        lines.push(Line::raw(line.to_string()));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn render_board(app: &App, board: &Board, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    const MIN_COLUMN: u16 = 16;
+    let fit = usize::from((area.width / MIN_COLUMN).max(1)).min(board.columns.len().max(1));
+    // The window of columns keeps the cursor's column in view.
+    let first =
+        board.column.saturating_sub(fit.saturating_sub(1)).min(board.columns.len().saturating_sub(fit));
+    let shown = &board.columns[first..(first + fit).min(board.columns.len())];
+    let parts = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints(vec![Constraint::Ratio(1, shown.len().max(1) as u32); shown.len().max(1)])
+        .split(area);
+    for (n, (column, rect)) in shown.iter().zip(parts.iter()).enumerate() {
+        let index = first + n;
+        let current = index == board.column;
+        let title = format!(" {} ({}) ", column.label, column.cards.len());
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if current { theme.tab_active } else { theme.dim })
+            .title(Span::styled(
+                cut(&clean(&title), usize::from(rect.width.saturating_sub(2))),
+                theme.header,
+            ));
+        let inner = block.inner(*rect);
+        frame.render_widget(block, *rect);
+        let height = usize::from(inner.height);
+        let skip = if current { board.row.saturating_sub(height.saturating_sub(1)) } else { 0 };
+        let lines: Vec<Line> = column
+            .cards
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(height)
+            .map(|(r, &i)| {
+                let style = if current && r == board.row { theme.selected } else { Style::default() };
+                Line::from(Span::styled(pad(&clean(&app.rows[i].title), usize::from(inner.width)), style))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn filter_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
+    let filter = &app.filter;
+    if !filter.editing && filter.text.is_empty() {
+        return Line::from(Span::styled(cut("/ filter   ? help   q quit", usize::from(width)), theme.dim));
+    }
+    let mut spans = vec![Span::styled("/ ", theme.key)];
+    let text = clean(&filter.text);
+    if filter.editing {
+        let cursor = filter.cursor.min(filter.text.len());
+        let (before, after) = filter.text.split_at(cursor);
+        let mut rest = after.chars();
+        let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
+        spans.push(Span::raw(clean(before)));
+        spans.push(Span::styled(clean(&under), theme.cursor));
+        spans.push(Span::raw(clean(rest.as_str())));
+    } else {
+        spans.push(Span::raw(text));
+    }
+    if let Some(error) = &filter.error {
+        spans.push(Span::styled(format!("  ✗ {}", clean(error)), theme.error));
+    }
+    fit_line(spans, width)
+}
+
+fn status_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
+    let shown = match &app.board {
+        Some(board) => board.columns.iter().map(|c| c.cards.len()).sum(),
+        None => app.visible.len(),
+    };
+    let index = if app.index.refreshing { "indexing…".to_string() } else { "index ok".to_string() };
+    let mut text = format!(
+        " {shown}/{} cards │ {} │ sort {} │ {index}",
+        app.index.total,
+        app.current_view().name,
+        app.sort_name()
+    );
+    if app.index.errors > 0 {
+        text.push_str(&format!(" │ {} with errors (termdex check)", app.index.errors));
+    }
+    let mut spans = vec![Span::styled(text, theme.status)];
+    if let Some(message) = &app.index.message {
+        spans.push(Span::styled(format!(" │ {}", clean(message)), theme.message));
+    }
+    fit_line(spans, width)
+}
+
+fn render_help(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let key_width = BINDINGS.iter().map(|b| b.keys.width()).max().unwrap_or(4);
+    let lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| Line::from(vec![Span::styled(pad(b.keys, key_width + 2), theme.key), Span::raw(b.help)]))
+        .collect();
+    let popup = centered(area, 72, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" keys — any key closes ")
+        .border_style(theme.tab_active);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+fn render_templates(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let lines: Vec<Line> = app
+        .templates
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let style = if i == selected { theme.selected } else { Style::default() };
+            Line::from(Span::styled(format!(" {name} "), style))
+        })
+        .collect();
+    let popup = centered(area, 30, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    let block =
+        Block::default().borders(Borders::ALL).title(" new card from ").border_style(theme.tab_active);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}
+
+/// Text cut to `width` terminal cells, with `…` when something was cut.
+pub fn cut(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Text cut or padded to exactly `width` cells.
+fn pad(text: &str, width: usize) -> String {
+    let cut = cut(text, width);
+    let fill = width.saturating_sub(cut.width());
+    format!("{cut}{}", " ".repeat(fill))
+}
+
+/// Spans cut to the width of the line, the last one shortened with `…`.
+fn fit_line<'a>(spans: Vec<Span<'a>>, width: u16) -> Line<'a> {
+    let mut left = usize::from(width);
+    let mut out = Vec::new();
+    for span in spans {
+        let w = span.content.width();
+        if w <= left {
+            left -= w;
+            out.push(span);
+        } else {
+            out.push(Span::styled(cut(&span.content, left), span.style));
+            break;
+        }
+    }
+    Line::from(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cutting_counts_terminal_cells() {
+        assert_eq!(cut("short", 10), "short");
+        assert_eq!(cut("a long title", 6), "a lon…");
+        assert_eq!(cut("日本語のタイトル", 7), "日本語…");
+        assert_eq!(pad("ab", 4), "ab  ");
+    }
+}
