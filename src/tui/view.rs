@@ -98,29 +98,30 @@ fn tabs<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
 fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let columns = &app.current_view().columns;
     let fields: Vec<&str> = columns.iter().filter(|c| c.as_str() != "title").map(String::as_str).collect();
-    let width = usize::from(area.width);
-    let field_width = if fields.is_empty() { 0 } else { (width / 2 / fields.len()).clamp(6, 14) };
-    let title_width = width.saturating_sub(fields.len() * (field_width + 1)).max(8);
+    let height = usize::from(area.height.saturating_sub(1));
+    let shown: Vec<(usize, usize)> =
+        app.visible.iter().copied().enumerate().skip(app.offset).take(height).collect();
+    // Field values of the rows on screen, decoded once for widths and drawing.
+    let cells: Vec<Vec<String>> = shown
+        .iter()
+        .map(|&(_, i)| {
+            let values = app.rows[i].values(&fields);
+            values.iter().map(|v| clean(&v.as_ref().map(value_text).unwrap_or_default())).collect()
+        })
+        .collect();
+    let widths = column_widths(&fields, &cells, usize::from(area.width));
+    let title_width = usize::from(area.width).saturating_sub(widths.iter().map(|w| w + 1).sum::<usize>());
     let mut lines = Vec::new();
     let mut header = vec![Span::styled(pad("title", title_width), theme.header)];
-    for f in &fields {
-        header.push(Span::styled(format!(" {}", pad(f, field_width)), theme.header));
+    for (f, w) in fields.iter().zip(&widths) {
+        header.push(Span::styled(format!(" {}", pad(f, *w)), theme.header));
     }
     lines.push(Line::from(header));
-    let shown =
-        app.visible.iter().enumerate().skip(app.offset).take(usize::from(area.height.saturating_sub(1)));
-    for (pos, &i) in shown {
-        let row = &app.rows[i];
-        let selected = pos == app.selected;
-        let style = if selected { theme.selected } else { Style::default() };
-        let mut spans = vec![Span::styled(pad(&clean(&row.title), title_width), style.patch(theme.title))];
-        let values = row.values(&fields);
-        for value in values {
-            let text = value.as_ref().map(value_text).unwrap_or_default();
-            spans.push(Span::styled(
-                format!(" {}", pad(&clean(&text), field_width)),
-                style.patch(theme.field),
-            ));
+    for ((pos, i), values) in shown.iter().zip(&cells) {
+        let style = if *pos == app.selected { theme.selected } else { Style::default() };
+        let mut spans = vec![Span::styled(pad(&clean(&app.rows[*i].title), title_width), style.patch(theme.title))];
+        for (text, w) in values.iter().zip(&widths) {
+            spans.push(Span::styled(format!(" {}", pad(text, *w)), style.patch(theme.field)));
         }
         lines.push(Line::from(spans));
     }
@@ -128,6 +129,25 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::from(Span::styled("no cards match", theme.dim)));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Each field column as wide as its widest value on screen (or its name), at most 18
+/// cells, shrunk together when the title would get less than half the width.
+fn column_widths(fields: &[&str], cells: &[Vec<String>], width: usize) -> Vec<usize> {
+    let mut widths: Vec<usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(n, f)| cells.iter().map(|row| row[n].width()).chain([f.width()]).max().unwrap_or(0).min(18))
+        .collect();
+    let budget = width / 2;
+    while widths.iter().map(|w| w + 1).sum::<usize>() > budget {
+        let Some(widest) = widths.iter_mut().max() else { break };
+        if *widest <= 4 {
+            break;
+        }
+        *widest -= 1;
+    }
+    widths
 }
 
 fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
