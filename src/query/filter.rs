@@ -12,9 +12,14 @@
 //! ```
 //!
 //! Hand-written rather than generated so that every error can say where it is and what
-//! would have been valid there.
+//! would have been valid there. Parentheses may nest [`MAX_DEPTH`] deep, so that no filter
+//! (typed, or from a config) can run the parser or anything walking the tree out of
+//! stack; runs of negations are counted rather than nested (`NOT NOT x` is `x`).
 
 use std::fmt;
+
+/// How deep parentheses may nest in one filter.
+pub const MAX_DEPTH: usize = 64;
 
 /// A parsed filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,12 +88,16 @@ pub struct FilterError {
     pub message: String,
 }
 
-impl fmt::Display for FilterError {
+impl FilterError {
     /// The message, then the filter with a caret under the position.
+    pub fn pointed(&self) -> String {
+        format!("{}\n  {}\n  {}^", self.message, self.filter, " ".repeat(self.pos))
+    }
+}
+
+impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "invalid filter: {}", self.message)?;
-        writeln!(f, "  {}", self.filter)?;
-        write!(f, "  {}^", " ".repeat(self.pos))
+        write!(f, "invalid filter: {}", self.pointed())
     }
 }
 
@@ -97,7 +106,7 @@ impl std::error::Error for FilterError {}
 /// Parses a filter; the empty string is [`Expr::All`].
 pub fn parse(filter: &str) -> Result<Expr, FilterError> {
     let chars: Vec<char> = filter.chars().collect();
-    let mut parser = Parser { filter, chars, pos: 0 };
+    let mut parser = Parser { filter, chars, pos: 0, depth: 0 };
     parser.skip_blanks();
     if parser.at_end() {
         return Ok(Expr::All);
@@ -114,6 +123,8 @@ struct Parser<'a> {
     filter: &'a str,
     chars: Vec<char>,
     pos: usize,
+    /// Parentheses open at `pos`.
+    depth: usize,
 }
 
 const KEYWORDS: [&str; 3] = ["OR", "AND", "NOT"];
@@ -163,39 +174,46 @@ impl Parser<'_> {
         }
     }
 
+    /// Negations, counted in a loop rather than by recursion: an even run cancels out.
     fn unary(&mut self) -> Result<Expr, FilterError> {
-        self.skip_blanks();
-        let negated = if self.keyword("NOT") {
-            self.pos += 3;
-            true
-        } else if self.peek() == Some('-')
-            && self.chars.get(self.pos + 1).is_some_and(|c| !c.is_whitespace() && *c != ')')
-        {
-            self.pos += 1;
-            true
-        } else {
-            false
-        };
-        if negated {
+        let mut negations = 0usize;
+        loop {
+            self.skip_blanks();
+            if self.keyword("NOT") {
+                self.pos += 3;
+            } else if self.peek() == Some('-')
+                && self.chars.get(self.pos + 1).is_some_and(|c| !c.is_whitespace() && *c != ')')
+            {
+                self.pos += 1;
+            } else {
+                break;
+            }
+            negations += 1;
             self.skip_blanks();
             if self.at_end() || self.peek() == Some(')') {
                 return Err(self.error(self.pos, "expected a term to negate"));
             }
-            return Ok(Expr::Not(Box::new(self.unary()?)));
         }
-        self.primary()
+        let expr = self.primary()?;
+        Ok(if negations % 2 == 1 { negate(expr) } else { expr })
     }
 
     fn primary(&mut self) -> Result<Expr, FilterError> {
         match self.peek() {
             Some('(') => {
                 let open = self.pos;
+                if self.depth == MAX_DEPTH {
+                    let message = format!("nested too deeply (more than {MAX_DEPTH} levels of parentheses)");
+                    return Err(self.error(open, &message));
+                }
                 self.pos += 1;
                 self.skip_blanks();
                 if self.peek() == Some(')') {
                     return Err(self.error(self.pos, "expected a term inside `( )`"));
                 }
+                self.depth += 1;
                 let inner = self.or()?;
+                self.depth -= 1;
                 self.skip_blanks();
                 if self.peek() != Some(')') {
                     return Err(self
@@ -282,7 +300,7 @@ impl Parser<'_> {
         match (lower.as_str(), op) {
             ("has" | "no", Op::Eq) => {
                 let has = Expr::Has { key: value.text.to_lowercase() };
-                Ok(if lower == "no" { Expr::Not(Box::new(has)) } else { has })
+                Ok(if lower == "no" { negate(has) } else { has })
             }
             ("view", Op::Eq) => Ok(Expr::View { name: value.text, pos: value_pos }),
             ("has" | "no" | "view", _) => {
@@ -362,6 +380,14 @@ impl Parser<'_> {
 struct Value {
     text: String,
     quoted: bool,
+}
+
+/// `NOT expr`, with a double negation (`-no:url`) cancelled.
+fn negate(expr: Expr) -> Expr {
+    match expr {
+        Expr::Not(inner) => *inner,
+        other => Expr::Not(Box::new(other)),
+    }
 }
 
 fn is_key_char(c: char) -> bool {
@@ -470,5 +496,27 @@ mod tests {
             e.to_string(),
             "invalid filter: expected a value after `status:` (no space after it)\n  status: x\n         ^"
         );
+    }
+
+    #[test]
+    fn negations_cancel_in_pairs_however_many_there_are() {
+        assert_eq!(parse("NOT NOT a").unwrap(), text("a"));
+        assert_eq!(parse("--a").unwrap(), text("a"));
+        assert_eq!(parse("-no:url").unwrap(), Expr::Has { key: "url".into() });
+        assert_eq!(parse("-(-a)").unwrap(), text("a"));
+        assert_eq!(parse(&format!("{}a", "-".repeat(20_000))).unwrap(), text("a"));
+        assert_eq!(parse(&format!("{}a", "NOT ".repeat(20_001))).unwrap(), Expr::Not(Box::new(text("a"))));
+    }
+
+    #[test]
+    fn parentheses_nest_only_so_deep() {
+        let ok = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(parse(&ok).unwrap(), text("a"));
+        let deep = format!("x {}a{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(
+            error(&deep),
+            (2 + MAX_DEPTH, "nested too deeply (more than 64 levels of parentheses)".into())
+        );
+        assert_eq!(error(&"(".repeat(10_000)).0, MAX_DEPTH);
     }
 }

@@ -314,3 +314,25 @@ fn paths_are_relative_to_the_current_directory_inside_the_dex() {
         .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "2026-11-16.md\n2026-11-23.md\n../m1.md\n");
 }
+
+#[test]
+fn filters_nested_without_limit_are_refused_or_collapsed_not_a_crash() {
+    let dex = fixture();
+    // Negations cancel in pairs however many there are.
+    let dashes = format!("{}checkpoints", "-".repeat(20_000));
+    assert_eq!(select(&dex, &["--", &dashes]), ["n1"]);
+    let nots = format!("{}checkpoints", "NOT ".repeat(20_001));
+    assert_eq!(select(&dex, &[&nots]).len(), 8);
+    for deep in [
+        "(".repeat(10_000),
+        format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000)),
+        format!("{}a{}", "(NOT ".repeat(5_000), ")".repeat(5_000)),
+    ] {
+        let (stdout, stderr, code) = dex.run(&["query", &deep]);
+        assert_eq!((stdout.as_str(), code), ("", 2), "{stderr}");
+        assert!(
+            stderr.starts_with("termdex: error: invalid filter: nested too deeply (more than 64 levels"),
+            "{stderr}"
+        );
+    }
+}
