@@ -3,7 +3,12 @@
 //! Opening never fails because of what is in the file: a missing, truncated, garbage,
 //! foreign or newer-schema database is deleted and rebuilt from the cards, with a warning.
 //! Every connection uses WAL and a busy timeout so that any number of termdex processes
-//! can share one dex.
+//! can share one dex; nor does opening fail because another process is mid-write (setting
+//! up a connection that finds the file busy is retried for as long as the busy timeout).
+//!
+//! Creating, deleting and rebuilding the database files happen under an exclusive lock on
+//! `.termdex/index.lock`, so that one process never deletes a database (or its WAL) that
+//! another has just created. Opening an index that exists takes no lock.
 
 mod fields;
 mod migrate;
@@ -11,9 +16,10 @@ mod read;
 mod refresh;
 mod store;
 
+use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
@@ -29,16 +35,20 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Page cache of a connection, in KiB.
 const CACHE_KIB: i64 = 32 * 1024;
 
+/// The causes are part of each message rather than error sources, so that a chain
+/// printed with its causes says each thing once.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("cannot create the index folder {path}: {source}")]
-    CreateDir { path: PathBuf, source: io::Error },
-    #[error("cannot remove the damaged index {path}: {source} (delete it by hand; it is only a cache)")]
-    Remove { path: PathBuf, source: io::Error },
+    #[error("cannot create the index folder {path}: {cause}")]
+    CreateDir { path: PathBuf, cause: io::Error },
+    #[error("cannot remove the damaged index {path}: {cause} (delete it by hand; it is only a cache)")]
+    Remove { path: PathBuf, cause: io::Error },
+    #[error("cannot lock {path} to create the index: {cause} (is the folder writable?)")]
+    Lock { path: PathBuf, cause: io::Error },
     #[error("index {path} {reason}, even after deleting it (is another program writing there?)")]
     Unusable { path: PathBuf, reason: String },
-    #[error("index {path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error("index {path}: {cause}")]
+    Sqlite { path: PathBuf, cause: rusqlite::Error },
 }
 
 /// An open index.
@@ -58,17 +68,27 @@ impl Index {
     pub fn open(path: &Path) -> Result<Opened, IndexError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
-                .map_err(|source| IndexError::CreateDir { path: dir.to_path_buf(), source })?;
+                .map_err(|cause| IndexError::CreateDir { path: dir.to_path_buf(), cause })?;
         }
         if !path.exists() {
-            // A WAL left beside a deleted database would be replayed into the new one.
-            remove_files(path)?;
+            let _lock = CreationLock::take(path)?;
+            // Looked at again under the lock: another process may have just created it.
+            if !path.exists() {
+                // A WAL left beside a deleted database would be replayed into the new one.
+                remove_files(path)?;
+            }
+            return match try_open(path) {
+                Ok(Ok(index)) => Ok(Opened { index, warning: None }),
+                Ok(Err(reason)) => rebuild_locked(path, &reason),
+                Err(err) if is_damage(&err) => rebuild_locked(path, &damage_reason(&err)),
+                Err(cause) => Err(IndexError::Sqlite { path: path.to_path_buf(), cause }),
+            };
         }
         match try_open(path) {
             Ok(Ok(index)) => Ok(Opened { index, warning: None }),
             Ok(Err(reason)) => rebuild(path, &reason),
             Err(err) if is_damage(&err) => rebuild(path, &damage_reason(&err)),
-            Err(source) => Err(IndexError::Sqlite { path: path.to_path_buf(), source }),
+            Err(cause) => Err(IndexError::Sqlite { path: path.to_path_buf(), cause }),
         }
     }
 
@@ -81,19 +101,47 @@ impl Index {
         &self.conn
     }
 
-    fn sqlite_error(&self, source: rusqlite::Error) -> IndexError {
-        IndexError::Sqlite { path: self.path.clone(), source }
+    fn sqlite_error(&self, cause: rusqlite::Error) -> IndexError {
+        IndexError::Sqlite { path: self.path.clone(), cause }
+    }
+}
+
+/// The exclusive lock on `.termdex/index.lock`, held while database files are created or
+/// deleted; released when dropped (or when the process dies).
+struct CreationLock {
+    _file: File,
+}
+
+impl CreationLock {
+    fn take(index_path: &Path) -> Result<CreationLock, IndexError> {
+        let path = index_path.with_extension("lock");
+        let lock_error = |cause| IndexError::Lock { path: path.clone(), cause };
+        let file =
+            File::options().create(true).truncate(false).write(true).open(&path).map_err(lock_error)?;
+        file.lock().map_err(lock_error)?;
+        Ok(CreationLock { _file: file })
     }
 }
 
 impl IndexError {
     /// The database file is damaged (rather than busy or unwritable).
     pub fn is_damage(&self) -> bool {
-        matches!(self, IndexError::Sqlite { source, .. } if is_damage(source))
+        matches!(self, IndexError::Sqlite { cause, .. } if is_damage(cause))
     }
 }
 
+/// Replaces an index found unusable. Under the lock it is looked at once more first: when
+/// another process has rebuilt it meanwhile, that index is used rather than deleted.
 fn rebuild(path: &Path, reason: &str) -> Result<Opened, IndexError> {
+    let _lock = CreationLock::take(path)?;
+    if let Ok(Ok(index)) = try_open(path) {
+        return Ok(Opened { index, warning: None });
+    }
+    rebuild_locked(path, reason)
+}
+
+/// Deletes the database files and starts an empty index; the caller holds the lock.
+fn rebuild_locked(path: &Path, reason: &str) -> Result<Opened, IndexError> {
     remove_files(path)?;
     match try_open(path) {
         Ok(Ok(index)) => Ok(Opened {
@@ -101,7 +149,7 @@ fn rebuild(path: &Path, reason: &str) -> Result<Opened, IndexError> {
             warning: Some(format!("index {} {reason}; rebuilding it from the cards", path.display())),
         }),
         Ok(Err(reason)) => Err(IndexError::Unusable { path: path.to_path_buf(), reason }),
-        Err(source) => Err(IndexError::Sqlite { path: path.to_path_buf(), source }),
+        Err(cause) => Err(IndexError::Sqlite { path: path.to_path_buf(), cause }),
     }
 }
 
@@ -112,8 +160,34 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    // The result is not checked: while another process holds the file in another mode
-    // (a bulk load), SQLite keeps that mode and the next open switches back.
+    Ok(retry_while_busy(|| set_up(&mut conn))?.map(|()| Index { conn, path: path.to_path_buf() }))
+}
+
+/// Runs `step` again, with growing pauses, while SQLite answers that the database is busy
+/// (some of its locks are not covered by the busy timeout, the switch to WAL on a file
+/// another process is creating among them), for up to [`BUSY_TIMEOUT`] in all.
+fn retry_while_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match step() {
+            Err(err) if is_busy(&err) && start.elapsed() + pause < BUSY_TIMEOUT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(err.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+}
+
+/// The connection's settings and the schema.
+fn set_up(conn: &mut Connection) -> rusqlite::Result<Result<(), String>> {
+    // Not checked: where WAL is impossible (no shared memory), SQLite keeps the rollback
+    // journal, and termdex still works, with less concurrency.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL;
@@ -122,8 +196,8 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
 ",
     )?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-    match migrate::migrate(&mut conn)? {
-        Ok(()) => Ok(Ok(Index { conn, path: path.to_path_buf() })),
+    match migrate::migrate(conn)? {
+        Ok(()) => Ok(Ok(())),
         Err(migrate::Unusable::Newer(v)) => {
             Ok(Err(format!("was written by a newer termdex (schema {v}, this one knows {SCHEMA_VERSION})")))
         }
@@ -154,7 +228,7 @@ fn remove_files(path: &Path) -> Result<(), IndexError> {
         match std::fs::remove_file(&file) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(source) => return Err(IndexError::Remove { path: file, source }),
+            Err(cause) => return Err(IndexError::Remove { path: file, cause }),
         }
     }
     Ok(())
@@ -167,8 +241,39 @@ impl Index {
         // Close our connection before deleting the files under it.
         let placeholder = Connection::open_in_memory().map_err(|e| self.sqlite_error(e))?;
         drop(std::mem::replace(&mut self.conn, placeholder));
-        let opened = rebuild(&path, "is damaged")?;
+        let _lock = CreationLock::take(&path)?;
+        let opened = rebuild_locked(&path, "is damaged")?;
         *self = opened.index;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_carry_their_cause_in_the_message_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("file"), "").expect("write");
+        let err = Index::open(&dir.path().join("file/index.db")).err().expect("not a folder");
+        assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+        let chain = format!("{:#}", anyhow::Error::from(err));
+        assert_eq!(chain.matches("os error").count(), 1, "{chain}");
+        std::fs::create_dir_all(dir.path().join("db/index.db")).expect("mkdir");
+        let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no database");
+        assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+    }
+
+    #[test]
+    fn creating_an_index_takes_the_lock_and_opening_one_does_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("index.db");
+        let first = Index::open(&path).expect("create").index;
+        assert!(dir.path().join("index.lock").exists());
+        // Held by another handle, the lock does not stop an existing index from opening.
+        let held = CreationLock::take(&path).expect("lock");
+        let second = Index::open(&path).expect("open while the lock is held").index;
+        drop((held, first, second));
     }
 }

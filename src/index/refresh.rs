@@ -152,29 +152,9 @@ struct Written {
     problems: Vec<Problem>,
 }
 
-/// Brings the index in line with `files` in one transaction.
+/// Brings the index in line with `files` in one transaction. Always through the WAL, so
+/// that other processes keep reading (and queue their writes) while a first build runs.
 fn write(
-    conn: &mut Connection,
-    root: &Path,
-    files: &[FileStat],
-    full: bool,
-    progress: &mut dyn FnMut(Progress),
-    clock: &mut PhaseClock,
-) -> rusqlite::Result<Written> {
-    // Loading an empty index through the WAL writes every page twice (log, then
-    // checkpoint); a rollback journal for an empty database records almost nothing.
-    // Only possible while no other connection is open, so it is tried, not required.
-    let rollback =
-        files.len() >= BULK_THRESHOLD && store::is_empty(conn)? && store::set_journal_mode(conn, "delete")?;
-    let result = write_in_transaction(conn, root, files, full, progress, clock);
-    if rollback {
-        store::set_journal_mode(conn, "wal")?;
-        clock.lap("journal");
-    }
-    result
-}
-
-fn write_in_transaction(
     conn: &mut Connection,
     root: &Path,
     files: &[FileStat],

@@ -165,18 +165,6 @@ pub fn rebuild_fts(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild');")
 }
 
-/// Whether the index holds no card at all.
-pub fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))
-}
-
-/// Switches the journal mode; `false` when SQLite kept the old one (another connection
-/// is open, so the switch is not possible now).
-pub fn set_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Result<bool> {
-    let now: String = conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))?;
-    Ok(now.eq_ignore_ascii_case(mode))
-}
-
 /// Empties every table, for a full rebuild.
 pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(

@@ -5,6 +5,7 @@
 mod cards;
 mod check;
 mod commands;
+mod concurrency;
 mod filters;
 mod formats;
 mod fzf;
