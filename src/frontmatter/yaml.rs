@@ -2,8 +2,9 @@
 //!
 //! Building the value ourselves (instead of going through a generic YAML tree) keeps key
 //! order, reports duplicate keys with their line, bounds alias expansion so a
-//! "billion laughs" card cannot exhaust memory, and resolves plain scalars strictly:
-//! only unmistakable numbers and booleans get a type, everything else stays text.
+//! "billion laughs" card cannot exhaust memory, bounds nesting so a deeply indented card
+//! cannot exhaust the stack, and resolves plain scalars strictly: only unmistakable
+//! numbers and booleans get a type, everything else stays text.
 
 use std::collections::HashMap;
 
@@ -14,13 +15,25 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 /// More nodes than any hand-written card has; reached only by alias bombs.
 const MAX_NODES: usize = 100_000;
 
+/// Deeper than any hand-written card nests; about where the TOML and JSON parsers stop
+/// too (and JSON read back from the index must stay within serde_json's 128).
+pub const MAX_NESTING: usize = 100;
+
 /// Parses a YAML block; errors are `(line within the block, 1-based; message)`.
 pub fn parse(content: &str) -> Result<Value, (usize, String)> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(content);
-    parser
-        .load(&mut builder, false)
-        .map_err(|e| (e.marker().line(), format!("invalid YAML: {}", e.info())))?;
+    // Event by event rather than through `Parser::load`, which recurses once per level of
+    // nesting (block nesting has no limit in the parser); the builder keeps its own stack.
+    loop {
+        let (event, mark) =
+            parser.next_token().map_err(|e| (e.marker().line(), format!("invalid YAML: {}", e.info())))?;
+        let end = matches!(event, Event::DocumentEnd | Event::StreamEnd);
+        builder.on_event(event, mark);
+        if end || builder.error.is_some() {
+            break;
+        }
+    }
     if let Some(error) = builder.error {
         return Err(error);
     }
@@ -50,6 +63,9 @@ impl MarkedEventReceiver for Builder {
             Event::Scalar(text, style, anchor, tag) => {
                 let value = resolve_scalar(text, style, tag.as_ref());
                 self.add(value, anchor, mark);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_NESTING => {
+                self.fail(mark, format!("nested more than {MAX_NESTING} levels deep"));
             }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq { items: Vec::new(), anchor }),
             Event::MappingStart(anchor, _) => {
@@ -223,6 +239,20 @@ mod tests {
     fn nested_maps_lists_and_aliases() {
         let v = yaml("base: &b {x: 1}\ncopy: *b\ntags:\n  - a\n  - b\n");
         assert_eq!(v, json!({"base": {"x": 1}, "copy": {"x": 1}, "tags": ["a", "b"]}));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let block: String = (0..5_000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        let (line, message) = parse(&block).expect_err("too deep");
+        assert_eq!(
+            (line, message.as_str()),
+            (MAX_NESTING + 1, "invalid YAML: nested more than 100 levels deep")
+        );
+        let flow = format!("a: {}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(parse(&flow).is_err());
+        let ok = format!("a: {}{}", "[".repeat(MAX_NESTING - 1), "]".repeat(MAX_NESTING - 1));
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]

@@ -122,3 +122,32 @@ fn a_yaml_alias_bomb_is_an_error_not_an_outage() {
     let card = dex.card("bomb.md");
     assert!(card["error"]["message"].as_str().unwrap_or("").contains("aliases"), "{card}");
 }
+
+#[test]
+fn deeply_nested_frontmatter_is_an_error_not_a_crash() {
+    let dex = TestDex::new();
+    let block: String = (0..1_200).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+    dex.write("deep.md", format!("---\n{block}---\n# Deep\n")).write("ok.md", "# Fine\n");
+    let (stdout, stderr, code) = dex.run(&["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "deep.md:102: invalid YAML: nested more than 100 levels deep\n");
+    assert_eq!(dex.card("deep.md")["title"], "Deep");
+}
+
+#[test]
+fn deep_maps_keep_their_json_but_flatten_only_so_deep() {
+    let dex = TestDex::new();
+    let mut value = json!("leaf");
+    for level in (0..12).rev() {
+        value = json!({ format!("k{level}"): value });
+    }
+    let long = "x".repeat(300);
+    let card = json!({"title": "Deep", "n": value, long.clone(): 1, "short": 2});
+    dex.write("deep.md", serde_json::to_string(&card).expect("json"));
+    assert_eq!(dex.card("deep.md")["fields"], card, "the card's JSON keeps everything");
+    let paths = |filter: &str| dex.run(&["query", "--format", "paths", filter]).0;
+    assert_eq!(paths("has:n.k0.k1.k2.k3.k4.k5.k6"), "deep.md\n", "eight levels deep");
+    assert_eq!(paths("has:n.k0.k1.k2.k3.k4.k5.k6.k7"), "", "nine levels deep is not flattened");
+    assert_eq!(paths(&format!("has:{long}")), "", "a 300-character key is not flattened");
+    assert_eq!(paths("short:2"), "deep.md\n");
+}
