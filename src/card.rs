@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::frontmatter::{Fields, Format, FrontmatterError};
-use crate::value::{display_text, parse_date};
+use crate::value::{civil_text, display_text, parse_date};
 
 /// One card, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +20,8 @@ pub struct Card {
     pub format: Option<Format>,
     pub mtime_ns: i64,
     pub size: u64,
-    /// Sortable date or date-time: frontmatter `created`/`date`, else the modification time.
+    /// Sortable date or date-time: frontmatter `created`/`date`, else the modification time
+    /// (local civil time, like every date-time the index stores).
     pub created: String,
     pub links: Vec<Link>,
     pub error: Option<FrontmatterError>,
@@ -53,13 +54,16 @@ pub struct Link {
     pub kind: LinkKind,
 }
 
-/// The value of a field by key: case-insensitive, with dots reaching into nested maps
+/// The value of a field by key: the key as written, else in any letter case (Unicode case
+/// folding, as everywhere termdex matches field names), with dots reaching into nested maps
 /// (`author.name`); a key that itself contains a dot is found too.
 pub fn field_value<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
-    let direct =
-        fields.get(key).or_else(|| fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v));
-    if direct.is_some() {
-        return direct;
+    if let Some(value) = fields.get(key) {
+        return Some(value);
+    }
+    let folded = key.to_lowercase();
+    if let Some((_, value)) = fields.iter().find(|(k, _)| same_key(k, &folded)) {
+        return Some(value);
     }
     let (head, rest) = key.split_once('.')?;
     match field_value(fields, head)? {
@@ -68,10 +72,19 @@ pub fn field_value<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
     }
 }
 
-/// Frontmatter `title`, else the first `# heading` of the body, else the file stem.
+/// Whether a field name, in any letter case, is `folded` (a lower-cased key).
+pub fn same_key(name: &str, folded: &str) -> bool {
+    if name.is_ascii() && folded.is_ascii() {
+        name.eq_ignore_ascii_case(folded)
+    } else {
+        name.to_lowercase() == folded
+    }
+}
+
+/// Frontmatter `title` (in any letter case), else the first `# heading` of the body, else
+/// the file stem.
 pub fn title(fields: &Fields, body: &str, path: &str) -> String {
-    let from_fields = fields
-        .get("title")
+    let from_fields = field_value(fields, "title")
         .filter(|v| !matches!(v, Value::Array(_) | Value::Object(_)))
         .map(display_text)
         .map(|t| t.trim().to_string())
@@ -106,20 +119,29 @@ fn first_heading(body: &str) -> Option<String> {
     None
 }
 
-/// Frontmatter `created` or `date` when it is a date, else the modification time.
+/// Frontmatter `created` or `date` (in any letter case) when it is a date, else the
+/// modification time.
 pub fn created(fields: &Fields, mtime_ns: i64) -> String {
     ["created", "date"]
         .iter()
-        .filter_map(|key| fields.get(*key))
+        .filter_map(|key| field_value(fields, key))
         .filter_map(|v| v.as_str())
         .find_map(parse_date)
         .unwrap_or_else(|| mtime_text(mtime_ns))
 }
 
-/// A modification time as sortable UTC text, the same shape as dates in fields.
+/// A modification time as sortable civil time in the system's time zone, the same shape
+/// and zone as date-times in fields.
 pub fn mtime_text(mtime_ns: i64) -> String {
     jiff::Timestamp::from_nanosecond(i128::from(mtime_ns))
-        .map(|ts| ts.strftime("%Y-%m-%dT%H:%M:%S").to_string())
+        .map(|ts| civil_text(ts, &jiff::tz::TimeZone::system()))
+        .unwrap_or_default()
+}
+
+/// A modification time as an RFC 3339 instant in UTC (`2026-11-23T09:00:00Z`), for JSON.
+pub fn mtime_instant(mtime_ns: i64) -> String {
+    jiff::Timestamp::from_nanosecond(i128::from(mtime_ns))
+        .map(|ts| ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
 }
 
@@ -139,6 +161,8 @@ mod tests {
         assert_eq!(title(&fields(json!({"title": ""})), body, "a/b.md"), "The Heading");
         assert_eq!(title(&Fields::new(), "no heading", "a/my card.md"), "my card");
         assert_eq!(title(&fields(json!({"title": 42})), "", "x.md"), "42");
+        assert_eq!(title(&fields(json!({"Title": "X"})), body, "a/b.md"), "X");
+        assert_eq!(title(&fields(json!({"TITLE": "Y"})), body, "a/b.md"), "Y");
     }
 
     #[test]
@@ -147,6 +171,9 @@ mod tests {
         assert_eq!(field_value(&f, "author.name"), Some(&json!("Ada")));
         assert_eq!(field_value(&f, "a.b"), Some(&json!(1)));
         assert_eq!(field_value(&f, "author.missing"), None);
+        let f = fields(json!({"Émoi": 1, "ÉTÉ": {"Nuit": 2}}));
+        assert_eq!(field_value(&f, "émoi"), Some(&json!(1)));
+        assert_eq!(field_value(&f, "été.nuit"), Some(&json!(2)));
     }
 
     #[test]
@@ -159,6 +186,9 @@ mod tests {
     #[test]
     fn created_prefers_fields_then_mtime() {
         assert_eq!(created(&fields(json!({"date": "2026-01-02"})), 0), "2026-01-02");
-        assert_eq!(created(&fields(json!({"created": "soon"})), 0), "1970-01-01T00:00:00");
+        assert_eq!(created(&fields(json!({"Created": "2026-01-03", "date": "2026-01-02"})), 0), "2026-01-03");
+        assert_eq!(created(&fields(json!({"DATE": "2026-01-02"})), 0), "2026-01-02");
+        assert_eq!(created(&fields(json!({"created": "soon"})), 0), mtime_text(0));
+        assert_eq!(mtime_instant(0), "1970-01-01T00:00:00Z");
     }
 }

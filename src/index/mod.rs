@@ -25,7 +25,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use fields::{FieldRow, flatten};
 pub use migrate::SCHEMA_VERSION;
-pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, card_rows, count_cards, count_errors};
+pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json};
 pub use refresh::{Progress, RefreshReport, refresh, refresh_paths};
 
 /// How long a connection waits for another process's write before giving up. Generous,

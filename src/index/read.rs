@@ -1,11 +1,13 @@
 //! Reading cards back out of the index as plain rows.
 
+use std::borrow::Cow;
+
 use rusqlite::{Connection, Row};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::card::field_value;
+use crate::card::{field_value, same_key};
 use crate::frontmatter::Fields;
 
 /// A card as stored, for the query layer and the front ends.
@@ -68,20 +70,37 @@ impl CardRow {
 
     /// Several fields' values at once, reading the stored JSON a single time.
     pub fn values(&self, keys: &[&str]) -> Vec<Option<Value>> {
-        // Keys written with escapes cannot be borrowed; those rows take the slow path.
-        let Ok(Pairs(top)) = serde_json::from_str::<Pairs<'_>>(&self.fields_json) else {
-            let fields = self.fields();
-            return keys.iter().map(|k| field_value(&fields, k).cloned()).collect();
-        };
-        keys.iter().map(|key| lookup(&top, key)).collect()
+        values_in_json(&self.fields_json, keys)
     }
 }
 
+/// One field's value by key, as [`field_value`] finds it, out of a fields JSON object,
+/// decoding only that value. A text that is not a JSON object has no fields.
+pub fn field_in_json(fields_json: &str, key: &str) -> Option<Value> {
+    values_in_json(fields_json, &[key]).pop().flatten()
+}
+
+fn values_in_json(fields_json: &str, keys: &[&str]) -> Vec<Option<Value>> {
+    // Keys written with escapes cannot be borrowed; those rows take the slow path.
+    let Ok(Pairs(top)) = serde_json::from_str::<Pairs<'_>>(fields_json) else {
+        let fields: Fields = serde_json::from_str(fields_json).unwrap_or_default();
+        return keys.iter().map(|k| field_value(&fields, k).cloned()).collect();
+    };
+    keys.iter().map(|key| lookup(&top, key)).collect()
+}
+
+/// [`field_value`] over borrowed pairs: the key as written, else in any letter case, else
+/// a dotted path into nested maps.
 fn lookup(top: &[(&str, &RawValue)], key: &str) -> Option<Value> {
     let find = |name: &str| {
-        top.iter()
-            .find(|(k, _)| *k == name)
-            .or_else(|| top.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+        top.iter().find(|(k, _)| *k == name).or_else(|| {
+            // Keys asked for are lower-case already, as a rule: no copy for those.
+            let folded = match name.chars().any(char::is_uppercase) {
+                true => Cow::Owned(name.to_lowercase()),
+                false => Cow::Borrowed(name),
+            };
+            top.iter().find(|(k, _)| same_key(k, &folded))
+        })
     };
     let decode = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).ok();
     if let Some((_, raw)) = find(key) {
@@ -116,14 +135,6 @@ impl<'de> Deserialize<'de> for Pairs<'de> {
         }
         deserializer.deserialize_map(PairsVisitor)
     }
-}
-
-/// Every card, by path.
-pub fn card_rows(conn: &Connection) -> rusqlite::Result<Vec<CardRow>> {
-    let sql = format!("SELECT {CARD_COLUMNS} FROM cards c ORDER BY c.path");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], CardRow::from_row)?;
-    rows.collect()
 }
 
 pub fn count_cards(conn: &Connection) -> rusqlite::Result<usize> {

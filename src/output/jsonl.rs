@@ -1,10 +1,8 @@
-//! JSON Lines: one object per card, for `jq` and scripts.
-
-use std::io::{self, Write};
+//! A card as one JSON object, for the `json` and `jsonl` formats (`jq` and scripts).
 
 use serde_json::{Value, json};
 
-use crate::card::mtime_text;
+use crate::card::mtime_instant;
 use crate::index::CardRow;
 
 use super::PathDisplay;
@@ -15,7 +13,7 @@ pub fn card_json(card: &CardRow, paths: &PathDisplay) -> Value {
         "path": paths.show(&card.path),
         "title": card.title,
         "fields": card.fields(),
-        "mtime": mtime_text(card.mtime_ns) + "Z",
+        "mtime": mtime_instant(card.mtime_ns),
         "created": card.created,
         "error": card.error.as_ref().map(|message| json!({
             "line": card.error_line.unwrap_or(1),
@@ -24,12 +22,4 @@ pub fn card_json(card: &CardRow, paths: &PathDisplay) -> Value {
         "lossy": card.lossy,
         "truncated": card.truncated,
     })
-}
-
-pub fn write_jsonl(out: &mut dyn Write, cards: &[CardRow], paths: &PathDisplay) -> io::Result<()> {
-    for card in cards {
-        serde_json::to_writer(&mut *out, &card_json(card, paths))?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
 }

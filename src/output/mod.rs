@@ -9,6 +9,6 @@ mod paths;
 mod show;
 
 pub use format::{Format, Options, clean, column_text, value_text, write_cards};
-pub use jsonl::{card_json, write_jsonl};
+pub use jsonl::card_json;
 pub use paths::PathDisplay;
 pub use show::{clean_body, field_lines, render_card};

@@ -2,12 +2,17 @@
 //!
 //! A span is a half-open range `[start, end)` of sortable text, the same shape the index
 //! stores dates in, so `deadline<=+3d` is a plain text comparison on an indexed column.
+//! A span that would end past the last day there is (9999-12-31) ends at [`END_OF_TIME`].
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Span as JiffSpan, ToSpan};
 
-use crate::value::parse_date;
+use crate::value::parse_date_in;
+
+/// Sorts after every date and date-time text, and is no date itself: the end of a span
+/// that would run past 9999-12-31.
+pub const END_OF_TIME: &str = "9999-12-32";
 
 /// What "today" and "now" are, and in which time zone: fixed once per command so that
 /// every term of a filter and every field of a new card agree. Settable for tests and
@@ -37,7 +42,8 @@ impl Clock {
         Clock { today, now: today.to_datetime(system_now.time()), tz }
     }
 
-    /// Nanoseconds since the epoch at which a sortable date text starts, in this time zone.
+    /// Nanoseconds since the epoch at which a sortable date text starts, in this time zone
+    /// (`None` for [`END_OF_TIME`]).
     pub fn nanos(&self, text: &str) -> Option<i64> {
         let datetime = if text.len() == 10 {
             text.parse::<Date>().ok()?.to_datetime(jiff::civil::Time::midnight())
@@ -60,27 +66,26 @@ pub struct Span {
 pub fn span(text: &str, clock: &Clock) -> Option<Span> {
     let today = clock.today;
     let lower = text.to_ascii_lowercase();
-    let days = |start: Date, len: JiffSpan| day_span(start, start.checked_add(len).ok()?);
+    let day = |start: Date| Some(day_span(start, 1.day()));
     match lower.as_str() {
-        "today" => return days(today, 1.day()),
-        "yesterday" => return days(today.checked_sub(1.day()).ok()?, 1.day()),
-        "tomorrow" => return days(today.checked_add(1.day()).ok()?, 1.day()),
+        "today" => return day(today),
+        "yesterday" => return day(today.checked_sub(1.day()).ok()?),
+        "tomorrow" => return day(today.checked_add(1.day()).ok()?),
         _ => {}
     }
     if let Some(span) = named_period(&lower, today) {
         return Some(span);
     }
     if let Some(offset) = relative(&lower) {
-        return days(today.checked_add(offset).ok()?, 1.day());
+        return day(today.checked_add(offset).ok()?);
     }
-    let sortable = parse_date(text)?;
+    let sortable = parse_date_in(text, || clock.tz.clone())?;
     if sortable.len() == 10 {
-        let date: Date = sortable.parse().ok()?;
-        return days(date, 1.day());
+        return day(sortable.parse().ok()?);
     }
     let point: DateTime = sortable.parse().ok()?;
-    let next = point.checked_add(1.second()).ok()?;
-    Some(Span { start: sortable, end: datetime_text(next) })
+    let end = point.checked_add(1.second()).map_or_else(|_| END_OF_TIME.to_string(), datetime_text);
+    Some(Span { start: sortable, end })
 }
 
 /// `this-week`, `last-month`, `next-year` ...; weeks start on Monday.
@@ -101,7 +106,7 @@ fn named_period(text: &str, today: Date) -> Option<Span> {
         "year" => (today.first_of_year().checked_add(shift.years()).ok()?, 1.year()),
         _ => return None,
     };
-    day_span(start, start.checked_add(len).ok()?)
+    Some(day_span(start, len))
 }
 
 /// `+3d`, `-2w`, `+1m`, `-1y` as a calendar offset.
@@ -124,8 +129,11 @@ fn relative(text: &str) -> Option<JiffSpan> {
     }
 }
 
-fn day_span(start: Date, end: Date) -> Option<Span> {
-    Some(Span { start: date_text(start), end: date_text(end) })
+/// The days from `start` for `len`, ending at [`END_OF_TIME`] when that runs past the
+/// last day there is.
+fn day_span(start: Date, len: JiffSpan) -> Span {
+    let end = start.checked_add(len).map_or_else(|_| END_OF_TIME.to_string(), date_text);
+    Span { start: date_text(start), end }
 }
 
 fn date_text(date: Date) -> String {
@@ -179,6 +187,23 @@ mod tests {
         for text in ["week", "someday", "+3", "3d", "+xd", "this-decade", "2026-13-01", "done"] {
             assert_eq!(s(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn spans_at_the_end_of_time_are_clamped() {
+        assert_eq!(s("9999-12-31"), pair("9999-12-31", END_OF_TIME));
+        assert_eq!(s("9999-12-31T23:59:59"), pair("9999-12-31T23:59:59", END_OF_TIME));
+        assert!("9999-12-31T23:59:59" < END_OF_TIME);
+        assert_eq!(clock().nanos(END_OF_TIME), None);
+        let last_year = Clock::new("9999-06-01".parse().expect("date"), TimeZone::UTC);
+        assert_eq!(span("this-year", &last_year).map(|s| s.end).as_deref(), Some(END_OF_TIME));
+    }
+
+    #[test]
+    fn offset_datetimes_are_read_in_the_clocks_zone() {
+        let tokyo = Clock::new("2026-11-23".parse().expect("date"), TimeZone::fixed(jiff::tz::offset(9)));
+        let got = span("2026-11-23T20:00:00Z", &tokyo).map(|s| s.start);
+        assert_eq!(got.as_deref(), Some("2026-11-24T05:00:00"));
     }
 
     #[test]

@@ -336,3 +336,39 @@ fn filters_nested_without_limit_are_refused_or_collapsed_not_a_crash() {
         );
     }
 }
+
+#[test]
+fn dates_at_the_end_of_time_are_dates() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[("created:9999-12-31", &[]), ("deadline>9999-12-31", &[]), ("deadline<9999-12-31", &["t1", "t2"])],
+    );
+    assert_eq!(select(&dex, &["deadline<=9999-12-31T23:59:59"]), ["t1", "t2"]);
+    assert_eq!(select(&dex, &["modified<=9999-12-31"]).len(), 9);
+}
+
+#[test]
+fn offset_datetimes_and_modification_times_are_read_in_the_local_zone() {
+    let dex = TestDex::new();
+    // 20:00 UTC on the 23rd is 05:00 on the 24th in Tokyo (UTC+9).
+    dex.write_at("utc.md", "---\ndate: 2026-11-23T20:00:00Z\n---\n", "2026-11-01T12:00:00Z")
+        .write_at("plain.md", "---\ndate: 2026-11-23T20:00:00\n---\n", "2026-11-01T12:00:00Z")
+        .write_at("mtime.md", "no dates\n", "2026-11-23T20:00:00Z");
+    let in_tokyo = |args: &[&str]| {
+        let out = dex.cmd().env("TZ", "Asia/Tokyo").args(args).output().expect("run");
+        (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code())
+    };
+    let paths = |filter: &str| in_tokyo(&["query", "--format", "paths", "--sort", "path", filter]).0;
+    assert_eq!(paths("date:2026-11-24"), "utc.md\n");
+    assert_eq!(paths("date:2026-11-23"), "plain.md\n");
+    assert_eq!(paths("created:2026-11-24"), "mtime.md\nutc.md\n");
+    assert_eq!(paths("modified:2026-11-24"), "mtime.md\n");
+    assert_eq!(paths("created:tomorrow"), "mtime.md\nutc.md\n", "today is the 23rd, pinned");
+    let (json, _) = in_tokyo(&["query", "--format", "jsonl", "path:mtime.md"]);
+    let card: serde_json::Value = serde_json::from_str(json.trim()).expect("json");
+    assert_eq!(card["created"], "2026-11-24T05:00:00");
+    assert_eq!(card["mtime"], "2026-11-23T20:00:00Z", "mtime stays an instant");
+    let (lines, _) = in_tokyo(&["query", "path:mtime.md", "--fields", "modified,created"]);
+    assert_eq!(lines, "mtime.md\tmtime\t2026-11-24T05:00:00\t2026-11-24T05:00:00\n");
+}

@@ -151,3 +151,16 @@ fn deep_maps_keep_their_json_but_flatten_only_so_deep() {
     assert_eq!(paths(&format!("has:{long}")), "", "a 300-character key is not flattened");
     assert_eq!(paths("short:2"), "deep.md\n");
 }
+
+#[test]
+fn title_created_and_date_are_found_in_any_letter_case() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nTitle: X\nCreated: 2026-01-02\n---\n# Heading\n")
+        .write("b.md", "---\nTITLE: Y\nDATE: 2026-03-04\n---\n");
+    let a = dex.card("a.md");
+    assert_eq!((a["title"].clone(), a["created"].clone()), (json!("X"), json!("2026-01-02")));
+    let b = dex.card("b.md");
+    assert_eq!((b["title"].clone(), b["created"].clone()), (json!("Y"), json!("2026-03-04")));
+    let (stdout, _, _) = dex.run(&["query", "--format", "paths", "created:2026-01-02"]);
+    assert_eq!(stdout, "a.md\n");
+}
