@@ -1,10 +1,13 @@
 //! `termdex cat [FILTER...]`: the matching cards one after another, each under a
-//! `==> path <==` header (the `tail -n +1` trick), exactly as they are on disk.
+//! `==> path <==` header (the `tail -n +1` trick), exactly as they are on disk. On a
+//! terminal, control characters other than line ends and tabs (escape sequences) and bidi
+//! overrides are neutralised; into a pipe every byte goes as it is.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use termdex::output::{clean, clean_body};
 use termdex::query::{self, Request};
 
 use super::Ctx;
@@ -33,6 +36,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed: None };
     let answer = query::run(&index, &config, &ctx.clock(), &request)?;
     let paths = ctx.paths();
+    let on_terminal = std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (i, card) in answer.cards.iter().enumerate() {
         let bytes = match std::fs::read(ctx.dex.card_path(&card.path)) {
@@ -45,8 +49,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         if i > 0 {
             out.write_all(b"\n")?;
         }
-        writeln!(out, "==> {} <==", paths.show(&card.path))?;
-        out.write_all(&bytes)?;
+        if on_terminal {
+            writeln!(out, "==> {} <==", clean(&paths.show(&card.path)))?;
+            out.write_all(clean_body(&String::from_utf8_lossy(&bytes)).as_bytes())?;
+        } else {
+            writeln!(out, "==> {} <==", paths.show(&card.path))?;
+            out.write_all(&bytes)?;
+        }
         if !bytes.ends_with(b"\n") && !bytes.is_empty() {
             out.write_all(b"\n")?;
         }

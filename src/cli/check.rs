@@ -2,12 +2,16 @@
 //!
 //! The format is the one compilers use, so editors and `grep` can jump to the line.
 //! Cards that were only partly readable are listed as warnings; they do not fail the check.
+//! Messages quote card text, so they are cleaned of control characters; paths are cleaned
+//! on a terminal and left as they are for programs.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use termdex::index::card_errors;
+use termdex::output::ansi::{BOLD, RED, RESET, YELLOW};
+use termdex::output::clean;
 
 use super::Ctx;
 
@@ -22,15 +26,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let index = ctx.open_fresh(args.no_refresh)?;
     let rows = card_errors(index.conn()).context("cannot read the index")?;
     let paths = ctx.paths();
+    let on_terminal = std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
     // Compiler colours: editors and terminals already know how to read these lines.
     let (bold, red, yellow, reset) =
-        if ctx.stdout_color() { ("\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[0m") } else { ("", "", "", "") };
+        if ctx.stdout_color() { (BOLD, RED, YELLOW, RESET) } else { ("", "", "", "") };
     for row in &rows {
-        let path = format!("{bold}{}{reset}", paths.show(&row.path));
+        let shown = paths.show(&row.path);
+        let shown = if on_terminal { clean(&shown) } else { shown };
+        let path = format!("{bold}{shown}{reset}");
         if let Some((line, message)) = &row.error {
-            writeln!(out, "{path}:{line}: {red}{message}{reset}")?;
+            writeln!(out, "{path}:{line}: {red}{}{reset}", clean(message))?;
             failed += 1;
         }
         if row.lossy {

@@ -188,8 +188,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 impl Ctx {
+    /// A warning on stderr; on a terminal, cleaned of control characters (warnings quote
+    /// file names, and a file name can hold an escape sequence).
     pub fn warn(&self, message: impl std::fmt::Display) {
-        if !self.quiet {
+        if self.quiet {
+            return;
+        }
+        let message = message.to_string();
+        if self.stderr_is_terminal() {
+            eprintln!("termdex: warning: {}", termdex::output::clean(&message));
+        } else {
             eprintln!("termdex: warning: {message}");
         }
     }

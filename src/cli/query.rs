@@ -60,6 +60,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         color: ctx.stdout_color(),
         paths: ctx.paths(),
         width: if on_terminal { terminal_width() } else { None },
+        terminal: on_terminal,
     };
     let mut out = BufWriter::new(stdout.lock());
     output::write_cards(&mut out, &answer.cards, &opts)?;

@@ -2,9 +2,10 @@
 //! table, or a `{path} {title} {field}` template.
 //!
 //! Line formats never let a value break a record: tabs and line ends inside values become
-//! spaces and other control characters become `�`, so a hostile title cannot split a line
-//! or drive the terminal. JSON escapes everything itself. Paths are printed as they are
-//! (a newline in a file name is what `-0` and JSON are for).
+//! spaces and other control characters (and bidi overrides) become `�`, so a hostile
+//! title cannot split a line, drive the terminal or reorder what it shows. JSON escapes
+//! everything itself. Paths are printed as they are into pipes (a newline in a file name
+//! is what `-0` and JSON are for), and cleaned like values on a terminal.
 
 use std::io::{self, Write};
 
@@ -13,6 +14,7 @@ use serde_json::Value;
 use crate::card::mtime_text;
 use crate::index::CardRow;
 
+use super::ansi::{BOLD, DIM, MAGENTA, RESET};
 use super::{PathDisplay, card_json};
 
 /// An output format.
@@ -64,12 +66,17 @@ pub struct Options {
     pub paths: PathDisplay,
     /// Terminal width for `table`, when printing to a terminal.
     pub width: Option<usize>,
+    /// Printing to a terminal: paths are cleaned like values (unless records end in NUL).
+    pub terminal: bool,
 }
 
-const MAGENTA: &str = "\x1b[35m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
+impl Options {
+    /// A card's path as printed: raw for programs, cleaned for a terminal.
+    fn path(&self, card: &CardRow) -> String {
+        let path = self.paths.show(&card.path);
+        if self.terminal && !self.nul { clean(&path) } else { path }
+    }
+}
 
 /// Prints `cards` in the chosen format.
 pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io::Result<()> {
@@ -84,7 +91,7 @@ pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io
             write_lines(out, cards, &Options { color: false, ..opts.clone() }, end)
         }
         Format::Paths => cards.iter().try_for_each(|card| {
-            out.write_all(opts.paths.show(&card.path).as_bytes())?;
+            out.write_all(opts.path(card).as_bytes())?;
             out.write_all(end)
         }),
         Format::Jsonl => cards.iter().try_for_each(|card| {
@@ -106,7 +113,7 @@ pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io
 
 fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8]) -> io::Result<()> {
     for card in cards {
-        let path = opts.paths.show(&card.path);
+        let path = opts.path(card);
         if opts.color {
             write!(out, "{MAGENTA}{path}{RESET}")?;
         } else {
@@ -246,16 +253,23 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
+/// Characters that must not reach a terminal as they are: control characters (escape
+/// sequences start with one) and the bidi embeddings, overrides and isolates, which make
+/// a terminal show text in another order than it is written.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Makes text safe inside one record on a terminal: tabs and line ends become spaces,
-/// other control characters (escape sequences included) become `�`.
+/// other unsafe characters ([`is_unsafe`]) become `�`.
 pub fn clean(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe) {
         return text.to_string();
     }
     text.chars()
         .map(|c| match c {
             '\t' | '\n' | '\r' => ' ',
-            c if c.is_control() => char::REPLACEMENT_CHARACTER,
+            c if is_unsafe(c) => char::REPLACEMENT_CHARACTER,
             c => c,
         })
         .collect()
@@ -277,8 +291,11 @@ fn fill_template(template: &str, card: &CardRow, opts: &Options) -> String {
             }
             '{' => {
                 let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
-                let text = column_text(card, name.trim(), &opts.paths);
-                if name.trim() == "path" { out.push_str(&text) } else { out.push_str(&clean(&text)) }
+                if name.trim() == "path" {
+                    out.push_str(&opts.path(card));
+                } else {
+                    out.push_str(&clean(&column_text(card, name.trim(), &opts.paths)));
+                }
             }
             '\\' => match chars.next() {
                 Some('t') => out.push('\t'),
@@ -306,6 +323,8 @@ mod tests {
     fn control_characters_never_reach_the_terminal() {
         assert_eq!(clean("a\tb\nc\x1b[31md\u{9b}"), "a b c\u{fffd}[31md\u{fffd}");
         assert_eq!(clean("plain"), "plain");
+        assert_eq!(clean("a\u{202e}b\u{2066}c\u{2069}"), "a\u{fffd}b\u{fffd}c\u{fffd}");
+        assert_eq!(clean("d\u{202a}e\u{2068}f"), "d\u{fffd}e\u{fffd}f");
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! Everything a front end prints about cards goes through here, so that paths, escaping
 //! and formats are the same for every command.
 
+pub mod ansi;
 mod format;
 mod jsonl;
 mod paths;
 mod show;
 
-pub use format::{Format, Options, clean, column_text, value_text, write_cards};
+pub use format::{Format, Options, clean, column_text, is_unsafe, value_text, write_cards};
 pub use jsonl::card_json;
 pub use paths::PathDisplay;
 pub use show::{clean_body, field_lines, render_card};

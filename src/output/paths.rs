@@ -30,11 +30,6 @@ impl PathDisplay {
         PathDisplay { prefix, below: Vec::new() }
     }
 
-    /// Paths exactly as stored (dex-relative).
-    pub fn dex_relative() -> PathDisplay {
-        PathDisplay { prefix: String::new(), below: Vec::new() }
-    }
-
     pub fn show(&self, dex_path: &str) -> String {
         if self.below.is_empty() {
             return format!("{}{dex_path}", self.prefix);

@@ -5,13 +5,8 @@ use serde_json::Value;
 use crate::frontmatter::Fields;
 use crate::index::CardRow;
 
-use super::format::{clean, value_text};
-
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const CYAN: &str = "\x1b[36m";
-const RED: &str = "\x1b[31m";
-const RESET: &str = "\x1b[0m";
+use super::ansi::{BOLD, CYAN, DIM, RED, RESET};
+use super::format::{clean, is_unsafe, value_text};
 
 /// Title, path, fields (`key: value`, nested maps as dotted keys), any error, then the body.
 /// Control characters are neutralized; the body keeps its line breaks and tabs.
@@ -66,14 +61,24 @@ fn push_field_lines(prefix: &str, fields: &Fields, out: &mut Vec<(String, String
 }
 
 /// Body text for a terminal: line breaks and tabs kept, other control characters (ESC,
-/// carriage returns that would overwrite a line) replaced.
+/// carriage returns that would overwrite a line) and bidi overrides replaced.
 pub fn clean_body(body: &str) -> String {
     body.replace("\r\n", "\n")
         .chars()
         .map(|c| match c {
             '\n' | '\t' => c,
-            c if c.is_control() => char::REPLACEMENT_CHARACTER,
+            c if is_unsafe(c) => char::REPLACEMENT_CHARACTER,
             c => c,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_keep_lines_and_tabs_and_lose_escapes() {
+        assert_eq!(clean_body("a\r\n\tb\x1b[2J\u{202e}c\rd"), "a\n\tb\u{fffd}[2J\u{fffd}c\u{fffd}d");
+    }
 }

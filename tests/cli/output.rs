@@ -134,3 +134,87 @@ fn a_closed_pipe_is_a_quiet_success() {
     assert_eq!(stdout.lines().last(), Some("status=0"), "{stdout}");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no panic, no error message");
 }
+
+/// Runs `termdex --dex ROOT ARGS` on a pseudo-terminal (util-linux `script`), so that
+/// stdout and stderr are a terminal; returns what the terminal received.
+fn on_terminal(dex: &TestDex, args: &[&str]) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let bin = assert_cmd::cargo::cargo_bin("termdex");
+    let mut command =
+        format!("{} --dex {}", quote(&bin.display().to_string()), quote(&dex.root().display().to_string()));
+    for arg in args {
+        command.push(' ');
+        command.push_str(&quote(arg));
+    }
+    let out = std::process::Command::new("script")
+        .current_dir(dex.root())
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .env("TERMDEX_TODAY", "2026-11-23")
+        .env_remove("TERMDEX_DIR")
+        .output()
+        .expect("`script` (util-linux) runs termdex on a pseudo-terminal");
+    // The terminal turns line ends into CR LF.
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+}
+
+fn hostile() -> TestDex {
+    let dex = TestDex::new();
+    dex.write(
+        "e\x1b[31mvil.md",
+        "---\ntitle: plain\n---\nx\x1b]0;pwned\x07y \u{202e}dlrow\u{202c} z\tafter tab\r\nend\n",
+    );
+    dex
+}
+
+#[test]
+fn cat_neutralises_escapes_on_a_terminal_and_keeps_bytes_in_a_pipe() {
+    let dex = hostile();
+    let shown = on_terminal(&dex, &["cat"]);
+    assert!(!shown.contains(['\x1b', '\x07', '\u{202e}', '\u{202c}']), "{shown:?}");
+    assert!(shown.contains("==> e\u{fffd}[31mvil.md <=="), "{shown:?}");
+    assert!(
+        shown.contains("x\u{fffd}]0;pwned\u{fffd}y \u{fffd}dlrow\u{fffd} z\tafter tab\nend\n"),
+        "{shown:?}"
+    );
+    let (piped, _, code) = dex.run(&["cat"]);
+    assert_eq!(code, 0);
+    assert!(piped.contains("==> e\x1b[31mvil.md <=="), "{piped:?}");
+    assert!(piped.contains("x\x1b]0;pwned\x07y \u{202e}dlrow\u{202c} z\tafter tab\r\nend\n"), "{piped:?}");
+}
+
+#[test]
+fn paths_are_cleaned_on_a_terminal_and_raw_in_pipes_nul_records_and_json() {
+    let dex = hostile();
+    let shown = on_terminal(&dex, &["query"]);
+    assert!(shown.starts_with("e\u{fffd}[31mvil.md\tplain"), "{shown:?}");
+    let shown = on_terminal(&dex, &["query", "--format", "paths"]);
+    assert!(shown.starts_with("e\u{fffd}[31mvil.md\n"), "{shown:?}");
+    let shown = on_terminal(&dex, &["query", "--format", "{path}|{title}"]);
+    assert!(shown.starts_with("e\u{fffd}[31mvil.md|plain\n"), "{shown:?}");
+    assert_eq!(dex.run(&["query", "--format", "paths"]).0, "e\x1b[31mvil.md\n");
+    assert_eq!(dex.run(&["query", "-0", "--format", "paths"]).0, "e\x1b[31mvil.md\0");
+    let shown = on_terminal(&dex, &["query", "-0", "--format", "paths"]);
+    assert!(shown.starts_with("e\x1b[31mvil.md\0"), "NUL records are for programs: {shown:?}");
+    let json = dex.run(&["query", "--format", "jsonl"]).0;
+    assert_eq!(serde_json::from_str::<Value>(&json).expect("json")["path"], "e\x1b[31mvil.md");
+}
+
+#[test]
+fn check_messages_quote_card_text_cleaned() {
+    let dex = TestDex::new();
+    dex.write("dup.md", "---\n\"k\\e[2J\\u202e\": 1\n\"k\\e[2J\\u202e\": 2\n---\n");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        ("dup.md:3: invalid YAML: duplicate key `k\u{fffd}[2J\u{fffd}`\n", 1)
+    );
+}
+
+#[test]
+fn bidi_overrides_in_titles_are_neutralised() {
+    let dex = TestDex::new();
+    dex.write("a.md", "# abc\u{202e}fed\u{2066}x\u{2069}\n");
+    assert_eq!(dex.run(&["query"]).0, "a.md\tabc\u{fffd}fed\u{fffd}x\u{fffd}\t\t\n");
+}
