@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::query::filter;
+use crate::query::{Clock, filter, view_filter};
 
 const DEFAULTS: &str = include_str!("config/defaults.toml");
 
@@ -169,6 +169,8 @@ impl Config {
             };
             self.fields.insert(key.to_lowercase(), spec);
         }
+        // Where each view of this file is, for errors found once all of them are merged.
+        let mut merged = Vec::new();
         for (name, spanned) in file.views {
             let span = spanned.span();
             let view = spanned.into_inner();
@@ -177,7 +179,19 @@ impl Config {
                     error(Some(filter.span()), format!("key `views.{name}.filter`: {}", e.message))
                 })?;
             }
-            self.merge_view(name, view, builtin).map_err(|m| error(Some(span.clone()), m))?;
+            let at = view.filter.as_ref().map_or(span.clone(), Spanned::span);
+            self.merge_view(name.clone(), view, builtin).map_err(|m| error(Some(span.clone()), m))?;
+            merged.push((name, at));
+        }
+        if !builtin {
+            // Views naming views that do not exist or include themselves, and date words
+            // that are no dates, are found here rather than at the first query.
+            let clock = Clock::from_env();
+            for (name, at) in merged {
+                let Some(view) = self.view(&name) else { continue };
+                view_filter(view, self, &clock)
+                    .map_err(|e| error(Some(at), format!("key `views.{name}.filter`: {}", e.message)))?;
+            }
         }
         if let Some(new) = file.new {
             for (pattern, target) in [(new.path, &mut self.new.path), (new.journal, &mut self.new.journal)] {
@@ -294,5 +308,25 @@ mod tests {
         assert_eq!(e.line, 2, "{e}");
         let e = overlay("default_view = \"nope\"\n").expect_err("no view");
         assert_eq!(e.to_string(), "cfg.toml:1: key `default_view`: no view named `nope`");
+    }
+
+    #[test]
+    fn views_are_checked_once_all_are_merged() {
+        let config = overlay("[views.a]\nfilter = \"view:b\"\n[views.b]\nfilter = \"what:task\"\n");
+        assert!(config.is_ok(), "a view may name one defined after it");
+        let e = overlay("[views.a]\nfilter = \"view:nope\"\n").expect_err("unknown view");
+        assert!(e.to_string().starts_with("cfg.toml:2: key `views.a.filter`: no view named `nope`"), "{e}");
+        let e = overlay("[views.a]\nfilter = \"view:b\"\n\n[views.b]\nfilter = \"x OR view:a\"\n")
+            .expect_err("cycle");
+        assert_eq!(e.to_string(), "cfg.toml:2: key `views.a.filter`: view `a` includes itself (a -> b -> a)");
+        let e = overlay("[views.bad]\nsort = [\"title\"]\nfilter = \"what:task deadline>soon\"\n")
+            .expect_err("bad date");
+        assert!(
+            e.to_string().starts_with("cfg.toml:3: key `views.bad.filter`: expected a date, not `soon`"),
+            "{e}"
+        );
+        let deep = format!("[views.deep]\nfilter = \"{}a{}\"\n", "(".repeat(100), ")".repeat(100));
+        let e = overlay(&deep).expect_err("too deep");
+        assert!(e.to_string().starts_with("cfg.toml:2: key `views.deep.filter`: nested too deeply"), "{e}");
     }
 }

@@ -27,12 +27,21 @@ pub use sort::{SortKey, parse_keys};
 pub enum QueryError {
     #[error(transparent)]
     Filter(#[from] FilterError),
+    /// A view's own filter failed: the error points into the view's text, not the user's.
+    #[error("view `{name}` ({origin}): {}", .error.pointed())]
+    View { name: String, origin: &'static str, error: FilterError },
     #[error(
         "no view named `{name}` (views: {available}; add one under [views.{name}] in .termdex/config.toml)"
     )]
     UnknownView { name: String, available: String },
-    #[error("reading the index {path}: {source}")]
-    Sqlite { path: String, source: rusqlite::Error },
+    #[error("cannot read the index {path}: {cause} (it is a cache: `termdex index --full` rebuilds it)")]
+    Sqlite { path: String, cause: rusqlite::Error },
+}
+
+impl QueryError {
+    fn sqlite(index: &Index, cause: rusqlite::Error) -> QueryError {
+        QueryError::Sqlite { path: index.path().display().to_string(), cause }
+    }
 }
 
 /// What to ask for.
@@ -65,10 +74,12 @@ pub fn resolve_view<'c>(config: &'c Config, name: Option<&str>) -> Result<&'c Vi
     })
 }
 
-/// Parses and compiles a filter (with views expanded) without running it.
-pub fn compile_filter(filter: &str, config: &Config, clock: &Clock) -> Result<compile::Sql, FilterError> {
-    let expr = views::expand(filter::parse(filter)?, config, filter)?;
-    compile::compile(&expr, filter, clock, config)
+/// A view's filter, parsed, with the views it names inlined, and checked to compile: an
+/// error points into the view's own text.
+pub fn view_filter(view: &View, config: &Config, clock: &Clock) -> Result<Expr, FilterError> {
+    let expr = views::expand_view_filter(filter::parse(&view.filter)?, config, &view.name, &view.filter)?;
+    compile::compile(&expr, &view.filter, clock, config)?;
+    Ok(expr)
 }
 
 /// Runs a request against the index.
@@ -79,13 +90,19 @@ pub fn run(
     request: &Request<'_>,
 ) -> Result<Answer, QueryError> {
     let view = resolve_view(config, request.view)?.clone();
-    // Parsed apart so that error positions are in the text the user typed.
-    let view_expr = filter::parse(&view.filter)?;
+    // The view's filter and the user's are read apart, so that an error points into the
+    // text it is in; once the view's compiles alone, whatever fails is the user's.
+    let view_expr = view_filter(&view, config, clock).map_err(|error| QueryError::View {
+        name: view.name.clone(),
+        origin: if view.builtin { "built in" } else { ".termdex/config.toml" },
+        error,
+    })?;
     let user_expr = match &request.parsed {
         Some(expr) => expr.clone(),
         None => filter::parse(request.filter)?,
     };
-    let expr = views::expand(combine(view_expr, user_expr), config, request.filter)?;
+    let user_expr = views::expand(user_expr, config, request.filter)?;
+    let expr = combine(view_expr, user_expr);
     let compiled = compile::compile(&expr, request.filter, clock, config)?;
     let keys = match (&request.sort, &compiled.rank) {
         (Some(keys), _) => keys.clone(),
@@ -95,9 +112,8 @@ pub fn run(
     // Without a limit every row is read anyway, and sorting here beats walking the path
     // index and seeking each row; with a limit, SQL sorting lets SQLite stop early.
     let order = request.limit.and_then(|_| sort::sql_order(&keys, compiled.rank.is_some()));
-    let sqlite_error = |source| QueryError::Sqlite { path: index.path().display().to_string(), source };
-    let cards = select(index, &compiled, order.as_deref(), request.limit).map_err(sqlite_error)?;
-    let mut cards = cards;
+    let sqlite_error = |cause| QueryError::sqlite(index, cause);
+    let mut cards = select(index, &compiled, order.as_deref(), request.limit).map_err(sqlite_error)?;
     if order.is_none() {
         sort::sort_rows(&mut cards, &keys, config);
         cards.truncate(request.limit.unwrap_or(usize::MAX));
@@ -152,7 +168,7 @@ pub fn card_at(index: &Index, path: &str) -> Result<Option<CardRow>, QueryError>
     match result {
         Ok(row) => Ok(Some(row)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(source) => Err(QueryError::Sqlite { path: index.path().display().to_string(), source }),
+        Err(cause) => Err(QueryError::sqlite(index, cause)),
     }
 }
 
@@ -163,7 +179,7 @@ pub fn card_body(index: &Index, path: &str) -> Result<Option<String>, QueryError
     match result {
         Ok(body) => Ok(Some(body)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(source) => Err(QueryError::Sqlite { path: index.path().display().to_string(), source }),
+        Err(cause) => Err(QueryError::sqlite(index, cause)),
     }
 }
 
@@ -193,5 +209,45 @@ fn combine(view_expr: Expr, user_expr: Expr) -> Expr {
         0 => Expr::All,
         1 => items.remove(0),
         _ => Expr::And(items),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad_view_config() -> Config {
+        let mut config = Config::builtin();
+        // Config::load would refuse this view; a config built in code can still hold one.
+        config.views.push(View {
+            name: "bad".into(),
+            description: String::new(),
+            filter: "what:task deadline>soon".into(),
+            sort: Vec::new(),
+            columns: Vec::new(),
+            group_by: None,
+            builtin: false,
+        });
+        config
+    }
+
+    #[test]
+    fn errors_in_a_views_filter_point_into_the_view() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = Index::open(&dir.path().join("index.db")).expect("open").index;
+        let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
+        let request = Request { filter: "x", view: Some("bad"), ..Request::default() };
+        let err = run(&index, &bad_view_config(), &clock, &request).expect_err("bad view");
+        assert_eq!(
+            err.to_string(),
+            "view `bad` (.termdex/config.toml): expected a date, not `soon` (like 2026-12-01, today, \
+             yesterday, +3d, -2w, this-week)\n  what:task deadline>soon\n            ^"
+        );
+        // The user's own mistakes still point into the user's text.
+        let request = Request { filter: "x deadline>soon", view: Some("tasks"), ..Request::default() };
+        match run(&index, &bad_view_config(), &clock, &request) {
+            Err(QueryError::Filter(e)) => assert_eq!((e.filter.as_str(), e.pos), ("x deadline>soon", 2)),
+            other => panic!("expected a filter error, got {other:?}"),
+        }
     }
 }

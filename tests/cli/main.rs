@@ -15,3 +15,4 @@ mod output;
 mod set;
 mod sql;
 mod util;
+mod views;
