@@ -1,17 +1,22 @@
-//! `termdex check`: every card whose frontmatter does not parse, as `path:line: reason`.
+//! `termdex check`: every card whose frontmatter does not parse, and every value that
+//! breaks a field's declared type (`[fields.NAME] type = ...` in the config), as
+//! `path:line: reason`.
 //!
 //! The format is the one compilers use, so editors and `grep` can jump to the line.
 //! Cards that were only partly readable are listed as warnings; they do not fail the check.
 //! Messages quote card text, so they are cleaned of control characters; paths are cleaned
 //! on a terminal and left as they are for programs.
 
+use std::collections::HashMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use termdex::frontmatter::key_line;
 use termdex::index::card_errors;
 use termdex::output::ansi::{BOLD, RED, RESET, YELLOW};
 use termdex::output::clean;
+use termdex::query::declared;
 
 use super::Ctx;
 
@@ -22,9 +27,53 @@ pub struct Args {
     no_refresh: bool,
 }
 
+/// One line of the report.
+enum Finding {
+    Problem { line: i64, message: String },
+    Warning(String),
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
+    let config = ctx.config()?;
     let index = ctx.open_fresh(args.no_refresh)?;
     let rows = card_errors(index.conn()).context("cannot read the index")?;
+    let breaches = declared::breaches(&index, &config)?;
+    let mut findings: Vec<(String, Finding)> = Vec::new();
+    for row in rows {
+        if let Some((line, message)) = row.error {
+            findings.push((row.path.clone(), Finding::Problem { line, message }));
+        }
+        if row.lossy {
+            let message = "not valid UTF-8; indexed with replacement characters".to_string();
+            findings.push((row.path.clone(), Finding::Warning(message)));
+        }
+        if row.truncated {
+            let message =
+                format!("larger than {} MiB; only the start is indexed", termdex::scan::MAX_CARD_BYTES >> 20);
+            findings.push((row.path, Finding::Warning(message)));
+        }
+    }
+    let mut texts: HashMap<String, String> = HashMap::new();
+    for breach in breaches {
+        let text = texts.entry(breach.path.clone()).or_insert_with(|| {
+            std::fs::read(ctx.dex.card_path(&breach.path))
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default()
+        });
+        let line = key_line(text, &breach.key).unwrap_or(1) as i64;
+        findings.push((breach.path, Finding::Problem { line, message: breach.message }));
+    }
+    // For each card: warnings, then problems by line.
+    findings.sort_by_key(|(path, finding)| {
+        (
+            path.clone(),
+            match finding {
+                Finding::Warning(_) => 0,
+                Finding::Problem { line, .. } => *line,
+            },
+        )
+    });
+
     let paths = ctx.paths();
     let on_terminal = std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -32,31 +81,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     // Compiler colours: editors and terminals already know how to read these lines.
     let (bold, red, yellow, reset) =
         if ctx.stdout_color() { (BOLD, RED, YELLOW, RESET) } else { ("", "", "", "") };
-    for row in &rows {
-        let shown = paths.show(&row.path);
+    for (path, finding) in &findings {
+        let shown = paths.show(path);
         let shown = if on_terminal { clean(&shown) } else { shown };
         let path = format!("{bold}{shown}{reset}");
-        if let Some((line, message)) = &row.error {
-            writeln!(out, "{path}:{line}: {red}{}{reset}", clean(message))?;
-            failed += 1;
-        }
-        if row.lossy {
-            writeln!(
-                out,
-                "{path}: {yellow}warning{reset}: not valid UTF-8; indexed with replacement characters"
-            )?;
-        }
-        if row.truncated {
-            writeln!(
-                out,
-                "{path}: {yellow}warning{reset}: larger than {} MiB; only the start is indexed",
-                termdex::scan::MAX_CARD_BYTES >> 20
-            )?;
+        match finding {
+            Finding::Problem { line, message } => {
+                writeln!(out, "{path}:{line}: {red}{}{reset}", clean(message))?;
+                failed += 1;
+            }
+            Finding::Warning(message) => writeln!(out, "{path}: {yellow}warning{reset}: {message}")?,
         }
     }
     out.flush()?;
     if !ctx.quiet && ctx.stderr_is_terminal() {
-        eprintln!("termdex: {failed} cards with frontmatter errors");
+        eprintln!("termdex: {failed} problem{}", if failed == 1 { "" } else { "s" });
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -63,7 +63,7 @@ pub enum ColorChoice {
 enum Command {
     /// Refresh the index (or rebuild it with --full)
     Index(index::Args),
-    /// List cards whose frontmatter does not parse, as path:line: reason
+    /// List cards whose frontmatter does not parse or breaks a declared field type, as path:line: reason
     Check(check::Args),
     /// Print the cards that match a filter
     Query(query::Args),

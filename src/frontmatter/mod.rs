@@ -87,6 +87,54 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
+/// The 1-based file line on which `key` is written in a card's frontmatter, found in the
+/// text (YAML `key:`, TOML `key =` or `[key]`, JSON `"key":`), in any letter case; a
+/// dotted key (`author.name`) is found part by part, each after the one before. `None`
+/// without a frontmatter block or when the key is not written there as such.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    let text = strip_bom(text);
+    let Fence::Block(block) = find(text) else {
+        return None;
+    };
+    let lines: Vec<&str> = text[block.content.clone()].lines().collect();
+    let find_from = |start: usize, name: &str| (start..lines.len()).find(|&i| names_key(lines[i], name));
+    let at = find_from(0, key).or_else(|| {
+        key.split('.').try_fold(None, |after: Option<usize>, part| {
+            find_from(after.map_or(0, |i| i + 1), part).map(Some)
+        })?
+    })?;
+    Some(block.content_line + at)
+}
+
+/// Whether a frontmatter line starts the entry `name` (any letter case, maybe quoted).
+fn names_key(line: &str, name: &str) -> bool {
+    let line = line.trim_start();
+    if let Some(header) = line.strip_prefix('[') {
+        let header = header.trim_end().trim_end_matches(']').trim();
+        return header.rsplit('.').next().is_some_and(|last| same_text(last.trim_matches('"'), name));
+    }
+    let quote = line.chars().next().filter(|c| matches!(c, '"' | '\''));
+    let rest = quote.map_or(line, |q| &line[q.len_utf8()..]);
+    let count = name.chars().count();
+    let end = rest.char_indices().nth(count).map_or(rest.len(), |(i, _)| i);
+    if !same_text(&rest[..end], name) {
+        return false;
+    }
+    let after = &rest[end..];
+    let after = match quote {
+        Some(q) => match after.strip_prefix(q) {
+            Some(after) => after,
+            None => return false,
+        },
+        None => after,
+    };
+    after.trim_start().starts_with([':', '='])
+}
+
+fn same_text(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
 fn closing_fence(format: Format, opening: &str) -> &'static str {
     match (format, opening) {
         (Format::Toml, _) => "+++",
@@ -202,6 +250,25 @@ mod tests {
         let err = parse("---\n- a\n- b\n---\n").error.expect("error");
         assert_eq!(err.line, 2);
         assert!(err.message.contains("found a list"), "{err:?}");
+    }
+
+    #[test]
+    fn key_lines_are_found_in_every_format_in_any_case() {
+        let yaml = "---\ntitle: x\nStatus: wip\nauthor:\n  name: Ada\n---\nstatus: body\n";
+        assert_eq!(key_line(yaml, "status"), Some(3));
+        assert_eq!(key_line(yaml, "author.name"), Some(5));
+        assert_eq!(key_line(yaml, "missing"), None);
+        assert_eq!(
+            key_line(
+                "\u{feff}+++\na = 1\n\"Status\" = \"wip\"\n[author]\nname = \"A\"\n+++\n",
+                "author.name"
+            ),
+            Some(5)
+        );
+        assert_eq!(key_line("+++\na = 1\nstatus = \"wip\"\n+++\n", "status"), Some(3));
+        assert_eq!(key_line("{\n  \"n\": 1,\n  \"status\" : \"wip\"\n}\n", "status"), Some(3));
+        assert_eq!(key_line("---\nstatuses: [a]\n---\n", "status"), None);
+        assert_eq!(key_line("no frontmatter\nstatus: x\n", "status"), None);
     }
 
     #[test]

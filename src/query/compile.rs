@@ -8,6 +8,7 @@
 use rusqlite::types::Value as SqlValue;
 
 use crate::config::{Config, FieldSpec, FieldType};
+use crate::value::number_text;
 
 use super::dates::{self, Clock, Span};
 use super::filter::{Expr, FilterError, Op};
@@ -139,7 +140,7 @@ impl Compiler<'_> {
         let mut alternatives = vec![format!("norm = {p}")];
         let typed = spec.field_type;
         if matches!(typed, None | Some(FieldType::Number))
-            && let Some(n) = parse_number(value)
+            && let Some(n) = number_text(value)
         {
             let p = self.bind(n);
             alternatives.push(format!("{} = {p}", number_column(typed)));
@@ -177,7 +178,7 @@ impl Compiler<'_> {
             if spec.field_type == Some(FieldType::Date) {
                 return Err(self.expected_date(pos, value));
             }
-            if let Some(n) = parse_number(value) {
+            if let Some(n) = number_text(value) {
                 let p = self.bind(n);
                 return Ok(format!("{} {} {p}", number_column(spec.field_type), sql_op(op)));
             }
@@ -343,21 +344,12 @@ impl Compiler<'_> {
     }
 }
 
-/// A number as written in a filter: digits with an optional sign and decimal point.
-fn parse_number(text: &str) -> Option<f64> {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let ok = !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && digits.chars().filter(|c| *c == '.').count() <= 1
-        && digits.chars().any(|c| c.is_ascii_digit());
-    if ok { text.parse().ok() } else { None }
-}
-
-/// Declared numbers also compare numerically when they were written as text (`"3"`).
+/// Declared numbers also compare numerically when they were written as numeric text
+/// (`"3"`, not `"v3"`): `number_text` is the SQL function of [`crate::value::number_text`].
 fn number_column(declared: Option<FieldType>) -> &'static str {
     match declared {
         Some(FieldType::Number) => {
-            "(CASE WHEN kind = 'number' THEN num WHEN text GLOB '*[0-9]*' THEN CAST(text AS REAL) END)"
+            "(CASE WHEN kind = 'number' THEN num WHEN kind = 'text' THEN number_text(text) END)"
         }
         _ => "num",
     }

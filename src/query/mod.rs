@@ -6,6 +6,7 @@
 
 pub mod compile;
 pub mod dates;
+pub mod declared;
 pub mod facets;
 pub mod filter;
 pub mod fuzzy;
@@ -184,14 +185,16 @@ pub fn card_body(index: &Index, path: &str) -> Result<Option<String>, QueryError
 }
 
 /// SQL functions the compiled filters use: `fold(text)`, Unicode lower-casing (SQLite's
-/// own `lower` only knows ASCII).
+/// own `lower` only knows ASCII), and `number_text(text)`, the number a text spells or
+/// NULL ([`crate::value::number_text`]).
 pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        "fold",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| s.to_lowercase())),
-    )
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("fold", 1, flags, |ctx| {
+        Ok(ctx.get::<Option<String>>(0)?.map(|s| s.to_lowercase()))
+    })?;
+    conn.create_scalar_function("number_text", 1, flags, |ctx| {
+        Ok(ctx.get_raw(0).as_str_or_null()?.and_then(crate::value::number_text))
+    })
 }
 
 /// The view's filter and the user's, ANDed, with nested ANDs flattened so that the

@@ -2,16 +2,17 @@
 //!
 //! Keys on the card itself (path, title, modified, created, size, rank) sort in SQL, so a
 //! `--limit` stops early; keys on fields sort here, with their types: declared orders
-//! first (`when`: today before tomorrow), then numbers, dates and text. A card without
-//! the field sorts last whichever the direction.
+//! first (`when`: today before tomorrow), then numbers, dates and text. A declared type
+//! wins over how a value was written (a declared number's `"3"` sorts as 3, a declared
+//! text's `3` as text). A card without the field sorts last whichever the direction.
 
 use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::config::Config;
+use crate::config::{Config, FieldSpec, FieldType};
 use crate::index::CardRow;
-use crate::value::{Typed, classify, display_text};
+use crate::value::{Typed, classify, display_text, number_text};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortKey {
@@ -65,13 +66,10 @@ pub fn sort_rows(rows: &mut [CardRow], keys: &[SortKey], config: &Config) {
         return;
     }
     let names: Vec<&str> = field_keys.iter().map(|k| k.key.as_str()).collect();
-    let orders: Vec<Option<&[String]>> =
-        names.iter().map(|k| config.field(k).map(|s| s.order.as_slice()).filter(|o| !o.is_empty())).collect();
+    let specs: Vec<Option<&FieldSpec>> = names.iter().map(|k| config.field(k)).collect();
     let decorated: Vec<Vec<Option<SortValue>>> = rows
         .iter()
-        .map(|row| {
-            row.values(&names).into_iter().zip(&orders).map(|(v, o)| field_sort_value(v, *o)).collect()
-        })
+        .map(|row| row.values(&names).into_iter().zip(&specs).map(|(v, s)| field_sort_value(v, *s)).collect())
         .collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&i, &j| compare_rows(&rows[i], &rows[j], keys, &decorated[i], &decorated[j]));
@@ -179,23 +177,37 @@ impl PartialEq for SortValue {
 
 impl Eq for SortValue {}
 
-fn field_sort_value(value: Option<Value>, order: Option<&[String]>) -> Option<SortValue> {
+fn field_sort_value(value: Option<Value>, spec: Option<&FieldSpec>) -> Option<SortValue> {
     let value = match value? {
         Value::Array(items) => items.into_iter().next()?,
         other => other,
     };
-    if let Some(order) = order {
+    let order = spec.map(|s| s.order.as_slice()).unwrap_or_default();
+    if !order.is_empty() {
         let lower = display_text(&value).to_lowercase();
         if let Some(i) = order.iter().position(|o| *o == lower) {
             return Some(SortValue::Ordered(i));
         }
+    }
+    let text_value = |value: &Value| SortValue::Text(display_text(value).to_lowercase());
+    match (spec.and_then(|s| s.field_type), &value) {
+        (_, Value::Null) => return None,
+        (Some(FieldType::Number), Value::String(text)) => {
+            if let Some(n) = number_text(text) {
+                return Some(SortValue::Number(n));
+            }
+        }
+        (Some(FieldType::Text), Value::Number(_) | Value::Bool(_) | Value::String(_)) => {
+            return Some(text_value(&value));
+        }
+        _ => {}
     }
     match classify(&value) {
         Typed::Null => None,
         Typed::Bool(b) => Some(SortValue::Number(f64::from(u8::from(b)))),
         Typed::Number(n) => Some(SortValue::Number(n)),
         Typed::Date(d) => Some(SortValue::Date(d)),
-        Typed::Text => Some(SortValue::Text(display_text(&value).to_lowercase())),
+        Typed::Text => Some(text_value(&value)),
     }
 }
 
@@ -218,6 +230,19 @@ mod tests {
             Some("c.mtime_ns DESC, c.path ASC")
         );
         assert_eq!(sql_order(&parse_keys(["status"]), false), None);
+    }
+
+    #[test]
+    fn declared_types_decide_how_values_sort() {
+        let number = FieldSpec { field_type: Some(FieldType::Number), order: Vec::new() };
+        let text = FieldSpec { field_type: Some(FieldType::Text), order: Vec::new() };
+        let value = |v: Value, spec: &FieldSpec| field_sort_value(Some(v), Some(spec));
+        assert_eq!(value(Value::from("3"), &number), Some(SortValue::Number(3.0)));
+        assert!(value(Value::from("3"), &number) < value(Value::from(10), &number));
+        assert_eq!(value(Value::from("v3"), &number), Some(SortValue::Text("v3".into())));
+        assert_eq!(value(Value::from(10), &text), Some(SortValue::Text("10".into())));
+        assert!(value(Value::from(10), &text) < value(Value::from("9"), &text));
+        assert_eq!(field_sort_value(Some(Value::from("3")), None), Some(SortValue::Text("3".into())));
     }
 }
 

@@ -14,5 +14,6 @@ mod input;
 mod output;
 mod set;
 mod sql;
+mod types;
 mod util;
 mod views;
