@@ -35,6 +35,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
     let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed: None };
     let answer = query::run(&index, &config, &ctx.clock(), &request)?;
+    super::query::warn_unknown_sort_keys(ctx, &answer);
     let paths = ctx.paths();
     let on_terminal = std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());

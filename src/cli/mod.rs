@@ -120,16 +120,41 @@ pub fn protect_negated_terms(args: impl IntoIterator<Item = std::ffi::OsString>)
         let shorts: Vec<char> = all_args.filter_map(|a| a.get_short()).chain(['h']).collect();
         word[1..].chars().all(|c| shorts.contains(&c))
     };
+    // An option whose value is the next argument (`--sort -modified`): that value is no
+    // filter word, whatever it starts with.
+    let takes_next = |word: &str| -> bool {
+        let mut all_args = sub.get_arguments().chain(command.get_arguments());
+        let takes = |a: &clap::Arg| a.get_action().takes_values();
+        match word.strip_prefix("--") {
+            Some(long) => !long.contains('=') && all_args.any(|a| a.get_long() == Some(long) && takes(a)),
+            None => {
+                let mut shorts = word[1..].chars();
+                match (shorts.next(), shorts.next()) {
+                    (Some(c), None) => all_args.any(|a| a.get_short() == Some(c) && takes(a)),
+                    _ => false,
+                }
+            }
+        }
+    };
     let mut out = args[..=at].to_vec();
     let mut after_separator = false;
+    let mut option_value = false;
     for arg in &args[at + 1..] {
+        if std::mem::take(&mut option_value) {
+            out.push(arg.clone());
+            continue;
+        }
         match arg.to_str() {
-            Some("--") => {
+            Some("--") if !after_separator => {
                 after_separator = true;
                 out.push(arg.clone());
             }
             Some(word) if !after_separator && word.len() > 1 && word.starts_with('-') && !known(word) => {
                 out.push(format!("{NEGATION_MARK}{word}").into());
+            }
+            Some(word) if !after_separator && word.starts_with('-') => {
+                option_value = takes_next(word);
+                out.push(arg.clone());
             }
             _ => out.push(arg.clone()),
         }

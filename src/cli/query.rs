@@ -49,6 +49,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let request =
         Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit, parsed: None };
     let answer = query::run(&index, &config, &ctx.clock(), &request)?;
+    warn_unknown_sort_keys(ctx, &answer);
     let columns = columns(&args.fields, &answer.view.columns);
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
@@ -70,6 +71,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         eprintln!("{n} card{}", if n == 1 { "" } else { "s" });
     }
     Ok(if answer.cards.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// A `--sort` key no card has is most likely a typo: say so rather than sort by nothing.
+pub(super) fn warn_unknown_sort_keys(ctx: &Ctx, answer: &query::Answer) {
+    for key in &answer.unknown_sort_keys {
+        ctx.warn(format_args!(
+            "sort key `{key}` is neither a card attribute (path, title, modified, created, size, rank) \
+             nor a field any card has; it changes nothing"
+        ));
+    }
 }
 
 /// `title` first, then the chosen fields (or the view's other columns).

@@ -63,6 +63,20 @@ fn has_token(text: &str) -> bool {
     text.chars().any(char::is_alphanumeric)
 }
 
+/// Holds for every card whichever way round: a word without letters or digits (a stray
+/// `'` or `-`) constrains nothing, and neither does its negation, so `-'` is no more a
+/// filter than `'` is.
+fn unconstrained(expr: &Expr) -> bool {
+    match expr {
+        Expr::All => true,
+        Expr::Text { text, .. } => !has_token(text),
+        Expr::Not(inner) => unconstrained(inner),
+        Expr::And(items) => items.iter().all(unconstrained),
+        Expr::Or(items) => items.iter().any(unconstrained),
+        Expr::Field { .. } | Expr::Has { .. } | Expr::View { .. } => false,
+    }
+}
+
 /// A word or phrase as an FTS5 string literal (`"` doubled), so FTS5 syntax in user text
 /// (`AND`, `NEAR`, `*`, `:`) is only ever text.
 fn fts_string(text: &str, prefix: bool) -> String {
@@ -85,6 +99,7 @@ impl Compiler<'_> {
             Expr::All => "1".into(),
             Expr::And(items) => self.join(items, " AND ")?,
             Expr::Or(items) => self.join(items, " OR ")?,
+            Expr::Not(inner) if unconstrained(inner) => "1".into(),
             Expr::Not(inner) => format!("NOT {}", self.expr(inner)?),
             Expr::Text { text, prefix, .. } => {
                 if !has_token(text) {
@@ -436,6 +451,14 @@ mod tests {
     fn patterns_escape_their_special_characters() {
         assert_eq!(like_pattern("50%_off*"), "50\\%\\_off%");
         assert_eq!(glob_pattern("a[1]?*"), "a[[]1][?]*");
+    }
+
+    #[test]
+    fn words_without_letters_or_digits_constrain_nothing_either_way() {
+        assert_eq!(sql("'").where_clause, "1");
+        assert_eq!(sql("-'").where_clause, "1");
+        assert_eq!(sql("NOT (' OR -)").where_clause, "1");
+        assert!(sql("-(' a)").where_clause.starts_with("NOT ("), "{}", sql("-(' a)").where_clause);
     }
 
     #[test]

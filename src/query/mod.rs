@@ -64,6 +64,9 @@ pub struct Request<'a> {
 pub struct Answer {
     pub cards: Vec<CardRow>,
     pub view: View,
+    /// Keys of the request's sort that are neither card attributes nor fields any card
+    /// has (a typo, most likely), for a warning.
+    pub unknown_sort_keys: Vec<String>,
 }
 
 /// The resolved view for a request, or an error naming the views there are.
@@ -119,7 +122,24 @@ pub fn run(
         sort::sort_rows(&mut cards, &keys, config);
         cards.truncate(request.limit.unwrap_or(usize::MAX));
     }
-    Ok(Answer { cards, view })
+    let unknown_sort_keys = match &request.sort {
+        Some(keys) => unknown_fields(index, keys).map_err(sqlite_error)?,
+        None => Vec::new(),
+    };
+    Ok(Answer { cards, view, unknown_sort_keys })
+}
+
+/// Sort keys that no card has as a field and that are not card attributes: one indexed
+/// probe of `card_fields` per key.
+fn unknown_fields(index: &Index, keys: &[SortKey]) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = index.conn().prepare_cached("SELECT EXISTS (SELECT 1 FROM card_fields WHERE key = ?1)")?;
+    let mut unknown = Vec::new();
+    for key in keys.iter().filter(|k| !sort::is_card_key(&k.key)) {
+        if !stmt.query_row([&key.key], |r| r.get::<_, bool>(0))? {
+            unknown.push(key.key.clone());
+        }
+    }
+    Ok(unknown)
 }
 
 fn select(

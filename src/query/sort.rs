@@ -57,38 +57,56 @@ pub fn sql_order(keys: &[SortKey], ranked: bool) -> Option<String> {
 /// Keys that are attributes of the card itself rather than fields.
 const CARD_KEYS: [&str; 6] = ["path", "title", "modified", "created", "size", "rank"];
 
-/// Sorts rows in place. Card attributes compare straight from the rows; field keys are
-/// decoded once per row, and only when there are any.
+/// Whether a sort key is an attribute of the card itself rather than a field.
+pub fn is_card_key(key: &str) -> bool {
+    CARD_KEYS.contains(&key)
+}
+
+/// Sorts rows in place. Card attributes compare straight from the rows; titles are folded
+/// and field keys decoded once per row, and only when they are sorted by.
 pub fn sort_rows(rows: &mut [CardRow], keys: &[SortKey], config: &Config) {
     let field_keys: Vec<&SortKey> = keys.iter().filter(|k| !CARD_KEYS.contains(&k.key.as_str())).collect();
-    if field_keys.is_empty() {
-        rows.sort_by(|a, b| compare_rows(a, b, keys, &[], &[]));
+    let by_title = keys.iter().any(|k| k.key == "title");
+    if field_keys.is_empty() && !by_title {
+        let none = Decorated::default();
+        rows.sort_by(|a, b| compare_rows(a, b, keys, &none, &none));
         return;
     }
     let names: Vec<&str> = field_keys.iter().map(|k| k.key.as_str()).collect();
     let specs: Vec<Option<&FieldSpec>> = names.iter().map(|k| config.field(k)).collect();
-    let decorated: Vec<Vec<Option<SortValue>>> = rows
+    let decorated: Vec<Decorated> = rows
         .iter()
-        .map(|row| row.values(&names).into_iter().zip(&specs).map(|(v, s)| field_sort_value(v, *s)).collect())
+        .map(|row| Decorated {
+            // Folded as SQL's `fold(c.title)` folds, so that a `--limit` (sorted by SQLite)
+            // keeps this order.
+            title: if by_title { row.title.to_lowercase() } else { String::new() },
+            fields: if names.is_empty() {
+                Vec::new()
+            } else {
+                row.values(&names).into_iter().zip(&specs).map(|(v, s)| field_sort_value(v, *s)).collect()
+            },
+        })
         .collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&i, &j| compare_rows(&rows[i], &rows[j], keys, &decorated[i], &decorated[j]));
     permute(rows, order);
 }
 
-/// Compares two rows key by key; `fa`/`fb` hold the field keys' values in key order.
-fn compare_rows(
-    a: &CardRow,
-    b: &CardRow,
-    keys: &[SortKey],
-    fa: &[Option<SortValue>],
-    fb: &[Option<SortValue>],
-) -> Ordering {
+/// What a row sorts by beyond its own columns: its folded title (when sorting by title)
+/// and its field keys' values, in key order.
+#[derive(Default)]
+struct Decorated {
+    title: String,
+    fields: Vec<Option<SortValue>>,
+}
+
+/// Compares two rows key by key.
+fn compare_rows(a: &CardRow, b: &CardRow, keys: &[SortKey], da: &Decorated, db: &Decorated) -> Ordering {
     let mut field = 0;
     for key in keys {
         let ord = match key.key.as_str() {
             "path" => Some(a.path.cmp(&b.path)),
-            "title" => Some(fold(&a.title).cmp(fold(&b.title))),
+            "title" => Some(da.title.cmp(&db.title)),
             "modified" => Some(a.mtime_ns.cmp(&b.mtime_ns)),
             "created" => Some(a.created.cmp(&b.created)),
             "size" => Some(a.size.cmp(&b.size)),
@@ -96,7 +114,7 @@ fn compare_rows(
             "rank" => a.score.zip(b.score).map(|(x, y)| x.total_cmp(&y)),
             _ => {
                 field += 1;
-                match (&fa[field - 1], &fb[field - 1]) {
+                match (&da.fields[field - 1], &db.fields[field - 1]) {
                     (None, None) => None,
                     // Missing values sort last whichever the direction.
                     (None, Some(_)) => return Ordering::Greater,
@@ -112,10 +130,6 @@ fn compare_rows(
         }
     }
     a.path.cmp(&b.path)
-}
-
-fn fold(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars().flat_map(char::to_lowercase)
 }
 
 /// Puts `rows[order[i]]` at position `i`, by following the permutation's cycles.

@@ -240,6 +240,11 @@ fn sorting_by_typed_fields_and_declared_orders() {
     assert_eq!(sorted("status,title"), ["t1.md", "t3.md", "t2.md"]);
     assert_eq!(sorted("-title"), ["t1.md", "t2.md", "t3.md"]);
     assert_eq!(sorted("-modified"), ["t1.md", "t2.md", "t3.md"]);
+    // Orders that differ from path order: a `-key` argument is the sort's, not a filter word.
+    assert_eq!(sorted("-path"), ["t3.md", "t2.md", "t1.md"]);
+    assert_eq!(sorted("modified"), ["t3.md", "t2.md", "t1.md"]);
+    assert_eq!(sorted("-priority"), ["t3.md", "t2.md", "t1.md"], "descending: text, then 10, then 2");
+    assert_eq!(sorted("title"), ["t3.md", "t2.md", "t1.md"]);
     let (stdout, _, _) = dex.run(&["query", "--view", "tasks", "--format", "paths"]);
     assert_eq!(stdout, "t1.md\nt3.md\n", "the tasks view sorts by when");
     let (stdout, _, _) =
@@ -276,26 +281,36 @@ fn syntax_errors_exit_2_with_a_caret() {
 #[test]
 fn injection_attempts_are_only_ever_values() {
     let dex = fixture();
-    let attempts = [
-        "status:\"x'); DROP TABLE cards; --\"",
-        "\"'; DROP TABLE cards; --\"",
-        "title:'",
-        "a\" OR 1=1 --",
-        "\"x\"\" OR 1=1\"",
-        "tags:*",
-        "path:%",
-        "title:_*",
-        "\"NEAR(a b)\"",
-        "status:\" OR status LIKE '%\"",
-        "x; DELETE FROM cards",
-        "col:umn:val",
-        "priority>1;DROP",
-        "author.name:\"\\\"\"",
+    // Each attempt selects what its words mean as plain values (mostly nothing), or is
+    // refused as a filter; none reaches SQL as SQL.
+    let refused: &[&str] = &["refused"];
+    let attempts: [(&str, &[&str]); 14] = [
+        ("status:\"x'); DROP TABLE cards; --\"", &[]),
+        ("\"'; DROP TABLE cards; --\"", &[]),
+        ("title:'", &[]),
+        ("a\" OR 1=1 --", &[]),
+        ("\"x\"\" OR 1=1\"", &[]),
+        ("tags:*", &[]),
+        ("path:%", &[]),
+        ("title:_*", &[]),
+        ("\"NEAR(a b)\"", &[]),
+        ("status:\" OR status LIKE '%\"", &[]),
+        ("x; DELETE FROM cards", &[]),
+        ("col:umn:val", &[]),
+        // Not a number, so compared as text: "2" and "3" sort after "1;drop", "10" before.
+        ("priority>1;DROP", &["t1", "t3"]),
+        ("author.name:\"\\\"\"", refused),
     ];
-    for attempt in attempts {
-        let (_, stderr, code) = dex.run(&["query", attempt]);
-        let refused = code == 2 && stderr.starts_with("termdex: error: invalid filter:");
-        assert!(code == 0 || code == 1 || refused, "{attempt}: {stderr}");
+    for (attempt, expected) in attempts {
+        let (stdout, stderr, code) = dex.run(&["query", "--format", "paths", "--sort", "path", attempt]);
+        if expected == refused {
+            assert_eq!(code, 2, "{attempt}: {stderr}");
+            assert!(stderr.starts_with("termdex: error: invalid filter:"), "{attempt}: {stderr}");
+            continue;
+        }
+        let got: Vec<&str> = stdout.lines().map(|l| l.trim_end_matches(".md")).collect();
+        assert_eq!(got, expected, "{attempt}: {stderr}");
+        assert_eq!(code, if expected.is_empty() { 1 } else { 0 }, "{attempt}: {stderr}");
     }
     assert_eq!(select(&dex, &[]).len(), 9, "the index still holds every card");
     let (_, _, code) = dex.run(&["check"]);
@@ -338,6 +353,14 @@ fn filters_nested_without_limit_are_refused_or_collapsed_not_a_crash() {
 }
 
 #[test]
+fn words_without_letters_or_digits_constrain_nothing_either_way() {
+    let dex = fixture();
+    assert_eq!(select(&dex, &["'"]).len(), 9);
+    assert_eq!(select(&dex, &["-'"]).len(), 9, "the negation of nothing is nothing too");
+    assert_eq!(select(&dex, &["what:task", "-'"]), ["t1", "t2", "t3"]);
+}
+
+#[test]
 fn dates_at_the_end_of_time_are_dates() {
     let dex = fixture();
     check(
@@ -346,6 +369,50 @@ fn dates_at_the_end_of_time_are_dates() {
     );
     assert_eq!(select(&dex, &["deadline<=9999-12-31T23:59:59"]), ["t1", "t2"]);
     assert_eq!(select(&dex, &["modified<=9999-12-31"]).len(), 9);
+}
+
+#[test]
+fn an_unknown_sort_key_is_warned_about() {
+    let dex = fixture();
+    let (stdout, stderr, code) = dex.run(&["query", "what:task", "--format", "paths", "--sort", "nosuch"]);
+    assert_eq!((stdout.as_str(), code), ("t1.md\nt2.md\nt3.md\n", 0));
+    assert_eq!(
+        stderr,
+        "termdex: warning: sort key `nosuch` is neither a card attribute (path, title, modified, created, \
+         size, rank) nor a field any card has; it changes nothing\n"
+    );
+    for known in ["title", "-modified", "priority", "author.name"] {
+        let (_, stderr, _) = dex.run(&["query", "--sort", known]);
+        assert_eq!(stderr, "", "{known}");
+    }
+    let (_, stderr, _) = dex.run(&["cat", "what:task", "--sort", "-nosuch"]);
+    assert!(stderr.contains("sort key `nosuch`"), "{stderr}");
+}
+
+#[test]
+fn a_limit_keeps_the_order_of_the_unlimited_listing() {
+    let dex = fixture();
+    // Titles that differ only in letter case, and a Greek final sigma, which folds
+    // differently letter by letter than word by word.
+    dex.write_at("g1.md", "# ΟΔΟΣ b\n", "2026-11-02T12:00:00Z")
+        .write_at("g2.md", "# οδοσ a\n", "2026-11-02T12:00:00Z")
+        .write_at("g3.md", "# planning\n", "2026-11-02T12:00:00Z")
+        .write_at("g4.md", "# PLANNING\n", "2026-11-02T12:00:00Z");
+    let paths = |args: &[&str]| {
+        let mut all = vec!["query", "--format", "paths"];
+        all.extend(args);
+        let (stdout, stderr, code) = dex.run(&all);
+        assert_eq!(code, 0, "{stderr}");
+        stdout.lines().map(String::from).collect::<Vec<_>>()
+    };
+    for sort in ["-modified", "modified", "title", "-title", "created", "-size", "path", "-created,title"] {
+        let all = paths(&["--sort", sort]);
+        assert_eq!(all.len(), 13);
+        for limit in [1, 3, 5, 8, 12] {
+            let limited = paths(&["--sort", sort, "--limit", &limit.to_string()]);
+            assert_eq!(limited, all[..limit], "--sort {sort} --limit {limit}");
+        }
+    }
 }
 
 #[test]
