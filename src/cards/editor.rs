@@ -51,7 +51,7 @@ impl Editor {
             CardsError::EditorStart {
                 program: self.program.clone(),
                 from: self.from.map(|v| format!(" (from ${v})")).unwrap_or_default(),
-                source,
+                cause: source,
             }
         })
     }

@@ -15,29 +15,30 @@ pub mod write;
 use std::path::PathBuf;
 
 /// What can go wrong creating or changing a card; every message names the file and says
-/// what to do.
+/// what to do. Causes are part of the message (fields named `cause`, not error sources),
+/// so that a chain printed with its causes says each thing once.
 #[derive(Debug, thiserror::Error)]
 pub enum CardsError {
     #[error("unknown template `{name}` (templates: {available}; add one as .termdex/templates/{name}.md)")]
     UnknownTemplate { name: String, available: String },
-    #[error("cannot read template {path}: {source}")]
-    ReadTemplate { path: PathBuf, source: std::io::Error },
+    #[error("cannot read template {path}: {cause}")]
+    ReadTemplate { path: PathBuf, cause: std::io::Error },
     #[error("template {name}: {message}")]
     BadTemplate { name: String, message: String },
     #[error("{0}")]
     BadPath(String),
-    #[error("cannot create {path}: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
-    #[error("cannot write {path}: {source} (the card was left as it was)")]
-    Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot create {path}: {cause}")]
+    Create { path: PathBuf, cause: std::io::Error },
+    #[error("cannot write {path}: {cause} (the card was left as it was)")]
+    Write { path: PathBuf, cause: std::io::Error },
+    #[error("cannot read {path}: {cause}")]
+    Read { path: PathBuf, cause: std::io::Error },
     #[error("{path} changed while it was being edited; nothing was written (run the command again)")]
     ChangedMeanwhile { path: PathBuf },
     #[error("cannot split the editor command `{command}` from ${var}: {message}")]
     EditorCommand { var: &'static str, command: String, message: String },
-    #[error("cannot start the editor `{program}`{from}: {source} (set $VISUAL or $EDITOR)")]
-    EditorStart { program: String, from: String, source: std::io::Error },
-    #[error("{what}: {source}")]
-    Edit { what: String, source: crate::frontmatter::EditError },
+    #[error("cannot start the editor `{program}`{from}: {cause} (set $VISUAL or $EDITOR)")]
+    EditorStart { program: String, from: String, cause: std::io::Error },
+    #[error("{what}: {cause}")]
+    Edit { what: String, cause: crate::frontmatter::EditError },
 }

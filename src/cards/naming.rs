@@ -111,9 +111,9 @@ pub fn create_unique(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFi
         match create_new(&abs, content) {
             Ok(()) => return Ok(CreatedFile { rel: candidate, abs, made_dirs }),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(source) => {
+            Err(cause) => {
                 remove_dirs(&made_dirs);
-                return Err(CardsError::Create { path: abs, source });
+                return Err(CardsError::Create { path: abs, cause });
             }
         }
     }
@@ -130,9 +130,9 @@ fn make_dirs(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, CardsError> {
         match fs::create_dir(d) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(source) => {
+            Err(cause) => {
                 remove_dirs(&missing);
-                return Err(CardsError::Create { path: d.clone(), source });
+                return Err(CardsError::Create { path: d.clone(), cause });
             }
         }
     }

@@ -106,7 +106,7 @@ fn apply_sets(text: &str, sets: &[(String, EditValue)], template: &str) -> Resul
     let edits: Vec<Edit> =
         sets.iter().map(|(key, value)| Edit::Set { key: key.clone(), value: value.clone() }).collect();
     frontmatter::apply(text, &edits)
-        .map_err(|source| CardsError::Edit { what: format!("template {template}"), source })
+        .map_err(|cause| CardsError::Edit { what: format!("template {template}"), cause })
 }
 
 /// `--in work/meetings`: the pattern's file name, in that folder.
@@ -143,7 +143,7 @@ pub fn settle(draft: &Draft, status: ExitStatus) -> Result<Settled, CardsError> 
             naming::remove_dirs(&draft.file.made_dirs);
             return Ok(Settled::Discarded);
         }
-        Err(source) => return Err(CardsError::Read { path: draft.file.abs.clone(), source }),
+        Err(cause) => return Err(CardsError::Read { path: draft.file.abs.clone(), cause }),
     };
     let untouched = now == draft.content.as_bytes();
     let empty = now.iter().all(u8::is_ascii_whitespace);
@@ -159,7 +159,7 @@ pub fn discard(draft: &Draft) -> Result<(), CardsError> {
     match std::fs::remove_file(&draft.file.abs) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(source) => return Err(CardsError::Write { path: draft.file.abs.clone(), source }),
+        Err(cause) => return Err(CardsError::Write { path: draft.file.abs.clone(), cause }),
     }
     naming::remove_dirs(&draft.file.made_dirs);
     Ok(())

@@ -12,14 +12,14 @@ use super::write;
 /// bytes, and the write is atomic.
 pub fn set_fields(root: &Path, rel: &str, edits: &[Edit]) -> Result<bool, CardsError> {
     let abs = root.join(rel);
-    let bytes = std::fs::read(&abs).map_err(|source| CardsError::Read { path: abs.clone(), source })?;
+    let bytes = std::fs::read(&abs).map_err(|cause| CardsError::Read { path: abs.clone(), cause })?;
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return Err(CardsError::BadPath(format!(
             "{rel} is not valid UTF-8; termdex will not rewrite it (fix its encoding first)"
         )));
     };
-    let edited = frontmatter::apply(text, edits)
-        .map_err(|source| CardsError::Edit { what: rel.to_string(), source })?;
+    let edited =
+        frontmatter::apply(text, edits).map_err(|cause| CardsError::Edit { what: rel.to_string(), cause })?;
     if edited == text {
         return Ok(false);
     }

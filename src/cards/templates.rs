@@ -67,7 +67,7 @@ pub fn load(state_dir: &Path, name: &str) -> Result<Template, CardsError> {
         match std::fs::read_to_string(&path) {
             Ok(text) => return Ok(Template { name: name.to_string(), text, file: Some(path) }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(CardsError::ReadTemplate { path, source }),
+            Err(cause) => return Err(CardsError::ReadTemplate { path, cause }),
         }
         if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name) {
             return Ok(Template { name: name.to_string(), text: text.to_string(), file: None });

@@ -12,7 +12,7 @@ use super::CardsError;
 /// content the caller read and edited: if the file no longer holds it (an editor saved in
 /// between), nothing is written.
 pub fn replace(path: &Path, expected: &[u8], content: &[u8]) -> Result<(), CardsError> {
-    let write_error = |source| CardsError::Write { path: path.to_path_buf(), source };
+    let write_error = |cause| CardsError::Write { path: path.to_path_buf(), cause };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp =
         tempfile::Builder::new().prefix(".termdex-").suffix(".tmp").tempfile_in(dir).map_err(write_error)?;
@@ -22,7 +22,7 @@ pub fn replace(path: &Path, expected: &[u8], content: &[u8]) -> Result<(), Cards
     }
     temp.as_file().sync_all().map_err(write_error)?;
     // Checked as late as possible: the window for a lost concurrent save is the rename.
-    let current = fs::read(path).map_err(|source| CardsError::Read { path: path.to_path_buf(), source })?;
+    let current = fs::read(path).map_err(|cause| CardsError::Read { path: path.to_path_buf(), cause })?;
     if current != expected {
         return Err(CardsError::ChangedMeanwhile { path: path.to_path_buf() });
     }

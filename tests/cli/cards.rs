@@ -248,6 +248,7 @@ fn an_editor_that_cannot_start_leaves_nothing_behind() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot start the editor `/nonexistent/editor` (from $EDITOR)"), "{stderr}");
+    assert_eq!(stderr.matches("os error 2").count(), 1, "the cause is said once: {stderr}");
     let (stdout, _, _) = dex.run(&["query", "--format", "paths"]);
     assert_eq!(stdout, "");
 }
