@@ -92,6 +92,18 @@ impl Index {
         }
     }
 
+    /// Opens the index at `path` for reading only, as it is: no creating, migrating or
+    /// rebuilding (`termdex sql`, which must never change it).
+    pub fn open_read_only(path: &Path) -> Result<Index, IndexError> {
+        let sqlite_error = |cause| IndexError::Sqlite { path: path.to_path_buf(), cause };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
+        conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
+        Ok(Index { conn, path: path.to_path_buf() })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -99,6 +111,11 @@ impl Index {
     /// The connection, for the query layer.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The connection alone, for a caller that sets it up further (`termdex sql`).
+    pub fn into_connection(self) -> Connection {
+        self.conn
     }
 
     fn sqlite_error(&self, cause: rusqlite::Error) -> IndexError {

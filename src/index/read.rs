@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use rusqlite::{Connection, Row};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -74,10 +74,24 @@ impl CardRow {
     }
 }
 
-/// One field's value by key, as [`field_value`] finds it, out of a fields JSON object,
-/// decoding only that value. A text that is not a JSON object has no fields.
+/// One field's value by key, as [`field_value`] finds it, out of a fields JSON object: the
+/// key as written, else in any letter case, else a dotted path into nested maps. Made for
+/// one key asked of many cards (`md_front_matter` in `termdex sql`): the object is read in
+/// one pass that builds only the value found. A text that is not a JSON object has no
+/// fields.
 pub fn field_in_json(fields_json: &str, key: &str) -> Option<Value> {
-    values_in_json(fields_json, &[key]).pop().flatten()
+    let top_level = |key: &str| {
+        let mut parser = serde_json::Deserializer::from_str(fields_json);
+        FindKey::new(key).deserialize(&mut parser).ok().flatten()
+    };
+    if let Some(value) = top_level(key) {
+        return Some(value);
+    }
+    let (head, rest) = key.split_once('.')?;
+    match top_level(head)? {
+        Value::Object(inner) => field_value(&inner, rest).cloned(),
+        _ => None,
+    }
 }
 
 fn values_in_json(fields_json: &str, keys: &[&str]) -> Vec<Option<Value>> {
@@ -110,6 +124,88 @@ fn lookup(top: &[(&str, &RawValue)], key: &str) -> Option<Value> {
     match decode(find(head)?.1)? {
         Value::Object(inner) => field_value(&inner, rest).cloned(),
         _ => None,
+    }
+}
+
+/// Reads one key's value out of a JSON object and skips the rest unbuilt: the first key
+/// written exactly so, else the first in another letter case.
+struct FindKey<'k> {
+    key: &'k str,
+    folded: String,
+}
+
+enum KeyMatch {
+    Exact,
+    Folded,
+    Other,
+}
+
+impl<'k> FindKey<'k> {
+    fn new(key: &'k str) -> Self {
+        FindKey { key, folded: key.to_lowercase() }
+    }
+
+    fn compare(&self, candidate: &str) -> KeyMatch {
+        if candidate == self.key {
+            KeyMatch::Exact
+        } else if same_key(candidate, &self.folded) {
+            KeyMatch::Folded
+        } else {
+            KeyMatch::Other
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for FindKey<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FindKey<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object of fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut exact, mut folded) = (None, None);
+        while let Some(matched) = map.next_key_seed(CompareKey(&self))? {
+            match matched {
+                KeyMatch::Exact if exact.is_none() => exact = Some(map.next_value::<Value>()?),
+                KeyMatch::Folded if folded.is_none() => folded = Some(map.next_value::<Value>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(exact.or(folded))
+    }
+}
+
+/// Compares a key where the parser has it, without copying it out.
+struct CompareKey<'f, 'k>(&'f FindKey<'k>);
+
+impl<'de> DeserializeSeed<'de> for CompareKey<'_, '_> {
+    type Value = KeyMatch;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CompareKey<'_, '_> {
+    type Value = KeyMatch;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyMatch, E> {
+        Ok(self.0.compare(key))
     }
 }
 
@@ -172,4 +268,27 @@ pub fn card_errors(conn: &Connection) -> rusqlite::Result<Vec<ErrorRow>> {
         })
     })?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn one_key_is_found_as_written_then_in_any_case_then_by_dotted_path() {
+        let fields = r#"{"Tag": "folded", "tag": "exact", "author": {"Name": "Ada"}, "a.b": 1, "é": 2, "\u00c9t\u00e9": 3}"#;
+        assert_eq!(field_in_json(fields, "tag"), Some(json!("exact")));
+        assert_eq!(field_in_json(fields, "TAG"), Some(json!("folded")));
+        assert_eq!(field_in_json(fields, "author.name"), Some(json!("Ada")));
+        assert_eq!(field_in_json(fields, "a.b"), Some(json!(1)));
+        assert_eq!(field_in_json(fields, "É"), Some(json!(2)));
+        assert_eq!(field_in_json(fields, "été"), Some(json!(3)), "escaped keys are compared decoded");
+        assert_eq!(field_in_json(fields, "missing"), None);
+        assert_eq!(field_in_json("not json", "tag"), None);
+        let row = CardRow { fields_json: fields.into(), ..CardRow::default() };
+        for key in ["tag", "TAG", "author.name", "a.b", "É", "été", "missing"] {
+            assert_eq!(row.value(key), field_in_json(fields, key), "{key}: both lookups agree");
+        }
+    }
 }

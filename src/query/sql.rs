@@ -17,20 +17,16 @@
 //! as fast as the same test written with SQLite's own JSON operators.
 
 use std::cell::Cell as StdCell;
-use std::ffi::{CStr, c_char, c_int, c_void};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, ffi};
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use rusqlite::{Connection, ErrorCode, OptionalExtension};
+use serde_json::Value;
 
-/// Another process may be refreshing the index; wait for it as the other readers do.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::index::{Index, IndexError, field_in_json};
 
 /// `md_files` as the old extension showed it, answered from `cards`. The index keeps only
 /// the modification time, so the change and access times repeat it.
@@ -101,8 +97,8 @@ pub enum SqlError {
     Empty,
     #[error("one SQL statement at a time, please (there is more after the first `;`)")]
     Multiple,
-    #[error("cannot open the index {path} read-only: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("cannot open the index read-only: {0}")]
+    Open(IndexError),
     #[error("cannot write the result")]
     Output(#[source] io::Error),
 }
@@ -156,27 +152,14 @@ pub fn query_read_only(index_path: &Path, dex_root: &Path, sql: &str) -> Result<
 
 /// The user's connection: read-only, with the `tdx` view and functions, then locked down.
 fn open_session(index_path: &Path, dex_root: &Path) -> Result<Connection, SqlError> {
-    let open_error = |source| SqlError::Open { path: index_path.to_path_buf(), source };
-    let conn = open_read_only(index_path).map_err(open_error)?;
+    let mut conn = Index::open_read_only(index_path).map_err(SqlError::Open)?.into_connection();
+    let open_error = |cause| SqlError::Open(IndexError::Sqlite { path: index_path.to_path_buf(), cause });
     let lookup = Arc::new(Mutex::new(Lookup::new(index_path, dex_root)));
     register_tdx(&conn, dex_root, lookup).map_err(open_error)?;
     // Temp objects are writes too, so the view must exist before the lock goes on.
     conn.execute_batch(MD_FILES_VIEW).map_err(open_error)?;
     conn.pragma_update(None, "query_only", true).map_err(open_error)?;
-    authorizer::install(&conn);
-    Ok(conn)
-}
-
-fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // The index's own connection's settings: the tdx functions look cards up by path in
-    // scan order, which is random order for the B-tree, so the page cache matters.
-    conn.execute_batch(
-        "PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32768;",
-    )?;
+    conn.authorizer(Some(authorizer::authorize)).map_err(open_error)?;
     Ok(conn)
 }
 
@@ -210,7 +193,7 @@ fn step_error(err: rusqlite::Error, sql: &str) -> SqlError {
 }
 
 /// The 1-based character position of a byte offset SQLite reported.
-fn char_position(sql: &str, offset: c_int) -> usize {
+fn char_position(sql: &str, offset: i32) -> usize {
     let before = usize::try_from(offset).ok().and_then(|o| sql.get(..o));
     before.map_or(0, |s| s.chars().count()) + 1
 }
@@ -286,7 +269,7 @@ fn front_matter(lookup: &Mutex<Lookup>, ctx: &Context<'_>) -> rusqlite::Result<O
         return Ok(None);
     };
     let mut lookup = lock(lookup)?;
-    Ok(lookup.fields_json(path)?.and_then(|json| field_value(json, key)).as_ref().and_then(render))
+    Ok(lookup.fields_json(path)?.and_then(|json| field_in_json(json, key)).as_ref().and_then(render))
 }
 
 fn contents(lookup: &Mutex<Lookup>, ctx: &Context<'_>) -> rusqlite::Result<Option<String>> {
@@ -332,7 +315,9 @@ impl Lookup {
 
     fn conn(&mut self) -> rusqlite::Result<&Connection> {
         if self.conn.is_none() {
-            let conn = open_read_only(&self.index_path)?;
+            let conn = Index::open_read_only(&self.index_path)
+                .map_err(|e| user_error(&e.to_string()))?
+                .into_connection();
             conn.pragma_update(None, "query_only", true)?;
             // One read transaction for the whole statement: one snapshot of the index, and
             // no lock taken and released (with its fstat) per call.
@@ -373,118 +358,6 @@ impl Lookup {
     }
 }
 
-/// The value under `key` in a card's fields JSON: the key as written, else in any letter
-/// case (termdex matches field names case-insensitively everywhere else), else a dotted
-/// path into nested maps. Fields the refresh wrote that don't parse read as none.
-fn field_value(fields_json: &str, key: &str) -> Option<Value> {
-    let mut parser = serde_json::Deserializer::from_str(fields_json);
-    if let Some(value) = FindKey::new(key).deserialize(&mut parser).ok().flatten() {
-        return Some(value);
-    }
-    let (head, rest) = key.split_once('.')?;
-    match field_value(fields_json, head)? {
-        Value::Object(inner) => nested_value(&inner, rest).cloned(),
-        _ => None,
-    }
-}
-
-fn nested_value<'m>(map: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
-    let folded = key.to_lowercase();
-    let found = map.get(key).or_else(|| map.iter().find(|(k, _)| k.to_lowercase() == folded).map(|(_, v)| v));
-    if found.is_some() {
-        return found;
-    }
-    let (head, rest) = key.split_once('.')?;
-    match nested_value(map, head)? {
-        Value::Object(inner) => nested_value(inner, rest),
-        _ => None,
-    }
-}
-
-/// Reads one key's value out of a JSON object and skips the rest unbuilt: a card has a
-/// dozen fields and a query asks for one, 100k times over.
-struct FindKey<'k> {
-    key: &'k str,
-    folded: String,
-}
-
-enum KeyMatch {
-    Exact,
-    Folded,
-    Other,
-}
-
-impl<'k> FindKey<'k> {
-    fn new(key: &'k str) -> Self {
-        FindKey { key, folded: key.to_lowercase() }
-    }
-
-    fn compare(&self, candidate: &str) -> KeyMatch {
-        if candidate == self.key {
-            KeyMatch::Exact
-        } else if candidate.eq_ignore_ascii_case(self.key)
-            || (!candidate.is_ascii() && candidate.to_lowercase() == self.folded)
-        {
-            KeyMatch::Folded
-        } else {
-            KeyMatch::Other
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for FindKey<'_> {
-    type Value = Option<Value>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FindKey<'_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON object of fields")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut exact, mut folded) = (None, None);
-        while let Some(matched) = map.next_key_seed(CompareKey(&self))? {
-            match matched {
-                KeyMatch::Exact if exact.is_none() => exact = Some(map.next_value::<Value>()?),
-                KeyMatch::Folded if folded.is_none() => folded = Some(map.next_value::<Value>()?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(exact.or(folded))
-    }
-}
-
-/// Compares a key where the parser has it, without copying it out.
-struct CompareKey<'f, 'k>(&'f FindKey<'k>);
-
-impl<'de> DeserializeSeed<'de> for CompareKey<'_, '_> {
-    type Value = KeyMatch;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CompareKey<'_, '_> {
-    type Value = KeyMatch;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyMatch, E> {
-        Ok(self.0.compare(key))
-    }
-}
-
 /// The text the old extension gave for a value: scalars as written, lists as `[ a, b ]`.
 /// Nested maps are JSON, so that SQLite's JSON functions can take them apart.
 fn render(value: &Value) -> Option<String> {
@@ -510,10 +383,12 @@ fn list_item(value: &Value) -> String {
 /// The statement authorizer: SQLite asks it about every action while preparing, before
 /// anything runs, which is the one place that knows exactly what a statement would do.
 ///
-/// rusqlite only wraps `sqlite3_set_authorizer` behind a feature this crate doesn't
-/// build, so it is set through the C API. The callback keeps no pointers: refusals go to a
-/// thread-local, read back on the same thread right after `prepare`.
+/// Set through rusqlite's safe `Connection::authorizer`. Refusals go to a thread-local,
+/// read back on the same thread right after `prepare`.
 mod authorizer {
+    use rusqlite::ffi;
+    use rusqlite::hooks::{AuthAction, AuthContext, Authorization, TransactionOperation};
+
     use super::*;
 
     thread_local! {
@@ -546,15 +421,6 @@ mod authorizer {
         pub bookkeeping: bool,
     }
 
-    pub(super) fn install(conn: &Connection) {
-        // SAFETY: the handle is live for as long as `conn`, and SQLite drops the callback
-        // when the connection closes. `authorize` neither unwinds nor touches the
-        // connection, and its user-data pointer is null and never read.
-        unsafe {
-            ffi::sqlite3_set_authorizer(conn.handle(), Some(authorize), std::ptr::null_mut());
-        }
-    }
-
     pub(super) fn clear() {
         REFUSALS.set(Vec::new());
     }
@@ -567,18 +433,10 @@ mod authorizer {
         (telling < refusals.len()).then(|| refusals.swap_remove(telling))
     }
 
-    unsafe extern "C" fn authorize(
-        _user_data: *mut c_void,
-        action: c_int,
-        arg1: *const c_char,
-        arg2: *const c_char,
-        _database: *const c_char,
-        _trigger: *const c_char,
-    ) -> c_int {
-        // SAFETY: SQLite passes NUL-terminated strings or null, valid for this call.
-        let (arg1, arg2) = unsafe { (text(arg1), text(arg2)) };
-        let Some(refusal) = verdict(action, arg1.as_deref(), arg2.as_deref()) else {
-            return ffi::SQLITE_OK;
+    /// The callback: allows, or records why not and denies.
+    pub(super) fn authorize(context: AuthContext<'_>) -> Authorization {
+        let Some(refusal) = verdict(&context.action) else {
+            return Authorization::Allow;
         };
         let bookkeeping = refusal.bookkeeping;
         let mut refusals = REFUSALS.take();
@@ -586,35 +444,80 @@ mod authorizer {
         REFUSALS.set(refusals);
         // Let a write to SQLite's own tables through to the specific check that follows it
         // (CREATE TABLE, ANALYZE ...): the statement is refused either way.
-        if bookkeeping { ffi::SQLITE_OK } else { ffi::SQLITE_DENY }
-    }
-
-    /// # Safety
-    /// `ptr` is null or points to a NUL-terminated string.
-    unsafe fn text(ptr: *const c_char) -> Option<String> {
-        (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned())
+        if bookkeeping { Authorization::Allow } else { Authorization::Deny }
     }
 
     /// What may run: reads, function calls and pragmas that only report. `None` allows.
-    pub(super) fn verdict(action: c_int, arg1: Option<&str>, arg2: Option<&str>) -> Option<Refusal> {
-        let name = arg1.unwrap_or_default();
+    pub(super) fn verdict(action: &AuthAction<'_>) -> Option<Refusal> {
         let refuse = |what: String, why| Some(Refusal { what, why, bookkeeping: false });
-        match action {
-            ffi::SQLITE_SELECT | ffi::SQLITE_READ | ffi::SQLITE_FUNCTION | ffi::SQLITE_RECURSIVE => None,
-            ffi::SQLITE_PRAGMA => pragma_verdict(name, arg2),
-            ffi::SQLITE_ATTACH => refuse(format!("ATTACH {name}"), WHY_ATTACH),
-            ffi::SQLITE_DETACH => refuse(format!("DETACH {name}"), WHY_ATTACH),
-            ffi::SQLITE_TRANSACTION => refuse(name.to_string(), WHY_TRANSACTION),
-            ffi::SQLITE_SAVEPOINT => {
-                refuse(format!("SAVEPOINT {}", arg2.unwrap_or_default()), WHY_TRANSACTION)
+        let write = |verb: &str, object: &str| {
+            let what = if object.is_empty() { verb.to_string() } else { format!("{verb} {object}") };
+            Some(Refusal { what, why: WHY_WRITE, bookkeeping: object.starts_with("sqlite_") })
+        };
+        match *action {
+            AuthAction::Select
+            | AuthAction::Read { .. }
+            | AuthAction::Function { .. }
+            | AuthAction::Recursive => None,
+            AuthAction::Pragma { pragma_name, pragma_value } => pragma_verdict(pragma_name, pragma_value),
+            AuthAction::Attach { filename } => refuse(format!("ATTACH {filename}"), WHY_ATTACH),
+            AuthAction::Detach { database_name } => refuse(format!("DETACH {database_name}"), WHY_ATTACH),
+            AuthAction::Transaction { operation } => {
+                refuse(transaction_name(operation).into(), WHY_TRANSACTION)
             }
-            // The table is the second argument here; the first is its database.
-            ffi::SQLITE_ALTER_TABLE => refuse(write_name(action, arg2.unwrap_or_default()), WHY_WRITE),
-            _ => Some(Refusal {
-                what: write_name(action, name),
-                why: WHY_WRITE,
-                bookkeeping: name.starts_with("sqlite_"),
-            }),
+            AuthAction::Savepoint { savepoint_name, .. } => {
+                refuse(format!("SAVEPOINT {savepoint_name}"), WHY_TRANSACTION)
+            }
+            AuthAction::AlterTable { table_name, .. } => {
+                refuse(format!("ALTER TABLE {table_name}"), WHY_WRITE)
+            }
+            AuthAction::Insert { table_name } => write("INSERT into", table_name),
+            AuthAction::Update { table_name, .. } => write("UPDATE of", table_name),
+            AuthAction::Delete { table_name } => write("DELETE from", table_name),
+            AuthAction::CreateIndex { index_name, .. } | AuthAction::CreateTempIndex { index_name, .. } => {
+                write("CREATE INDEX", index_name)
+            }
+            AuthAction::CreateTable { table_name } | AuthAction::CreateTempTable { table_name } => {
+                write("CREATE TABLE", table_name)
+            }
+            AuthAction::CreateTrigger { trigger_name, .. }
+            | AuthAction::CreateTempTrigger { trigger_name, .. } => write("CREATE TRIGGER", trigger_name),
+            AuthAction::CreateView { view_name } | AuthAction::CreateTempView { view_name } => {
+                write("CREATE VIEW", view_name)
+            }
+            AuthAction::CreateVtable { table_name, .. } => write("CREATE VIRTUAL TABLE", table_name),
+            AuthAction::DropIndex { index_name, .. } | AuthAction::DropTempIndex { index_name, .. } => {
+                write("DROP INDEX", index_name)
+            }
+            AuthAction::DropTable { table_name } | AuthAction::DropTempTable { table_name } => {
+                write("DROP TABLE", table_name)
+            }
+            AuthAction::DropTrigger { trigger_name, .. }
+            | AuthAction::DropTempTrigger { trigger_name, .. } => write("DROP TRIGGER", trigger_name),
+            AuthAction::DropView { view_name } | AuthAction::DropTempView { view_name } => {
+                write("DROP VIEW", view_name)
+            }
+            AuthAction::DropVtable { table_name, .. } => write("DROP VIRTUAL TABLE", table_name),
+            AuthAction::Reindex { index_name } => write("REINDEX", index_name),
+            AuthAction::Analyze { table_name } => write("ANALYZE", table_name),
+            // rusqlite names an action only when SQLite passed the arguments it expects;
+            // the reads among the rest are still reads.
+            AuthAction::Unknown {
+                code: ffi::SQLITE_SELECT | ffi::SQLITE_READ | ffi::SQLITE_FUNCTION | ffi::SQLITE_RECURSIVE,
+                ..
+            } => None,
+            AuthAction::Unknown { arg1, .. } => write("a write to", arg1.unwrap_or_default()),
+            _ => write("a write to", ""),
+        }
+    }
+
+    /// SQLite names `COMMIT` (and `END`) nothing rusqlite knows.
+    fn transaction_name(operation: TransactionOperation) -> &'static str {
+        match operation {
+            TransactionOperation::Begin => "BEGIN",
+            TransactionOperation::Release => "RELEASE",
+            TransactionOperation::Rollback => "ROLLBACK",
+            _ => "COMMIT",
         }
     }
 
@@ -631,30 +534,6 @@ mod authorizer {
             }
             _ => None,
         }
-    }
-
-    /// "INSERT into cards", "DROP TABLE cards": the action in the words of the SQL.
-    fn write_name(action: c_int, object: &str) -> String {
-        let verb = match action {
-            ffi::SQLITE_INSERT => "INSERT into",
-            ffi::SQLITE_UPDATE => "UPDATE of",
-            ffi::SQLITE_DELETE => "DELETE from",
-            ffi::SQLITE_CREATE_INDEX | ffi::SQLITE_CREATE_TEMP_INDEX => "CREATE INDEX",
-            ffi::SQLITE_CREATE_TABLE | ffi::SQLITE_CREATE_TEMP_TABLE => "CREATE TABLE",
-            ffi::SQLITE_CREATE_TRIGGER | ffi::SQLITE_CREATE_TEMP_TRIGGER => "CREATE TRIGGER",
-            ffi::SQLITE_CREATE_VIEW | ffi::SQLITE_CREATE_TEMP_VIEW => "CREATE VIEW",
-            ffi::SQLITE_CREATE_VTABLE => "CREATE VIRTUAL TABLE",
-            ffi::SQLITE_DROP_INDEX | ffi::SQLITE_DROP_TEMP_INDEX => "DROP INDEX",
-            ffi::SQLITE_DROP_TABLE | ffi::SQLITE_DROP_TEMP_TABLE => "DROP TABLE",
-            ffi::SQLITE_DROP_TRIGGER | ffi::SQLITE_DROP_TEMP_TRIGGER => "DROP TRIGGER",
-            ffi::SQLITE_DROP_VIEW | ffi::SQLITE_DROP_TEMP_VIEW => "DROP VIEW",
-            ffi::SQLITE_DROP_VTABLE => "DROP VIRTUAL TABLE",
-            ffi::SQLITE_ALTER_TABLE => "ALTER TABLE",
-            ffi::SQLITE_REINDEX => "REINDEX",
-            ffi::SQLITE_ANALYZE => "ANALYZE",
-            _ => "a write to",
-        };
-        if object.is_empty() { verb.to_string() } else { format!("{verb} {object}") }
     }
 }
 
@@ -715,18 +594,6 @@ mod tests {
                 text("body of a\n")
             ]]
         );
-    }
-
-    #[test]
-    fn field_lookup_prefers_the_exact_key_then_any_case_then_dotted_paths() {
-        let fields = r#"{"Tag": "folded", "tag": "exact", "author": {"Name": "Ada"}, "a.b": 1, "é": 2}"#;
-        assert_eq!(field_value(fields, "tag"), Some(json!("exact")));
-        assert_eq!(field_value(fields, "TAG"), Some(json!("folded")));
-        assert_eq!(field_value(fields, "author.name"), Some(json!("Ada")));
-        assert_eq!(field_value(fields, "a.b"), Some(json!(1)));
-        assert_eq!(field_value(fields, "É"), Some(json!(2)));
-        assert_eq!(field_value(fields, "missing"), None);
-        assert_eq!(field_value("not json", "tag"), None);
     }
 
     #[test]
