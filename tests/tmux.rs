@@ -12,7 +12,8 @@ struct Tmux {
     root: PathBuf,
 }
 
-const FAKE_EDITOR: &str = "#!/bin/sh\nfor last in \"$@\"; do :; done\nprintf 'Edited in tmux.\\n' >> \"$last\"\n";
+const FAKE_EDITOR: &str =
+    "#!/bin/sh\nfor last in \"$@\"; do :; done\nprintf 'Edited in tmux.\\n' >> \"$last\"\n";
 
 impl Tmux {
     /// A dex with a few cards and `termdex` running on it in a 100x30 tmux window.
@@ -33,7 +34,9 @@ impl Tmux {
         let status = Command::new("tmux")
             .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", &command])
             .status()
-            .unwrap_or_else(|e| panic!("tmux is needed for the TUI tests ({e}); install it (apt-get install tmux)"));
+            .unwrap_or_else(|e| {
+                panic!("tmux is needed for the TUI tests ({e}); install it (apt-get install tmux)")
+            });
         assert!(status.success(), "tmux did not start");
         let tmux = Tmux { socket, _dir: dir, root };
         tmux.wait_for("the first frame", |s| s.contains("cards │"));
@@ -42,7 +45,8 @@ impl Tmux {
 
     fn keys(&self, keys: &[&str]) {
         for key in keys {
-            let status = Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", "0", key]).status();
+            let status =
+                Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", "0", key]).status();
             assert!(status.is_ok_and(|s| s.success()), "send-keys {key}");
             // A real typist is slower than this; ESC followed at once by a key would read as Alt.
             std::thread::sleep(Duration::from_millis(60));
@@ -122,4 +126,27 @@ fn board_move_from_the_keyboard() {
     tmux.wait_for("the moved card", |s| s.contains("tomorrow (1)") && s.contains("today (0)"));
     let card = std::fs::read_to_string(tmux.root.join("a.md")).expect("read");
     assert!(card.contains("when: tomorrow\n"), "{card}");
+}
+
+#[test]
+fn pick_without_fzf() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    write(&root, "a.md", "# Alpha\n");
+    write(&root, "b.md", "# SQLite notes\n");
+    let socket = format!("termdex-test-pick-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_termdex");
+    let command = format!("'{bin}' --dex '{}' pick --print; echo PICK-EXITED-$?; sleep 30", root.display());
+    let status = Command::new("tmux")
+        .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "20", &command])
+        .status()
+        .expect("tmux is needed for the TUI tests; install it");
+    assert!(status.success());
+    let tmux = Tmux { socket, _dir: dir, root };
+    tmux.wait_for("the picker", |s| s.contains("card>"));
+    tmux.keys(&["s", "q", "l"]);
+    tmux.wait_for("the preview", |s| s.contains("SQLite notes") && !s.contains("Alpha"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the choice", |s| s.contains("PICK-EXITED-0"));
+    assert!(screen.contains("b.md\nPICK-EXITED-0"), "{screen}");
 }

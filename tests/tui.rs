@@ -30,13 +30,37 @@ fn write(root: &Path, rel: &str, text: &str) {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    write(root, "tasks/write-parser.md", "---\ntitle: Write the filter parser\nwhat: task\nstatus: active\nwhen: today\ntags: [rust, cli]\n---\nCarets under errors.\n");
-    write(root, "tasks/ship.md", "---\ntitle: Ship the release\nwhat: task\nstatus: todo\nwhen: week\ndeadline: 2026-12-01\n---\nTag and publish.\n");
-    write(root, "tasks/bike.md", "+++\ntitle = \"Fix the bike\"\nwhat = \"task\"\nstatus = \"blocked\"\nwhen = \"someday\"\n+++\nChain and brakes.\n");
+    write(
+        root,
+        "tasks/write-parser.md",
+        "---\ntitle: Write the filter parser\nwhat: task\nstatus: active\nwhen: today\ntags: [rust, cli]\n---\nCarets under errors.\n",
+    );
+    write(
+        root,
+        "tasks/ship.md",
+        "---\ntitle: Ship the release\nwhat: task\nstatus: todo\nwhen: week\ndeadline: 2026-12-01\n---\nTag and publish.\n",
+    );
+    write(
+        root,
+        "tasks/bike.md",
+        "+++\ntitle = \"Fix the bike\"\nwhat = \"task\"\nstatus = \"blocked\"\nwhen = \"someday\"\n+++\nChain and brakes.\n",
+    );
     write(root, "tasks/done.md", "---\ntitle: Old chore\nwhat: task\nstatus: done\nwhen: today\n---\n");
-    write(root, "notes/sqlite.md", "---\ntitle: SQLite notes\nwhat: note\ntags: [sqlite]\n---\n# SQLite notes\nWAL mode and checkpoints.\n");
-    write(root, "notes/escape.md", "---\ntitle: \"Evil \\e[31mred\\e[0m title that is much too long to fit in any column of a small screen\"\nwhat: note\n---\nBody with \u{1b}]0;pwned\u{7} an OSC sequence.\n");
-    write(root, "bookmarks/fts5.md", "{\"title\": \"FTS5 docs\", \"what\": \"bookmark\", \"url\": \"https://sqlite.org/fts5.html\"}\n");
+    write(
+        root,
+        "notes/sqlite.md",
+        "---\ntitle: SQLite notes\nwhat: note\ntags: [sqlite]\n---\n# SQLite notes\nWAL mode and checkpoints.\n",
+    );
+    write(
+        root,
+        "notes/escape.md",
+        "---\ntitle: \"Evil \\e[31mred\\e[0m title that is much too long to fit in any column of a small screen\"\nwhat: note\n---\nBody with \u{1b}]0;pwned\u{7} an OSC sequence.\n",
+    );
+    write(
+        root,
+        "bookmarks/fts5.md",
+        "{\"title\": \"FTS5 docs\", \"what\": \"bookmark\", \"url\": \"https://sqlite.org/fts5.html\"}\n",
+    );
     let dex = Dex::at(root).expect("dex");
     let mut index = Index::open(&dex.index_path()).expect("open").index;
     refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
@@ -59,7 +83,10 @@ fn open(fixture: &Fixture, view: &str, w: u16, h: u16) -> (App, Deck) {
 struct NoScreen;
 
 impl Screen for NoScreen {
-    fn suspended(&mut self, _: &mut dyn FnMut() -> Option<std::process::ExitStatus>) -> Option<std::process::ExitStatus> {
+    fn suspended(
+        &mut self,
+        _: &mut dyn FnMut() -> Option<std::process::ExitStatus>,
+    ) -> Option<std::process::ExitStatus> {
         None
     }
 }

@@ -47,7 +47,13 @@ impl Editor {
 
     /// Runs the editor on `path` with the terminal as it is, and waits for it.
     pub fn run(&self, path: &Path) -> Result<ExitStatus, CardsError> {
-        Command::new(&self.program).args(&self.args).arg(path).status().map_err(|source| {
+        self.run_many(&[path])
+    }
+
+    /// Runs the editor once on several files.
+    pub fn run_many(&self, paths: &[impl AsRef<std::ffi::OsStr>]) -> Result<ExitStatus, CardsError> {
+        let args = paths.iter().map(AsRef::as_ref);
+        Command::new(&self.program).args(&self.args).args(args).status().map_err(|source| {
             CardsError::EditorStart {
                 program: self.program.clone(),
                 from: self.from.map(|v| format!(" (from ${v})")).unwrap_or_default(),

@@ -10,6 +10,7 @@ mod fields;
 mod index;
 mod journal;
 mod new;
+mod pick;
 mod progress;
 mod query;
 mod set;
@@ -75,6 +76,8 @@ enum Command {
     Edit(edit::Args),
     /// Open the journal card of a day, creating it if needed
     Journal(journal::Args),
+    /// Pick cards with a built-in fuzzy finder (no fzf needed); opens or --print's them
+    Pick(pick::Args),
     /// Change frontmatter fields in place, keeping every other byte
     Set(set::Args),
     /// Show one card: title, fields and body (made for fzf's preview window)
@@ -95,7 +98,7 @@ const NEGATION_MARK: char = '\u{1}';
 
 /// Subcommands whose positional arguments are filter words or titles, which may start
 /// with `-` (`-status:done`, a title like "- draft").
-const FILTER_COMMANDS: [&str; 4] = ["query", "cat", "set", "new"];
+const FILTER_COMMANDS: [&str; 5] = ["query", "cat", "set", "new", "pick"];
 
 /// `termdex query what:task -status:done --format json` must work: a leading `-` on a
 /// filter word negates it. Arguments of filter commands that start with `-` but are not
@@ -203,6 +206,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Edit(args)) => edit::run(&ctx, &args),
         Some(Command::Journal(args)) => journal::run(&ctx, &args),
         Some(Command::Set(args)) => set::run(&ctx, &args),
+        Some(Command::Pick(args)) => pick::run(&ctx, &args),
         Some(Command::Cat(args)) => cat::run(&ctx, &args),
         Some(Command::Fields(args)) => fields::run(&ctx, &args),
         Some(Command::Views(args)) => views::run(&ctx, &args),

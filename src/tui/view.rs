@@ -119,7 +119,8 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     lines.push(Line::from(header));
     for ((pos, i), values) in shown.iter().zip(&cells) {
         let style = if *pos == app.selected { theme.selected } else { Style::default() };
-        let mut spans = vec![Span::styled(pad(&clean(&app.rows[*i].title), title_width), style.patch(theme.title))];
+        let mut spans =
+            vec![Span::styled(pad(&clean(&app.rows[*i].title), title_width), style.patch(theme.title))];
         for (text, w) in values.iter().zip(&widths) {
             spans.push(Span::styled(format!(" {}", pad(text, *w)), style.patch(theme.field)));
         }

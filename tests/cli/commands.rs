@@ -102,3 +102,12 @@ fn a_bad_config_names_the_file_line_and_key() {
         )
     );
 }
+
+#[test]
+fn pick_selects_headless_like_fzf_filter() {
+    let dex = deck();
+    let (out, _, code) = dex.run(&["pick", "--select", "gam"]);
+    assert_eq!((out.as_str(), code), ("c.md\n", 0));
+    let (out, _, code) = dex.run(&["pick", "what:task", "--select", "zzz"]);
+    assert_eq!((out.as_str(), code), ("", 1));
+}
