@@ -6,6 +6,7 @@
 //! it prepares files; commands re-index what it wrote.
 
 pub mod editor;
+pub mod journal;
 pub mod naming;
 pub mod new;
 pub mod set;
@@ -33,8 +34,18 @@ pub enum CardsError {
     Write { path: PathBuf, cause: std::io::Error },
     #[error("cannot read {path}: {cause}")]
     Read { path: PathBuf, cause: std::io::Error },
-    #[error("{path} changed while it was being edited; nothing was written (run the command again)")]
+    #[error(
+        "{path} kept changing while termdex was changing it (another program is writing it); nothing was written (run the command again)"
+    )]
     ChangedMeanwhile { path: PathBuf },
+    #[error("{path} is not a card: {reason}; it was left as it is")]
+    NotACard { path: String, reason: &'static str },
+    #[error("{path} has {links} hard links; termdex will not split them — edit it in your editor")]
+    HardLinked { path: String, links: u64 },
+    #[error("{path} is read-only; termdex will not replace it (make it writable first, e.g. chmod u+w)")]
+    ReadOnly { path: String },
+    #[error("cannot take the write lock {path}: {cause}")]
+    Lock { path: PathBuf, cause: std::io::Error },
     #[error("cannot split the editor command `{command}` from ${var}: {message}")]
     EditorCommand { var: &'static str, command: String, message: String },
     #[error("cannot start the editor `{program}`{from}: {cause} (set $VISUAL or $EDITOR)")]

@@ -121,6 +121,34 @@ pub fn create_unique(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFi
     Err(CardsError::BadPath(format!("`{rel}` and 999 numbered variants all exist; choose another title")))
 }
 
+/// Creates exactly `rel` under `root` (for `edit` and `journal`, where the name is the
+/// card's identity), never overwriting anything; on failure the folders made for it are
+/// taken away again and the message says what is in the way.
+pub fn create_exact(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
+    let abs = root.join(rel);
+    let made_dirs = make_dirs(root, abs.parent().unwrap_or(root))?;
+    match create_new(&abs, content) {
+        Ok(()) => Ok(CreatedFile { rel: rel.to_string(), abs, made_dirs }),
+        Err(cause) => {
+            remove_dirs(&made_dirs);
+            let in_the_way = fs::symlink_metadata(&abs).ok().map(|m| m.file_type());
+            Err(match in_the_way {
+                Some(t) if t.is_symlink() => {
+                    let target = fs::read_link(&abs).map(|t| t.display().to_string()).unwrap_or_default();
+                    CardsError::BadPath(format!(
+                        "`{rel}` is a symlink to `{target}`, which does not exist; termdex will not create a card through a link (create the file it points to, or remove the link)"
+                    ))
+                }
+                Some(t) if t.is_dir() => CardsError::BadPath(format!("`{rel}` is a folder, not a card")),
+                Some(_) if cause.kind() == io::ErrorKind::AlreadyExists => CardsError::BadPath(format!(
+                    "`{rel}` was created by another program just now; open it again"
+                )),
+                _ => CardsError::Create { path: abs, cause },
+            })
+        }
+    }
+}
+
 /// Creates the missing folders of `dir`, returning those it made, outermost first.
 fn make_dirs(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, CardsError> {
     let mut missing: Vec<PathBuf> =
@@ -179,6 +207,29 @@ mod tests {
         for bad in ["/etc/x.md", "../x.md", "a/../../x.md", ".hidden/x.md", "", "a\\b.md"] {
             assert!(check_relative(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn exact_creation_never_numbers_and_cleans_up_after_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let made = create_exact(root, "a/b/card.md", b"1").expect("created");
+        assert_eq!((made.rel.as_str(), made.made_dirs.len()), ("a/b/card.md", 2));
+        let err = create_exact(root, "a/b/card.md", b"2").expect_err("taken");
+        assert_eq!(err.to_string(), "`a/b/card.md` was created by another program just now; open it again");
+        assert_eq!(fs::read_to_string(root.join("a/b/card.md")).expect("read"), "1");
+        std::os::unix::fs::symlink("nowhere/x.md", root.join("dangling.md")).expect("symlink");
+        let err = create_exact(root, "dangling.md", b"2").expect_err("dangling");
+        assert!(
+            err.to_string().starts_with("`dangling.md` is a symlink to `nowhere/x.md`, which does not exist"),
+            "{err}"
+        );
+        assert!(!root.join("nowhere").exists());
+        // A failure after folders were made takes them away again.
+        let too_long = format!("fresh/deeper/{}.md", "x".repeat(300));
+        let err = create_exact(root, &too_long, b"3").expect_err("name too long");
+        assert!(matches!(err, CardsError::Create { .. }), "{err}");
+        assert!(!root.join("fresh").exists());
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! A new card: a template rendered, fields set, a file created under a fresh name, and
 //! after the editor, kept or taken away again.
 
-use std::path::Path;
 use std::process::ExitStatus;
 
 use jiff::civil::Date;
@@ -48,11 +47,39 @@ pub enum Settled {
     EditorFailed(ExitStatus),
 }
 
+/// How a draft ended, with why a discarded one was discarded (for messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Saved,
+    /// Left exactly as the template rendered it.
+    Unchanged,
+    /// Left empty or only blank.
+    Emptied,
+    /// The editor deleted the file.
+    Deleted,
+    EditorFailed(ExitStatus),
+}
+
+impl Outcome {
+    pub fn settled(self) -> Settled {
+        match self {
+            Outcome::Saved => Settled::Saved,
+            Outcome::Unchanged | Outcome::Emptied | Outcome::Deleted => Settled::Discarded,
+            Outcome::EditorFailed(status) => Settled::EditorFailed(status),
+        }
+    }
+}
+
+/// The number `{{id}}` and `{id}` stand for: the Unix time of creation.
+pub fn card_id(clock: &Clock) -> i64 {
+    clock.now.to_zoned_datetime(clock.tz.clone()).map(|z| z.timestamp().as_second()).unwrap_or(0)
+}
+
 /// Renders the template and creates the card's file, never overwriting another.
 pub fn create(dex: &Dex, config: &Config, clock: &Clock, card: &NewCard<'_>) -> Result<Draft, CardsError> {
     let template = templates::load(&dex.state_dir(), card.template)?;
     let title = card.title.unwrap_or("").trim();
-    let id = clock.now.to_zoned_datetime(clock.tz.clone()).map(|z| z.timestamp().as_second()).unwrap_or(0);
+    let id = card_id(clock);
     let date = card.date.unwrap_or(clock.today);
     let vars = variables(clock, date, id, title, card.sets);
     let rendered = templates::render(&template, &vars)?;
@@ -70,7 +97,7 @@ pub fn create(dex: &Dex, config: &Config, clock: &Clock, card: &NewCard<'_>) -> 
         }
     };
     let file = if card.path.is_some() {
-        create_exact(&dex.root, &rel, content.as_bytes())?
+        naming::create_exact(&dex.root, &rel, content.as_bytes())?
     } else {
         naming::create_unique(&dex.root, &rel, content.as_bytes())?
     };
@@ -89,7 +116,7 @@ fn variables(clock: &Clock, date: Date, id: i64, title: &str, sets: &[(String, E
     vars.set("slug", naming::slug(&title_or_date));
     for (key, value) in sets {
         let text = match value {
-            EditValue::Scalar(s) => s.clone(),
+            EditValue::Scalar(s) | EditValue::Text(s) => s.clone(),
             EditValue::List(items) => items.join(", "),
         };
         vars.set(key, text);
@@ -110,48 +137,40 @@ fn apply_sets(text: &str, sets: &[(String, EditValue)], template: &str) -> Resul
 }
 
 /// `--in work/meetings`: the pattern's file name, in that folder.
-fn in_subdir(dir: &str, expanded: &str) -> Result<String, CardsError> {
+pub fn in_subdir(dir: &str, expanded: &str) -> Result<String, CardsError> {
     let dir = naming::check_relative(dir)?;
     let name = expanded.rsplit('/').next().unwrap_or(expanded);
     naming::check_relative(&format!("{dir}/{name}"))
 }
 
-/// Creates exactly `rel` (for `edit` and `journal`, where the name is the card's identity).
-fn create_exact(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
-    let abs = root.join(rel);
-    if abs.exists() {
-        return Err(CardsError::BadPath(format!("`{rel}` already exists")));
-    }
-    let created = naming::create_unique(root, rel, content)?;
-    if created.rel != rel {
-        // Someone created it between the check and now: theirs stays, ours goes.
-        let _ = std::fs::remove_file(&created.abs);
-        return Err(CardsError::BadPath(format!("`{rel}` was created by another program just now")));
-    }
-    Ok(created)
+/// After the editor: keeps the card if it was changed, takes it away if it was left as
+/// the template, emptied or deleted.
+pub fn settle(draft: &Draft, status: ExitStatus) -> Result<Settled, CardsError> {
+    settle_why(draft, status).map(Outcome::settled)
 }
 
-/// After the editor: keeps the card if it was changed, takes it away if it was left as
-/// the template or emptied.
-pub fn settle(draft: &Draft, status: ExitStatus) -> Result<Settled, CardsError> {
+/// [`settle`], saying why a draft was taken away.
+pub fn settle_why(draft: &Draft, status: ExitStatus) -> Result<Outcome, CardsError> {
     if !status.success() {
-        return Ok(Settled::EditorFailed(status));
+        return Ok(Outcome::EditorFailed(status));
     }
     let now = match std::fs::read(&draft.file.abs) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             naming::remove_dirs(&draft.file.made_dirs);
-            return Ok(Settled::Discarded);
+            return Ok(Outcome::Deleted);
         }
         Err(cause) => return Err(CardsError::Read { path: draft.file.abs.clone(), cause }),
     };
-    let untouched = now == draft.content.as_bytes();
-    let empty = now.iter().all(u8::is_ascii_whitespace);
-    if untouched || empty {
-        discard(draft)?;
-        return Ok(Settled::Discarded);
-    }
-    Ok(Settled::Saved)
+    let outcome = if now == draft.content.as_bytes() {
+        Outcome::Unchanged
+    } else if now.iter().all(u8::is_ascii_whitespace) {
+        Outcome::Emptied
+    } else {
+        return Ok(Outcome::Saved);
+    };
+    discard(draft)?;
+    Ok(outcome)
 }
 
 /// Removes a draft and the folders made for it.

@@ -1,13 +1,17 @@
 //! Card templates: the built-in ones (`src/cards/templates/*.md`) and the dex's own
 //! (`.termdex/templates/NAME.md`), rendered with `{{variables}}`.
 //!
-//! A variable inside the frontmatter is written as a properly quoted value of the
-//! template's format, so a title holding `: `, quotes, `#`, a leading `-` or a newline
-//! still gives frontmatter that parses, with exactly that title in it.
+//! A variable inside the frontmatter is the whole value of a top-level field and is written
+//! by the lossless frontmatter editor as text, so a title holding `: `, quotes, `#`, a
+//! leading `-`, a newline, or reading like a number still gives frontmatter that parses,
+//! with exactly that title in it, and the template's comments and layout are kept.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::frontmatter::{self, Fence, Format, render_scalar, render_string};
+use serde_json::Value;
+
+use crate::frontmatter::{self, Block, Edit, EditValue, Fence, Format};
 
 use super::CardsError;
 
@@ -89,112 +93,207 @@ impl Vars {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
+
+    /// The variable names, in order, for messages.
+    fn names(&self) -> Vec<&str> {
+        self.0.iter().map(|(n, _)| n.as_str()).collect()
+    }
 }
 
-/// Renders a template. The frontmatter must still parse afterwards, or the template
-/// itself is at fault and is reported as such.
+/// Renders a template.
+///
+/// In the frontmatter a variable must be the whole value of a top-level field (`title:
+/// {{title}}`, quoted or not, a `# comment` after it allowed): the field is then set to the
+/// value as text through the lossless editor, so quotes, comments and everything else of
+/// the template are kept, and a title such as `1984`, `true` or `a, b` stays that text. A
+/// variable anywhere else in the frontmatter (inside a string or a list, on an indented
+/// line) is an error, as is a `{{name}}` that names no variable. In the body values are
+/// written as they are, line breaks turned into spaces.
 pub fn render(template: &Template, vars: &Vars) -> Result<String, CardsError> {
     let bom = template.text.starts_with('\u{feff}');
     let text = frontmatter::strip_bom(&template.text);
-    let rendered = match frontmatter::find(text) {
-        Fence::Block(block) => {
-            let head = &text[..block.content.start];
-            let content = render_block(block.format, &text[block.content.clone()], vars);
-            let tail = &text[block.content.end..block.body_start];
-            let body = substitute(&text[block.body_start..], vars, &|v| v.replace(['\n', '\r'], " "));
-            if let Err(e) = frontmatter::parse_block(block.format, &content, block.content_line) {
-                return Err(CardsError::BadTemplate {
-                    name: template.name.clone(),
-                    message: format!(
-                        "its frontmatter does not parse once filled in (line {}: {})",
-                        e.line, e.message
-                    ),
-                });
-            }
-            format!("{head}{content}{tail}{body}")
+    let bad = |message: String| CardsError::BadTemplate { name: template.name.clone(), message };
+    for spot in placeholders(text) {
+        if vars.get(spot.name).is_none() {
+            return Err(bad(format!(
+                "line {}: unknown variable `{{{{{}}}}}` (known: {}; --set KEY=VALUE adds more)",
+                line_of(text, spot.range.start),
+                spot.name,
+                vars.names().join(", ")
+            )));
         }
-        _ => substitute(text, vars, &|v| v.to_string()),
+    }
+    // The block is found in a copy whose variables read as strings of the same length, so
+    // that `{"title": {{title}}}` is still seen as a JSON object, at the same offsets.
+    let rendered = match frontmatter::find(&as_strings(text)) {
+        Fence::Block(block) => {
+            let front = render_frontmatter(text, &block, vars).map_err(bad)?;
+            format!("{front}{}", fill_body(&text[block.body_start..], vars))
+        }
+        Fence::None => fill_body(text, vars),
+        Fence::Unclosed { .. } | Fence::Broken(_) => {
+            let error = frontmatter::parse(&as_strings(text))
+                .error
+                .unwrap_or(frontmatter::FrontmatterError { line: 1, message: "it cannot be read".into() });
+            return Err(bad(format!(
+                "its frontmatter does not parse (line {}: {})",
+                error.line, error.message
+            )));
+        }
     };
     Ok(if bom { format!("\u{feff}{rendered}") } else { rendered })
 }
 
-/// Fills the frontmatter line by line, quoting every value that holds a variable.
-fn render_block(format: Format, content: &str, vars: &Vars) -> String {
-    content
-        .split_inclusive('\n')
-        .map(|line| if line.contains("{{") { render_line(format, line, vars) } else { line.to_string() })
-        .collect()
+/// A `{{name}}` in a template: its byte range (braces included) and the name.
+struct Placeholder<'a> {
+    range: Range<usize>,
+    name: &'a str,
 }
 
-fn render_line(format: Format, line: &str, vars: &Vars) -> String {
-    let body = line.trim_end_matches(['\n', '\r']);
-    let eol = &line[body.len()..];
-    if format == Format::Json {
-        // Inside a JSON string: the value goes in escaped, without quotes of its own.
-        let escape = |v: &str| {
-            let quoted = serde_json::to_string(v).unwrap_or_default();
-            quoted[1..quoted.len() - 1].to_string()
-        };
-        return format!("{}{eol}", substitute(body, vars, &escape));
-    }
-    let separator = if format == Format::Toml { " = " } else { ": " };
-    let (prefix, value) = match split_value(body, separator) {
-        Some(split) => split,
-        None => return format!("{}{eol}", substitute(body, vars, &|v| v.to_string())),
-    };
-    let value = value.trim();
-    let rendered = if let Some(items) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-        let items: Vec<String> =
-            items.split(',').map(|item| render_filled(format, item.trim(), vars)).collect();
-        format!("[{}]", items.join(", "))
-    } else {
-        render_filled(format, value, vars)
-    };
-    format!("{prefix}{rendered}{eol}")
-}
-
-/// A template value with its variables filled in, quoted for `format`: a value the
-/// template quoted stays text even when it reads like a number.
-fn render_filled(format: Format, value: &str, vars: &Vars) -> String {
-    let inner = unquote(value);
-    let filled = substitute(inner, vars, &|v| v.to_string());
-    if inner.len() == value.len() { render_scalar(format, &filled) } else { render_string(format, &filled) }
-}
-
-/// `key: value` / `- value` / `key = value` as (everything up to the value, the value).
-fn split_value<'a>(line: &'a str, separator: &str) -> Option<(&'a str, &'a str)> {
-    let trimmed = line.trim_start();
-    if let Some(rest) = trimmed.strip_prefix("- ") {
-        let at = line.len() - rest.len();
-        return Some((&line[..at], rest));
-    }
-    let at = line.find(separator)? + separator.len();
-    Some((&line[..at], &line[at..]))
-}
-
-/// A template value written with its own quotes loses them: the renderer quotes anew.
-fn unquote(value: &str) -> &str {
-    for q in ['"', '\''] {
-        if value.len() >= 2 && value.starts_with(q) && value.ends_with(q) {
-            return &value[1..value.len() - 1];
+/// Every `{{name}}`: a name is one word (no spaces, braces or line breaks) between double
+/// braces; anything else between braces is left as written.
+fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("{{").map(|i| from + i) {
+        let inner_start = at + 2;
+        let Some(len) = text[inner_start..].find("}}") else { break };
+        let inner = &text[inner_start..inner_start + len];
+        let name = inner.trim();
+        let is_name = !name.is_empty() && !name.contains(|c: char| c.is_whitespace() || c == '{' || c == '}');
+        if is_name && !inner.contains('\n') {
+            let end = inner_start + len + 2;
+            found.push(Placeholder { range: at..end, name });
+            from = end;
+        } else {
+            from = at + 1;
         }
     }
-    value
+    found
 }
 
-/// Replaces `{{name}}` with `escape(value)`; unknown names become empty.
-fn substitute(text: &str, vars: &Vars, escape: &dyn Fn(&str) -> String) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start + 2..].find("}}") else { break };
-        out.push_str(&rest[..start]);
-        let name = rest[start + 2..start + 2 + len].trim();
-        out.push_str(&escape(vars.get(name).unwrap_or("")));
-        rest = &rest[start + 2 + len + 2..];
+/// `text` with each variable replaced by a string of the same length: quoted when the
+/// variable is not already inside quotes.
+fn as_strings(text: &str) -> String {
+    let mut out = text.to_string();
+    for spot in placeholders(text) {
+        let len = spot.range.len();
+        let quoted = text[..spot.range.start].ends_with(['"', '\'']);
+        let filler = if quoted { "x".repeat(len) } else { format!("\"{}\"", "x".repeat(len - 2)) };
+        out.replace_range(spot.range, &filler);
     }
-    out.push_str(rest);
     out
+}
+
+/// The 1-based line of byte `pos`.
+fn line_of(text: &str, pos: usize) -> usize {
+    text[..pos].matches('\n').count() + 1
+}
+
+/// Body text: values as they are, on one line.
+fn fill_body(text: &str, vars: &Vars) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for spot in placeholders(text) {
+        out.push_str(&text[last..spot.range.start]);
+        out.push_str(&vars.get(spot.name).unwrap_or_default().replace(['\r', '\n'], " "));
+        last = spot.range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// The frontmatter block (fences included) with its variables filled in, or why the
+/// template is at fault.
+///
+/// Each variable is first replaced by a marker string that occurs nowhere else; the block
+/// is parsed, and every marker must come back as the whole value of a top-level field.
+/// Those fields are then set to the variables' values with [`frontmatter::apply`].
+fn render_frontmatter(text: &str, block: &Block, vars: &Vars) -> Result<String, String> {
+    let format = block.format;
+    let content = &text[block.content.clone()];
+    let offset = block.content.start;
+    let spots = placeholders(content);
+    let marker = unique_marker(text);
+    let mut marked = String::with_capacity(content.len());
+    let mut last = 0;
+    for (i, spot) in spots.iter().enumerate() {
+        let (range, whole) = value_span(content, spot.range.clone(), format);
+        marked.push_str(&content[last..range.start]);
+        // A whole value becomes a quoted string, valid in all three formats; anything
+        // else stays inside whatever holds it, to be caught below.
+        if whole {
+            marked.push_str(&format!("\"{marker}{i}x\""));
+        } else {
+            marked.push_str(&format!("{marker}{i}x"));
+        }
+        last = range.end;
+    }
+    marked.push_str(&content[last..]);
+    let rule = |spot: &Placeholder<'_>| {
+        let example = match format {
+            Format::Yaml => format!("key: {{{{{}}}}}", spot.name),
+            Format::Toml => format!("key = {{{{{}}}}}", spot.name),
+            Format::Json => format!("\"key\": \"{{{{{}}}}}\"", spot.name),
+        };
+        format!(
+            "line {}: `{{{{{}}}}}` is not the whole value of a top-level field, the only place a variable may go in the frontmatter (`{example}`, quoted or not, optionally followed by a comment); in the text below the frontmatter it may go anywhere",
+            line_of(text, offset + spot.range.start),
+            spot.name
+        )
+    };
+    let fields = match frontmatter::parse_block(format, &marked, block.content_line) {
+        Ok(fields) => fields,
+        Err(e) => {
+            // A variable on the line that no longer parses is the likely culprit.
+            let culprit = spots.iter().find(|s| line_of(text, offset + s.range.start) == e.line);
+            return Err(match culprit {
+                Some(spot) => rule(spot),
+                None => format!("its frontmatter does not parse (line {}: {})", e.line, e.message),
+            });
+        }
+    };
+    let mut edits = Vec::with_capacity(spots.len());
+    for (i, spot) in spots.iter().enumerate() {
+        let wanted = Value::String(format!("{marker}{i}x"));
+        let Some(key) = fields.iter().find(|(_, v)| **v == wanted).map(|(k, _)| k) else {
+            return Err(rule(spot));
+        };
+        let value = vars.get(spot.name).unwrap_or_default().to_string();
+        edits.push(Edit::Set { key: key.clone(), value: EditValue::Text(value) });
+    }
+    let head = &text[..block.content.start];
+    let tail = &text[block.content.end..block.body_start];
+    let document = format!("{head}{marked}{tail}");
+    frontmatter::apply(&document, &edits).map_err(|e| format!("its variables cannot be filled in: {e}"))
+}
+
+/// A word found nowhere in the template, to stand in for its variables while it is parsed.
+fn unique_marker(text: &str) -> String {
+    (0..).map(|n| format!("termdexvar{n}z")).find(|m| !text.contains(m.as_str())).unwrap_or_default()
+}
+
+/// Where a variable's value would be and whether the variable is all of it: either
+/// quoted on its own (`"{{title}}"`, `'{{title}}'`: the quotes are taken in) or bare right
+/// after the key's `:` / `=` with nothing after it but a comment (or, in JSON, the `,` or
+/// `}` that ends the member).
+fn value_span(content: &str, range: Range<usize>, format: Format) -> (Range<usize>, bool) {
+    let before = &content[..range.start];
+    let after = &content[range.end..];
+    for quote in ['"', '\''] {
+        if before.ends_with(quote) && after.starts_with(quote) {
+            return (range.start - 1..range.end + 1, true);
+        }
+    }
+    let line_before = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let line_after = after[..after.find('\n').unwrap_or(after.len())].trim();
+    let separator = if format == Format::Toml { '=' } else { ':' };
+    let after_key = line_before.trim_end().ends_with(separator);
+    let ends_value = match format {
+        Format::Json => line_after.is_empty() || line_after.starts_with([',', '}']),
+        _ => line_after.is_empty() || line_after.starts_with('#'),
+    };
+    (range, after_key && ends_value)
 }
 
 #[cfg(test)]
@@ -257,6 +356,115 @@ mod tests {
         };
         let text = render(&json, &vars("back\\slash \"q\"")).expect("renders");
         assert_eq!(field(&text, "title"), "back\\slash \"q\"");
+    }
+
+    fn template(text: &str) -> Template {
+        Template { name: "mine".into(), text: text.into(), file: None }
+    }
+
+    fn rendered(text: &str, title: &str) -> String {
+        render(&template(text), &vars(title)).unwrap_or_else(|e| panic!("{text:?} with {title:?}: {e}"))
+    }
+
+    fn refusal(text: &str) -> String {
+        render(&template(text), &vars("t")).expect_err(text).to_string()
+    }
+
+    #[test]
+    fn comments_quotes_and_layout_of_the_template_are_kept() {
+        assert_eq!(
+            rendered("---\ntitle: {{title}} # the title\nday:   '{{date}}'   # when\n---\nBody\n", "Plain"),
+            "---\ntitle: Plain # the title\nday:   2026-11-23   # when\n---\nBody\n"
+        );
+        assert_eq!(
+            rendered("+++\ntitle = \"{{title}}\" # the title\nday = {{date}}\n+++\n", "a \"b\""),
+            "+++\ntitle = \"a \\\"b\\\"\" # the title\nday = \"2026-11-23\"\n+++\n"
+        );
+        assert_eq!(
+            rendered("---json\n{\n  \"title\": \"{{title}}\",\n  \"n\": 1\n}\n---\n", "x"),
+            "---json\n{\n  \"title\": \"x\",\n  \"n\": 1\n}\n---\n"
+        );
+        assert_eq!(
+            rendered("{\"title\": {{title}}, \"n\": 1}\nbody\n", "x"),
+            "{\"title\": \"x\", \"n\": 1}\nbody\n"
+        );
+    }
+
+    #[test]
+    fn titles_that_look_like_other_things_stay_text_in_every_format() {
+        let templates = [
+            "---\ntitle: {{title}} # c\ntags: [a, b]\n---\n# {{title}}\n",
+            "---\ntitle: \"{{title}}\"\n---\n",
+            "+++\ntitle = {{title}} # c\ntags = [\"a\"]\n+++\n",
+            "+++\ntitle = '{{title}}'\n+++\n",
+            "---json\n{\"title\": \"{{title}}\", \"tags\": [\"a\"]}\n---\n",
+        ];
+        for text in templates {
+            for title in ["1984", "true", "3.14", "null", "a, b", "x]", "", "-1", "~", "{x}", "line\nbreak"] {
+                let out = rendered(text, title);
+                assert_eq!(field(&out, "title"), serde_json::json!(title), "{text:?}: {out}");
+                assert_eq!(frontmatter::parse(&out).fields.len(), field_count(text), "{out}");
+            }
+        }
+    }
+
+    fn field_count(text: &str) -> usize {
+        if text.contains("tags") { 2 } else { 1 }
+    }
+
+    #[test]
+    fn a_variable_that_is_not_a_whole_top_level_value_is_refused_with_its_line() {
+        let cases = [
+            ("---\nwhat: note\ntags: [{{title}}, x]\n---\n", 3, "key: {{title}}"),
+            ("---\ntags:\n  - {{title}}\n---\n", 3, "key: {{title}}"),
+            ("---\ntitle: \"Note: {{title}}\"\n---\n", 2, "key: {{title}}"),
+            ("---\ntitle: Note {{title}}\n---\n", 2, "key: {{title}}"),
+            ("---\nauthor:\n  name: {{title}}\n---\n", 3, "key: {{title}}"),
+            ("---\n# about {{title}}\ntitle: x\n---\n", 2, "key: {{title}}"),
+            ("+++\ntitle = \"Note {{title}}\"\n+++\n", 2, "key = {{title}}"),
+            ("+++\ntags = [{{title}}]\n+++\n", 2, "key = {{title}}"),
+            ("+++\n[extra]\nname = {{title}}\n+++\n", 3, "key = {{title}}"),
+            ("---json\n{\n\"title\": \"x {{title}}\"\n}\n---\n", 3, "\"key\": \"{{title}}\""),
+            ("---json\n{\"tags\": [\"{{title}}\"]}\n---\n", 2, "\"key\": \"{{title}}\""),
+        ];
+        for (text, line, example) in cases {
+            let err = refusal(text);
+            assert!(
+                err.starts_with(&format!(
+                    "template mine: line {line}: `{{{{title}}}}` is not the whole value of a top-level field"
+                )),
+                "{text:?}: {err}"
+            );
+            assert!(err.contains(&format!("(`{example}`, quoted or not")), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_variables_are_named_with_the_known_ones() {
+        let mut vars = vars("t");
+        vars.set("status", "todo");
+        for text in
+            ["---\ntitle: {{title}}\nowner: {{ owner }}\n---\n", "---\ntitle: x\n---\n\nby {{owner}}\n"]
+        {
+            let err = render(&template(text), &vars).expect_err(text).to_string();
+            let line = if text.contains("by") { 5 } else { 3 };
+            assert_eq!(
+                err,
+                format!(
+                    "template mine: line {line}: unknown variable `{{{{owner}}}}` (known: title, date, datetime, status; --set KEY=VALUE adds more)"
+                )
+            );
+        }
+        assert_eq!(rendered("no braces {{ at all }} {{}} {x}\n", "t"), "no braces {{ at all }} {{}} {x}\n");
+    }
+
+    #[test]
+    fn the_body_gets_values_on_one_line() {
+        assert_eq!(
+            rendered("---\ntitle: {{title}}\n---\n# {{title}}\n", "a\nb\r\nc"),
+            "---\ntitle: \"a\\nb\\r\\nc\"\n---\n# a b  c\n"
+        );
+        assert_eq!(rendered("# {{title}} on {{date}}\n", "x\ny"), "# x y on 2026-11-23\n");
     }
 
     #[test]

@@ -1,12 +1,56 @@
 //! Writing a card atomically: a temporary file in the same folder, synced, then renamed
 //! over the card. A crash, a full disk or a permission error leaves the card as it was and
 //! no temporary file behind.
+//!
+//! Rewrites of existing cards are serialised across processes by an exclusive lock on
+//! `.termdex/write.lock`, so two `set`s on one card each see the other's result instead of
+//! both editing the same old text. The rename replaces a file, so what it replaces is
+//! chosen with care: the target of a symlink (the link stays a link), never a file with
+//! several hard links (renaming would split them) or a read-only one.
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::Write;
-use std::path::Path;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
 use super::CardsError;
+
+/// Held while a card is read, edited and renamed into place; released when dropped.
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: File,
+}
+
+/// Takes the dex's write lock (`.termdex/write.lock`, created if missing), waiting for
+/// another process that holds it.
+pub fn lock(root: &Path) -> Result<WriteLock, CardsError> {
+    let state = root.join(crate::dex::STATE_DIR);
+    let path = state.join("write.lock");
+    let lock_error = |cause| CardsError::Lock { path: path.clone(), cause };
+    fs::create_dir_all(&state).map_err(lock_error)?;
+    let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(lock_error)?;
+    file.lock().map_err(lock_error)?;
+    Ok(WriteLock { _file: file })
+}
+
+/// The file to replace when rewriting the card at `abs` (`rel` names it in messages): the
+/// real file behind any symlinks, checked to be a regular file with one name that is not
+/// read-only.
+pub fn target(abs: &Path, rel: &str) -> Result<PathBuf, CardsError> {
+    let read_error = |cause| CardsError::Read { path: abs.to_path_buf(), cause };
+    let real = fs::canonicalize(abs).map_err(read_error)?;
+    let meta = fs::metadata(&real).map_err(read_error)?;
+    if !meta.is_file() {
+        return Err(CardsError::NotACard { path: rel.to_string(), reason: "it is not a file" });
+    }
+    if meta.nlink() > 1 {
+        return Err(CardsError::HardLinked { path: rel.to_string(), links: meta.nlink() });
+    }
+    if meta.permissions().readonly() {
+        return Err(CardsError::ReadOnly { path: rel.to_string() });
+    }
+    Ok(real)
+}
 
 /// Replaces the file at `path` with `content`, keeping its permissions. `expected` is the
 /// content the caller read and edited: if the file no longer holds it (an editor saved in
@@ -77,6 +121,38 @@ mod tests {
         assert!(matches!(err, CardsError::ChangedMeanwhile { .. }));
         assert_eq!(fs::read_to_string(&card).expect("read"), "changed by someone else");
         assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "no temp file left");
+    }
+
+    #[test]
+    fn targets_are_real_single_writable_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.md");
+        fs::write(&real, "x").expect("write");
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink("real.md", &link).expect("symlink");
+        assert_eq!(target(&link, "link.md").expect("ok"), real.canonicalize().expect("canon"));
+        fs::hard_link(&real, dir.path().join("twin.md")).expect("hard link");
+        let err = target(&link, "link.md").expect_err("two names");
+        assert_eq!(
+            err.to_string(),
+            "link.md has 2 hard links; termdex will not split them — edit it in your editor"
+        );
+        fs::remove_file(dir.path().join("twin.md")).expect("rm");
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o444)).expect("chmod");
+        assert!(matches!(target(&real, "real.md"), Err(CardsError::ReadOnly { .. })));
+        assert!(matches!(target(dir.path(), "dir"), Err(CardsError::NotACard { .. })));
+    }
+
+    #[test]
+    fn the_write_lock_is_exclusive_and_creates_its_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let held = lock(dir.path()).expect("lock");
+        assert!(dir.path().join(".termdex/write.lock").is_file());
+        let other = File::open(dir.path().join(".termdex/write.lock")).expect("open");
+        assert!(other.try_lock().is_err(), "a second holder must wait");
+        drop(held);
+        assert!(other.try_lock().is_ok(), "released when dropped");
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use jiff::civil::Date;
-use termdex::cards::naming::{self, Names};
-use termdex::cards::new::{self, NewCard};
+use termdex::cards::journal;
+use termdex::cards::new::NewCard;
 use termdex::query::dates;
 
 use super::Ctx;
@@ -25,33 +25,13 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
-    let config = ctx.config()?;
     let clock = ctx.clock();
     let date = match &args.date {
         Some(word) => day(word, &clock)?,
         None => clock.today,
     };
-    let title = date.strftime("%Y-%m-%d").to_string();
-    let names = Names { now: clock.now, id: 0, title: &title, template: "journal", date: Some(date) };
-    let rel = naming::expand(&config.new.journal, &names)?;
-    if ctx.dex.card_path(&rel).is_file() {
-        if args.print_path {
-            println!("{}", ctx.paths().show(&rel));
-        }
-        if args.no_edit {
-            return Ok(ExitCode::SUCCESS);
-        }
-        return super::edit::open_existing(ctx, &rel);
-    }
-    let card = NewCard {
-        template: "journal",
-        title: Some(&title),
-        path: Some(&rel),
-        date: Some(date),
-        ..NewCard::default()
-    };
-    let draft = new::create(&ctx.dex, &config, &clock, &card)?;
-    super::new::finish(ctx, &draft, !args.no_edit, args.print_path)
+    let card = NewCard { template: journal::TEMPLATE, date: Some(date), ..NewCard::default() };
+    super::new::open_journal(ctx, &card, !args.no_edit, args.print_path)
 }
 
 /// A date word as the day it names.

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
-use termdex::cards::editor::Editor;
-use termdex::cards::new::{self, Draft, NewCard, Settled};
+use termdex::cards::editor::{Editor, describe_exit};
+use termdex::cards::journal::{self, Journal};
+use termdex::cards::new::{self, Draft, NewCard, Outcome};
 use termdex::cards::templates;
 use termdex::frontmatter::{EditValue, parse_assignment};
 
@@ -51,8 +52,34 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         subdir: args.subdir.as_deref(),
         ..NewCard::default()
     };
+    if template == journal::TEMPLATE {
+        return open_journal(ctx, &card, !args.no_edit, args.print_path);
+    }
     let draft = new::create(&ctx.dex, &config, &ctx.clock(), &card)?;
     finish(ctx, &draft, !args.no_edit, args.print_path)
+}
+
+/// The journal card of `card.date`: reopened when it exists, else created and edited.
+pub fn open_journal(ctx: &Ctx, card: &NewCard<'_>, edit: bool, print_path: bool) -> Result<ExitCode> {
+    let config = ctx.config()?;
+    match journal::open_or_create(&ctx.dex, &config, &ctx.clock(), card)? {
+        Journal::Created(draft) => finish(ctx, &draft, edit, print_path),
+        Journal::Existing(rel) => {
+            let shown = ctx.paths().show(&rel);
+            if !card.sets.is_empty() || card.title.is_some_and(|t| !t.trim().is_empty()) {
+                ctx.warn(format_args!(
+                    "{shown} already exists, so it was opened as it is (a title and --set apply only to a new journal card; termdex set changes fields)"
+                ));
+            }
+            if print_path {
+                writeln!(std::io::stdout().lock(), "{shown}")?;
+            }
+            if !edit {
+                return Ok(ExitCode::SUCCESS);
+            }
+            super::edit::open_existing(ctx, &rel)
+        }
+    }
 }
 
 /// `key=value` arguments, checked before anything is created.
@@ -64,20 +91,26 @@ pub fn parse_sets(raw: &[String]) -> Result<Vec<(String, EditValue)>> {
 /// index, and say what happened.
 pub fn finish(ctx: &Ctx, draft: &Draft, edit: bool, print_path: bool) -> Result<ExitCode> {
     let shown = ctx.paths().show(&draft.file.rel);
-    let settled = if edit {
+    let outcome = if edit {
         let editor = Editor::from_env().inspect_err(|_| {
             let _ = new::discard(draft);
         })?;
         let status = editor.run(&draft.file.abs).inspect_err(|_| {
             let _ = new::discard(draft);
         })?;
-        new::settle(draft, status)?
+        new::settle_why(draft, status)?
     } else {
-        Settled::Saved
+        Outcome::Saved
     };
     ctx.reindex(std::slice::from_ref(&draft.file.rel))?;
-    match settled {
-        Settled::Saved => {
+    let nothing_saved = |why: &str| {
+        if !ctx.quiet {
+            eprintln!("termdex: nothing saved: {why}");
+        }
+        Ok(ExitCode::from(1))
+    };
+    match outcome {
+        Outcome::Saved => {
             if print_path {
                 writeln!(std::io::stdout().lock(), "{shown}")?;
             }
@@ -86,16 +119,13 @@ pub fn finish(ctx: &Ctx, draft: &Draft, edit: bool, print_path: bool) -> Result<
             }
             Ok(ExitCode::SUCCESS)
         }
-        Settled::Discarded => {
-            if !ctx.quiet {
-                eprintln!(
-                    "termdex: nothing saved: {shown} was left as the template or emptied, so it was removed"
-                );
-            }
-            Ok(ExitCode::from(1))
-        }
-        Settled::EditorFailed(status) => {
-            Err(anyhow!("the editor exited with {status}; the card was kept as it is at {shown}"))
-        }
+        Outcome::Unchanged => nothing_saved(&format!("{shown} was left as the template, so it was removed")),
+        Outcome::Emptied => nothing_saved(&format!("{shown} was emptied, so it was removed")),
+        Outcome::Deleted => nothing_saved(&format!("the editor deleted {shown}")),
+        Outcome::EditorFailed(status) => Err(anyhow!(
+            "the editor {}; the new card was kept at {shown} as the editor left it (finish it with `termdex edit {}`, or delete it)",
+            describe_exit(status),
+            shell_words::quote(&shown)
+        )),
     }
 }

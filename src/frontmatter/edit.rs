@@ -43,6 +43,9 @@ pub enum EditValue {
     Scalar(String),
     /// `[a, b]`: always a list of texts (`[1, 2]` is two texts), written as a one-line list.
     List(Vec<String>),
+    /// Always text, written so that it reads back as exactly this string, even when it
+    /// looks like a number, a boolean or `null` (a template's `{{title}}` of `1984`).
+    Text(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -340,7 +343,7 @@ fn compare_fields(fields: &Fields, original: &Fields, expected: &Fields) -> Resu
 // Rendering values
 // ---------------------------------------------------------------------------------------
 
-/// How `text` is written as a value in `format` (templates use this too). Plain numbers and
+/// How `text` is written as a value in `format` (an `EditValue::Scalar`). Plain numbers and
 /// `true`/`false` are written bare; everything else reads back as exactly this text.
 ///
 /// YAML is written plain only when it is unmistakably text to any YAML reader (1.1 or
@@ -364,15 +367,10 @@ pub fn render_scalar(format: Format, text: &str) -> String {
     }
 }
 
-/// How `text` is written as a value that must read back as text, even when it looks like
-/// a number (a template that quoted `"{{id}}"` wants a string).
-pub fn render_string(format: Format, text: &str) -> String {
-    render_text(format, text, Context::Value)
-}
-
 fn render_value(format: Format, value: &EditValue) -> String {
     match value {
         EditValue::Scalar(text) => render_scalar(format, text),
+        EditValue::Text(text) => render_text(format, text, Context::Value),
         EditValue::List(items) => {
             let items: Vec<String> =
                 items.iter().map(|item| render_text(format, item, Context::Flow)).collect();
@@ -403,6 +401,7 @@ fn expected_value(format: Format, value: &EditValue) -> Value {
     match value {
         EditValue::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
         EditValue::Scalar(text) => typed_value(format, text).unwrap_or_else(|| Value::String(text.clone())),
+        EditValue::Text(text) => Value::String(text.clone()),
     }
 }
 
@@ -1622,6 +1621,27 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn text_values_stay_text_in_every_format_and_keep_comments() {
+        let text = |value: &str| Edit::Set { key: "a".into(), value: EditValue::Text(value.into()) };
+        let cards = [
+            "---\na: x # why\nb: 1\n---\n",
+            "+++\na = \"x\" # why\nb = 1\n+++\n",
+            "{\"a\": \"x\", \"b\": 1}\n",
+        ];
+        for card in cards {
+            for value in ["1984", "true", "3.14", "null", "", "a, b", "x]", "-1", "2026-11-23", "yes"] {
+                let out = edited(card, &[text(value)]);
+                assert_eq!(fields_of(&out)["a"], json!(value), "{card:?} {value}: {out}");
+                assert_eq!(fields_of(&out)["b"], json!(1));
+                if !card.starts_with('{') {
+                    assert!(out.contains(" # why\n"), "{out}");
+                }
+            }
+        }
+        assert_eq!(edited("---\na: x # why\n---\n", &[text("1984")]), "---\na: \"1984\" # why\n---\n");
+    }
 }
 
 /// Random cards, random hostile values: an edit changes the edited field's lines and
@@ -1687,6 +1707,7 @@ mod properties {
     fn hostile_value() -> impl Strategy<Value = EditValue> {
         prop_oneof![
             3 => hostile_text().prop_map(EditValue::Scalar),
+            1 => hostile_text().prop_map(EditValue::Text),
             1 => vec(hostile_text(), 0..4).prop_map(EditValue::List),
         ]
     }
@@ -1712,7 +1733,7 @@ mod properties {
                 assert!(typed.is_boolean() || text.parse::<f64>().is_ok_and(f64::is_finite), "{text}");
                 typed
             }
-            EditValue::Scalar(text) => Value::String(text.clone()),
+            EditValue::Scalar(text) | EditValue::Text(text) => Value::String(text.clone()),
         }
     }
 

@@ -9,7 +9,7 @@ mod edit;
 mod fence;
 mod yaml;
 
-pub use edit::{Edit, EditError, EditValue, apply, parse_assignment, render_scalar, render_string};
+pub use edit::{Edit, EditError, EditValue, apply, parse_assignment, render_scalar};
 pub use fence::{Block, Fence, find};
 
 use serde_json::{Map, Value};

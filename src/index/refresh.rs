@@ -293,7 +293,9 @@ fn counts(conn: &Connection) -> rusqlite::Result<(usize, usize)> {
 
 /// Re-reads just these cards (dex-relative paths), without walking the dex: what a
 /// command calls after writing or removing a card itself. A path whose file is gone is
-/// dropped from the index; one that cannot be read is dropped and reported.
+/// dropped from the index; one that cannot be read is dropped and reported. A path the
+/// walk would never list (not `*.md`, hidden, outside the dex) is skipped, so the index
+/// only ever holds cards.
 pub fn refresh_paths(index: &mut Index, root: &Path, paths: &[String]) -> Result<Vec<Problem>, IndexError> {
     match refresh_paths_once(index, root, paths) {
         Err(err) if err.is_damage() => {
@@ -310,7 +312,7 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
     let result =
         (|| {
             let tx = index.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            for path in paths {
+            for path in paths.iter().filter(|p| scan::card_path_problem(p).is_none()) {
                 let stat = std::fs::metadata(root.join(path)).ok().filter(|m| m.is_file()).map(|meta| {
                     FileStat { path: path.clone(), mtime_ns: scan::mtime_ns(&meta), size: meta.len() }
                 });
@@ -329,4 +331,46 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
         })();
     result.map_err(|e| index.sqlite_error(e))?;
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_paths_indexes_only_cards() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        for (rel, text) in [
+            ("a.md", "# A\n"),
+            ("package.json", "{}\n"),
+            ("notes.txt", "text\n"),
+            (".git/x.md", "# hidden folder\n"),
+            ("sub/.draft.md", "# hidden file\n"),
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let paths: Vec<String> = [
+            "a.md",
+            "package.json",
+            "notes.txt",
+            ".git/x.md",
+            "sub/.draft.md",
+            "../a.md",
+            ".termdex/index.db",
+        ]
+        .map(String::from)
+        .to_vec();
+        let problems = refresh_paths(&mut index, &root, &paths).expect("refresh");
+        assert_eq!(problems, Vec::new());
+        let indexed: Vec<String> = index
+            .conn
+            .prepare("SELECT path FROM cards ORDER BY path")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("paths");
+        assert_eq!(indexed, ["a.md"]);
+    }
 }

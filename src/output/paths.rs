@@ -44,10 +44,16 @@ impl PathDisplay {
     }
 
     /// The dex-relative path for a path the user typed (relative to the current directory
-    /// or absolute); `None` when it is outside the dex.
+    /// or absolute); `None` when it is outside the dex. Only the folder is resolved
+    /// (symlinks, `..`); the file name is kept as typed, so a card that is a symlink is
+    /// named by its link, wherever the link points.
     pub fn resolve(root: &Path, cwd: &Path, typed: &Path) -> Option<String> {
         let joined = cwd.join(typed);
-        let absolute = joined.canonicalize().unwrap_or_else(|_| normalize(&joined));
+        let real = |path: &Path| path.canonicalize().unwrap_or_else(|_| normalize(path));
+        let absolute = match (joined.parent(), joined.file_name()) {
+            (Some(parent), Some(name)) => real(parent).join(name),
+            _ => real(&joined),
+        };
         let rel = absolute.strip_prefix(root).ok()?;
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
         Some(parts?.join("/"))
@@ -97,5 +103,22 @@ mod tests {
         assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../a.md")).as_deref(), Some("a.md"));
         assert_eq!(PathDisplay::resolve(root, cwd, Path::new("b.md")).as_deref(), Some("sub/b.md"));
         assert_eq!(PathDisplay::resolve(root, cwd, Path::new("../../x.md")), None);
+    }
+
+    #[test]
+    fn a_symlinked_card_keeps_its_own_name_and_a_symlinked_folder_is_followed() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let base = tmp.path().canonicalize().expect("canon");
+        let root = base.join("dex");
+        std::fs::create_dir_all(root.join("notes")).expect("mkdir");
+        std::fs::write(base.join("outside.md"), "x").expect("write");
+        std::os::unix::fs::symlink(base.join("outside.md"), root.join("out.md")).expect("symlink");
+        std::os::unix::fs::symlink(root.join("notes"), base.join("shortcut")).expect("symlink");
+        assert_eq!(PathDisplay::resolve(&root, &root, Path::new("out.md")).as_deref(), Some("out.md"));
+        assert_eq!(
+            PathDisplay::resolve(&root, &base, Path::new("shortcut/a.md")).as_deref(),
+            Some("notes/a.md")
+        );
+        assert_eq!(PathDisplay::resolve(&root, &base, Path::new("outside.md")), None);
     }
 }

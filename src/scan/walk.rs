@@ -139,6 +139,28 @@ pub fn is_card_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
+/// Why the dex-relative path `rel` is not a card by the walk's rules, or `None` when it is
+/// one: inside the dex, in no hidden folder, not hidden itself, named `*.md` / `*.markdown`.
+/// Commands that change or index a single named file ask this first, so a file the walk
+/// would never list (`package.json`, `.git/HEAD`, `.termdex/config.toml`) is never touched.
+pub fn card_path_problem(rel: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    if rel.starts_with('/') || parts.is_empty() || parts.contains(&"..") {
+        return Some("it is outside the dex");
+    }
+    let (name, folders) = parts.split_last()?;
+    if folders.iter().any(|f| f.starts_with('.')) {
+        return Some("it is in a hidden folder, which termdex does not index");
+    }
+    if name.starts_with('.') {
+        return Some("it is a hidden file, which termdex does not index");
+    }
+    if !is_card_name(Path::new(name)) {
+        return Some("cards are .md or .markdown files");
+    }
+    None
+}
+
 /// `root`-relative, `/`-separated; `None` when the name is not UTF-8.
 pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -168,4 +190,31 @@ fn describe_walk_error(err: &ignore::Error, root: &Path) -> String {
 
 fn io_reason(text: &str) -> String {
     text.replace(" (os error 13)", "").replace(" (os error 2)", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_paths_follow_the_walks_rules() {
+        for card in ["a.md", "notes/b.markdown", "x/Y.MD", "./a.md", "Dr. Who.md"] {
+            assert_eq!(card_path_problem(card), None, "{card}");
+        }
+        let refused = [
+            ("package.json", "cards are .md or .markdown files"),
+            ("run.sh", "cards are .md or .markdown files"),
+            ("notes", "cards are .md or .markdown files"),
+            (".git/HEAD", "it is in a hidden folder, which termdex does not index"),
+            (".termdex/config.toml", "it is in a hidden folder, which termdex does not index"),
+            (".obsidian/x.md", "it is in a hidden folder, which termdex does not index"),
+            ("a/.hidden.md", "it is a hidden file, which termdex does not index"),
+            ("../a.md", "it is outside the dex"),
+            ("/etc/a.md", "it is outside the dex"),
+            ("", "it is outside the dex"),
+        ];
+        for (path, why) in refused {
+            assert_eq!(card_path_problem(path), Some(why), "{path}");
+        }
+    }
 }

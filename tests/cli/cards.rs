@@ -18,6 +18,12 @@ case "$FAKE_MODE" in
   append) printf 'Written in the editor.\n' >> "$last" ;;
   delete) rm -f "$last" ;;
   fail) exit 3 ;;
+  interrupt)
+    # Ctrl-C reaches termdex too; the editor keeps going, then saves.
+    kill -INT "$PPID"
+    sleep 0.2
+    grep '^SigIgn' "/proc/$$/status" >> "$FAKE_LOG"
+    printf 'Written after Ctrl-C.\n' >> "$last" ;;
 esac
 "#;
 
@@ -76,11 +82,25 @@ fn new_task_from_the_builtin_template() {
 #[test]
 fn every_builtin_template_makes_a_card_of_its_kind() {
     let dex = TestDex::new();
-    for template in ["note", "task", "bookmark", "reminder", "meeting", "journal"] {
+    // The fields of the original tdx templates, with what each is prefilled with.
+    let kinds = [
+        ("note", json!({})),
+        ("task", json!({"status": "todo", "when": "week", "deadline": null})),
+        ("bookmark", json!({"url": null})),
+        ("reminder", json!({"deadline": "2026-11-23"})),
+        ("meeting", json!({"date": "2026-11-23T14:15:30", "attendees": []})),
+        ("journal", json!({"date": "2026-11-23"})),
+    ];
+    for (template, expected) in kinds {
         let path = new_card(&dex, &[template, &format!("A {template}")]);
         let card = dex.card(&path);
-        assert_eq!(card["fields"]["what"], template, "{path}");
+        let fields = card["fields"].as_object().expect("fields");
+        assert_eq!(fields["what"], template, "{path}");
+        assert_eq!(fields["title"], format!("A {template}"), "{path}");
         assert_eq!(card["title"], format!("A {template}"));
+        for (key, value) in expected.as_object().expect("map") {
+            assert_eq!(fields.get(key), Some(value), "{template}: `{key}` in {}", text(&dex, &path));
+        }
     }
 }
 
@@ -231,13 +251,52 @@ fn a_failing_editor_leaves_the_file_and_says_so() {
     let dex = dex_with_editor();
     let (_, stderr, code, _) = run_with_editor(&dex, "fail", &["new", "note", "Crash"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains(
-            "the editor exited with exit status: 3; the card was kept as it is at 2026/11/23/crash.md"
-        ),
-        "{stderr}"
+    assert_eq!(
+        stderr,
+        "termdex: error: the editor exited with code 3; the new card was kept at 2026/11/23/crash.md as the editor left it (finish it with `termdex edit 2026/11/23/crash.md`, or delete it)\n"
     );
     assert!(dex.path("2026/11/23/crash.md").exists());
+    dex.write("a b.md", "# A\n");
+    let (_, stderr, code, _) = run_with_editor(&dex, "fail", &["edit", "a b.md"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "termdex: error: the editor exited with code 3; a b.md was kept and indexed as the editor left it (open it again with `termdex edit 'a b.md'`)\n"
+    );
+}
+
+#[test]
+fn a_discarded_card_is_described_as_what_happened_to_it() {
+    let dex = dex_with_editor();
+    for (mode, said) in [
+        ("unchanged", "nothing saved: 2026/11/23/unchanged.md was left as the template, so it was removed"),
+        ("empty", "nothing saved: 2026/11/23/empty.md was emptied, so it was removed"),
+        ("delete", "nothing saved: the editor deleted 2026/11/23/delete.md"),
+    ] {
+        let (_, stderr, code, _) = run_with_editor(&dex, mode, &["new", "note", mode]);
+        assert_eq!((stderr.as_str(), code), (format!("termdex: {said}\n").as_str(), 1), "{mode}");
+    }
+}
+
+#[test]
+fn ctrl_c_while_the_editor_runs_leaves_termdex_to_finish() {
+    let dex = dex_with_editor();
+    let (stdout, stderr, code, log) =
+        run_with_editor(&dex, "interrupt", &["new", "note", "Interrupted", "--print-path"]);
+    assert_eq!((stdout.as_str(), code), ("2026/11/23/interrupted.md\n", 0), "{stderr}");
+    assert!(text(&dex, "2026/11/23/interrupted.md").ends_with("Written after Ctrl-C.\n"));
+    let (stdout, _, _) = dex.run(&["query", "--no-refresh", "Ctrl", "--format", "paths"]);
+    assert_eq!(stdout, "2026/11/23/interrupted.md\n", "settled and indexed");
+    // The editor itself starts with Ctrl-C and Ctrl-\ as termdex found them: not ignored,
+    // unless this test run ignores them itself (started under nohup).
+    let ignored = |status: &str| {
+        let mask = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
+        Some(u64::from_str_radix(mask.trim(), 16).expect("hex mask") & 0b110)
+    };
+    let ours = std::fs::read_to_string("/proc/self/status").ok().and_then(|s| ignored(&s));
+    if let (Some(editor), Some(ours)) = (ignored(&log), ours) {
+        assert_eq!(editor, ours, "SIGINT/SIGQUIT in the editor: {log}");
+    }
 }
 
 #[test]
@@ -277,9 +336,54 @@ fn edit_reindexes_an_existing_card_and_refuses_outside_paths() {
     let (_, stderr, code, _) = run_with_editor(&dex, "append", &["edit", "../outside.md"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("is outside the dex"), "{stderr}");
+    dex.write("notes.txt", "not a card");
     let (_, stderr, code, _) = run_with_editor(&dex, "append", &["edit", "notes.txt"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        ("termdex: error: notes.txt is not a card: cards are .md or .markdown files\n", 2)
+    );
+    assert_eq!(text(&dex, "notes.txt"), "not a card");
+    let (_, stderr, code, _) = run_with_editor(&dex, "append", &["edit", ".termdex/config.md"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("is not a card"), "{stderr}");
+    assert!(stderr.contains("is not a card: it is in a hidden folder"), "{stderr}");
+}
+
+#[test]
+fn edit_adds_md_to_names_with_dots() {
+    let dex = dex_with_editor();
+    for (typed, file, title) in [
+        ("Dr. Who", "Dr. Who.md", "Dr. Who"),
+        ("ideas/v1.5 plan", "ideas/v1.5 plan.md", "v1.5 plan"),
+        ("draft.txt", "draft.txt.md", "draft.txt"),
+    ] {
+        let (_, stderr, code, _) = run_with_editor(&dex, "append", &["edit", typed]);
+        assert_eq!(code, 0, "{typed}: {stderr}");
+        assert_eq!(dex.card(file)["title"], title, "{typed}");
+    }
+    // Typed again, the name finds the same card.
+    let (_, _, code, log) = run_with_editor(&dex, "append", &["edit", "Dr. Who"]);
+    assert_eq!(code, 0);
+    assert!(log.ends_with("/Dr. Who.md\n"), "{log}");
+    assert_eq!(text(&dex, "Dr. Who.md").matches("Written in the editor.").count(), 2);
+}
+
+#[test]
+fn edit_on_a_dangling_symlink_says_so_and_leaves_nothing_behind() {
+    let dex = dex_with_editor();
+    std::fs::create_dir_all(dex.path("notes")).expect("mkdir");
+    std::os::unix::fs::symlink("../gone/away.md", dex.path("notes/link.md")).expect("symlink");
+    let before: Vec<_> =
+        std::fs::read_dir(dex.path("notes")).expect("ls").flatten().map(|e| e.file_name()).collect();
+    let (_, stderr, code, _) = run_with_editor(&dex, "append", &["edit", "notes/link.md"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "termdex: error: `notes/link.md` is a symlink to `../gone/away.md`, which does not exist; termdex will not create a card through a link (create the file it points to, or remove the link)\n"
+    );
+    let after: Vec<_> =
+        std::fs::read_dir(dex.path("notes")).expect("ls").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(before, after, "no numbered card made beside it");
+    assert!(!dex.path("gone").exists());
 }
 
 #[test]
@@ -307,4 +411,118 @@ fn journal_opens_or_creates_the_day() {
     let (_, stderr, code) = dex.run(&["journal", "someday"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("`someday` is not a date"), "{stderr}");
+}
+
+#[test]
+fn new_journal_reopens_the_day_and_is_titled_after_it() {
+    let dex = TestDex::new();
+    assert_eq!(new_card(&dex, &["journal"]), "journal/2026-11-23.md");
+    assert_eq!(
+        new_card(&dex, &["journal"]),
+        "journal/2026-11-23.md",
+        "reopened, not journal/2026-11-23-2.md"
+    );
+    let out = dex
+        .cmd()
+        .env("TERMDEX_NOW", NOW)
+        .args(["journal", "--no-edit", "--print-path"])
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "journal/2026-11-23.md\n");
+    assert_eq!(dex.paths(), ["journal/2026-11-23.md"]);
+    assert_eq!(dex.card("journal/2026-11-23.md")["title"], "2026-11-23");
+    let out = dex
+        .cmd()
+        .env("TERMDEX_NOW", NOW)
+        .args(["new", "--no-edit", "journal", "Another title", "--set", "mood=good"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("journal/2026-11-23.md already exists, so it was opened as it is"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(dex.card("journal/2026-11-23.md")["fields"]["mood"], json!(null));
+}
+
+#[test]
+fn a_journal_pattern_with_an_id_gets_the_real_id() {
+    let dex = TestDex::new();
+    dex.write(".termdex/config.toml", "[new]\njournal = \"journal/{id}.md\"\n");
+    let out = dex
+        .cmd()
+        .env("TERMDEX_NOW", NOW)
+        .args(["journal", "--no-edit", "--print-path"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let id: i64 = path.trim_start_matches("journal/").trim_end_matches(".md").parse().expect("a number");
+    assert!(id > 1_700_000_000, "{path}");
+}
+
+#[test]
+fn titles_that_read_as_other_types_stay_titles() {
+    let dex = TestDex::new();
+    for title in ["1984", "true", "3.14", "null", "a, b", "x]", "-5", "~"] {
+        let path = new_card(&dex, &["note", title]);
+        let card = dex.card(&path);
+        assert_eq!(card["fields"]["title"], json!(title), "{title}: {}", text(&dex, &path));
+        assert_eq!(card["title"], title);
+    }
+    let path = new_card(&dex, &["1984"]);
+    assert!(text(&dex, &path).starts_with("---\ntitle: \"1984\"\nwhat: note\n"), "{}", text(&dex, &path));
+}
+
+#[test]
+fn user_templates_in_every_format_keep_their_comments() {
+    let dex = TestDex::new();
+    dex.write(
+        ".termdex/templates/y.md",
+        "---\ntitle: {{title}} # the title\nwhat: y   # kind\ntags: [a, b]\nref: '{{id}}'\n---\n# {{title}}\n",
+    );
+    dex.write(".termdex/templates/t.md", "+++\ntitle = \"{{title}}\" # the title\ntags = [\"x\"]\n+++\n");
+    dex.write(".termdex/templates/j.md", "---json\n{\n  \"title\": \"{{title}}\",\n  \"n\": 1\n}\n---\n");
+    for (template, title) in
+        [("y", "a, b"), ("y", "1984"), ("t", "x]"), ("t", "true"), ("j", "3.14"), ("j", "null")]
+    {
+        let path = new_card(&dex, &[template, title]);
+        let card = dex.card(&path);
+        assert_eq!(card["error"], json!(null), "{template} {title}: {}", text(&dex, &path));
+        assert_eq!(card["fields"]["title"], json!(title), "{template} {title}: {}", text(&dex, &path));
+    }
+    let path = new_card(&dex, &["y", "Plain"]);
+    let written = text(&dex, &path);
+    assert!(
+        written.starts_with("---\ntitle: Plain # the title\nwhat: y   # kind\ntags: [a, b]\nref: \""),
+        "{written}"
+    );
+    assert!(written.ends_with("---\n# Plain\n"), "{written}");
+    let path = new_card(&dex, &["t", "Plain"]);
+    assert_eq!(text(&dex, &path), "+++\ntitle = \"Plain\" # the title\ntags = [\"x\"]\n+++\n");
+}
+
+#[test]
+fn bad_templates_are_refused_naming_the_template_line_and_rule() {
+    let dex = TestDex::new();
+    dex.write(".termdex/templates/inject.md", "---\ntitle: {{title}}\ntags: [{{title}}, x]\n---\n");
+    dex.write(".termdex/templates/typo.md", "---\ntitle: {{titel}}\n---\n");
+    let (_, stderr, code) = dex.run(&["new", "--no-edit", "inject", "a, b"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(
+            "termdex: error: template inject: line 3: `{{title}}` is not the whole value of a top-level field"
+        ),
+        "{stderr}"
+    );
+    let (_, stderr, code) = dex.run(&["new", "--no-edit", "typo", "x", "--set", "status=todo"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "termdex: error: template typo: line 2: unknown variable `{{titel}}` (known: title, date, time, datetime, id, slug, status; --set KEY=VALUE adds more)\n"
+    );
+    let (stdout, _, _) = dex.run(&["query", "--format", "paths"]);
+    assert_eq!(stdout, "", "nothing was created");
 }

@@ -1,5 +1,11 @@
 //! `termdex set`: only the changed key's lines change, in every format, atomically.
 
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+use std::process::Stdio;
+
+use serde_json::json;
+
 use crate::util::TestDex;
 
 fn set(dex: &TestDex, args: &[&str]) -> (String, String, i32) {
@@ -32,10 +38,7 @@ fn lists_missing_keys_and_unset() {
     assert_eq!(text(&dex, "a.md"), "---\ntitle: T\ntags: [x, y z]\nstatus: todo\npriority: 2\n---\nbody\n");
     set(&dex, &["a.md", "--unset", "status"]);
     assert_eq!(text(&dex, "a.md"), "---\ntitle: T\ntags: [x, y z]\npriority: 2\n---\nbody\n");
-    assert_eq!(
-        dex.card("a.md")["fields"],
-        serde_json::json!({"title": "T", "tags": ["x", "y z"], "priority": 2})
-    );
+    assert_eq!(dex.card("a.md")["fields"], json!({"title": "T", "tags": ["x", "y z"], "priority": 2}));
 }
 
 #[test]
@@ -74,10 +77,19 @@ fn a_card_without_frontmatter_gets_one() {
 fn hostile_values_round_trip() {
     let dex = TestDex::new();
     dex.write("a.md", "---\ntitle: x\n---\n");
-    for value in ["a: b # c", "\"q\" 'q'", "- dash", "yes", "line\\nbreak", "[not, a, list", "{x}", ""] {
+    for value in
+        ["a: b # c", "\"q\" 'q'", "- dash", "yes", "line\\nbreak", "[not, a, list", "{x}", "", "null"]
+    {
         let (_, stderr, code) = set(&dex, &["a.md", &format!("title={value}")]);
         assert_eq!(code, 0, "{value}: {stderr}");
-        assert_eq!(dex.card("a.md")["error"], serde_json::json!(null), "{value}: {}", text(&dex, "a.md"));
+        let card = dex.card("a.md");
+        assert_eq!(card["error"], json!(null), "{value}: {}", text(&dex, "a.md"));
+        assert_eq!(
+            card["fields"]["title"],
+            json!(value),
+            "{value} reads back exactly: {}",
+            text(&dex, "a.md")
+        );
     }
 }
 
@@ -117,4 +129,161 @@ fn set_refuses_paths_outside_the_dex() {
     let (_, stderr, code) = set(&dex, &["../a.md", "x=1"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("outside the dex"), "{stderr}");
+}
+
+/// No `.termdex-*.tmp` file left anywhere under `dir`.
+fn no_temp_files(dir: &std::path::Path) {
+    for entry in fs::read_dir(dir).expect("ls").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "temp file left: {}", entry.path().display());
+        if entry.file_type().expect("type").is_dir() {
+            no_temp_files(&entry.path());
+        }
+    }
+}
+
+#[test]
+fn a_write_that_fails_leaves_the_card_and_no_temp_file() {
+    let dex = TestDex::new();
+    let before = format!("---\nstatus: todo\n---\n{}\n", "A long body line.\n".repeat(100));
+    dex.write("locked/card.md", &before);
+    fs::set_permissions(dex.path("locked"), fs::Permissions::from_mode(0o555)).expect("chmod");
+    // Root writes into read-only folders; then this part has nothing to prove.
+    let probe = dex.path("locked/probe");
+    let root_writes_anyway = fs::write(&probe, "").is_ok();
+    if root_writes_anyway {
+        fs::remove_file(&probe).expect("rm probe");
+        eprintln!("skipped the read-only folder check: this user writes into read-only folders (root)");
+    } else {
+        let (_, stderr, code) = set(&dex, &["locked/card.md", "status=done"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("cannot write"), "{stderr}");
+        assert!(stderr.contains("the card was left as it was"), "{stderr}");
+        assert_eq!(text(&dex, "locked/card.md"), before);
+        no_temp_files(&dex.root());
+    }
+    fs::set_permissions(dex.path("locked"), fs::Permissions::from_mode(0o755)).expect("chmod back");
+
+    // A file size limit stops every user's writes, root's too: the temporary file cannot
+    // be written in full, and the card must come out of it untouched.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1 && exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("termdex"))
+        .args(["--dex".as_ref(), dex.root().as_os_str(), "set".as_ref(), "locked/card.md".as_ref()])
+        .arg("status=done")
+        .current_dir(dex.root())
+        .env("TERMDEX_TODAY", "2026-11-23")
+        .output()
+        .expect("run termdex under a file size limit");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write") && stderr.contains("File too large"), "{stderr}");
+    assert_eq!(text(&dex, "locked/card.md"), before);
+    no_temp_files(&dex.root());
+}
+
+#[test]
+fn files_that_are_not_cards_are_never_changed() {
+    let dex = TestDex::new();
+    let others = [
+        ("package.json", "{\n  \"name\": \"x\",\n  \"status\": \"draft\"\n}\n"),
+        ("run.sh", "#!/bin/sh\necho hi\n"),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        (".termdex/config.toml", "[views.mine]\nfilter = \"x\"\n"),
+        (".obsidian/notes.md", "---\nstatus: todo\n---\n"),
+        ("notes/.draft.md", "---\nstatus: todo\n---\n"),
+    ];
+    for (rel, content) in others {
+        dex.write(rel, content);
+    }
+    dex.write("card.md", "---\nstatus: todo\n---\n");
+    // What `termdex set * status=done` and friends hand over.
+    let mut args: Vec<&str> = others.iter().map(|(rel, _)| *rel).collect();
+    args.extend(["card.md", "notes", "status=done"]);
+    let (_, stderr, code) = set(&dex, &args);
+    assert_eq!(code, 2, "{stderr}");
+    for (rel, content) in others {
+        assert_eq!(text(&dex, rel), content, "{rel} is untouched");
+        assert!(stderr.contains(&format!("termdex: error: {rel} is not a card: ")), "{rel}: {stderr}");
+    }
+    assert!(stderr.contains("error: notes is not a card: cards are .md or .markdown files"), "{stderr}");
+    assert!(stderr.contains(".git/HEAD is not a card: it is in a hidden folder"), "{stderr}");
+    assert_eq!(text(&dex, "card.md"), "---\nstatus: done\n---\n", "the card among them is changed");
+    let (stdout, _, _) = dex.run(&["query", "--no-refresh", "--format", "paths"]);
+    assert_eq!(stdout, "card.md\n", "nothing else was indexed");
+}
+
+#[test]
+fn concurrent_sets_on_one_card_keep_every_key() {
+    let dex = TestDex::new();
+    dex.write("card.md", "---\ntitle: Shared\n---\nbody\n");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            dex.process()
+                .args(["set", "card.md", &format!("key{i}=value {i}")])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let fields = &dex.card("card.md")["fields"];
+    for i in 0..8 {
+        assert_eq!(fields[format!("key{i}")], json!(format!("value {i}")), "{}", text(&dex, "card.md"));
+    }
+    assert!(text(&dex, "card.md").ends_with("---\nbody\n"));
+}
+
+#[test]
+fn a_symlinked_card_is_changed_through_its_link() {
+    let dex = TestDex::new();
+    let outside = tempfile::tempdir().expect("outside dir");
+    let outside_card = outside.path().join("elsewhere.md");
+    fs::write(&outside_card, "---\nwhat: task\nstatus: todo\n---\n").expect("write");
+    dex.write("real/inside.md", "---\nwhat: task\nstatus: todo\n---\n");
+    symlink(&outside_card, dex.path("out.md")).expect("symlink");
+    symlink("real/inside.md", dex.path("in.md")).expect("symlink");
+    let (_, stderr, code) = set(&dex, &["out.md", "owner=me"]);
+    assert_eq!(code, 0, "named by its link, the card is in the dex: {stderr}");
+    assert_eq!(
+        fs::read_to_string(&outside_card).expect("read"),
+        "---\nwhat: task\nstatus: todo\nowner: me\n---\n"
+    );
+    let (stdout, stderr, code) = set(&dex, &["status=done", "--", "what:task"]);
+    // in.md and real/inside.md are one file: whichever comes second finds it done already.
+    assert_eq!((stdout.as_str(), code), ("2 cards changed\n", 0), "{stderr}");
+    for link in ["out.md", "in.md"] {
+        let meta = fs::symlink_metadata(dex.path(link)).expect("meta");
+        assert!(meta.file_type().is_symlink(), "{link} is still a link");
+    }
+    assert!(fs::read_to_string(&outside_card).expect("read").contains("status: done"));
+    assert_eq!(text(&dex, "real/inside.md"), "---\nwhat: task\nstatus: done\n---\n");
+}
+
+#[test]
+fn hard_linked_and_read_only_cards_are_refused() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: todo\n---\n");
+    fs::hard_link(dex.path("a.md"), dex.path("twin.md")).expect("hard link");
+    let (_, stderr, code) = set(&dex, &["a.md", "status=done"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a.md has 2 hard links; termdex will not split them — edit it in your editor"),
+        "{stderr}"
+    );
+    assert_eq!(text(&dex, "twin.md"), "---\nstatus: todo\n---\n");
+    assert_eq!(fs::metadata(dex.path("a.md")).expect("meta").nlink(), 2, "still one file");
+
+    dex.write("ro.md", "---\nstatus: todo\n---\n");
+    fs::set_permissions(dex.path("ro.md"), fs::Permissions::from_mode(0o444)).expect("chmod");
+    let (_, stderr, code) = set(&dex, &["ro.md", "status=done"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("ro.md is read-only; termdex will not replace it"), "{stderr}");
+    assert_eq!(text(&dex, "ro.md"), "---\nstatus: todo\n---\n");
+    assert_eq!(fs::metadata(dex.path("ro.md")).expect("meta").permissions().mode() & 0o777, 0o444);
 }
