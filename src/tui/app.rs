@@ -82,7 +82,8 @@ pub struct App {
     pub view: usize,
     config: Config,
     pub rows: Vec<CardRow>,
-    haystacks: Haystacks,
+    /// Built on the first fuzzy word, not on load: most loads are never fuzzily filtered.
+    haystacks: Option<Haystacks>,
     /// Indices into `rows`, in display order, after the fuzzy words.
     pub visible: Vec<usize>,
     /// Position in `visible`.
@@ -117,7 +118,7 @@ impl App {
             view,
             config,
             rows: Vec::new(),
-            haystacks: Haystacks::new(&[]),
+            haystacks: None,
             visible: Vec::new(),
             selected: 0,
             offset: 0,
@@ -172,7 +173,7 @@ impl App {
     /// New rows from the query; the cursor stays on the same card when it is still there.
     pub fn set_rows(&mut self, rows: Vec<CardRow>) {
         let keep = self.selected_path();
-        self.haystacks = Haystacks::new(&rows);
+        self.haystacks = None;
         self.rows = rows;
         self.apply_fuzzy();
         if let Some(path) = keep {
@@ -192,7 +193,11 @@ impl App {
     }
 
     fn apply_fuzzy(&mut self) {
-        self.visible = self.haystacks.rank(&self.fuzzy);
+        self.visible = if self.fuzzy.trim().is_empty() {
+            (0..self.rows.len()).collect()
+        } else {
+            self.haystacks.get_or_insert_with(|| Haystacks::new(&self.rows)).rank(&self.fuzzy)
+        };
         self.rebuild_board();
         self.clamp();
     }

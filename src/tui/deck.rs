@@ -58,6 +58,34 @@ impl Deck {
         self.counts(app);
     }
 
+    /// Loads just the first screenful when the sort lets SQLite stop early, so the first
+    /// frame does not wait for a hundred thousand rows; `true` when the full [`load`]
+    /// should follow.
+    ///
+    /// [`load`]: Deck::load
+    pub fn load_first_screen(&self, app: &mut App) -> bool {
+        let keys = app
+            .sort_keys()
+            .unwrap_or_else(|| query::parse_keys(app.current_view().sort.iter().map(String::as_str)));
+        if query::sort::sql_order(&keys, false).is_none() {
+            self.load(app);
+            return false;
+        }
+        let request = Request {
+            filter: &app.filter.text,
+            parsed: Some(app.structured.clone()),
+            view: Some(&app.current_view().name),
+            sort: Some(keys),
+            limit: Some(app.page.max(1)),
+        };
+        match query::run(&self.index, &self.config, &self.clock, &request) {
+            Ok(answer) => app.set_rows(answer.cards),
+            Err(_) => return true,
+        }
+        self.counts(app);
+        true
+    }
+
     pub fn counts(&self, app: &mut App) {
         app.index.total = count_cards(self.index.conn()).unwrap_or(app.index.total);
         app.index.errors = count_errors(self.index.conn()).unwrap_or(app.index.errors);

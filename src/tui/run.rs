@@ -40,8 +40,13 @@ pub fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let mut app = App::new(options.config, options.view.as_deref(), deck.templates());
     app.color = options.color;
     app.index.message = warning;
-    // The first frame comes from the index as it is; the refresh follows in the background.
-    deck.load(&mut app);
+    let mut term = Term::enter()?;
+    app.page = view::page_size(term.terminal.size()?.into());
+    // The first frame comes from the index as it is (its first screenful when the sort
+    // allows); the full list and the refresh follow.
+    let full_load_pending = deck.load_first_screen(&mut app);
+    deck.preview(&mut app);
+    term.terminal.draw(|frame| view::render(&app, frame))?;
     let (tx, rx) = mpsc::channel();
     let refresher = spawn_refresher(options.dex.clone(), tx.clone());
     let _watcher = match watch::start(&options.dex.root, tx.clone(), || Background::Changed) {
@@ -51,9 +56,11 @@ pub fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             None
         }
     };
+    if full_load_pending {
+        deck.load(&mut app);
+    }
     let _ = refresher.send(());
     app.index.refreshing = true;
-    let mut term = Term::enter()?;
     event_loop(&mut app, &mut deck, &mut term, &rx, &refresher)?;
     Ok(())
 }
