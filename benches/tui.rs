@@ -2,7 +2,9 @@
 //! measured as the runtime does it (update, effects, preview, render on a TestBackend).
 //!
 //! `cargo bench --bench tui` uses 10,000 cards; `TERMDEX_BENCH_CARDS=100000 cargo bench
-//! --bench tui` more. Prints percentiles, which the targets are stated in.
+//! --bench tui` more; `TERMDEX_BENCH_DECK=/tmp/c300k` uses a deck made beforehand by
+//! `examples/gen_corpus.rs` (as `benches/scaling.sh` does). Prints percentiles, which the
+//! targets are stated in.
 
 #[path = "../examples/gen_corpus.rs"]
 #[allow(dead_code)]
@@ -28,7 +30,10 @@ const HEIGHT: u16 = 48;
 
 fn main() {
     let n: u64 = std::env::var("TERMDEX_BENCH_CARDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let root = deck(n);
+    let root = match std::env::var_os("TERMDEX_BENCH_DECK") {
+        Some(dir) => PathBuf::from(dir),
+        None => deck(n),
+    };
     let dex = Dex::at(&root).expect("dex");
     let mut index = Index::open(&dex.index_path()).expect("index").index;
     refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
@@ -48,7 +53,7 @@ fn main() {
         deck.load(&mut app);
     }
     let full = started.elapsed();
-    println!("cards: {n}");
+    println!("cards: {}", app.rows.len());
     println!("first frame: {:.1} ms", ms(first));
     println!("full list loaded: {:.1} ms", ms(full));
 
