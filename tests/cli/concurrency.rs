@@ -2,6 +2,7 @@
 //! locked" reaches the user (SPEC 10).
 
 use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::util::TestDex;
 
@@ -79,4 +80,111 @@ fn a_wal_left_beside_a_deleted_index_is_not_replayed() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 3);
     assert!(dex.path(".termdex/index.lock").exists(), "creation happened under the lock");
+}
+
+/// How long the eight processes keep going: long enough for every kind of command to
+/// meet every other many times, short enough for the suite.
+const STRESS: Duration = Duration::from_secs(4);
+
+/// What worker `worker` runs on its `round`th turn: two query, two create, two change
+/// (one card, then a filter's worth) the cards, one indexes and one reads in other ways.
+fn stress_command(worker: usize, round: usize) -> Vec<String> {
+    match worker {
+        0 => vec!["query".into(), "#all".into(), "--format".into(), "paths".into()],
+        1 => vec![
+            "query".into(),
+            "what:task".into(),
+            format!("status:s{}", round % 3),
+            "--format".into(),
+            "jsonl".into(),
+        ],
+        2 => {
+            vec!["new".into(), "--no-edit".into(), "--print-path".into(), format!("note w{worker} n{round}")]
+        }
+        3 => vec![
+            "new".into(),
+            "task".into(),
+            format!("task w{worker} n{round}"),
+            "--no-edit".into(),
+            "--print-path".into(),
+        ],
+        4 => vec![
+            "set".into(),
+            format!("d{:02}/c{:04}.md", round % 50, round % 300),
+            format!("status=s{}", round % 3),
+        ],
+        5 => vec!["set".into(), format!("status=s{}", round % 3), "--".into(), format!("tag:t{}", round % 7)],
+        6 if round % 4 == 3 => vec!["index".into(), "--full".into()],
+        6 => vec!["index".into()],
+        _ => match round % 4 {
+            0 => vec!["fields".into(), "status".into()],
+            1 => vec!["query".into(), "--view".into(), "tasks".into()],
+            2 => vec!["sql".into(), "SELECT count(*) FROM cards".into()],
+            _ => vec!["show".into(), format!("d{:02}/c{:04}.md", round % 50, round % 300)],
+        },
+    }
+}
+
+/// `termdex query --format jsonl` lines, sorted, with the exit code checked.
+fn sorted_jsonl(dex: &TestDex, extra: &[&str]) -> Vec<String> {
+    let out = dex.process().args(["query", "--format", "jsonl"]).args(extra).output().expect("query");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "query failed: {stderr}");
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn eight_processes_for_seconds_never_fail_and_leave_the_index_a_rebuild_would_make() {
+    let dex = deck(300);
+    let stop = Instant::now() + STRESS;
+    let runs: Vec<(Vec<String>, Output)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|worker| {
+                let dex = &dex;
+                scope.spawn(move || {
+                    let mut runs = Vec::new();
+                    // At least one turn each, however slow the machine.
+                    for round in 0.. {
+                        if round > 0 && Instant::now() >= stop {
+                            break;
+                        }
+                        let args = stress_command(worker, round);
+                        let out = dex.process().args(&args).output().expect("run termdex");
+                        runs.push((args, out));
+                    }
+                    runs
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("worker")).collect()
+    });
+    let mut created = Vec::new();
+    for (args, out) in &runs {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        // 1 is a query or bulk set that matched nothing: a fine answer, not a failure.
+        let may_find_nothing = matches!(args[0].as_str(), "query" | "set" | "sql");
+        assert!(
+            code == Some(0) || (may_find_nothing && code == Some(1)),
+            "termdex {args:?} failed ({code:?}): {stderr}"
+        );
+        for bad in ["locked", "busy", "error:", "warning:", "panicked"] {
+            assert!(!stderr.to_lowercase().contains(bad), "termdex {args:?} said {bad:?}: {stderr}");
+        }
+        if args[0] == "new" {
+            created.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        }
+    }
+
+    let live = sorted_jsonl(&dex, &[]);
+    assert_eq!(live.len(), 300 + created.len(), "every created card is indexed once");
+    for path in &created {
+        assert!(live.iter().any(|l| l.contains(&format!("\"path\":\"{path}\""))), "{path} missing");
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dex.path(&format!(".termdex/index.db{suffix}")));
+    }
+    assert_eq!(live, sorted_jsonl(&dex, &[]), "the index the processes left differs from a rebuild");
 }
