@@ -3,13 +3,14 @@
 //! no temporary file behind.
 //!
 //! Rewrites of existing cards are serialised across processes by an exclusive lock on
-//! `.termdex/write.lock`, so two `set`s on one card each see the other's result instead of
+//! `.termdex/write.lock` (kept beside the index, in the user's cache folder when
+//! `.termdex/` is not writable), so two `set`s on one card each see the other's result instead of
 //! both editing the same old text. The rename replaces a file, so what it replaces is
 //! chosen with care: the target of a symlink (the link stays a link), never a file with
 //! several hard links (renaming would split them) or a read-only one.
 
 use std::fs::{self, File};
-use std::io::Write;
+use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -21,13 +22,14 @@ pub struct WriteLock {
     _file: File,
 }
 
-/// Takes the dex's write lock (`.termdex/write.lock`, created if missing), waiting for
-/// another process that holds it.
+/// Takes the dex's write lock (`write.lock` beside the index, created if missing),
+/// waiting for another process that holds it.
 pub fn lock(root: &Path) -> Result<WriteLock, CardsError> {
-    let state = root.join(crate::dex::STATE_DIR);
+    let location = crate::dex::Dex { root: root.to_path_buf() }.index_location();
+    let state = location.dir();
     let path = state.join("write.lock");
     let lock_error = |cause| CardsError::Lock { path: path.clone(), cause };
-    fs::create_dir_all(&state).map_err(lock_error)?;
+    fs::create_dir_all(state).map_err(lock_error)?;
     let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(lock_error)?;
     file.lock().map_err(lock_error)?;
     Ok(WriteLock { _file: file })
@@ -56,11 +58,12 @@ pub fn target(abs: &Path, rel: &str) -> Result<PathBuf, CardsError> {
 /// content the caller read and edited: if the file no longer holds it (an editor saved in
 /// between), nothing is written.
 pub fn replace(path: &Path, expected: &[u8], content: &[u8]) -> Result<(), CardsError> {
-    let write_error = |cause| CardsError::Write { path: path.to_path_buf(), cause };
+    let write_error = |cause| CardsError::Write { path: path.to_path_buf(), cause: without_temp_name(cause) };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp =
         tempfile::Builder::new().prefix(".termdex-").suffix(".tmp").tempfile_in(dir).map_err(write_error)?;
-    temp.write_all(content).map_err(write_error)?;
+    // Through the file itself: `tempfile`'s own writer would add its name to errors too.
+    temp.as_file_mut().write_all(content).map_err(write_error)?;
     if let Ok(meta) = fs::metadata(path) {
         temp.as_file().set_permissions(meta.permissions()).map_err(write_error)?;
     }
@@ -75,8 +78,27 @@ pub fn replace(path: &Path, expected: &[u8], content: &[u8]) -> Result<(), Cards
     Ok(())
 }
 
+/// `tempfile` adds the temporary file's name to the errors of creating it. The message
+/// names the card, and the name of a file that never came to be would only confuse, so
+/// such an error is told by its kind alone ("permission denied").
+fn without_temp_name(err: io::Error) -> io::Error {
+    use io::ErrorKind as Kind;
+    if err.raw_os_error().is_some() {
+        return err;
+    }
+    match err.kind() {
+        kind @ (Kind::PermissionDenied
+        | Kind::ReadOnlyFilesystem
+        | Kind::StorageFull
+        | Kind::QuotaExceeded
+        | Kind::FileTooLarge
+        | Kind::NotFound) => io::Error::from(kind),
+        _ => err,
+    }
+}
+
 /// Creates `path` with `content`, failing if it exists (never overwrites another card).
-pub fn create_new(path: &Path, content: &[u8]) -> std::io::Result<()> {
+pub fn create_new(path: &Path, content: &[u8]) -> io::Result<()> {
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
     let written = file.write_all(content).and_then(|()| file.sync_all());
     if written.is_err() {

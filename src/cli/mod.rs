@@ -288,10 +288,14 @@ impl Ctx {
         Clock::from_env()
     }
 
-    /// Opens the index, rebuilding a damaged one with a warning.
+    /// Opens the index, rebuilding a damaged one with a warning; says so when the dex is
+    /// not writable and the index is kept in the user's cache folder instead.
     pub fn open_index(&self) -> Result<Index> {
-        let path = self.dex.index_path();
-        let opened = Index::open(&path)?;
+        let location = self.dex.index_location();
+        if let Some(warning) = location.warning() {
+            self.warn(warning);
+        }
+        let opened = Index::open(&location.path)?;
         if let Some(warning) = opened.warning {
             self.warn(warning);
         }
