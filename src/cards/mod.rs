@@ -13,7 +13,8 @@ pub mod set;
 pub mod templates;
 pub mod write;
 
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 /// What can go wrong creating or changing a card; every message names the file and says
 /// what to do. Causes are part of the message (fields named `cause`, not error sources),
@@ -28,10 +29,15 @@ pub enum CardsError {
     BadTemplate { name: String, message: String },
     #[error("{0}")]
     BadPath(String),
-    #[error("cannot create {path}: {cause}")]
+    #[error("cannot create {path}: {cause} (nothing was created{})", advice(cause, path, Writing::New))]
     Create { path: PathBuf, cause: std::io::Error },
-    #[error("cannot write {path}: {cause} (the card was left as it was)")]
+    #[error(
+        "cannot write {path}: {cause} (the card was left as it was{})",
+        advice(cause, path, Writing::Replace)
+    )]
     Write { path: PathBuf, cause: std::io::Error },
+    #[error("cannot remove the discarded card {path}: {cause} (delete it yourself)")]
+    Remove { path: PathBuf, cause: std::io::Error },
     #[error("cannot read {path}: {cause}")]
     Read { path: PathBuf, cause: std::io::Error },
     #[error(
@@ -52,4 +58,63 @@ pub enum CardsError {
     EditorStart { program: String, from: String, cause: std::io::Error },
     #[error("{what}: {cause}")]
     Edit { what: String, cause: crate::frontmatter::EditError },
+}
+
+/// How a file was being written, for [`advice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writing {
+    /// A new file (or folder) was being created.
+    New,
+    /// A card was being replaced through a temporary file.
+    Replace,
+}
+
+/// What to do about a failed write, read from its cause: the end of the message that tells
+/// the user how to get the write through. `path` is the file (or folder) being written.
+fn advice(cause: &io::Error, path: &Path, writing: Writing) -> String {
+    use io::ErrorKind as Kind;
+    let folder = path.parent().unwrap_or(Path::new(".")).display();
+    match (cause.kind(), writing) {
+        (Kind::PermissionDenied, Writing::Replace) => format!(
+            "; termdex writes a new file in {folder} and renames it over the card, so that folder must be writable"
+        ),
+        (Kind::PermissionDenied, Writing::New) => format!("; the folder {folder} must be writable"),
+        (Kind::ReadOnlyFilesystem, _) => "; the file system is mounted read-only".into(),
+        (Kind::StorageFull | Kind::QuotaExceeded, _) => {
+            "; free some disk space and run the command again".into()
+        }
+        (Kind::FileTooLarge, _) => "; a file size limit was reached (see `ulimit -f`)".into(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_errors_say_what_to_do_about_their_cause() {
+        let error = |kind: io::ErrorKind| CardsError::Write {
+            path: PathBuf::from("/dex/notes/a.md"),
+            cause: io::Error::from(kind),
+        };
+        assert_eq!(
+            error(io::ErrorKind::StorageFull).to_string(),
+            "cannot write /dex/notes/a.md: no storage space (the card was left as it was; free some disk space and run the command again)"
+        );
+        assert_eq!(
+            error(io::ErrorKind::PermissionDenied).to_string(),
+            "cannot write /dex/notes/a.md: permission denied (the card was left as it was; termdex writes a new file in /dex/notes and renames it over the card, so that folder must be writable)"
+        );
+        let create = CardsError::Create {
+            path: PathBuf::from("/dex/2026"),
+            cause: io::Error::from(io::ErrorKind::PermissionDenied),
+        };
+        assert_eq!(
+            create.to_string(),
+            "cannot create /dex/2026: permission denied (nothing was created; the folder /dex must be writable)"
+        );
+        assert!(error(io::ErrorKind::FileTooLarge).to_string().contains("ulimit -f"));
+        assert!(error(io::ErrorKind::Other).to_string().ends_with("(the card was left as it was)"));
+    }
 }

@@ -178,7 +178,7 @@ pub fn discard(draft: &Draft) -> Result<(), CardsError> {
     match std::fs::remove_file(&draft.file.abs) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(cause) => return Err(CardsError::Write { path: draft.file.abs.clone(), cause }),
+        Err(cause) => return Err(CardsError::Remove { path: draft.file.abs.clone(), cause }),
     }
     naming::remove_dirs(&draft.file.made_dirs);
     Ok(())

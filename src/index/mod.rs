@@ -39,7 +39,7 @@ const CACHE_KIB: i64 = 32 * 1024;
 /// printed with its causes says each thing once.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("cannot create the index folder {path}: {cause}")]
+    #[error("cannot create the index folder {path}: {cause} (check that the folder above it is writable)")]
     CreateDir { path: PathBuf, cause: io::Error },
     #[error("cannot remove the damaged index {path}: {cause} (delete it by hand; it is only a cache)")]
     Remove { path: PathBuf, cause: io::Error },
@@ -47,8 +47,25 @@ pub enum IndexError {
     Lock { path: PathBuf, cause: io::Error },
     #[error("index {path} {reason}, even after deleting it (is another program writing there?)")]
     Unusable { path: PathBuf, reason: String },
-    #[error("index {path}: {cause}")]
+    #[error("index {path}: {cause}{}", advice(cause))]
     Sqlite { path: PathBuf, cause: rusqlite::Error },
+}
+
+/// What to do about an SQLite failure that comes from the machine rather than from the
+/// index: the end of the message. The index is a cache, which is worth saying when the
+/// way out may be to delete it.
+fn advice(cause: &rusqlite::Error) -> &'static str {
+    match cause.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => {
+            " (the disk is full: free some space and run the command again; the index was left as it was)"
+        }
+        Some(ErrorCode::SystemIoFailure) => {
+            " (a disk read or write failed: check the free space, the file size limit (ulimit -f) and the disk, then run the command again; the index was left as it was)"
+        }
+        Some(ErrorCode::ReadOnly) => " (the index is read-only: make its folder and files writable)",
+        Some(ErrorCode::CannotOpen) => " (check that the index folder exists and is writable)",
+        _ => "",
+    }
 }
 
 /// An open index.
