@@ -1,0 +1,467 @@
+//! Faults: termdex killed mid-index, a full disk, a dex termdex may not write. Whatever
+//! happens, the index never answers wrongly once the next command has run, and a card is
+//! either changed whole or left byte for byte as it was, with a message saying why.
+//!
+//! Permission errors cannot be staged for root, whom permission bits do not stop: run as
+//! root, these tests run termdex as `nobody` instead. A file size limit (`RLIMIT_FSIZE`,
+//! with `SIGXFSZ` ignored so writes fail with `EFBIG`) stands in for a full disk: it stops
+//! root's writes too, at the same `write(2)` calls a full disk would.
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+use crate::util::TestDex;
+
+/// `termdex query --format jsonl` lines, sorted, with the exit code checked.
+fn answer(dex: &TestDex, extra: &[&str]) -> Vec<String> {
+    let out = dex.process().args(["query", "--format", "jsonl"]).args(extra).output().expect("query");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "query {extra:?} failed: {stderr}");
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect();
+    lines.sort();
+    lines
+}
+
+/// Deletes the index files, so that the next command rebuilds the index from the cards.
+fn delete_index(dex: &TestDex) {
+    for suffix in ["", "-wal", "-shm"] {
+        match fs::remove_file(dex.path(&format!(".termdex/index.db{suffix}"))) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => panic!("cannot delete the index: {e}"),
+            _ => {}
+        }
+    }
+}
+
+/// What a fresh rebuild answers: the index deleted, then queried.
+fn rebuilt_answer(dex: &TestDex) -> Vec<String> {
+    delete_index(dex);
+    answer(dex, &[])
+}
+
+/// Card `i` in its `version`th text; versions differ in title, fields and body.
+fn card_text(i: usize, version: usize) -> String {
+    format!(
+        "---\ntitle: Card {i} version {version}\nwhat: {}\ntags: [t{}, all]\nn: {}\n---\nBody of card {i}, version {version}.\n",
+        if (i + version) % 3 == 0 { "task" } else { "note" },
+        (i + version) % 7,
+        i * 10 + version,
+    )
+}
+
+fn card_name(i: usize) -> String {
+    format!("d{:02}/c{i:05}.md", i % 40)
+}
+
+/// Writes with plain `fs::write`, so the files keep the modification times they get.
+fn write_card(dex: &TestDex, i: usize, version: usize) {
+    let path = dex.path(&card_name(i));
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, card_text(i, version)).expect("write card");
+}
+
+/// xorshift64: the same kill times on every run, without a dependency.
+struct Seeded(u64);
+
+impl Seeded {
+    /// A number in [0, 1).
+    fn fraction(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+fn killing_index_at_any_moment_leaves_an_index_that_answers_right() {
+    const CARDS: usize = 2000;
+    const ROUNDS: usize = 7;
+    let dex = TestDex::new();
+    for i in 0..CARDS {
+        write_card(&dex, i, 0);
+    }
+    // A full index, timed, to spread the kills over the whole of one.
+    let started = Instant::now();
+    let (_, stderr, code) = dex.run(&["index", "--full"]);
+    assert_eq!(code, 0, "{stderr}");
+    let full = started.elapsed();
+    let mut before = answer(&dex, &["--no-refresh"]);
+    assert_eq!(before.len(), CARDS);
+    let mut seed = Seeded(0x7e57_dead_beef_0001);
+    for round in 0..ROUNDS {
+        // Even rounds rebuild; odd rounds refresh after changing, adding and removing
+        // cards (fewer than a bulk load's worth, so rows are written one by one).
+        let refresh = round % 2 == 1;
+        if round == 0 {
+            // Killed while the index is being created from nothing.
+            delete_index(&dex);
+            before = Vec::new();
+        }
+        if refresh {
+            for i in (round..CARDS).step_by(5) {
+                write_card(&dex, i, round);
+            }
+            for i in (round..CARDS).step_by(97) {
+                let _ = fs::remove_file(dex.path(&card_name(i)));
+            }
+            for i in 0..20 {
+                write_card(&dex, CARDS + round * 20 + i, round);
+            }
+        }
+        let args: &[&str] = if refresh { &["index"] } else { &["index", "--full"] };
+        let delay = full.mul_f64(seed.fraction() * if refresh { 0.6 } else { 1.1 });
+        let mut child =
+            dex.process().args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
+        std::thread::sleep(delay);
+        // SIGKILL: no destructor, no rollback, no clean-up runs.
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+
+        let as_left = answer(&dex, &["--no-refresh"]);
+        let next = answer(&dex, &[]);
+        let fresh = rebuilt_answer(&dex);
+        let what = format!("round {round}: termdex {args:?} killed after {delay:?}");
+        assert_eq!(next, fresh, "{what}: the next command answered differently from a rebuild");
+        assert!(
+            as_left == before || as_left == fresh,
+            "{what}: the killed index answered neither the old cards nor the new ones ({} lines)",
+            as_left.len()
+        );
+        before = fresh;
+    }
+}
+
+/// Runs `cmd` under a file size limit of `bytes`, with `SIGXFSZ` ignored, so that a write
+/// past the limit fails with `EFBIG` as a write to a full disk fails with `ENOSPC`.
+fn with_file_size_limit(cmd: &mut Command, bytes: u64) -> &mut Command {
+    // SAFETY: between fork and exec the closure calls only async-signal-safe functions
+    // (signal, setrlimit) and allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
+
+fn text_of(out: &Output) -> (String, String, i32) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// Every file under `dir` (but `.termdex/`) with its bytes: what "the dex is untouched" means.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).expect("ls").flatten() {
+            let path = entry.path();
+            if entry.file_name() == ".termdex" {
+                continue;
+            }
+            if entry.file_type().expect("type").is_dir() {
+                files.push((path.clone(), Vec::new()));
+                stack.push(path);
+            } else {
+                files.push((path.clone(), fs::read(&path).expect("read")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_full_disk_stops_set_and_new_with_every_card_untouched() {
+    let dex = TestDex::new();
+    let big =
+        format!("---\nstatus: todo\ntags: [a]\n---\n{}", "A line of the body of a long card.\n".repeat(3000));
+    dex.write("big.md", &big).write("notes/big.md", &big);
+    let indexed = answer(&dex, &[]);
+    let before = snapshot(&dex.root());
+
+    // The rewrite of a 100 KiB card cannot get past 64 KiB of its temporary file (room
+    // enough for the index's shared-memory file, which the bulk form below opens).
+    let limit = 64 * 1024;
+    let out = with_file_size_limit(dex.process().args(["set", "big.md", "status=done"]), limit)
+        .output()
+        .expect("set");
+    let (_, stderr, code) = text_of(&out);
+    assert_eq!(code, 2, "{stderr}");
+    let card = dex.path("big.md");
+    assert!(stderr.contains(&format!("cannot write {}: File too large", card.display())), "{stderr}");
+    assert!(stderr.contains("the card was left as it was; a file size limit was reached"), "{stderr}");
+
+    // The bulk form: every card fails alone, none is half-written.
+    let out = with_file_size_limit(dex.process().args(["set", "status=done", "--", "status:todo"]), limit)
+        .output()
+        .expect("bulk set");
+    let (stdout, stderr, code) = text_of(&out);
+    assert_eq!((stdout.as_str(), code), ("0 cards changed\n", 2), "{stderr}");
+    assert_eq!(stderr.matches("termdex: error: cannot write").count(), 2, "{stderr}");
+
+    // A new card that cannot be written in full is not left behind half-written.
+    let out = with_file_size_limit(dex.process().args(["new", "task", "Full disk", "--no-edit"]), 16)
+        .output()
+        .expect("new");
+    let (_, stderr, code) = text_of(&out);
+    assert_eq!(code, 2, "{stderr}");
+    let created = dex.path("2026/11/23/full-disk.md");
+    assert!(stderr.contains(&format!("cannot create {}: File too large", created.display())), "{stderr}");
+    assert!(stderr.contains("(nothing was created; a file size limit was reached"), "{stderr}");
+
+    assert_eq!(snapshot(&dex.root()), before, "a card, a temporary file or a folder changed");
+    assert_eq!(answer(&dex, &[]), indexed);
+}
+
+#[test]
+fn a_full_disk_while_indexing_leaves_the_index_as_it_was() {
+    let dex = TestDex::new();
+    for i in 0..200 {
+        write_card(&dex, i, 0);
+    }
+    let before = answer(&dex, &[]);
+    for i in 200..600 {
+        write_card(&dex, i, 0);
+    }
+    // Room for the shared-memory file (32 KiB), not for the write-ahead log of 400 cards.
+    let out = with_file_size_limit(dex.process().arg("index"), 64 * 1024).output().expect("index");
+    let (_, stderr, code) = text_of(&out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot refresh the index of"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("index {}: disk I/O error (", dex.path(".termdex/index.db").display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the index was left as it was)"), "{stderr}");
+    assert_eq!(answer(&dex, &["--no-refresh"]), before, "the failed refresh changed the index");
+    let after = answer(&dex, &[]);
+    assert_eq!(after.len(), 600);
+    assert_eq!(after, rebuilt_answer(&dex));
+}
+
+/// Who runs termdex in the permission tests: `None` for this process's user, whom
+/// permission bits stop, or (when that is root, whom they do not) `nobody`'s uid.
+fn permission_runner() -> Option<u32> {
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let euid = unsafe { libc::geteuid() };
+    (euid == 0).then_some(NOBODY)
+}
+
+const NOBODY: u32 = 65534;
+
+/// Makes folders read-only for the length of a test (and writable again after it, even
+/// when it fails, so the temporary folders can be deleted).
+struct ReadOnly(Vec<PathBuf>);
+
+impl ReadOnly {
+    fn new(folders: &[PathBuf]) -> ReadOnly {
+        for folder in folders {
+            fs::set_permissions(folder, fs::Permissions::from_mode(0o555)).expect("chmod a-w");
+        }
+        ReadOnly(folders.to_vec())
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        for folder in &self.0 {
+            let _ = fs::set_permissions(folder, fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+/// A cache folder the runner can write, for `$XDG_CACHE_HOME` or `$HOME`.
+fn writable_folder(runner: Option<u32>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if let Some(uid) = runner {
+        std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).expect("chown to the runner");
+    }
+    dir
+}
+
+/// `termdex --dex DEX ARGS`, as the runner.
+fn run_as(dex: &TestDex, runner: Option<u32>, env: &[(&str, &Path)], args: &[&str]) -> io::Result<Output> {
+    let mut cmd = dex.process();
+    cmd.env_remove("XDG_CACHE_HOME").args(args);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    if let Some(uid) = runner {
+        cmd.uid(uid).gid(uid);
+    }
+    cmd.output()
+}
+
+/// The one folder termdex made under `cache/termdex/`, holding the dex's index.
+fn cached_index(cache: &Path) -> PathBuf {
+    let made: Vec<PathBuf> =
+        fs::read_dir(cache.join("termdex")).expect("cache folder").flatten().map(|e| e.path()).collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    made[0].join("index.db")
+}
+
+/// As root, the permission tests need `nobody` to reach the dex and the binary; when it
+/// cannot (a private home folder on the way), they are skipped, saying why.
+fn skip_unless_runnable(result: &io::Result<Output>, runner: Option<u32>) -> bool {
+    match result {
+        Err(e) if runner.is_some() => {
+            eprintln!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})");
+            true
+        }
+        Err(e) => panic!("cannot run termdex: {e}"),
+        Ok(out) if runner.is_some() && out.status.code() == Some(126) => {
+            eprintln!("skipped: nobody cannot execute termdex here");
+            true
+        }
+        Ok(_) => false,
+    }
+}
+
+#[test]
+fn a_read_only_dex_answers_from_an_index_in_the_user_cache() {
+    let runner = permission_runner();
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: A\n---\n").write("notes/b.md", "---\ntitle: B\n---\n");
+    let cache = writable_folder(runner);
+    let root = dex.root();
+    // Traversable by the runner: temporary folders are private to their owner.
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let expected_paths = "a.md\nnotes/b.md\n";
+    let query = ["query", "--format", "paths", "--sort", "path"];
+
+    // Never indexed, and .termdex/ cannot be created: the index goes to the cache.
+    let locked = ReadOnly::new(&[root.clone(), dex.path("notes")]);
+    let result = run_as(&dex, runner, &[("XDG_CACHE_HOME", cache.path())], &query);
+    if skip_unless_runnable(&result, runner) {
+        return;
+    }
+    let (stdout, stderr, code) = text_of(&result.expect("ran"));
+    assert_eq!((stdout.as_str(), code), (expected_paths, 0), "{stderr}");
+    let index = cached_index(cache.path());
+    assert_eq!(
+        stderr,
+        format!(
+            "termdex: warning: cannot create {}: the dex folder is not writable (permission denied); the index is kept in {} instead\n",
+            root.join(".termdex").display(),
+            index.display()
+        )
+    );
+    assert!(index.is_file() && !dex.path(".termdex").exists());
+    drop(locked);
+
+    // The owner changes the dex; the reader's next query sees it (the cached index is
+    // refreshed like any other).
+    dex.write("notes/c.md", "---\ntitle: C\n---\n");
+    dex.remove("a.md");
+    let _locked = ReadOnly::new(&[root.clone(), dex.path("notes")]);
+    let (stdout, stderr, code) =
+        text_of(&run_as(&dex, runner, &[("XDG_CACHE_HOME", cache.path())], &query).expect("ran"));
+    assert_eq!((stdout.as_str(), code), ("notes/b.md\nnotes/c.md\n", 0), "{stderr}");
+
+    // Without $XDG_CACHE_HOME, the cache is ~/.cache.
+    let home = writable_folder(runner);
+    let (stdout, stderr, code) =
+        text_of(&run_as(&dex, runner, &[("HOME", home.path())], &query).expect("ran"));
+    assert_eq!((stdout.as_str(), code), ("notes/b.md\nnotes/c.md\n", 0), "{stderr}");
+    assert!(cached_index(&home.path().join(".cache")).is_file(), "{stderr}");
+}
+
+#[test]
+fn a_read_only_state_folder_is_left_as_it_is_and_queries_still_answer() {
+    let runner = permission_runner();
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: A\n---\n");
+    let root = dex.root();
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).expect("chmod");
+    // An index made by the owner, which the reader may not write.
+    let (_, stderr, code) = dex.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    dex.write("b.md", "---\ntitle: B\n---\n");
+    let state_before: Vec<(PathBuf, Vec<u8>)> = fs::read_dir(dex.path(".termdex"))
+        .expect("ls")
+        .flatten()
+        .map(|e| (e.path(), fs::read(e.path()).expect("read")))
+        .collect();
+    let cache = writable_folder(runner);
+    let _locked = ReadOnly::new(&[dex.path(".termdex")]);
+    let result = run_as(
+        &dex,
+        runner,
+        &[("XDG_CACHE_HOME", cache.path())],
+        &["query", "--format", "paths", "--sort", "path"],
+    );
+    if skip_unless_runnable(&result, runner) {
+        return;
+    }
+    let (stdout, stderr, code) = text_of(&result.expect("ran"));
+    assert_eq!((stdout.as_str(), code), ("a.md\nb.md\n", 0), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "termdex: warning: {} is not writable (permission denied); the index is kept in {}",
+            dex.path(".termdex").display(),
+            cache.path().join("termdex").display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let state_after: Vec<(PathBuf, Vec<u8>)> = fs::read_dir(dex.path(".termdex"))
+        .expect("ls")
+        .flatten()
+        .map(|e| (e.path(), fs::read(e.path()).expect("read")))
+        .collect();
+    assert_eq!(state_after, state_before, "the read-only index was changed");
+}
+
+#[test]
+fn set_and_new_without_write_permission_leave_the_dex_untouched_and_say_why() {
+    let runner = permission_runner();
+    let dex = TestDex::new();
+    dex.write("notes/a.md", "---\nstatus: todo\n---\nbody\n");
+    let root = dex.root();
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cache = writable_folder(runner);
+    let before = snapshot(&root);
+    let _locked = ReadOnly::new(&[root.clone(), dex.path("notes")]);
+    let env = [("XDG_CACHE_HOME", cache.path())];
+
+    let result = run_as(&dex, runner, &env, &["set", "notes/a.md", "status=done"]);
+    if skip_unless_runnable(&result, runner) {
+        return;
+    }
+    let (_, stderr, code) = text_of(&result.expect("ran"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "termdex: error: cannot write {}: permission denied (the card was left as it was; termdex writes a new file in {} and renames it over the card, so that folder must be writable)",
+            dex.path("notes/a.md").display(),
+            dex.path("notes").display()
+        )),
+        "{stderr}"
+    );
+
+    let (_, stderr, code) =
+        text_of(&run_as(&dex, runner, &env, &["new", "note", "Nowhere to go", "--no-edit"]).expect("ran"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "termdex: error: cannot create {}: Permission denied (os error 13) (nothing was created; the folder {} must be writable)",
+            dex.path("2026").display(),
+            root.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&root), before, "a card, a temporary file or a folder changed");
+}
