@@ -47,7 +47,7 @@ fn rebuilt_answer(dex: &TestDex) -> Vec<String> {
 fn card_text(i: usize, version: usize) -> String {
     format!(
         "---\ntitle: Card {i} version {version}\nwhat: {}\ntags: [t{}, all]\nn: {}\n---\nBody of card {i}, version {version}.\n",
-        if (i + version) % 3 == 0 { "task" } else { "note" },
+        if (i + version).is_multiple_of(3) { "task" } else { "note" },
         (i + version) % 7,
         i * 10 + version,
     )
