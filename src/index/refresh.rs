@@ -3,10 +3,17 @@
 //! Walk and stat everything (cheap), compare with the stored stamps, read and parse only
 //! what changed on every core while one thread writes, all in one transaction. Nothing
 //! changed means nothing is read and nothing is written.
+//!
+//! A stamp is only as fine as the file system's clock: a file changed twice within one
+//! tick (a jiffy on Linux, two seconds on FAT) keeps its (mtime, size) if its length does
+//! not change. So a stamp taken within [`RACY`] of the file's modification time is not
+//! trusted: the card is remembered as "racy" and read again by later refreshes, until its
+//! modification time lies safely in the past (git's "racily clean" entries, the same way).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
@@ -66,14 +73,30 @@ pub fn refresh(
     Ok(report)
 }
 
+/// How near to a refresh a file's modification time may be before the stamp taken is not
+/// trusted. Covers the coarsest clocks of common file systems (FAT: 2 s) with a margin.
+const RACY: Duration = Duration::from_secs(3);
+
+/// Why a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    /// Not in the index.
+    New,
+    /// Its stamp differs from the stored one.
+    Changed,
+    /// Same stamp, but the stamp was racy: read to compare.
+    Recheck,
+}
+
 /// The files to read and the paths to drop.
 #[derive(Default)]
 struct Plan<'a> {
-    /// Files to read, each with whether the index already holds it.
-    read: Vec<(&'a FileStat, bool)>,
+    read: Vec<(&'a FileStat, Reason)>,
     remove: Vec<String>,
     new: usize,
     changed: usize,
+    /// The racy cards as stored before this refresh.
+    racy: BTreeSet<String>,
 }
 
 /// Compares the walk with the stored stamps. Both are in path order, so one merge pass
@@ -82,26 +105,80 @@ fn plan<'a>(files: &'a [FileStat], conn: &Connection, full: bool) -> rusqlite::R
     let mut plan = Plan::default();
     let mut next = files.iter().peekable();
     if !full {
+        let racy = store::racy_paths(conn)?;
         store::for_each_stamp(conn, |path, stamp| {
             while let Some(file) = next.next_if(|f| f.path.as_str() < path) {
                 plan.new += 1;
-                plan.read.push((file, false));
+                plan.read.push((file, Reason::New));
             }
             match next.next_if(|f| f.path == path) {
-                Some(file) if file.mtime_ns == stamp.mtime_ns && file.size == stamp.size => {}
+                Some(file) if file.mtime_ns == stamp.mtime_ns && file.size == stamp.size => {
+                    if racy.contains(path) {
+                        plan.read.push((file, Reason::Recheck));
+                    }
+                }
                 Some(file) => {
                     plan.changed += 1;
-                    plan.read.push((file, true));
+                    plan.read.push((file, Reason::Changed));
                 }
                 None => plan.remove.push(path.to_string()),
             }
         })?;
+        plan.racy = racy;
     }
     for file in next {
         plan.new += 1;
-        plan.read.push((file, false));
+        plan.read.push((file, Reason::New));
     }
     Ok(plan)
+}
+
+/// Nanoseconds since the Unix epoch, the unit of stored modification times.
+fn now_ns() -> i64 {
+    match SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_nanos()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_nanos()).unwrap_or(i64::MAX),
+    }
+}
+
+/// The modification times whose stamps are racy for a refresh that started (walking or
+/// statting) at `start_ns`: from [`RACY`] before it to [`RACY`] after now. A time further
+/// ahead (a clock set wrong, a copied file) can no more be met by a write than one long past.
+#[derive(Debug, Clone, Copy)]
+struct RacyWindow {
+    from_ns: i64,
+    until_ns: i64,
+}
+
+impl RacyWindow {
+    fn since(start_ns: i64) -> RacyWindow {
+        let racy = RACY.as_nanos() as i64;
+        RacyWindow { from_ns: start_ns.saturating_sub(racy), until_ns: now_ns().saturating_add(racy) }
+    }
+
+    fn contains(&self, mtime_ns: i64) -> bool {
+        (self.from_ns..=self.until_ns).contains(&mtime_ns)
+    }
+}
+
+/// The racy list after cards were written: `read` racy or not by their stamps (those that
+/// could not be read are gone from the index), `removed` gone.
+fn update_racy<'a>(
+    racy: &mut BTreeSet<String>,
+    window: RacyWindow,
+    read: impl Iterator<Item = &'a FileStat>,
+    gone: impl Iterator<Item = &'a str>,
+) {
+    for file in read {
+        if window.contains(file.mtime_ns) {
+            racy.insert(file.path.clone());
+        } else {
+            racy.remove(&file.path);
+        }
+    }
+    for path in gone {
+        racy.remove(path);
+    }
 }
 
 fn refresh_once(
@@ -111,6 +188,7 @@ fn refresh_once(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RefreshReport, IndexError> {
     let mut clock = PhaseClock::start();
+    let start_ns = now_ns();
     let walk = scan::walk(root);
     clock.lap("walk");
     let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
@@ -118,7 +196,7 @@ fn refresh_once(
     let mut report =
         RefreshReport { walked: walk.files.len(), problems: walk.problems, ..RefreshReport::default() };
     if full || !first_look.read.is_empty() || !first_look.remove.is_empty() {
-        let written = write(&mut index.conn, root, &walk.files, full, progress, &mut clock)
+        let written = write(&mut index.conn, root, &walk.files, full, start_ns, progress, &mut clock)
             .map_err(|e| index.sqlite_error(e))?;
         report.new = written.new;
         report.changed = written.changed;
@@ -152,13 +230,15 @@ struct Written {
     problems: Vec<Problem>,
 }
 
-/// Brings the index in line with `files` in one transaction. Always through the WAL, so
-/// that other processes keep reading (and queue their writes) while a first build runs.
+/// Brings the index in line with `files` (walked from `start_ns` on) in one transaction.
+/// Always through the WAL, so that other processes keep reading (and queue their writes)
+/// while a first build runs.
 fn write(
     conn: &mut Connection,
     root: &Path,
     files: &[FileStat],
     full: bool,
+    start_ns: i64,
     progress: &mut dyn FnMut(Progress),
     clock: &mut PhaseClock,
 ) -> rusqlite::Result<Written> {
@@ -182,7 +262,7 @@ fn write(
     for path in &plan.remove {
         store::delete_card(&tx, path, fts)?;
     }
-    let unread = read_and_write(&tx, root, &plan.read, fts, progress)?;
+    let drained = read_and_write(&tx, root, &plan.read, fts, progress)?;
     clock.lap("load");
     if bulk {
         store::recreate_indexes(&tx, &deferred)?;
@@ -191,21 +271,44 @@ fn write(
         clock.lap("full-text");
         tx.pragma_update(None, "cache_size", -super::CACHE_KIB)?;
     }
+    let mut racy = plan.racy.clone();
+    let gone =
+        plan.remove.iter().map(String::as_str).chain(drained.problems.iter().map(|(p, _)| p.path.as_str()));
+    update_racy(&mut racy, RacyWindow::since(start_ns), plan.read.iter().map(|(f, _)| *f), gone);
+    // A full rebuild starts the list afresh, whatever the index held.
+    if full || racy != plan.racy {
+        store::set_racy_paths(&tx, &racy)?;
+    }
     tx.commit()?;
     clock.lap("commit");
-    let mut written =
-        Written { new: plan.new, changed: plan.changed, removed: plan.remove.len(), problems: Vec::new() };
-    for (problem, was_indexed) in unread {
+    let mut written = Written {
+        new: plan.new,
+        changed: plan.changed + drained.rechanged,
+        removed: plan.remove.len(),
+        problems: Vec::new(),
+    };
+    for (problem, reason) in drained.problems {
         // Counted as new or changed by the plan, but skipped (and dropped if indexed).
-        if was_indexed {
-            written.changed -= 1;
-            written.removed += 1;
-        } else {
-            written.new -= 1;
+        match reason {
+            Reason::New => written.new -= 1,
+            Reason::Changed => {
+                written.changed -= 1;
+                written.removed += 1;
+            }
+            Reason::Recheck => written.removed += 1,
         }
         written.problems.push(problem);
     }
     Ok(written)
+}
+
+/// What the writer did with what the readers parsed.
+#[derive(Default)]
+struct Drained {
+    /// Files that could not be read, with why they were to be read.
+    problems: Vec<(Problem, Reason)>,
+    /// Rechecked cards that had changed after all (within one tick of the clock).
+    rechanged: usize,
 }
 
 /// Parses files on every core, a chunk at a time, while this thread writes the previous
@@ -214,17 +317,17 @@ fn write(
 fn read_and_write(
     conn: &Connection,
     root: &Path,
-    files: &[(&FileStat, bool)],
+    files: &[(&FileStat, Reason)],
     fts: Fts,
     progress: &mut dyn FnMut(Progress),
-) -> rusqlite::Result<Vec<(Problem, bool)>> {
-    let (sender, receiver) = sync_channel::<Vec<(Result<Prepared, Problem>, bool)>>(2);
+) -> rusqlite::Result<Drained> {
+    let (sender, receiver) = sync_channel::<Vec<(Result<Prepared, Problem>, Reason)>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in files.chunks(CHUNK) {
                 let cards = chunk
                     .par_iter()
-                    .map(|(stat, known)| (scan::read_card(root, stat).map(store::prepare), *known))
+                    .map(|(stat, reason)| (scan::read_card(root, stat).map(store::prepare), *reason))
                     .collect();
                 // A failed send means the writer stopped on an error: stop reading too.
                 if sender.send(cards).is_err() {
@@ -240,21 +343,26 @@ fn read_and_write(
 /// scope joins it, even when a write fails.
 fn drain(
     conn: &Connection,
-    receiver: Receiver<Vec<(Result<Prepared, Problem>, bool)>>,
+    receiver: Receiver<Vec<(Result<Prepared, Problem>, Reason)>>,
     total: usize,
     fts: Fts,
     progress: &mut dyn FnMut(Progress),
-) -> rusqlite::Result<Vec<(Problem, bool)>> {
-    let mut problems = Vec::new();
+) -> rusqlite::Result<Drained> {
+    let mut drained = Drained::default();
     let mut done = 0;
     for chunk in receiver {
-        for (result, known) in chunk {
-            match result {
-                Ok(prepared) => store::write_card(conn, &prepared, known, fts)?,
-                Err(problem) => {
+        for (result, reason) in chunk {
+            match (result, reason) {
+                (Ok(prepared), Reason::Recheck) if store::unchanged(conn, &prepared)? => {}
+                (Ok(prepared), Reason::Recheck) => {
+                    store::write_card(conn, &prepared, true, fts)?;
+                    drained.rechanged += 1;
+                }
+                (Ok(prepared), reason) => store::write_card(conn, &prepared, reason == Reason::Changed, fts)?,
+                (Err(problem), reason) => {
                     // Gone or unreadable now: whatever the index held for it is stale.
                     store::delete_card(conn, &problem.path, fts)?;
-                    problems.push((problem, known));
+                    drained.problems.push((problem, reason));
                 }
             }
         }
@@ -262,7 +370,7 @@ fn drain(
         progress(Progress { done, total });
     }
     progress(Progress { done: total, total });
-    Ok(problems)
+    Ok(drained)
 }
 
 /// Times the phases of a refresh.
@@ -312,20 +420,35 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
     let result =
         (|| {
             let tx = index.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let start_ns = now_ns();
+            let mut read = Vec::new();
+            let mut gone = Vec::new();
             for path in paths.iter().filter(|p| scan::card_path_problem(p).is_none()) {
                 let stat = std::fs::metadata(root.join(path)).ok().filter(|m| m.is_file()).map(|meta| {
                     FileStat { path: path.clone(), mtime_ns: scan::mtime_ns(&meta), size: meta.len() }
                 });
-                match stat.map(|s| scan::read_card(root, &s)) {
-                    Some(Ok(card)) => store::write_card(&tx, &store::prepare(card), true, Fts::Each)?,
-                    Some(Err(problem)) => {
+                match stat.map(|s| (scan::read_card(root, &s), s)) {
+                    Some((Ok(card), stat)) => {
+                        store::write_card(&tx, &store::prepare(card), true, Fts::Each)?;
+                        read.push(stat);
+                    }
+                    Some((Err(problem), _)) => {
                         store::delete_card(&tx, path, Fts::Each)?;
                         problems.push(problem);
+                        gone.push(path.as_str());
                     }
                     None => {
                         store::delete_card(&tx, path, Fts::Each)?;
+                        gone.push(path.as_str());
                     }
                 }
+            }
+            // A card a command has just written is as racy as a stamp gets.
+            let before = store::racy_paths(&tx)?;
+            let mut racy = before.clone();
+            update_racy(&mut racy, RacyWindow::since(start_ns), read.iter(), gone.into_iter());
+            if racy != before {
+                store::set_racy_paths(&tx, &racy)?;
             }
             tx.commit()
         })();
@@ -336,6 +459,61 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `text` to `path` and gives it exactly the modification time `when`: what a
+    /// second write within one tick of a coarse file system clock looks like.
+    fn write_at(path: &Path, text: &str, when: SystemTime) {
+        std::fs::write(path, text).expect("write");
+        std::fs::File::options().write(true).open(path).expect("open").set_modified(when).expect("mtime");
+    }
+
+    fn title(index: &Index, path: &str) -> String {
+        index.conn.query_row("SELECT title FROM cards WHERE path = ?1", [path], |r| r.get(0)).expect("title")
+    }
+
+    #[test]
+    fn a_change_that_keeps_the_stamp_is_seen_while_the_stamp_is_racy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        let card = root.join("a.md");
+        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let tick = SystemTime::now();
+        write_at(&card, "# aaaa\n", tick);
+        let first = refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!((first.new, title(&index, "a.md").as_str()), (1, "aaaa"));
+        assert!(store::racy_paths(&index.conn).expect("racy").contains("a.md"));
+
+        // Same size, same modification time, other bytes.
+        write_at(&card, "# bbbb\n", tick);
+        let second = refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!((second.changed, title(&index, "a.md").as_str()), (1, "bbbb"));
+        // Read again while racy, but unchanged: not counted.
+        let third = refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!((third.new, third.changed, third.removed), (0, 0, 0));
+
+        // Once the modification time is long past, the stamp is trusted again.
+        write_at(&card, "# cccc\n", tick - Duration::from_secs(3600));
+        refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!(title(&index, "a.md"), "cccc");
+        assert!(store::racy_paths(&index.conn).expect("racy").is_empty());
+        // A rebuild starts the list afresh.
+        write_at(&root.join("b.md"), "# b\n", SystemTime::now());
+        refresh(&mut index, &root, true, &mut |_| {}).expect("rebuild");
+        assert_eq!(store::racy_paths(&index.conn).expect("racy"), BTreeSet::from(["b.md".to_string()]));
+    }
+
+    #[test]
+    fn cards_a_command_just_wrote_are_racy_until_a_refresh_finds_them_old() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        write_at(&root.join("a.md"), "# a\n", SystemTime::now());
+        refresh_paths(&mut index, &root, &["a.md".to_string()]).expect("refresh paths");
+        assert!(store::racy_paths(&index.conn).expect("racy").contains("a.md"));
+        std::fs::remove_file(root.join("a.md")).expect("rm");
+        refresh_paths(&mut index, &root, &["a.md".to_string()]).expect("refresh paths");
+        assert!(store::racy_paths(&index.conn).expect("racy").is_empty());
+    }
 
     #[test]
     fn refresh_paths_indexes_only_cards() {

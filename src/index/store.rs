@@ -3,6 +3,8 @@
 //! Callers hold a transaction; every statement here is cached, because a full index runs
 //! them hundreds of thousands of times.
 
+use std::collections::BTreeSet;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::card::Card;
@@ -171,4 +173,60 @@ pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
         "DELETE FROM cards; DELETE FROM card_text; DELETE FROM card_fields; DELETE FROM links;
          INSERT INTO cards_fts (cards_fts) VALUES ('delete-all');",
     )
+}
+
+/// The cards whose stamps are not to be trusted yet (taken too close to their last change;
+/// see `refresh::RACY`), kept in `termdex_meta` as a JSON list: there are few, and only
+/// for a few seconds. Anything unreadable there counts as none.
+pub fn racy_paths(conn: &Connection) -> rusqlite::Result<BTreeSet<String>> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT value FROM termdex_meta WHERE key = 'racy'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+}
+
+/// Replaces the list of cards whose stamps are not to be trusted.
+pub fn set_racy_paths(conn: &Connection, paths: &BTreeSet<String>) -> rusqlite::Result<()> {
+    if paths.is_empty() {
+        conn.prepare_cached("DELETE FROM termdex_meta WHERE key = 'racy'")?.execute([])?;
+        return Ok(());
+    }
+    let json = serde_json::to_string(paths).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(
+        "INSERT INTO termdex_meta (key, value) VALUES ('racy', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([json])?;
+    Ok(())
+}
+
+/// Whether the index already holds exactly this card (a card read again only because its
+/// stamp could not be trusted is then left alone, and not counted as changed).
+pub fn unchanged(conn: &Connection, prepared: &Prepared) -> rusqlite::Result<bool> {
+    let card = &prepared.card;
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.title = ?2 AND c.fields = ?3 AND c.format IS ?4 AND c.created = ?5
+                AND c.error IS ?6 AND c.error_line IS ?7 AND c.lossy = ?8 AND c.truncated = ?9
+                AND t.body = ?10
+         FROM cards c JOIN card_text t ON t.id = c.id WHERE c.path = ?1",
+    )?;
+    let same: Option<bool> = stmt
+        .query_row(
+            params![
+                card.path,
+                card.title,
+                prepared.fields_json,
+                card.format.map(|f| f.name()),
+                card.created,
+                card.error.as_ref().map(|e| e.message.as_str()),
+                card.error.as_ref().map(|e| e.line as i64),
+                card.lossy,
+                card.truncated,
+                card.body,
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(same == Some(true))
 }

@@ -188,3 +188,26 @@ fn eight_processes_for_seconds_never_fail_and_leave_the_index_a_rebuild_would_ma
     }
     assert_eq!(live, sorted_jsonl(&dex, &[]), "the index the processes left differs from a rebuild");
 }
+
+/// Writes `text` with exactly the modification time `when`.
+fn write_at(dex: &TestDex, rel: &str, text: &str, when: std::time::SystemTime) {
+    let path = dex.path(rel);
+    std::fs::write(&path, text).expect("write");
+    std::fs::File::options().write(true).open(&path).expect("open").set_modified(when).expect("mtime");
+}
+
+#[test]
+fn a_change_within_the_clock_tick_of_a_refresh_is_not_missed() {
+    // Another process saves a card just after a refresh read it, within one tick of a
+    // coarse file system clock, at the same length: the stamp (mtime, size) is the same.
+    let dex = TestDex::new();
+    let tick = std::time::SystemTime::now();
+    write_at(&dex, "a.md", "---\nstatus: todo\n---\n", tick);
+    let (_, stderr, code) = dex.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    write_at(&dex, "a.md", "---\nstatus: done\n---\n", tick);
+    let (stdout, stderr, code) = dex.run(&["query", "--format", "paths", "status:done"]);
+    assert_eq!((stdout.as_str(), code), ("a.md\n", 0), "{stderr}");
+    let (_, stderr, _) = dex.run(&["index"]);
+    assert!(stderr.contains("0 new, 0 changed, 0 removed"), "read again, but not counted: {stderr}");
+}
