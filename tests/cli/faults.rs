@@ -465,3 +465,125 @@ fn set_and_new_without_write_permission_leave_the_dex_untouched_and_say_why() {
     );
     assert_eq!(snapshot(&root), before, "a card, a temporary file or a folder changed");
 }
+
+/// Runs `script` with `sh` in a new user and mount namespace (`unshare -rm`), where it
+/// may mount file systems that vanish with it: a really full disk, a really read-only
+/// one, for root as for anyone. `None`, after saying why, where namespaces are not
+/// allowed (the script exits 99 when its mount fails).
+fn in_mount_namespace(dex: &TestDex, script: &str, args: &[&Path]) -> Option<Output> {
+    let out = Command::new("unshare")
+        .args(["--map-root-user", "--mount", "sh", "-c", script, "sh"])
+        .args(args)
+        .env("TERMDEX_BIN", assert_cmd::cargo::cargo_bin("termdex"))
+        .env("TERMDEX_TODAY", "2026-11-23")
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env_remove("TERMDEX_DIR")
+        .current_dir(dex.root())
+        .output();
+    match out {
+        Ok(out) if out.status.code() != Some(99) && !out.stdout.is_empty() => Some(out),
+        Ok(out) => {
+            eprintln!(
+                "skipped: cannot mount in a new namespace here: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("skipped: cannot run unshare: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_really_full_disk_stops_set_new_and_index_and_loses_nothing() {
+    let dex = TestDex::new();
+    let card = format!("---\nstatus: todo\n---\n{}", "A line of a long body.\n".repeat(2000));
+    dex.write("card.md", &card);
+    assert_eq!(answer(&dex, &[]).len(), 1);
+    // A card the index does not know yet, so that indexing has something to write.
+    dex.write("later.md", "---\ntitle: Later\n---\n");
+    let disk = tempfile::tempdir().expect("mount point");
+    let script = r#"
+        disk=$1 dex=$2
+        mount -t tmpfs -o size=2m tmpfs "$disk" || exit 99
+        cp -a "$dex"/. "$disk"/
+        cd "$disk"
+        # Full, but for 40 KiB set aside for the index.
+        dd if=/dev/zero of=.spare bs=4k count=10 2>/dev/null
+        dd if=/dev/zero of=.filler bs=4k 2>/dev/null
+        "$TERMDEX_BIN" --dex . set card.md status=done; echo "set: $?"
+        cmp -s card.md "$dex/card.md" && echo "card: unchanged"
+        "$TERMDEX_BIN" --dex . new task Full --no-edit; echo "new: $?"
+        rm .spare
+        "$TERMDEX_BIN" --dex . index; echo "index: $?"
+        find . -name '*.tmp' -o -name 2026 | sed 's/^/left behind: /'
+        "$TERMDEX_BIN" --dex . query --no-refresh --format paths; echo "as left: $?"
+        rm .filler
+        "$TERMDEX_BIN" --dex . query --format paths --sort path; echo "query: $?"
+    "#;
+    let Some(out) = in_mount_namespace(&dex, script, &[disk.path(), &dex.root()]) else { return };
+    let (stdout, stderr, _) = text_of(&out);
+    assert_eq!(
+        stdout,
+        "set: 2\ncard: unchanged\nnew: 2\nindex: 2\ncard.md\nas left: 0\ncard.md\nlater.md\nquery: 0\n",
+        "the full disk left something behind, or the index answered wrongly: {stderr}"
+    );
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            format!(
+                "termdex: error: cannot write {}: No space left on device (os error 28) (the card was left as it was; free some disk space and run the command again)",
+                disk.path().join("card.md").display()
+            ),
+            format!(
+                "termdex: error: cannot create {}: No space left on device (os error 28) (nothing was created; free some disk space and run the command again)",
+                disk.path().join("2026/11/23/full.md").display()
+            ),
+            format!(
+                "termdex: error: cannot refresh the index of {0}: index {0}/.termdex/index.db: database or disk is full (the disk is full: free some space and run the command again; the index was left as it was)",
+                disk.path().display()
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_read_only_mount_answers_from_the_user_cache_and_refuses_writes() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: todo\n---\n");
+    let mount = tempfile::tempdir().expect("mount point");
+    let cache = tempfile::tempdir().expect("cache");
+    let script = r#"
+        ro=$1 dex=$2 cache=$3
+        mount --bind "$dex" "$ro" && mount -o remount,ro,bind "$ro" || exit 99
+        cd "$ro"
+        XDG_CACHE_HOME=$cache "$TERMDEX_BIN" --dex . query --format paths; echo "query: $?"
+        XDG_CACHE_HOME=$cache "$TERMDEX_BIN" --dex . -q set a.md status=done; echo "set: $?"
+    "#;
+    let Some(out) = in_mount_namespace(&dex, script, &[mount.path(), &dex.root(), cache.path()]) else {
+        return;
+    };
+    let (stdout, stderr, _) = text_of(&out);
+    assert_eq!(stdout, "a.md\nquery: 0\nset: 2\n", "{stderr}");
+    let messages: Vec<&str> = stderr.lines().collect();
+    assert_eq!(messages.len(), 2, "{stderr}");
+    assert!(
+        messages[0].starts_with(&format!(
+            "termdex: warning: cannot create {}: the dex folder is not writable (read-only file system); the index is kept in {}",
+            mount.path().join(".termdex").display(),
+            cache.path().join("termdex").display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        messages[1]
+            .starts_with(&format!("termdex: error: cannot write {}: ", mount.path().join("a.md").display()))
+            && messages[1].ends_with("(the card was left as it was; the file system is mounted read-only)"),
+        "{stderr}"
+    );
+    assert!(!dex.path(".termdex").exists(), "nothing was written into the dex");
+    assert_eq!(fs::read_to_string(dex.path("a.md")).expect("read"), "---\nstatus: todo\n---\n");
+}
