@@ -587,3 +587,40 @@ fn a_read_only_mount_answers_from_the_user_cache_and_refuses_writes() {
     assert!(!dex.path(".termdex").exists(), "nothing was written into the dex");
     assert_eq!(fs::read_to_string(dex.path("a.md")).expect("read"), "---\nstatus: todo\n---\n");
 }
+
+#[test]
+fn reading_commands_never_change_a_card() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: A\nwhat: task\nstatus: todo\ntags: [x]\n---\nSee [[b]].\n")
+        .write("notes/b.md", "# B\n\nbody\n")
+        .write("bad.md", "---\ntitle: [unclosed\n---\n")
+        .write("plain.markdown", "no frontmatter at all\n");
+    let modified = |root: &Path| -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+        snapshot(root)
+            .into_iter()
+            .map(|(path, bytes)| {
+                let mtime = fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+                (path, bytes, mtime)
+            })
+            .collect()
+    };
+    let before = modified(&dex.root());
+    let commands: [&[&str]; 11] = [
+        &["index"],
+        &["index", "--full"],
+        &["query", "#x"],
+        &["query", "--view", "tasks", "--format", "json"],
+        &["show", "a.md"],
+        &["show", "--raw", "notes/b.md"],
+        &["cat"],
+        &["fields", "tags"],
+        &["views"],
+        &["check"],
+        &["sql", "SELECT path FROM cards"],
+    ];
+    for args in commands {
+        let (_, stderr, code) = dex.run(args);
+        assert!(matches!(code, 0 | 1), "termdex {args:?}: {stderr}");
+        assert_eq!(modified(&dex.root()), before, "termdex {args:?} changed a file in the dex");
+    }
+}
