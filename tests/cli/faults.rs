@@ -241,8 +241,12 @@ fn a_full_disk_while_indexing_leaves_the_index_as_it_was() {
     let (_, stderr, code) = text_of(&out);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot refresh the index of"), "{stderr}");
+    // SQLite reports a write cut short by the limit as an I/O error, one cut short by a
+    // full disk as "database or disk is full"; either way the message says what to do.
+    let index = dex.path(".termdex/index.db");
     assert!(
-        stderr.contains(&format!("index {}: disk I/O error (", dex.path(".termdex/index.db").display())),
+        stderr.contains(&format!("index {}: disk I/O error (", index.display()))
+            || stderr.contains(&format!("index {}: database or disk is full (", index.display())),
         "{stderr}"
     );
     assert!(stderr.contains("the index was left as it was)"), "{stderr}");
