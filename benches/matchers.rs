@@ -60,7 +60,9 @@ fn frizbee_count(haystacks: &[String], pattern: &str) -> usize {
 
 fn nucleo_count(haystacks: &[String], pattern: &str) -> usize {
     let mut matcher = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
-    Pattern::parse(pattern, CaseMatching::Ignore, Normalization::Smart).match_list(haystacks, &mut matcher).len()
+    Pattern::parse(pattern, CaseMatching::Ignore, Normalization::Smart)
+        .match_list(haystacks, &mut matcher)
+        .len()
 }
 
 fn best_of(mut run: impl FnMut() -> usize) -> (usize, Duration) {
