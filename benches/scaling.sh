@@ -19,8 +19,9 @@ mkdir -p "$out"
 
 cargo build --release --locked --quiet --example gen_corpus
 cargo build --release --locked --quiet
-t=$PWD/target/release/termdex
-gen=$PWD/target/release/examples/gen_corpus
+target=${CARGO_TARGET_DIR:-$PWD/target}
+t=$target/release/termdex
+gen=$target/release/examples/gen_corpus
 
 name() {
     case $1 in
