@@ -32,7 +32,7 @@ name() {
 }
 
 mean_ms() {
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(f"{r[\"mean\"]*1000:.0f}")' "$1"
+    python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["mean"] * 1000))' "$1"
 }
 
 runs() {
