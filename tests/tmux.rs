@@ -58,8 +58,40 @@ impl Tmux {
         String::from_utf8_lossy(&out.expect("capture-pane").stdout).into_owned()
     }
 
+    /// The pid of termdex: the child of the pane's shell.
+    fn termdex_pid(&self) -> u32 {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "display", "-p", "-t", "0", "#{pane_pid}"])
+            .output()
+            .expect("tmux display");
+        let shell: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid");
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+            // `pid (comm) state ppid ...`; comm may hold spaces, so split after its `)`.
+            let Some((head, rest)) = stat.rsplit_once(") ") else { continue };
+            let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok());
+            if ppid == Some(shell) && head.ends_with("(termdex") {
+                return entry.file_name().to_string_lossy().parse().expect("pid");
+            }
+        }
+        panic!("no termdex process under the pane's shell {shell}");
+    }
+
+    /// Whether the terminal shows its cursor.
+    fn cursor_visible(&self) -> bool {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "display", "-p", "-t", "0", "#{cursor_flag}"])
+            .output()
+            .expect("tmux display");
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_within(Duration::from_secs(15), what, ok)
+    }
+
+    fn wait_within(&self, limit: Duration, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let screen = self.screen();
             if ok(&screen) {
@@ -107,12 +139,67 @@ fn open_filter_edit_and_quit() {
 fn changes_by_other_programs_appear_without_a_key() {
     let tmux = Tmux::start("live");
     tmux.wait_for("three cards", |s| s.contains("3/3 cards"));
+    // A log appended to without pause must neither hide the card nor delay it: only
+    // cards count as changes, and a change waits for quiet only so long.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let logger = {
+        let (stop, log) = (stop.clone(), tmux.root.join("app.log"));
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut file = std::fs::File::create(log).expect("log");
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = writeln!(file, "a line");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
     write(&tmux.root, "d.md", "---\ntitle: Written by another program\n---\n");
-    let started = Instant::now();
-    tmux.wait_for("the new card", |s| s.contains("Written by another program") && s.contains("4/4 cards"));
-    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    tmux.wait_within(Duration::from_secs(2), "the new card", |s| {
+        s.contains("Written by another program") && s.contains("4/4 cards")
+    });
     std::fs::remove_file(tmux.root.join("c.md")).expect("rm");
-    tmux.wait_for("the card to go", |s| s.contains("3/3 cards") && !s.contains("Gamma"));
+    tmux.wait_within(Duration::from_secs(2), "the card to go", |s| {
+        s.contains("3/3 cards") && !s.contains("Gamma")
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    logger.join().expect("logger");
+}
+
+#[test]
+fn sigterm_and_sighup_give_the_terminal_back() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let tmux = Tmux::start(&format!("sig{signal}"));
+        tmux.wait_for("three cards", |s| s.contains("3/3 cards"));
+        assert!(!tmux.cursor_visible(), "the TUI hides the cursor");
+        let pid = tmux.termdex_pid().to_string();
+        let status = Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
+        assert!(status.success());
+        let screen = tmux.wait_for("termdex to exit", |s| s.contains("TERMDEX-EXITED-"));
+        assert!(screen.contains(&format!("TERMDEX-EXITED-{code}")), "{screen}");
+        assert!(!screen.contains("cards │"), "the alternate screen is gone: {screen}");
+        assert!(tmux.cursor_visible(), "the cursor is shown again");
+    }
+}
+
+#[test]
+fn an_edit_while_another_process_writes_the_index_keeps_the_screen() {
+    let tmux = Tmux::start("locked");
+    tmux.wait_for("the first refresh", |s| s.contains("3/3 cards") && s.contains("index ok"));
+    // Another process in the middle of a long write: it holds the index's write lock.
+    let lock = rusqlite::Connection::open(tmux.root.join(".termdex/index.db")).expect("open the index");
+    lock.execute_batch("BEGIN IMMEDIATE").expect("take the write lock");
+    tmux.keys(&["e"]);
+    // The screen is back at once, though the edited card cannot be indexed yet.
+    let screen = tmux.wait_within(Duration::from_secs(2), "the screen after the editor", |s| {
+        s.contains("3/3 cards") && s.contains("indexing…")
+    });
+    assert!(screen.contains("Alpha task"), "{screen}");
+    tmux.keys(&["j"]);
+    tmux.wait_within(Duration::from_secs(2), "keys to work meanwhile", |s| s.contains("WAL mode."));
+    lock.execute_batch("COMMIT").expect("release the write lock");
+    tmux.keys(&["k"]);
+    tmux.wait_for("the edit, indexed", |s| s.contains("Edited in tmux.") && s.contains("index ok"));
 }
 
 #[test]

@@ -95,11 +95,18 @@ fn press(app: &mut App, deck: &mut Deck, codes: &[KeyCode]) {
     for code in codes {
         let event = Event::Key(KeyEvent::new(*code, KeyModifiers::NONE));
         for effect in app.update(&event) {
-            match effect {
-                Effect::Load => deck.load(app),
+            let written = match effect {
+                Effect::Load => {
+                    deck.load(app);
+                    Vec::new()
+                }
                 Effect::Move { path, field, value } => deck.move_card(app, &path, &field, value.as_deref()),
                 Effect::Edit { path } => deck.edit(app, &mut NoScreen, &path),
-                Effect::New { .. } | Effect::Reindex => {}
+                Effect::New { .. } | Effect::Reindex => Vec::new(),
+            };
+            // The event loop hands these to its background refresher; here, at once.
+            if !written.is_empty() {
+                deck.reindex(app, &written);
             }
         }
         deck.preview(app);
@@ -188,4 +195,24 @@ fn control_characters_never_reach_the_screen() {
     let shown = screen(&app, 100, 16);
     assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown}");
     assert!(shown.contains("Evil \u{fffd}[31mred"), "{shown}");
+}
+
+#[test]
+fn a_filter_that_fails_to_load_keeps_its_error_until_one_loads() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "tasks", 100, 12);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("deadline>soon"));
+    assert!(screen(&app, 100, 12).contains("expected a date"), "{}", screen(&app, 100, 12));
+    // Plain words after it change nothing about the failed term: the error stays, since
+    // the rows shown are still those from before it.
+    press(&mut app, &mut deck, &typed(" r"));
+    let shown = screen(&app, 100, 12);
+    assert!(shown.contains("expected a date"), "{shown}");
+    for _ in 0.." r".len() + "soon".len() {
+        press(&mut app, &mut deck, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &mut deck, &typed("2026-11-30"));
+    let shown = screen(&app, 100, 12);
+    assert!(!shown.contains("expected a date") && shown.contains("1/7 cards"), "{shown}");
 }

@@ -32,6 +32,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let options = tui::Options { dex: ctx.dex.clone(), config, view: args.view.clone(), color };
-    tui::run(options).map_err(|e| anyhow!("{e}"))?;
-    Ok(ExitCode::SUCCESS)
+    match tui::run(options).map_err(|e| anyhow!("{e}"))? {
+        tui::Exit::Quit => Ok(ExitCode::SUCCESS),
+        // The shell's convention for a process ended by a signal.
+        tui::Exit::Signal(signal) => Ok(ExitCode::from(128u8.saturating_add(signal.clamp(0, 127) as u8))),
+    }
 }

@@ -11,7 +11,7 @@ use crate::frontmatter::EditValue;
 use crate::index::CardRow;
 use crate::query::filter::{Expr, Op};
 use crate::query::fuzzy::{self, Haystacks};
-use crate::query::{SortKey, parse_keys};
+use crate::query::{Clock, SortKey, dates, parse_keys};
 
 use super::board::Board;
 use super::keymap::{self, Action};
@@ -93,8 +93,18 @@ pub struct App {
     /// Rows per page, as last drawn.
     pub page: usize,
     pub filter: FilterInput,
-    /// The structured part of the filter as last loaded.
+    /// The structured part of the filter in force (what the last load asked for).
     pub structured: Expr,
+    /// Why the last load failed (a filter that parses but does not compile, like
+    /// `deadline>soon`), kept until a load succeeds: until then the rows are the last
+    /// good ones, not what the filter line says.
+    pub load_error: Option<String>,
+    /// Only the first screenful of rows is loaded yet (the first frame); the count of
+    /// matching cards is not known.
+    pub partial: bool,
+    /// A card to put the cursor on once a load brings it (a card just created or moved,
+    /// re-indexed in the background).
+    following: Option<String>,
     pub fuzzy: String,
     /// `None`: the view's sort; else a position in [`SORT_CYCLE`].
     pub sort: Option<usize>,
@@ -125,6 +135,9 @@ impl App {
             page: 10,
             filter: FilterInput::default(),
             structured: Expr::All,
+            load_error: None,
+            partial: false,
+            following: None,
             fuzzy: String::new(),
             sort: None,
             mode: Mode::List,
@@ -170,14 +183,37 @@ impl App {
         self.selected_row().map(|r| r.path.clone())
     }
 
-    /// New rows from the query; the cursor stays on the same card when it is still there.
+    /// New rows from the query; the cursor stays on the same card when it is still there,
+    /// or goes to the card being followed once it arrives.
     pub fn set_rows(&mut self, rows: Vec<CardRow>) {
         let keep = self.selected_path();
         self.haystacks = None;
         self.rows = rows;
         self.apply_fuzzy();
-        if let Some(path) = keep {
+        let followed = self.following.take_if(|path| self.rows.iter().any(|r| r.path == *path));
+        if let Some(path) = followed.or(keep) {
             self.select_path(&path);
+        }
+    }
+
+    /// Puts the cursor on `path` now if it is shown, and again when the next loads bring
+    /// it (it may not be indexed yet).
+    pub fn follow(&mut self, path: &str) {
+        self.select_path(path);
+        self.following = Some(path.to_string());
+    }
+
+    /// Stops following a card: the background re-index it waited for is done.
+    pub fn stop_following(&mut self) {
+        self.following = None;
+    }
+
+    /// The rows per page after a resize; the scroll offset is clamped again, so that the
+    /// selection stays on screen when the terminal shrinks.
+    pub fn set_page(&mut self, page: usize) {
+        if page != self.page {
+            self.page = page;
+            self.clamp();
         }
     }
 
@@ -228,6 +264,9 @@ impl App {
                 self.index.message = None;
                 self.key(key)
             }
+            // The wheel scrolls the list; over the help or the template picker it does
+            // nothing rather than move the list hidden behind them.
+            Event::Mouse(_) if self.mode != Mode::List => Vec::new(),
             Event::Mouse(mouse) => match mouse.kind {
                 MouseEventKind::ScrollDown => {
                     self.act(Action::Down).into_iter().chain(self.act(Action::Down)).collect()
@@ -437,8 +476,12 @@ impl App {
         };
         self.filter.error = None;
         self.fuzzy = line.fuzzy;
-        if line.structured != self.structured {
-            self.structured = line.structured;
+        // Compared without positions: typing in front of `status:todo` moves the term
+        // but asks the same question, which needs no new query. The new positions are
+        // still kept, for errors to point at.
+        let same = same_filter(&line.structured, &self.structured);
+        self.structured = line.structured;
+        if !same {
             return vec![Effect::Load];
         }
         self.selected = 0;
@@ -448,24 +491,31 @@ impl App {
     }
 
     fn default_template(&self) -> usize {
-        let wanted = if self.prefill().iter().any(|(k, _)| k == "what") {
-            self.prefill().into_iter().find(|(k, _)| k == "what").map(|(_, v)| v).unwrap_or_default()
-        } else {
-            self.config.new.template.clone()
-        };
+        let wanted = self
+            .prefill()
+            .into_iter()
+            .find_map(|(k, v)| match v {
+                EditValue::Scalar(what) if k == "what" => Some(what),
+                _ => None,
+            })
+            .unwrap_or_else(|| self.config.new.template.clone());
         self.templates.iter().position(|t| *t == wanted).unwrap_or(0)
     }
 
     fn template_key(&mut self, key: &KeyEvent, selected: usize) -> Vec<Effect> {
         let last = self.templates.len().saturating_sub(1);
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            // Ctrl-C quits from everywhere, as it does in the list and the filter line.
+            self.quit = true;
+            return Vec::new();
+        }
         match keymap::action(key) {
             Some(Action::Down) => self.mode = Mode::Templates { selected: (selected + 1).min(last) },
             Some(Action::Up) => self.mode = Mode::Templates { selected: selected.saturating_sub(1) },
             Some(Action::Edit) => {
                 self.mode = Mode::List;
                 if let Some(template) = self.templates.get(selected) {
-                    let sets = self.prefill().into_iter().map(|(k, v)| (k, EditValue::Scalar(v))).collect();
-                    return vec![Effect::New { template: template.clone(), sets }];
+                    return vec![Effect::New { template: template.clone(), sets: self.prefill() }];
                 }
             }
             Some(Action::Escape | Action::Quit) => self.mode = Mode::List,
@@ -476,34 +526,77 @@ impl App {
 
     /// Fields a new card gets from where the user is: the view's (and the filter's)
     /// positive `field:value` terms, and on a board the current column.
-    pub fn prefill(&self) -> Vec<(String, String)> {
+    pub fn prefill(&self) -> Vec<(String, EditValue)> {
         let mut fields = Vec::new();
         if let Ok(expr) = crate::query::filter::parse(&self.current_view().filter) {
-            equalities(&expr, &mut fields);
+            self.equalities(&expr, &mut fields);
         }
-        equalities(&self.structured, &mut fields);
+        self.equalities(&self.structured, &mut fields);
         if let Some(board) = &self.board
             && let Some(value) = board.columns.get(board.column).and_then(|c| c.value.clone())
         {
             fields.retain(|(k, _)| *k != board.field);
-            fields.push((board.field.clone(), value));
+            fields.push((board.field.clone(), EditValue::Scalar(value)));
         }
         fields
     }
+
+    /// `key:value` terms that must hold for every card shown (top level of an AND, not
+    /// negated, not inside OR), as values to write. Tags stay a list. A value that is not
+    /// a literal is left out: `deadline:+3d` or `due:this-week` match a range of dates
+    /// that moves with the clock, and writing the words would break a date field.
+    fn equalities(&self, expr: &Expr, out: &mut Vec<(String, EditValue)>) {
+        match expr {
+            Expr::And(items) => items.iter().for_each(|e| self.equalities(e, out)),
+            Expr::Field { key, op: Op::Eq, value, .. }
+                if !matches!(key.as_str(), "title" | "path" | "dir" | "modified" | "created")
+                    && !self.relative_date(key, value) =>
+            {
+                match out.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, EditValue::List(tags))) if key == "tags" => {
+                        if !tags.contains(value) {
+                            tags.push(value.clone());
+                        }
+                    }
+                    Some(_) => {}
+                    None if key == "tags" => out.push((key.clone(), EditValue::List(vec![value.clone()]))),
+                    None => out.push((key.clone(), EditValue::Scalar(value.clone()))),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `value` is a date word whose day depends on today (`+3d`, `today`,
+    /// `this-week`) rather than a value of its own: a word of the field's declared order
+    /// (`when:today`) is a value. Asked of the query layer's dates at two different
+    /// todays, so the update stays pure and agrees with how filters read dates.
+    fn relative_date(&self, key: &str, value: &str) -> bool {
+        let lower = value.to_lowercase();
+        if self.config.field(key).is_some_and(|spec| spec.order.contains(&lower)) {
+            return false;
+        }
+        let clock = |day: &str| day.parse().ok().map(|d| Clock::new(d, jiff::tz::TimeZone::UTC));
+        match (clock("2000-01-01"), clock("2001-06-15")) {
+            (Some(a), Some(b)) => dates::span(value, &a) != dates::span(value, &b),
+            _ => false,
+        }
+    }
 }
 
-/// `key:value` terms that must hold for every card shown (top level of an AND, not
-/// negated, not inside OR).
-fn equalities(expr: &Expr, out: &mut Vec<(String, String)>) {
-    match expr {
-        Expr::And(items) => items.iter().for_each(|e| equalities(e, out)),
-        Expr::Field { key, op: Op::Eq, value, .. }
-            if !matches!(key.as_str(), "title" | "path" | "dir" | "modified" | "created")
-                && !out.iter().any(|(k, _)| k == key) =>
-        {
-            out.push((key.clone(), value.clone()));
+/// Whether two filters ask the same question: equal but for where their terms are in
+/// the text.
+fn same_filter(a: &Expr, b: &Expr) -> bool {
+    match (a, b) {
+        (Expr::And(x), Expr::And(y)) | (Expr::Or(x), Expr::Or(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_filter(a, b))
         }
-        _ => {}
+        (Expr::Not(x), Expr::Not(y)) => same_filter(x, y),
+        (Expr::Field { key: k1, op: o1, value: v1, .. }, Expr::Field { key: k2, op: o2, value: v2, .. }) => {
+            k1 == k2 && o1 == o2 && v1 == v2
+        }
+        (Expr::View { name: n1, .. }, Expr::View { name: n2, .. }) => n1 == n2,
+        _ => a == b,
     }
 }
 
@@ -627,5 +720,92 @@ mod tests {
         assert_eq!((app.mode.clone(), app.quit), (Mode::List, false), "a key closes the help first");
         keys(&mut app, &[KeyCode::Char('q')]);
         assert!(app.quit);
+    }
+
+    fn type_filter(app: &mut App, text: &str) -> Vec<Effect> {
+        let mut effects = keys(app, &[KeyCode::Char('/')]);
+        for c in text.chars() {
+            effects.extend(keys(app, &[KeyCode::Char(c)]));
+        }
+        effects
+    }
+
+    #[test]
+    fn typing_in_front_of_a_field_term_does_not_reload() {
+        let mut app = app();
+        assert_eq!(type_filter(&mut app, "a status:todo").last(), Some(&Effect::Load));
+        app.filter.cursor = 0;
+        let effects = keys(&mut app, &[KeyCode::Char('p'), KeyCode::Char('l')]);
+        assert!(effects.is_empty(), "the same question needs no query: {effects:?}");
+        assert_eq!(app.filter.text, "pla status:todo");
+        match &app.structured {
+            Expr::Field { pos, .. } => assert_eq!(*pos, 4, "positions follow the text, for errors"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn new_cards_never_get_relative_dates_and_tags_stay_a_list() {
+        let mut app = app();
+        type_filter(&mut app, "deadline:+3d when:today #rust tag:cli due:this-week");
+        keys(&mut app, &[KeyCode::Enter, KeyCode::Char('n')]);
+        let effects = keys(&mut app, &[KeyCode::Enter]);
+        let list = |items: &[&str]| EditValue::List(items.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            effects,
+            vec![Effect::New {
+                template: "task".into(),
+                sets: vec![
+                    ("what".into(), EditValue::Scalar("task".into())),
+                    ("when".into(), EditValue::Scalar("today".into())),
+                    ("tags".into(), list(&["rust", "cli"])),
+                ]
+            }]
+        );
+        let mut dated = self::app();
+        type_filter(&mut dated, "deadline:2026-12-01");
+        assert!(dated.prefill().contains(&("deadline".into(), EditValue::Scalar("2026-12-01".into()))));
+    }
+
+    #[test]
+    fn shrinking_the_terminal_keeps_the_selection_on_screen() {
+        let mut app = app();
+        app.set_page(10);
+        keys(&mut app, &[KeyCode::Char('G')]);
+        assert_eq!((app.selected, app.offset), (2, 0));
+        app.set_page(1);
+        assert_eq!(app.offset, 2, "the selected row is the one row shown");
+    }
+
+    #[test]
+    fn the_wheel_leaves_overlays_alone_and_ctrl_c_quits_the_picker() {
+        use ratatui::crossterm::event::MouseEvent;
+        let mut app = app();
+        let wheel = Event::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        });
+        keys(&mut app, &[KeyCode::Char('?')]);
+        app.update(&wheel);
+        assert_eq!((app.mode.clone(), app.selected), (Mode::Help, 0));
+        keys(&mut app, &[KeyCode::Esc, KeyCode::Char('n')]);
+        app.update(&wheel);
+        assert_eq!(app.mode, Mode::Templates { selected: 2 }, "the wheel does not move the list behind");
+        assert_eq!(app.selected, 0);
+        app.update(&Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn a_new_card_is_followed_until_a_load_brings_it() {
+        let mut app = app();
+        app.follow("d.md");
+        assert_eq!(app.selected_path().as_deref(), Some("a.md"), "not indexed yet");
+        let mut rows = app.rows.clone();
+        rows.push(row("d.md", "Delta", r#"{"what":"task"}"#));
+        app.set_rows(rows);
+        assert_eq!(app.selected_path().as_deref(), Some("d.md"));
     }
 }

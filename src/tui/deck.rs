@@ -12,14 +12,18 @@ use crate::frontmatter::{Edit, EditValue};
 use crate::index::{Index, RefreshReport, count_cards, count_errors, refresh, refresh_paths};
 use crate::output::field_lines;
 use crate::query::{self, Clock, Request};
+use std::path::Path;
 
 use super::app::{App, Preview};
 
 /// The data behind the TUI: one dex, its config and an open index.
+///
+/// The index is only read here. Writing it (a refresh, re-indexing a card just edited)
+/// waits for its write lock, which another process may hold for seconds; the event loop
+/// hands that to its background refresher, and only tests call [`Deck::reindex`].
 pub struct Deck {
     pub dex: Dex,
     pub config: Config,
-    pub clock: Clock,
     index: Index,
 }
 
@@ -33,9 +37,26 @@ pub trait Screen {
 }
 
 impl Deck {
+    /// Opens the index; the warning says where it is when not in the dex (a read-only
+    /// dex keeps it in the user's cache) and whether it had to be rebuilt.
     pub fn open(dex: Dex, config: Config) -> Result<(Deck, Option<String>), crate::index::IndexError> {
-        let opened = Index::open(&dex.index_path())?;
-        Ok((Deck { dex, config, clock: Clock::from_env(), index: opened.index }, opened.warning))
+        let location = dex.index_location();
+        let opened = Index::open(&location.path)?;
+        let warnings: Vec<String> = location.warning().into_iter().chain(opened.warning).collect();
+        let warning = (!warnings.is_empty()).then(|| warnings.join("; "));
+        Ok((Deck { dex, config, index: opened.index }, warning))
+    }
+
+    /// The index file this deck reads, for the refresher to open too (the location is
+    /// decided once, so both always agree).
+    pub fn index_path(&self) -> &Path {
+        self.index.path()
+    }
+
+    /// Today and now, read afresh for every query and new card: the TUI stays open for
+    /// days, and relative dates and new cards' times must follow the real clock.
+    pub fn clock(&self) -> Clock {
+        Clock::from_env()
     }
 
     pub fn templates(&self) -> Vec<String> {
@@ -51,10 +72,16 @@ impl Deck {
             sort: app.sort_keys(),
             limit: None,
         };
-        match query::run(&self.index, &self.config, &self.clock, &request) {
-            Ok(answer) => app.set_rows(answer.cards),
-            Err(e) => app.filter.error = Some(e.to_string()),
+        match query::run(&self.index, &self.config, &self.clock(), &request) {
+            Ok(answer) => {
+                app.load_error = None;
+                app.set_rows(answer.cards);
+            }
+            // Kept until a load succeeds: the rows shown are the last good ones, and the
+            // error says so for as long as the filter that failed is in force.
+            Err(e) => app.load_error = Some(e.to_string()),
         }
+        app.partial = false;
         self.counts(app);
     }
 
@@ -78,10 +105,11 @@ impl Deck {
             sort: Some(keys),
             limit: Some(app.page.max(1)),
         };
-        match query::run(&self.index, &self.config, &self.clock, &request) {
+        match query::run(&self.index, &self.config, &self.clock(), &request) {
             Ok(answer) => app.set_rows(answer.cards),
             Err(_) => return true,
         }
+        app.partial = true;
         self.counts(app);
         true
     }
@@ -114,7 +142,10 @@ impl Deck {
         refresh(&mut self.index, &self.dex.root, false, &mut |_| {})
     }
 
-    fn reindex(&mut self, app: &mut App, paths: &[String]) {
+    /// Re-indexes cards just written, in this thread, then reloads. Tests use it; the
+    /// event loop sends the paths to its refresher instead, so the screen never waits
+    /// for the index's write lock.
+    pub fn reindex(&mut self, app: &mut App, paths: &[String]) {
         match refresh_paths(&mut self.index, &self.dex.root, paths) {
             Ok(problems) => {
                 if let Some(p) = problems.first() {
@@ -127,11 +158,14 @@ impl Deck {
         self.load(app);
     }
 
-    /// `e`: the editor on an existing card.
-    pub fn edit(&mut self, app: &mut App, screen: &mut dyn Screen, path: &str) {
+    /// `e`: the editor on an existing card. Returns the paths to re-index.
+    pub fn edit(&mut self, app: &mut App, screen: &mut dyn Screen, path: &str) -> Vec<String> {
         let editor = match Editor::from_env() {
             Ok(editor) => editor,
-            Err(e) => return app.index.message = Some(e.to_string()),
+            Err(e) => {
+                app.index.message = Some(e.to_string());
+                return Vec::new();
+            }
         };
         let abs = self.dex.card_path(path);
         let mut failure = None;
@@ -142,27 +176,32 @@ impl Deck {
         } else if let Some(status) = status.filter(|s| !s.success()) {
             app.index.message = Some(format!("the editor exited with {status}"));
         }
-        self.reindex(app, &[path.to_string()]);
+        vec![path.to_string()]
     }
 
-    /// `n`: a card from a template, edited, kept only if changed.
+    /// `n`: a card from a template, edited, kept only if changed. Returns the paths to
+    /// re-index; the cursor goes to the new card once it is loaded.
     pub fn new_card(
         &mut self,
         app: &mut App,
         screen: &mut dyn Screen,
         template: &str,
         sets: &[(String, EditValue)],
-    ) {
+    ) -> Vec<String> {
         let card = NewCard { template, sets, ..NewCard::default() };
-        let draft = match new::create(&self.dex, &self.config, &self.clock, &card) {
+        let draft = match new::create(&self.dex, &self.config, &self.clock(), &card) {
             Ok(draft) => draft,
-            Err(e) => return app.index.message = Some(e.to_string()),
+            Err(e) => {
+                app.index.message = Some(e.to_string());
+                return Vec::new();
+            }
         };
         let editor = match Editor::from_env() {
             Ok(editor) => editor,
             Err(e) => {
                 let _ = new::discard(&draft);
-                return app.index.message = Some(e.to_string());
+                app.index.message = Some(e.to_string());
+                return Vec::new();
             }
         };
         let mut failure = None;
@@ -184,20 +223,25 @@ impl Deck {
             (None, None) => "the editor did not run".into(),
         };
         app.index.message = Some(message);
-        self.reindex(app, std::slice::from_ref(&draft.file.rel));
-        app.select_path(&draft.file.rel);
+        app.follow(&draft.file.rel);
+        vec![draft.file.rel]
     }
 
-    /// `H`/`L` on the board: one field of one card, rewritten losslessly.
-    pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) {
+    /// `H`/`L` on the board: one field of one card, rewritten losslessly. Returns the
+    /// paths to re-index; the cursor follows the card.
+    pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) -> Vec<String> {
         let edit = match value {
             Some(v) => Edit::Set { key: field.to_string(), value: EditValue::Scalar(v.to_string()) },
             None => Edit::Unset { key: field.to_string() },
         };
+        app.follow(path);
         if let Err(e) = set_fields(&self.dex.root, path, &[edit]) {
             app.index.message = Some(e.to_string());
+            // Nothing was written: the board is rebuilt from the index as it is, which
+            // puts the card (and the cursor) back in the column it never left.
+            self.load(app);
+            return Vec::new();
         }
-        self.reindex(app, &[path.to_string()]);
-        app.select_path(path);
+        vec![path.to_string()]
     }
 }

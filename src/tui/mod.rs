@@ -16,4 +16,4 @@ pub mod theme;
 pub mod view;
 mod watch;
 
-pub use run::{Options, run};
+pub use run::{Exit, Options, run};

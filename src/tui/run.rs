@@ -1,8 +1,11 @@
 //! The event loop: draw, wait for a key or a background message, update, carry out the
-//! effects. Refreshing runs on its own thread with its own connection, so the screen
-//! never waits for the file system.
+//! effects. Every write to the index (a refresh, re-indexing a card just edited or
+//! moved) runs on a background thread with its own connection, so the screen never
+//! waits for the file system or for another process's write lock.
 
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -10,16 +13,24 @@ use ratatui::crossterm::event;
 
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::index::{Index, RefreshReport, refresh};
+use crate::index::{Index, refresh, refresh_paths};
 
 use super::app::{App, Effect};
 use super::deck::{Deck, Screen};
-use super::terminal::Term;
+use super::terminal::{self, Term};
 use super::{view, watch};
 
-/// How long after the last file change the refresh starts: an editor's save is often a
+/// How long the files must be quiet before a refresh starts: an editor's save is often a
 /// burst of events (write, rename, chmod).
-const DEBOUNCE: Duration = Duration::from_millis(200);
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// The longest a change waits for quiet: a file written without pause (a card being
+/// downloaded, a sync tool) must not hold the refresh off for ever.
+const MAX_WAIT: Duration = Duration::from_millis(300);
+
+/// How often the loop looks at the background's messages and signals between keys.
+/// Short, so a refresh's result shows at once; waiting in `poll` costs nothing.
+const TICK: Duration = Duration::from_millis(50);
 
 pub struct Options {
     pub dex: Dex,
@@ -28,27 +39,54 @@ pub struct Options {
     pub color: bool,
 }
 
+/// How the TUI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// `q` or Ctrl-C.
+    Quit,
+    /// A signal (SIGTERM, SIGHUP, SIGINT); the terminal was restored all the same.
+    Signal(i32),
+}
+
+/// Work for the refresher.
+enum Job {
+    /// An incremental refresh of the whole dex.
+    Refresh,
+    /// Cards just written by the TUI (an edit, a new card, a board move).
+    Paths(Vec<String>),
+}
+
+/// What a round of the refresher found.
+struct Refreshed {
+    /// Whether anything in the index may have changed (else the rows stay as they are).
+    changed: bool,
+    /// News for the status bar: a rebuild, a file that could not be read.
+    message: Option<String>,
+}
+
 /// Messages from the background.
 enum Background {
     Changed,
-    Refreshed(Result<RefreshReport, String>),
+    Refreshed(Result<Refreshed, String>),
 }
 
-/// Runs the TUI until the user quits.
-pub fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
+/// Runs the TUI until the user quits or a signal ends it.
+pub fn run(options: Options) -> Result<Exit, Box<dyn std::error::Error>> {
     let (mut deck, warning) = Deck::open(options.dex.clone(), options.config.clone())?;
     let mut app = App::new(options.config, options.view.as_deref(), deck.templates());
     app.color = options.color;
     app.index.message = warning;
+    // Said from the first frame: the refresh starts right after it.
+    app.index.refreshing = true;
     let mut term = Term::enter()?;
-    app.page = view::page_size(term.terminal.size()?.into());
+    app.set_page(view::page_size(term.terminal.size()?.into()));
     // The first frame comes from the index as it is (its first screenful when the sort
     // allows); the full list and the refresh follow.
     let full_load_pending = deck.load_first_screen(&mut app);
     deck.preview(&mut app);
     term.terminal.draw(|frame| view::render(&app, frame))?;
     let (tx, rx) = mpsc::channel();
-    let refresher = spawn_refresher(options.dex.clone(), tx.clone());
+    let refresher = spawn_refresher(options.dex.clone(), deck.index_path().to_path_buf(), tx.clone());
     let _watcher = match watch::start(&options.dex.root, tx.clone(), || Background::Changed) {
         Ok(w) => Some(w),
         Err(e) => {
@@ -56,13 +94,24 @@ pub fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             None
         }
     };
+    app.index.refreshing = refresher.send(Job::Refresh).is_ok();
     if full_load_pending {
         deck.load(&mut app);
     }
-    let _ = refresher.send(());
-    app.index.refreshing = true;
-    event_loop(&mut app, &mut deck, &mut term, &rx, &refresher)?;
-    Ok(())
+    event_loop(&mut app, &mut deck, &mut term, &rx, &refresher)
+}
+
+/// File changes seen and not yet refreshed: when the first came and the last.
+struct Pending {
+    first: Instant,
+    last: Instant,
+}
+
+impl Pending {
+    /// When the refresh should start: after a quiet spell, or at the longest wait.
+    fn due(&self) -> Instant {
+        (self.last + DEBOUNCE).min(self.first + MAX_WAIT)
+    }
 }
 
 fn event_loop(
@@ -70,57 +119,101 @@ fn event_loop(
     deck: &mut Deck,
     term: &mut Term,
     rx: &Receiver<Background>,
-    refresher: &Sender<()>,
-) -> std::io::Result<()> {
-    let mut pending: Option<Instant> = None;
-    while !app.quit {
+    refresher: &Sender<Job>,
+) -> Result<Exit, Box<dyn std::error::Error>> {
+    let mut pending: Option<Pending> = None;
+    let mut dirty = true;
+    loop {
+        if let Some(signal) = terminal::signalled() {
+            return Ok(Exit::Signal(signal));
+        }
+        if app.quit {
+            return Ok(Exit::Quit);
+        }
         let size = term.terminal.size()?;
-        app.page = view::page_size(size.into());
-        deck.preview(app);
-        term.terminal.draw(|frame| view::render(app, frame))?;
-        let wait =
-            pending.map_or(Duration::from_millis(500), |t| t.saturating_duration_since(Instant::now()));
-        if event::poll(wait.min(Duration::from_millis(500)))? {
+        let page = view::page_size(size.into());
+        if page != app.page {
+            app.set_page(page);
+            dirty = true;
+        }
+        if dirty {
+            deck.preview(app);
+            term.terminal.draw(|frame| view::render(app, frame))?;
+            dirty = false;
+        }
+        let now = Instant::now();
+        let wait = pending.as_ref().map_or(TICK, |p| p.due().saturating_duration_since(now).min(TICK));
+        if event::poll(wait)? {
             let event = event::read()?;
+            dirty = true;
             for effect in app.update(&event) {
                 perform(effect, app, deck, term, refresher);
+                // The screen comes back (and says "indexing…") before anything else.
+                deck.preview(app);
+                term.terminal.draw(|frame| view::render(app, frame))?;
             }
         }
-        while let Ok(message) = rx.try_recv() {
-            match message {
-                Background::Changed => pending = Some(Instant::now() + DEBOUNCE),
-                Background::Refreshed(result) => {
+        loop {
+            match rx.try_recv() {
+                Ok(Background::Changed) => {
+                    let now = Instant::now();
+                    match &mut pending {
+                        Some(p) => p.last = now,
+                        None => pending = Some(Pending { first: now, last: now }),
+                    }
+                }
+                Ok(Background::Refreshed(result)) => {
+                    dirty = true;
                     app.index.refreshing = false;
                     match result {
-                        Ok(report) => {
-                            if let Some(p) =
-                                report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string()))
-                            {
-                                app.index.message = Some(p);
+                        Ok(Refreshed { changed, message }) => {
+                            if message.is_some() {
+                                app.index.message = message;
+                            }
+                            if changed {
+                                app.preview = None;
+                                deck.load(app);
                             }
                         }
                         Err(e) => app.index.message = Some(e),
                     }
-                    app.preview = None;
-                    deck.load(app);
+                    app.stop_following();
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if app.index.refreshing {
+                        app.index.refreshing = false;
+                        app.index.message = Some("the background refresh stopped; restart termdex".into());
+                        dirty = true;
+                    }
+                    break;
                 }
             }
         }
-        if pending.is_some_and(|t| Instant::now() >= t) && !app.index.refreshing {
+        if pending.as_ref().is_some_and(|p| Instant::now() >= p.due()) && !app.index.refreshing {
             pending = None;
-            app.index.refreshing = refresher.send(()).is_ok();
+            app.index.refreshing = refresher.send(Job::Refresh).is_ok();
+            dirty = true;
         }
     }
-    Ok(())
 }
 
-fn perform(effect: Effect, app: &mut App, deck: &mut Deck, term: &mut Term, refresher: &Sender<()>) {
-    match effect {
-        Effect::Load => deck.load(app),
+fn perform(effect: Effect, app: &mut App, deck: &mut Deck, term: &mut Term, refresher: &Sender<Job>) {
+    let written = match effect {
+        Effect::Load => {
+            deck.load(app);
+            return;
+        }
         Effect::Edit { path } => deck.edit(app, &mut TermScreen(term), &path),
         Effect::New { template, sets } => deck.new_card(app, &mut TermScreen(term), &template, &sets),
         Effect::Move { path, field, value } => deck.move_card(app, &path, &field, value.as_deref()),
-        Effect::Reindex => app.index.refreshing = refresher.send(()).is_ok(),
+        Effect::Reindex => {
+            app.index.refreshing = refresher.send(Job::Refresh).is_ok();
+            return;
+        }
+    };
+    if !written.is_empty() {
+        app.index.refreshing = refresher.send(Job::Paths(written)).is_ok();
     }
 }
 
@@ -136,16 +229,32 @@ impl Screen for TermScreen<'_> {
     }
 }
 
-/// A thread that refreshes the index whenever asked, with its own connection (SQLite's
-/// WAL lets the screen keep reading meanwhile).
-fn spawn_refresher(dex: Dex, tx: Sender<Background>) -> Sender<()> {
-    let (requests, incoming) = mpsc::channel::<()>();
+/// A thread that writes the index whenever asked, with its own connection (SQLite's WAL
+/// lets the screen keep reading meanwhile), and reports back after each round.
+fn spawn_refresher(dex: Dex, index_path: PathBuf, tx: Sender<Background>) -> Sender<Job> {
+    let (requests, incoming) = mpsc::channel::<Job>();
     thread::spawn(move || {
         let mut index: Option<Index> = None;
-        while incoming.recv().is_ok() {
-            // Requests that piled up while refreshing need only one more refresh.
-            while incoming.try_recv().is_ok() {}
-            let result = refresh_once(&dex, &mut index);
+        while let Ok(job) = incoming.recv() {
+            // Requests that piled up while refreshing need only one more round.
+            let mut full = false;
+            let mut paths = Vec::new();
+            for job in std::iter::once(job).chain(std::iter::from_fn(|| incoming.try_recv().ok())) {
+                match job {
+                    Job::Refresh => full = true,
+                    Job::Paths(p) => paths.extend(p),
+                }
+            }
+            let result =
+                catch_unwind(AssertUnwindSafe(|| refresh_once(&dex, &index_path, &mut index, full, &paths)))
+                    .unwrap_or_else(|panic| {
+                        // The connection may be mid-transaction: open a new one next round.
+                        index = None;
+                        Err(format!(
+                            "the background refresh failed ({}); press r to try again",
+                            panic_text(&panic)
+                        ))
+                    });
             if tx.send(Background::Refreshed(result)).is_err() {
                 break;
             }
@@ -154,10 +263,38 @@ fn spawn_refresher(dex: Dex, tx: Sender<Background>) -> Sender<()> {
     requests
 }
 
-fn refresh_once(dex: &Dex, index: &mut Option<Index>) -> Result<RefreshReport, String> {
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// The cards just written first (named, so they are read even if their size and time
+/// look unchanged), then the incremental refresh if one was asked for.
+fn refresh_once(
+    dex: &Dex,
+    index_path: &std::path::Path,
+    index: &mut Option<Index>,
+    full: bool,
+    paths: &[String],
+) -> Result<Refreshed, String> {
     if index.is_none() {
-        *index = Some(Index::open(&dex.index_path()).map_err(|e| e.to_string())?.index);
+        *index = Some(Index::open(index_path).map_err(|e| e.to_string())?.index);
     }
     let Some(index) = index.as_mut() else { return Err("the index is not open".into()) };
-    refresh(index, &dex.root, false, &mut |_| {}).map_err(|e| e.to_string())
+    let mut message = None;
+    let mut changed = false;
+    if !paths.is_empty() {
+        let problems = refresh_paths(index, &dex.root, paths).map_err(|e| e.to_string())?;
+        message = problems.first().map(|p| p.to_string());
+        changed = true;
+    }
+    if full {
+        let report = refresh(index, &dex.root, false, &mut |_| {}).map_err(|e| e.to_string())?;
+        changed |= report.new + report.changed + report.removed > 0 || report.rebuilt.is_some();
+        message = report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string())).or(message);
+    }
+    Ok(Refreshed { changed, message })
 }

@@ -227,8 +227,14 @@ fn render_board(app: &App, board: &Board, frame: &mut Frame<'_>, area: Rect, the
 
 fn filter_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
     let filter = &app.filter;
+    // A parse error first; else why the last load failed, which holds until one works.
+    let error = filter.error.as_ref().or(app.load_error.as_ref());
     if !filter.editing && filter.text.is_empty() {
-        return Line::from(Span::styled(cut("/ filter   ? help   q quit", usize::from(width)), theme.dim));
+        let mut spans = vec![Span::styled("/ filter   ? help   q quit", theme.dim)];
+        if let Some(error) = error {
+            spans.push(Span::styled(format!("  ✗ {}", clean(error)), theme.error));
+        }
+        return fit_line(spans, width);
     }
     let mut spans = vec![Span::styled("/ ", theme.key)];
     let text = clean(&filter.text);
@@ -243,7 +249,7 @@ fn filter_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
     } else {
         spans.push(Span::raw(text));
     }
-    if let Some(error) = &filter.error {
+    if let Some(error) = error {
         spans.push(Span::styled(format!("  ✗ {}", clean(error)), theme.error));
     }
     fit_line(spans, width)
@@ -255,8 +261,10 @@ fn status_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         None => app.visible.len(),
     };
     let index = if app.index.refreshing { "indexing…".to_string() } else { "index ok".to_string() };
+    // While only the first screenful is loaded, how many match is not known yet.
+    let more = if app.partial && app.board.is_none() { "+" } else { "" };
     let mut text = format!(
-        " {shown}/{} cards │ {} │ sort {} │ {index}",
+        " {shown}{more}/{} cards │ {} │ sort {} │ {index}",
         app.index.total,
         app.current_view().name,
         app.sort_name()

@@ -1,13 +1,14 @@
 //! Noticing changes other programs make to the dex, so the TUI follows them without a
 //! key press. Events only say "something changed"; the incremental refresh finds what.
 
-use std::path::{Component, Path};
+use std::path::Path;
 use std::sync::mpsc::Sender;
 
+use crate::scan;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// Starts watching `root`; `changed` is called (from the watcher's thread) for every
-/// change to a file that could be a card. Keep the watcher alive to keep watching.
+/// change that could touch a card (see [`relevant`]). Keep the watcher alive to keep watching.
 pub fn start<T: Send + 'static>(
     root: &Path,
     tx: Sender<T>,
@@ -27,22 +28,45 @@ pub fn start<T: Send + 'static>(
     Ok(watcher)
 }
 
-/// Changes inside hidden folders (`.termdex/`, whose index changes with every refresh,
-/// `.git/`) cannot touch a card.
+/// Whether a change at `path` can change the cards: a card by the scanner's own rules
+/// (`*.md` in no hidden folder), or a folder, which may hold cards (moved in or out, or
+/// removed, whole). Anything else — a log appended every few milliseconds, the index's
+/// own WAL in `.termdex/` — is ignored, so it can neither trigger refreshes nor keep
+/// postponing one.
 fn relevant(root: &Path, path: &Path) -> bool {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    !rel.components().any(|c| matches!(c, Component::Normal(name) if name.to_string_lossy().starts_with('.')))
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let Some(rel) = rel.to_str() else {
+        // Not UTF-8: the walk still indexes such a card (lossily); let the refresh decide.
+        return true;
+    };
+    if rel.is_empty() {
+        return true;
+    }
+    if scan::card_path_problem(rel).is_none() {
+        return true;
+    }
+    let hidden = rel.split('/').any(|part| part.starts_with('.'));
+    // A folder that is gone can no longer be asked whether it was one; a name without an
+    // extension probably was.
+    !hidden && (path.is_dir() || (!path.exists() && path.extension().is_none()))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn hidden_folders_are_not_cards() {
-        let root = Path::new("/d");
-        assert!(relevant(root, Path::new("/d/a/b.md")));
-        assert!(!relevant(root, Path::new("/d/.termdex/index.db-wal")));
-        assert!(!relevant(root, Path::new("/d/.git/index")));
+    fn only_cards_and_folders_are_relevant() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir(root.join("notes")).expect("mkdir");
+        assert!(relevant(root, &root.join("a/b.md")));
+        assert!(relevant(root, &root.join("c.markdown")));
+        assert!(!relevant(root, &root.join(".termdex/index.db-wal")));
+        assert!(!relevant(root, &root.join(".git/index")));
+        assert!(!relevant(root, &root.join("notes/.b.md.swp")));
+        assert!(!relevant(root, &root.join("app.log")), "a log appended to is no card");
+        assert!(relevant(root, &root.join("notes")), "a folder may hold cards");
+        assert!(relevant(root, &root.join("gone-folder")), "a removed folder may have held cards");
+        assert!(!relevant(root, &root.join(".hidden-gone")));
     }
 }
