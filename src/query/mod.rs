@@ -115,9 +115,10 @@ pub fn run(
     };
     // Without a limit every row is read anyway, and sorting here beats walking the path
     // index and seeking each row; with a limit, SQL sorting lets SQLite stop early.
-    let order = request.limit.and_then(|_| sort::sql_order(&keys, compiled.rank.is_some()));
+    let mut params = compiled.params.clone();
+    let order = request.limit.map(|_| sort::sql_order(&keys, compiled.rank.is_some(), config, &mut params));
     let sqlite_error = |cause| QueryError::sqlite(index, cause);
-    let mut cards = select(index, &compiled, order.as_deref(), request.limit).map_err(sqlite_error)?;
+    let mut cards = select(index, &compiled, params, order.as_ref(), request.limit).map_err(sqlite_error)?;
     if order.is_none() {
         sort::sort_rows(&mut cards, &keys, config);
         cards.truncate(request.limit.unwrap_or(usize::MAX));
@@ -142,15 +143,16 @@ fn unknown_fields(index: &Index, keys: &[SortKey]) -> rusqlite::Result<Vec<Strin
     Ok(unknown)
 }
 
+/// `params`: the filter's, and the sort's after them.
 fn select(
     index: &Index,
     compiled: &compile::Sql,
-    order: Option<&str>,
+    mut params: Vec<rusqlite::types::Value>,
+    order: Option<&sort::SqlOrder>,
     limit: Option<usize>,
 ) -> rusqlite::Result<Vec<CardRow>> {
     let conn = index.conn();
     register_functions(conn)?;
-    let mut params = compiled.params.clone();
     let mut sql = format!("SELECT {CARD_COLUMNS}");
     if let Some(rank) = &compiled.rank {
         params.push(rank.clone().into());
@@ -162,11 +164,14 @@ fn select(
     } else {
         sql.push_str(" FROM cards c");
     }
+    if let Some(order) = order {
+        sql.push_str(&order.joins);
+    }
     sql.push_str(" WHERE ");
     sql.push_str(&compiled.where_clause);
     if let Some(order) = order {
         sql.push_str(" ORDER BY ");
-        sql.push_str(order);
+        sql.push_str(&order.terms);
         if let Some(limit) = limit {
             params.push((limit.min(i64::MAX as usize) as i64).into());
             sql.push_str(&format!(" LIMIT ?{}", params.len()));
@@ -271,6 +276,65 @@ mod tests {
         match run(&index, &bad_view_config(), &clock, &request) {
             Err(QueryError::Filter(e)) => assert_eq!((e.filter.as_str(), e.pos), ("x deadline>soon", 2)),
             other => panic!("expected a filter error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sorting_in_sql_agrees_with_sorting_rows() {
+        use crate::config::{FieldSpec, FieldType};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let values = [
+            "3",
+            "10",
+            "\"3\"",
+            "\"10\"",
+            "-1.5",
+            "true",
+            "false",
+            "todo",
+            "Done",
+            "\"active\"",
+            "2026-01-02",
+            "2025-12-31T10:00:00",
+            "\"2026-01-02\"",
+            "zebra",
+            "Apple",
+            "\"\"",
+            "[]",
+            "[b, a]",
+            "[2, 1]",
+            "{k: v}",
+            "null",
+            "\"v3\"",
+            "\" 7 \"",
+        ];
+        for (i, v) in values.iter().enumerate() {
+            std::fs::write(dir.path().join(format!("c{i:02}.md")), format!("---\nx: {v}\n---\n"))
+                .expect("write");
+        }
+        std::fs::write(dir.path().join("none.md"), "---\ny: 1\n---\n").expect("write");
+        std::fs::write(dir.path().join("same.md"), "---\nx: 3\n---\n").expect("write");
+        let mut index = Index::open(&dir.path().join(".termdex/index.db")).expect("open").index;
+        crate::index::refresh(&mut index, dir.path(), false, &mut |_| {}).expect("refresh");
+        let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
+        let order = vec!["todo".to_string(), "active".to_string(), "done".to_string()];
+        for field_type in [None, Some(FieldType::Number), Some(FieldType::Text), Some(FieldType::Date)] {
+            for order in [Vec::new(), order.clone()] {
+                let mut config = Config::builtin();
+                config.fields.insert("x".into(), FieldSpec { field_type, order: order.clone() });
+                for sort in ["x", "-x", "x,-path", "-x,title"] {
+                    let paths = |limit| {
+                        let request = Request { sort: Some(parse_keys([sort])), limit, ..Request::default() };
+                        let cards = run(&index, &config, &clock, &request).expect("query").cards;
+                        cards.into_iter().map(|c| c.path).collect::<Vec<_>>()
+                    };
+                    assert_eq!(
+                        paths(Some(1000)),
+                        paths(None),
+                        "{sort} as {field_type:?} with order {order:?}"
+                    );
+                }
+            }
         }
     }
 }

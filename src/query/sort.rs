@@ -8,6 +8,7 @@
 
 use std::cmp::Ordering;
 
+use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 
 use crate::config::{Config, FieldSpec, FieldType};
@@ -34,10 +35,29 @@ pub fn parse_keys<'a>(specs: impl IntoIterator<Item = &'a str>) -> Vec<SortKey> 
         .collect()
 }
 
-/// `ORDER BY` terms when every key is a column of `cards`; `None` when a field is involved.
-pub fn sql_order(keys: &[SortKey], ranked: bool) -> Option<String> {
+/// A sort in SQL: joins to add after `FROM cards c`, and the `ORDER BY` terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlOrder {
+    pub joins: String,
+    pub terms: String,
+}
+
+/// The sort as SQL, exactly as [`sort_rows`] orders, so that a `LIMIT` lets SQLite stop
+/// early (the first screen of a view, `--limit`). Values go into `params` (numbered
+/// after those already there); no key or value text is spliced into the SQL.
+///
+/// A field key joins its first value (`pos = 0`, as [`sort_rows`] takes a list's first
+/// element) and sorts by three terms: missing last whatever the direction, then the
+/// group (declared order, number, date, text), then the value within its group.
+pub fn sql_order(keys: &[SortKey], ranked: bool, config: &Config, params: &mut Vec<SqlValue>) -> SqlOrder {
+    let bind = |params: &mut Vec<SqlValue>, value: SqlValue| {
+        params.push(value);
+        format!("?{}", params.len())
+    };
+    let mut joins = String::new();
     let mut terms = Vec::new();
-    for key in keys {
+    for (n, key) in keys.iter().enumerate() {
+        let dir = if key.desc { "DESC" } else { "ASC" };
         let column = match key.key.as_str() {
             "path" => "c.path",
             "title" => "fold(c.title)",
@@ -46,12 +66,54 @@ pub fn sql_order(keys: &[SortKey], ranked: bool) -> Option<String> {
             "size" => "c.size",
             "rank" if ranked => "r.score",
             "rank" => continue,
-            _ => return None,
+            field => {
+                let s = format!("s{n}");
+                let k = bind(params, field.to_string().into());
+                // Null values and maps sort as missing, as in `field_sort_value`.
+                joins.push_str(&format!(
+                    " LEFT JOIN card_fields {s} ON {s}.card_id = c.id AND {s}.key = {k} AND {s}.pos = 0 \
+                     AND {s}.kind NOT IN ('null', 'map')"
+                ));
+                let spec = config.field(field);
+                let mut branches: Vec<(String, String, u8)> = Vec::new();
+                for (i, value) in spec.map(|s| s.order.as_slice()).unwrap_or_default().iter().enumerate() {
+                    let v = bind(params, value.clone().into());
+                    branches.push((format!("{s}.norm = {v}"), i.to_string(), 0));
+                }
+                match spec.and_then(|s| s.field_type) {
+                    Some(FieldType::Text) => {}
+                    Some(FieldType::Number) => {
+                        let number = format!(
+                            "(CASE {s}.kind WHEN 'number' THEN {s}.num WHEN 'bool' THEN {s}.num \
+                             WHEN 'text' THEN number_text({s}.text) END)"
+                        );
+                        branches.push((format!("{number} IS NOT NULL"), number, 1));
+                        branches.push((format!("{s}.time IS NOT NULL"), format!("{s}.time"), 2));
+                    }
+                    _ => {
+                        branches.push((format!("{s}.num IS NOT NULL"), format!("{s}.num"), 1));
+                        branches.push((format!("{s}.time IS NOT NULL"), format!("{s}.time"), 2));
+                    }
+                }
+                let group: String =
+                    branches.iter().map(|(when, _, g)| format!(" WHEN {when} THEN {g}")).collect();
+                let value: String =
+                    branches.iter().map(|(when, v, _)| format!(" WHEN {when} THEN {v}")).collect();
+                terms.push(format!("({s}.card_id IS NULL) ASC"));
+                if branches.is_empty() {
+                    // Declared text without an order: every value is text.
+                    terms.push(format!("{s}.norm {dir}"));
+                } else {
+                    terms.push(format!("(CASE{group} ELSE 3 END) {dir}"));
+                    terms.push(format!("(CASE{value} ELSE {s}.norm END) {dir}"));
+                }
+                continue;
+            }
         };
-        terms.push(format!("{column} {}", if key.desc { "DESC" } else { "ASC" }));
+        terms.push(format!("{column} {dir}"));
     }
     terms.push("c.path ASC".into());
-    Some(terms.join(", "))
+    SqlOrder { joins, terms: terms.join(", ") }
 }
 
 /// Keys that are attributes of the card itself rather than fields.
@@ -192,10 +254,18 @@ impl PartialEq for SortValue {
 impl Eq for SortValue {}
 
 fn field_sort_value(value: Option<Value>, spec: Option<&FieldSpec>) -> Option<SortValue> {
-    let value = match value? {
-        Value::Array(items) => items.into_iter().next()?,
-        other => other,
-    };
+    let mut value = value?;
+    // A list sorts by its first element (nested lists too), as the index flattens it.
+    while let Value::Array(items) = value {
+        value = items.into_iter().next()?;
+    }
+    // An empty text or a map is no value to sort by: the index has no value for it
+    // either, and the SQL sort (`sql_order`) must agree.
+    match &value {
+        Value::Object(_) => return None,
+        Value::String(s) if s.is_empty() => return None,
+        _ => {}
+    }
     let order = spec.map(|s| s.order.as_slice()).unwrap_or_default();
     if !order.is_empty() {
         let lower = display_text(&value).to_lowercase();
@@ -239,11 +309,12 @@ mod tests {
                 SortKey { key: "title".into(), desc: false },
             ]
         );
-        assert_eq!(
-            sql_order(&parse_keys(["-modified"]), false).as_deref(),
-            Some("c.mtime_ns DESC, c.path ASC")
-        );
-        assert_eq!(sql_order(&parse_keys(["status"]), false), None);
+        let mut params = Vec::new();
+        let order = sql_order(&parse_keys(["-modified"]), false, &Config::builtin(), &mut params);
+        assert_eq!((order.joins.as_str(), order.terms.as_str()), ("", "c.mtime_ns DESC, c.path ASC"));
+        let order = sql_order(&parse_keys(["status"]), false, &Config::builtin(), &mut params);
+        assert!(order.joins.contains("LEFT JOIN card_fields s0"), "{order:?}");
+        assert_eq!(params.len(), 5, "the key and the declared order, bound: {params:?}");
     }
 
     #[test]

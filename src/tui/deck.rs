@@ -85,19 +85,15 @@ impl Deck {
         self.counts(app);
     }
 
-    /// Loads just the first screenful when the sort lets SQLite stop early, so the first
-    /// frame does not wait for a hundred thousand rows; `true` when the full [`load`]
-    /// should follow.
+    /// Loads just the first screenful (SQLite sorts and stops early), so the first frame
+    /// does not wait for a hundred thousand rows; `true` when the full [`load`] should
+    /// follow.
     ///
     /// [`load`]: Deck::load
     pub fn load_first_screen(&self, app: &mut App) -> bool {
         let keys = app
             .sort_keys()
             .unwrap_or_else(|| query::parse_keys(app.current_view().sort.iter().map(String::as_str)));
-        if query::sort::sql_order(&keys, false).is_none() {
-            self.load(app);
-            return false;
-        }
         let request = Request {
             filter: &app.filter.text,
             parsed: Some(app.structured.clone()),
