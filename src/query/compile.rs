@@ -78,9 +78,11 @@ fn unconstrained(expr: &Expr) -> bool {
 }
 
 /// A word or phrase as an FTS5 string literal (`"` doubled), so FTS5 syntax in user text
-/// (`AND`, `NEAR`, `*`, `:`) is only ever text.
+/// (`AND`, `NEAR`, `*`, `:`) is only ever text. FTS5 reads its query up to a NUL, which
+/// would leave the string unterminated; the tokenizer splits words at a NUL anyway, so
+/// it becomes a space.
 fn fts_string(text: &str, prefix: bool) -> String {
-    let quoted = format!("\"{}\"", text.replace('"', "\"\""));
+    let quoted = format!("\"{}\"", text.replace('"', "\"\"").replace('\0', " "));
     if prefix { quoted + " *" } else { quoted }
 }
 
@@ -445,6 +447,13 @@ mod tests {
             compiled.where_clause
         );
         assert_eq!(sql("a OR b").rank, None);
+    }
+
+    #[test]
+    fn a_nul_in_a_word_does_not_cut_the_fts_string_short() {
+        // Found by fuzzing: `(\0OR)` compiled to an FTS5 query SQLite refused.
+        assert_eq!(sql("(\0OR)").rank.as_deref(), Some("\" OR\""));
+        assert_eq!(fts_string("a\0b", true), "\"a b\" *");
     }
 
     #[test]
