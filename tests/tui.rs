@@ -216,3 +216,24 @@ fn a_filter_that_fails_to_load_keeps_its_error_until_one_loads() {
     let shown = screen(&app, 100, 12);
     assert!(!shown.contains("expected a date") && shown.contains("1/7 cards"), "{shown}");
 }
+
+#[test]
+fn names_from_the_config_are_cleaned_too() {
+    let mut config = Config::builtin();
+    let evil = "ev\u{1b}]0;pwned\u{7}il";
+    config.views.push(termdex::config::View {
+        name: evil.into(),
+        description: String::new(),
+        filter: String::new(),
+        sort: vec![format!("-{evil}")],
+        columns: vec!["title".into(), evil.into()],
+        group_by: None,
+        builtin: false,
+    });
+    let mut app = App::new(config, Some(evil), vec![format!("tmpl\u{1b}[2J")]);
+    app.color = false;
+    app.update(&Event::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)));
+    let shown = screen(&app, 120, 20);
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown:?}");
+    assert!(shown.contains("tmpl\u{fffd}[2J") && shown.contains("ev\u{fffd}]0;pwned"), "{shown}");
+}

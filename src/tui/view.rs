@@ -1,7 +1,8 @@
 //! Drawing the TUI (the Elm "view"): a pure function of the state.
 //!
-//! Every piece of card text passes through `output::clean` first, so control and escape
-//! characters in a card can never reach the terminal; everything is cut to its cell
+//! Every piece of card text — and of config text: view, sort, field and template
+//! names — passes through `output::clean` first, so control and escape characters can
+//! never reach the terminal; everything is cut to its cell
 //! with an ellipsis, so long titles never wrap into the next column.
 
 use ratatui::Frame;
@@ -89,7 +90,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
 fn tabs<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = Vec::new();
     for (i, view) in app.views.iter().enumerate() {
-        let label = if i < 9 { format!(" {} {} ", i + 1, view.name) } else { format!(" {} ", view.name) };
+        let name = clean(&view.name);
+        let label = if i < 9 { format!(" {} {name} ", i + 1) } else { format!(" {name} ") };
         spans.push(Span::styled(label, if i == app.view { theme.tab_active } else { theme.tab }));
     }
     fit_line(spans, width)
@@ -114,7 +116,7 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let mut lines = Vec::new();
     let mut header = vec![Span::styled(pad("title", title_width), theme.header)];
     for (f, w) in fields.iter().zip(&widths) {
-        header.push(Span::styled(format!(" {}", pad(f, *w)), theme.header));
+        header.push(Span::styled(format!(" {}", pad(&clean(f), *w)), theme.header));
     }
     lines.push(Line::from(header));
     for ((pos, i), values) in shown.iter().zip(&cells) {
@@ -138,7 +140,9 @@ fn column_widths(fields: &[&str], cells: &[Vec<String>], width: usize) -> Vec<us
     let mut widths: Vec<usize> = fields
         .iter()
         .enumerate()
-        .map(|(n, f)| cells.iter().map(|row| row[n].width()).chain([f.width()]).max().unwrap_or(0).min(18))
+        .map(|(n, f)| {
+            cells.iter().map(|row| row[n].width()).chain([clean(f).width()]).max().unwrap_or(0).min(18)
+        })
         .collect();
     let budget = width / 2;
     while widths.iter().map(|w| w + 1).sum::<usize>() > budget {
@@ -266,8 +270,8 @@ fn status_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut text = format!(
         " {shown}{more}/{} cards │ {} │ sort {} │ {index}",
         app.index.total,
-        app.current_view().name,
-        app.sort_name()
+        clean(&app.current_view().name),
+        clean(&app.sort_name())
     );
     if app.index.errors > 0 {
         text.push_str(&format!(" │ {} with errors (termdex check)", app.index.errors));
@@ -301,7 +305,7 @@ fn render_templates(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rec
         .enumerate()
         .map(|(i, name)| {
             let style = if i == selected { theme.selected } else { Style::default() };
-            Line::from(Span::styled(format!(" {name} "), style))
+            Line::from(Span::styled(format!(" {} ", clean(name)), style))
         })
         .collect();
     let popup = centered(area, 30, lines.len() as u16 + 2);
