@@ -62,6 +62,8 @@ struct Refreshed {
     changed: bool,
     /// News for the status bar: a rebuild, a file that could not be read.
     message: Option<String>,
+    /// Cards the TUI wrote were re-indexed in this round.
+    wrote: bool,
 }
 
 /// Messages from the background.
@@ -166,7 +168,7 @@ fn event_loop(
                     dirty = true;
                     app.index.refreshing = false;
                     match result {
-                        Ok(Refreshed { changed, message }) => {
+                        Ok(Refreshed { changed, message, wrote }) => {
                             if message.is_some() {
                                 app.index.message = message;
                             }
@@ -174,10 +176,17 @@ fn event_loop(
                                 app.preview = None;
                                 deck.load(app);
                             }
+                            // A round that ran before the card was written does not end
+                            // the wait for it.
+                            if wrote {
+                                app.stop_following();
+                            }
                         }
-                        Err(e) => app.index.message = Some(e),
+                        Err(e) => {
+                            app.index.message = Some(e);
+                            app.stop_following();
+                        }
                     }
-                    app.stop_following();
                 }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
@@ -296,5 +305,5 @@ fn refresh_once(
         changed |= report.new + report.changed + report.removed > 0 || report.rebuilt.is_some();
         message = report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string())).or(message);
     }
-    Ok(Refreshed { changed, message })
+    Ok(Refreshed { changed, message, wrote: !paths.is_empty() })
 }
