@@ -102,7 +102,19 @@ impl Compiler<'_> {
             Expr::And(items) => self.join(items, " AND ")?,
             Expr::Or(items) => self.join(items, " OR ")?,
             Expr::Not(inner) if unconstrained(inner) => "1".into(),
-            Expr::Not(inner) => format!("NOT {}", self.expr(inner)?),
+            Expr::Not(inner) => match &**inner {
+                // `no:key` visits every card anyway: one seek per card into the primary key
+                // beats collecting every card that has the key (a table lookup each for
+                // `kind`): 0.26 s -> 0.11 s for `no:what` over 100k cards.
+                Expr::Has { key } => {
+                    let k = self.bind(key.clone());
+                    format!(
+                        "NOT EXISTS (SELECT 1 FROM card_fields f WHERE f.card_id = c.id AND f.key = {k} \
+                         AND f.kind <> 'null')"
+                    )
+                }
+                _ => format!("NOT {}", self.expr(inner)?),
+            },
             Expr::Text { text, prefix, .. } => {
                 if !has_token(text) {
                     return Ok("1".into());
