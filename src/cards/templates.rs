@@ -130,7 +130,7 @@ pub fn render(template: &Template, vars: &Vars) -> Result<String, CardsError> {
             let front = render_frontmatter(text, &block, vars).map_err(bad)?;
             format!("{front}{}", fill_body(&text[block.body_start..], vars))
         }
-        Fence::None => fill_body(text, vars),
+        Fence::None => without_frontmatter(fill_body(text, vars)),
         Fence::Unclosed { .. } | Fence::Broken(_) => {
             let error = frontmatter::parse(&as_strings(text))
                 .error
@@ -142,6 +142,16 @@ pub fn render(template: &Template, vars: &Vars) -> Result<String, CardsError> {
         }
     };
     Ok(if bom { format!("\u{feff}{rendered}") } else { rendered })
+}
+
+/// A template without frontmatter must not gain one from its values (`{{title}}` on the
+/// first line, and a title of `---` or `{}`): the first line is then escaped the way
+/// Markdown reads it, `\---`, so the card shows the same text and stays all body.
+fn without_frontmatter(filled: String) -> String {
+    match frontmatter::find(&filled) {
+        Fence::None => filled,
+        _ => format!("\\{filled}"),
+    }
 }
 
 /// A `{{name}}` in a template: its byte range (braces included) and the name.
@@ -465,6 +475,29 @@ mod tests {
             "---\ntitle: \"a\\nb\\r\\nc\"\n---\n# a b  c\n"
         );
         assert_eq!(rendered("# {{title}} on {{date}}\n", "x\ny"), "# x y on 2026-11-23\n");
+    }
+
+    #[test]
+    fn a_value_on_the_first_line_never_starts_frontmatter() {
+        // Found by fuzzing: `--- {{title}}` with an empty title rendered a `---` fence, and
+        // the lines below it became frontmatter that did not parse.
+        assert_eq!(
+            rendered(
+                "--- {{title}}
+what: x
+---
+body
+",
+                ""
+            ),
+            "\\--- \nwhat: x\n---\nbody\n"
+        );
+        for title in ["---", "+++", "---json", "{}", "{\"a\": 1}"] {
+            let out = rendered("{{title}}\n\ntext\n", title);
+            assert_eq!(out, format!("\\{title}\n\ntext\n"));
+            assert_eq!(frontmatter::find(&out), Fence::None, "{out:?}");
+        }
+        assert_eq!(rendered("{{title}}\n", "plain"), "plain\n");
     }
 
     #[test]
