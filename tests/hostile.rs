@@ -320,3 +320,34 @@ fn a_filter_word_holding_a_nul_runs() {
     filter("a\0");
     filter("\"x\0y\" title:\0 #\0");
 }
+
+/// `fuzz/artifacts/template/crash-99022cbb…`: a template without frontmatter whose first
+/// line became a `---` fence once `{{title}}` was filled with an empty title; the lines
+/// below were then read as frontmatter that did not parse.
+#[test]
+fn a_template_value_never_turns_the_first_line_into_a_fence() {
+    oracle::template_bytes(
+        b"title=\n\0\xef\xbb\xbf--- {{title}}\nwhat: meeting\ndate:le=a: two\n  nes\n# co---toml\nm\xedent\n---\n# Heading\n",
+    );
+    for title in ["---", "+++", "{}", "{\"title\": \"x\"}", "---json"] {
+        let mut vars = oracle::default_vars();
+        vars.set("title", title);
+        oracle::template(
+            &Template { name: "t".into(), text: "{{title}}\n\nbody\n".into(), file: None },
+            &vars,
+        );
+    }
+}
+
+/// `fuzz/artifacts/set/crash-a211119d…` (a false alarm of the check, kept so the check
+/// stays right): a field added to TOML frontmatter goes before its first `[table]`.
+#[test]
+fn toml_fields_are_added_before_the_first_table() {
+    let case = SetCase::decode(
+        b"yes=yes\nStatus=blocked\\n-when\n\0+++\r\ntitle = \"TOML\"\r\ntags = [\"a\", \"b\"]\r\n[author]\r\nname = \"Ada\"\r\n+++\r\nbody\r\n",
+    );
+    case.run();
+    let after = frontmatter::apply(&case.card, &case.edits).expect("applies");
+    let keys: Vec<String> = frontmatter::parse(&after).fields.keys().cloned().collect();
+    assert_eq!(keys, ["title", "tags", "yes", "Status", "author"]);
+}
