@@ -28,7 +28,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use termdex::config::Config;
 use termdex::dex::Dex;
-use termdex::index::{Index, RefreshReport, refresh};
+use termdex::index::{Fresh, Index, RefreshReport, refresh};
 use termdex::output::PathDisplay;
 use termdex::query::Clock;
 
@@ -312,17 +312,44 @@ impl Ctx {
         Ok(index)
     }
 
+    /// Opens the index and answers `read` from it as it stands after a refresh, but
+    /// overlapping the no-change check with the read: when no card changed (the common
+    /// case) the read is not repeated, otherwise the index is refreshed and read again.
+    pub fn read_fresh<T>(&self, no_refresh: bool, mut read: impl FnMut(&Index) -> T) -> Result<(Index, T)> {
+        let mut index = self.open_index()?;
+        if no_refresh {
+            let answer = read(&index);
+            return Ok((index, answer));
+        }
+        let report = match termdex::index::read_fresh(&index, &self.dex.root, &mut read) {
+            Fresh::Yes { answer, report } => {
+                self.report_phases(&report);
+                self.report_problems(&report);
+                return Ok((index, answer));
+            }
+            Fresh::No => self.refresh(&mut index, false)?,
+        };
+        self.report_problems(&report);
+        let answer = read(&index);
+        Ok((index, answer))
+    }
+
     pub fn refresh(&self, index: &mut Index, full: bool) -> Result<RefreshReport> {
         let mut bar = ProgressLine::new(!self.quiet && self.stderr_is_terminal());
         let report = refresh(index, &self.dex.root, full, &mut |p| bar.update(p))
             .with_context(|| format!("cannot refresh the index of {}", self.dex.root.display()))?;
         bar.finish();
+        self.report_phases(&report);
+        Ok(report)
+    }
+
+    /// With `-v`: how long each phase of a refresh took.
+    fn report_phases(&self, report: &RefreshReport) {
         if self.verbose > 0 {
             let phases: Vec<String> =
                 report.phases.iter().map(|(name, took)| format!("{name} {} ms", took.as_millis())).collect();
             eprintln!("termdex: {} files; {}", report.walked, phases.join(", "));
         }
-        Ok(report)
     }
 
     /// Warnings for skipped files; capped, because a dex with a thousand unreadable files

@@ -43,12 +43,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         None => Format::Lines,
     };
     let config = ctx.config()?;
-    let index = ctx.open_fresh(args.no_refresh)?;
     let filter = super::filter_text(&args.filter);
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
     let request =
         Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit, parsed: None };
-    let answer = query::run(&index, &config, &ctx.clock(), &request)?;
+    let clock = ctx.clock();
+    let (_index, answer) =
+        ctx.read_fresh(args.no_refresh, |index| query::run(index, &config, &clock, &request))?;
+    let answer = answer?;
     warn_unknown_sort_keys(ctx, &answer);
     let columns = columns(&args.fields, &answer.view.columns);
     let stdout = std::io::stdout();

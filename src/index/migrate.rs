@@ -10,7 +10,10 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const APPLICATION_ID: i32 = 0x5444_5831;
 
 /// Append-only: a released migration is never edited, a change is a new file.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../migrations/0001_init.sql")),
+    ("0002_sort_indexes", include_str!("../../migrations/0002_sort_indexes.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -104,4 +107,53 @@ fn fingerprint(count: usize) -> String {
         }
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database as schema 1 left it, holding one card.
+    fn schema_one(conn: &Connection) {
+        conn.execute_batch(MIGRATIONS[0].1).expect("schema 1");
+        conn.pragma_update(None, "user_version", 1).expect("version");
+        conn.pragma_update(None, "application_id", APPLICATION_ID).expect("id");
+        conn.execute("INSERT INTO termdex_meta (key, value) VALUES ('schema', ?1)", [fingerprint(1)])
+            .expect("fingerprint");
+        conn.execute(
+            "INSERT INTO cards (path, title, mtime_ns, size, created) VALUES ('a.md', 'A', 1, 2, '2026-01-01')",
+            [],
+        )
+        .expect("card");
+    }
+
+    #[test]
+    fn an_index_of_schema_one_is_migrated_in_place() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        schema_one(&conn);
+        assert_eq!(migrate(&mut conn).expect("migrate"), Ok(()));
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+        let title: String = conn.query_row("SELECT title FROM cards", [], |r| r.get(0)).expect("kept");
+        assert_eq!(title, "A");
+        // The newest-first screens walk the new index instead of sorting every card.
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT id FROM cards c ORDER BY c.mtime_ns DESC, c.path LIMIT 50",
+                [],
+                |r| r.get(3),
+            )
+            .expect("plan");
+        assert!(plan.contains("cards_by_modified"), "{plan}");
+        // Up to date now: opening again changes nothing.
+        assert!(matches!(check(&read_state(&conn).expect("state")), Check::UpToDate));
+    }
+
+    #[test]
+    fn an_index_whose_schema_text_differs_is_not_used() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        schema_one(&conn);
+        conn.execute("UPDATE termdex_meta SET value = 'other' WHERE key = 'schema'", []).expect("edit");
+        assert_eq!(migrate(&mut conn).expect("migrate"), Err(Unusable::OtherBuild));
+    }
 }

@@ -26,7 +26,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub use fields::{FieldRow, flatten};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json};
-pub use refresh::{Progress, RefreshReport, refresh, refresh_paths};
+pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, refresh, refresh_paths};
 
 /// How long a connection waits for another process's write before giving up. Generous,
 /// because a full index of a large dex holds the write lock for seconds.

@@ -143,7 +143,8 @@ fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<()>
 /// sorted through a hundred thousand random inserts.
 const DEFERRED_INDEXES: &str = "SELECT name, sql FROM sqlite_schema
     WHERE type = 'index' AND sql IS NOT NULL
-      AND (tbl_name IN ('card_fields', 'links') OR name = 'cards_by_stamp')";
+      AND (tbl_name IN ('card_fields', 'links')
+           OR name IN ('cards_by_stamp', 'cards_by_modified', 'cards_by_created'))";
 
 /// Drops the deferrable indexes and returns the SQL that recreates them.
 pub fn drop_deferred_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {

@@ -30,6 +30,16 @@ impl PathDisplay {
         PathDisplay { prefix, below: Vec::new() }
     }
 
+    /// [`PathDisplay::show`], appended to `out`.
+    pub fn push_shown(&self, out: &mut String, dex_path: &str) {
+        if self.below.is_empty() {
+            out.push_str(&self.prefix);
+            out.push_str(dex_path);
+        } else {
+            out.push_str(&self.show(dex_path));
+        }
+    }
+
     pub fn show(&self, dex_path: &str) -> String {
         if self.below.is_empty() {
             return format!("{}{dex_path}", self.prefix);
