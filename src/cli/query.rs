@@ -1,6 +1,6 @@
 //! `termdex query`: print the cards a filter (and view) selects.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
@@ -48,25 +48,31 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let request =
         Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit, parsed: None };
     let clock = ctx.clock();
-    let (_index, answer) =
-        ctx.read_fresh(args.no_refresh, |index| query::run(index, &config, &clock, &request))?;
-    let answer = answer?;
-    warn_unknown_sort_keys(ctx, &answer);
-    let columns = columns(&args.fields, &answer.view.columns);
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
-    let opts = output::Options {
-        format,
-        columns,
-        json_fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
-        nul: args.nul,
-        color: ctx.stdout_color(),
-        paths: ctx.paths(),
-        width: if on_terminal { terminal_width() } else { None },
-        terminal: on_terminal,
-    };
-    let mut out = BufWriter::new(stdout.lock());
-    output::write_cards(&mut out, &answer.cards, &opts)?;
+    let (_index, printed) = ctx.read_fresh(args.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
+        let answer = query::run(index, &config, &clock, &request)?;
+        let opts = output::Options {
+            format: format.clone(),
+            columns: columns(&args.fields, &answer.view.columns),
+            json_fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
+            nul: args.nul,
+            color: ctx.stdout_color(),
+            paths: ctx.paths(),
+            width: if on_terminal { terminal_width() } else { None },
+            terminal: on_terminal,
+        };
+        // Formatted while the dex is still being walked to check the index is fresh;
+        // printed only once it is.
+        // Sized up front: doubling a ten-megabyte buffer costs copies and page faults.
+        let mut text = Vec::with_capacity(answer.cards.len().saturating_mul(128));
+        output::write_cards(&mut text, &answer.cards, &opts)?;
+        Ok((answer, text))
+    })?;
+    let (answer, text) = printed?;
+    warn_unknown_sort_keys(ctx, &answer);
+    let mut out = stdout.lock();
+    out.write_all(&text)?;
     out.flush()?;
     if !ctx.quiet && on_terminal && ctx.stderr_is_terminal() {
         let n = answer.cards.len();
