@@ -113,12 +113,21 @@ fn fingerprint(count: usize) -> String {
 mod tests {
     use super::*;
 
+    /// What released builds of schema 1 stored: if this changes, `0001_init.sql` was
+    /// edited, and every index in use would be rebuilt instead of migrated.
+    const RELEASED_SCHEMA_ONE: &str = "5c56ad64d893799e";
+
+    #[test]
+    fn the_released_schema_is_never_edited() {
+        assert_eq!(fingerprint(1), RELEASED_SCHEMA_ONE);
+    }
+
     /// A database as schema 1 left it, holding one card.
     fn schema_one(conn: &Connection) {
         conn.execute_batch(MIGRATIONS[0].1).expect("schema 1");
         conn.pragma_update(None, "user_version", 1).expect("version");
         conn.pragma_update(None, "application_id", APPLICATION_ID).expect("id");
-        conn.execute("INSERT INTO termdex_meta (key, value) VALUES ('schema', ?1)", [fingerprint(1)])
+        conn.execute("INSERT INTO termdex_meta (key, value) VALUES ('schema', ?1)", [RELEASED_SCHEMA_ONE])
             .expect("fingerprint");
         conn.execute(
             "INSERT INTO cards (path, title, mtime_ns, size, created) VALUES ('a.md', 'A', 1, 2, '2026-01-01')",
@@ -136,15 +145,18 @@ mod tests {
         assert_eq!(version, SCHEMA_VERSION);
         let title: String = conn.query_row("SELECT title FROM cards", [], |r| r.get(0)).expect("kept");
         assert_eq!(title, "A");
-        // The newest-first screens walk the new index instead of sorting every card.
-        let plan: String = conn
-            .query_row(
-                "EXPLAIN QUERY PLAN SELECT id FROM cards c ORDER BY c.mtime_ns DESC, c.path LIMIT 50",
-                [],
-                |r| r.get(3),
-            )
-            .expect("plan");
-        assert!(plan.contains("cards_by_modified"), "{plan}");
+        // The newest-first screens (their ORDER BY as `sort::sql_order` writes it) walk the
+        // new indexes and sort nothing.
+        for (order, index) in [
+            ("c.mtime_ns DESC, c.path ASC", "cards_by_modified"),
+            ("c.created DESC, c.path ASC", "cards_by_created"),
+        ] {
+            let sql = format!("EXPLAIN QUERY PLAN SELECT id FROM cards c ORDER BY {order} LIMIT 50");
+            let plan: Vec<String> =
+                conn.prepare(&sql).and_then(|mut s| s.query_map([], |r| r.get(3))?.collect()).expect("plan");
+            let plan = plan.join("; ");
+            assert!(plan.contains(index) && !plan.contains("TEMP B-TREE"), "{plan}");
+        }
         // Up to date now: opening again changes nothing.
         assert!(matches!(check(&read_state(&conn).expect("state")), Check::UpToDate));
     }

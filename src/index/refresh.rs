@@ -93,6 +93,9 @@ pub fn read_fresh<T>(index: &Index, root: &Path, read: impl FnOnce(&Index) -> T)
     if conn.execute_batch("BEGIN DEFERRED").is_err() {
         return Fresh::No;
     }
+    // Ends the read transaction however this returns (a panic included), so that the
+    // refresh that may follow does not meet one left open.
+    let _end = EndRead(conn);
     let (answer, walk, walk_took) = std::thread::scope(|scope| {
         let walker = scope.spawn(|| {
             // On every core, reader or not: measured, one walker beside the reader made
@@ -106,25 +109,49 @@ pub fn read_fresh<T>(index: &Index, root: &Path, read: impl FnOnce(&Index) -> T)
         (answer, walk, took)
     });
     let before_plan = Instant::now();
-    let unchanged = plan(&walk.files, conn, false).is_ok_and(|p| p.read.is_empty() && p.remove.is_empty());
+    let Ok(plan) = plan(&walk.files, conn, false) else { return Fresh::No };
+    let Some(unreadable) = only_unreadable(root, &plan) else { return Fresh::No };
     let plan_took = before_plan.elapsed();
-    // Only read: ending it cannot lose anything, and a failure leaves the caller's
-    // refresh to report what is wrong with the index.
-    let ended = conn.execute_batch("COMMIT");
-    if ended.is_err() {
-        let _ = conn.execute_batch("ROLLBACK");
-    }
-    if ended.is_err() || !unchanged {
-        return Fresh::No;
-    }
+    let mut problems = walk.problems;
+    problems.extend(unreadable);
     let report = RefreshReport {
         walked: walk.files.len(),
-        problems: walk.problems,
+        problems,
         phases: vec![("walk (beside the read)", walk_took), ("plan", plan_took)],
         elapsed: start.elapsed(),
         ..RefreshReport::default()
     };
     Fresh::Yes { answer, report }
+}
+
+/// Rolls back a read transaction still open when dropped.
+struct EndRead<'c>(&'c Connection);
+
+impl Drop for EndRead<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            // Only read: ending it cannot lose anything.
+            let _ = self.0.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// Files new to the index that cannot be read (no permission, say) stay new to every
+/// plan, because a refresh skips them; a refresh would change nothing for them but the
+/// warning. So when those are all a plan holds, say why each is skipped (`Some`); a few
+/// are tried, more than that are left to a refresh (`None`).
+fn only_unreadable(root: &Path, plan: &Plan<'_>) -> Option<Vec<Problem>> {
+    const TRIED: usize = 16;
+    if !plan.remove.is_empty() || plan.read.len() > TRIED {
+        return None;
+    }
+    plan.read
+        .iter()
+        .map(|(file, reason)| match (reason, scan::read_card(root, file)) {
+            (Reason::New, Err(problem)) => Some(problem),
+            _ => None,
+        })
+        .collect()
 }
 
 /// How near to a refresh a file's modification time may be before the stamp taken is not
@@ -567,6 +594,25 @@ mod tests {
         std::fs::remove_file(root.join("a.md")).expect("rm");
         refresh_paths(&mut index, &root, &["a.md".to_string()]).expect("refresh paths");
         assert!(store::racy_paths(&index.conn).expect("racy").is_empty());
+    }
+
+    #[test]
+    fn a_plan_of_only_unreadable_new_files_changes_nothing() {
+        fn plan(read: Vec<(&FileStat, Reason)>) -> Plan<'_> {
+            Plan { read, ..Plan::default() }
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        std::fs::write(root.join("here.md"), "# here\n").expect("write");
+        let gone = FileStat { path: "gone.md".into(), mtime_ns: 1, size: 7 };
+        let here = FileStat { path: "here.md".into(), mtime_ns: 1, size: 7 };
+        let (gone, here) = (&gone, &here);
+        let problems = only_unreadable(&root, &plan(vec![(gone, Reason::New)])).expect("unreadable only");
+        assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["gone.md"]);
+        // A file that reads is news for the index; so is anything but a new file.
+        assert!(only_unreadable(&root, &plan(vec![(gone, Reason::New), (here, Reason::New)])).is_none());
+        assert!(only_unreadable(&root, &plan(vec![(gone, Reason::Changed)])).is_none());
+        assert!(only_unreadable(&root, &Plan { remove: vec!["x.md".into()], ..Plan::default() }).is_none());
     }
 
     #[test]

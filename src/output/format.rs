@@ -298,8 +298,6 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Makes text safe inside one record on a terminal: tabs and line ends become spaces,
-/// other unsafe characters ([`is_unsafe`]) become `�`.
 /// [`clean`] of what `text` holds from byte `start` on, in place.
 fn clean_from(text: &mut String, start: usize) {
     if text[start..].chars().any(is_unsafe) {
@@ -309,6 +307,8 @@ fn clean_from(text: &mut String, start: usize) {
     }
 }
 
+/// Makes text safe inside one record on a terminal: tabs and line ends become spaces,
+/// other unsafe characters ([`is_unsafe`]) become `�`.
 pub fn clean(text: &str) -> String {
     if !text.chars().any(is_unsafe) {
         return text.to_string();

@@ -233,8 +233,9 @@ mod tests {
             assert!(has_card_extension(path.as_bytes()), "{path}");
             assert!(is_card_name(Path::new(path)), "{path}");
         }
-        for path in [".md", "/x/.md", "md", "a.mdx", "a.txt", "a.md/", "", "/"] {
+        for path in [".md", "/x/.md", "md", "a.mdx", "a.txt", "", "/"] {
             assert!(!has_card_extension(path.as_bytes()), "{path}");
+            assert!(!is_card_name(Path::new(path)), "{path}");
         }
         assert_eq!(relative_bytes(b"/d", b"/d/a/b.md"), Some(&b"a/b.md"[..]));
         assert_eq!(relative_bytes(b"/", b"/a.md"), Some(&b"a.md"[..]));
