@@ -32,7 +32,7 @@ name() {
 }
 
 # The median: on a shared virtual machine a few runs land 100 ms late, which moves the mean.
-mean_ms() {
+median_ms() {
     python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$1"
 }
 
@@ -66,8 +66,8 @@ for n in "${sizes[@]}"; do
                  END { printf "%s (slowest: %s %s)", all, name, worst }' <<<"$tui")
     p95=$(sed -n 's/.*p95 \([0-9.]*\) ms.*/\1/p' <<<"$tui")
     mem=$(sed -n 's/^peak memory: \(.*\)$/\1/p' <<<"$tui")
-    echo "| $(name "$n") | $(mean_ms "$j-full.json") ms | $(mean_ms "$j-cat.json") ms" \
-        "| $(mean_ms "$j-refresh.json") ms | $(mean_ms "$j-find.json") ms" \
-        "| $(mean_ms "$j-query.json") ms | $(mean_ms "$j-query-nr.json") ms | $(mean_ms "$j-field.json") ms" \
+    echo "| $(name "$n") | $(median_ms "$j-full.json") ms | $(median_ms "$j-cat.json") ms" \
+        "| $(median_ms "$j-refresh.json") ms | $(median_ms "$j-find.json") ms" \
+        "| $(median_ms "$j-query.json") ms | $(median_ms "$j-query-nr.json") ms | $(median_ms "$j-field.json") ms" \
         "| $first ms | $p95 ms | $mem |"
 done

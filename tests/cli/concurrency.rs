@@ -178,7 +178,9 @@ fn eight_processes_for_seconds_never_fail_and_leave_the_index_a_rebuild_would_ma
         }
     }
 
-    let live = sorted_jsonl(&dex, &[]);
+    // As the processes left it: a refresh here would mend what they got wrong.
+    let live = sorted_jsonl(&dex, &["--no-refresh"]);
+    let live_text = indexed_text(&dex);
     assert_eq!(live.len(), 300 + created.len(), "every created card is indexed once");
     for path in &created {
         assert!(live.iter().any(|l| l.contains(&format!("\"path\":\"{path}\""))), "{path} missing");
@@ -187,6 +189,18 @@ fn eight_processes_for_seconds_never_fail_and_leave_the_index_a_rebuild_would_ma
         let _ = std::fs::remove_file(dex.path(&format!(".termdex/index.db{suffix}")));
     }
     assert_eq!(live, sorted_jsonl(&dex, &[]), "the index the processes left differs from a rebuild");
+    assert_eq!(live_text, indexed_text(&dex), "the full text the processes left differs from a rebuild");
+}
+
+/// Every card's indexed body by path, after checking that the full-text index agrees with
+/// the stored text (FTS5's own integrity check, against its content table).
+fn indexed_text(dex: &TestDex) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(dex.path(".termdex/index.db")).expect("open the index");
+    conn.execute("INSERT INTO cards_fts (cards_fts, rank) VALUES ('integrity-check', 1)", [])
+        .expect("the full-text index matches the cards' text");
+    conn.prepare("SELECT c.path, t.body FROM cards c JOIN card_text t ON t.id = c.id ORDER BY c.path")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("bodies")
 }
 
 /// Writes `text` with exactly the modification time `when`.

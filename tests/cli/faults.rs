@@ -93,6 +93,7 @@ fn killing_index_at_any_moment_leaves_an_index_that_answers_right() {
     let mut before = answer(&dex, &["--no-refresh"]);
     assert_eq!(before.len(), CARDS);
     let mut seed = Seeded(0x7e57_dead_beef_0001);
+    let mut killed = 0;
     for round in 0..ROUNDS {
         // Even rounds rebuild; odd rounds refresh after changing, adding and removing
         // cards (fewer than a bulk load's worth, so rows are written one by one).
@@ -120,7 +121,9 @@ fn killing_index_at_any_moment_leaves_an_index_that_answers_right() {
         std::thread::sleep(delay);
         // SIGKILL: no destructor, no rollback, no clean-up runs.
         child.kill().expect("kill");
-        child.wait().expect("wait");
+        let status = child.wait().expect("wait");
+        // A round whose index had already finished proves nothing about kills.
+        killed += usize::from(std::os::unix::process::ExitStatusExt::signal(&status) == Some(9));
 
         let as_left = answer(&dex, &["--no-refresh"]);
         let next = answer(&dex, &[]);
@@ -134,6 +137,8 @@ fn killing_index_at_any_moment_leaves_an_index_that_answers_right() {
         );
         before = fresh;
     }
+    // Most kill points fall inside a full build; a refresh may finish first.
+    assert!(killed >= 2, "only {killed} of {ROUNDS} rounds were killed while running");
 }
 
 /// Runs `cmd` under a file size limit of `bytes`, with `SIGXFSZ` ignored, so that a write
@@ -296,9 +301,25 @@ fn writable_folder(runner: Option<u32>) -> tempfile::TempDir {
     dir
 }
 
+/// The termdex binary, copied where every user can run it: the build folder may sit in a
+/// checkout `nobody` cannot enter (a CI clone in a private temporary folder), and then the
+/// permission tests would have nothing to run.
+fn binary_for_everyone() -> &'static Path {
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = COPY.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+        let path = dir.path().join("termdex");
+        fs::copy(assert_cmd::cargo::cargo_bin("termdex"), &path).expect("copy termdex");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+        (dir, path)
+    });
+    path
+}
+
 /// `termdex --dex DEX ARGS`, as the runner.
 fn run_as(dex: &TestDex, runner: Option<u32>, env: &[(&str, &Path)], args: &[&str]) -> io::Result<Output> {
-    let mut cmd = dex.process();
+    let mut cmd = if runner.is_some() { dex.process_of(binary_for_everyone()) } else { dex.process() };
     cmd.env_remove("XDG_CACHE_HOME").args(args);
     for (key, value) in env {
         cmd.env(key, value);
@@ -320,15 +341,20 @@ fn cached_index(cache: &Path) -> PathBuf {
 /// As root, the permission tests need `nobody` to reach the dex and the binary; when it
 /// cannot (a private home folder on the way), they are skipped, saying why.
 fn skip_unless_runnable(result: &io::Result<Output>, runner: Option<u32>) -> bool {
+    // The binary is copied where anyone can run it, so in CI a skip means the test proved
+    // nothing: fail instead of passing quietly.
+    let skip = |why: String| {
+        assert!(std::env::var_os("CI").is_none(), "in CI, {why}");
+        eprintln!("{why}");
+        true
+    };
     match result {
         Err(e) if runner.is_some() => {
-            eprintln!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})");
-            true
+            skip(format!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})"))
         }
         Err(e) => panic!("cannot run termdex: {e}"),
         Ok(out) if runner.is_some() && out.status.code() == Some(126) => {
-            eprintln!("skipped: nobody cannot execute termdex here");
-            true
+            skip("skipped: nobody cannot execute termdex here".to_string())
         }
         Ok(_) => false,
     }

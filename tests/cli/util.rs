@@ -75,7 +75,12 @@ impl TestDex {
 
     /// `termdex --dex ROOT` as a plain process, for tests that spawn several at once.
     pub fn process(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("termdex"));
+        self.process_of(&assert_cmd::cargo::cargo_bin("termdex"))
+    }
+
+    /// [`TestDex::process`] running the termdex binary at `program`.
+    pub fn process_of(&self, program: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.current_dir(self.root())
             .env_remove("TERMDEX_DIR")
             .env_remove("VISUAL")
