@@ -15,6 +15,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::CardsError;
+use crate::scan::{TEMP_PREFIX, TEMP_SUFFIX};
 
 /// Held while a card is read, edited and renamed into place; released when dropped.
 #[derive(Debug)]
@@ -60,8 +61,11 @@ pub fn target(abs: &Path, rel: &str) -> Result<PathBuf, CardsError> {
 pub fn replace(path: &Path, expected: &[u8], content: &[u8]) -> Result<(), CardsError> {
     let write_error = |cause| CardsError::Write { path: path.to_path_buf(), cause: without_temp_name(cause) };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp =
-        tempfile::Builder::new().prefix(".termdex-").suffix(".tmp").tempfile_in(dir).map_err(write_error)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(write_error)?;
     // Through the file itself: `tempfile`'s own writer would add its name to errors too.
     temp.as_file_mut().write_all(content).map_err(write_error)?;
     if let Ok(meta) = fs::metadata(path) {

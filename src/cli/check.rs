@@ -53,6 +53,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             findings.push((row.path, Finding::Warning(message)));
         }
     }
+    for path in termdex::scan::leftover_temp_files(&ctx.dex.root) {
+        let message = "left by a card write that was interrupted (the card was not changed); delete it";
+        findings.push((path, Finding::Warning(message.to_string())));
+    }
     let mut texts: HashMap<String, String> = HashMap::new();
     for breach in breaches {
         let text = texts.entry(breach.path.clone()).or_insert_with(|| {

@@ -65,6 +65,7 @@ enum Command {
     /// Refresh the index (or rebuild it with --full)
     Index(index::Args),
     /// List cards whose frontmatter does not parse or breaks a declared field type, as path:line: reason
+    /// (and, as warnings, cards not valid UTF-8 or too large, and temp files of interrupted writes)
     Check(check::Args),
     /// Print the cards that match a filter
     Query(query::Args),

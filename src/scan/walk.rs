@@ -143,6 +143,35 @@ impl Visitor<'_> {
     }
 }
 
+/// How termdex names the temporary file it writes a card to before renaming it over the
+/// card: hidden, so no walk ever takes it for a card.
+pub const TEMP_PREFIX: &str = ".termdex-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Temporary files of card writes that never finished (a `set` or `new` killed between
+/// writing and renaming), dex-relative and sorted: in the folders cards can be in, that
+/// is, in no hidden folder. The cards themselves were never touched by those writes.
+pub fn leftover_temp_files(root: &Path) -> Vec<String> {
+    let hidden = |entry: &DirEntry| entry.file_name().as_encoded_bytes().starts_with(b".");
+    let mut found: Vec<String> = WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(true)
+        .filter_entry(move |entry| {
+            entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) || !hidden(entry)
+        })
+        .build()
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+        })
+        .filter_map(|entry| relative_path(root, entry.path()))
+        .collect();
+    found.sort();
+    found
+}
+
 /// `*.md` and `*.markdown`, in any letter case.
 pub fn is_card_name(path: &Path) -> bool {
     path.extension()
@@ -240,6 +269,26 @@ mod tests {
         assert_eq!(relative_bytes(b"/d", b"/d/a/b.md"), Some(&b"a/b.md"[..]));
         assert_eq!(relative_bytes(b"/", b"/a.md"), Some(&b"a.md"[..]));
         assert_eq!(relative_bytes(b"/d", b"/dx/a.md"), None);
+    }
+
+    #[test]
+    fn leftover_temp_files_are_found_where_cards_live() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for rel in [
+            "a.md",
+            ".termdex-a1B2c3.tmp",
+            "sub/.termdex-x.tmp",
+            "sub/.termdex-x.tmp.md",
+            ".git/.termdex-y.tmp",
+            "sub/.hidden/.termdex-z.tmp",
+            "sub/termdex-not-ours.tmp",
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, "x").expect("write");
+        }
+        assert_eq!(leftover_temp_files(root), [".termdex-a1B2c3.tmp", "sub/.termdex-x.tmp"]);
     }
 
     #[test]

@@ -55,3 +55,17 @@ fn check_paths_are_relative_to_the_current_directory() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("../sub/bad.md:2: "), "{stdout}");
 }
+
+#[test]
+fn temp_files_of_interrupted_writes_are_warned_about_but_do_not_fail() {
+    let dex = TestDex::new();
+    // What a `set` killed between writing its temporary file and renaming it leaves.
+    dex.write("notes/a.md", "---\ntitle: A\n---\n").write("notes/.termdex-Xy12Ab.tmp", "---\ntitle: A2\n");
+    let (stdout, stderr, code) = dex.run(&["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "notes/.termdex-Xy12Ab.tmp: warning: left by a card write that was interrupted (the card was not changed); delete it\n"
+    );
+    assert_eq!(dex.read("notes/a.md"), b"---\ntitle: A\n---\n", "check never changes a file");
+}
