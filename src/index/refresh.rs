@@ -11,6 +11,7 @@
 //! modification time lies safely in the past (git's "racily clean" entries, the same way).
 
 use std::collections::BTreeSet;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::{Duration, Instant, SystemTime};
@@ -222,6 +223,14 @@ fn now_ns() -> i64 {
     }
 }
 
+/// Now by the clock the kernel stamps files with (its coarse clock, a tick behind at
+/// most): a file created after this moment never carries an earlier time. Earlier than
+/// [`now_ns`], which only widens the racy window it starts.
+fn coarse_now_ns() -> i64 {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse);
+    now.tv_sec.saturating_mul(1_000_000_000).saturating_add(now.tv_nsec)
+}
+
 /// The modification times whose stamps are racy for a refresh that started (walking or
 /// statting) at `start_ns`: from [`RACY`] before it to [`RACY`] after now. A time further
 /// ahead (a clock set wrong, a copied file) can no more be met by a write than one long past.
@@ -269,7 +278,7 @@ fn refresh_once(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RefreshReport, IndexError> {
     let mut clock = PhaseClock::start();
-    let start_ns = now_ns();
+    let start_ns = coarse_now_ns();
     let walk = scan::walk(root);
     clock.lap("walk");
     let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
@@ -326,7 +335,9 @@ fn write(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Planned again under the write lock: another process may have written since the
     // first look, and which cards are new must be exact (new cards skip the deletes).
-    let plan = plan(files, &tx, full)?;
+    let mut plan = plan(files, &tx, full)?;
+    let late = appeared_since_walk(&tx, root, files, full, start_ns, &mut plan)?;
+    plan.read.extend(late.iter().map(|(file, reason)| (file, *reason)));
     if full {
         store::clear(&tx)?;
         clock.lap("clear");
@@ -355,7 +366,7 @@ fn write(
     let mut racy = plan.racy.clone();
     let gone =
         plan.remove.iter().map(String::as_str).chain(drained.problems.iter().map(|(p, _)| p.path.as_str()));
-    update_racy(&mut racy, RacyWindow::since(start_ns), plan.read.iter().map(|(f, _)| *f), gone);
+    update_racy(&mut racy, RacyWindow::since(start_ns), drained.read.iter(), gone);
     // A full rebuild starts the list afresh, whatever the index held.
     if full || racy != plan.racy {
         store::set_racy_paths(&tx, &racy)?;
@@ -383,6 +394,52 @@ fn write(
     Ok(written)
 }
 
+/// Cards another process created (and indexed) after this refresh's walk went past their
+/// folder: in the index, missing from the walk, yet on disk. Dropping them, or clearing
+/// them with a full rebuild, would leave a card unindexed until some later refresh; they
+/// are read again instead, and taken off `plan.remove`. A file on disk that the walk left
+/// out by its rules (an ignored folder) is told apart by its status-change time, which a
+/// create or rename sets and no `touch` can set back: only one changed since the walk
+/// began (`start_ns`, read off the clock the kernel stamps files with) counts.
+fn appeared_since_walk(
+    conn: &Connection,
+    root: &Path,
+    files: &[FileStat],
+    full: bool,
+    start_ns: i64,
+    plan: &mut Plan<'_>,
+) -> rusqlite::Result<Vec<(FileStat, Reason)>> {
+    let unwalked = if full {
+        let mut walked = files.iter().map(|f| f.path.as_str()).peekable();
+        let mut unwalked = Vec::new();
+        store::for_each_stamp(conn, |path, _| {
+            while walked.next_if(|w| *w < path).is_some() {}
+            if walked.peek() != Some(&path) {
+                unwalked.push(path.to_string());
+            }
+        })?;
+        unwalked
+    } else {
+        plan.remove.clone()
+    };
+    let mut late = Vec::new();
+    for path in unwalked {
+        let Ok(meta) = std::fs::metadata(root.join(&path)) else { continue };
+        let changed_ns = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+        if meta.is_file() && changed_ns >= i128::from(start_ns) {
+            let stat = FileStat { path, mtime_ns: scan::mtime_ns(&meta), size: meta.len() };
+            // A rebuild has cleared the row; a refresh replaces it.
+            late.push((stat, if full { Reason::New } else { Reason::Changed }));
+        }
+    }
+    plan.remove.retain(|path| !late.iter().any(|(file, _)| &file.path == path));
+    match full {
+        true => plan.new += late.len(),
+        false => plan.changed += late.len(),
+    }
+    Ok(late)
+}
+
 /// What the writer did with what the readers parsed.
 #[derive(Default)]
 struct Drained {
@@ -390,6 +447,8 @@ struct Drained {
     problems: Vec<(Problem, Reason)>,
     /// Rechecked cards that had changed after all (within one tick of the clock).
     rechanged: usize,
+    /// The stamps of the cards read, as read (not as walked).
+    read: Vec<FileStat>,
 }
 
 /// Parses files on every core, a chunk at a time, while this thread writes the previous
@@ -433,6 +492,14 @@ fn drain(
     let mut done = 0;
     for chunk in receiver {
         for (result, reason) in chunk {
+            if let Ok(prepared) = &result {
+                let card = &prepared.card;
+                drained.read.push(FileStat {
+                    path: card.path.clone(),
+                    mtime_ns: card.mtime_ns,
+                    size: card.size,
+                });
+            }
             match (result, reason) {
                 (Ok(prepared), Reason::Recheck) if store::unchanged(conn, &prepared)? => {}
                 (Ok(prepared), Reason::Recheck) => {
@@ -510,8 +577,10 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
                 });
                 match stat.map(|s| (scan::read_card(root, &s), s)) {
                     Some((Ok(card), stat)) => {
+                        // Racy or not by the stamp stored, which is the read's.
+                        let stamp = FileStat { mtime_ns: card.mtime_ns, size: card.size, ..stat };
                         store::write_card(&tx, &store::prepare(card), true, Fts::Each)?;
-                        read.push(stat);
+                        read.push(stamp);
                     }
                     Some((Err(problem), _)) => {
                         store::delete_card(&tx, path, Fts::Each)?;
@@ -594,6 +663,51 @@ mod tests {
         std::fs::remove_file(root.join("a.md")).expect("rm");
         refresh_paths(&mut index, &root, &["a.md".to_string()]).expect("refresh paths");
         assert!(store::racy_paths(&index.conn).expect("racy").is_empty());
+    }
+
+    #[test]
+    fn a_card_created_and_indexed_after_the_walk_is_not_dropped() {
+        for full in [false, true] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let root = dir.path().canonicalize().expect("canon");
+            let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+            // Long indexed, and a card left out by the walk's rules, both with old times.
+            write_at(&root.join("a.md"), "# a\n", SystemTime::now() - Duration::from_secs(3600));
+            refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+            // This refresh walks now ...
+            let start_ns = coarse_now_ns();
+            let walk = scan::walk(&root);
+            // ... and then another process creates a card and indexes it, as `new` does.
+            std::fs::write(root.join("b.md"), "# b\n").expect("write");
+            refresh_paths(&mut index, &root, &["b.md".to_string()]).expect("index b");
+            let mut clock = PhaseClock::start();
+            let written = write(&mut index.conn, &root, &walk.files, full, start_ns, &mut |_| {}, &mut clock)
+                .expect("write");
+            assert_eq!(written.removed, 0, "full: {full}");
+            let paths: Vec<String> = index
+                .conn
+                .prepare("SELECT path FROM cards ORDER BY path")
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                .expect("paths");
+            assert_eq!(paths, ["a.md", "b.md"], "full: {full}");
+        }
+    }
+
+    #[test]
+    fn a_card_the_walk_leaves_out_by_its_rules_is_still_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::create_dir(root.join("drafts")).expect("mkdir");
+        write_at(&root.join("drafts/x.md"), "# x\n", old);
+        write_at(&root.join("a.md"), "# a\n", old);
+        refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        // Ignored from now on; the file stays.
+        std::fs::write(root.join(".ignore"), "drafts/\n").expect("ignore");
+        let report = refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!(report.removed, 1);
+        assert_eq!(title(&index, "a.md"), "a");
     }
 
     #[test]

@@ -17,12 +17,15 @@ use super::{FileStat, Problem, links};
 /// multi-gigabyte log that happens to end in `.md` costs one megabyte, not the machine.
 pub const MAX_CARD_BYTES: usize = 1 << 20;
 
-/// Reads and parses the card at `stat` in the dex at `root`.
+/// Reads and parses the card at `stat` in the dex at `root`. The card's stamp is the
+/// open file's, taken before its bytes are read, not the walk's: another process may
+/// have rewritten the file since the walk, and a stamp older than the bytes it stands for
+/// would only cost a needless re-read, but one newer would hide a change.
 pub fn read_card(root: &Path, stat: &FileStat) -> Result<Card, Problem> {
-    let (bytes, truncated) = read_capped(&root.join(&stat.path), stat.size)
+    let (bytes, truncated, (mtime_ns, size)) = read_capped(&root.join(&stat.path), stat.size)
         .map_err(|err| Problem { path: stat.path.clone(), message: read_error(&err) })?;
     let (text, lossy) = decode(bytes, truncated);
-    Ok(parse_card(&stat.path, &text, stat.mtime_ns, stat.size, lossy, truncated))
+    Ok(parse_card(&stat.path, &text, mtime_ns, size, lossy, truncated))
 }
 
 /// Builds a card from its text; used by the scanner and by commands that just wrote one.
@@ -46,14 +49,17 @@ pub fn parse_card(path: &str, text: &str, mtime_ns: i64, size: u64, lossy: bool,
     }
 }
 
-fn read_capped(path: &Path, size: u64) -> io::Result<(Vec<u8>, bool)> {
+/// The first [`MAX_CARD_BYTES`] of the file, whether there was more, and its stamp.
+fn read_capped(path: &Path, size: u64) -> io::Result<(Vec<u8>, bool, (i64, u64))> {
     let file = File::open(path)?;
-    let expected = usize::try_from(size).unwrap_or(usize::MAX).min(MAX_CARD_BYTES);
+    let meta = file.metadata()?;
+    let stamp = (super::mtime_ns(&meta), meta.len());
+    let expected = usize::try_from(size.max(meta.len())).unwrap_or(usize::MAX).min(MAX_CARD_BYTES);
     let mut bytes = Vec::with_capacity(expected + 1);
     file.take(MAX_CARD_BYTES as u64 + 1).read_to_end(&mut bytes)?;
     let truncated = bytes.len() > MAX_CARD_BYTES;
     bytes.truncate(MAX_CARD_BYTES);
-    Ok((bytes, truncated))
+    Ok((bytes, truncated, stamp))
 }
 
 /// UTF-8 text; a character cut in half by the cap is dropped rather than flagged as bad.

@@ -188,7 +188,13 @@ fn eight_processes_for_seconds_never_fail_and_leave_the_index_a_rebuild_would_ma
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(dex.path(&format!(".termdex/index.db{suffix}")));
     }
-    assert_eq!(live, sorted_jsonl(&dex, &[]), "the index the processes left differs from a rebuild");
+    let rebuilt = sorted_jsonl(&dex, &[]);
+    let only_live: Vec<&String> = live.iter().filter(|l| !rebuilt.contains(l)).collect();
+    let only_rebuilt: Vec<&String> = rebuilt.iter().filter(|l| !live.contains(l)).collect();
+    assert!(
+        only_live.is_empty() && only_rebuilt.is_empty(),
+        "the index the processes left differs from a rebuild:\nleft only: {only_live:#?}\nrebuilt only: {only_rebuilt:#?}"
+    );
     assert_eq!(live_text, indexed_text(&dex), "the full text the processes left differs from a rebuild");
 }
 
