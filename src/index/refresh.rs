@@ -678,6 +678,7 @@ mod tests {
             let start_ns = coarse_now_ns();
             let walk = scan::walk(&root);
             // ... and then another process creates a card and indexes it, as `new` does.
+            std::thread::sleep(Duration::from_millis(20));
             std::fs::write(root.join("b.md"), "# b\n").expect("write");
             refresh_paths(&mut index, &root, &["b.md".to_string()]).expect("index b");
             let mut clock = PhaseClock::start();
@@ -703,7 +704,9 @@ mod tests {
         write_at(&root.join("drafts/x.md"), "# x\n", old);
         write_at(&root.join("a.md"), "# a\n", old);
         refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
-        // Ignored from now on; the file stays.
+        // Ignored from now on; the file stays. Its status-change time lies ticks of the
+        // kernel's coarse clock (10 ms at most) before the refresh below.
+        std::thread::sleep(Duration::from_millis(50));
         std::fs::write(root.join(".ignore"), "drafts/\n").expect("ignore");
         let report = refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
         assert_eq!(report.removed, 1);
