@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("termdex: error: {err:#}");
+            eprintln!("termdex: error: {}", cli::stderr_text(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
                 writeln!(out, "{path}:{line}: {red}{}{reset}", clean(message))?;
                 failed += 1;
             }
-            Finding::Warning(message) => writeln!(out, "{path}: {yellow}warning{reset}: {message}")?,
+            Finding::Warning(message) => writeln!(out, "{path}: {yellow}warning{reset}: {}", clean(message))?,
         }
     }
     out.flush()?;

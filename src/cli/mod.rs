@@ -217,6 +217,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// A message as it goes to stderr: as it is into a pipe or a file (a script may need the
+/// exact file name), cleaned of control characters on a terminal, where an escape
+/// sequence in a file name would be acted on (`ESC ] 52` writes the clipboard).
+pub fn stderr_text(message: &str) -> String {
+    if std::io::stderr().is_terminal() { termdex::output::clean_lines(message) } else { message.to_string() }
+}
+
 impl Ctx {
     /// A warning on stderr; on a terminal, cleaned of control characters (warnings quote
     /// file names, and a file name can hold an escape sequence).
@@ -230,6 +237,12 @@ impl Ctx {
         } else {
             eprintln!("termdex: warning: {message}");
         }
+    }
+
+    /// An error about one card among several (the command goes on with the others); on a
+    /// terminal, cleaned like a warning: it quotes file names.
+    pub fn error(&self, message: impl std::fmt::Display) {
+        eprintln!("termdex: error: {}", stderr_text(&message.to_string()));
     }
 
     /// Whether to colour what goes to stdout: `--color`, then `NO_COLOR`, then "is it a terminal".

@@ -67,7 +67,7 @@ fn apply(ctx: &Ctx, paths: &[String], edits: &[Edit], bulk: bool) -> Result<Exit
             Ok(true) => changed.push(path.clone()),
             Ok(false) => {}
             Err(e) => {
-                eprintln!("termdex: error: {e}");
+                ctx.error(&e);
                 failed += 1;
             }
         }

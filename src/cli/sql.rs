@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use serde_json::{Map, Value};
-use termdex::output::clean;
+use termdex::output::{clean, json};
 use termdex::query::sql::{self, Cell, RowSink};
 
 use super::Ctx;
@@ -120,11 +120,11 @@ impl<W: Write> RowSink for Printer<W> {
             Format::Json => {
                 self.out.write_all(if first { b"[\n  " } else { b",\n  " })?;
                 let object = self.object(cells);
-                serde_json::to_writer(&mut self.out, &object).map_err(io::Error::from)
+                json::write_compact(&mut self.out, &object)
             }
             Format::Jsonl => {
                 let object = self.object(cells);
-                serde_json::to_writer(&mut self.out, &object)?;
+                json::write_compact(&mut self.out, &object)?;
                 self.out.write_all(b"\n")
             }
         }

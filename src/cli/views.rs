@@ -4,6 +4,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use termdex::output::clean;
 
 use super::Ctx;
 
@@ -14,6 +15,8 @@ pub struct Args {}
 /// terminal by the columns' widths.
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
+    // Every cell can come from `config.toml`: cleaned, so that no escape sequence reaches
+    // the terminal and no tab or line end breaks the alignment.
     let rows: Vec<[String; 5]> = config
         .views
         .iter()
@@ -26,6 +29,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<ExitCode> {
                 v.group_by.clone().unwrap_or_default(),
                 format!("{}{origin}", v.description),
             ]
+            .map(|cell| clean(&cell))
         })
         .collect();
     let header = ["view", "filter", "sort", "group_by", "description"].map(String::from);

@@ -15,7 +15,7 @@ use crate::card::mtime_text;
 use crate::index::CardRow;
 
 use super::ansi::{BOLD, DIM, MAGENTA, RESET};
-use super::{PathDisplay, card_json};
+use super::{PathDisplay, card_json, json};
 
 /// An output format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +66,8 @@ pub struct Options {
     pub paths: PathDisplay,
     /// Terminal width for `table`, when printing to a terminal.
     pub width: Option<usize>,
-    /// Printing to a terminal: paths are cleaned like values (unless records end in NUL).
+    /// Printing to a terminal: paths are cleaned like values, even in NUL-ended records
+    /// (a person reads them there, not a program).
     pub terminal: bool,
 }
 
@@ -74,7 +75,7 @@ impl Options {
     /// A card's path as printed: raw for programs, cleaned for a terminal.
     fn path(&self, card: &CardRow) -> String {
         let path = self.paths.show(&card.path);
-        if self.terminal && !self.nul { clean(&path) } else { path }
+        if self.terminal { clean(&path) } else { path }
     }
 }
 
@@ -84,8 +85,9 @@ pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io
     match &opts.format {
         Format::Lines => write_lines(out, cards, opts, end),
         Format::Tsv => {
-            let header: Vec<&str> =
-                std::iter::once("path").chain(opts.columns.iter().map(String::as_str)).collect();
+            // Column names come from the command line or a config: cleaned like values.
+            let header: Vec<String> =
+                std::iter::once("path".to_string()).chain(opts.columns.iter().map(|c| clean(c))).collect();
             out.write_all(header.join("\t").as_bytes())?;
             out.write_all(end)?;
             write_lines(out, cards, &Options { color: false, ..opts.clone() }, end)
@@ -95,12 +97,12 @@ pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io
             out.write_all(end)
         }),
         Format::Jsonl => cards.iter().try_for_each(|card| {
-            serde_json::to_writer(&mut *out, &selected_json(card, opts))?;
+            json::write_compact(&mut *out, &selected_json(card, opts))?;
             out.write_all(end)
         }),
         Format::Json => {
             let all: Vec<Value> = cards.iter().map(|c| selected_json(c, opts)).collect();
-            serde_json::to_writer_pretty(&mut *out, &all)?;
+            json::write_pretty(&mut *out, &all)?;
             out.write_all(b"\n")
         }
         Format::Table => write_table(out, cards, opts, end),
@@ -120,7 +122,7 @@ fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
         line.clear();
         let start = line.len();
         opts.paths.push_shown(&mut line, &card.path);
-        if opts.terminal && !opts.nul {
+        if opts.terminal {
             clean_from(&mut line, start);
         }
         if opts.color {
@@ -158,7 +160,7 @@ fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
 
 fn write_table(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8]) -> io::Result<()> {
     let header: Vec<String> =
-        std::iter::once("path".to_string()).chain(opts.columns.iter().cloned()).collect();
+        std::iter::once("path".to_string()).chain(opts.columns.iter().map(|c| clean(c))).collect();
     let rows: Vec<Vec<String>> = cards
         .iter()
         .map(|card| {
@@ -322,6 +324,12 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
+/// [`clean`] for a message of several lines (an error with a pointer under the filter):
+/// line ends stay, everything else unsafe goes.
+pub fn clean_lines(text: &str) -> String {
+    text.split('\n').map(clean).collect::<Vec<_>>().join("\n")
+}
+
 /// `{path}`, `{title}`, `{field}`; `{{` and `}}` for braces; `\t`, `\n`, `\0`, `\\`.
 fn fill_template(template: &str, card: &CardRow, opts: &Options) -> String {
     let mut out = String::new();
@@ -372,6 +380,7 @@ mod tests {
         assert_eq!(clean("plain"), "plain");
         assert_eq!(clean("a\u{202e}b\u{2066}c\u{2069}"), "a\u{fffd}b\u{fffd}c\u{fffd}");
         assert_eq!(clean("d\u{202a}e\u{2068}f"), "d\u{fffd}e\u{fffd}f");
+        assert_eq!(clean_lines("a\x1b]52;c;eA==\x07\n  ^\r"), "a\u{fffd}]52;c;eA==\u{fffd}\n  ^ ");
     }
 
     #[test]

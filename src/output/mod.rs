@@ -5,11 +5,12 @@
 
 pub mod ansi;
 mod format;
+pub mod json;
 mod jsonl;
 mod paths;
 mod show;
 
-pub use format::{Format, Options, clean, column_text, is_unsafe, value_text, write_cards};
+pub use format::{Format, Options, clean, clean_lines, column_text, is_unsafe, value_text, write_cards};
 pub use jsonl::card_json;
 pub use paths::PathDisplay;
 pub use show::{clean_body, field_lines, render_card};

@@ -195,10 +195,82 @@ fn paths_are_cleaned_on_a_terminal_and_raw_in_pipes_nul_records_and_json() {
     assert!(shown.starts_with("e\u{fffd}[31mvil.md|plain\n"), "{shown:?}");
     assert_eq!(dex.run(&["query", "--format", "paths"]).0, "e\x1b[31mvil.md\n");
     assert_eq!(dex.run(&["query", "-0", "--format", "paths"]).0, "e\x1b[31mvil.md\0");
+    // A person reads NUL-ended records on a terminal too: cleaned there, raw in a pipe.
     let shown = on_terminal(&dex, &["query", "-0", "--format", "paths"]);
-    assert!(shown.starts_with("e\x1b[31mvil.md\0"), "NUL records are for programs: {shown:?}");
+    assert!(shown.starts_with("e\u{fffd}[31mvil.md\0"), "{shown:?}");
+    let shown = on_terminal(&dex, &["query", "-0"]);
+    assert!(shown.starts_with("e\u{fffd}[31mvil.md\tplain"), "{shown:?}");
     let json = dex.run(&["query", "--format", "jsonl"]).0;
     assert_eq!(serde_json::from_str::<Value>(&json).expect("json")["path"], "e\x1b[31mvil.md");
+}
+
+/// C1 controls (U+009B is a one-byte CSI to many terminals, U+009D an OSC) and bidi
+/// overrides, which serde_json writes as they are.
+const C1_AND_BIDI: &str = "a\u{9b}31mb\u{9d}52;c;cHduZWQ=\u{9c}c\u{202e}fdp.exe\u{7f}";
+
+#[test]
+fn json_escapes_c1_controls_and_bidi_overrides_and_reads_back_the_same() {
+    let dex = TestDex::new();
+    dex.write("a.md", format!("---\ntitle: \"{C1_AND_BIDI}\"\ntags: [\"{C1_AND_BIDI}\"]\n---\n"));
+    for format in ["json", "jsonl"] {
+        let shown = on_terminal(&dex, &["query", "--format", format]);
+        assert!(!shown.contains(['\u{9b}', '\u{9d}', '\u{9c}', '\u{202e}', '\u{7f}']), "{format}: {shown:?}");
+        assert!(shown.contains(r#""a\u009b31mb\u009d52;c;cHduZWQ=\u009cc\u202efdp.exe\u007f""#), "{shown:?}");
+        let (piped, _, code) = dex.run(&["query", "--format", format]);
+        assert_eq!(code, 0);
+        let value: Value = serde_json::Deserializer::from_str(&piped)
+            .into_iter::<Value>()
+            .next()
+            .expect("one value")
+            .expect("valid JSON");
+        let card = if format == "json" { &value[0] } else { &value };
+        assert_eq!(card["title"], C1_AND_BIDI, "{format}: the value reads back unchanged");
+        assert_eq!(card["fields"]["tags"][0], C1_AND_BIDI);
+    }
+    let shown = on_terminal(&dex, &["sql", "--format", "jsonl", "SELECT title FROM cards"]);
+    assert!(!shown.contains(['\u{9b}', '\u{9d}', '\u{202e}']), "{shown:?}");
+}
+
+#[test]
+fn names_from_the_config_are_cleaned_in_views_and_table_headers() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: A\n---\n");
+    dex.write(
+        ".termdex/config.toml",
+        "[views.\"v\\u001b]0;pwn\\u0007\"]\nfilter = \"\"\ndescription = \"d\\u001b[2J\\u009b\\u202e\\nx\"\n\
+         columns = [\"t\\u001b]52;c;cA==\\u0007\", \"u\\tv\"]\n",
+    );
+    let views = on_terminal(&dex, &["views"]);
+    assert!(!views.contains(['\x1b', '\x07', '\u{9b}', '\u{202e}']), "{views:?}");
+    assert!(views.contains("v\u{fffd}]0;pwn\u{fffd}"), "{views:?}");
+    assert!(views.contains("d\u{fffd}[2J\u{fffd}\u{fffd} x (config)"), "{views:?}");
+    let table = on_terminal(&dex, &["query", "--view", "v\x1b]0;pwn\x07", "--format", "table"]);
+    assert!(!table.contains(['\x1b', '\x07']), "{table:?}");
+    // (The pseudo-terminal is narrow: the table shrinks its widest column to fit.)
+    assert!(table.starts_with("path  title  t\u{fffd}]52;c"), "{table:?}");
+    let (tsv, _, _) = dex.run(&["query", "--view", "v\x1b]0;pwn\x07", "--format", "tsv"]);
+    assert!(
+        tsv.starts_with("path\ttitle\tt\u{fffd}]52;c;cA==\u{fffd}\tu v\n"),
+        "one header cell per column: {tsv:?}"
+    );
+}
+
+#[test]
+fn errors_naming_hostile_files_are_cleaned_on_a_terminal() {
+    let dex = TestDex::new();
+    let name = "n\x1b]52;c;cHduZWQ=\x07.md";
+    dex.write(name, "---\nstatus: [todo\n---\n").write("ok.md", "---\nstatus: todo\n---\n");
+    let shown =
+        on_terminal(&dex, &["set", "status=done", "--", "has:status OR #none OR status:todo OR title:n*"]);
+    assert!(!shown.contains(['\x1b', '\x07']), "{shown:?}");
+    let shown = on_terminal(&dex, &["set", name, "status=done"]);
+    assert!(shown.contains("n\u{fffd}]52;c;cHduZWQ=\u{fffd}.md"), "the file is named, cleaned: {shown:?}");
+    assert!(!shown.contains(['\x1b', '\x07']), "{shown:?}");
+    let shown = on_terminal(&dex, &["show", "gone\x1b]0;t\x07.md"]);
+    assert!(shown.contains("gone\u{fffd}]0;t\u{fffd}.md"), "{shown:?}");
+    let (_, piped, code) = dex.run(&["set", name, "status=done"]);
+    assert_eq!(code, 2);
+    assert!(piped.contains(name), "a pipe gets the exact name: {piped:?}");
 }
 
 #[test]
