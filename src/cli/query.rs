@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let clock = ctx.clock();
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
-    let (_index, printed) = ctx.read_fresh(args.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
+    let (_index, (answer, text)) = ctx.read_fresh(args.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
         let answer = query::run(index, &config, &clock, &request)?;
         let opts = output::Options {
             format: format.clone(),
@@ -69,7 +69,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         output::write_cards(&mut text, &answer.cards, &opts)?;
         Ok((answer, text))
     })?;
-    let (answer, text) = printed?;
     warn_unknown_sort_keys(ctx, &answer);
     let mut out = stdout.lock();
     out.write_all(&text)?;
