@@ -333,7 +333,11 @@ impl Ctx {
     /// overlapping the no-change check with the read: when no card changed (the common
     /// case) the read is not repeated, otherwise the index is refreshed and read again.
     /// Damage met on the way is healed as in [`Ctx::with_index`].
-    pub fn read_fresh<T>(&self, no_refresh: bool, mut read: impl FnMut(&Index) -> Result<T>) -> Result<(Index, T)> {
+    pub fn read_fresh<T>(
+        &self,
+        no_refresh: bool,
+        mut read: impl FnMut(&Index) -> Result<T>,
+    ) -> Result<(Index, T)> {
         let (mut index, rebuilt) = self.open_index_saying()?;
         let answer = self.healing(&mut index, |index| {
             if no_refresh && !rebuilt {

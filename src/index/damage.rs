@@ -130,7 +130,10 @@ mod tests {
             retry_after_damage(&mut index, &root, Damage::index_damage, &mut |_| {}, count).expect("healed");
         assert_eq!(count, 1);
         let warning = report.and_then(|r| r.rebuilt).expect("a warning");
-        assert!(warning.ends_with("was damaged (no such table: card_text); rebuilt it from the cards"), "{warning}");
+        assert!(
+            warning.ends_with("was damaged (no such table: card_text); rebuilt it from the cards"),
+            "{warning}"
+        );
         // Anything else is the caller's to report, and nothing is rebuilt for it.
         let busy = |_: &mut Index| -> Result<(), IndexError> {
             Err(IndexError::Sqlite { path: root.clone(), cause: failure(rusqlite::ffi::SQLITE_BUSY, "busy") })

@@ -61,7 +61,10 @@ pub fn difference(conn: &Connection) -> rusqlite::Result<Option<String>> {
     let named = |list: &[Object], object: &Object| {
         list.iter().find(|o| o.kind == object.kind && o.name == object.name).cloned()
     };
-    for object in expected {
+    // Tables first: a dropped table takes its indexes with it, and is the news.
+    let tables_first =
+        expected.iter().filter(|o| o.kind == "table").chain(expected.iter().filter(|o| o.kind != "table"));
+    for object in tables_first {
         match named(&found, object) {
             None => return Ok(Some(format!("{} `{}` is missing", object.kind, object.name))),
             Some(other) if other != *object => {
