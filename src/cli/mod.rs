@@ -280,9 +280,14 @@ impl Ctx {
         Ok(())
     }
 
-    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`).
+    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`); the
+    /// built-in one, with a warning, when that file cannot be read.
     pub fn config(&self) -> Result<Config> {
-        Ok(Config::load(&self.dex.state_dir())?)
+        let (config, unreadable) = Config::load_or_builtin(&self.dex.state_dir())?;
+        if let Some(warning) = unreadable {
+            self.warn(warning);
+        }
+        Ok(config)
     }
 
     /// "Today" for date words in filters.
