@@ -158,10 +158,15 @@ impl Config {
                     io::ErrorKind::PermissionDenied => "permission denied".to_string(),
                     _ => e.to_string(),
                 };
-                let advice =
-                    if e.kind() == io::ErrorKind::PermissionDenied { " (make it readable to use it)" } else { "" };
-                let warning =
-                    format!("cannot read {}: {why}; using the built-in configuration instead{advice}", path.display());
+                let advice = if e.kind() == io::ErrorKind::PermissionDenied {
+                    " (make it readable to use it)"
+                } else {
+                    ""
+                };
+                let warning = format!(
+                    "cannot read {}: {why}; using the built-in configuration instead{advice}",
+                    path.display()
+                );
                 Ok((Config::builtin(), Some(warning)))
             }
         }

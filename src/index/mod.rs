@@ -282,16 +282,26 @@ fn remove_files(path: &Path) -> Result<(), IndexError> {
 }
 
 impl Index {
-    /// Throws the index away and starts an empty one (used when damage shows up mid-use).
-    pub fn reset(&mut self) -> Result<(), IndexError> {
+    /// Throws the damaged index away and starts an empty one (for damage that shows up
+    /// mid-use); `false` when another process has done so already: the file at the path
+    /// is no longer the one this connection opened, and it opens whole. That index is
+    /// used instead, for deleting it would throw away a sound index, perhaps one still
+    /// being built.
+    fn reset(&mut self) -> Result<bool, IndexError> {
         let path = self.path.clone();
+        let opened_file = self.file;
         // Close our connection before deleting the files under it.
         let placeholder = Connection::open_in_memory().map_err(|e| self.sqlite_error(e))?;
         drop(std::mem::replace(&mut self.conn, placeholder));
         let _lock = CreationLock::take(&path)?;
-        let opened = replace_locked(&path, "is damaged")?;
-        *self = opened.index;
-        Ok(())
+        if file_identity(&path) != opened_file
+            && let Ok(Ok(index)) = try_open(&path)
+        {
+            *self = index;
+            return Ok(false);
+        }
+        *self = replace_locked(&path, "is damaged")?.index;
+        Ok(true)
     }
 }
 
@@ -310,6 +320,22 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("db/index.db")).expect("mkdir");
         let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no database");
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+    }
+
+    #[test]
+    fn an_index_another_process_rebuilt_is_noticed_and_used_not_deleted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("index.db");
+        let mut mine = Index::open(&path).expect("open").index;
+        let mut theirs = Index::open(&path).expect("open").index;
+        assert!(!mine.replaced() && !theirs.replaced());
+        // They meet damage first, and rebuild.
+        assert!(theirs.reset().expect("reset"), "the file was deleted and made anew");
+        assert!(mine.replaced() && !theirs.replaced());
+        // Meeting damage on the old file, this connection takes up theirs.
+        assert!(!mine.reset().expect("reset"), "their index is used, not deleted");
+        assert!(!mine.replaced() && !theirs.replaced());
+        assert_eq!(mine.file, theirs.file);
     }
 
     #[test]

@@ -80,8 +80,9 @@ pub fn rebuild(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RefreshReport, IndexError> {
     let start = Instant::now();
-    index.reset()?;
-    let mut report = refresh_once(index, root, true, progress)?;
+    // Built from nothing, unless another process rebuilt it first.
+    let emptied = index.reset()?;
+    let mut report = refresh_once(index, root, emptied, progress)?;
     report.rebuilt =
         Some(format!("index {} was damaged ({why}); rebuilt it from the cards", index.path().display()));
     report.elapsed = start.elapsed();

@@ -605,7 +605,9 @@ fn a_state_folder_that_is_a_plain_file_sends_the_index_to_the_user_cache() {
         );
         match args[0] {
             "query" => assert_eq!((stdout.as_str(), stderr), ("a.md\n", format!("{warning}\n"))),
-            "index" => assert!(stderr.starts_with(&format!("{warning}\ntermdex: indexed 1 cards")), "{stderr}"),
+            "index" => {
+                assert!(stderr.starts_with(&format!("{warning}\ntermdex: indexed 1 cards")), "{stderr}")
+            }
             // Reads no index: nothing to say.
             _ => assert_eq!(stderr, "", "termdex {args:?}"),
         }

@@ -175,7 +175,11 @@ fn title_created_and_date_are_found_in_any_letter_case() {
 /// than hanging the suite.
 fn run_briefly(dex: &TestDex, args: &[&str]) -> (String, String, Option<i32>) {
     let out = dex.cmd().args(args).timeout(std::time::Duration::from_secs(10)).output().expect("run termdex");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
 }
 
 fn mkfifo(path: &std::path::Path) {

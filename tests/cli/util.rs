@@ -175,7 +175,12 @@ pub fn binary_for_everyone() -> &'static Path {
 }
 
 /// `termdex --dex DEX ARGS`, as the runner.
-pub fn run_as(dex: &TestDex, runner: Option<u32>, env: &[(&str, &Path)], args: &[&str]) -> io::Result<Output> {
+pub fn run_as(
+    dex: &TestDex,
+    runner: Option<u32>,
+    env: &[(&str, &Path)],
+    args: &[&str],
+) -> io::Result<Output> {
     let mut cmd = if runner.is_some() { dex.process_of(binary_for_everyone()) } else { dex.process() };
     cmd.env_remove("XDG_CACHE_HOME").args(args);
     for (key, value) in env {
