@@ -1,7 +1,10 @@
 //! The index: a SQLite cache of the dex at `<dex>/.termdex/index.db`.
 //!
 //! Opening never fails because of what is in the file: a missing, truncated, garbage,
-//! foreign or newer-schema database is deleted and rebuilt from the cards, with a warning.
+//! foreign or newer-schema database, or one missing a table, an index or a column of its
+//! schema (compared on every open: `schema`), is deleted and rebuilt from the cards, with
+//! a warning. Damage only a read meets later (a malformed page deep in a table) is healed
+//! by whoever meets it, the same way (`damage`).
 //! Every connection uses WAL and a busy timeout so that any number of termdex processes
 //! can share one dex; nor does opening fail because another process is mid-write (setting
 //! up a connection that finds the file busy is retried for as long as the busy timeout).

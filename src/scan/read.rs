@@ -169,7 +169,10 @@ mod tests {
     fn read_within_deadline(root: &Path, stat: &FileStat, fifo: Option<&Path>) -> Result<Card, Problem> {
         let (sender, receiver) = std::sync::mpsc::channel();
         let (root, stat) = (root.to_path_buf(), stat.clone());
-        let reader = std::thread::spawn(move || sender.send(read_card(&root, &stat)));
+        let reader = std::thread::spawn(move || {
+            // The receiver is gone only once the test gave up on this thread.
+            let _ = sender.send(read_card(&root, &stat));
+        });
         match receiver.recv_timeout(std::time::Duration::from_secs(5)) {
             Ok(result) => result,
             Err(_) => {
