@@ -144,6 +144,16 @@ impl Index {
         file_identity(&self.path) != self.file
     }
 
+    /// Opens the index again if its file was replaced (see [`Index::replaced`]), which
+    /// one `stat` tells; `true` when it did.
+    pub fn reopen_if_replaced(&mut self) -> Result<bool, IndexError> {
+        if !self.replaced() {
+            return Ok(false);
+        }
+        *self = Index::open(&self.path)?.index;
+        Ok(true)
+    }
+
     /// The connection, for the query layer.
     pub fn conn(&self) -> &Connection {
         &self.conn
@@ -339,6 +349,12 @@ mod tests {
         assert!(!mine.reset().expect("reset"), "their index is used, not deleted");
         assert!(!mine.replaced() && !theirs.replaced());
         assert_eq!(mine.file, theirs.file);
+        // A reader that only reads notices it with one stat, and opens the new file.
+        let mut reader = Index::open(&path).expect("open").index;
+        assert!(!reader.reopen_if_replaced().expect("nothing to do"));
+        assert!(theirs.reset().expect("reset"));
+        assert!(reader.reopen_if_replaced().expect("reopened"));
+        assert_eq!(reader.file, theirs.file);
     }
 
     #[test]
