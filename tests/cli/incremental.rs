@@ -246,7 +246,7 @@ fn heals(dex: &TestDex, args: &[&str], damage: &dyn Fn(&TestDex) -> String, what
     assert!(!stderr.contains("warning"), "{case}: rebuilt once, then quiet: {stderr}");
 }
 
-/// Replaces `{show}` in the arguments with a card whose body lies in the index.
+/// The arguments with `SHOWN` replaced by the card to show.
 fn with_card<'a>(args: &[&'a str], card: &'a str) -> Vec<&'a str> {
     args.iter().map(|a| if *a == "SHOWN" { card } else { a }).collect()
 }
