@@ -1,9 +1,12 @@
 //! Configuration: the embedded defaults (`src/config/defaults.toml`, which double as
 //! documentation) overlaid with the dex's own `.termdex/config.toml`.
 //!
-//! A bad config is reported with its file, line and key, never half-applied.
+//! A bad config is reported with its file, line and key, never half-applied. A config
+//! that cannot be read at all (no permission, `.termdex` someone else's) is not the
+//! user's to fix: termdex goes on with the built-in configuration and says so once.
 
 use std::collections::HashMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -131,16 +134,54 @@ impl Config {
         config
     }
 
-    /// The defaults overlaid with `<state_dir>/config.toml` when it exists.
+    /// The defaults overlaid with `<state_dir>/config.toml` when it exists; an error when
+    /// it exists and cannot be read (see [`Config::load_or_builtin`] to go on instead).
     pub fn load(state_dir: &Path) -> Result<Config, ConfigError> {
-        let mut config = Config::builtin();
         let path = state_dir.join(CONFIG_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => config.overlay(&text, &path, false)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        let text = read_config(&path).map_err(|e| ConfigError {
+            path: path.clone(),
+            line: 0,
+            message: format!("cannot read the config: {e}"),
+        })?;
+        Config::with_file(text.as_deref(), &path)
+    }
+
+    /// The defaults overlaid with `<state_dir>/config.toml` when it exists. A config that
+    /// exists but cannot be read gives the built-in configuration and a warning saying so;
+    /// one that reads but is wrong is an error.
+    pub fn load_or_builtin(state_dir: &Path) -> Result<(Config, Option<String>), ConfigError> {
+        let path = state_dir.join(CONFIG_FILE);
+        match read_config(&path) {
+            Ok(text) => Ok((Config::with_file(text.as_deref(), &path)?, None)),
             Err(e) => {
-                return Err(ConfigError { path, line: 0, message: format!("cannot read the config: {e}") });
+                let why = match e.kind() {
+                    io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                    _ => e.to_string(),
+                };
+                let advice = if e.kind() == io::ErrorKind::PermissionDenied {
+                    " (make it readable to use it)"
+                } else {
+                    ""
+                };
+                let warning = format!(
+                    "cannot read {}: {why}; using the built-in configuration instead{advice}",
+                    path.display()
+                );
+                Ok((Config::builtin(), Some(warning)))
             }
+        }
+    }
+
+    /// The defaults overlaid with the config read from `path`, if there was one.
+    fn with_file(bytes: Option<&[u8]>, path: &Path) -> Result<Config, ConfigError> {
+        let mut config = Config::builtin();
+        if let Some(bytes) = bytes {
+            let text = std::str::from_utf8(bytes).map_err(|e| ConfigError {
+                path: path.to_path_buf(),
+                line: line_of(&String::from_utf8_lossy(bytes), e.valid_up_to()),
+                message: "not valid UTF-8 (save the config as UTF-8)".into(),
+            })?;
+            config.overlay(text, path, false)?;
         }
         Ok(config)
     }
@@ -261,6 +302,17 @@ impl Config {
     }
 }
 
+/// The config's text; `None` when there is none, where `.termdex` is no folder too (a
+/// plain file of that name holds no config). Opened as cards are, so that a FIFO in its
+/// place cannot hang every command.
+fn read_config(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    match crate::scan::read_card_file(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -308,6 +360,39 @@ mod tests {
         assert_eq!(e.line, 2, "{e}");
         let e = overlay("default_view = \"nope\"\n").expect_err("no view");
         assert_eq!(e.to_string(), "cfg.toml:1: key `default_view`: no view named `nope`");
+    }
+
+    #[test]
+    fn a_config_that_cannot_be_read_gives_the_builtin_one_and_a_warning() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = dir.path().join(".termdex");
+        // No folder, or a plain file in its place: no config, nothing to say.
+        let (config, warning) = Config::load_or_builtin(&state).expect("no config");
+        assert_eq!((config.views.len(), warning), (Config::builtin().views.len(), None));
+        std::fs::write(&state, "a file").expect("write");
+        assert_eq!(Config::load_or_builtin(&state).expect("not a folder").1, None);
+        // A config that is there but is no file termdex can read (a folder stands in for
+        // a file root may read whatever its permissions): the defaults, and a warning.
+        std::fs::remove_file(&state).expect("rm");
+        std::fs::create_dir_all(state.join(CONFIG_FILE)).expect("mkdir");
+        let (config, warning) = Config::load_or_builtin(&state).expect("unreadable");
+        assert_eq!(config.default_view, "all");
+        assert_eq!(
+            warning.as_deref(),
+            Some(
+                format!(
+                    "cannot read {}: is a directory, not a regular file; using the built-in configuration \
+                     instead",
+                    state.join(CONFIG_FILE).display()
+                )
+                .as_str()
+            )
+        );
+        assert!(Config::load(&state).is_err(), "load itself still refuses it");
+        // One that reads but is wrong is still an error.
+        std::fs::remove_dir(state.join(CONFIG_FILE)).expect("rmdir");
+        std::fs::write(state.join(CONFIG_FILE), "default_view = 1\n").expect("write");
+        assert!(Config::load_or_builtin(&state).is_err());
     }
 
     #[test]

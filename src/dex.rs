@@ -120,12 +120,16 @@ impl IndexLocation {
     }
 }
 
-/// Why termdex cannot keep its index in `state` (the dex's `.termdex/`), if it cannot: the
-/// folder (or, while it does not exist, the dex folder that would hold it) is not writable,
-/// or the index files in it are not. Asked with `access(2)`, which knows about read-only
-/// mounts, ACLs and the superuser, rather than read from permission bits.
+/// Why termdex cannot keep its index in `state` (the dex's `.termdex/`), if it cannot: it
+/// is no folder (a plain file of that name), the folder (or, while it does not exist, the
+/// dex folder that would hold it) is not writable, or the index files in it are not. Asked
+/// with `access(2)`, which knows about read-only mounts, ACLs and the superuser, rather
+/// than read from permission bits.
 fn unwritable(root: &Path, state: &Path) -> Option<String> {
     let folder = Access::WRITE_OK | Access::EXEC_OK;
+    if state.symlink_metadata().is_ok() && !state.is_dir() {
+        return Some(format!("{} is not a folder", state.display()));
+    }
     if !state.is_dir() {
         return access(root, folder).err().map(|errno| {
             format!("cannot create {}: the dex folder is not writable ({})", state.display(), describe(errno))
@@ -210,6 +214,19 @@ mod tests {
             (None, dex.root.join(".termdex").as_path())
         );
         assert_eq!(dex.index_path(), location.path);
+    }
+
+    #[test]
+    fn a_state_folder_that_is_a_file_sends_the_index_to_the_cache() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dex = Dex::at(tmp.path()).expect("dex");
+        std::fs::write(dex.state_dir(), "not a folder").expect("write");
+        let why = unwritable(&dex.root, &dex.state_dir());
+        assert_eq!(why, Some(format!("{} is not a folder", dex.state_dir().display())));
+        std::fs::remove_file(dex.state_dir()).expect("rm");
+        std::os::unix::fs::symlink(tmp.path().join("nowhere"), dex.state_dir()).expect("symlink");
+        let why = unwritable(&dex.root, &dex.state_dir());
+        assert_eq!(why, Some(format!("{} is not a folder", dex.state_dir().display())));
     }
 
     #[test]

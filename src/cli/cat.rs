@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use termdex::output::{clean, clean_body};
 use termdex::query::{self, Request};
+use termdex::scan::read_card_file;
 
 use super::Ctx;
 
@@ -30,17 +31,18 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
-    let index = ctx.open_fresh(args.no_refresh)?;
     let filter = super::filter_text(&args.filter);
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
     let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed: None };
-    let answer = query::run(&index, &config, &ctx.clock(), &request)?;
+    let clock = ctx.clock();
+    let answer =
+        ctx.with_index(args.no_refresh, |index| Ok(query::run(index, &config, &clock, &request)?))?;
     super::query::warn_unknown_sort_keys(ctx, &answer);
     let paths = ctx.paths();
     let on_terminal = std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (i, card) in answer.cards.iter().enumerate() {
-        let bytes = match std::fs::read(ctx.dex.card_path(&card.path)) {
+        let bytes = match read_card_file(&ctx.dex.card_path(&card.path)) {
             Ok(bytes) => bytes,
             Err(e) => {
                 ctx.warn(format_args!("{}: skipped: {e}", paths.show(&card.path)));

@@ -17,6 +17,7 @@ use termdex::index::card_errors;
 use termdex::output::ansi::{BOLD, RED, RESET, YELLOW};
 use termdex::output::clean;
 use termdex::query::declared;
+use termdex::scan::read_card_file;
 
 use super::Ctx;
 
@@ -35,9 +36,10 @@ enum Finding {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
-    let index = ctx.open_fresh(args.no_refresh)?;
-    let rows = card_errors(index.conn()).context("cannot read the index")?;
-    let breaches = declared::breaches(&index, &config)?;
+    let (rows, breaches) = ctx.with_index(args.no_refresh, |index| {
+        let rows = card_errors(index.conn()).context("cannot read the index")?;
+        Ok((rows, declared::breaches(index, &config)?))
+    })?;
     let mut findings: Vec<(String, Finding)> = Vec::new();
     for row in rows {
         if let Some((line, message)) = row.error {
@@ -60,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let mut texts: HashMap<String, String> = HashMap::new();
     for breach in breaches {
         let text = texts.entry(breach.path.clone()).or_insert_with(|| {
-            std::fs::read(ctx.dex.card_path(&breach.path))
+            read_card_file(&ctx.dex.card_path(&breach.path))
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
         });

@@ -21,12 +21,13 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
-    let index = ctx.open_fresh(args.no_refresh)?;
-    let facets = match &args.field {
-        Some(field) => facets::field_values(&index, field.trim_start_matches('#')),
-        None => facets::field_names(&index),
-    }
-    .context("cannot read the index")?;
+    let facets = ctx.with_index(args.no_refresh, |index| {
+        match &args.field {
+            Some(field) => facets::field_values(index, field.trim_start_matches('#')),
+            None => facets::field_names(index),
+        }
+        .context("cannot read the index")
+    })?;
     let width = facets.iter().map(|f| f.cards.to_string().len()).max().unwrap_or(1);
     let mut out = BufWriter::new(std::io::stdout().lock());
     for facet in &facets {

@@ -28,9 +28,10 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use termdex::config::Config;
 use termdex::dex::Dex;
-use termdex::index::{Fresh, Index, RefreshReport, refresh};
+use termdex::index::{Damage, Fresh, Index, IndexError, RefreshReport, rebuild, refresh, retry_after_damage};
 use termdex::output::PathDisplay;
-use termdex::query::Clock;
+use termdex::query::sql::SqlError;
+use termdex::query::{Clock, QueryError};
 
 use progress::ProgressLine;
 
@@ -292,9 +293,14 @@ impl Ctx {
         Ok(())
     }
 
-    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`).
+    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`); the
+    /// built-in one, with a warning, when that file cannot be read.
     pub fn config(&self) -> Result<Config> {
-        Ok(Config::load(&self.dex.state_dir())?)
+        let (config, unreadable) = Config::load_or_builtin(&self.dex.state_dir())?;
+        if let Some(warning) = unreadable {
+            self.warn(warning);
+        }
+        Ok(config)
     }
 
     /// "Today" for date words in filters.
@@ -305,47 +311,96 @@ impl Ctx {
     /// Opens the index, rebuilding a damaged one with a warning; says so when the dex is
     /// not writable and the index is kept in the user's cache folder instead.
     pub fn open_index(&self) -> Result<Index> {
+        Ok(self.open_index_saying()?.0)
+    }
+
+    /// [`Ctx::open_index`], and whether the index had to be rebuilt on opening: then there
+    /// is no index "as it is" left to use, and even `--no-refresh` reads it refreshed.
+    fn open_index_saying(&self) -> Result<(Index, bool)> {
         let location = self.dex.index_location();
         if let Some(warning) = location.warning() {
             self.warn(warning);
         }
         let opened = Index::open(&location.path)?;
+        let rebuilt = opened.warning.is_some();
         if let Some(warning) = opened.warning {
             self.warn(warning);
         }
-        Ok(opened.index)
+        Ok((opened.index, rebuilt))
     }
 
     /// Opens the index and brings it up to date, as every reading command does first.
     pub fn open_fresh(&self, no_refresh: bool) -> Result<Index> {
-        let mut index = self.open_index()?;
-        if !no_refresh {
+        let (mut index, rebuilt) = self.open_index_saying()?;
+        if !no_refresh || rebuilt {
             let report = self.refresh(&mut index, false)?;
             self.report_problems(&report);
         }
         Ok(index)
     }
 
+    /// Runs `read` on the index as [`Ctx::open_fresh`] leaves it. Damage that only `read`
+    /// meets (a malformed page deep in a table) sets the index aside and rebuilds it from
+    /// the cards, with one warning, and `read` runs again.
+    pub fn with_index<T>(&self, no_refresh: bool, mut read: impl FnMut(&Index) -> Result<T>) -> Result<T> {
+        let mut index = self.open_fresh(no_refresh)?;
+        self.healing(&mut index, |index| read(index))
+    }
+
     /// Opens the index and answers `read` from it as it stands after a refresh, but
     /// overlapping the no-change check with the read: when no card changed (the common
     /// case) the read is not repeated, otherwise the index is refreshed and read again.
-    pub fn read_fresh<T>(&self, no_refresh: bool, mut read: impl FnMut(&Index) -> T) -> Result<(Index, T)> {
-        let mut index = self.open_index()?;
-        if no_refresh {
-            let answer = read(&index);
-            return Ok((index, answer));
-        }
-        let report = match termdex::index::read_fresh(&index, &self.dex.root, &mut read) {
-            Fresh::Yes { answer, report } => {
-                self.report_phases(&report);
-                self.report_problems(&report);
-                return Ok((index, answer));
+    /// Damage met on the way is healed as in [`Ctx::with_index`].
+    pub fn read_fresh<T>(
+        &self,
+        no_refresh: bool,
+        mut read: impl FnMut(&Index) -> Result<T>,
+    ) -> Result<(Index, T)> {
+        let (mut index, rebuilt) = self.open_index_saying()?;
+        let answer = self.healing(&mut index, |index| {
+            if no_refresh && !rebuilt {
+                return read(index);
             }
-            Fresh::No => self.refresh(&mut index, false)?,
-        };
-        self.report_problems(&report);
-        let answer = read(&index);
+            let report = match termdex::index::read_fresh(index, &self.dex.root, &mut read) {
+                Fresh::Yes { answer, report } => {
+                    self.report_phases(&report);
+                    self.report_problems(&report);
+                    return answer;
+                }
+                Fresh::No => self.refresh(index, false)?,
+            };
+            self.report_problems(&report);
+            read(index)
+        })?;
         Ok((index, answer))
+    }
+
+    /// Runs `op`, and once more after rebuilding the index if it failed on damage.
+    fn healing<T>(&self, index: &mut Index, op: impl FnMut(&mut Index) -> Result<T>) -> Result<T> {
+        let mut bar = ProgressLine::new(!self.quiet && self.stderr_is_terminal());
+        let (answer, rebuilt) =
+            retry_after_damage(index, &self.dex.root, index_damage, &mut |p| bar.update(p), op)?;
+        bar.finish();
+        // Only the warning: the files the rebuild skipped were reported by the refresh
+        // before it, or are reported by the next one.
+        if let Some(warning) = rebuilt.and_then(|report| report.rebuilt) {
+            self.warn(warning);
+        }
+        Ok(answer)
+    }
+
+    /// Sets a damaged index aside and rebuilds it from the cards, for damage met on a
+    /// connection of its own (`termdex sql`'s read-only one).
+    pub fn rebuild_index(&self, why: &str) -> Result<()> {
+        let mut index = self.open_index()?;
+        let mut bar = ProgressLine::new(!self.quiet && self.stderr_is_terminal());
+        let report = rebuild(&mut index, &self.dex.root, why, &mut |p| bar.update(p))
+            .with_context(|| format!("cannot rebuild the index of {}", self.dex.root.display()))?;
+        bar.finish();
+        if let Some(warning) = report.rebuilt {
+            self.warn(warning);
+        }
+        Ok(())
     }
 
     pub fn refresh(&self, index: &mut Index, full: bool) -> Result<RefreshReport> {
@@ -385,4 +440,19 @@ impl Ctx {
             self.warn(format_args!("... and {} more files skipped", report.problems.len() - SHOWN));
         }
     }
+}
+
+/// The damage an error (or any of its causes) reports, if it says the index is damaged.
+pub fn index_damage(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|cause| {
+        if let Some(err) = cause.downcast_ref::<QueryError>() {
+            err.index_damage()
+        } else if let Some(err) = cause.downcast_ref::<IndexError>() {
+            err.index_damage()
+        } else if let Some(err) = cause.downcast_ref::<SqlError>() {
+            err.index_damage()
+        } else {
+            cause.downcast_ref::<rusqlite::Error>().and_then(Damage::index_damage)
+        }
+    })
 }

@@ -50,26 +50,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let clock = ctx.clock();
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
-    let (_index, printed) = ctx.read_fresh(args.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
-        let answer = query::run(index, &config, &clock, &request)?;
-        let opts = output::Options {
-            format: format.clone(),
-            columns: columns(&args.fields, &answer.view.columns),
-            json_fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
-            nul: args.nul,
-            color: ctx.stdout_color(),
-            paths: ctx.paths(),
-            width: if on_terminal { terminal_width() } else { None },
-            terminal: on_terminal,
-        };
-        // Formatted while the dex is still being walked to check the index is fresh;
-        // printed only once it is.
-        // Sized up front: doubling a ten-megabyte buffer costs copies and page faults.
-        let mut text = Vec::with_capacity(answer.cards.len().saturating_mul(128));
-        output::write_cards(&mut text, &answer.cards, &opts)?;
-        Ok((answer, text))
-    })?;
-    let (answer, text) = printed?;
+    let (_index, (answer, text)) =
+        ctx.read_fresh(args.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
+            let answer = query::run(index, &config, &clock, &request)?;
+            let opts = output::Options {
+                format: format.clone(),
+                columns: columns(&args.fields, &answer.view.columns),
+                json_fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
+                nul: args.nul,
+                color: ctx.stdout_color(),
+                paths: ctx.paths(),
+                width: if on_terminal { terminal_width() } else { None },
+                terminal: on_terminal,
+            };
+            // Formatted while the dex is still being walked to check the index is fresh;
+            // printed only once it is.
+            // Sized up front: doubling a ten-megabyte buffer costs copies and page faults.
+            let mut text = Vec::with_capacity(answer.cards.len().saturating_mul(128));
+            output::write_cards(&mut text, &answer.cards, &opts)?;
+            Ok((answer, text))
+        })?;
     warn_unknown_sort_keys(ctx, &answer);
     let mut out = stdout.lock();
     out.write_all(&text)?;

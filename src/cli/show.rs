@@ -1,12 +1,13 @@
 //! `termdex show PATH [--raw]`: one card, rendered for reading or an fzf preview.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, anyhow, bail};
 use termdex::output::render_card;
 use termdex::query;
+use termdex::scan::{open_card, read_card_file};
 
 use super::Ctx;
 
@@ -25,15 +26,23 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let rel = ctx.resolve_card(&args.path)?;
+    let file = ctx.dex.card_path(&rel);
     let mut out = std::io::stdout().lock();
     if args.raw {
-        let bytes = std::fs::read(ctx.dex.card_path(&rel))
-            .with_context(|| format!("cannot read {}", args.path.display()))?;
+        let bytes = read_card_file(&file).map_err(|e| unreadable(&args.path, &e))?;
         out.write_all(&bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let index = ctx.open_fresh(args.no_refresh)?;
-    let (Some(card), Some(body)) = (query::card_at(&index, &rel)?, query::card_body(&index, &rel)?) else {
+    let found = ctx.with_index(args.no_refresh, |index| {
+        Ok(query::card_at(index, &rel)?.zip(query::card_body(index, &rel)?))
+    })?;
+    let Some((card, body)) = found else {
+        // A file the refresh had to skip is no card, but saying so would send the user
+        // looking for the wrong cause.
+        match open_card(&file) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(unreadable(&args.path, &err)),
+            _ => {}
+        }
         bail!(
             "{} is not a card of the dex at {} (cards are *.md or *.markdown files that are not hidden or ignored)",
             args.path.display(),
@@ -44,4 +53,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     out.write_all(render_card(&card, &shown, &body, ctx.stdout_color()).as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why a card file cannot be shown, and what to do about it.
+fn unreadable(path: &Path, err: &io::Error) -> anyhow::Error {
+    match err.kind() {
+        io::ErrorKind::PermissionDenied => {
+            anyhow!("cannot read {}: permission denied (make the file readable to show it)", path.display())
+        }
+        _ => anyhow!("cannot read {}: {err}", path.display()),
+    }
 }

@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde_json::{Map, Value};
+use termdex::index::Damage;
 use termdex::output::{clean, json};
 use termdex::query::sql::{self, Cell, RowSink};
 
@@ -62,7 +63,22 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     // The refresh needs a writable connection; the statement gets its own read-only one.
     drop(ctx.open_fresh(args.no_refresh)?);
     let mut printer = Printer::new(BufWriter::new(io::stdout().lock()), args.format);
-    let rows = sql::run_read_only(&ctx.dex.index_path(), &ctx.dex.root, &args.query, &mut printer)?;
+    let index_path = ctx.dex.index_path();
+    let rows = match sql::run_read_only(&index_path, &ctx.dex.root, &args.query, &mut printer) {
+        Ok(rows) => rows,
+        Err(err) => {
+            // Damage only the statement met is healed through a writable connection of
+            // its own, and the statement run again, unless it had printed rows already.
+            let Some(why) = err.index_damage() else { return Err(err.into()) };
+            ctx.rebuild_index(&why)?;
+            if printer.rows > 0 {
+                bail!(
+                    "{err} (the rows printed are incomplete; the index was rebuilt: run the statement again)"
+                );
+            }
+            sql::run_read_only(&index_path, &ctx.dex.root, &args.query, &mut printer)?
+        }
+    };
     printer.finish()?;
     Ok(if rows == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -1,7 +1,10 @@
 //! The index: a SQLite cache of the dex at `<dex>/.termdex/index.db`.
 //!
 //! Opening never fails because of what is in the file: a missing, truncated, garbage,
-//! foreign or newer-schema database is deleted and rebuilt from the cards, with a warning.
+//! foreign or newer-schema database, or one missing a table, an index or a column of its
+//! schema (compared on every open: `schema`), is deleted and rebuilt from the cards, with
+//! a warning. Damage only a read meets later (a malformed page deep in a table) is healed
+//! by whoever meets it, the same way (`damage`).
 //! Every connection uses WAL and a busy timeout so that any number of termdex processes
 //! can share one dex; nor does opening fail because another process is mid-write (setting
 //! up a connection that finds the file busy is retried for as long as the busy timeout).
@@ -10,10 +13,12 @@
 //! `.termdex/index.lock`, so that one process never deletes a database (or its WAL) that
 //! another has just created. Opening an index that exists takes no lock.
 
+mod damage;
 mod fields;
 mod migrate;
 mod read;
 mod refresh;
+mod schema;
 mod store;
 
 use std::fs::File;
@@ -23,10 +28,11 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json};
-pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, refresh, refresh_paths};
+pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};
 
 /// How long a connection waits for another process's write before giving up. Generous,
 /// because a full index of a large dex holds the write lock for seconds.
@@ -72,6 +78,8 @@ fn advice(cause: &rusqlite::Error) -> &'static str {
 pub struct Index {
     conn: Connection,
     path: PathBuf,
+    /// Which file the connection opened (device, inode), to notice it replaced.
+    file: Option<(u64, u64)>,
 }
 
 /// An index that was opened, and why it had to be rebuilt, if it had.
@@ -96,16 +104,20 @@ impl Index {
             }
             return match try_open(path) {
                 Ok(Ok(index)) => Ok(Opened { index, warning: None }),
-                Ok(Err(reason)) => rebuild_locked(path, &reason),
-                Err(err) if is_damage(&err) => rebuild_locked(path, &damage_reason(&err)),
-                Err(cause) => Err(IndexError::Sqlite { path: path.to_path_buf(), cause }),
+                Ok(Err(reason)) => replace_locked(path, &reason),
+                Err(err) => match damage_reason(&err) {
+                    Some(reason) => replace_locked(path, &reason),
+                    None => Err(IndexError::Sqlite { path: path.to_path_buf(), cause: err }),
+                },
             };
         }
         match try_open(path) {
             Ok(Ok(index)) => Ok(Opened { index, warning: None }),
-            Ok(Err(reason)) => rebuild(path, &reason),
-            Err(err) if is_damage(&err) => rebuild(path, &damage_reason(&err)),
-            Err(cause) => Err(IndexError::Sqlite { path: path.to_path_buf(), cause }),
+            Ok(Err(reason)) => replace_unusable(path, &reason),
+            Err(err) => match damage_reason(&err) {
+                Some(reason) => replace_unusable(path, &reason),
+                None => Err(IndexError::Sqlite { path: path.to_path_buf(), cause: err }),
+            },
         }
     }
 
@@ -118,11 +130,28 @@ impl Index {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
-        Ok(Index { conn, path: path.to_path_buf() })
+        Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path) })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the index file is no longer the one this connection opened: another
+    /// process found it damaged and rebuilt it. A reader that stays open (the TUI) then
+    /// opens the index again; this connection would go on reading the deleted file.
+    pub fn replaced(&self) -> bool {
+        file_identity(&self.path) != self.file
+    }
+
+    /// Opens the index again if its file was replaced (see [`Index::replaced`]), which
+    /// one `stat` tells; `true` when it did.
+    pub fn reopen_if_replaced(&mut self) -> Result<bool, IndexError> {
+        if !self.replaced() {
+            return Ok(false);
+        }
+        *self = Index::open(&self.path)?.index;
+        Ok(true)
     }
 
     /// The connection, for the query layer.
@@ -157,25 +186,18 @@ impl CreationLock {
     }
 }
 
-impl IndexError {
-    /// The database file is damaged (rather than busy or unwritable).
-    pub fn is_damage(&self) -> bool {
-        matches!(self, IndexError::Sqlite { cause, .. } if is_damage(cause))
-    }
-}
-
 /// Replaces an index found unusable. Under the lock it is looked at once more first: when
 /// another process has rebuilt it meanwhile, that index is used rather than deleted.
-fn rebuild(path: &Path, reason: &str) -> Result<Opened, IndexError> {
+fn replace_unusable(path: &Path, reason: &str) -> Result<Opened, IndexError> {
     let _lock = CreationLock::take(path)?;
     if let Ok(Ok(index)) = try_open(path) {
         return Ok(Opened { index, warning: None });
     }
-    rebuild_locked(path, reason)
+    replace_locked(path, reason)
 }
 
 /// Deletes the database files and starts an empty index; the caller holds the lock.
-fn rebuild_locked(path: &Path, reason: &str) -> Result<Opened, IndexError> {
+fn replace_locked(path: &Path, reason: &str) -> Result<Opened, IndexError> {
     remove_files(path)?;
     match try_open(path) {
         Ok(Ok(index)) => Ok(Opened {
@@ -194,7 +216,8 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    Ok(retry_while_busy(|| set_up(&mut conn))?.map(|()| Index { conn, path: path.to_path_buf() }))
+    let set_up = retry_while_busy(|| set_up(&mut conn))?;
+    Ok(set_up.map(|()| Index { conn, path: path.to_path_buf(), file: file_identity(path) }))
 }
 
 /// Runs `step` again, with growing pauses, while SQLite answers that the database is busy
@@ -231,7 +254,7 @@ fn set_up(conn: &mut Connection) -> rusqlite::Result<Result<(), String>> {
     )?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     match migrate::migrate(conn)? {
-        Ok(()) => Ok(Ok(())),
+        Ok(()) => Ok(schema::difference(conn)?.map_or(Ok(()), |why| Err(format!("is damaged ({why})")))),
         Err(migrate::Unusable::Newer(v)) => {
             Ok(Err(format!("was written by a newer termdex (schema {v}, this one knows {SCHEMA_VERSION})")))
         }
@@ -242,15 +265,18 @@ fn set_up(conn: &mut Connection) -> rusqlite::Result<Result<(), String>> {
     }
 }
 
-fn is_damage(err: &rusqlite::Error) -> bool {
-    matches!(err.sqlite_error_code(), Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase))
+/// Why an index that failed to open is to be rebuilt, if the failure is damage.
+fn damage_reason(err: &rusqlite::Error) -> Option<String> {
+    let why = err.index_damage()?;
+    Some(match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => "is not a database".into(),
+        _ => format!("is damaged ({why})"),
+    })
 }
 
-fn damage_reason(err: &rusqlite::Error) -> String {
-    match err.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => "is not a database".into(),
-        _ => "is damaged".into(),
-    }
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|meta| (meta.dev(), meta.ino()))
 }
 
 /// Deletes the database and its WAL and shared-memory files, whichever exist.
@@ -269,16 +295,26 @@ fn remove_files(path: &Path) -> Result<(), IndexError> {
 }
 
 impl Index {
-    /// Throws the index away and starts an empty one (used when damage shows up mid-use).
-    pub fn reset(&mut self) -> Result<(), IndexError> {
+    /// Throws the damaged index away and starts an empty one (for damage that shows up
+    /// mid-use); `false` when another process has done so already: the file at the path
+    /// is no longer the one this connection opened, and it opens whole. That index is
+    /// used instead, for deleting it would throw away a sound index, perhaps one still
+    /// being built.
+    fn reset(&mut self) -> Result<bool, IndexError> {
         let path = self.path.clone();
+        let opened_file = self.file;
         // Close our connection before deleting the files under it.
         let placeholder = Connection::open_in_memory().map_err(|e| self.sqlite_error(e))?;
         drop(std::mem::replace(&mut self.conn, placeholder));
         let _lock = CreationLock::take(&path)?;
-        let opened = rebuild_locked(&path, "is damaged")?;
-        *self = opened.index;
-        Ok(())
+        if file_identity(&path) != opened_file
+            && let Ok(Ok(index)) = try_open(&path)
+        {
+            *self = index;
+            return Ok(false);
+        }
+        *self = replace_locked(&path, "is damaged")?.index;
+        Ok(true)
     }
 }
 
@@ -297,6 +333,28 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("db/index.db")).expect("mkdir");
         let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no database");
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+    }
+
+    #[test]
+    fn an_index_another_process_rebuilt_is_noticed_and_used_not_deleted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("index.db");
+        let mut mine = Index::open(&path).expect("open").index;
+        let mut theirs = Index::open(&path).expect("open").index;
+        assert!(!mine.replaced() && !theirs.replaced());
+        // They meet damage first, and rebuild.
+        assert!(theirs.reset().expect("reset"), "the file was deleted and made anew");
+        assert!(mine.replaced() && !theirs.replaced());
+        // Meeting damage on the old file, this connection takes up theirs.
+        assert!(!mine.reset().expect("reset"), "their index is used, not deleted");
+        assert!(!mine.replaced() && !theirs.replaced());
+        assert_eq!(mine.file, theirs.file);
+        // A reader that only reads notices it with one stat, and opens the new file.
+        let mut reader = Index::open(&path).expect("open").index;
+        assert!(!reader.reopen_if_replaced().expect("nothing to do"));
+        assert!(theirs.reset().expect("reset"));
+        assert!(reader.reopen_if_replaced().expect("reopened"));
+        assert_eq!(reader.file, theirs.file);
     }
 
     #[test]

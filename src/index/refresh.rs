@@ -22,7 +22,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::scan::{self, FileStat, Problem};
 
 use super::store::{self, Fts, Prepared};
-use super::{Index, IndexError};
+use super::{Damage, Index, IndexError};
 
 /// How far a long refresh has got, for a progress bar.
 #[derive(Debug, Clone, Copy)]
@@ -61,15 +61,30 @@ pub fn refresh(
 ) -> Result<RefreshReport, IndexError> {
     let start = Instant::now();
     let mut report = match refresh_once(index, root, full, progress) {
-        Err(err) if err.is_damage() => {
-            index.reset()?;
-            let mut report = refresh_once(index, root, true, progress)?;
-            report.rebuilt =
-                Some(format!("index {} was damaged; rebuilt it from the cards", index.path().display()));
-            report
-        }
-        other => other?,
+        Err(err) => match err.index_damage() {
+            Some(why) => rebuild(index, root, &why, progress)?,
+            None => return Err(err),
+        },
+        Ok(report) => report,
     };
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// Sets a damaged index aside (deletes it) and builds it again from the cards at `root`;
+/// `why` is the damage met, for the report's `rebuilt` warning.
+pub fn rebuild(
+    index: &mut Index,
+    root: &Path,
+    why: &str,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<RefreshReport, IndexError> {
+    let start = Instant::now();
+    // Built from nothing, unless another process rebuilt it first.
+    let emptied = index.reset()?;
+    let mut report = refresh_once(index, root, emptied, progress)?;
+    report.rebuilt =
+        Some(format!("index {} was damaged ({why}); rebuilt it from the cards", index.path().display()));
     report.elapsed = start.elapsed();
     Ok(report)
 }
@@ -554,12 +569,15 @@ fn counts(conn: &Connection) -> rusqlite::Result<(usize, usize)> {
 /// only ever holds cards.
 pub fn refresh_paths(index: &mut Index, root: &Path, paths: &[String]) -> Result<Vec<Problem>, IndexError> {
     match refresh_paths_once(index, root, paths) {
-        Err(err) if err.is_damage() => {
-            // A damaged index is rebuilt whole; the paths are part of that.
-            index.reset()?;
-            refresh(index, root, true, &mut |_| {}).map(|report| report.problems)
+        Err(err) => {
+            let Some(why) = err.index_damage() else { return Err(err) };
+            // A damaged index is rebuilt whole; the paths are part of that. Its warning
+            // goes with the problems, which are all the caller shows.
+            let report = rebuild(index, root, &why, &mut |_| {})?;
+            let rebuilt = report.rebuilt.map(|message| Problem { path: String::new(), message });
+            Ok(rebuilt.into_iter().chain(report.problems).collect())
         }
-        other => other,
+        ok => ok,
     }
 }
 

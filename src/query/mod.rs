@@ -18,7 +18,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::params_from_iter;
 
 use crate::config::{Config, View};
-use crate::index::{CARD_COLUMNS, CardRow, Index};
+use crate::index::{CARD_COLUMNS, CardRow, Damage, Index};
 
 pub use dates::Clock;
 pub use filter::{Expr, FilterError};
@@ -42,6 +42,15 @@ pub enum QueryError {
 impl QueryError {
     fn sqlite(index: &Index, cause: rusqlite::Error) -> QueryError {
         QueryError::Sqlite { path: index.path().display().to_string(), cause }
+    }
+}
+
+impl Damage for QueryError {
+    fn index_damage(&self) -> Option<String> {
+        match self {
+            QueryError::Sqlite { cause, .. } => cause.index_damage(),
+            _ => None,
+        }
     }
 }
 

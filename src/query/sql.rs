@@ -26,7 +26,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OptionalExtension};
 use serde_json::Value;
 
-use crate::index::{Index, IndexError, field_in_json};
+use crate::index::{Damage, Index, IndexError, field_in_json};
 
 /// `md_files` as the old extension showed it, answered from `cards`. The index keeps only
 /// the modification time, so the change and access times repeat it.
@@ -99,8 +99,21 @@ pub enum SqlError {
     Multiple,
     #[error("cannot open the index read-only: {0}")]
     Open(IndexError),
+    /// The statement met a damaged page of the index (not a mistake in the statement).
+    #[error("the index is damaged: {0}")]
+    Damaged(String),
     #[error("cannot write the result")]
     Output(#[source] io::Error),
+}
+
+impl Damage for SqlError {
+    fn index_damage(&self) -> Option<String> {
+        match self {
+            SqlError::Damaged(why) => Some(why.clone()),
+            SqlError::Open(err) => err.index_damage(),
+            _ => None,
+        }
+    }
 }
 
 /// Runs one statement on a read-only connection to the index at `index_path`, sending its
@@ -183,6 +196,10 @@ fn step_error(err: rusqlite::Error, sql: &str) -> SqlError {
     match err {
         e if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) => {
             SqlError::Refused { what: statement_head(sql), why: WHY_WRITE }
+        }
+        // Only corruption: a missing table here is the statement's, not the index's.
+        e if matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)) => {
+            SqlError::Damaged(e.index_damage().unwrap_or_else(|| e.to_string()))
         }
         rusqlite::Error::SqlInputError { msg, offset, .. } => {
             SqlError::Sql(format!("{msg} (at character {})", char_position(sql, offset)))

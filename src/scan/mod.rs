@@ -8,7 +8,7 @@ mod links;
 mod read;
 mod walk;
 
-pub use read::{MAX_CARD_BYTES, parse_card, read_card};
+pub use read::{MAX_CARD_BYTES, SpecialFile, open_card, parse_card, read_card, read_card_file};
 pub use walk::{
     FileStat, TEMP_PREFIX, TEMP_SUFFIX, Walk, card_path_problem, is_card_name, leftover_temp_files, mtime_ns,
     relative_path, walk,

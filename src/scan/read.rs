@@ -2,11 +2,19 @@
 //!
 //! Never fails on content: bad bytes are replaced and flagged, huge files are cut at a
 //! cap and flagged, bad frontmatter becomes the card's error. Only a file that cannot be
-//! read at all (gone, or no permission) is a [`Problem`].
+//! read at all (gone, no permission, not a regular file) is a [`Problem`].
+//!
+//! Never blocks either: a FIFO or a device can take a card's place between the walk and
+//! the read (or be named by hand), and opening a FIFO waits for a writer, reading a
+//! terminal waits for a line. So every card is opened through [`open_card`]:
+//! non-blocking, then judged by the type of the very file opened.
 
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io::{self, Read};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+
+use rustix::fs::OFlags;
 
 use crate::card::{self, Card};
 use crate::frontmatter;
@@ -49,10 +57,62 @@ pub fn parse_card(path: &str, text: &str, mtime_ns: i64, size: u64, lossy: bool,
     }
 }
 
+/// A file that is not a regular file, where a card was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecialFile(&'static str);
+
+impl std::fmt::Display for SpecialFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "is {}, not a regular file", self.0)
+    }
+}
+
+impl std::error::Error for SpecialFile {}
+
+/// Opens a card file for reading, following symlinks, without blocking however long the
+/// file would keep an `open(2)` or `read(2)` waiting: anything but a regular file is an
+/// error of kind `InvalidInput` carrying a [`SpecialFile`].
+pub fn open_card(path: &Path) -> io::Result<File> {
+    open_regular(path).map(|(file, _)| file)
+}
+
+/// [`open_card`], with the metadata of the file opened.
+fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
+    // O_NOCTTY: opening a terminal must not make it this process's controlling terminal.
+    let file = File::options().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path)?;
+    let meta = file.metadata()?;
+    let kind = meta.file_type();
+    let special = if kind.is_file() {
+        // Reads of a regular file never wait; blocking mode again, for file systems
+        // (FUSE) that would otherwise answer EAGAIN.
+        rustix::fs::fcntl_setfl(&file, OFlags::empty())?;
+        return Ok((file, meta));
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    };
+    Err(io::Error::new(io::ErrorKind::InvalidInput, SpecialFile(special)))
+}
+
+/// A whole card file's bytes, read through [`open_card`] (`show --raw`, `cat`).
+pub fn read_card_file(path: &Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_card(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// The first [`MAX_CARD_BYTES`] of the file, whether there was more, and its stamp.
 fn read_capped(path: &Path, size: u64) -> io::Result<(Vec<u8>, bool, (i64, u64))> {
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
+    let (file, meta) = open_regular(path)?;
     let stamp = (super::mtime_ns(&meta), meta.len());
     let expected = usize::try_from(size.max(meta.len())).unwrap_or(usize::MAX).min(MAX_CARD_BYTES);
     let mut bytes = Vec::with_capacity(expected + 1);
@@ -79,12 +139,14 @@ fn decode(mut bytes: Vec<u8>, truncated: bool) -> (String, bool) {
 }
 
 fn read_error(err: &io::Error) -> String {
+    if let Some(special) = err.get_ref().and_then(|e| e.downcast_ref::<SpecialFile>()) {
+        return format!("skipped: {special}");
+    }
     match err.kind() {
         io::ErrorKind::NotFound => "skipped: the file vanished during the scan".into(),
         io::ErrorKind::PermissionDenied => {
             "skipped: permission denied (make the file readable to index it)".into()
         }
-        _ if err.raw_os_error() == Some(21) => "skipped: is a directory".into(),
         _ => format!("skipped: cannot be read: {err}"),
     }
 }
@@ -99,6 +161,82 @@ mod tests {
         assert_eq!((text.as_str(), lossy), ("a", false));
         let (text, lossy) = decode(vec![b'a', 0xff, b'b'], false);
         assert_eq!((text.as_str(), lossy), ("a\u{fffd}b", true));
+    }
+
+    /// Runs `read_card` on another thread and waits for it at most a few seconds; on
+    /// time out, opens `fifo` for writing (which lets a reader blocked in `open` go on) so
+    /// that the thread ends, and fails.
+    fn read_within_deadline(root: &Path, stat: &FileStat, fifo: Option<&Path>) -> Result<Card, Problem> {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let (root, stat) = (root.to_path_buf(), stat.clone());
+        let reader = std::thread::spawn(move || {
+            // The receiver is gone only once the test gave up on this thread.
+            let _ = sender.send(read_card(&root, &stat));
+        });
+        match receiver.recv_timeout(std::time::Duration::from_secs(5)) {
+            Ok(result) => result,
+            Err(_) => {
+                if let Some(fifo) = fifo {
+                    drop(File::options().write(true).open(fifo));
+                }
+                let _ = reader.join();
+                panic!("read_card blocked for 5 s on a special file");
+            }
+        }
+    }
+
+    #[test]
+    fn a_special_file_in_a_cards_place_is_skipped_without_blocking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        for name in ["fifo.md", "zero.md", "null.md"] {
+            std::fs::write(root.join(name), "# A card, for now\n").expect("write");
+        }
+        let walked = crate::scan::walk(&root).files;
+        assert_eq!(walked.len(), 3);
+        // Between the walk and the read, the cards are replaced by a FIFO nobody writes
+        // to and by links to character devices.
+        for name in ["fifo.md", "zero.md", "null.md"] {
+            std::fs::remove_file(root.join(name)).expect("rm");
+        }
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            root.join("fifo.md"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .expect("mkfifo");
+        std::os::unix::fs::symlink("/dev/zero", root.join("zero.md")).expect("symlink");
+        std::os::unix::fs::symlink("/dev/null", root.join("null.md")).expect("symlink");
+        let fifo = root.join("fifo.md");
+        let messages: Vec<String> = walked
+            .iter()
+            .map(|stat| match read_within_deadline(&root, stat, Some(&fifo)) {
+                Err(problem) => problem.to_string(),
+                Ok(card) => panic!("{} was read as a card: {:?}", stat.path, card.title),
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "fifo.md: skipped: is a FIFO (named pipe), not a regular file",
+                "null.md: skipped: is a character device, not a regular file",
+                "zero.md: skipped: is a character device, not a regular file",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_regular_card_reads_in_blocking_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
+        let file = open_card(&dir.path().join("a.md")).expect("open");
+        let flags = rustix::fs::fcntl_getfl(&file).expect("flags");
+        assert!(!flags.contains(OFlags::NONBLOCK), "{flags:?}");
+        assert_eq!(read_card_file(&dir.path().join("a.md")).expect("read"), b"# A\n");
+        let err = read_card_file(dir.path()).expect_err("a folder");
+        assert_eq!(err.to_string(), "is a directory, not a regular file");
     }
 
     #[test]

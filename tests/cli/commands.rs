@@ -1,6 +1,8 @@
 //! `views`, `fields`, `cat`, `show` and the config file, through the binary.
 
-use crate::util::TestDex;
+use std::os::unix::fs::PermissionsExt;
+
+use crate::util::{TestDex, hand_over, permission_runner, run_as, skip_unless_runnable};
 
 fn deck() -> TestDex {
     let dex = TestDex::new();
@@ -46,6 +48,31 @@ fn show_renders_title_fields_and_body_and_raw_is_the_file() {
     let (_, err, code) = dex.run(&["show", "missing.md"]);
     assert_eq!(code, 2);
     assert!(err.contains("missing.md is not a card of the dex"), "{err}");
+}
+
+#[test]
+fn show_says_a_card_it_may_not_read_is_unreadable_not_missing() {
+    // Root reads any file: as root, the dex is `nobody`'s, who runs termdex.
+    let runner = permission_runner();
+    let dex = deck();
+    std::fs::set_permissions(dex.root(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    hand_over(&dex.root(), runner);
+    std::fs::set_permissions(dex.path("a.md"), std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    for args in [&["show", "a.md"][..], &["show", "--no-refresh", "a.md"], &["show", "--raw", "a.md"]] {
+        let result = run_as(&dex, runner, &[], args);
+        if skip_unless_runnable(&result, runner) {
+            return;
+        }
+        let out = result.expect("ran");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!((out.stdout.as_slice(), out.status.code()), (&b""[..], Some(2)), "{args:?}: {stderr}");
+        assert!(
+            stderr.ends_with(
+                "termdex: error: cannot read a.md: permission denied (make the file readable to show it)\n"
+            ),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 #[test]

@@ -232,3 +232,44 @@ fn a_change_within_the_clock_tick_of_a_refresh_is_not_missed() {
     let (_, stderr, _) = dex.run(&["index"]);
     assert!(stderr.contains("0 new, 0 changed, 0 removed"), "read again, but not counted: {stderr}");
 }
+
+#[test]
+fn processes_meeting_one_damaged_index_at_once_all_answer_and_leave_it_whole() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dex = deck(300);
+    let expected = sorted_jsonl(&dex, &[]);
+    // A malformed page deep in `cards`, which opening does not read and every query does.
+    let db = dex.path(".termdex/index.db");
+    let conn = rusqlite::Connection::open(&db).expect("open the index");
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).expect("page size");
+    let pages: Vec<i64> = conn
+        .prepare("SELECT pageno FROM dbstat WHERE name = 'cards' AND pagetype = 'leaf' ORDER BY path")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("dbstat");
+    drop(conn);
+    let mut file = std::fs::OpenOptions::new().write(true).open(&db).expect("open");
+    file.seek(SeekFrom::Start(((pages[pages.len() / 2] - 1) * page_size) as u64)).expect("seek");
+    file.write_all(&vec![0xa5; page_size as usize]).expect("garbage");
+    drop(file);
+
+    let children: Vec<Child> = (0..6).map(|_| spawn(&dex, &["query", "--format", "jsonl"])).collect();
+    for child in children {
+        let out = child.wait_with_output().expect("query");
+        assert_fine(&["query"], &out);
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect();
+        lines.sort();
+        assert_eq!(lines, expected, "every process answers as before the damage");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Each process that met the damage says so once; one that came later, not at all.
+        assert!(stderr.lines().count() <= 1, "{stderr}");
+        assert!(
+            stderr.is_empty() || stderr.contains("was damaged (database disk image is malformed)"),
+            "{stderr}"
+        );
+    }
+    let (_, stderr, code) = dex.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("0 new, 0 changed, 0 removed"), "the index left is whole: {stderr}");
+    assert_eq!(sorted_jsonl(&dex, &["--no-refresh"]), expected);
+}

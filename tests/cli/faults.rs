@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use crate::util::TestDex;
+use crate::util::{TestDex, in_ci, permission_runner, run_as, skip_unless_runnable};
 
 /// `termdex query --format jsonl` lines, sorted, with the exit code checked.
 fn answer(dex: &TestDex, extra: &[&str]) -> Vec<String> {
@@ -261,16 +261,6 @@ fn a_full_disk_while_indexing_leaves_the_index_as_it_was() {
     assert_eq!(after, rebuilt_answer(&dex));
 }
 
-/// Who runs termdex in the permission tests: `None` for this process's user, whom
-/// permission bits stop, or (when that is root, whom they do not) `nobody`'s uid.
-fn permission_runner() -> Option<u32> {
-    // SAFETY: geteuid cannot fail and touches no memory.
-    let euid = unsafe { libc::geteuid() };
-    (euid == 0).then_some(NOBODY)
-}
-
-const NOBODY: u32 = 65534;
-
 /// Makes folders read-only for the length of a test (and writable again after it, even
 /// when it fails, so the temporary folders can be deleted).
 struct ReadOnly(Vec<PathBuf>);
@@ -301,63 +291,12 @@ fn writable_folder(runner: Option<u32>) -> tempfile::TempDir {
     dir
 }
 
-/// The termdex binary, copied where every user can run it: the build folder may sit in a
-/// checkout `nobody` cannot enter (a CI clone in a private temporary folder), and then the
-/// permission tests would have nothing to run.
-fn binary_for_everyone() -> &'static Path {
-    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, path) = COPY.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
-        let path = dir.path().join("termdex");
-        fs::copy(assert_cmd::cargo::cargo_bin("termdex"), &path).expect("copy termdex");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
-        (dir, path)
-    });
-    path
-}
-
-/// `termdex --dex DEX ARGS`, as the runner.
-fn run_as(dex: &TestDex, runner: Option<u32>, env: &[(&str, &Path)], args: &[&str]) -> io::Result<Output> {
-    let mut cmd = if runner.is_some() { dex.process_of(binary_for_everyone()) } else { dex.process() };
-    cmd.env_remove("XDG_CACHE_HOME").args(args);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    if let Some(uid) = runner {
-        cmd.uid(uid).gid(uid);
-    }
-    cmd.output()
-}
-
 /// The one folder termdex made under `cache/termdex/`, holding the dex's index.
 fn cached_index(cache: &Path) -> PathBuf {
     let made: Vec<PathBuf> =
         fs::read_dir(cache.join("termdex")).expect("cache folder").flatten().map(|e| e.path()).collect();
     assert_eq!(made.len(), 1, "{made:?}");
     made[0].join("index.db")
-}
-
-/// As root, the permission tests need `nobody` to reach the dex and the binary; when it
-/// cannot (a private home folder on the way), they are skipped, saying why.
-fn skip_unless_runnable(result: &io::Result<Output>, runner: Option<u32>) -> bool {
-    // The binary is copied where anyone can run it, so in CI a skip means the test proved
-    // nothing: fail instead of passing quietly.
-    let skip = |why: String| {
-        assert!(std::env::var_os("CI").is_none(), "in CI, {why}");
-        eprintln!("{why}");
-        true
-    };
-    match result {
-        Err(e) if runner.is_some() => {
-            skip(format!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})"))
-        }
-        Err(e) => panic!("cannot run termdex: {e}"),
-        Ok(out) if runner.is_some() && out.status.code() == Some(126) => {
-            skip("skipped: nobody cannot execute termdex here".to_string())
-        }
-        Ok(_) => false,
-    }
 }
 
 #[test]
@@ -499,7 +438,8 @@ fn set_and_new_without_write_permission_leave_the_dex_untouched_and_say_why() {
 /// Runs `script` with `sh` in a new user and mount namespace (`unshare -rm`), where it
 /// may mount file systems that vanish with it: a really full disk, a really read-only
 /// one, for root as for anyone. `None`, after saying why, where namespaces are not
-/// allowed (the script exits 99 when its mount fails).
+/// allowed (the script exits 99 when its mount fails); in CI, which allows them, that
+/// fails the test instead, so that it never passes there having proved nothing.
 fn in_mount_namespace(dex: &TestDex, script: &str, args: &[&Path]) -> Option<Output> {
     let out = Command::new("unshare")
         .args(["--map-root-user", "--mount", "sh", "-c", script, "sh"])
@@ -511,20 +451,14 @@ fn in_mount_namespace(dex: &TestDex, script: &str, args: &[&Path]) -> Option<Out
         .env_remove("TERMDEX_DIR")
         .current_dir(dex.root())
         .output();
-    match out {
-        Ok(out) if out.status.code() != Some(99) && !out.stdout.is_empty() => Some(out),
-        Ok(out) => {
-            eprintln!(
-                "skipped: cannot mount in a new namespace here: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            None
-        }
-        Err(e) => {
-            eprintln!("skipped: cannot run unshare: {e}");
-            None
-        }
-    }
+    let why = match out {
+        Ok(out) if out.status.code() != Some(99) && !out.stdout.is_empty() => return Some(out),
+        Ok(out) => format!("cannot mount in a new namespace here: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => format!("cannot run unshare: {e}"),
+    };
+    assert!(!in_ci(), "in CI, {why}");
+    eprintln!("skipped: {why}");
+    None
 }
 
 #[test]
@@ -653,4 +587,76 @@ fn reading_commands_never_change_a_card() {
         assert!(matches!(code, 0 | 1), "termdex {args:?}: {stderr}");
         assert_eq!(modified(&dex.root()), before, "termdex {args:?} changed a file in the dex");
     }
+}
+
+#[test]
+fn a_state_folder_that_is_a_plain_file_sends_the_index_to_the_user_cache() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: A\n---\n").write(".termdex", "not a folder\n");
+    let cache = tempfile::tempdir().expect("cache");
+    for args in [&["query", "--format", "paths"][..], &["index"], &["views"]] {
+        let out = dex.process().env("XDG_CACHE_HOME", cache.path()).args(args).output().expect("run");
+        let (stdout, stderr, code) = text_of(&out);
+        assert_eq!(code, 0, "termdex {args:?}: {stderr}");
+        let warning = format!(
+            "termdex: warning: {} is not a folder; the index is kept in {} instead",
+            dex.path(".termdex").display(),
+            cached_index(cache.path()).display()
+        );
+        match args[0] {
+            "query" => assert_eq!((stdout.as_str(), stderr), ("a.md\n", format!("{warning}\n"))),
+            "index" => {
+                assert!(stderr.starts_with(&format!("{warning}\ntermdex: indexed 1 cards")), "{stderr}")
+            }
+            // Reads no index: nothing to say.
+            _ => assert_eq!(stderr, "", "termdex {args:?}"),
+        }
+    }
+    assert_eq!(fs::read_to_string(dex.path(".termdex")).expect("read"), "not a folder\n");
+}
+
+#[test]
+fn a_state_folder_of_someone_else_gives_the_builtin_config_and_the_user_cache() {
+    let runner = permission_runner();
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: A\nwhat: task\n---\n")
+        .write(".termdex/config.toml", "default_view = \"tasks\"\n");
+    let (_, stderr, code) = dex.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let root = dex.root();
+    fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).expect("chmod");
+    // Another user's private folder: the owner's for root's runner, none at all else.
+    let mode = if runner.is_some() { 0o700 } else { 0o000 };
+    fs::set_permissions(dex.path(".termdex"), fs::Permissions::from_mode(mode)).expect("chmod");
+    struct Restore(PathBuf);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = fs::set_permissions(&self.0, fs::Permissions::from_mode(0o755));
+        }
+    }
+    let _restore = Restore(dex.path(".termdex"));
+    let cache = writable_folder(runner);
+    let env = [("XDG_CACHE_HOME", cache.path())];
+    let result = run_as(&dex, runner, &env, &["query", "--format", "paths"]);
+    if skip_unless_runnable(&result, runner) {
+        return;
+    }
+    let (stdout, stderr, code) = text_of(&result.expect("ran"));
+    assert_eq!((stdout.as_str(), code), ("a.md\n", 0), "{stderr}");
+    let config = dex.path(".termdex/config.toml");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            format!(
+                "termdex: warning: cannot read {}: permission denied; using the built-in configuration instead \
+                 (make it readable to use it)",
+                config.display()
+            ),
+            format!(
+                "termdex: warning: {} is not writable (permission denied); the index is kept in {} instead",
+                dex.path(".termdex").display(),
+                cached_index(cache.path()).display()
+            ),
+        ]
+    );
 }

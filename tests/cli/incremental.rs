@@ -178,3 +178,151 @@ fn a_query_answers_beside_the_walk_and_again_after_a_change() {
     assert_eq!(stdout, "a.md\tA, edited\nc.md\tC\n");
     assert!(!stderr.contains("walk (beside the read)"), "{stderr}");
 }
+
+/// The commands every kind of damage is tried with, and the table (or index) of the
+/// index each one reads, where a malformed page is put for it.
+const HEALING_COMMANDS: [(&[&str], &str); 6] = [
+    (&["query", "--fields", "title,n"], "cards"),
+    (&["query", "--format", "paths", "lorem"], "cards_fts_data"),
+    (&["index"], "cards_by_stamp"),
+    (&["index", "--full"], "card_fields"),
+    (&["show", "SHOWN"], "card_text"),
+    (&["fields"], "card_fields_by_text"),
+];
+
+/// A dex of `cards` cards, long unchanged (so that a refresh reads no card), indexed.
+fn old_deck(cards: usize) -> TestDex {
+    let dex = TestDex::new();
+    for i in 0..cards {
+        dex.write_at(
+            &format!("c{i:03}.md"),
+            format!(
+                "---\ntitle: Card {i}\nn: {i}\ntags: [t{}]\n---\nBody {i}: lorem ipsum dolor sit amet.\n",
+                i % 5
+            ),
+            "2026-01-01T09:00:00Z",
+        );
+    }
+    let (_, stderr, code) = dex.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    dex
+}
+
+/// The index as a plain SQLite file: its write-ahead log checkpointed into it, so that
+/// bytes written over a page are what SQLite reads next.
+fn checkpointed(dex: &TestDex) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(dex.path(".termdex/index.db")).expect("open the index");
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+    conn
+}
+
+/// Runs `args` on `dex` after `damage`, and checks that it answers as it did before,
+/// after exactly one warning (and, for `index`, its summary), that the index it leaves
+/// answers as before, and that the next run says nothing about it.
+fn heals(dex: &TestDex, args: &[&str], damage: &dyn Fn(&TestDex) -> String, what: &str) {
+    let listing = || dex.run(&["query", "--no-refresh", "--format", "jsonl"]);
+    let before_listing = listing();
+    let (before, _, before_code) = dex.run(args);
+    let rule = damage(dex);
+    let (stdout, stderr, code) = dex.run(args);
+    let case = format!("{what} ({rule}), then termdex {args:?}");
+    assert_eq!((stdout.as_str(), code), (before.as_str(), before_code), "{case}: {stderr}");
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    if args[0] == "index" {
+        let summary = format!("termdex: indexed {} cards", before_listing.0.lines().count());
+        assert!(lines.pop().is_some_and(|l| l.starts_with(&summary)), "{case}: {stderr}");
+    }
+    assert_eq!(lines.len(), 1, "{case}: one warning: {stderr}");
+    assert!(
+        lines[0]
+            .starts_with(&format!("termdex: warning: index {} ", dex.path(".termdex/index.db").display()))
+            && lines[0].contains("damaged (")
+            && lines[0].contains("rebuil"),
+        "{case}: {stderr}"
+    );
+    assert_eq!(listing(), before_listing, "{case}: the index left answers otherwise");
+    let (again, stderr, _) = dex.run(args);
+    assert_eq!(again, before, "{case}");
+    assert!(!stderr.contains("warning"), "{case}: rebuilt once, then quiet: {stderr}");
+}
+
+/// The arguments with `SHOWN` replaced by the card to show.
+fn with_card<'a>(args: &[&'a str], card: &'a str) -> Vec<&'a str> {
+    args.iter().map(|a| if *a == "SHOWN" { card } else { a }).collect()
+}
+
+#[test]
+fn an_index_missing_part_of_its_schema_heals_itself_for_every_command() {
+    let damages: [(&str, &str); 4] = [
+        ("a dropped table", "DROP TABLE cards"),
+        ("a dropped full-text table", "DROP TABLE cards_fts"),
+        ("a dropped index", "DROP INDEX cards_by_stamp"),
+        (
+            "a table rebuilt without a column",
+            "CREATE TABLE cards_new (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
+                 fields TEXT NOT NULL DEFAULT '{}', format TEXT, mtime_ns INTEGER NOT NULL,
+                 size INTEGER NOT NULL, created TEXT NOT NULL, error TEXT, error_line INTEGER,
+                 lossy INTEGER NOT NULL DEFAULT 0) STRICT;
+             INSERT INTO cards_new SELECT id, path, title, fields, format, mtime_ns, size, created,
+                 error, error_line, lossy FROM cards;
+             DROP TABLE cards;
+             ALTER TABLE cards_new RENAME TO cards;
+             CREATE INDEX cards_by_stamp ON cards (path, mtime_ns, size);
+             CREATE INDEX cards_with_error ON cards (path) WHERE error IS NOT NULL;
+             CREATE INDEX cards_by_modified ON cards (mtime_ns DESC, path);
+             CREATE INDEX cards_by_created  ON cards (created DESC, path);",
+        ),
+    ];
+    for (what, sql) in damages {
+        for (args, _) in HEALING_COMMANDS {
+            let dex = old_deck(60);
+            let damage = |dex: &TestDex| {
+                checkpointed(dex).execute_batch(sql).expect(what);
+                sql.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+            };
+            heals(&dex, &with_card(args, "c030.md"), &damage, what);
+        }
+    }
+}
+
+/// The pages of `table` that hold rows (leaves), in the order of its keys, with how
+/// many rows each holds: from SQLite's `dbstat`.
+fn leaves(conn: &rusqlite::Connection, table: &str) -> Vec<(i64, i64)> {
+    conn.prepare("SELECT pageno, ncell FROM dbstat WHERE name = ?1 AND pagetype = 'leaf' ORDER BY path")
+        .and_then(|mut s| s.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("dbstat")
+}
+
+#[test]
+fn a_malformed_page_deep_in_the_index_heals_itself_for_every_command() {
+    use std::io::{Seek, SeekFrom, Write};
+    for (args, table) in HEALING_COMMANDS {
+        let dex = old_deck(300);
+        // `show` shows the first card whose text lies on the page made garbage.
+        let conn = checkpointed(&dex);
+        let pages = leaves(&conn, table);
+        assert!(pages.len() >= 2, "{table} has a page in the middle: {pages:?}");
+        let middle = pages.len() / 2;
+        let shown: String = if table == "card_text" {
+            // Rows by id, ids from 1 in path order: the first id on the page.
+            let first_id = 1 + pages[..middle].iter().map(|(_, cells)| cells).sum::<i64>();
+            conn.query_row("SELECT path FROM cards WHERE id = ?1", [first_id], |r| r.get(0))
+                .expect("a card on that page")
+        } else {
+            "c150.md".into()
+        };
+        drop(conn);
+        let damage = |dex: &TestDex| {
+            let conn = checkpointed(dex);
+            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).expect("page size");
+            let (page, _) = leaves(&conn, table)[middle];
+            drop(conn);
+            let mut file =
+                std::fs::OpenOptions::new().write(true).open(dex.path(".termdex/index.db")).expect("open");
+            file.seek(SeekFrom::Start(((page - 1) * page_size) as u64)).expect("seek");
+            file.write_all(&vec![0xa5; page_size as usize]).expect("garbage");
+            format!("page {page}, of {table}")
+        };
+        heals(&dex, &with_card(args, &shown), &damage, "a malformed page");
+    }
+}

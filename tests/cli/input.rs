@@ -4,7 +4,7 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 
 use serde_json::json;
 
-use crate::util::TestDex;
+use crate::util::{TestDex, hand_over, permission_runner, run_as, skip_unless_runnable};
 
 #[test]
 fn non_utf8_bytes_are_read_lossily_and_flagged() {
@@ -88,23 +88,29 @@ fn dangling_symlinks_are_skipped_with_a_warning() {
 
 #[test]
 fn unreadable_files_are_skipped_with_a_warning() {
+    // Root reads files whatever their mode: as root, the dex is given to `nobody`, who
+    // runs termdex and may not read what its mode forbids.
+    let runner = permission_runner();
     let dex = TestDex::new();
     dex.write("a.md", "x").write("secret.md", "y");
+    std::fs::set_permissions(dex.root(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    hand_over(&dex.root(), runner);
     std::fs::set_permissions(dex.path("secret.md"), std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    if std::fs::read(dex.path("secret.md")).is_ok() {
-        // Running as root: permissions do not stop reads, so there is nothing to observe.
-        eprintln!("skipping unreadable-file assertions: this user can read mode 000 files");
+    let result = run_as(&dex, runner, &[], &["index"]);
+    if skip_unless_runnable(&result, runner) {
         return;
     }
-    let (_, stderr, code) = dex.run(&["index"]);
-    assert_eq!(code, 0);
+    let out = result.expect("ran");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains(
-            "termdex: warning: secret.md: skipped: permission denied (make the file readable to index it)"
+        stderr.starts_with(
+            "termdex: warning: secret.md: skipped: permission denied (make the file readable to index it)\n"
         ),
         "{stderr}"
     );
-    assert_eq!(dex.paths(), ["a.md"]);
+    let out = run_as(&dex, runner, &[], &["query", "--format", "paths"]).expect("ran");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a.md\n");
 }
 
 #[test]
@@ -163,4 +169,57 @@ fn title_created_and_date_are_found_in_any_letter_case() {
     assert_eq!((b["title"].clone(), b["created"].clone()), (json!("Y"), json!("2026-03-04")));
     let (stdout, _, _) = dex.run(&["query", "--format", "paths", "created:2026-01-02"]);
     assert_eq!(stdout, "a.md\n");
+}
+
+/// Runs `termdex ARGS`, killed after 10 s: a command that blocks fails the test rather
+/// than hanging the suite.
+fn run_briefly(dex: &TestDex, args: &[&str]) -> (String, String, Option<i32>) {
+    let out = dex.cmd().args(args).timeout(std::time::Duration::from_secs(10)).output().expect("run termdex");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().expect("run mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn a_fifo_in_the_place_of_a_card_or_the_config_never_blocks() {
+    let dex = TestDex::new();
+    dex.write("a.md", "# A\n").write("b.md", "# B\n");
+    let (_, stderr, code) = dex.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Indexed as a card, then replaced by a FIFO nobody writes to.
+    dex.remove("b.md");
+    mkfifo(&dex.path("b.md"));
+    let (stdout, stderr, code) = run_briefly(&dex, &["cat", "--no-refresh"]);
+    assert_eq!((stdout.as_str(), code), ("==> a.md <==\n# A\n", Some(0)), "{stderr}");
+    assert_eq!(stderr, "termdex: warning: b.md: skipped: is a FIFO (named pipe), not a regular file\n");
+    let (stdout, stderr, code) = run_briefly(&dex, &["show", "--raw", "b.md"]);
+    assert_eq!((stdout.as_str(), code), ("", Some(2)));
+    assert_eq!(stderr, "termdex: error: cannot read b.md: is a FIFO (named pipe), not a regular file\n");
+    let (_, stderr, code) = run_briefly(&dex, &["show", "b.md"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(stderr, "termdex: error: cannot read b.md: is a FIFO (named pipe), not a regular file\n");
+    // A link to a device in a card's place is no card either, and is never read.
+    symlink("/dev/zero", dex.path("zero.md")).expect("symlink");
+    let (stdout, stderr, code) = run_briefly(&dex, &["show", "--raw", "zero.md"]);
+    assert_eq!((stdout.as_str(), code), ("", Some(2)), "{stderr}");
+    assert_eq!(stderr, "termdex: error: cannot read zero.md: is a character device, not a regular file\n");
+    // The config, too.
+    mkfifo(&dex.path(".termdex/config.toml"));
+    let (stdout, stderr, code) = run_briefly(&dex, &["query", "--format", "paths"]);
+    assert_eq!((stdout.as_str(), code), ("a.md\n", Some(0)), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "termdex: warning: cannot read {}: is a FIFO (named pipe), not a regular file; using the built-in \
+             configuration instead\n",
+            dex.path(".termdex/config.toml").display()
+        )
+    );
 }

@@ -1,7 +1,11 @@
 //! A temporary dex and the real `termdex` binary, for tests that assert exact outcomes.
 
 use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::time::{Duration, SystemTime};
 
 use assert_cmd::Command;
@@ -139,4 +143,91 @@ pub fn summary(stderr: &str) -> String {
         return line.to_string();
     };
     format!("{} in N{}", &line[..start], &line[start + end..])
+}
+
+// Running termdex as another user, for permission errors: root, whom permission bits do
+// not stop, runs it as `nobody`.
+
+/// Who runs termdex in the permission tests: `None` for this process's user, whom
+/// permission bits stop, or (when that is root, whom they do not) `nobody`'s uid.
+pub fn permission_runner() -> Option<u32> {
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let euid = unsafe { libc::geteuid() };
+    (euid == 0).then_some(NOBODY)
+}
+
+pub const NOBODY: u32 = 65534;
+
+/// The termdex binary, copied where every user can run it: the build folder may sit in a
+/// checkout `nobody` cannot enter (a CI clone in a private temporary folder), and then the
+/// permission tests would have nothing to run.
+pub fn binary_for_everyone() -> &'static Path {
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = COPY.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+        let path = dir.path().join("termdex");
+        fs::copy(assert_cmd::cargo::cargo_bin("termdex"), &path).expect("copy termdex");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+        (dir, path)
+    });
+    path
+}
+
+/// `termdex --dex DEX ARGS`, as the runner.
+pub fn run_as(
+    dex: &TestDex,
+    runner: Option<u32>,
+    env: &[(&str, &Path)],
+    args: &[&str],
+) -> io::Result<Output> {
+    let mut cmd = if runner.is_some() { dex.process_of(binary_for_everyone()) } else { dex.process() };
+    cmd.env_remove("XDG_CACHE_HOME").args(args);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    if let Some(uid) = runner {
+        cmd.uid(uid).gid(uid);
+    }
+    cmd.output()
+}
+
+/// As root, the permission tests need `nobody` to reach the dex and the binary; when it
+/// cannot (a private home folder on the way), they are skipped, saying why.
+pub fn skip_unless_runnable(result: &io::Result<Output>, runner: Option<u32>) -> bool {
+    // The binary is copied where anyone can run it, so in CI a skip means the test proved
+    // nothing: fail instead of passing quietly.
+    let skip = |why: String| {
+        assert!(std::env::var_os("CI").is_none(), "in CI, {why}");
+        eprintln!("{why}");
+        true
+    };
+    match result {
+        Err(e) if runner.is_some() => {
+            skip(format!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})"))
+        }
+        Err(e) => panic!("cannot run termdex: {e}"),
+        Ok(out) if runner.is_some() && out.status.code() == Some(126) => {
+            skip("skipped: nobody cannot execute termdex here".to_string())
+        }
+        Ok(_) => false,
+    }
+}
+
+/// Gives `path` and everything under it to the runner (when there is one), so that
+/// `nobody` owns a dex as its user would.
+pub fn hand_over(path: &Path, runner: Option<u32>) {
+    let Some(uid) = runner else { return };
+    std::os::unix::fs::lchown(path, Some(uid), Some(uid)).expect("chown to the runner");
+    if path.is_dir() && !path.is_symlink() {
+        for entry in fs::read_dir(path).expect("ls").flatten() {
+            hand_over(&entry.path(), runner);
+        }
+    }
+}
+
+/// Whether this runs in CI, where a test that cannot do what it is for must fail rather
+/// than pass having proved nothing.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
 }
