@@ -4,7 +4,7 @@
 //! Twenty lines instead of a migration crate: those pin old rusqlite versions, and the index
 //! is a cache, so a schema we do not know is rebuilt rather than repaired.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 /// `PRAGMA application_id` of a termdex index ("TDX1"), to tell it from other SQLite files.
 pub const APPLICATION_ID: i32 = 0x5444_5831;
@@ -75,10 +75,25 @@ fn read_state(conn: &Connection) -> rusqlite::Result<State> {
         version: conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
         app_id: conn.query_row("PRAGMA application_id", [], |r| r.get(0))?,
         has_tables: conn.query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))?,
-        schema: conn
-            .query_row("SELECT value FROM termdex_meta WHERE key = 'schema'", [], |r| r.get(0))
-            .unwrap_or(None),
+        schema: stored_fingerprint(conn)?,
     })
+}
+
+/// The fingerprint the index was stamped with. An index without the table or the row was
+/// not made by this schema (the caller says so); any other failure is a failure, and is
+/// reported as one rather than taken for "made by another build".
+fn stored_fingerprint(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let has_meta: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'termdex_meta'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(None);
+    }
+    conn.query_row("SELECT value FROM termdex_meta WHERE key = 'schema'", [], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
 }
 
 fn check(state: &State) -> Check {
@@ -167,5 +182,16 @@ mod tests {
         schema_one(&conn);
         conn.execute("UPDATE termdex_meta SET value = 'other' WHERE key = 'schema'", []).expect("edit");
         assert_eq!(migrate(&mut conn).expect("migrate"), Err(Unusable::OtherBuild));
+    }
+
+    #[test]
+    fn a_fingerprint_that_cannot_be_read_is_an_error_not_another_build() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        schema_one(&conn);
+        conn.execute_batch("DROP TABLE termdex_meta; CREATE TABLE termdex_meta (key TEXT)").expect("reshape");
+        let err = migrate(&mut conn).expect_err("a failed read is a failure");
+        assert!(err.to_string().contains("no such column: value"), "{err}");
+        conn.execute_batch("DROP TABLE termdex_meta").expect("drop");
+        assert_eq!(migrate(&mut conn).expect("migrate"), Err(Unusable::OtherBuild), "no fingerprint at all");
     }
 }

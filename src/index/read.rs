@@ -51,7 +51,7 @@ impl CardRow {
             error_line: row.get(9)?,
             lossy: row.get(10)?,
             truncated: row.get(11)?,
-            score: row.get::<_, Option<f64>>(12).unwrap_or(None),
+            score: if row.as_ref().column_count() > 12 { row.get(12)? } else { None },
         })
     }
 }
@@ -274,6 +274,16 @@ pub fn card_errors(conn: &Connection) -> rusqlite::Result<Vec<ErrorRow>> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_score_is_read_only_when_selected_and_a_bad_one_is_an_error() {
+        let conn = rusqlite::Connection::open_in_memory().expect("open");
+        let cards = "SELECT 1, 'a.md', 'A', '{}', 0, 0, '', 'yaml', NULL, NULL, 0, 0";
+        let row = |sql: &str| conn.query_row(sql, [], CardRow::from_row);
+        assert_eq!(row(cards).expect("no score column").score, None);
+        assert_eq!(row(&format!("{cards}, -1.5")).expect("scored").score, Some(-1.5));
+        assert!(row(&format!("{cards}, 'high'")).is_err(), "a score that is no number is not taken for none");
+    }
 
     #[test]
     fn one_key_is_found_as_written_then_in_any_case_then_by_dotted_path() {
