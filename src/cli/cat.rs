@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use termdex::output::{clean, clean_body};
-use termdex::query::{self, Request};
+use termdex::query::{self, Purpose, Request};
 
 use super::Ctx;
 
@@ -30,10 +30,12 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
-    let index = ctx.open_fresh(args.no_refresh)?;
     let filter = super::filter_text(&args.filter);
+    let given = (!args.filter.is_empty()).then_some(filter.as_str());
+    let parsed = query::user_filter(given, &config, Purpose::List)?;
+    let index = ctx.open_fresh(args.no_refresh)?;
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed: None };
+    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed };
     let answer = query::run(&index, &config, &ctx.clock(), &request)?;
     super::query::warn_unknown_sort_keys(ctx, &answer);
     let paths = ctx.paths();

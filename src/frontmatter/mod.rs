@@ -304,12 +304,15 @@ mod tests {
 
     #[test]
     fn json_numbers_keep_their_digits_and_only_the_unrepresentable_are_refused() {
-        let parsed = parse("{\"id\": 123456789012345678901234567890,\n \"big\": 1e400, \"small\": -1E-400}\n");
+        let parsed =
+            parse("{\"id\": 123456789012345678901234567890,\n \"big\": 1e400, \"small\": -1E-400}\n");
         assert_eq!(parsed.error, None);
         assert_eq!(parsed.fields["id"].to_string(), "123456789012345678901234567890");
         assert_eq!(parsed.fields["big"].to_string(), "1e+400");
         assert_eq!(parsed.fields["small"].to_string(), "-1e-400", "serde_json writes `e`");
-        let err = parse("---json\n{\n  \"a\": 1,\n  \"b\": [2, 1e99999999999999999999]\n}\n---\n").error.expect("error");
+        let err = parse("---json\n{\n  \"a\": 1,\n  \"b\": [2, 1e99999999999999999999]\n}\n---\n")
+            .error
+            .expect("error");
         assert_eq!(
             (err.line, err.message.as_str()),
             (
@@ -336,7 +339,10 @@ mod tests {
         assert!(err.message.starts_with("the number `1e400` is too large for TOML"), "{err:?}");
         let err = parse("+++\nx = 007\n+++\n").error.expect("error");
         assert!(err.message.starts_with("invalid TOML"), "other number errors are TOML's: {err:?}");
-        assert_eq!(parse("+++\nx = 9223372036854775807\n+++\n").fields["x"].to_string(), "9223372036854775807");
+        assert_eq!(
+            parse("+++\nx = 9223372036854775807\n+++\n").fields["x"].to_string(),
+            "9223372036854775807"
+        );
     }
 
     #[test]

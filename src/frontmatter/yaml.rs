@@ -93,7 +93,9 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Frame::Seq { items, anchor, size }) => self.add(Value::Array(items), size, anchor, mark),
-                Some(Frame::Map { map, anchor, size, .. }) => self.add(Value::Object(map), size, anchor, mark),
+                Some(Frame::Map { map, anchor, size, .. }) => {
+                    self.add(Value::Object(map), size, anchor, mark)
+                }
                 None => {}
             },
             Event::Alias(id) => self.alias(id, mark),
@@ -273,7 +275,9 @@ mod tests {
 
     #[test]
     fn numbers_keep_every_digit_they_were_written_with() {
-        let v = yaml("a: 123456789012345678901234567890\nb: -123456789012345678901234567890\nc: +99999999999999999999\nd: 1.0e400\ne: 00099999999999999999999\nf: -0\n");
+        let v = yaml(
+            "a: 123456789012345678901234567890\nb: -123456789012345678901234567890\nc: +99999999999999999999\nd: 1.0e400\ne: 00099999999999999999999\nf: -0\n",
+        );
         let shown = |key: &str| v[key].to_string();
         assert_eq!(shown("a"), "123456789012345678901234567890");
         assert_eq!(shown("b"), "-123456789012345678901234567890");

@@ -11,7 +11,8 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// The largest exponent (in magnitude) a number may have, after normalising it to
-/// `0.DIGITS × 10^exponent`; beyond it a number cannot be represented.
+/// `0.DIGITS × 10^exponent`: 10^18. Beyond it a number cannot be represented (and error
+/// messages say "exponents up to ±10^18").
 pub const MAX_EXPONENT: i64 = 1_000_000_000_000_000_000;
 
 /// A number exactly as written, normalised: `0.DIGITS × 10^exponent`, with no leading or
@@ -129,7 +130,8 @@ fn parse_exponent(text: &str) -> Result<i64, NotDecimal> {
     if digits.len() > 18 {
         return Err(NotDecimal::OutOfRange);
     }
-    let value: i64 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| NotDecimal::OutOfRange)? };
+    let value: i64 =
+        if digits.is_empty() { 0 } else { digits.parse().map_err(|_| NotDecimal::OutOfRange)? };
     Ok(if negative { -value } else { value })
 }
 
@@ -188,7 +190,9 @@ mod tests {
         assert_eq!(d("-1e400").to_f64(), f64::NEG_INFINITY);
         assert_eq!(d("1e-400").to_f64(), 0.0);
         assert_eq!(d("123456789012345678901234567890").to_string(), "0.12345678901234567890123456789e30");
-        for text in ["", "-", ".", "e3", "1e", "1e+", "v3", "3rd", "1.2.3", "0x1F", "inf", "NaN", "1_000", "--1"] {
+        for text in
+            ["", "-", ".", "e3", "1e", "1e+", "v3", "3rd", "1.2.3", "0x1F", "inf", "NaN", "1_000", "--1"]
+        {
             assert_eq!(Decimal::parse(text), Err(NotDecimal::Syntax), "{text:?}");
         }
         for text in ["1e1000000000000000001", "1e9999999999999999999999", "0.1e-1000000000000000000"] {

@@ -164,3 +164,16 @@ fn title_created_and_date_are_found_in_any_letter_case() {
     let (stdout, _, _) = dex.run(&["query", "--format", "paths", "created:2026-01-02"]);
     assert_eq!(stdout, "a.md\n");
 }
+
+#[test]
+fn fifty_thousand_plain_keys_are_no_alias_bomb() {
+    let dex = TestDex::new();
+    let keys: String = (0..50_000).map(|i| format!("k{i}: {i}\n")).collect();
+    dex.write("many.md", format!("---\n{keys}---\n# Many\n"));
+    let (stdout, stderr, code) = dex.run(&["check"]);
+    assert_eq!((stdout.as_str(), code), ("", 0), "{stderr}");
+    assert_eq!(dex.card("many.md")["fields"]["k49999"], json!(49999));
+    // Filterable up to the index's rows per card (src/index/fields.rs), as any card.
+    let (stdout, _, _) = dex.run(&["query", "--format", "paths", "k9999:9999"]);
+    assert_eq!(stdout, "many.md\n");
+}
