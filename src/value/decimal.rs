@@ -239,4 +239,34 @@ mod tests {
         assert_ne!(d("9007199254740993"), d("9007199254740992"));
         assert_eq!(d("9007199254740993").to_f64(), d("9007199254740992").to_f64());
     }
+
+    fn decimal_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        ("[-+]?", "[0-9]{0,25}", proptest::option::of("[0-9]{0,25}"), proptest::option::of(-400i64..400))
+            .prop_filter("a digit", |(_, whole, fraction, _)| {
+                !whole.is_empty() || fraction.as_ref().is_some_and(|f| !f.is_empty())
+            })
+            .prop_map(|(sign, whole, fraction, exponent)| {
+                let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
+                let exponent = exponent.map(|e| format!("e{e}")).unwrap_or_default();
+                format!("{sign}{whole}{fraction}{exponent}")
+            })
+    }
+
+    proptest::proptest! {
+        /// The exact order, the sort keys' order and the f64s' order never disagree.
+        #[test]
+        fn orders_agree(a in decimal_text(), b in decimal_text()) {
+            let (x, y) = (d(&a), d(&b));
+            proptest::prop_assert_eq!(x.cmp(&y), x.sort_key().cmp(&y.sort_key()), "{} {}", a, b);
+            let (fx, fy) = (x.to_f64(), y.to_f64());
+            proptest::prop_assert_eq!(fx, a.parse::<f64>().expect("rust reads it"));
+            if x < y {
+                proptest::prop_assert!(fx <= fy, "{} < {} but {} > {}", a, b, fx, fy);
+            }
+            if fx < fy {
+                proptest::prop_assert!(x < y, "{} < {} as f64 only", a, b);
+            }
+        }
+    }
 }

@@ -213,6 +213,7 @@ fn boolean_structure() {
             ("status:todo OR status:blocked", &["t1", "t3"]),
             ("what:task AND #rust AND -status:done", &["t1"]),
             ("-(what:task OR what:journal) -no:what", &["b1", "m1", "n1"]),
+            ("status:done OR NOT has:what", &["n2", "t2"]),
         ],
     );
 }
