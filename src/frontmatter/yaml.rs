@@ -187,10 +187,11 @@ fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value
 }
 
 /// YAML 1.2 core-schema resolution, stricter where a guess could be wrong: `yes`/`no`
-/// stay text, a leading zero (`007`, a postcode) stays text, a float needs a dot
-/// (`1e5` or a hex-looking hash stays text), and floats JSON cannot hold stay text. An
-/// integer keeps its digits however many there are (`99999999999999999999` is that
-/// number, not a rounded one); a float is a 64-bit float, as `termdex set` writes it.
+/// stay text, a leading zero (`007`, a postcode) stays text, and a float needs a dot
+/// (`1e5` or a hex-looking hash stays text). An integer keeps its digits however many
+/// there are (`99999999999999999999` is that number, not a rounded one). A float is a
+/// 64-bit float, as `termdex set` expects when it reads back what it wrote; one too large
+/// for that (`1.0e400`) keeps its digits rather than becoming text.
 fn resolve_plain(text: String) -> Value {
     match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -202,11 +203,26 @@ fn resolve_plain(text: String) -> Value {
         return Value::Number(n);
     }
     if is_decimal_float(&text)
-        && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64)
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = Number::from_f64(f).or_else(|| json_float(&text))
     {
         return Value::Number(n);
     }
     Value::String(text)
+}
+
+/// A YAML float as a JSON number with the same digits (`+1.e400` is `1e400`, `.5e400`
+/// is `0.5e400`), unless termdex cannot compare it.
+fn json_float(text: &str) -> Option<Number> {
+    Decimal::parse(text).ok()?;
+    let unsigned = text.strip_prefix('+').unwrap_or(text);
+    let (sign, unsigned) = unsigned.strip_prefix('-').map_or(("", unsigned), |rest| ("-", rest));
+    let split = unsigned.find(['e', 'E']).unwrap_or(unsigned.len());
+    let (mantissa, exponent) = unsigned.split_at(split);
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let fraction = if fraction.is_empty() { String::new() } else { format!(".{fraction}") };
+    format!("{sign}{whole}{fraction}{exponent}").parse().ok()
 }
 
 /// `42`, `-7`, `+5`, `0x1F`, `0o17`; decimal integers beyond 64 bits keep their digits.
@@ -282,9 +298,18 @@ mod tests {
         assert_eq!(shown("a"), "123456789012345678901234567890");
         assert_eq!(shown("b"), "-123456789012345678901234567890");
         assert_eq!(shown("c"), "99999999999999999999");
-        assert_eq!(v["d"], json!("1.0e400"), "a float beyond 64 bits stays text, as `set` expects");
+        assert_eq!(shown("d"), "1.0e+400", "beyond a 64-bit float, still a number");
         assert_eq!(v["e"], json!("00099999999999999999999"), "a leading zero is a code");
         assert_eq!(shown("f"), "0");
+        let v = yaml("a: +1.e400\nb: -.5E400\nc: 1.0e99999999999999999999\nd: 1.5\ne: 1.0e-400\n");
+        let shown = |key: &str| v[key].to_string();
+        assert_eq!((shown("a"), shown("b")), ("1e+400".into(), "-0.5e+400".into()));
+        assert_eq!(v["c"], json!("1.0e99999999999999999999"), "beyond what termdex compares: text");
+        assert_eq!(
+            (shown("d"), shown("e")),
+            ("1.5".into(), "0.0".into()),
+            "64-bit floats, as `set` reads them"
+        );
     }
 
     #[test]

@@ -79,7 +79,8 @@ fn numbers() -> TestDex {
         .write("t100.md", "+++\np = 1e2\n+++\n")
         .write("j1e1.md", "{\"p\": 1e1}\n")
         .write("j250.md", "{\"p\": 2.5E+2}\n")
-        .write("text.md", "---\np: 1e5\n---\n");
+        .write("text.md", "---\np: 1e5\n---\n")
+        .write("ybig.md", "---\np: 1.5e400\n---\n");
     dex
 }
 
@@ -87,15 +88,20 @@ fn numbers() -> TestDex {
 fn a_filter_value_with_an_exponent_is_a_number() {
     let dex = numbers();
     let sorted = |filter: &str| paths(&dex, &[filter, "--sort", "p"]);
-    assert_eq!(sorted("p>1e1"), ["t16", "t100", "j250"], "16 and 100 are more than 10; YAML's 1e5 is text");
-    assert_eq!(sorted("p>=1E+1"), ["j1e1", "t16", "t100", "j250"]);
+    assert_eq!(
+        sorted("p>1e1"),
+        ["t16", "t100", "j250", "ybig"],
+        "16 and 100 are more than 10; YAML's 1e5 is text"
+    );
+    assert_eq!(sorted("p>=1E+1"), ["j1e1", "t16", "t100", "j250", "ybig"]);
+    assert_eq!(sorted("p>1e300"), ["ybig"]);
     assert_eq!(sorted("p<1e1"), ["y2", "y3"]);
     assert_eq!(sorted("p:1e1"), ["j1e1"]);
     assert_eq!(sorted("p:1e2"), ["t100"]);
     assert_eq!(sorted("p:3"), ["y3"]);
     assert_eq!(sorted("p>1e999"), Vec::<String>::new(), "nothing is more than 1e999");
-    assert_eq!(sorted("p<1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250"]);
-    assert_eq!(sorted("p>-1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250"]);
+    assert_eq!(sorted("p<1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "ybig"]);
+    assert_eq!(sorted("p>-1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "ybig"]);
     assert_eq!(sorted("p:1e5"), ["text"], "text matches as text");
     let (stdout, stderr, code) = dex.run(&["query", "p>1e99999999999999999999"]);
     assert_eq!((stdout.as_str(), code), ("", 2));
