@@ -116,6 +116,28 @@ impl From<&SqlValue> for ParamKey {
 
 const PSEUDO_FIELDS: [&str; 5] = ["title", "path", "dir", "modified", "created"];
 
+/// A term that can share one look-up with its like: in a run of `OR`s a word or a term
+/// on a frontmatter field, in a run of `AND`s the negation of one.
+enum Shared<'e> {
+    Word { text: &'e str, prefix: bool },
+    Field { key: &'e str, op: Op, value: &'e str, pos: usize },
+}
+
+fn shared(item: &Expr, or: bool) -> Option<Shared<'_>> {
+    let term = match (or, item) {
+        (true, term) => term,
+        (false, Expr::Not(inner)) => inner,
+        (false, _) => return None,
+    };
+    match term {
+        Expr::Text { text, prefix, .. } => Some(Shared::Word { text, prefix: *prefix }),
+        Expr::Field { key, op, value, pos } if *op != Op::Ne && !PSEUDO_FIELDS.contains(&key.as_str()) => {
+            Some(Shared::Field { key, op: *op, value, pos: *pos })
+        }
+        _ => None,
+    }
+}
+
 impl Compiler<'_> {
     fn expr(&mut self, expr: &Expr) -> Result<String, FilterError> {
         Ok(match expr {
@@ -157,13 +179,52 @@ impl Compiler<'_> {
         })
     }
 
+    /// A run of `AND`s or `OR`s. In a run of `OR`s, words are one full-text query (`"a" OR
+    /// "b"`) and terms on one field one look-up in its rows; so are negated words and
+    /// fields in a run of `AND`s (`-a -b` is `NOT (a OR b)`). A thousand `-#tag` terms then
+    /// cost one pass over the tags, not a thousand probes for every card.
     fn join(&mut self, items: &[Expr], sep: &str) -> Result<String, FilterError> {
-        let parts = items.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>()?;
+        let or = sep == " OR ";
+        let mut words = Vec::new();
+        let mut fields: Vec<(&str, Vec<String>)> = Vec::new();
+        let mut parts = Vec::new();
+        for item in items {
+            match shared(item, or) {
+                Some(Shared::Word { text, prefix }) => words.push(fts_string(text, prefix)),
+                Some(Shared::Field { key, op, value, pos }) => {
+                    let condition = format!("({})", self.field_condition(key, op, value, pos)?);
+                    match fields.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, conditions)) => conditions.push(condition),
+                        None => fields.push((key, vec![condition])),
+                    }
+                }
+                None => parts.push(self.expr(item)?),
+            }
+        }
+        let negated = if or { "" } else { "NOT " };
+        if !words.is_empty() {
+            let p = self.bind(words.join(" OR "));
+            parts.push(format!("{negated}c.id IN (SELECT rowid FROM cards_fts WHERE cards_fts MATCH {p})"));
+        }
+        for (key, conditions) in fields {
+            let k = self.bind(key.to_string());
+            let any = balanced(&conditions, " OR ");
+            parts.push(format!(
+                "{negated}c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND {any})"
+            ));
+        }
         Ok(balanced(&parts, sep))
     }
 
     /// A frontmatter field: any element of a list may match.
     fn field(&mut self, key: &str, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
+        let condition = self.field_condition(key, op, value, pos)?;
+        let k = self.bind(key.to_string());
+        Ok(format!("c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND ({condition}))"))
+    }
+
+    /// What one of a field's rows must hold for `key OP value`.
+    fn field_condition(&mut self, key: &str, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
         let spec = self.config.field(key).cloned().unwrap_or_default();
         let condition = match op {
             Op::Eq => self.field_eq(&spec, value, pos)?,
@@ -175,8 +236,7 @@ impl Compiler<'_> {
             }
             _ => self.field_compare(key, &spec, op, value, pos)?,
         };
-        let k = self.bind(key.to_string());
-        Ok(format!("c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND ({condition}))"))
+        Ok(condition)
     }
 
     /// Equality: as text always; also as a number or a day when the value reads as one
@@ -536,6 +596,39 @@ mod tests {
         // Found by fuzzing: `(\0OR)` compiled to an FTS5 query SQLite refused.
         assert_eq!(sql("(\0OR)").rank.as_deref(), Some("\" OR\""));
         assert_eq!(fts_string("a\0b", true), "\"a b\" *");
+    }
+
+    #[test]
+    fn runs_of_words_and_of_one_fields_terms_share_one_look_up() {
+        let compiled = sql("(a OR b* OR #x OR tags:y OR status:done OR title:t) -c -#z -d");
+        let lookups = |what: &str| compiled.where_clause.matches(what).count();
+        assert_eq!(lookups("cards_fts MATCH"), 2, "{}", compiled.where_clause);
+        assert_eq!(lookups("FROM card_fields"), 3, "tags twice, status once: {}", compiled.where_clause);
+        let texts: Vec<&SqlValue> =
+            compiled.params.iter().filter(|p| matches!(p, SqlValue::Text(t) if t.contains(" OR "))).collect();
+        assert_eq!(
+            texts,
+            [&SqlValue::Text("\"a\" OR \"b\" *".into()), &SqlValue::Text("\"c\" OR \"d\"".into())]
+        );
+    }
+
+    #[test]
+    fn long_runs_nest_as_balanced_trees_and_equal_values_share_a_parameter() {
+        let filter: Vec<String> = (0..1_000).map(|i| format!("(#t{i} OR priority>{i})")).collect();
+        let compiled = sql(&filter.join(" "));
+        let mut depth = 0usize;
+        let mut deepest = 0;
+        for c in compiled.where_clause.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            deepest = deepest.max(depth);
+        }
+        assert!(deepest < 30, "parentheses nest {deepest} deep");
+        let keys = compiled.params.iter().filter(|p| **p == SqlValue::Text("tags".into())).count();
+        assert_eq!(keys, 1);
     }
 
     #[test]
