@@ -191,7 +191,9 @@ fn parse_json(content: &str, first_line: usize, last_line: usize) -> Result<Valu
 /// The first number in `value` beyond [`crate::value::MAX_EXPONENT`], as serde_json keeps it.
 fn out_of_range(value: &Value) -> Option<&str> {
     match value {
-        Value::Number(n) => (Decimal::parse(n.as_str()) == Err(NotDecimal::OutOfRange)).then_some(n.as_str()),
+        // Only an exponent can take a number out of range: the rest are skipped unread.
+        Value::Number(n) => (n.as_str().contains('e') && Decimal::parse(n.as_str()) == Err(NotDecimal::OutOfRange))
+            .then_some(n.as_str()),
         Value::Array(items) => items.iter().find_map(out_of_range),
         Value::Object(map) => map.values().find_map(out_of_range),
         _ => None,
