@@ -192,8 +192,9 @@ fn parse_json(content: &str, first_line: usize, last_line: usize) -> Result<Valu
 fn out_of_range(value: &Value) -> Option<&str> {
     match value {
         // Only an exponent can take a number out of range: the rest are skipped unread.
-        Value::Number(n) => (n.as_str().contains('e') && Decimal::parse(n.as_str()) == Err(NotDecimal::OutOfRange))
-            .then_some(n.as_str()),
+        Value::Number(n) => (n.as_str().contains('e')
+            && Decimal::parse(n.as_str()) == Err(NotDecimal::OutOfRange))
+        .then_some(n.as_str()),
         Value::Array(items) => items.iter().find_map(out_of_range),
         Value::Object(map) => map.values().find_map(out_of_range),
         _ => None,

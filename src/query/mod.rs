@@ -393,6 +393,15 @@ mod tests {
             "null",
             "\"v3\"",
             "\" 7 \"",
+            // One f64 each pair: only the exact order tells them apart.
+            "123456789012345678901234567891",
+            "123456789012345678901234567890",
+            "\"123456789012345678901234567892\"",
+            "9007199254740993",
+            "9007199254740992",
+            "1.5e400",
+            "1.0e400",
+            "\"1e3\"",
         ];
         for (i, v) in values.iter().enumerate() {
             std::fs::write(dir.path().join(format!("c{i:02}.md")), format!("---\nx: {v}\n---\n"))
