@@ -8,15 +8,23 @@
 //! Times are civil times in the system's time zone throughout: a date-time written with an
 //! offset (`...Z`, `...+01:00`) is the local time of that instant, the same zone in which
 //! `today` is a day and a file's modification time is shown.
+//!
+//! Numbers are exact ([`Decimal`]): a number keeps the digits it was written with, and
+//! compares and sorts by its exact value; an `f64` is only the index's approximation.
+
+mod decimal;
 
 use jiff::tz::TimeZone;
 use serde_json::Value;
+
+pub use decimal::{Decimal, MAX_EXPONENT, NotDecimal};
 
 /// A field value as the index stores it for comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Typed {
     Null,
     Bool(bool),
+    /// The nearest `f64`: infinite beyond its range (the exact value is the text).
     Number(f64),
     /// Sortable text: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` (local time when an offset was given).
     Date(String),
@@ -40,7 +48,7 @@ pub fn classify(value: &Value) -> Typed {
     match value {
         Value::Null => Typed::Null,
         Value::Bool(b) => Typed::Bool(*b),
-        Value::Number(n) => n.as_f64().map_or(Typed::Text, Typed::Number),
+        Value::Number(n) => json_number(n).map_or(Typed::Text, Typed::Number),
         Value::String(s) => parse_date(s).map_or(Typed::Text, Typed::Date),
         Value::Array(_) | Value::Object(_) => Typed::Text,
     }
@@ -55,17 +63,41 @@ pub fn display_text(value: &Value) -> String {
     }
 }
 
-/// A number written as text (`"3"`, `" -1.5 "`): digits with an optional sign and at most
-/// one decimal point. What a declared `number` field accepts from text, and how a filter's
-/// value reads as a number; `v3`, `3rd` and `1.2.3` are not numbers.
+/// A JSON number's nearest `f64`, infinite beyond its range; `None` only for a number
+/// whose exponent is beyond [`MAX_EXPONENT`] (which frontmatter parsing refuses).
+fn json_number(n: &serde_json::Number) -> Option<f64> {
+    // Every JSON number is valid Rust float syntax; `parse` rounds correctly, so the
+    // index's approximation orders numbers as their exact values do.
+    let approx: f64 = n.as_str().parse().ok()?;
+    let representable = (approx.is_finite() && approx != 0.0) || Decimal::parse(n.as_str()).is_ok();
+    representable.then_some(approx)
+}
+
+/// A number written as text (`"3"`, `" -1.5 "`, `"1e3"`), as its nearest `f64`: what a
+/// declared `number` field accepts from text. `v3`, `3rd`, `1.2.3` and numbers beyond
+/// [`MAX_EXPONENT`] are not numbers.
 pub fn number_text(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let ok = !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && digits.chars().filter(|c| *c == '.').count() <= 1
-        && digits.chars().any(|c| c.is_ascii_digit());
-    if ok { text.parse().ok() } else { None }
+    Decimal::parse(text).ok()?;
+    text.trim().parse().ok()
+}
+
+/// The exact number a field row holds, from its `text`: a number as written, or a
+/// boolean as 0 or 1 (booleans compare and sort as numbers).
+pub fn row_number(text: &str) -> Option<Decimal> {
+    match text {
+        "true" => Some(Decimal::one()),
+        "false" => Some(Decimal::zero()),
+        _ => Decimal::parse(text).ok(),
+    }
+}
+
+/// The exact number of a scalar value: JSON numbers, booleans as 0 or 1.
+pub fn value_number(value: &Value) -> Option<Decimal> {
+    match value {
+        Value::Number(n) => Decimal::parse(n.as_str()).ok(),
+        Value::Bool(b) => Some(if *b { Decimal::one() } else { Decimal::zero() }),
+        _ => None,
+    }
 }
 
 /// Recognises an ISO 8601 date or date-time and returns its sortable form, with an offset
@@ -143,9 +175,25 @@ mod tests {
         assert_eq!(number_text("3"), Some(3.0));
         assert_eq!(number_text(" -1.5 "), Some(-1.5));
         assert_eq!(number_text("+2"), Some(2.0));
-        for text in ["v3", "3rd", "1.2.3", "", "-", ".", "1e3", "three"] {
+        assert_eq!(number_text("1e3"), Some(1000.0));
+        assert_eq!(number_text("1E-1"), Some(0.1));
+        assert_eq!(number_text("1e999"), Some(f64::INFINITY));
+        for text in ["v3", "3rd", "1.2.3", "", "-", ".", "e3", "three", "inf", "1e99999999999999999999"] {
             assert_eq!(number_text(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn json_numbers_beyond_f64_are_still_numbers() {
+        let number = |text: &str| classify(&serde_json::from_str(text).expect("json"));
+        assert_eq!(number("1e400"), Typed::Number(f64::INFINITY));
+        assert_eq!(number("-1e400"), Typed::Number(f64::NEG_INFINITY));
+        assert_eq!(number("1e-400"), Typed::Number(0.0));
+        assert_eq!(number("123456789012345678901234567890"), Typed::Number(1.2345678901234568e29));
+        assert_eq!(number("1e99999999999999999999"), Typed::Text);
+        let big: Value = serde_json::from_str("123456789012345678901234567890").expect("json");
+        assert_eq!(display_text(&big), "123456789012345678901234567890", "shown with every digit");
+        assert_eq!(value_number(&big), Decimal::parse("123456789012345678901234567890").ok());
     }
 
     #[test]

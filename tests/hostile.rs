@@ -12,6 +12,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use termdex::cards::templates::Template;
 use termdex::frontmatter::{self, Edit, EditValue};
+use termdex::query::QueryError;
 
 use oracle::{FilterDex, SetCase};
 
@@ -87,6 +88,49 @@ fn filter_token() -> impl Strategy<Value = String> {
         1 => "\\PC{1,3}",
         1 => any::<char>().prop_map(String::from),
     ]
+}
+
+/// A term that constrains nothing: no token for full-text search, or an empty value.
+fn nothing_term() -> impl Strategy<Value = String> {
+    let terms = [
+        "?",
+        "'",
+        "-",
+        "!",
+        "\"\"",
+        "\"  \"",
+        "…",
+        "😀",
+        "\u{903}",
+        "«»",
+        "_",
+        "status:\"\"",
+        "has:\"\"",
+        "no:\"\"",
+        "tags:\" \"",
+        "title:*",
+        "title:**",
+        "path:*",
+        "path:./*",
+        "view:all",
+        "priority!=\"\"",
+        "deadline<\"\"",
+    ];
+    prop::sample::select(terms.to_vec()).prop_map(str::to_string)
+}
+
+/// Terms that constrain nothing, joined, negated and grouped every way the language allows.
+fn nothing_filter() -> impl Strategy<Value = String> {
+    nothing_term().prop_recursive(3, 12, 4, |inner| {
+        prop_oneof![
+            vec(inner.clone(), 1..4).prop_map(|t| t.join(" ")),
+            vec(inner.clone(), 2..4).prop_map(|t| t.join(" OR ")),
+            vec(inner.clone(), 2..4).prop_map(|t| t.join(" AND ")),
+            inner.clone().prop_map(|t| format!("({t})")),
+            inner.clone().prop_map(|t| format!("-({t})")),
+            inner.prop_map(|t| format!("NOT ({t})")),
+        ]
+    })
 }
 
 fn any_filter() -> impl Strategy<Value = String> {
@@ -266,6 +310,19 @@ proptest! {
     #[test]
     fn any_filter_runs_or_is_refused(text in any_filter()) {
         filter(&text);
+    }
+
+    #[test]
+    fn terms_that_constrain_nothing_change_nothing(text in any_filter()) {
+        DEX.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).nothing_terms_change_nothing(&text);
+    }
+
+    /// However terms that constrain nothing are combined, a bulk `set` is refused.
+    #[test]
+    fn filters_of_nothing_but_terms_that_constrain_nothing_are_empty(filter in nothing_filter()) {
+        let dex = DEX.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let got = dex.user_filter(&filter);
+        prop_assert!(matches!(got, Err(QueryError::EmptyFilter { .. })), "{:?}: {:?}", filter, got);
     }
 
     #[test]

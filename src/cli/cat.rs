@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use termdex::output::{clean, clean_body};
-use termdex::query::{self, Request};
+use termdex::query::{self, Purpose, Request};
 use termdex::scan::read_card_file;
 
 use super::Ctx;
@@ -32,8 +32,10 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
     let filter = super::filter_text(&args.filter);
+    let given = (!args.filter.is_empty()).then_some(filter.as_str());
+    let parsed = query::user_filter(given, &config, Purpose::List)?;
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed: None };
+    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed };
     let clock = ctx.clock();
     let answer =
         ctx.with_index(args.no_refresh, |index| Ok(query::run(index, &config, &clock, &request)?))?;

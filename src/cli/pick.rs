@@ -35,12 +35,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     use anyhow::anyhow;
     use skim::prelude::*;
     use termdex::cards::editor::Editor;
-    use termdex::query::{self, Request};
+    use termdex::query::{self, Purpose, Request};
 
     let config = ctx.config()?;
-    let index = ctx.open_fresh(false)?;
     let filter = super::filter_text(&args.filter);
-    let request = Request { filter: &filter, view: args.view.as_deref(), ..Request::default() };
+    let given = (!args.filter.is_empty()).then_some(filter.as_str());
+    let parsed = query::user_filter(given, &config, Purpose::List)?;
+    let index = ctx.open_fresh(false)?;
+    let request = Request { filter: &filter, view: args.view.as_deref(), parsed, ..Request::default() };
     let cards = query::run(&index, &config, &ctx.clock(), &request)?.cards;
     if cards.is_empty() {
         return Ok(ExitCode::from(1));

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use termdex::output::{self, Format};
-use termdex::query::{self, Request};
+use termdex::query::{self, Purpose, Request};
 
 use super::Ctx;
 
@@ -44,9 +44,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     };
     let config = ctx.config()?;
     let filter = super::filter_text(&args.filter);
+    let given = (!args.filter.is_empty()).then_some(filter.as_str());
+    let parsed = query::user_filter(given, &config, Purpose::List)?;
     let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request =
-        Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit, parsed: None };
+    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit, parsed };
     let clock = ctx.clock();
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();

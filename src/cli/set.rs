@@ -52,10 +52,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     apply(ctx, &paths, &edits, bulk)
 }
 
+/// The cards a bulk `set`'s filter selects; a filter that constrains nothing (`""`, `?`)
+/// is refused before anything is opened, let alone written.
 fn matching(ctx: &Ctx, filter: &str) -> Result<Vec<String>> {
     let config = ctx.config()?;
+    let parsed = query::user_filter(Some(filter), &config, query::Purpose::Change)?;
     let index = ctx.open_fresh(false)?;
-    let request = Request { filter, ..Request::default() };
+    let request = Request { filter, parsed, ..Request::default() };
     Ok(query::run(&index, &config, &ctx.clock(), &request)?.cards.into_iter().map(|c| c.path).collect())
 }
 

@@ -14,6 +14,8 @@ pub use fence::{Block, Fence, find};
 
 use serde_json::{Map, Value};
 
+use crate::value::{Decimal, NotDecimal};
+
 /// A card's fields, in the order they were written.
 pub type Fields = Map<String, Value>;
 
@@ -155,10 +157,7 @@ pub fn parse_block(format: Format, content: &str, first_line: usize) -> Result<F
             message,
         })?,
         Format::Toml => parse_toml(content, first_line, last_line)?,
-        Format::Json => serde_json::from_str::<Value>(content).map_err(|e| FrontmatterError {
-            line: (first_line + e.line().saturating_sub(1)).min(last_line),
-            message: format!("invalid JSON: {}", strip_position(&e.to_string())),
-        })?,
+        Format::Json => parse_json(content, first_line, last_line)?,
     };
     match value {
         Value::Object(map) => Ok(map),
@@ -170,15 +169,76 @@ pub fn parse_block(format: Format, content: &str, first_line: usize) -> Result<F
     }
 }
 
+/// JSON numbers keep their digits (serde_json's `arbitrary_precision`): a 30-digit id
+/// or `1e400` is a number. Only a number termdex cannot compare is refused, by name.
+fn parse_json(content: &str, first_line: usize, last_line: usize) -> Result<Value, FrontmatterError> {
+    let value = serde_json::from_str::<Value>(content).map_err(|e| FrontmatterError {
+        line: (first_line + e.line().saturating_sub(1)).min(last_line),
+        message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+    })?;
+    match out_of_range(&value) {
+        None => Ok(value),
+        Some(number) => Err(FrontmatterError {
+            line: (first_line + line_of_number(content, number)).min(last_line),
+            message: format!(
+                "the number `{number}` is out of range: termdex compares numbers with exponents up to \
+                 ±10^18; quote it (\"{number}\") to keep it as text"
+            ),
+        }),
+    }
+}
+
+/// The first number in `value` beyond [`crate::value::MAX_EXPONENT`], as serde_json keeps it.
+fn out_of_range(value: &Value) -> Option<&str> {
+    match value {
+        // Only an exponent can take a number out of range: the rest are skipped unread.
+        Value::Number(n) => (n.as_str().contains('e')
+            && Decimal::parse(n.as_str()) == Err(NotDecimal::OutOfRange))
+        .then_some(n.as_str()),
+        Value::Array(items) => items.iter().find_map(out_of_range),
+        Value::Object(map) => map.values().find_map(out_of_range),
+        _ => None,
+    }
+}
+
+/// The 0-based line of the block on which `number` is written; serde_json writes a
+/// positive exponent with a `+` that the text may not have.
+fn line_of_number(content: &str, number: &str) -> usize {
+    let bare = number.replacen("e+", "e", 1);
+    let lower = content.to_ascii_lowercase();
+    let at = lower.find(number).or_else(|| lower.find(&bare)).unwrap_or(0);
+    content[..at].matches('\n').count()
+}
+
 fn parse_toml(content: &str, first_line: usize, last_line: usize) -> Result<Value, FrontmatterError> {
     let table: toml::Table = toml::from_str(content).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start).min(content.len());
+        let span = e.span().map_or(0..0, |s| s.start.min(content.len())..s.end.min(content.len()));
+        let message = match content.get(span.clone()).filter(|text| too_large_for_toml(text)) {
+            Some(number) => format!(
+                "the number `{number}` is too large for TOML (integers up to 9223372036854775807, floats up \
+                 to about 1.8e308); quote it (\"{number}\") to keep it as text"
+            ),
+            None => format!("invalid TOML: {}", e.message().trim()),
+        };
         FrontmatterError {
-            line: (first_line + content[..offset].matches('\n').count()).min(last_line),
-            message: format!("invalid TOML: {}", e.message().trim()),
+            line: (first_line + content[..span.start].matches('\n').count()).min(last_line),
+            message,
         }
     })?;
     Ok(toml_to_json(toml::Value::Table(table)))
+}
+
+/// A TOML number literal (`_` separators allowed) beyond an `i64` or an `f64`, which TOML
+/// itself refuses.
+fn too_large_for_toml(text: &str) -> bool {
+    let plain = text.replace('_', "");
+    let is_float = plain.contains(['.', 'e', 'E']);
+    Decimal::parse(&plain).is_ok()
+        && if is_float {
+            plain.parse::<f64>().is_ok_and(f64::is_infinite)
+        } else {
+            plain.parse::<i64>().is_err()
+        }
 }
 
 /// TOML dates become ISO strings: JSON has no date type, and the index recognises ISO text.
@@ -243,6 +303,49 @@ mod tests {
         let text = "---json\n{\n  \"title\": \"x\",\n  \"a\": nope\n}\n---\n";
         let err = parse(text).error.expect("error");
         assert_eq!(err.line, 4, "{err:?}");
+    }
+
+    #[test]
+    fn json_numbers_keep_their_digits_and_only_the_unrepresentable_are_refused() {
+        let parsed =
+            parse("{\"id\": 123456789012345678901234567890,\n \"big\": 1e400, \"small\": -1E-400}\n");
+        assert_eq!(parsed.error, None);
+        assert_eq!(parsed.fields["id"].to_string(), "123456789012345678901234567890");
+        assert_eq!(parsed.fields["big"].to_string(), "1e+400");
+        assert_eq!(parsed.fields["small"].to_string(), "-1e-400", "serde_json writes `e`");
+        let err = parse("---json\n{\n  \"a\": 1,\n  \"b\": [2, 1e99999999999999999999]\n}\n---\n")
+            .error
+            .expect("error");
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (
+                4,
+                "the number `1e+99999999999999999999` is out of range: termdex compares numbers with \
+                 exponents up to ±10^18; quote it (\"1e+99999999999999999999\") to keep it as text"
+            )
+        );
+    }
+
+    #[test]
+    fn toml_numbers_too_large_for_toml_are_named() {
+        let err = parse("+++\na = 1\nid = 123456789012345678901234567890\n+++\n").error.expect("error");
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (
+                3,
+                "the number `123456789012345678901234567890` is too large for TOML (integers up to \
+                 9223372036854775807, floats up to about 1.8e308); quote it (\"123456789012345678901234567890\") \
+                 to keep it as text"
+            )
+        );
+        let err = parse("+++\nx = [1, 1e400]\n+++\n").error.expect("error");
+        assert!(err.message.starts_with("the number `1e400` is too large for TOML"), "{err:?}");
+        let err = parse("+++\nx = 007\n+++\n").error.expect("error");
+        assert!(err.message.starts_with("invalid TOML"), "other number errors are TOML's: {err:?}");
+        assert_eq!(
+            parse("+++\nx = 9223372036854775807\n+++\n").fields["x"].to_string(),
+            "9223372036854775807"
+        );
     }
 
     #[test]

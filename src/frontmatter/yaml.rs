@@ -4,7 +4,8 @@
 //! order, reports duplicate keys with their line, bounds alias expansion so a
 //! "billion laughs" card cannot exhaust memory, bounds nesting so a deeply indented card
 //! cannot exhaust the stack, and resolves plain scalars strictly: only unmistakable
-//! numbers and booleans get a type, everything else stays text.
+//! numbers and booleans get a type, everything else stays text. A number keeps the
+//! digits it was written with (a 30-digit id is not rounded).
 
 use std::collections::HashMap;
 
@@ -12,8 +13,17 @@ use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// More nodes than any hand-written card has; reached only by alias bombs.
-const MAX_NODES: usize = 100_000;
+use crate::value::Decimal;
+
+/// How many values aliases may copy in, all told: more than any hand-written card
+/// repeats, and far less than an alias bomb ("billion laughs") asks for. Counted before
+/// each copy is made, so a bomb costs no more than this.
+const MAX_ALIAS_VALUES: usize = 100_000;
+
+/// How many values a block may hold, aliases' copies included: a bound on the work for
+/// any text, far above what a card (capped at 1 MiB, two bytes a value at the least)
+/// can write out by hand.
+const MAX_VALUES: usize = 1_000_000;
 
 /// Deeper than any hand-written card nests; about where the TOML and JSON parsers stop
 /// too (and JSON read back from the index must stay within serde_json's 128).
@@ -40,17 +50,22 @@ pub fn parse(content: &str) -> Result<Value, (usize, String)> {
     Ok(builder.root.unwrap_or(Value::Null))
 }
 
+/// A list or map being built; `size` counts the values in it so far, itself included.
 enum Frame {
-    Seq { items: Vec<Value>, anchor: usize },
-    Map { map: Map<String, Value>, key: Option<String>, anchor: usize },
+    Seq { items: Vec<Value>, anchor: usize, size: usize },
+    Map { map: Map<String, Value>, key: Option<String>, anchor: usize, size: usize },
 }
 
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Value>,
+    /// Anchored values with their sizes, so an alias is priced before it is copied.
+    anchors: HashMap<usize, (Value, usize)>,
     root: Option<Value>,
-    nodes: usize,
+    /// Values made so far, aliases' copies included.
+    values: usize,
+    /// Values aliases copied in.
+    alias_values: usize,
     error: Option<(usize, String)>,
 }
 
@@ -62,49 +77,76 @@ impl MarkedEventReceiver for Builder {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let value = resolve_scalar(text, style, tag.as_ref());
-                self.add(value, anchor, mark);
+                self.made(1, mark);
+                self.add(value, 1, anchor, mark);
             }
             Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_NESTING => {
                 self.fail(mark, format!("nested more than {MAX_NESTING} levels deep"));
             }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq { items: Vec::new(), anchor }),
+            Event::SequenceStart(anchor, _) => {
+                self.made(1, mark);
+                self.stack.push(Frame::Seq { items: Vec::new(), anchor, size: 1 })
+            }
             Event::MappingStart(anchor, _) => {
-                self.stack.push(Frame::Map { map: Map::new(), key: None, anchor })
+                self.made(1, mark);
+                self.stack.push(Frame::Map { map: Map::new(), key: None, anchor, size: 1 })
             }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq { items, anchor }) => self.add(Value::Array(items), anchor, mark),
-                Some(Frame::Map { map, anchor, .. }) => self.add(Value::Object(map), anchor, mark),
+                Some(Frame::Seq { items, anchor, size }) => self.add(Value::Array(items), size, anchor, mark),
+                Some(Frame::Map { map, anchor, size, .. }) => {
+                    self.add(Value::Object(map), size, anchor, mark)
+                }
                 None => {}
             },
-            Event::Alias(id) => {
-                let value = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
-                self.nodes += count_nodes(&value);
-                self.add(value, 0, mark);
-            }
+            Event::Alias(id) => self.alias(id, mark),
             _ => {}
         }
     }
 }
 
 impl Builder {
-    fn add(&mut self, value: Value, anchor: usize, mark: Marker) {
-        self.nodes += 1;
-        if self.nodes > MAX_NODES {
-            self.fail(mark, format!("more than {MAX_NODES} values (aliases expanding too far?)"));
+    /// Counts `n` new values against [`MAX_VALUES`].
+    fn made(&mut self, n: usize, mark: Marker) {
+        self.values = self.values.saturating_add(n);
+        if self.values > MAX_VALUES {
+            self.fail(mark, format!("more than {MAX_VALUES} values"));
+        }
+    }
+
+    /// Copies an anchored value in, if the alias budget allows it.
+    fn alias(&mut self, id: usize, mark: Marker) {
+        let size = self.anchors.get(&id).map_or(1, |(_, size)| *size);
+        self.alias_values = self.alias_values.saturating_add(size);
+        if self.alias_values > MAX_ALIAS_VALUES {
+            let message = format!("aliases expand to more than {MAX_ALIAS_VALUES} values (an alias bomb?)");
+            self.fail(mark, message);
             return;
         }
+        self.made(size, mark);
+        if self.error.is_none() {
+            let value = self.anchors.get(&id).map_or(Value::Null, |(value, _)| value.clone());
+            self.add(value, size, 0, mark);
+        }
+    }
+
+    /// Puts a finished value (`size` values, itself included) where it belongs.
+    fn add(&mut self, value: Value, size: usize, anchor: usize, mark: Marker) {
         if anchor > 0 {
-            self.anchors.insert(anchor, value.clone());
+            self.anchors.insert(anchor, (value.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.root = Some(value),
-            Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { map, key, .. }) => match key.take() {
+            Some(Frame::Seq { items, size: total, .. }) => {
+                *total = total.saturating_add(size);
+                items.push(value);
+            }
+            Some(Frame::Map { map, key, size: total, .. }) => match key.take() {
                 None => match key_text(value) {
                     Some(k) => *key = Some(k),
                     None => self.fail(mark, "a key must be plain text, not a list or a map".into()),
                 },
                 Some(k) => {
+                    *total = total.saturating_add(size);
                     if map.contains_key(&k) {
                         self.fail(mark, format!("duplicate key `{k}`"));
                     } else {
@@ -130,14 +172,6 @@ fn key_text(value: Value) -> Option<String> {
     }
 }
 
-fn count_nodes(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        Value::Object(map) => 1 + map.values().map(count_nodes).sum::<usize>(),
-        _ => 1,
-    }
-}
-
 fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
     if style != TScalarStyle::Plain {
         return Value::String(text);
@@ -153,8 +187,11 @@ fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value
 }
 
 /// YAML 1.2 core-schema resolution, stricter where a guess could be wrong: `yes`/`no`
-/// stay text, a leading zero (`007`, a postcode) stays text, a float needs a dot
-/// (`1e5` or a hex-looking hash stays text), and numbers JSON cannot hold stay text.
+/// stay text, a leading zero (`007`, a postcode) stays text, and a float needs a dot
+/// (`1e5` or a hex-looking hash stays text). An integer keeps its digits however many
+/// there are (`99999999999999999999` is that number, not a rounded one). A float is a
+/// 64-bit float, as `termdex set` expects when it reads back what it wrote; one too large
+/// for that (`1.0e400`) keeps its digits rather than becoming text.
 fn resolve_plain(text: String) -> Value {
     match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -163,29 +200,52 @@ fn resolve_plain(text: String) -> Value {
         _ => {}
     }
     if let Some(n) = parse_integer(&text) {
-        return Value::Number(n.into());
+        return Value::Number(n);
     }
     if is_decimal_float(&text)
-        && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64)
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = Number::from_f64(f).or_else(|| json_float(&text))
     {
         return Value::Number(n);
     }
     Value::String(text)
 }
 
-fn parse_integer(text: &str) -> Option<i64> {
+/// A YAML float as a JSON number with the same digits (`+1.e400` is `1e400`, `.5e400`
+/// is `0.5e400`), unless termdex cannot compare it.
+fn json_float(text: &str) -> Option<Number> {
+    Decimal::parse(text).ok()?;
+    let unsigned = text.strip_prefix('+').unwrap_or(text);
+    let (sign, unsigned) = unsigned.strip_prefix('-').map_or(("", unsigned), |rest| ("-", rest));
+    let split = unsigned.find(['e', 'E']).unwrap_or(unsigned.len());
+    let (mantissa, exponent) = unsigned.split_at(split);
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let fraction = if fraction.is_empty() { String::new() } else { format!(".{fraction}") };
+    format!("{sign}{whole}{fraction}{exponent}").parse().ok()
+}
+
+/// `42`, `-7`, `+5`, `0x1F`, `0o17`; decimal integers beyond 64 bits keep their digits.
+/// A leading zero (`007`) is a code, not a number.
+fn parse_integer(text: &str) -> Option<Number> {
     if let Some(hex) = text.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok();
+        return i64::from_str_radix(hex, 16).ok().map(Number::from);
     }
     if let Some(oct) = text.strip_prefix("0o") {
-        return i64::from_str_radix(oct, 8).ok();
+        return i64::from_str_radix(oct, 8).ok().map(Number::from);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     let plain = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
     if !plain || (digits.len() > 1 && digits.starts_with('0')) {
         return None;
     }
-    text.parse().ok()
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(n.into());
+    }
+    // Too long for an i64: the same digits as a JSON number (which has no `+`), unless
+    // longer than termdex can compare.
+    Decimal::parse(text).ok()?;
+    text.strip_prefix('+').unwrap_or(text).parse().ok()
 }
 
 fn is_decimal_float(text: &str) -> bool {
@@ -221,10 +281,34 @@ mod tests {
         let v = yaml(
             "a: 3\nb: -2.5\nc: 1e5\nd: 007\ne: yes\nf: true\ng: ~\nh: '3'\ni: 0x1F\nj: 2026-11-23\nk: 99999999999999999999\nl: .5\n",
         );
+        let k: Number = "99999999999999999999".parse().expect("number");
         assert_eq!(
             v,
             json!({"a": 3, "b": -2.5, "c": "1e5", "d": "007", "e": "yes", "f": true, "g": null,
-                   "h": "3", "i": 31, "j": "2026-11-23", "k": "99999999999999999999", "l": 0.5})
+                   "h": "3", "i": 31, "j": "2026-11-23", "k": k, "l": 0.5})
+        );
+    }
+
+    #[test]
+    fn numbers_keep_every_digit_they_were_written_with() {
+        let v = yaml(
+            "a: 123456789012345678901234567890\nb: -123456789012345678901234567890\nc: +99999999999999999999\nd: 1.0e400\ne: 00099999999999999999999\nf: -0\n",
+        );
+        let shown = |key: &str| v[key].to_string();
+        assert_eq!(shown("a"), "123456789012345678901234567890");
+        assert_eq!(shown("b"), "-123456789012345678901234567890");
+        assert_eq!(shown("c"), "99999999999999999999");
+        assert_eq!(shown("d"), "1.0e+400", "beyond a 64-bit float, still a number");
+        assert_eq!(v["e"], json!("00099999999999999999999"), "a leading zero is a code");
+        assert_eq!(shown("f"), "0");
+        let v = yaml("a: +1.e400\nb: -.5E400\nc: 1.0e99999999999999999999\nd: 1.5\ne: 1.0e-400\n");
+        let shown = |key: &str| v[key].to_string();
+        assert_eq!((shown("a"), shown("b")), ("1e+400".into(), "-0.5e+400".into()));
+        assert_eq!(v["c"], json!("1.0e99999999999999999999"), "beyond what termdex compares: text");
+        assert_eq!(
+            (shown("d"), shown("e")),
+            ("1.5".into(), "0.0".into()),
+            "64-bit floats, as `set` reads them"
         );
     }
 
@@ -260,6 +344,29 @@ mod tests {
         let (line, message) = parse("a: 1\nb: 2\na: 3\n").expect_err("duplicate");
         assert_eq!(line, 3);
         assert!(message.contains("duplicate key `a`"), "{message}");
+    }
+
+    #[test]
+    fn many_plain_keys_are_no_alias_bomb() {
+        // Found by a hostile test: 50,000 keys were refused as "aliases expanding too far".
+        let text: String = (0..50_000).map(|i| format!("k{i}: {i}\n")).collect();
+        let v = yaml(&text);
+        assert_eq!(v.as_object().map(Map::len), Some(50_000));
+        let list = format!("a: [{}]\n", vec!["x"; 200_000].join(","));
+        assert_eq!(yaml(&list)["a"].as_array().map(Vec::len), Some(200_000));
+    }
+
+    #[test]
+    fn aliases_are_priced_before_they_are_copied_and_plain_values_are_bounded_too() {
+        let text = format!("a: &a [{}]\nb: [{}]\n", vec!["x"; 1_000].join(","), vec!["*a"; 100].join(","));
+        let (line, message) = parse(&text).expect_err("100 copies of 1001 values");
+        assert_eq!(line, 2);
+        assert_eq!(message, "invalid YAML: aliases expand to more than 100000 values (an alias bomb?)");
+        let fits = format!("a: &a [{}]\nb: [{}]\n", vec!["x"; 1_000].join(","), vec!["*a"; 99].join(","));
+        assert!(parse(&fits).is_ok());
+        let huge = format!("a: [{}]\n", vec!["x"; MAX_VALUES].join(","));
+        let (_, message) = parse(&huge).expect_err("too many values");
+        assert_eq!(message, format!("invalid YAML: more than {MAX_VALUES} values"));
     }
 
     #[test]

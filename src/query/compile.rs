@@ -4,14 +4,24 @@
 //! FTS5 words are quoted as FTS5 strings and then bound. Field terms become
 //! `c.id IN (SELECT card_id FROM card_fields ...)` so they run on the flattened field
 //! table's indexes instead of scanning JSON.
+//!
+//! Terms that constrain nothing are left out first ([`super::prune`]). Long runs of
+//! `AND`/`OR` are nested as balanced trees and equal values share one parameter, so that
+//! a filter of thousands of terms stays within SQLite's expression depth (1,000) and
+//! parameter count; [`super::MAX_TERMS`] bounds the rest. Numbers compare exactly: the
+//! `num` column's `f64` narrows the rows (on its index), `number_cmp` decides the rows
+//! whose `f64` equals the literal's ([`crate::value::Decimal`]).
+
+use std::collections::HashMap;
 
 use rusqlite::types::Value as SqlValue;
 
 use crate::config::{Config, FieldSpec, FieldType};
-use crate::value::number_text;
+use crate::value::{Decimal, NotDecimal};
 
 use super::dates::{self, Clock, Span};
 use super::filter::{Expr, FilterError, Op};
+use super::prune::prune;
 
 /// A compiled filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,9 +35,14 @@ pub struct Sql {
 }
 
 /// Compiles `expr` (views already expanded); `filter` is the text, for error messages.
+/// Terms that constrain nothing are left out; a filter of nothing else selects every card.
 pub fn compile(expr: &Expr, filter: &str, clock: &Clock, config: &Config) -> Result<Sql, FilterError> {
-    let mut compiler = Compiler { filter, clock, config, params: Vec::new() };
-    let (ranked, rest) = split_ranked(expr);
+    let mut compiler = Compiler { filter, clock, config, params: Vec::new(), bound: HashMap::new() };
+    let pruned = prune(expr).map_err(|e| compiler.error(0, &format!("cannot read its words: {e}")))?;
+    let Some(expr) = pruned else {
+        return Ok(Sql { where_clause: "1".into(), params: Vec::new(), rank: None });
+    };
+    let (ranked, rest) = split_ranked(&expr);
     let rank = (!ranked.is_empty()).then(|| ranked.join(" AND "));
     let where_clause = match rest {
         Some(rest) => compiler.expr(&rest)?,
@@ -37,6 +52,7 @@ pub fn compile(expr: &Expr, filter: &str, clock: &Clock, config: &Config) -> Res
 }
 
 /// Positive words at the top level rank the results; the rest of the filter is returned.
+/// Every word has a token to search for: the filter was pruned.
 fn split_ranked(expr: &Expr) -> (Vec<String>, Option<Expr>) {
     let items: Vec<&Expr> = match expr {
         Expr::And(items) => items.iter().collect(),
@@ -46,7 +62,7 @@ fn split_ranked(expr: &Expr) -> (Vec<String>, Option<Expr>) {
     let mut rest = Vec::new();
     for item in items {
         match item {
-            Expr::Text { text, prefix, .. } if has_token(text) => ranked.push(fts_string(text, *prefix)),
+            Expr::Text { text, prefix, .. } => ranked.push(fts_string(text, *prefix)),
             other => rest.push(other.clone()),
         }
     }
@@ -56,25 +72,6 @@ fn split_ranked(expr: &Expr) -> (Vec<String>, Option<Expr>) {
         _ => Some(Expr::And(rest)),
     };
     (ranked, rest)
-}
-
-/// FTS5 drops punctuation; a word without letters or digits would match nothing.
-fn has_token(text: &str) -> bool {
-    text.chars().any(char::is_alphanumeric)
-}
-
-/// Holds for every card whichever way round: a word without letters or digits (a stray
-/// `'` or `-`) constrains nothing, and neither does its negation, so `-'` is no more a
-/// filter than `'` is.
-fn unconstrained(expr: &Expr) -> bool {
-    match expr {
-        Expr::All => true,
-        Expr::Text { text, .. } => !has_token(text),
-        Expr::Not(inner) => unconstrained(inner),
-        Expr::And(items) => items.iter().all(unconstrained),
-        Expr::Or(items) => items.iter().any(unconstrained),
-        Expr::Field { .. } | Expr::Has { .. } | Expr::View { .. } => false,
-    }
 }
 
 /// A word or phrase as an FTS5 string literal (`"` doubled), so FTS5 syntax in user text
@@ -91,9 +88,55 @@ struct Compiler<'a> {
     clock: &'a Clock,
     config: &'a Config,
     params: Vec<SqlValue>,
+    /// The parameter already holding a value: `#rust OR #sqlite OR ...` binds `tags` once.
+    bound: HashMap<ParamKey, usize>,
+}
+
+/// A bound value, hashable (by the bits of a float).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ParamKey {
+    Null,
+    Integer(i64),
+    Real(u64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<&SqlValue> for ParamKey {
+    fn from(value: &SqlValue) -> ParamKey {
+        match value {
+            SqlValue::Null => ParamKey::Null,
+            SqlValue::Integer(i) => ParamKey::Integer(*i),
+            SqlValue::Real(f) => ParamKey::Real(f.to_bits()),
+            SqlValue::Text(t) => ParamKey::Text(t.clone()),
+            SqlValue::Blob(b) => ParamKey::Blob(b.clone()),
+        }
+    }
 }
 
 const PSEUDO_FIELDS: [&str; 5] = ["title", "path", "dir", "modified", "created"];
+
+/// A term that can share one look-up with its like: in a run of `OR`s a word or a term
+/// on a frontmatter field, in a run of `AND`s the negation of one.
+enum Shared<'e> {
+    Word { text: &'e str, prefix: bool },
+    Field { key: &'e str, op: Op, value: &'e str, pos: usize },
+}
+
+fn shared(item: &Expr, or: bool) -> Option<Shared<'_>> {
+    let term = match (or, item) {
+        (true, term) => term,
+        (false, Expr::Not(inner)) => inner,
+        (false, _) => return None,
+    };
+    match term {
+        Expr::Text { text, prefix, .. } => Some(Shared::Word { text, prefix: *prefix }),
+        Expr::Field { key, op, value, pos } if *op != Op::Ne && !PSEUDO_FIELDS.contains(&key.as_str()) => {
+            Some(Shared::Field { key, op: *op, value, pos: *pos })
+        }
+        _ => None,
+    }
+}
 
 impl Compiler<'_> {
     fn expr(&mut self, expr: &Expr) -> Result<String, FilterError> {
@@ -101,7 +144,6 @@ impl Compiler<'_> {
             Expr::All => "1".into(),
             Expr::And(items) => self.join(items, " AND ")?,
             Expr::Or(items) => self.join(items, " OR ")?,
-            Expr::Not(inner) if unconstrained(inner) => "1".into(),
             Expr::Not(inner) => match &**inner {
                 // `no:key` visits every card anyway: one seek per card into the primary key
                 // beats collecting every card that has the key (a table lookup each for
@@ -116,9 +158,6 @@ impl Compiler<'_> {
                 _ => format!("NOT {}", self.expr(inner)?),
             },
             Expr::Text { text, prefix, .. } => {
-                if !has_token(text) {
-                    return Ok("1".into());
-                }
                 let p = self.bind(fts_string(text, *prefix));
                 format!("c.id IN (SELECT rowid FROM cards_fts WHERE cards_fts MATCH {p})")
             }
@@ -140,13 +179,52 @@ impl Compiler<'_> {
         })
     }
 
+    /// A run of `AND`s or `OR`s. In a run of `OR`s, words are one full-text query (`"a" OR
+    /// "b"`) and terms on one field one look-up in its rows; so are negated words and
+    /// fields in a run of `AND`s (`-a -b` is `NOT (a OR b)`). A thousand `-#tag` terms then
+    /// cost one pass over the tags, not a thousand probes for every card.
     fn join(&mut self, items: &[Expr], sep: &str) -> Result<String, FilterError> {
-        let parts = items.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>()?;
-        Ok(format!("({})", parts.join(sep)))
+        let or = sep == " OR ";
+        let mut words = Vec::new();
+        let mut fields: Vec<(&str, Vec<String>)> = Vec::new();
+        let mut parts = Vec::new();
+        for item in items {
+            match shared(item, or) {
+                Some(Shared::Word { text, prefix }) => words.push(fts_string(text, prefix)),
+                Some(Shared::Field { key, op, value, pos }) => {
+                    let condition = format!("({})", self.field_condition(key, op, value, pos)?);
+                    match fields.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, conditions)) => conditions.push(condition),
+                        None => fields.push((key, vec![condition])),
+                    }
+                }
+                None => parts.push(self.expr(item)?),
+            }
+        }
+        let negated = if or { "" } else { "NOT " };
+        if !words.is_empty() {
+            let p = self.bind(words.join(" OR "));
+            parts.push(format!("{negated}c.id IN (SELECT rowid FROM cards_fts WHERE cards_fts MATCH {p})"));
+        }
+        for (key, conditions) in fields {
+            let k = self.bind(key.to_string());
+            let any = balanced(&conditions, " OR ");
+            parts.push(format!(
+                "{negated}c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND {any})"
+            ));
+        }
+        Ok(balanced(&parts, sep))
     }
 
     /// A frontmatter field: any element of a list may match.
     fn field(&mut self, key: &str, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
+        let condition = self.field_condition(key, op, value, pos)?;
+        let k = self.bind(key.to_string());
+        Ok(format!("c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND ({condition}))"))
+    }
+
+    /// What one of a field's rows must hold for `key OP value`.
+    fn field_condition(&mut self, key: &str, op: Op, value: &str, pos: usize) -> Result<String, FilterError> {
         let spec = self.config.field(key).cloned().unwrap_or_default();
         let condition = match op {
             Op::Eq => self.field_eq(&spec, value, pos)?,
@@ -158,8 +236,7 @@ impl Compiler<'_> {
             }
             _ => self.field_compare(key, &spec, op, value, pos)?,
         };
-        let k = self.bind(key.to_string());
-        Ok(format!("c.id IN (SELECT card_id FROM card_fields WHERE key = {k} AND ({condition}))"))
+        Ok(condition)
     }
 
     /// Equality: as text always; also as a number or a day when the value reads as one
@@ -169,10 +246,9 @@ impl Compiler<'_> {
         let mut alternatives = vec![format!("norm = {p}")];
         let typed = spec.field_type;
         if matches!(typed, None | Some(FieldType::Number))
-            && let Some(n) = number_text(value)
+            && let Some(n) = self.number(value, pos)?
         {
-            let p = self.bind(n);
-            alternatives.push(format!("{} = {p}", number_column(typed)));
+            alternatives.push(self.number_compare(typed, Op::Eq, &n));
         }
         if matches!(typed, None | Some(FieldType::Date)) {
             if let Some(span) = dates::span(value, self.clock) {
@@ -207,13 +283,44 @@ impl Compiler<'_> {
             if spec.field_type == Some(FieldType::Date) {
                 return Err(self.expected_date(pos, value));
             }
-            if let Some(n) = number_text(value) {
-                let p = self.bind(n);
-                return Ok(format!("{} {} {p}", number_column(spec.field_type), sql_op(op)));
+            if let Some(n) = self.number(value, pos)? {
+                return Ok(self.number_compare(spec.field_type, op, &n));
             }
         }
         let p = self.bind(lower);
         Ok(format!("norm {} {p}", sql_op(op)))
+    }
+
+    /// A filter's value read as a number: `None` when it is not written as one, an error
+    /// when it is one termdex cannot compare.
+    fn number(&self, value: &str, pos: usize) -> Result<Option<Decimal>, FilterError> {
+        match Decimal::parse(value) {
+            Ok(n) => Ok(Some(n)),
+            Err(NotDecimal::Syntax) => Ok(None),
+            Err(NotDecimal::OutOfRange) => Err(self.error(
+                pos,
+                &format!(
+                    "the number `{value}` is out of range: termdex compares numbers with exponents up to \
+                     ±10^18"
+                ),
+            )),
+        }
+    }
+
+    /// An exact numeric comparison: the `f64` column narrows (on its index, as rounding
+    /// is monotonic), `number_cmp` on the row's text decides where it equals the literal's.
+    fn number_compare(&mut self, declared: Option<FieldType>, op: Op, n: &Decimal) -> String {
+        let column = number_column(declared);
+        let f = self.bind(n.to_f64());
+        let exact = self.bind(n.to_string());
+        let cmp = format!("number_cmp(text, {exact})");
+        match op {
+            Op::Gt => format!("({column} >= {f} AND ({column} > {f} OR {cmp} > 0))"),
+            Op::Ge => format!("({column} >= {f} AND ({column} > {f} OR {cmp} >= 0))"),
+            Op::Lt => format!("({column} <= {f} AND ({column} < {f} OR {cmp} < 0))"),
+            Op::Le => format!("({column} <= {f} AND ({column} < {f} OR {cmp} <= 0))"),
+            Op::Eq | Op::Prefix | Op::Ne => format!("({column} = {f} AND {cmp} = 0)"),
+        }
     }
 
     /// `when<week` over a declared order: compares positions in the list.
@@ -363,9 +470,19 @@ impl Compiler<'_> {
         )
     }
 
+    /// A parameter holding `value`: the one already bound to an equal value, if any.
     fn bind(&mut self, value: impl Into<SqlValue>) -> String {
-        self.params.push(value.into());
-        format!("?{}", self.params.len())
+        let value = value.into();
+        let key = ParamKey::from(&value);
+        let n = match self.bound.get(&key) {
+            Some(n) => *n,
+            None => {
+                self.params.push(value);
+                self.bound.insert(key, self.params.len());
+                self.params.len()
+            }
+        };
+        format!("?{n}")
     }
 
     fn error(&self, pos: usize, message: &str) -> FilterError {
@@ -381,6 +498,19 @@ fn number_column(declared: Option<FieldType>) -> &'static str {
             "(CASE WHEN kind = 'number' THEN num WHEN kind = 'text' THEN number_text(text) END)"
         }
         _ => "num",
+    }
+}
+
+/// `parts` joined by `sep` as a balanced tree of parentheses: SQLite counts a flat run of
+/// a thousand `OR`s as a thousand levels of expression (its limit), a balanced one as ten.
+fn balanced(parts: &[String], sep: &str) -> String {
+    match parts {
+        [] => "1".into(),
+        [one] => one.clone(),
+        _ => {
+            let (left, right) = parts.split_at(parts.len() / 2);
+            format!("({}{sep}{})", balanced(left, sep), balanced(right, sep))
+        }
     }
 }
 
@@ -469,6 +599,39 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_words_and_of_one_fields_terms_share_one_look_up() {
+        let compiled = sql("(a OR b* OR #x OR tags:y OR status:done OR title:t) -c -#z -d");
+        let lookups = |what: &str| compiled.where_clause.matches(what).count();
+        assert_eq!(lookups("cards_fts MATCH"), 2, "{}", compiled.where_clause);
+        assert_eq!(lookups("FROM card_fields"), 3, "tags twice, status once: {}", compiled.where_clause);
+        let texts: Vec<&SqlValue> =
+            compiled.params.iter().filter(|p| matches!(p, SqlValue::Text(t) if t.contains(" OR "))).collect();
+        assert_eq!(
+            texts,
+            [&SqlValue::Text("\"a\" OR \"b\" *".into()), &SqlValue::Text("\"c\" OR \"d\"".into())]
+        );
+    }
+
+    #[test]
+    fn long_runs_nest_as_balanced_trees_and_equal_values_share_a_parameter() {
+        let filter: Vec<String> = (0..1_000).map(|i| format!("(#t{i} OR priority>{i})")).collect();
+        let compiled = sql(&filter.join(" "));
+        let mut depth = 0usize;
+        let mut deepest = 0;
+        for c in compiled.where_clause.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            deepest = deepest.max(depth);
+        }
+        assert!(deepest < 30, "parentheses nest {deepest} deep");
+        let keys = compiled.params.iter().filter(|p| **p == SqlValue::Text("tags".into())).count();
+        assert_eq!(keys, 1);
+    }
+
+    #[test]
     fn patterns_escape_their_special_characters() {
         assert_eq!(like_pattern("50%_off*"), "50\\%\\_off%");
         assert_eq!(glob_pattern("a[1]?*"), "a[[]1][?]*");
@@ -479,7 +642,7 @@ mod tests {
         assert_eq!(sql("'").where_clause, "1");
         assert_eq!(sql("-'").where_clause, "1");
         assert_eq!(sql("NOT (' OR -)").where_clause, "1");
-        assert!(sql("-(' a)").where_clause.starts_with("NOT ("), "{}", sql("-(' a)").where_clause);
+        assert!(sql("-(' a)").where_clause.starts_with("NOT c.id IN"), "{}", sql("-(' a)").where_clause);
     }
 
     #[test]

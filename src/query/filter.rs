@@ -127,8 +127,6 @@ struct Parser<'a> {
     depth: usize,
 }
 
-const KEYWORDS: [&str; 3] = ["OR", "AND", "NOT"];
-
 impl Parser<'_> {
     fn or(&mut self) -> Result<Expr, FilterError> {
         let mut items = vec![self.and()?];
@@ -136,7 +134,8 @@ impl Parser<'_> {
             let at = self.pos;
             self.pos += 2;
             self.skip_blanks();
-            if self.at_end() || self.peek() == Some(')') || self.peek_keyword().is_some() {
+            // `a OR NOT b` negates `b`; `a OR AND b` and `a OR OR b` lack a term.
+            if self.at_end() || self.peek() == Some(')') || self.keyword("OR") || self.keyword("AND") {
                 return Err(self.error(at, "expected a term after `OR`"));
             }
             items.push(self.and()?);
@@ -354,10 +353,6 @@ impl Parser<'_> {
         matches && ends
     }
 
-    fn peek_keyword(&self) -> Option<&'static str> {
-        KEYWORDS.iter().copied().find(|k| self.keyword(k))
-    }
-
     fn skip_blanks(&mut self) {
         while self.peek().is_some_and(char::is_whitespace) {
             self.pos += 1;
@@ -435,6 +430,14 @@ mod tests {
             ])
         );
         assert_eq!(parse("a AND b").unwrap(), Expr::And(vec![text("a"), text("b")]));
+        assert_eq!(
+            parse("a OR NOT b").unwrap(),
+            Expr::Or(vec![text("a"), Expr::Not(Box::new(text("b")))]),
+            "found by a proptest: NOT after OR was refused"
+        );
+        for bad in ["a OR OR b", "a OR AND b", "a OR NOT"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::config::{Config, FieldSpec, FieldType};
 use crate::index::CardRow;
-use crate::value::{Typed, classify, display_text, number_text};
+use crate::value::{Decimal, Typed, classify, display_text, value_number};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortKey {
@@ -99,6 +99,14 @@ pub fn sql_order(keys: &[SortKey], ranked: bool, config: &Config, params: &mut V
                     branches.iter().map(|(when, _, g)| format!(" WHEN {when} THEN {g}")).collect();
                 let value: String =
                     branches.iter().map(|(when, v, _)| format!(" WHEN {when} THEN {v}")).collect();
+                // Numbers whose f64 is the same (long ids, beyond f64) in their exact order.
+                let exact: String = branches
+                    .iter()
+                    .map(|(when, _, g)| {
+                        let key = if *g == 1 { format!("number_key({s}.text)") } else { "NULL".into() };
+                        format!(" WHEN {when} THEN {key}")
+                    })
+                    .collect();
                 terms.push(format!("({s}.card_id IS NULL) ASC"));
                 if branches.is_empty() {
                     // Declared text without an order: every value is text.
@@ -106,6 +114,7 @@ pub fn sql_order(keys: &[SortKey], ranked: bool, config: &Config, params: &mut V
                 } else {
                     terms.push(format!("(CASE{group} ELSE 3 END) {dir}"));
                     terms.push(format!("(CASE{value} ELSE {s}.norm END) {dir}"));
+                    terms.push(format!("(CASE{exact} END) {dir}"));
                 }
                 continue;
             }
@@ -208,11 +217,11 @@ fn permute(rows: &mut [CardRow], mut order: Vec<usize>) {
     }
 }
 
-/// A value's sort position: declared order, then numbers, dates, text.
+/// A value's sort position: declared order, then numbers (exactly), dates, text.
 #[derive(Debug, Clone)]
 enum SortValue {
     Ordered(usize),
-    Number(f64),
+    Number(Decimal),
     Date(String),
     Text(String),
 }
@@ -232,7 +241,7 @@ impl Ord for SortValue {
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
             (SortValue::Ordered(a), SortValue::Ordered(b)) => a.cmp(b),
-            (SortValue::Number(a), SortValue::Number(b)) => a.total_cmp(b),
+            (SortValue::Number(a), SortValue::Number(b)) => a.cmp(b),
             (SortValue::Date(a), SortValue::Date(b)) | (SortValue::Text(a), SortValue::Text(b)) => a.cmp(b),
             _ => self.group().cmp(&other.group()),
         }
@@ -277,7 +286,7 @@ fn field_sort_value(value: Option<Value>, spec: Option<&FieldSpec>) -> Option<So
     match (spec.and_then(|s| s.field_type), &value) {
         (_, Value::Null) => return None,
         (Some(FieldType::Number), Value::String(text)) => {
-            if let Some(n) = number_text(text) {
+            if let Ok(n) = Decimal::parse(text) {
                 return Some(SortValue::Number(n));
             }
         }
@@ -288,8 +297,7 @@ fn field_sort_value(value: Option<Value>, spec: Option<&FieldSpec>) -> Option<So
     }
     match classify(&value) {
         Typed::Null => None,
-        Typed::Bool(b) => Some(SortValue::Number(f64::from(u8::from(b)))),
-        Typed::Number(n) => Some(SortValue::Number(n)),
+        Typed::Bool(_) | Typed::Number(_) => value_number(&value).map(SortValue::Number),
         Typed::Date(d) => Some(SortValue::Date(d)),
         Typed::Text => Some(text_value(&value)),
     }
@@ -322,7 +330,7 @@ mod tests {
         let number = FieldSpec { field_type: Some(FieldType::Number), order: Vec::new() };
         let text = FieldSpec { field_type: Some(FieldType::Text), order: Vec::new() };
         let value = |v: Value, spec: &FieldSpec| field_sort_value(Some(v), Some(spec));
-        assert_eq!(value(Value::from("3"), &number), Some(SortValue::Number(3.0)));
+        assert_eq!(value(Value::from("3"), &number), Decimal::parse("3").ok().map(SortValue::Number));
         assert!(value(Value::from("3"), &number) < value(Value::from(10), &number));
         assert_eq!(value(Value::from("v3"), &number), Some(SortValue::Text("v3".into())));
         assert_eq!(value(Value::from(10), &text), Some(SortValue::Text("10".into())));

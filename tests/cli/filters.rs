@@ -213,6 +213,7 @@ fn boolean_structure() {
             ("status:todo OR status:blocked", &["t1", "t3"]),
             ("what:task AND #rust AND -status:done", &["t1"]),
             ("-(what:task OR what:journal) -no:what", &["b1", "m1", "n1"]),
+            ("status:done OR NOT has:what", &["n2", "t2"]),
         ],
     );
 }
@@ -352,12 +353,164 @@ fn filters_nested_without_limit_are_refused_or_collapsed_not_a_crash() {
     }
 }
 
+/// Filter words of which none constrains anything, each as a hostile tester typed them.
+const EMPTY_FILTERS: [&str; 28] = [
+    "",
+    "  ",
+    "?",
+    "*",
+    "**",
+    "'",
+    "-",
+    "!",
+    "\"\"",
+    "\"  \"",
+    "…",
+    "😀",
+    // A Devanagari sign: a letter to Rust, a separator to full-text search.
+    "\u{903}",
+    "NOT ?",
+    "-?",
+    "- -",
+    "? OR '",
+    "(? OR ') AND …",
+    "-(? ')",
+    "status:\"\"",
+    "-status:\" \"",
+    "status!=\"\"",
+    "has:\"\"",
+    "no:\"\"",
+    "title:*",
+    "path:./*",
+    "view:all",
+    "view:empty OR ?",
+];
+
+fn with_an_empty_view(dex: &TestDex) {
+    dex.write(".termdex/config.toml", "[views.empty]\nfilter = \"' OR -\"\n");
+}
+
 #[test]
-fn words_without_letters_or_digits_constrain_nothing_either_way() {
+fn a_filter_that_constrains_nothing_is_refused_not_read_as_every_card() {
     let dex = fixture();
-    assert_eq!(select(&dex, &["'"]).len(), 9);
-    assert_eq!(select(&dex, &["-'"]).len(), 9, "the negation of nothing is nothing too");
-    assert_eq!(select(&dex, &["what:task", "-'"]), ["t1", "t2", "t3"]);
+    with_an_empty_view(&dex);
+    for filter in EMPTY_FILTERS {
+        let expected = format!(
+            "termdex: error: the filter {filter:?} is empty: no term in it selects anything (words without \
+             letters or digits, empty values and `*` alone are ignored); to list every card, give no filter\n"
+        );
+        for command in ["query", "cat", "pick"] {
+            let (stdout, stderr, code) = dex.run(&[command, "--", filter]);
+            assert_eq!(
+                (stdout.as_str(), stderr.as_str(), code),
+                ("", expected.as_str(), 2),
+                "{command} {filter:?}"
+            );
+        }
+        let (stdout, stderr, code) = dex.run(&["query", "--view", "tasks", "--", filter]);
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str(), code),
+            ("", expected.as_str(), 2),
+            "--view tasks {filter:?}"
+        );
+    }
+    // No filter at all is every card, as is the `all` view: both meant.
+    assert_eq!(select(&dex, &[]).len(), 9);
+    assert_eq!(select(&dex, &["--view", "all"]).len(), 9);
+    assert_eq!(select(&dex, &["--view", "empty"]).len(), 9, "a view whose filter is empty lists all");
+}
+
+#[test]
+fn terms_that_constrain_nothing_are_left_out_of_the_rest() {
+    let dex = fixture();
+    with_an_empty_view(&dex);
+    check(
+        &dex,
+        &[
+            ("checkpoints OR ?", &["n1"]),
+            ("? OR checkpoints", &["n1"]),
+            ("(checkpoints OR …) what:note", &["n1"]),
+            ("what:task -?", &["t1", "t2", "t3"]),
+            ("what:task -'", &["t1", "t2", "t3"]),
+            ("what:task status:\"\"", &["t1", "t2", "t3"]),
+            ("status:done OR title:*", &["t2"]),
+            ("status:done OR view:empty", &["t2"]),
+            ("-(checkpoints OR ?) what:note", &[]),
+            ("\u{e000} OR wal", &["n1", "n2"]),
+        ],
+    );
+}
+
+#[test]
+fn a_bulk_set_whose_filter_constrains_nothing_writes_nothing() {
+    let dex = fixture();
+    with_an_empty_view(&dex);
+    let before: Vec<(String, Vec<u8>)> = select(&dex, &[])
+        .into_iter()
+        .map(|p| {
+            let file = format!("{p}.md");
+            let bytes = dex.read(&file);
+            (file, bytes)
+        })
+        .collect();
+    for filter in EMPTY_FILTERS {
+        let (stdout, stderr, code) = dex.run(&["set", "status=done", "--", filter]);
+        let expected = format!(
+            "termdex: error: the filter {filter:?} is empty: no term in it selects anything (words without \
+             letters or digits, empty values and `*` alone are ignored); no card was changed\n"
+        );
+        assert_eq!((stdout.as_str(), stderr.as_str(), code), ("", expected.as_str(), 2), "set -- {filter:?}");
+    }
+    let (_, _, code) = dex.run(&["set", "status=done", "--", "-'", "-?"]);
+    assert_eq!(code, 2, "several words, none constraining");
+    for (file, bytes) in &before {
+        assert_eq!(&dex.read(file), bytes, "{file} was rewritten");
+    }
+    // A constraining word next to one that constrains nothing: only its cards change.
+    let (stdout, stderr, code) = dex.run(&["set", "status=done", "--", "checkpoints OR ?"]);
+    assert_eq!((stdout.as_str(), code), ("1 card changed\n", 0), "{stderr}");
+    for (file, bytes) in before.iter().filter(|(file, _)| file != "n1.md") {
+        assert_eq!(&dex.read(file), bytes, "{file} was rewritten");
+    }
+}
+
+#[test]
+fn a_filter_of_a_thousand_terms_runs_and_a_larger_one_is_refused_as_too_large() {
+    let dex = fixture();
+    let terms = |make: &dyn Fn(usize) -> String| (0..999).map(make).collect::<Vec<_>>();
+    let words = terms(&|i| format!("w{i}"));
+    let tags = terms(&|i| format!("-#t{i}"));
+    let priorities = terms(&|i| format!("priority:{}", i + 5));
+    let titles = terms(&|i| format!("title:x{i}*"));
+    for (filter, expected) in [
+        (format!("{} OR checkpoints", words.join(" OR ")), vec!["n1"]),
+        (format!("what:task {}", tags.join(" ")), vec!["t1", "t2", "t3"]),
+        (
+            format!("what:task {}", words.iter().map(|w| format!("-{w}")).collect::<Vec<_>>().join(" ")),
+            vec!["t1", "t2", "t3"],
+        ),
+        (format!("{} OR #home", priorities.join(" OR ")), vec!["t2", "t3"]),
+        (
+            format!("{} what:task", priorities.iter().map(|p| format!("-{p}")).collect::<Vec<_>>().join(" ")),
+            vec!["t1", "t3"],
+        ),
+        (format!("{} OR title:ship*", titles.join(" OR ")), vec!["t2"]),
+    ] {
+        assert_eq!(select(&dex, &[&filter]), expected, "{}...", &filter[..40]);
+    }
+    let many: Vec<String> = (0..1_001).map(|i| format!("#t{i}")).collect();
+    for filter in [many.join(" OR "), many.join(" ")] {
+        let (stdout, stderr, code) = dex.run(&["query", &filter]);
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str(), code),
+            (
+                "",
+                "termdex: error: the filter is too large (1001 terms, views included; at most 1000): split it into \
+                 several queries\n",
+                2
+            )
+        );
+    }
 }
 
 #[test]

@@ -223,3 +223,16 @@ fn a_fifo_in_the_place_of_a_card_or_the_config_never_blocks() {
         )
     );
 }
+
+#[test]
+fn fifty_thousand_plain_keys_are_no_alias_bomb() {
+    let dex = TestDex::new();
+    let keys: String = (0..50_000).map(|i| format!("k{i}: {i}\n")).collect();
+    dex.write("many.md", format!("---\n{keys}---\n# Many\n"));
+    let (stdout, stderr, code) = dex.run(&["check"]);
+    assert_eq!((stdout.as_str(), code), ("", 0), "{stderr}");
+    assert_eq!(dex.card("many.md")["fields"]["k49999"], json!(49999));
+    // Filterable up to the index's rows per card (src/index/fields.rs), as any card.
+    let (stdout, _, _) = dex.run(&["query", "--format", "paths", "k9999:9999"]);
+    assert_eq!(stdout, "many.md\n");
+}

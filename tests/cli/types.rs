@@ -69,3 +69,134 @@ fn the_built_in_deadline_declaration_is_checked_too() {
     let (stdout, _, code) = dex.run(&["check"]);
     assert_eq!((stdout.as_str(), code), ("t.md:3: field `deadline` is \"next friday\", not a date\n", 1));
 }
+
+/// The same numbers written in YAML, TOML and JSON, as integers, decimals and exponents.
+fn numbers() -> TestDex {
+    let dex = TestDex::new();
+    dex.write("y2.md", "---\np: 2\n---\n")
+        .write("y3.md", "---\np: 3.0\n---\n")
+        .write("t16.md", "+++\np = 16\n+++\n")
+        .write("t100.md", "+++\np = 1e2\n+++\n")
+        .write("j1e1.md", "{\"p\": 1e1}\n")
+        .write("j250.md", "{\"p\": 2.5E+2}\n")
+        .write("text.md", "---\np: 1e5\n---\n")
+        .write("ybig.md", "---\np: 1.5e400\n---\n");
+    dex
+}
+
+#[test]
+fn a_filter_value_with_an_exponent_is_a_number() {
+    let dex = numbers();
+    let sorted = |filter: &str| paths(&dex, &[filter, "--sort", "p"]);
+    assert_eq!(
+        sorted("p>1e1"),
+        ["t16", "t100", "j250", "ybig"],
+        "16 and 100 are more than 10; YAML's 1e5 is text"
+    );
+    assert_eq!(sorted("p>=1E+1"), ["j1e1", "t16", "t100", "j250", "ybig"]);
+    assert_eq!(sorted("p>1e300"), ["ybig"]);
+    assert_eq!(sorted("p<1e1"), ["y2", "y3"]);
+    assert_eq!(sorted("p:1e1"), ["j1e1"]);
+    assert_eq!(sorted("p:1e2"), ["t100"]);
+    assert_eq!(sorted("p:3"), ["y3"]);
+    assert_eq!(sorted("p>1e999"), Vec::<String>::new(), "nothing is more than 1e999");
+    assert_eq!(sorted("p<1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "ybig"]);
+    assert_eq!(sorted("p>-1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "ybig"]);
+    assert_eq!(sorted("p:1e5"), ["text"], "text matches as text");
+    let (stdout, stderr, code) = dex.run(&["query", "p>1e99999999999999999999"]);
+    assert_eq!((stdout.as_str(), code), ("", 2));
+    assert_eq!(
+        stderr,
+        "termdex: error: invalid filter: the number `1e99999999999999999999` is out of range: termdex compares \
+         numbers with exponents up to ±10^18\n  p>1e99999999999999999999\n  ^\n"
+    );
+}
+
+#[test]
+fn numbers_beyond_f64_keep_their_digits_and_compare_exactly() {
+    let dex = TestDex::new();
+    let big = "123456789012345678901234567890";
+    let next = "123456789012345678901234567891";
+    // 2^53 + 1 and 2^53 are one f64; these two 19-digit ids are one f64 too.
+    dex.write("a.md", format!("{{\"id\": {big}}}\n"))
+        .write("b.md", format!("---\nid: {next}\n---\n"))
+        .write("c.md", "{\"id\": 9007199254740993}\n")
+        .write("d.md", "---\nid: 9007199254740992\n---\n")
+        .write("e.md", "---\nid: 1234567890123456789\n---\n")
+        .write("f.md", "---\nid: 1234567890123456790\n---\n")
+        .write("g.md", "{\"id\": 1e400, \"tiny\": -1e-400}\n")
+        .write("h.md", "{\"id\": 1.0000000000000000000001e400}\n");
+    let (stdout, stderr, code) = dex.run(&["check"]);
+    assert_eq!((stdout.as_str(), code), ("", 0), "1e400 is valid JSON: {stderr}");
+    let one = |filter: &str| paths(&dex, &[filter, "--sort", "path"]);
+    assert_eq!(one(&format!("id:{big}")), ["a"]);
+    assert_eq!(one(&format!("id:{next}")), ["b"]);
+    assert_eq!(one(&format!("id>{big}")), ["b", "g", "h"]);
+    assert_eq!(one(&format!("id>={next}")), ["b", "g", "h"]);
+    assert_eq!(one(&format!("id<{next} id>1e20")), ["a"]);
+    assert_eq!(one("id:9007199254740993"), ["c"]);
+    assert_eq!(one("id:9007199254740992"), ["d"]);
+    assert_eq!(one("id>9007199254740992 id<1e10"), Vec::<String>::new());
+    assert_eq!(one("id:1234567890123456789"), ["e"]);
+    assert_eq!(one("id>1234567890123456789 id<1e19"), ["f"]);
+    assert_eq!(one("id:1e400"), ["g"]);
+    assert_eq!(one("id>1e400"), ["h"]);
+    assert_eq!(one("id>1e300"), ["g", "h"]);
+    assert_eq!(one("tiny<0"), ["g"]);
+    // Sorted exactly, in memory and in SQL (--limit) alike.
+    let order = ["d", "c", "e", "f", "a", "b", "g", "h"];
+    assert_eq!(paths(&dex, &["--sort", "id"]), order);
+    assert_eq!(paths(&dex, &["--sort", "id", "--limit", "8"]), order);
+    let reversed: Vec<&str> = order.iter().rev().copied().collect();
+    assert_eq!(paths(&dex, &["--sort", "-id"]), reversed);
+    assert_eq!(paths(&dex, &["--sort", "-id", "--limit", "8"]), reversed);
+    // Printed with every digit.
+    let (json, _, _) = dex.run(&["query", "path:a.md", "--format", "json"]);
+    assert!(json.contains(&format!("\"id\": {big}\n")), "{json}");
+    let (jsonl, _, _) = dex.run(&["query", "path:b.md", "--format", "jsonl"]);
+    assert!(jsonl.contains(&format!("\"id\":{next}}}")), "{jsonl}");
+    let (lines, _, _) = dex.run(&["query", "path:a.md", "--fields", "id"]);
+    assert_eq!(lines, format!("a.md\ta\t{big}\n"));
+}
+
+#[test]
+fn numbers_that_cannot_be_represented_are_named() {
+    let dex = TestDex::new();
+    dex.write("j.md", "{\n  \"ok\": 1,\n  \"huge\": 1e99999999999999999999\n}\n")
+        .write("t.md", "+++\nok = 1\nid = 123456789012345678901234567890\n+++\n")
+        .write("f.md", "+++\nx = 1e400\n+++\n");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        "f.md:2: the number `1e400` is too large for TOML (integers up to 9223372036854775807, floats up to \
+         about 1.8e308); quote it (\"1e400\") to keep it as text\n\
+         j.md:3: the number `1e+99999999999999999999` is out of range: termdex compares numbers with exponents \
+         up to ±10^18; quote it (\"1e+99999999999999999999\") to keep it as text\n\
+         t.md:3: the number `123456789012345678901234567890` is too large for TOML (integers up to \
+         9223372036854775807, floats up to about 1.8e308); quote it (\"123456789012345678901234567890\") to keep \
+         it as text\n"
+    );
+}
+
+#[test]
+fn declared_numbers_read_exponents_and_long_digits_in_text() {
+    let dex = TestDex::new();
+    dex.write(".termdex/config.toml", "[fields.n]\ntype = \"number\"\n")
+        .write("a.md", "---\nn: \"1e3\"\n---\n")
+        .write("b.md", "---\nn: \"999\"\n---\n")
+        .write("c.md", "---\nn: \"123456789012345678901234567891\"\n---\n")
+        .write("d.md", "---\nn: 123456789012345678901234567890\n---\n")
+        .write("e.md", "---\nn: \"1e99999999999999999999\"\n---\n");
+    assert_eq!(paths(&dex, &["n>999", "--sort", "path"]), ["a", "c", "d"]);
+    assert_eq!(paths(&dex, &["n:1000"]), ["a"]);
+    assert_eq!(paths(&dex, &["n>123456789012345678901234567890"]), ["c"]);
+    assert_eq!(paths(&dex, &["--sort", "n"]), ["b", "a", "d", "c", "e"]);
+    assert_eq!(paths(&dex, &["--sort", "n", "--limit", "5"]), ["b", "a", "d", "c", "e"]);
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        ("e.md:2: field `n` is \"1e99999999999999999999\", not a number\n", 1),
+        "only what cannot be compared is not a number"
+    );
+}

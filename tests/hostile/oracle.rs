@@ -157,6 +157,44 @@ impl FilterDex {
         }
     }
 
+    /// Terms that constrain nothing change nothing: a filter selects the same cards with
+    /// `OR ?`, `-…` or `status:""` added; and a filter made of nothing else is refused as
+    /// empty by `user_filter`, never taken for every card.
+    pub fn nothing_terms_change_nothing(&self, filter: &str) {
+        let paths = |filter: &str| {
+            let request = Request { filter, ..Request::default() };
+            query::run(&self.index, &self.config, &self.clock, &request)
+                .ok()
+                .map(|a| a.cards.into_iter().map(|c| c.path).collect::<std::collections::BTreeSet<_>>())
+        };
+        let given = query::user_filter(Some(filter), &self.config, query::Purpose::Change);
+        let Ok(Some(_)) = given else {
+            if let Err(QueryError::EmptyFilter { .. }) = given {
+                for nothing in ["?", "(' OR -)", "status:\"\""] {
+                    let more = format!("({filter}) OR {nothing}");
+                    if query::filter::parse(&more).is_ok() {
+                        let again = query::user_filter(Some(&more), &self.config, query::Purpose::Change);
+                        assert!(matches!(again, Err(QueryError::EmptyFilter { .. })), "{more:?}: {again:?}");
+                    }
+                }
+            }
+            return;
+        };
+        let Some(expected) = paths(filter) else { return };
+        for more in
+            [format!("({filter}) OR ?"), format!("? OR ({filter}) -…"), format!("({filter}) status:\"\"")]
+        {
+            if let Some(got) = paths(&more) {
+                assert_eq!(got, expected, "{more:?} selects other cards than {filter:?}");
+            }
+        }
+    }
+
+    /// `user_filter` for a bulk `set` on this dex's config.
+    pub fn user_filter(&self, filter: &str) -> Result<Option<query::Expr>, QueryError> {
+        query::user_filter(Some(filter), &self.config, query::Purpose::Change)
+    }
+
     /// A filter may be refused; SQL compiled from one that SQLite refuses is a bug.
     fn ran(&self, result: Result<query::Answer, QueryError>) -> Option<query::Answer> {
         match result {
