@@ -1,21 +1,38 @@
-//! Writing a card atomically: a temporary file in the same folder, synced, then renamed
-//! over the card. A crash, a full disk or a permission error leaves the card as it was and
-//! no temporary file behind.
+//! Writing a card atomically: a temporary file in the same folder, given the card's
+//! owner, group, mode and attributes, synced, then swapped into the card's place. A crash,
+//! a full disk or a permission error leaves the card as it was and no temporary file
+//! behind.
 //!
 //! Rewrites of existing cards are serialised across processes by an exclusive lock on
 //! `.termdex/write.lock` (kept beside the index, in the user's cache folder when
 //! `.termdex/` is not writable), so two `set`s on one card each see the other's result instead of
-//! both editing the same old text. The rename replaces a file, so what it replaces is
-//! chosen with care: the target of a symlink (the link stays a link), never a file with
-//! several hard links (renaming would split them) or a read-only one.
+//! both editing the same old text. Other programs take no such lock, so [`rewrite`]
+//! checks the card again just before the swap and looks at what the swap displaced
+//! (see [`super::swap`]): bytes another program wrote in that moment are put back into the
+//! card rather than lost. The swap replaces a file, so what it replaces is chosen with
+//! care: the target of a symlink (the link stays a link), never a file with several hard
+//! links (renaming would split them) or a read-only one.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tempfile::TempPath;
 
 use super::CardsError;
+use super::attributes;
+use super::swap::{self, Stamp, Swapped};
 use crate::scan::{TEMP_PREFIX, TEMP_SUFFIX};
+
+/// How often a card another program rewrote between termdex's read and its swap is read
+/// and edited again before giving up, untouched: an editor saving once costs one retry.
+const ATTEMPTS: u32 = 5;
+
+/// How many times bytes another program wrote in the very moment of a swap are put back
+/// before termdex gives up and keeps them aside (see [`CardsError::KeptAside`]).
+const RECOVERIES: u32 = 8;
 
 /// Held while a card is read, edited and renamed into place; released when dropped.
 #[derive(Debug)]
@@ -36,15 +53,12 @@ pub fn lock(root: &Path) -> Result<WriteLock, CardsError> {
     Ok(WriteLock { _file: file })
 }
 
-/// The file to replace when rewriting the card at `abs` (`rel` names it in messages): the
-/// real file behind any symlinks, checked to be a regular file with one name that is not
-/// read-only.
-pub fn target(abs: &Path, rel: &str) -> Result<PathBuf, CardsError> {
-    let read_error = |cause| CardsError::Read { path: abs.to_path_buf(), cause };
-    let real = fs::canonicalize(abs).map_err(read_error)?;
-    let meta = fs::metadata(&real).map_err(read_error)?;
+/// Checks that the real file `real` of the card `rel` (named so in messages) can be
+/// replaced: a regular file with one name that is not read-only.
+pub fn target(real: &Path, rel: &str) -> Result<(), CardsError> {
+    let meta = fs::metadata(real).map_err(|cause| CardsError::Read { path: real.to_path_buf(), cause })?;
     if !meta.is_file() {
-        return Err(CardsError::NotACard { path: rel.to_string(), reason: "it is not a file" });
+        return Err(CardsError::NotAFile { path: rel.to_string() });
     }
     if meta.nlink() > 1 {
         return Err(CardsError::HardLinked { path: rel.to_string(), links: meta.nlink() });
@@ -52,34 +66,213 @@ pub fn target(abs: &Path, rel: &str) -> Result<PathBuf, CardsError> {
     if meta.permissions().readonly() {
         return Err(CardsError::ReadOnly { path: rel.to_string() });
     }
-    Ok(real)
+    Ok(())
 }
 
-/// Replaces the file at `path` with `content`, keeping its permissions. `expected` is the
-/// content the caller read and edited: if the file no longer holds it (an editor saved in
-/// between), nothing is written.
-pub fn replace(path: &Path, expected: &[u8], content: &[u8]) -> Result<(), CardsError> {
-    let write_error = |cause| CardsError::Write { path: path.to_path_buf(), cause: without_temp_name(cause) };
+/// What a rewrite makes of a card's bytes: `Ok(None)` leaves the card as it is.
+pub type Editing<'a> = dyn FnMut(&[u8]) -> Result<Option<Vec<u8>>, CardsError> + 'a;
+
+/// Where a rewrite is, for tests that play another program writing at the worst moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// The new text is written and synced; the card is about to be checked once more.
+    BeforeCheck(u32),
+    /// The card was found as it was read; the swap comes next.
+    BeforeSwap(u32),
+}
+
+/// Rewrites the card whose real file is `path` with what `edit` makes of its bytes;
+/// `Ok(false)` when that is what it holds already. Another program's write is never
+/// overwritten unseen: a card rewritten before the swap is read and edited again (up to
+/// [`ATTEMPTS`] times, then given up on, untouched); bytes that land in the very moment of
+/// the swap are found in the displaced file and put back — appended ones by appending
+/// them to the new card, others by editing the displaced text and swapping again.
+pub fn rewrite(path: &Path, edit: &mut Editing<'_>, at: &mut dyn FnMut(Moment)) -> Result<bool, CardsError> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(write_error)?;
-    // Through the file itself: `tempfile`'s own writer would add its name to errors too.
-    temp.as_file_mut().write_all(content).map_err(write_error)?;
-    if let Ok(meta) = fs::metadata(path) {
-        temp.as_file().set_permissions(meta.permissions()).map_err(write_error)?;
+    let mut seen = Seen::open(path)?;
+    // The text edited: what was read, plus what other programs wrote that a swap displaced.
+    let mut source = seen.bytes.clone();
+    // Displaced files holding bytes the card does not hold yet; removed once it does.
+    let mut aside: Vec<TempPath> = Vec::new();
+    let (mut rereads, mut recoveries) = (0, 0);
+    loop {
+        let written = recoveries > 0;
+        let ours = match edit(&source)? {
+            Some(ours) => ours,
+            None if !written => return Ok(false),
+            // The card holds an older text: `source` itself must still reach it.
+            None => source.clone(),
+        };
+        let new = Prepared::write(dir, ours, &seen.file, path)?;
+        at(Moment::BeforeCheck(rereads + recoveries + 1));
+        if !seen.still_there(path)? {
+            rereads += 1;
+            if rereads >= ATTEMPTS {
+                return Err(gave_up(path, written, aside));
+            }
+            if !written {
+                // Nothing written yet: give the other program (an editor saving) time.
+                std::thread::sleep(Duration::from_millis(20 * u64::from(rereads)));
+            }
+            let fresh = Seen::open(path)?;
+            source = merge(&source, &seen.bytes, &fresh.bytes);
+            seen = fresh;
+            continue;
+        }
+        at(Moment::BeforeSwap(rereads + recoveries + 1));
+        let swapped = swap::swap(&new.temp, path).map_err(|cause| write_error(path, cause))?;
+        sync_dir(dir);
+        let found = read_displaced(&new.temp, swapped, seen.file, &seen.stamp)?;
+        let displaced = match swapped {
+            Swapped::Exchanged => Some(new.temp),
+            Swapped::Renamed => {
+                // The temporary name is gone (renamed over the card): nothing to remove.
+                let _ = new.temp.keep();
+                None
+            }
+        };
+        if found == seen.bytes {
+            drop(aside);
+            drop(displaced);
+            return Ok(true);
+        }
+        // Another program wrote in the moment of the swap: its bytes must reach the card.
+        let merged = merge(&source, &seen.bytes, &found);
+        if let Some(tail) = found.strip_prefix(seen.bytes.as_slice())
+            && edit(&merged)?.is_some_and(|edited| edited.strip_suffix(tail) == Some(new.bytes.as_slice()))
+        {
+            append(new.file, tail, path)?;
+            drop(aside);
+            drop(displaced);
+            return Ok(true);
+        }
+        aside.extend(displaced);
+        recoveries += 1;
+        if recoveries >= RECOVERIES {
+            return Err(gave_up(path, true, aside));
+        }
+        source = merged;
+        // The card is now the new file. Its writable descriptor closes here: the next
+        // swap asks whether anyone still writes it, and termdex must not be that writer.
+        drop(new.file);
+        seen = Seen { file: new.reader, bytes: new.bytes, stamp: new.stamp };
     }
-    temp.as_file().sync_all().map_err(write_error)?;
-    // Checked as late as possible: the window for a lost concurrent save is the rename.
-    let current = fs::read(path).map_err(|cause| CardsError::Read { path: path.to_path_buf(), cause })?;
-    if current != expected {
-        return Err(CardsError::ChangedMeanwhile { path: path.to_path_buf() });
+}
+
+/// `source` with what another program did to the file termdex expected to hold
+/// `expected` and found holding `found`: bytes appended to it are appended to `source`;
+/// anything else is a whole new text (an editor's save), which replaces it.
+fn merge(source: &[u8], expected: &[u8], found: &[u8]) -> Vec<u8> {
+    match found.strip_prefix(expected) {
+        Some(tail) => [source, tail].concat(),
+        None => found.to_vec(),
     }
-    temp.persist(path).map_err(|e| write_error(e.error))?;
-    sync_dir(dir);
-    Ok(())
+}
+
+/// The error for a rewrite that could not finish. `written`: the card was changed already,
+/// and the other program's bytes that are not in it are in the files `aside`, kept.
+fn gave_up(path: &Path, written: bool, aside: Vec<TempPath>) -> CardsError {
+    if !written {
+        return CardsError::ChangedMeanwhile { path: path.to_path_buf() };
+    }
+    let kept: Vec<PathBuf> = aside.into_iter().filter_map(|temp| temp.keep().ok()).collect();
+    CardsError::KeptAside { path: path.to_path_buf(), kept }
+}
+
+/// The file at the card's path as termdex last saw it: held open, with its bytes and stamp.
+struct Seen {
+    file: File,
+    bytes: Vec<u8>,
+    stamp: Stamp,
+}
+
+impl Seen {
+    fn open(path: &Path) -> Result<Seen, CardsError> {
+        let read_error = |cause| CardsError::Read { path: path.to_path_buf(), cause };
+        // Non-blocking: should the card have become a FIFO meanwhile, this must not hang.
+        let mut file =
+            File::options().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(read_error)?;
+        let (bytes, stamp) = swap::read_all(&mut file).map_err(read_error)?;
+        Ok(Seen { file, bytes, stamp })
+    }
+
+    /// Whether the card's path still holds this file as it was seen, or this file with
+    /// bytes appended (an appender's, which the swap then displaces and the rewrite keeps).
+    fn still_there(&mut self, path: &Path) -> Result<bool, CardsError> {
+        let read_error = |cause| CardsError::Read { path: path.to_path_buf(), cause };
+        let now = swap::stamp_at(path).map_err(read_error)?;
+        if now == self.stamp {
+            return Ok(true);
+        }
+        if !now.same_file(&self.stamp) || now.size() <= self.stamp.size() {
+            return Ok(false);
+        }
+        // Grown: appended to, or a longer text written in place (which is read again).
+        let (bytes, _) = swap::read_all(&mut self.file).map_err(read_error)?;
+        Ok(bytes.starts_with(&self.bytes))
+    }
+}
+
+/// What the swap displaced, read once no one writes it any more: after an exchange, the
+/// file now at the temporary path `temp` (the one seen, or another program's save that
+/// took its place just before); after a plain rename, the file seen, through the
+/// descriptor still open on it.
+fn read_displaced(temp: &Path, swapped: Swapped, seen: File, stamp: &Stamp) -> Result<Vec<u8>, CardsError> {
+    let read_error = |cause| CardsError::Read { path: temp.to_path_buf(), cause };
+    let mut file = match swapped {
+        Swapped::Renamed => seen,
+        Swapped::Exchanged => {
+            let there =
+                File::options().read(true).custom_flags(libc::O_NONBLOCK).open(temp).map_err(read_error)?;
+            let is_seen = there.metadata().is_ok_and(|m| Stamp::of(&m).same_file(stamp));
+            if is_seen { seen } else { there }
+        }
+    };
+    // A writer that opened the card before the swap may still be writing the old file.
+    swap::writers_gone(&file);
+    Ok(swap::read_all(&mut file).map_err(read_error)?.0)
+}
+
+/// A card's new text, written and synced under a temporary name beside it, with the old
+/// file's owner, group, mode and attributes.
+struct Prepared {
+    temp: TempPath,
+    /// Open for writing, to append bytes the swap displaced.
+    file: File,
+    /// Open for reading: the file's identity once it holds the card.
+    reader: File,
+    bytes: Vec<u8>,
+    stamp: Stamp,
+}
+
+impl Prepared {
+    fn write(dir: &Path, bytes: Vec<u8>, like: &File, path: &Path) -> Result<Prepared, CardsError> {
+        let write_error = |cause| write_error(path, without_temp_name(cause));
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir)
+            .map_err(write_error)?;
+        // Through the file itself: `tempfile`'s own writer would add its name to errors too.
+        temp.as_file_mut().write_all(&bytes).map_err(write_error)?;
+        attributes::copy(like, temp.as_file(), path)?;
+        temp.as_file().sync_all().map_err(write_error)?;
+        let reader = File::open(temp.path()).map_err(write_error)?;
+        let stamp = Stamp::of(&temp.as_file().metadata().map_err(write_error)?);
+        let (file, temp) = temp.into_parts();
+        Ok(Prepared { temp, file, reader, bytes, stamp })
+    }
+}
+
+/// Appends `tail` to `file`, now the card, as an appender would (`O_APPEND`, so that it
+/// never overwrites another appender's line), and syncs it.
+fn append(mut file: File, tail: &[u8], path: &Path) -> Result<(), CardsError> {
+    rustix::fs::fcntl_setfl(&file, rustix::fs::OFlags::APPEND).map_err(|e| write_error(path, e.into()))?;
+    file.write_all(tail).and_then(|()| file.sync_all()).map_err(|cause| write_error(path, cause))
+}
+
+fn write_error(path: &Path, cause: io::Error) -> CardsError {
+    CardsError::Write { path: path.to_path_buf(), cause }
 }
 
 /// `tempfile` adds the temporary file's name to the errors of creating it. The message
@@ -125,49 +318,140 @@ fn sync_dir(dir: &Path) {
 mod tests {
     use super::*;
 
+    /// `status: todo` made `status: done`, as `set` would; `None` when there is none.
+    fn done(bytes: &[u8]) -> Result<Option<Vec<u8>>, CardsError> {
+        let text = String::from_utf8_lossy(bytes);
+        Ok(text
+            .contains("status: todo")
+            .then(|| text.replacen("status: todo", "status: done", 1).into_bytes()))
+    }
+
+    fn card(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+        let card = dir.path().join("a.md");
+        fs::write(&card, text).expect("write");
+        card
+    }
+
+    /// Only the card is left in its folder.
+    fn no_temp_file(dir: &tempfile::TempDir) {
+        let names: Vec<_> = fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names, ["a.md"], "a temporary file was left");
+    }
+
     #[test]
-    fn replace_keeps_permissions_and_leaves_no_temp_file() {
+    fn a_rewrite_keeps_permissions_and_leaves_no_temp_file() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
-        let card = dir.path().join("a.md");
-        fs::write(&card, "old").expect("write");
+        let card = card(&dir, "---\nstatus: todo\n---\n");
         fs::set_permissions(&card, fs::Permissions::from_mode(0o640)).expect("chmod");
-        replace(&card, b"old", b"new").expect("replace");
-        assert_eq!(fs::read_to_string(&card).expect("read"), "new");
+        assert!(rewrite(&card, &mut done, &mut |_| {}).expect("rewrite"));
+        assert_eq!(fs::read_to_string(&card).expect("read"), "---\nstatus: done\n---\n");
         assert_eq!(fs::metadata(&card).expect("meta").permissions().mode() & 0o777, 0o640);
-        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
+        no_temp_file(&dir);
+        assert!(!rewrite(&card, &mut done, &mut |_| {}).expect("rewrite"), "nothing left to change");
     }
 
     #[test]
-    fn replace_refuses_when_the_file_changed_meanwhile() {
+    fn a_card_rewritten_before_the_check_is_read_again_and_nothing_is_lost() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let card = dir.path().join("a.md");
-        fs::write(&card, "changed by someone else").expect("write");
-        let err = replace(&card, b"what we read", b"ours").expect_err("refused");
-        assert!(matches!(err, CardsError::ChangedMeanwhile { .. }));
-        assert_eq!(fs::read_to_string(&card).expect("read"), "changed by someone else");
-        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "no temp file left");
+        let card = card(&dir, "---\nstatus: todo\n---\nbody\n");
+        let saved = "---\nstatus: todo\n---\nbody, saved by an editor\n";
+        let changed = rewrite(&card, &mut done, &mut |at| {
+            if at == Moment::BeforeCheck(1) {
+                fs::write(&card, saved).expect("save in place");
+            }
+        });
+        assert!(changed.expect("rewrite"));
+        assert_eq!(fs::read_to_string(&card).expect("read"), saved.replace("todo", "done"));
+        no_temp_file(&dir);
     }
 
     #[test]
-    fn targets_are_real_single_writable_files() {
+    fn a_line_appended_across_the_swap_is_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let card = card(&dir, "---\nstatus: todo\n---\nline 1\n");
+        let mut late = None;
+        let changed = rewrite(&card, &mut done, &mut |at| {
+            if at == Moment::BeforeSwap(1) {
+                // An appender that opened the card before the swap and writes after it.
+                let mut writer = File::options().append(true).open(&card).expect("open");
+                late = Some(std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(30));
+                    writer.write_all(b"line 2\n").expect("append");
+                }));
+            }
+        });
+        assert!(changed.expect("rewrite"));
+        late.expect("appender").join().expect("join");
+        assert_eq!(fs::read_to_string(&card).expect("read"), "---\nstatus: done\n---\nline 1\nline 2\n");
+        no_temp_file(&dir);
+    }
+
+    #[test]
+    fn a_save_by_rename_just_before_the_swap_is_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let card = card(&dir, "---\nstatus: todo\n---\nline 1\n");
+        let changed = rewrite(&card, &mut done, &mut |at| {
+            if at == Moment::BeforeSwap(1) {
+                let save = dir.path().join("a.md~");
+                fs::write(&save, "---\nstatus: todo\n---\nline 1\nsaved\n").expect("write");
+                fs::rename(&save, &card).expect("save by rename");
+            }
+        });
+        assert!(changed.expect("rewrite"));
+        assert_eq!(fs::read_to_string(&card).expect("read"), "---\nstatus: done\n---\nline 1\nsaved\n");
+        no_temp_file(&dir);
+    }
+
+    #[test]
+    fn a_save_in_place_just_before_the_swap_is_edited_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let card = card(&dir, "---\nstatus: todo\n---\nfirst text\n");
+        let changed = rewrite(&card, &mut done, &mut |at| {
+            if at == Moment::BeforeSwap(1) {
+                fs::write(&card, "---\nstatus: todo\n---\nrewritten\n").expect("save in place");
+            }
+        });
+        assert!(changed.expect("rewrite"));
+        assert_eq!(fs::read_to_string(&card).expect("read"), "---\nstatus: done\n---\nrewritten\n");
+        no_temp_file(&dir);
+    }
+
+    #[test]
+    fn a_card_that_keeps_being_rewritten_is_given_up_on_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let card = card(&dir, "---\nstatus: todo\n---\n");
+        let mut last = String::new();
+        let err = rewrite(&card, &mut done, &mut |at| {
+            if let Moment::BeforeCheck(n) = at {
+                last = format!("---\nstatus: todo\nsave: {n}\n---\n");
+                fs::write(&card, &last).expect("save");
+            }
+        })
+        .expect_err("gives up");
+        assert!(matches!(err, CardsError::ChangedMeanwhile { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&card).expect("read"), last);
+        assert_eq!(last, format!("---\nstatus: todo\nsave: {ATTEMPTS}\n---\n"));
+        no_temp_file(&dir);
+    }
+
+    #[test]
+    fn targets_are_single_writable_files() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let real = dir.path().join("real.md");
         fs::write(&real, "x").expect("write");
-        let link = dir.path().join("link.md");
-        std::os::unix::fs::symlink("real.md", &link).expect("symlink");
-        assert_eq!(target(&link, "link.md").expect("ok"), real.canonicalize().expect("canon"));
+        assert!(target(&real, "real.md").is_ok());
         fs::hard_link(&real, dir.path().join("twin.md")).expect("hard link");
-        let err = target(&link, "link.md").expect_err("two names");
+        let err = target(&real, "real.md").expect_err("two names");
         assert_eq!(
             err.to_string(),
-            "link.md has 2 hard links; termdex will not split them — edit it in your editor"
+            "real.md has 2 hard links; termdex will not split them — edit it in your editor"
         );
         fs::remove_file(dir.path().join("twin.md")).expect("rm");
         fs::set_permissions(&real, fs::Permissions::from_mode(0o444)).expect("chmod");
         assert!(matches!(target(&real, "real.md"), Err(CardsError::ReadOnly { .. })));
-        assert!(matches!(target(dir.path(), "dir"), Err(CardsError::NotACard { .. })));
+        assert!(matches!(target(dir.path(), "dir"), Err(CardsError::NotAFile { .. })));
     }
 
     #[test]

@@ -240,29 +240,115 @@ fn concurrent_sets_on_one_card_keep_every_key() {
 }
 
 #[test]
-fn a_symlinked_card_is_changed_through_its_link() {
+fn a_symlinked_card_inside_the_dex_is_changed_through_its_link() {
     let dex = TestDex::new();
-    let outside = tempfile::tempdir().expect("outside dir");
-    let outside_card = outside.path().join("elsewhere.md");
-    fs::write(&outside_card, "---\nwhat: task\nstatus: todo\n---\n").expect("write");
     dex.write("real/inside.md", "---\nwhat: task\nstatus: todo\n---\n");
-    symlink(&outside_card, dex.path("out.md")).expect("symlink");
     symlink("real/inside.md", dex.path("in.md")).expect("symlink");
-    let (_, stderr, code) = set(&dex, &["out.md", "owner=me"]);
-    assert_eq!(code, 0, "named by its link, the card is in the dex: {stderr}");
-    assert_eq!(
-        fs::read_to_string(&outside_card).expect("read"),
-        "---\nwhat: task\nstatus: todo\nowner: me\n---\n"
-    );
+    symlink("real", dex.path("alias")).expect("symlink");
+    let (_, stderr, code) = set(&dex, &["in.md", "owner=me"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(text(&dex, "real/inside.md"), "---\nwhat: task\nstatus: todo\nowner: me\n---\n");
     let (stdout, stderr, code) = set(&dex, &["status=done", "--", "what:task"]);
-    // in.md and real/inside.md are one file: whichever comes second finds it done already.
-    assert_eq!((stdout.as_str(), code), ("2 cards changed\n", 0), "{stderr}");
-    for link in ["out.md", "in.md"] {
+    // in.md, alias/inside.md and real/inside.md are one file: the first changes it, the
+    // others find it done already.
+    assert_eq!((stdout.as_str(), code), ("1 card changed\n", 0), "{stderr}");
+    for link in ["in.md", "alias"] {
         let meta = fs::symlink_metadata(dex.path(link)).expect("meta");
         assert!(meta.file_type().is_symlink(), "{link} is still a link");
     }
-    assert!(fs::read_to_string(&outside_card).expect("read").contains("status: done"));
-    assert_eq!(text(&dex, "real/inside.md"), "---\nwhat: task\nstatus: done\n---\n");
+    assert_eq!(text(&dex, "real/inside.md"), "---\nwhat: task\nstatus: done\nowner: me\n---\n");
+}
+
+const GIT_CONFIG: &str = "[core]\n\trepositoryformatversion = 0\n\tbare = false\n";
+
+/// A dex with links named like cards that lead to files that are not cards of the dex:
+/// git's config, termdex's own, a file and a folder outside the dex, an ignored draft.
+/// Returns the dex, the folder outside it, and each link with why it is refused.
+fn dex_with_hostile_links() -> (TestDex, tempfile::TempDir, Vec<(&'static str, String)>) {
+    let dex = TestDex::new();
+    let outside = tempfile::tempdir().expect("outside dir");
+    let out = outside.path().canonicalize().expect("canonical");
+    fs::write(out.join("elsewhere.md"), "---\nwhat: task\nstatus: todo\n---\n").expect("write");
+    fs::create_dir(out.join("folder")).expect("mkdir");
+    fs::write(out.join("folder/x.md"), "---\nwhat: task\nstatus: todo\n---\n").expect("write");
+    dex.write(".git/config", GIT_CONFIG)
+        .write(".termdex/config.toml", "[views.mine]\nfilter = \"what:task\"\n")
+        .write(".ignore", "drafts/\n")
+        .write("drafts/d.md", "---\nwhat: task\nstatus: todo\n---\n");
+    symlink(".git/config", dex.path("notes.md")).expect("symlink");
+    symlink(".termdex/config.toml", dex.path("cfg.md")).expect("symlink");
+    symlink(out.join("elsewhere.md"), dex.path("out.md")).expect("symlink");
+    symlink(out.join("folder"), dex.path("away")).expect("symlink");
+    symlink(".git", dex.path("gitdir")).expect("symlink");
+    symlink("drafts/d.md", dex.path("drafted.md")).expect("symlink");
+    let hidden = ", is in a hidden folder, which termdex does not index";
+    let refused = vec![
+        ("notes.md", format!("its real path, .git/config{hidden}")),
+        ("cfg.md", format!("its real path, .termdex/config.toml{hidden}")),
+        ("gitdir/config.md", format!("its real path, .git/config.md{hidden}")),
+        ("out.md", format!("its real path, {}, is outside the dex", out.join("elsewhere.md").display())),
+        ("away/x.md", format!("its real path, {}, is outside the dex", out.join("folder/x.md").display())),
+        (
+            "drafted.md",
+            "its real path, drafts/d.md, is ignored by a .ignore or .gitignore rule, so termdex does not index it"
+                .to_string(),
+        ),
+    ];
+    (dex, outside, refused)
+}
+
+/// Every file under `dir` (not following links) with its bytes, but termdex's index and
+/// locks.
+fn contents(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).expect("ls").flatten() {
+        let kind = entry.file_type().expect("type");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if kind.is_dir() {
+            found.extend(contents(&entry.path()));
+        } else if kind.is_file() && !name.starts_with("index.") && name != "write.lock" {
+            found.push((entry.path(), fs::read(entry.path()).expect("read")));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn set_never_writes_through_a_link_to_a_file_that_is_not_a_card_of_the_dex() {
+    let (dex, outside, refused) = dex_with_hostile_links();
+    dex.write("gitdir/config.md", "");
+    fs::remove_file(dex.path(".git/config.md")).expect("rm");
+    let before = (contents(&dex.root()), contents(outside.path()));
+    for (link, why) in &refused {
+        let (_, stderr, code) = set(&dex, &[link, "status=done"]);
+        assert_eq!(code, 2, "{link}: {stderr}");
+        // A typed path whose folder is a link is resolved by the command line first, and
+        // refused by the name it resolves to (`.git/config.md`, or outside the dex).
+        let said = if link.contains('/') {
+            stderr.contains("is not a card: it is in a hidden folder")
+                || stderr.contains("is outside the dex")
+        } else {
+            stderr.contains(&format!("{link} is not a card: {why}; it was left as it is\n"))
+        };
+        assert!(said, "{link}: {stderr}");
+    }
+    // In bulk: the index lists links by their names (the walk follows them), so a filter
+    // can match them; each is refused all the same, by the library's own check.
+    let (stdout, stderr, code) = set(&dex, &["status=done", "--", "bare OR views OR what:task"]);
+    assert_eq!((stdout.as_str(), code), ("0 cards changed\n", 2), "{stderr}");
+    for (link, why) in &refused {
+        if !link.starts_with("gitdir/") {
+            assert!(
+                stderr.contains(&format!("{link} is not a card: {why}; it was left as it is\n")),
+                "{link}: {stderr}"
+            );
+        }
+    }
+    assert_eq!((contents(&dex.root()), contents(outside.path())), before, "a file changed");
+    // termdex's config still loads, and the dex still answers.
+    let (_, stderr, code) = dex.run(&["views"]);
+    assert_eq!(code, 0, "{stderr}");
 }
 
 #[test]
