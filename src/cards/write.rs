@@ -84,9 +84,11 @@ pub enum Moment {
 /// Rewrites the card whose real file is `path` with what `edit` makes of its bytes;
 /// `Ok(false)` when that is what it holds already. Another program's write is never
 /// overwritten unseen: a card rewritten before the swap is read and edited again (up to
-/// [`ATTEMPTS`] times, then given up on, untouched); bytes that land in the very moment of
-/// the swap are found in the displaced file and put back — appended ones by appending
-/// them to the new card, others by editing the displaced text and swapping again.
+/// [`ATTEMPTS`] times, then given up on, untouched); another program's save that takes
+/// the card's place in the very moment of the swap is put back at once and edited in turn;
+/// bytes written into the card in that moment are found in the displaced file and put
+/// back — appended ones by appending them to the new card, others by editing the
+/// displaced text and swapping again.
 pub fn rewrite(path: &Path, edit: &mut Editing<'_>, at: &mut dyn FnMut(Moment)) -> Result<bool, CardsError> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut seen = Seen::open(path)?;
@@ -95,6 +97,7 @@ pub fn rewrite(path: &Path, edit: &mut Editing<'_>, at: &mut dyn FnMut(Moment)) 
     // Displaced files holding bytes the card does not hold yet; removed once it does.
     let mut aside: Vec<TempPath> = Vec::new();
     let (mut rereads, mut recoveries) = (0, 0);
+    let mut swaps = SyncOnDrop { dir, done: false };
     loop {
         let written = recoveries > 0;
         let ours = match edit(&source)? {
@@ -105,15 +108,19 @@ pub fn rewrite(path: &Path, edit: &mut Editing<'_>, at: &mut dyn FnMut(Moment)) 
         };
         let new = Prepared::write(dir, ours, &seen.file, path)?;
         at(Moment::BeforeCheck(rereads + recoveries + 1));
-        if !seen.still_there(path)? {
-            rereads += 1;
-            if rereads >= ATTEMPTS {
+        let reread = |rereads: &mut u32, aside: Vec<TempPath>| {
+            *rereads += 1;
+            if *rereads >= ATTEMPTS {
                 return Err(gave_up(path, written, aside));
             }
             if !written {
                 // Nothing written yet: give the other program (an editor saving) time.
-                std::thread::sleep(Duration::from_millis(20 * u64::from(rereads)));
+                std::thread::sleep(Duration::from_millis(20 * u64::from(*rereads)));
             }
+            Ok(aside)
+        };
+        if !seen.still_there(path)? {
+            aside = reread(&mut rereads, aside)?;
             let fresh = Seen::open(path)?;
             source = merge(&source, &seen.bytes, &fresh.bytes);
             seen = fresh;
@@ -121,32 +128,53 @@ pub fn rewrite(path: &Path, edit: &mut Editing<'_>, at: &mut dyn FnMut(Moment)) 
         }
         at(Moment::BeforeSwap(rereads + recoveries + 1));
         let swapped = swap::swap(&new.temp, path).map_err(|cause| write_error(path, cause))?;
-        sync_dir(dir);
-        let found = read_displaced(&new.temp, swapped, seen.file, &seen.stamp)?;
-        let displaced = match swapped {
-            Swapped::Exchanged => Some(new.temp),
+        // Synced once the card is settled, on the way out: the sync takes milliseconds,
+        // and the new file must not stand in the card's place a moment longer than needed
+        // before what the swap displaced is looked at.
+        swaps.done = true;
+        let (old, kept) = match swapped {
             Swapped::Renamed => {
                 // The temporary name is gone (renamed over the card): nothing to remove.
                 let _ = new.temp.keep();
-                None
+                (seen.file, None)
+            }
+            Swapped::Exchanged => {
+                let there = open_to_read(&new.temp)?;
+                if there.metadata().is_ok_and(|m| Stamp::of(&m).same_file(&seen.stamp)) {
+                    (seen.file, Some(new.temp))
+                } else {
+                    // Another program's save took the card's place just before the swap:
+                    // put it back at once, before anyone takes the new text (which lacks
+                    // that save) for the card, then edit it in turn.
+                    swap::swap(&new.temp, path).map_err(|cause| write_error(path, cause))?;
+                    let fresh = Seen::read(there, path)?;
+                    if let Some(kept) = take_back(new, &fresh, path)? {
+                        aside.push(kept);
+                        return Err(gave_up(path, true, aside));
+                    }
+                    aside = reread(&mut rereads, aside)?;
+                    // The card may have gained bytes since: read it as it is now.
+                    let fresh = Seen::open(path)?;
+                    source = merge(&source, &seen.bytes, &fresh.bytes);
+                    seen = fresh;
+                    continue;
+                }
             }
         };
+        let found = read_when_written(old, path)?;
         if found == seen.bytes {
-            drop(aside);
-            drop(displaced);
             return Ok(true);
         }
-        // Another program wrote in the moment of the swap: its bytes must reach the card.
+        // Another program wrote into the card in the moment of the swap: its bytes must
+        // reach the card.
         let merged = merge(&source, &seen.bytes, &found);
         if let Some(tail) = found.strip_prefix(seen.bytes.as_slice())
             && edit(&merged)?.is_some_and(|edited| edited.strip_suffix(tail) == Some(new.bytes.as_slice()))
         {
             append(new.file, tail, path)?;
-            drop(aside);
-            drop(displaced);
             return Ok(true);
         }
-        aside.extend(displaced);
+        aside.extend(kept);
         recoveries += 1;
         if recoveries >= RECOVERIES {
             return Err(gave_up(path, true, aside));
@@ -157,6 +185,36 @@ pub fn rewrite(path: &Path, edit: &mut Editing<'_>, at: &mut dyn FnMut(Moment)) 
         drop(new.file);
         seen = Seen { file: new.reader, bytes: new.bytes, stamp: new.stamp };
     }
+}
+
+/// After a save that slipped in was put back (`put_back`, now the card again): `new` is
+/// at its temporary name again. Whatever was added to it while it was the card (by a
+/// writer that opened the card in that moment, or a save made from it) is appended to
+/// the card; a save made from `put_back` meanwhile, newer still, is put in the card's
+/// place. The temporary name (kept) when it holds anything else, for the caller to keep
+/// aside.
+fn take_back(new: Prepared, put_back: &Seen, path: &Path) -> Result<Option<TempPath>, CardsError> {
+    let Prepared { temp, file, reader, bytes, stamp } = new;
+    // Closed first: termdex must not count as a writer of it itself.
+    drop(file);
+    let there = open_to_read(&temp)?;
+    let is_new = there.metadata().is_ok_and(|m| Stamp::of(&m).same_file(&stamp));
+    let now = read_when_written(if is_new { reader } else { there }, &temp)?;
+    if let Some(tail) = now.strip_prefix(bytes.as_slice()) {
+        if !tail.is_empty() {
+            let card = File::options().append(true).open(path).map_err(|cause| write_error(path, cause))?;
+            append(card, tail, path)?;
+        }
+        return Ok(None);
+    }
+    if !is_new && now.starts_with(&put_back.bytes) {
+        swap::swap(&temp, path).map_err(|cause| write_error(path, cause))?;
+        let out = open_to_read(&temp)?;
+        if out.metadata().is_ok_and(|m| Stamp::of(&m).same_file(&put_back.stamp)) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(temp))
 }
 
 /// `source` with what another program did to the file termdex expected to hold
@@ -188,11 +246,12 @@ struct Seen {
 
 impl Seen {
     fn open(path: &Path) -> Result<Seen, CardsError> {
-        let read_error = |cause| CardsError::Read { path: path.to_path_buf(), cause };
-        // Non-blocking: should the card have become a FIFO meanwhile, this must not hang.
-        let mut file =
-            File::options().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(read_error)?;
-        let (bytes, stamp) = swap::read_all(&mut file).map_err(read_error)?;
+        Seen::read(open_to_read(path)?, path)
+    }
+
+    /// Reads an open file from its start.
+    fn read(mut file: File, path: &Path) -> Result<Seen, CardsError> {
+        let (bytes, stamp) = swap::read_all(&mut file).map_err(|cause| read_error(path, cause))?;
         Ok(Seen { file, bytes, stamp })
     }
 
@@ -213,24 +272,24 @@ impl Seen {
     }
 }
 
-/// What the swap displaced, read once no one writes it any more: after an exchange, the
-/// file now at the temporary path `temp` (the one seen, or another program's save that
-/// took its place just before); after a plain rename, the file seen, through the
-/// descriptor still open on it.
-fn read_displaced(temp: &Path, swapped: Swapped, seen: File, stamp: &Stamp) -> Result<Vec<u8>, CardsError> {
-    let read_error = |cause| CardsError::Read { path: temp.to_path_buf(), cause };
-    let mut file = match swapped {
-        Swapped::Renamed => seen,
-        Swapped::Exchanged => {
-            let there =
-                File::options().read(true).custom_flags(libc::O_NONBLOCK).open(temp).map_err(read_error)?;
-            let is_seen = there.metadata().is_ok_and(|m| Stamp::of(&m).same_file(stamp));
-            if is_seen { seen } else { there }
-        }
-    };
-    // A writer that opened the card before the swap may still be writing the old file.
+/// A file's whole content, read once no process writes it any more: a writer that
+/// opened the card before a swap may still be writing the file the swap displaced.
+fn read_when_written(mut file: File, path: &Path) -> Result<Vec<u8>, CardsError> {
     swap::writers_gone(&file);
-    Ok(swap::read_all(&mut file).map_err(read_error)?.0)
+    Ok(swap::read_all(&mut file).map_err(|cause| read_error(path, cause))?.0)
+}
+
+/// Opens a file to read it, never waiting (should it be a FIFO).
+fn open_to_read(path: &Path) -> Result<File, CardsError> {
+    File::options()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|cause| read_error(path, cause))
+}
+
+fn read_error(path: &Path, cause: io::Error) -> CardsError {
+    CardsError::Read { path: path.to_path_buf(), cause }
 }
 
 /// A card's new text, written and synced under a temporary name beside it, with the old
@@ -305,6 +364,20 @@ pub fn create_new(path: &Path, content: &[u8]) -> io::Result<()> {
     written?;
     sync_dir(path.parent().unwrap_or(Path::new(".")));
     Ok(())
+}
+
+/// Syncs a folder when dropped, if renames were `done` in it.
+struct SyncOnDrop<'a> {
+    dir: &'a Path,
+    done: bool,
+}
+
+impl Drop for SyncOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.done {
+            sync_dir(self.dir);
+        }
+    }
 }
 
 /// Makes a rename or a new name durable; best effort (not every file system allows it).

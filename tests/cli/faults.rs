@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use crate::util::TestDex;
+use crate::util::{
+    ReadOnly, TestDex, permission_runner, run_as, skip_unless_runnable, text_of, writable_folder,
+};
 
 /// `termdex query --format jsonl` lines, sorted, with the exit code checked.
 fn answer(dex: &TestDex, extra: &[&str]) -> Vec<String> {
@@ -158,14 +160,6 @@ fn with_file_size_limit(cmd: &mut Command, bytes: u64) -> &mut Command {
     }
 }
 
-fn text_of(out: &Output) -> (String, String, i32) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 /// Every file under `dir` (but `.termdex/`) with its bytes: what "the dex is untouched" means.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
@@ -261,103 +255,12 @@ fn a_full_disk_while_indexing_leaves_the_index_as_it_was() {
     assert_eq!(after, rebuilt_answer(&dex));
 }
 
-/// Who runs termdex in the permission tests: `None` for this process's user, whom
-/// permission bits stop, or (when that is root, whom they do not) `nobody`'s uid.
-fn permission_runner() -> Option<u32> {
-    // SAFETY: geteuid cannot fail and touches no memory.
-    let euid = unsafe { libc::geteuid() };
-    (euid == 0).then_some(NOBODY)
-}
-
-const NOBODY: u32 = 65534;
-
-/// Makes folders read-only for the length of a test (and writable again after it, even
-/// when it fails, so the temporary folders can be deleted).
-struct ReadOnly(Vec<PathBuf>);
-
-impl ReadOnly {
-    fn new(folders: &[PathBuf]) -> ReadOnly {
-        for folder in folders {
-            fs::set_permissions(folder, fs::Permissions::from_mode(0o555)).expect("chmod a-w");
-        }
-        ReadOnly(folders.to_vec())
-    }
-}
-
-impl Drop for ReadOnly {
-    fn drop(&mut self) {
-        for folder in &self.0 {
-            let _ = fs::set_permissions(folder, fs::Permissions::from_mode(0o755));
-        }
-    }
-}
-
-/// A cache folder the runner can write, for `$XDG_CACHE_HOME` or `$HOME`.
-fn writable_folder(runner: Option<u32>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    if let Some(uid) = runner {
-        std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).expect("chown to the runner");
-    }
-    dir
-}
-
-/// The termdex binary, copied where every user can run it: the build folder may sit in a
-/// checkout `nobody` cannot enter (a CI clone in a private temporary folder), and then the
-/// permission tests would have nothing to run.
-fn binary_for_everyone() -> &'static Path {
-    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, path) = COPY.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
-        let path = dir.path().join("termdex");
-        fs::copy(assert_cmd::cargo::cargo_bin("termdex"), &path).expect("copy termdex");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
-        (dir, path)
-    });
-    path
-}
-
-/// `termdex --dex DEX ARGS`, as the runner.
-fn run_as(dex: &TestDex, runner: Option<u32>, env: &[(&str, &Path)], args: &[&str]) -> io::Result<Output> {
-    let mut cmd = if runner.is_some() { dex.process_of(binary_for_everyone()) } else { dex.process() };
-    cmd.env_remove("XDG_CACHE_HOME").args(args);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    if let Some(uid) = runner {
-        cmd.uid(uid).gid(uid);
-    }
-    cmd.output()
-}
-
 /// The one folder termdex made under `cache/termdex/`, holding the dex's index.
 fn cached_index(cache: &Path) -> PathBuf {
     let made: Vec<PathBuf> =
         fs::read_dir(cache.join("termdex")).expect("cache folder").flatten().map(|e| e.path()).collect();
     assert_eq!(made.len(), 1, "{made:?}");
     made[0].join("index.db")
-}
-
-/// As root, the permission tests need `nobody` to reach the dex and the binary; when it
-/// cannot (a private home folder on the way), they are skipped, saying why.
-fn skip_unless_runnable(result: &io::Result<Output>, runner: Option<u32>) -> bool {
-    // The binary is copied where anyone can run it, so in CI a skip means the test proved
-    // nothing: fail instead of passing quietly.
-    let skip = |why: String| {
-        assert!(std::env::var_os("CI").is_none(), "in CI, {why}");
-        eprintln!("{why}");
-        true
-    };
-    match result {
-        Err(e) if runner.is_some() => {
-            skip(format!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})"))
-        }
-        Err(e) => panic!("cannot run termdex: {e}"),
-        Ok(out) if runner.is_some() && out.status.code() == Some(126) => {
-            skip("skipped: nobody cannot execute termdex here".to_string())
-        }
-        Ok(_) => false,
-    }
 }
 
 #[test]

@@ -1,7 +1,11 @@
 //! A temporary dex and the real `termdex` binary, for tests that assert exact outcomes.
 
 use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::time::{Duration, SystemTime};
 
 use assert_cmd::Command;
@@ -139,4 +143,111 @@ pub fn summary(stderr: &str) -> String {
         return line.to_string();
     };
     format!("{} in N{}", &line[..start], &line[start + end..])
+}
+
+// Permission errors cannot be staged for root, whom permission bits do not stop: run as
+// root, permission tests run termdex as `nobody` instead.
+
+/// Who runs termdex in the permission tests: `None` for this process's user, whom
+/// permission bits stop, or (when that is root, whom they do not) `nobody`'s uid.
+pub fn permission_runner() -> Option<u32> {
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let euid = unsafe { libc::geteuid() };
+    (euid == 0).then_some(NOBODY)
+}
+
+pub const NOBODY: u32 = 65534;
+
+/// Makes folders read-only for the length of a test (and writable again after it, even
+/// when it fails, so the temporary folders can be deleted).
+pub struct ReadOnly(Vec<PathBuf>);
+
+impl ReadOnly {
+    pub fn new(folders: &[PathBuf]) -> ReadOnly {
+        for folder in folders {
+            fs::set_permissions(folder, fs::Permissions::from_mode(0o555)).expect("chmod a-w");
+        }
+        ReadOnly(folders.to_vec())
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        for folder in &self.0 {
+            let _ = fs::set_permissions(folder, fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+/// A cache folder the runner can write, for `$XDG_CACHE_HOME` or `$HOME`.
+pub fn writable_folder(runner: Option<u32>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if let Some(uid) = runner {
+        std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).expect("chown to the runner");
+    }
+    dir
+}
+
+/// The termdex binary, copied where every user can run it: the build folder may sit in a
+/// checkout `nobody` cannot enter (a CI clone in a private temporary folder), and then the
+/// permission tests would have nothing to run.
+pub fn binary_for_everyone() -> &'static Path {
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = COPY.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+        let path = dir.path().join("termdex");
+        fs::copy(assert_cmd::cargo::cargo_bin("termdex"), &path).expect("copy termdex");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+        (dir, path)
+    });
+    path
+}
+
+/// `termdex --dex DEX ARGS`, as the runner.
+pub fn run_as(
+    dex: &TestDex,
+    runner: Option<u32>,
+    env: &[(&str, &Path)],
+    args: &[&str],
+) -> io::Result<Output> {
+    let mut cmd = if runner.is_some() { dex.process_of(binary_for_everyone()) } else { dex.process() };
+    cmd.env_remove("XDG_CACHE_HOME").args(args);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    if let Some(uid) = runner {
+        cmd.uid(uid).gid(uid);
+    }
+    cmd.output()
+}
+
+/// As root, the permission tests need `nobody` to reach the dex and the binary; when it
+/// cannot (a private home folder on the way), they are skipped, saying why.
+pub fn skip_unless_runnable(result: &io::Result<Output>, runner: Option<u32>) -> bool {
+    // The binary is copied where anyone can run it, so in CI a skip means the test proved
+    // nothing: fail instead of passing quietly.
+    let skip = |why: String| {
+        assert!(std::env::var_os("CI").is_none(), "in CI, {why}");
+        eprintln!("{why}");
+        true
+    };
+    match result {
+        Err(e) if runner.is_some() => {
+            skip(format!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})"))
+        }
+        Err(e) => panic!("cannot run termdex: {e}"),
+        Ok(out) if runner.is_some() && out.status.code() == Some(126) => {
+            skip("skipped: nobody cannot execute termdex here".to_string())
+        }
+        Ok(_) => false,
+    }
+}
+
+pub fn text_of(out: &Output) -> (String, String, i32) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
 }
