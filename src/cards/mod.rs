@@ -6,6 +6,7 @@
 //! it prepares files; commands re-index what it wrote.
 
 mod attributes;
+pub mod board;
 pub mod editor;
 pub mod journal;
 pub mod naming;
@@ -66,6 +67,8 @@ pub enum CardsError {
     HardLinked { path: String, links: u64 },
     #[error("{path} is read-only; termdex will not replace it (make it writable first, e.g. chmod u+w)")]
     ReadOnly { path: String },
+    #[error("{path} was not moved on the board: {reason}; it was left as it is (change it in your editor)")]
+    CannotMove { path: String, field: String, reason: String },
     #[error("cannot take the write lock {path}: {cause}")]
     Lock { path: PathBuf, cause: std::io::Error },
     #[error("cannot split the editor command `{command}` from ${var}: {message}")]

@@ -585,3 +585,24 @@ fn new_edit_and_journal_never_create_or_open_a_card_through_a_link_out_of_the_de
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(outside_files(), before, "nothing was created outside the dex");
 }
+
+#[test]
+fn a_path_that_cannot_be_printed_still_says_the_card_was_created() {
+    let dex = TestDex::new();
+    let full = std::fs::File::options().write(true).open("/dev/full").expect("/dev/full");
+    let out = dex
+        .process()
+        .env("TERMDEX_NOW", NOW)
+        .args(["new", "--no-edit", "--print-path", "note", "Full disk"])
+        .stdout(full)
+        .output()
+        .expect("run");
+    assert_eq!(
+        (String::from_utf8_lossy(&out.stderr).as_ref(), out.status.code()),
+        (
+            "termdex: error: the card was created and saved as 2026/11/23/full-disk.md, but its path could not be printed: No space left on device (os error 28) (the card is kept; do not run the command again)\n",
+            Some(2)
+        )
+    );
+    assert_eq!(dex.paths(), ["2026/11/23/full-disk.md"], "created once, and indexed");
+}
