@@ -16,7 +16,7 @@
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use tempfile::TempPath;
@@ -90,116 +90,184 @@ pub enum Moment {
 /// back — appended ones by appending them to the new card, others by editing the
 /// displaced text and swapping again.
 pub fn rewrite(path: &Path, edit: &mut Editing<'_>, at: &mut dyn FnMut(Moment)) -> Result<bool, CardsError> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut seen = Seen::open(path)?;
-    // The text edited: what was read, plus what other programs wrote that a swap displaced.
-    let mut source = seen.bytes.clone();
-    // Displaced files holding bytes the card does not hold yet; removed once it does.
-    let mut aside: Vec<TempPath> = Vec::new();
-    let (mut rereads, mut recoveries) = (0, 0);
-    let mut swaps = SyncOnDrop { dir, done: false };
+    let mut run = Rewrite::start(path)?;
     loop {
-        let written = recoveries > 0;
-        let ours = match edit(&source)? {
+        let ours = match edit(&run.source)? {
             Some(ours) => ours,
-            None if !written => return Ok(false),
+            None if !run.written() => return Ok(false),
             // The card holds an older text: `source` itself must still reach it.
-            None => source.clone(),
+            None => run.source.clone(),
         };
-        let new = Prepared::write(dir, ours, &seen.file, path)?;
-        at(Moment::BeforeCheck(rereads + recoveries + 1));
-        let reread = |rereads: &mut u32, aside: Vec<TempPath>| {
-            *rereads += 1;
-            if *rereads >= ATTEMPTS {
-                return Err(gave_up(path, written, aside));
-            }
-            if !written {
-                // Nothing written yet: give the other program (an editor saving) time.
-                std::thread::sleep(Duration::from_millis(20 * u64::from(*rereads)));
-            }
-            Ok(aside)
-        };
-        if !seen.still_there(path)? {
-            aside = reread(&mut rereads, aside)?;
-            let fresh = Seen::open(path)?;
-            source = merge(&source, &seen.bytes, &fresh.bytes);
-            seen = fresh;
+        let new = Prepared::write(run.swaps.dir, ours, &run.seen.file, path)?;
+        at(Moment::BeforeCheck(run.round()));
+        if !run.seen.still_there(path)? {
+            run.read_again()?;
             continue;
         }
-        at(Moment::BeforeSwap(rereads + recoveries + 1));
-        let swapped = swap::swap(&new.temp, path).map_err(|cause| write_error(path, cause))?;
-        // Synced once the card is settled, on the way out: the sync takes milliseconds,
-        // and the new file must not stand in the card's place a moment longer than needed
-        // before what the swap displaced is looked at.
-        swaps.done = true;
-        let (old, kept) = match swapped {
-            Swapped::Renamed => {
-                // The temporary name is gone (renamed over the card): nothing to remove.
-                let _ = new.temp.keep();
-                (seen.file, None)
-            }
-            Swapped::Exchanged => {
-                let there = open_to_read(&new.temp)?;
-                if there.metadata().is_ok_and(|m| Stamp::of(&m).same_file(&seen.stamp)) {
-                    (seen.file, Some(new.temp))
-                } else {
-                    // Another program's save took the card's place just before the swap:
-                    // put it back at once, before anyone takes the new text (which lacks
-                    // that save) for the card, then edit it in turn.
-                    swap::swap(&new.temp, path).map_err(|cause| write_error(path, cause))?;
-                    let fresh = Seen::read(there, path)?;
-                    if let Some(kept) = take_back(new, &fresh, path)? {
-                        aside.push(kept);
-                        return Err(gave_up(path, true, aside));
-                    }
-                    aside = reread(&mut rereads, aside)?;
-                    // The card may have gained bytes since: read it as it is now.
-                    let fresh = Seen::open(path)?;
-                    source = merge(&source, &seen.bytes, &fresh.bytes);
-                    seen = fresh;
-                    continue;
-                }
-            }
-        };
-        let found = read_when_written(old, path)?;
-        if found == seen.bytes {
+        at(Moment::BeforeSwap(run.round()));
+        if run.swap(new, edit)? {
             return Ok(true);
         }
-        // Another program wrote into the card in the moment of the swap: its bytes must
-        // reach the card.
-        let merged = merge(&source, &seen.bytes, &found);
-        if let Some(tail) = found.strip_prefix(seen.bytes.as_slice())
-            && edit(&merged)?.is_some_and(|edited| edited.strip_suffix(tail) == Some(new.bytes.as_slice()))
-        {
-            append(new.file, tail, path)?;
-            return Ok(true);
-        }
-        aside.extend(kept);
-        recoveries += 1;
-        if recoveries >= RECOVERIES {
-            return Err(gave_up(path, true, aside));
-        }
-        source = merged;
-        // The card is now the new file. Its writable descriptor closes here: the next
-        // swap asks whether anyone still writes it, and termdex must not be that writer.
-        drop(new.file);
-        seen = Seen { file: new.reader, bytes: new.bytes, stamp: new.stamp };
     }
 }
 
-/// After a save that slipped in was put back (`put_back`, now the card again): `new` is
-/// at its temporary name again. Whatever was added to it while it was the card (by a
-/// writer that opened the card in that moment, or a save made from it) is appended to
-/// the card; a save made from `put_back` meanwhile, newer still, is put in the card's
-/// place. The temporary name (kept) when it holds anything else, for the caller to keep
-/// aside.
-fn take_back(new: Prepared, put_back: &Seen, path: &Path) -> Result<Option<TempPath>, CardsError> {
-    let Prepared { temp, file, reader, bytes, stamp } = new;
+/// A rewrite under way.
+struct Rewrite<'p> {
+    path: &'p Path,
+    /// The file at the card's path as last seen.
+    seen: Seen,
+    /// The text edited: what was read, plus what other programs wrote that a swap displaced.
+    source: Vec<u8>,
+    /// Displaced files holding bytes the card does not hold yet; removed once it does.
+    aside: Vec<TempPath>,
+    /// Times the card was found rewritten before a swap, and read again.
+    rereads: u32,
+    /// Times bytes were found in what a swap displaced, and another swap was needed.
+    recoveries: u32,
+    /// The folder, synced on the way out once anything was swapped: the sync takes
+    /// milliseconds, and a new file must not stand in the card's place a moment longer
+    /// than needed before what the swap displaced is looked at.
+    swaps: SyncOnDrop<'p>,
+}
+
+impl<'p> Rewrite<'p> {
+    fn start(path: &'p Path) -> Result<Rewrite<'p>, CardsError> {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let seen = Seen::open(path)?;
+        let source = seen.bytes.clone();
+        let swaps = SyncOnDrop { dir, done: false };
+        Ok(Rewrite { path, seen, source, aside: Vec::new(), rereads: 0, recoveries: 0, swaps })
+    }
+
+    /// Whether the card holds a text of termdex's already.
+    fn written(&self) -> bool {
+        self.recoveries > 0
+    }
+
+    fn round(&self) -> u32 {
+        self.rereads + self.recoveries + 1
+    }
+
+    /// The card was rewritten by another program: reads it again, keeping in `source`
+    /// what the card does not hold yet; gives up after [`ATTEMPTS`] times.
+    fn read_again(&mut self) -> Result<(), CardsError> {
+        self.rereads += 1;
+        if self.rereads >= ATTEMPTS {
+            return Err(self.give_up());
+        }
+        if !self.written() {
+            // Nothing written yet: give the other program (an editor saving) time.
+            std::thread::sleep(Duration::from_millis(20 * u64::from(self.rereads)));
+        }
+        let fresh = Seen::open(self.path)?;
+        self.source = merge(&self.source, &self.seen.bytes, &fresh.bytes);
+        self.seen = fresh;
+        Ok(())
+    }
+
+    /// Swaps `new` into the card's place and settles what that displaced: `true` when the
+    /// card is done, `false` for another round.
+    fn swap(&mut self, new: Prepared, edit: &mut Editing<'_>) -> Result<bool, CardsError> {
+        let path = self.path;
+        let Prepared { temp, card } = new;
+        let swapped = swap::swap(&temp, path).map_err(|cause| write_error(path, cause))?;
+        self.swaps.done = true;
+        let displaced = match swapped {
+            Swapped::Renamed => {
+                // The temporary name is gone (renamed over the card): nothing to remove.
+                let _ = temp.keep();
+                None
+            }
+            Swapped::Exchanged => {
+                let there = open_to_read(&temp)?;
+                if !there.metadata().is_ok_and(|m| Stamp::of(&m).same_file(&self.seen.stamp)) {
+                    self.put_back(temp, card, there)?;
+                    return Ok(false);
+                }
+                Some(temp)
+            }
+        };
+        let found = read_when_written(&mut self.seen.file, path)?;
+        self.settle(card, found, displaced, edit)
+    }
+
+    /// Another program's save took the card's place just before the swap, and is now at
+    /// the temporary name: puts it back at once, before anyone takes the new text (which
+    /// lacks that save) for the card, and reads the card again to edit it in turn.
+    fn put_back(&mut self, temp: TempPath, card: NewCard, save: File) -> Result<(), CardsError> {
+        swap::swap(&temp, self.path).map_err(|cause| write_error(self.path, cause))?;
+        let save = Seen::read(save, self.path)?;
+        if let Some(kept) = take_back(temp, card, &save, self.path)? {
+            self.aside.push(kept);
+            return Err(self.give_up());
+        }
+        self.read_again()
+    }
+
+    /// The swap displaced the file seen, which now holds `found`: done if that is what was
+    /// seen; else what another program wrote into it in that moment must reach the card —
+    /// appended to it when it was appended (and the edit does not care), else in a
+    /// further round that edits the whole displaced text. `displaced` is its name, kept
+    /// until then.
+    fn settle(
+        &mut self,
+        card: NewCard,
+        found: Vec<u8>,
+        displaced: Option<TempPath>,
+        edit: &mut Editing<'_>,
+    ) -> Result<bool, CardsError> {
+        if found == self.seen.bytes {
+            return Ok(true);
+        }
+        let merged = merge(&self.source, &self.seen.bytes, &found);
+        if let Some(tail) = found.strip_prefix(self.seen.bytes.as_slice())
+            && edit(&merged)?.is_some_and(|edited| edited.strip_suffix(tail) == Some(card.bytes.as_slice()))
+        {
+            append(card.file, tail, self.path)?;
+            return Ok(true);
+        }
+        self.aside.extend(displaced);
+        self.recoveries += 1;
+        if self.recoveries >= RECOVERIES {
+            return Err(self.give_up());
+        }
+        self.source = merged;
+        // The card is now the new file. Its writable descriptor closes here: the next
+        // swap asks whether anyone still writes it, and termdex must not be that writer.
+        drop(card.file);
+        self.seen = Seen { file: card.reader, bytes: card.bytes, stamp: card.stamp };
+        Ok(false)
+    }
+
+    /// The error for a rewrite that cannot finish: untouched, or (once written) with the
+    /// other program's bytes the card does not hold kept in the files set aside.
+    fn give_up(&mut self) -> CardsError {
+        if !self.written() && self.aside.is_empty() {
+            return CardsError::ChangedMeanwhile { path: self.path.to_path_buf() };
+        }
+        let kept = std::mem::take(&mut self.aside).into_iter().filter_map(|temp| temp.keep().ok()).collect();
+        CardsError::KeptAside { path: self.path.to_path_buf(), kept }
+    }
+}
+
+/// After a save that slipped in was put back (`put_back`, now the card again): the new
+/// `card` is at its `temp`orary name again. Whatever was added to it while it was the
+/// card (by a writer that opened the card in that moment, or a save made from it) is
+/// appended to the card; a save made from `put_back` meanwhile, newer still, is put in the
+/// card's place. The temporary name (kept) when it holds anything else, for the caller to
+/// keep aside.
+fn take_back(
+    temp: TempPath,
+    card: NewCard,
+    put_back: &Seen,
+    path: &Path,
+) -> Result<Option<TempPath>, CardsError> {
+    let NewCard { file, mut reader, bytes, stamp } = card;
     // Closed first: termdex must not count as a writer of it itself.
     drop(file);
-    let there = open_to_read(&temp)?;
+    let mut there = open_to_read(&temp)?;
     let is_new = there.metadata().is_ok_and(|m| Stamp::of(&m).same_file(&stamp));
-    let now = read_when_written(if is_new { reader } else { there }, &temp)?;
+    let now = read_when_written(if is_new { &mut reader } else { &mut there }, &temp)?;
     if let Some(tail) = now.strip_prefix(bytes.as_slice()) {
         if !tail.is_empty() {
             let card = File::options().append(true).open(path).map_err(|cause| write_error(path, cause))?;
@@ -225,16 +293,6 @@ fn merge(source: &[u8], expected: &[u8], found: &[u8]) -> Vec<u8> {
         Some(tail) => [source, tail].concat(),
         None => found.to_vec(),
     }
-}
-
-/// The error for a rewrite that could not finish. `written`: the card was changed already,
-/// and the other program's bytes that are not in it are in the files `aside`, kept.
-fn gave_up(path: &Path, written: bool, aside: Vec<TempPath>) -> CardsError {
-    if !written {
-        return CardsError::ChangedMeanwhile { path: path.to_path_buf() };
-    }
-    let kept: Vec<PathBuf> = aside.into_iter().filter_map(|temp| temp.keep().ok()).collect();
-    CardsError::KeptAside { path: path.to_path_buf(), kept }
 }
 
 /// The file at the card's path as termdex last saw it: held open, with its bytes and stamp.
@@ -274,9 +332,9 @@ impl Seen {
 
 /// A file's whole content, read once no process writes it any more: a writer that
 /// opened the card before a swap may still be writing the file the swap displaced.
-fn read_when_written(mut file: File, path: &Path) -> Result<Vec<u8>, CardsError> {
-    swap::writers_gone(&file);
-    Ok(swap::read_all(&mut file).map_err(|cause| read_error(path, cause))?.0)
+fn read_when_written(file: &mut File, path: &Path) -> Result<Vec<u8>, CardsError> {
+    swap::writers_gone(file);
+    Ok(swap::read_all(file).map_err(|cause| read_error(path, cause))?.0)
 }
 
 /// Opens a file to read it, never waiting (should it be a FIFO).
@@ -296,6 +354,11 @@ fn read_error(path: &Path, cause: io::Error) -> CardsError {
 /// file's owner, group, mode and attributes.
 struct Prepared {
     temp: TempPath,
+    card: NewCard,
+}
+
+/// The new file that takes the card's place.
+struct NewCard {
     /// Open for writing, to append bytes the swap displaced.
     file: File,
     /// Open for reading: the file's identity once it holds the card.
@@ -319,7 +382,7 @@ impl Prepared {
         let reader = File::open(temp.path()).map_err(write_error)?;
         let stamp = Stamp::of(&temp.as_file().metadata().map_err(write_error)?);
         let (file, temp) = temp.into_parts();
-        Ok(Prepared { temp, file, reader, bytes, stamp })
+        Ok(Prepared { temp, card: NewCard { file, reader, bytes, stamp } })
     }
 }
 
@@ -390,6 +453,7 @@ fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     /// `status: todo` made `status: done`, as `set` would; `None` when there is none.
     fn done(bytes: &[u8]) -> Result<Option<Vec<u8>>, CardsError> {
