@@ -507,6 +507,9 @@ mod tests {
             std::fs::write(path, "x").expect("write");
         }
         std::fs::write(root.join(".ignore"), "drafts/\n").expect("ignore");
+        // A git repository (it has .git/): its .gitignore counts too.
+        std::fs::write(root.join(".gitignore"), "/real/private.md\n").expect("gitignore");
+        std::fs::write(root.join("real/private.md"), "x").expect("write");
         std::fs::write(outside.path().join("out.md"), "x").expect("write");
         let link =
             |target: &Path, rel: &str| std::os::unix::fs::symlink(target, root.join(rel)).expect("symlink");
@@ -555,6 +558,14 @@ mod tests {
             ),
             ("drafts/d.md", "it is ignored by a .ignore or .gitignore rule, so termdex does not index it"),
             ("drafts/new.md", "it is ignored by a .ignore or .gitignore rule, so termdex does not index it"),
+            (
+                "real/private.md",
+                "it is ignored by a .ignore or .gitignore rule, so termdex does not index it",
+            ),
+            (
+                "alias/private.md",
+                "its real path, real/private.md, is ignored by a .ignore or .gitignore rule, so termdex does not index it",
+            ),
             ("text.md", "its real path, notes.txt, is not a .md or .markdown file"),
             ("gone/new.md", "it leads through the link gone, which points to nothing"),
             (".git/x.md", "it is in a hidden folder, which termdex does not index"),
