@@ -55,6 +55,7 @@ pub fn open_or_create(
         rel = new::in_subdir(dir, &rel)?;
     }
     if dex.card_path(&rel).is_file() {
+        super::editable(&dex.root, &rel)?;
         return Ok(Journal::Existing(rel));
     }
     let title = match card.title.map(str::trim) {
@@ -73,7 +74,9 @@ pub fn open_or_create(
     match new::create(dex, config, clock, &create) {
         Ok(draft) => Ok(Journal::Created(draft)),
         // Another termdex made the same day's card just now: that one is the journal.
-        Err(_) if dex.card_path(&rel).is_file() => Ok(Journal::Existing(rel)),
+        Err(_) if dex.card_path(&rel).is_file() && super::editable(&dex.root, &rel).is_ok() => {
+            Ok(Journal::Existing(rel))
+        }
         Err(e) => Err(e),
     }
 }

@@ -5,11 +5,14 @@
 //! file that is synced and renamed into place. The layer sits beside the query layer:
 //! it prepares files; commands re-index what it wrote.
 
+mod attributes;
+pub mod board;
 pub mod editor;
 pub mod journal;
 pub mod naming;
 pub mod new;
 pub mod set;
+mod swap;
 pub mod templates;
 pub mod write;
 
@@ -45,11 +48,27 @@ pub enum CardsError {
     )]
     ChangedMeanwhile { path: PathBuf },
     #[error("{path} is not a card: {reason}; it was left as it is")]
-    NotACard { path: String, reason: &'static str },
+    NotACard { path: String, reason: crate::scan::NotACard },
+    #[error("{path} is not a card: it is not a file; it was left as it is")]
+    NotAFile { path: String },
+    #[error("cannot create {path} there: {reason}; nothing was created")]
+    NotACardPlace { path: String, reason: crate::scan::NotACard },
+    #[error(
+        "cannot write {path}: the rewritten card could not be given the card's owner and group (user {uid}, group {gid}): {cause}; the card was left as it was (run termdex as its owner, or as root)"
+    )]
+    Owner { path: PathBuf, uid: u32, gid: u32, cause: std::io::Error },
+    #[error(
+        "cannot write {path}: the rewritten card could not be given the card's extended attribute `{name}`: {cause}; the card was left as it was"
+    )]
+    Attribute { path: PathBuf, name: String, cause: std::io::Error },
+    #[error("{path} was changed, but another program kept writing it at the same time: {}", kept_aside(kept))]
+    KeptAside { path: PathBuf, kept: Vec<PathBuf> },
     #[error("{path} has {links} hard links; termdex will not split them — edit it in your editor")]
     HardLinked { path: String, links: u64 },
     #[error("{path} is read-only; termdex will not replace it (make it writable first, e.g. chmod u+w)")]
     ReadOnly { path: String },
+    #[error("{path} was not moved on the board: {reason}; it was left as it is (change it in your editor)")]
+    CannotMove { path: String, field: String, reason: String },
     #[error("cannot take the write lock {path}: {cause}")]
     Lock { path: PathBuf, cause: std::io::Error },
     #[error("cannot split the editor command `{command}` from ${var}: {message}")]
@@ -58,6 +77,33 @@ pub enum CardsError {
     EditorStart { program: String, from: String, cause: std::io::Error },
     #[error("{what}: {cause}")]
     Edit { what: String, cause: crate::frontmatter::EditError },
+}
+
+/// Where the other program's text went when a rewrite had to give up after changing a card.
+fn kept_aside(kept: &[PathBuf]) -> String {
+    if kept.is_empty() {
+        return "its last write may be lost (check the card)".into();
+    }
+    let files: Vec<String> = kept.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "what it wrote is kept in {} (compare with the card, merge by hand, then delete)",
+        files.join(", ")
+    )
+}
+
+/// The real file of the card `rel` of the dex at `root`, for the editor (`edit`,
+/// `journal`): refused, with the reason, unless the scanner would index it as a card of
+/// the dex, links resolved — a `notes.md` linking to `.git/config` or out of the dex is
+/// not opened. A card that does not exist yet is judged by the real path of its folder.
+pub fn editable(root: &Path, rel: &str) -> Result<PathBuf, CardsError> {
+    crate::scan::CardRules::new(root).card(rel).map_err(|reason| {
+        let path = rel.to_string();
+        if root.join(rel).symlink_metadata().is_ok() {
+            CardsError::NotACard { path, reason }
+        } else {
+            CardsError::NotACardPlace { path, reason }
+        }
+    })
 }
 
 /// How a file was being written, for [`advice`].

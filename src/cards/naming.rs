@@ -1,5 +1,7 @@
 //! Where a new card's file goes, and making sure it lands there without overwriting
-//! anything and without leaving the dex, whatever the title holds.
+//! anything and without leaving the dex, whatever the title holds: the place is checked
+//! with the scanner's own rules, links resolved ([`CardRules::card`]), so a `--in` folder
+//! that links out of the dex or into `.git/` is refused before anything is made.
 
 use std::fs;
 use std::io;
@@ -9,6 +11,7 @@ use jiff::civil::DateTime;
 
 use super::CardsError;
 use super::write::create_new;
+use crate::scan::CardRules;
 
 /// The longest slug taken from a title: long enough to recognise, short for a file name.
 const MAX_SLUG: usize = 60;
@@ -99,15 +102,26 @@ pub struct CreatedFile {
     pub made_dirs: Vec<PathBuf>,
 }
 
-/// Creates the card at `rel` under `root`, or at `stem-2.md`, `stem-3.md` ... when the
-/// name is taken: creation is exclusive, so two `new` in the same second both succeed.
-pub fn create_unique(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
-    let first = root.join(rel);
-    let made_dirs = make_dirs(root, first.parent().unwrap_or(root))?;
+/// Where the card `rel` would be created, links resolved, if that is a card of the dex.
+fn place(rules: &mut CardRules, rel: &str) -> Result<PathBuf, CardsError> {
+    rules.card(rel).map_err(|reason| CardsError::NotACardPlace { path: rel.to_string(), reason })
+}
+
+/// Creates the card at `rel` in the dex of `rules`, or at `stem-2.md`, `stem-3.md` ... when
+/// the name is taken: creation is exclusive, so two `new` in the same second both succeed.
+pub fn create_unique(rules: &mut CardRules, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
+    let first = place(rules, rel)?;
+    let made_dirs = make_dirs(rules.root(), first.parent().unwrap_or(rules.root()))?;
     let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, "md"));
     for n in 1..=1000 {
         let candidate = if n == 1 { rel.to_string() } else { format!("{stem}-{n}.{ext}") };
-        let abs = root.join(&candidate);
+        let abs = match place(rules, &candidate) {
+            Ok(abs) => abs,
+            Err(e) => {
+                remove_dirs(&made_dirs);
+                return Err(e);
+            }
+        };
         match create_new(&abs, content) {
             Ok(()) => return Ok(CreatedFile { rel: candidate, abs, made_dirs }),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -121,12 +135,12 @@ pub fn create_unique(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFi
     Err(CardsError::BadPath(format!("`{rel}` and 999 numbered variants all exist; choose another title")))
 }
 
-/// Creates exactly `rel` under `root` (for `edit` and `journal`, where the name is the
-/// card's identity), never overwriting anything; on failure the folders made for it are
-/// taken away again and the message says what is in the way.
-pub fn create_exact(root: &Path, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
-    let abs = root.join(rel);
-    let made_dirs = make_dirs(root, abs.parent().unwrap_or(root))?;
+/// Creates exactly `rel` in the dex of `rules` (for `edit` and `journal`, where the name
+/// is the card's identity), never overwriting anything; on failure the folders made for
+/// it are taken away again and the message says what is in the way.
+pub fn create_exact(rules: &mut CardRules, rel: &str, content: &[u8]) -> Result<CreatedFile, CardsError> {
+    let abs = place(rules, rel)?;
+    let made_dirs = make_dirs(rules.root(), abs.parent().unwrap_or(rules.root()))?;
     match create_new(&abs, content) {
         Ok(()) => Ok(CreatedFile { rel: rel.to_string(), abs, made_dirs }),
         Err(cause) => {
@@ -213,13 +227,14 @@ mod tests {
     fn exact_creation_never_numbers_and_cleans_up_after_itself() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
-        let made = create_exact(root, "a/b/card.md", b"1").expect("created");
+        let rules = &mut CardRules::new(root);
+        let made = create_exact(rules, "a/b/card.md", b"1").expect("created");
         assert_eq!((made.rel.as_str(), made.made_dirs.len()), ("a/b/card.md", 2));
-        let err = create_exact(root, "a/b/card.md", b"2").expect_err("taken");
+        let err = create_exact(rules, "a/b/card.md", b"2").expect_err("taken");
         assert_eq!(err.to_string(), "`a/b/card.md` was created by another program just now; open it again");
         assert_eq!(fs::read_to_string(root.join("a/b/card.md")).expect("read"), "1");
         std::os::unix::fs::symlink("nowhere/x.md", root.join("dangling.md")).expect("symlink");
-        let err = create_exact(root, "dangling.md", b"2").expect_err("dangling");
+        let err = create_exact(rules, "dangling.md", b"2").expect_err("dangling");
         assert!(
             err.to_string().starts_with("`dangling.md` is a symlink to `nowhere/x.md`, which does not exist"),
             "{err}"
@@ -227,7 +242,7 @@ mod tests {
         assert!(!root.join("nowhere").exists());
         // A failure after folders were made takes them away again.
         let too_long = format!("fresh/deeper/{}.md", "x".repeat(300));
-        let err = create_exact(root, &too_long, b"3").expect_err("name too long");
+        let err = create_exact(rules, &too_long, b"3").expect_err("name too long");
         assert!(matches!(err, CardsError::Create { .. }), "{err}");
         assert!(!root.join("fresh").exists());
     }
@@ -235,8 +250,9 @@ mod tests {
     #[test]
     fn taken_names_get_a_number() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let a = create_unique(dir.path(), "x/y/card.md", b"1").expect("first");
-        let b = create_unique(dir.path(), "x/y/card.md", b"2").expect("second");
+        let rules = &mut CardRules::new(dir.path());
+        let a = create_unique(rules, "x/y/card.md", b"1").expect("first");
+        let b = create_unique(rules, "x/y/card.md", b"2").expect("second");
         assert_eq!((a.rel.as_str(), b.rel.as_str()), ("x/y/card.md", "x/y/card-2.md"));
         assert_eq!(a.made_dirs.len(), 2);
         assert!(b.made_dirs.is_empty());

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::dex::Dex;
 use crate::frontmatter::{self, Edit, EditValue};
 use crate::query::Clock;
+use crate::scan::CardRules;
 
 use super::CardsError;
 use super::naming::{self, CreatedFile, Names};
@@ -96,10 +97,11 @@ pub fn create(dex: &Dex, config: &Config, clock: &Clock, card: &NewCard<'_>) -> 
             }
         }
     };
+    let rules = &mut CardRules::new(&dex.root);
     let file = if card.path.is_some() {
-        naming::create_exact(&dex.root, &rel, content.as_bytes())?
+        naming::create_exact(rules, &rel, content.as_bytes())?
     } else {
-        naming::create_unique(&dex.root, &rel, content.as_bytes())?
+        naming::create_unique(rules, &rel, content.as_bytes())?
     };
     Ok(Draft { file, content })
 }

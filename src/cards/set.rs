@@ -1,69 +1,59 @@
 //! `set`: changing frontmatter fields of existing cards, in place and losslessly.
 //!
 //! Every caller (`termdex set`, bulk sets, board moves in the TUI) comes through
-//! [`set_fields`], so the safety rules live here: only cards are rewritten (never
-//! `package.json`, `.git/HEAD` or `.termdex/config.toml`), one process at a time, and a
-//! card another program saved meanwhile is read again rather than overwritten.
+//! [`change`], so the safety rules live here: only cards are rewritten — files the
+//! scanner indexes as cards of this dex, followed through links (never `package.json`,
+//! `.git/config` or `.termdex/config.toml`, even behind a link named like a card), one
+//! termdex process at a time, and never over another program's write (see
+//! [`write::rewrite`]).
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::frontmatter::{self, Edit};
-use crate::scan;
+use crate::scan::CardRules;
 
 use super::CardsError;
-use super::write;
-
-/// How often a card that changed between reading and renaming is read and edited again
-/// before giving up: an editor saving once costs one retry.
-const ATTEMPTS: u32 = 5;
+use super::write::{self, Moment};
 
 /// Applies `edits` to the card at `rel`; `Ok(false)` when the card already had those
 /// values (nothing is written then). Everything outside the edited keys' lines keeps its
 /// bytes, and the write is atomic. A path that is not a card by the scanner's rules is
-/// refused; a symlinked card is written through to the file it points to.
+/// refused; a symlinked card is written through to the file it points to when that is a
+/// card of the dex too.
 pub fn set_fields(root: &Path, rel: &str, edits: &[Edit]) -> Result<bool, CardsError> {
-    set_fields_with(root, rel, edits, &mut |_| {})
+    set_fields_in(&mut CardRules::new(root), rel, edits)
 }
 
-/// [`set_fields`] with a hook run just before each write (given the attempt number), for
-/// tests that play another program saving the card at the worst moment.
-fn set_fields_with(
-    root: &Path,
+/// [`set_fields`] in the dex `rules` are for; one `rules` for many cards (a bulk set)
+/// reads each folder's ignore files once.
+pub fn set_fields_in(rules: &mut CardRules, rel: &str, edits: &[Edit]) -> Result<bool, CardsError> {
+    change(rules, rel, &mut |_| Ok(edits.to_vec()), &mut |_| {})
+}
+
+/// Rewrites the card at `rel` with the edits `plan` chooses for its current text (asked
+/// again whenever the text has to be read again); `at` is told where the rewrite is, for
+/// tests that play another program writing at the worst moment.
+pub(crate) fn change(
+    rules: &mut CardRules,
     rel: &str,
-    edits: &[Edit],
-    before_write: &mut dyn FnMut(u32),
+    plan: &mut dyn FnMut(&str) -> Result<Vec<Edit>, CardsError>,
+    at: &mut dyn FnMut(Moment),
 ) -> Result<bool, CardsError> {
-    if let Some(reason) = scan::card_path_problem(rel) {
-        return Err(CardsError::NotACard { path: rel.to_string(), reason });
-    }
-    let _lock = write::lock(root)?;
-    let target = write::target(&root.join(rel), rel)?;
-    let mut attempt = 1;
-    loop {
-        let bytes =
-            std::fs::read(&target).map_err(|cause| CardsError::Read { path: target.clone(), cause })?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
+    let real = rules.card(rel).map_err(|reason| CardsError::NotACard { path: rel.to_string(), reason })?;
+    let _lock = write::lock(rules.root())?;
+    write::target(&real, rel)?;
+    let mut edit = |bytes: &[u8]| {
+        let Ok(text) = std::str::from_utf8(bytes) else {
             return Err(CardsError::BadPath(format!(
                 "{rel} is not valid UTF-8; termdex will not rewrite it (fix its encoding first)"
             )));
         };
-        let edited = frontmatter::apply(text, edits)
+        let edits = plan(text)?;
+        let edited = frontmatter::apply(text, &edits)
             .map_err(|cause| CardsError::Edit { what: rel.to_string(), cause })?;
-        if edited == text {
-            return Ok(false);
-        }
-        before_write(attempt);
-        match write::replace(&target, &bytes, edited.as_bytes()) {
-            Err(CardsError::ChangedMeanwhile { .. }) if attempt < ATTEMPTS => {
-                // Another program (an editor) saved it: edit what it saved.
-                std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-            Ok(()) => return Ok(true),
-        }
-    }
+        Ok((edited != text).then(|| edited.into_bytes()))
+    };
+    write::rewrite(&real, &mut edit, at)
 }
 
 #[cfg(test)]
@@ -92,44 +82,6 @@ mod tests {
             assert!(err.to_string().starts_with(&format!("{rel} is not a card: ")), "{err}");
             assert_eq!(std::fs::read_to_string(root.join(rel)).expect("read"), content, "{rel}");
         }
-    }
-
-    #[test]
-    fn a_card_saved_by_another_program_meanwhile_is_edited_again() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let card = dir.path().join("a.md");
-        std::fs::write(&card, "---\nstatus: todo\n---\nbody\n").expect("write");
-        let mut saves = 0;
-        let changed = set_fields_with(dir.path(), "a.md", &status("done"), &mut |attempt| {
-            if attempt == 1 {
-                saves += 1;
-                std::fs::write(&card, "---\nstatus: todo\n---\nbody, saved by an editor\n").expect("save");
-            }
-        })
-        .expect("set");
-        assert!(changed);
-        assert_eq!(saves, 1);
-        assert_eq!(
-            std::fs::read_to_string(&card).expect("read"),
-            "---\nstatus: done\n---\nbody, saved by an editor\n",
-            "both the editor's save and the edit are kept"
-        );
-    }
-
-    #[test]
-    fn a_card_that_keeps_changing_is_given_up_on_untouched() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let card = dir.path().join("a.md");
-        std::fs::write(&card, "---\nstatus: todo\n---\n").expect("write");
-        let err = set_fields_with(dir.path(), "a.md", &status("done"), &mut |attempt| {
-            std::fs::write(&card, format!("---\nstatus: todo\n---\nsave {attempt}\n")).expect("save");
-        })
-        .expect_err("gives up");
-        assert!(matches!(err, CardsError::ChangedMeanwhile { .. }), "{err}");
-        assert_eq!(
-            std::fs::read_to_string(&card).expect("read"),
-            format!("---\nstatus: todo\n---\nsave {ATTEMPTS}\n")
-        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
 use termdex::card::file_stem;
+use termdex::cards;
 use termdex::cards::editor::{Editor, describe_exit};
 use termdex::cards::new::{self, NewCard};
 use termdex::scan::{card_path_problem, is_card_name};
@@ -27,8 +28,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     if let Some(reason) = card_path_problem(&rel) {
         bail!("{} is not a card: {reason}", typed.display());
     }
-    let abs = ctx.dex.card_path(&rel);
-    if abs.is_file() {
+    if cards::editable(&ctx.dex.root, &rel)?.is_file() {
         return open_existing(ctx, &rel);
     }
     let config = ctx.config()?;
@@ -56,6 +56,7 @@ fn card_name(ctx: &Ctx, typed: &Path) -> Result<PathBuf> {
 
 /// Opens a card that exists and re-indexes it, whatever the editor did.
 pub fn open_existing(ctx: &Ctx, rel: &str) -> Result<ExitCode> {
+    cards::editable(&ctx.dex.root, rel)?;
     let status = Editor::from_env()?.run(&ctx.dex.card_path(rel))?;
     ctx.reindex(&[rel.to_string()])?;
     if !status.success() {

@@ -111,8 +111,8 @@ pub fn finish(ctx: &Ctx, draft: &Draft, edit: bool, print_path: bool) -> Result<
     };
     match outcome {
         Outcome::Saved => {
-            if print_path {
-                writeln!(std::io::stdout().lock(), "{shown}")?;
+            if print_path && let Err(e) = print_line(&shown) {
+                return unprinted_path(ctx, &shown, &e);
             }
             if !ctx.quiet {
                 eprintln!("termdex: saved {shown}");
@@ -128,4 +128,27 @@ pub fn finish(ctx: &Ctx, draft: &Draft, edit: bool, print_path: bool) -> Result<
             shell_words::quote(&shown)
         )),
     }
+}
+
+fn print_line(line: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+/// The card was created, but its path could not be printed (`--print-path > /dev/full`).
+/// The error says the card exists and where, so that nobody runs the command again and
+/// makes a second one; the exit status is 2 all the same, because what the caller asked
+/// for on stdout never came, and a script reading the path (`p=$(termdex new ...)`) must
+/// not go on without it. A closed pipe is the reader's choice, as everywhere: success.
+fn unprinted_path(ctx: &Ctx, shown: &str, cause: &std::io::Error) -> Result<ExitCode> {
+    if cause.kind() == std::io::ErrorKind::BrokenPipe {
+        if !ctx.quiet {
+            eprintln!("termdex: saved {shown}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    Err(anyhow!(
+        "the card was created and saved as {shown}, but its path could not be printed: {cause} (the card is kept; do not run the command again)"
+    ))
 }

@@ -4,9 +4,10 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use termdex::cards::set::set_fields;
+use termdex::cards::set::set_fields_in;
 use termdex::frontmatter::{Edit, parse_assignment};
 use termdex::query::{self, Request};
+use termdex::scan::CardRules;
 
 use super::Ctx;
 
@@ -65,8 +66,10 @@ fn matching(ctx: &Ctx, filter: &str) -> Result<Vec<String>> {
 fn apply(ctx: &Ctx, paths: &[String], edits: &[Edit], bulk: bool) -> Result<ExitCode> {
     let mut changed = Vec::new();
     let mut failed = 0;
+    // One set of rules for all: each folder's ignore files are read once.
+    let mut rules = CardRules::new(&ctx.dex.root);
     for path in paths {
-        match set_fields(&ctx.dex.root, path, edits) {
+        match set_fields_in(&mut rules, path, edits) {
             Ok(true) => changed.push(path.clone()),
             Ok(false) => {}
             Err(e) => {

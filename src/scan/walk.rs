@@ -3,15 +3,18 @@
 //! This is all a no-change refresh pays for, so it runs on every core and never opens a
 //! file. The rules are ripgrep's (the `ignore` crate): `.ignore`, `.gitignore` inside a
 //! git repository, hidden files and folders skipped, symlinks followed with loop detection.
+//! [`CardRules`] asks the same rules about one path at a time, for the commands that
+//! write a card: they write only what this walk would index as a card of the dex.
 
 use std::ffi::OsStr;
+use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
-use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+use ignore::{DirEntry, IncrementalIgnore, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use rustix::fs::{AtFlags, Mode, OFlags};
 
 use super::Problem;
@@ -36,15 +39,19 @@ pub struct Walk {
 pub fn walk(root: &Path) -> Walk {
     let shared = Mutex::new(Walk::default());
     let mut builder = Collector { root, shared: &shared };
-    WalkBuilder::new(root)
-        .follow_links(true)
-        .threads(rayon::current_num_threads())
-        .build_parallel()
-        .visit(&mut builder);
+    walker(root).threads(rayon::current_num_threads()).build_parallel().visit(&mut builder);
     let mut walk = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     walk.files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     walk.problems.sort_by(|a, b| a.path.cmp(&b.path));
     walk
+}
+
+/// The walk's rules, in one place: [`walk`] and [`CardRules`] are built from it, so a
+/// path the writers accept is always one the walk lists.
+fn walker(root: &Path) -> WalkBuilder {
+    let mut builder = WalkBuilder::new(root);
+    builder.follow_links(true);
+    builder
 }
 
 struct Collector<'a> {
@@ -181,24 +188,192 @@ pub fn is_card_name(path: &Path) -> bool {
 
 /// Why the dex-relative path `rel` is not a card by the walk's rules, or `None` when it is
 /// one: inside the dex, in no hidden folder, not hidden itself, named `*.md` / `*.markdown`.
-/// Commands that change or index a single named file ask this first, so a file the walk
-/// would never list (`package.json`, `.git/HEAD`, `.termdex/config.toml`) is never touched.
+/// This reads the name only; [`CardRules::card`] also asks the ignore files and follows
+/// links, and is what every write goes through.
 pub fn card_path_problem(rel: &str) -> Option<&'static str> {
+    name_problem(rel).map(|why| why.simple_reason())
+}
+
+/// Why a dex-relative name cannot be a card, read off the name alone.
+fn name_problem(rel: &str) -> Option<NotACard> {
     let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     if rel.starts_with('/') || parts.is_empty() || parts.contains(&"..") {
-        return Some("it is outside the dex");
+        return Some(NotACard::Outside);
     }
     let (name, folders) = parts.split_last()?;
     if folders.iter().any(|f| f.starts_with('.')) {
-        return Some("it is in a hidden folder, which termdex does not index");
+        return Some(NotACard::HiddenFolder);
     }
     if name.starts_with('.') {
-        return Some("it is a hidden file, which termdex does not index");
+        return Some(NotACard::HiddenFile);
     }
     if !is_card_name(Path::new(name)) {
-        return Some("cards are .md or .markdown files");
+        return Some(NotACard::NotCardName);
     }
     None
+}
+
+/// Why a path is not a card termdex may write: what [`CardRules::card`] refuses. Shown
+/// after "PATH is not a card: ".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotACard {
+    Outside,
+    HiddenFolder,
+    HiddenFile,
+    NotCardName,
+    /// Left out by a `.ignore` or `.gitignore` rule (or git's exclude files).
+    Ignored,
+    /// A name that is not valid UTF-8, which the walk skips.
+    NotUtf8,
+    /// A link to nothing, met on the way to the card.
+    Dangling {
+        link: String,
+    },
+    /// The name is a card's, but a link (the file or a folder on its way) leads to a real
+    /// path that is not: `real` is dex-relative when inside the dex, absolute otherwise.
+    RealPath {
+        real: String,
+        why: Box<NotACard>,
+    },
+    /// The path could not be resolved at all.
+    Unresolvable {
+        cause: String,
+    },
+}
+
+impl NotACard {
+    /// The reason of a problem read off a name, as [`card_path_problem`] gives it.
+    fn simple_reason(&self) -> &'static str {
+        match self {
+            NotACard::Outside => "it is outside the dex",
+            NotACard::HiddenFolder => "it is in a hidden folder, which termdex does not index",
+            NotACard::HiddenFile => "it is a hidden file, which termdex does not index",
+            NotACard::NotCardName => "cards are .md or .markdown files",
+            NotACard::Ignored => {
+                "it is ignored by a .ignore or .gitignore rule, so termdex does not index it"
+            }
+            NotACard::NotUtf8 => "its name is not valid UTF-8, which termdex does not index",
+            NotACard::Dangling { .. } | NotACard::RealPath { .. } | NotACard::Unresolvable { .. } => {
+                "it cannot be resolved"
+            }
+        }
+    }
+
+    /// What is wrong with a real path a link led to, after "its real path, X, ".
+    fn of_real_path(&self) -> &'static str {
+        match self {
+            NotACard::Outside => "is outside the dex",
+            NotACard::HiddenFolder => "is in a hidden folder, which termdex does not index",
+            NotACard::HiddenFile => "is a hidden file, which termdex does not index",
+            NotACard::NotCardName => "is not a .md or .markdown file",
+            NotACard::Ignored => "is ignored by a .ignore or .gitignore rule, so termdex does not index it",
+            _ => "is not a card",
+        }
+    }
+}
+
+impl std::fmt::Display for NotACard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotACard::Dangling { link } => {
+                write!(f, "it leads through the link {link}, which points to nothing")
+            }
+            NotACard::RealPath { real, why } => write!(f, "its real path, {real}, {}", why.of_real_path()),
+            NotACard::Unresolvable { cause } => write!(f, "its real path cannot be found ({cause})"),
+            simple => f.write_str(simple.simple_reason()),
+        }
+    }
+}
+
+/// The walk's rules for one dex, asked about one path at a time, for the commands that
+/// write cards (`set`, `new`, `edit`, `journal`, board moves): they write only a file the
+/// walk would index as a card and whose real path — links resolved — is a card of this
+/// dex too. So a `notes.md` linking to `.git/config`, a folder linking out of the dex or
+/// into `.termdex/`, and an ignored draft are all refused, while a link to another card
+/// of the dex is written through.
+///
+/// Ignore files are read once per folder and kept (a bulk `set` reads each folder's
+/// once); build a new one to see changes to them.
+pub struct CardRules {
+    /// The dex root, links resolved.
+    root: PathBuf,
+    ignore: Option<IncrementalIgnore>,
+}
+
+impl CardRules {
+    pub fn new(root: &Path) -> CardRules {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let ignore = walker(&root).build_matchers().pop();
+        CardRules { root, ignore }
+    }
+
+    /// The dex root the rules are for, links resolved.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The real path of the card `rel` (dex-relative) when the walk would index `rel` as a
+    /// card and its real path is a card of this dex as well. A file that does not exist
+    /// yet (a card about to be created) is judged by the real path of its folder — the
+    /// nearest one that exists — and its name. Costs a `realpath` and, the first time a
+    /// folder is met, reading its ignore files.
+    pub fn card(&mut self, rel: &str) -> Result<PathBuf, NotACard> {
+        let named = self.listed(rel)?;
+        let real = real_path(&self.root, &named)?;
+        let Ok(inside) = real.strip_prefix(&self.root) else {
+            let why = Box::new(NotACard::Outside);
+            return Err(NotACard::RealPath { real: real.display().to_string(), why });
+        };
+        let inside = inside.to_str().ok_or(NotACard::NotUtf8)?;
+        if inside != named {
+            self.listed(inside)
+                .map_err(|why| NotACard::RealPath { real: inside.to_string(), why: Box::new(why) })?;
+        }
+        Ok(real)
+    }
+
+    /// `rel` cleaned (`./a//b.md` is `a/b.md`) when the walk would list it by that name.
+    fn listed(&mut self, rel: &str) -> Result<String, NotACard> {
+        if let Some(why) = name_problem(rel) {
+            return Err(why);
+        }
+        let clean: Vec<&str> = rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+        let clean = clean.join("/");
+        if self.ignore.as_mut().is_some_and(|rules| rules.matched(&clean, false).is_ignore()) {
+            return Err(NotACard::Ignored);
+        }
+        Ok(clean)
+    }
+}
+
+/// `path` with every link resolved. For a path that does not exist (yet), the nearest
+/// existing folder is resolved and the missing names are added to it; a link to nothing on
+/// the way is refused, except as the last name (creating through it fails, and says so).
+fn real_path(root: &Path, rel: &str) -> Result<PathBuf, NotACard> {
+    let path = root.join(rel);
+    let mut missing = Vec::new();
+    let mut at = path.as_path();
+    loop {
+        match at.canonicalize() {
+            Ok(mut real) => {
+                real.extend(missing.iter().rev());
+                return Ok(real);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let is_link = at.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+                if is_link && !missing.is_empty() {
+                    let link = at.strip_prefix(root).unwrap_or(at).display().to_string();
+                    return Err(NotACard::Dangling { link });
+                }
+                let (Some(name), Some(parent)) = (at.file_name(), at.parent()) else {
+                    return Err(NotACard::Unresolvable { cause: e.to_string() });
+                };
+                missing.push(name);
+                at = parent;
+            }
+            Err(e) => return Err(NotACard::Unresolvable { cause: e.to_string() }),
+        }
+    }
 }
 
 /// `*.md` / `*.markdown` in any letter case, on the raw bytes of a path.
@@ -310,6 +485,114 @@ mod tests {
         ];
         for (path, why) in refused {
             assert_eq!(card_path_problem(path), Some(why), "{path}");
+        }
+    }
+
+    /// A dex with every kind of path a write could be pointed at.
+    fn hostile_dex() -> (tempfile::TempDir, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let outside = tempfile::tempdir().expect("outside");
+        let root = dir.path();
+        for rel in [
+            "a.md",
+            "real/inside.md",
+            "drafts/d.md",
+            ".git/config",
+            ".termdex/config.toml",
+            ".obsidian/o.md",
+            "notes.txt",
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, "x").expect("write");
+        }
+        std::fs::write(root.join(".ignore"), "drafts/\n").expect("ignore");
+        // A git repository (it has .git/): its .gitignore counts too.
+        std::fs::write(root.join(".gitignore"), "/real/private.md\n").expect("gitignore");
+        std::fs::write(root.join("real/private.md"), "x").expect("write");
+        std::fs::write(outside.path().join("out.md"), "x").expect("write");
+        let link =
+            |target: &Path, rel: &str| std::os::unix::fs::symlink(target, root.join(rel)).expect("symlink");
+        link(Path::new(".git/config"), "notes.md");
+        link(Path::new(".termdex/config.toml"), "cfg.md");
+        link(&outside.path().join("out.md"), "out.md");
+        link(Path::new("real/inside.md"), "in.md");
+        link(Path::new("drafts/d.md"), "drafted.md");
+        link(Path::new("notes.txt"), "text.md");
+        link(outside.path(), "away");
+        link(Path::new(".git"), "gitdir");
+        link(Path::new(".obsidian"), "vault");
+        link(Path::new("real"), "alias");
+        link(Path::new("nowhere"), "gone");
+        (dir, outside)
+    }
+
+    #[test]
+    fn card_rules_accept_only_what_the_walk_lists_with_a_real_path_inside() {
+        let (dir, _outside) = hostile_dex();
+        let mut rules = CardRules::new(dir.path());
+        let mut reason = |rel: &str| rules.card(rel).err().map(|why| why.to_string());
+        assert_eq!(reason("a.md"), None);
+        assert_eq!(reason("./real//inside.md"), None);
+        assert_eq!(reason("in.md"), None, "a link to a card of the dex is written through");
+        assert_eq!(reason("alias/inside.md"), None, "so is a folder linking inside the dex");
+        assert_eq!(reason("real/new.md"), None, "a card to be created");
+        assert_eq!(reason("fresh/deeper/new.md"), None, "in folders to be created");
+        let refused = [
+            ("notes.md", "its real path, .git/config, is in a hidden folder, which termdex does not index"),
+            (
+                "cfg.md",
+                "its real path, .termdex/config.toml, is in a hidden folder, which termdex does not index",
+            ),
+            (
+                "gitdir/config.md",
+                "its real path, .git/config.md, is in a hidden folder, which termdex does not index",
+            ),
+            (
+                "vault/o.md",
+                "its real path, .obsidian/o.md, is in a hidden folder, which termdex does not index",
+            ),
+            (
+                "drafted.md",
+                "its real path, drafts/d.md, is ignored by a .ignore or .gitignore rule, so termdex does not index it",
+            ),
+            ("drafts/d.md", "it is ignored by a .ignore or .gitignore rule, so termdex does not index it"),
+            ("drafts/new.md", "it is ignored by a .ignore or .gitignore rule, so termdex does not index it"),
+            (
+                "real/private.md",
+                "it is ignored by a .ignore or .gitignore rule, so termdex does not index it",
+            ),
+            (
+                "alias/private.md",
+                "its real path, real/private.md, is ignored by a .ignore or .gitignore rule, so termdex does not index it",
+            ),
+            ("text.md", "its real path, notes.txt, is not a .md or .markdown file"),
+            ("gone/new.md", "it leads through the link gone, which points to nothing"),
+            (".git/x.md", "it is in a hidden folder, which termdex does not index"),
+            ("../a.md", "it is outside the dex"),
+        ];
+        for (rel, why) in refused {
+            assert_eq!(reason(rel).as_deref(), Some(why), "{rel}");
+        }
+        for rel in ["out.md", "away/out.md", "away/new.md"] {
+            let why = reason(rel).expect(rel);
+            assert!(
+                why.starts_with("its real path, /") && why.ends_with(", is outside the dex"),
+                "{rel}: {why}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_existing_file_card_rules_accept_is_one_the_walk_lists() {
+        let (dir, _outside) = hostile_dex();
+        let listed: Vec<String> = walk(dir.path()).files.into_iter().map(|f| f.path).collect();
+        let mut rules = CardRules::new(dir.path());
+        let accepted: Vec<&String> = listed.iter().filter(|rel| rules.card(rel).is_ok()).collect();
+        assert_eq!(accepted, ["a.md", "alias/inside.md", "in.md", "real/inside.md"]);
+        for rel in ["drafts/d.md", ".git/config", ".obsidian/o.md", "notes.txt", "gitdir/config"] {
+            assert!(!listed.contains(&rel.to_string()), "{rel} is not listed: {listed:?}");
+            assert!(rules.card(rel).is_err(), "{rel}");
         }
     }
 }

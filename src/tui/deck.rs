@@ -2,13 +2,13 @@
 //! index and the card commands. No SQL and no file parsing here either: every question
 //! goes to the layer that owns it.
 
+use crate::cards::board::move_to_column;
 use crate::cards::editor::Editor;
 use crate::cards::new::{self, NewCard, Settled};
-use crate::cards::set::set_fields;
 use crate::cards::templates;
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::frontmatter::{Edit, EditValue};
+use crate::frontmatter::EditValue;
 use crate::index::{Index, RefreshReport, count_cards, count_errors, refresh, refresh_paths};
 use crate::output::field_lines;
 use crate::query::{self, Clock, Request};
@@ -226,12 +226,8 @@ impl Deck {
     /// `H`/`L` on the board: one field of one card, rewritten losslessly. Returns the
     /// paths to re-index; the cursor follows the card.
     pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) -> Vec<String> {
-        let edit = match value {
-            Some(v) => Edit::Set { key: field.to_string(), value: EditValue::Scalar(v.to_string()) },
-            None => Edit::Unset { key: field.to_string() },
-        };
         app.follow(path);
-        if let Err(e) = set_fields(&self.dex.root, path, &[edit]) {
+        if let Err(e) = move_to_column(&self.dex.root, path, field, value) {
             app.index.message = Some(e.to_string());
             // Nothing was written: the board is rebuilt from the index as it is, which
             // puts the card (and the cursor) back in the column it never left.

@@ -526,3 +526,83 @@ fn bad_templates_are_refused_naming_the_template_line_and_rule() {
     let (stdout, _, _) = dex.run(&["query", "--format", "paths"]);
     assert_eq!(stdout, "", "nothing was created");
 }
+
+#[test]
+fn new_edit_and_journal_never_create_or_open_a_card_through_a_link_out_of_the_dex() {
+    let dex = dex_with_editor();
+    let outside = tempfile::tempdir().expect("outside dir");
+    let out = outside.path().canonicalize().expect("canonical");
+    std::fs::write(out.join("there.md"), "---\ntitle: there\n---\n").expect("write");
+    dex.write(".git/config", "[core]\n\tbare = false\n");
+    std::os::unix::fs::symlink(&out, dex.path("away")).expect("symlink");
+    std::os::unix::fs::symlink(".git", dex.path("gitdir")).expect("symlink");
+    std::os::unix::fs::symlink(".git/config", dex.path("notes.md")).expect("symlink");
+    let outside_files = || {
+        let mut names: Vec<_> =
+            std::fs::read_dir(&out).expect("ls").flatten().map(|e| e.file_name()).collect();
+        names.sort();
+        names
+    };
+    let before = outside_files();
+
+    // `new --in` a folder that links out of the dex, or into .git/.
+    for folder in ["away", "gitdir"] {
+        let (_, stderr, code) = dex.run(&["new", "--no-edit", "note", "Plan", "--in", folder]);
+        assert_eq!(code, 2, "{folder}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "termdex: error: cannot create {folder}/plan.md there: its real path, "
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.ends_with("; nothing was created\n"), "{stderr}");
+    }
+    assert!(!dex.path(".git/plan.md").exists());
+    // The journal's folder links out of the dex.
+    std::os::unix::fs::symlink(&out, dex.path("journal")).expect("symlink");
+    let (_, stderr, code) = dex.run(&["journal", "--no-edit"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot create journal/2026-11-23.md there: its real path, "), "{stderr}");
+    // ... and when the day's card exists out there, it is not opened either.
+    std::fs::write(out.join("2026-11-23.md"), "---\ntitle: day\n---\n").expect("write");
+    let (_, stderr, code, log) = run_with_editor(&dex, "append", &["journal"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("journal/2026-11-23.md is not a card: its real path, "), "{stderr}");
+    assert_eq!(log, "", "the editor never ran");
+    std::fs::remove_file(out.join("2026-11-23.md")).expect("rm");
+    // `edit` of a card linking to git's config, or of a new card in a folder out of the dex.
+    let (_, stderr, code, log) = run_with_editor(&dex, "append", &["edit", "notes.md"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        (
+            "termdex: error: notes.md is not a card: its real path, .git/config, is in a hidden folder, which termdex does not index; it was left as it is\n",
+            2
+        )
+    );
+    assert_eq!(log, "", "the editor never ran");
+    assert_eq!(text(&dex, ".git/config"), "[core]\n\tbare = false\n");
+    let (_, stderr, code, _) = run_with_editor(&dex, "append", &["edit", "away/new idea"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(outside_files(), before, "nothing was created outside the dex");
+}
+
+#[test]
+fn a_path_that_cannot_be_printed_still_says_the_card_was_created() {
+    let dex = TestDex::new();
+    let full = std::fs::File::options().write(true).open("/dev/full").expect("/dev/full");
+    let out = dex
+        .process()
+        .env("TERMDEX_NOW", NOW)
+        .args(["new", "--no-edit", "--print-path", "note", "Full disk"])
+        .stdout(full)
+        .output()
+        .expect("run");
+    assert_eq!(
+        (String::from_utf8_lossy(&out.stderr).as_ref(), out.status.code()),
+        (
+            "termdex: error: the card was created and saved as 2026/11/23/full-disk.md, but its path could not be printed: No space left on device (os error 28) (the card is kept; do not run the command again)\n",
+            Some(2)
+        )
+    );
+    assert_eq!(dex.paths(), ["2026/11/23/full-disk.md"], "created once, and indexed");
+}

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use crate::util::{TestDex, in_ci, permission_runner, run_as, skip_unless_runnable};
+use crate::util::{
+    ReadOnly, TestDex, in_ci, permission_runner, run_as, skip_unless_runnable, text_of, writable_folder,
+};
 
 /// `termdex query --format jsonl` lines, sorted, with the exit code checked.
 fn answer(dex: &TestDex, extra: &[&str]) -> Vec<String> {
@@ -158,14 +160,6 @@ fn with_file_size_limit(cmd: &mut Command, bytes: u64) -> &mut Command {
     }
 }
 
-fn text_of(out: &Output) -> (String, String, i32) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 /// Every file under `dir` (but `.termdex/`) with its bytes: what "the dex is untouched" means.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
@@ -259,36 +253,6 @@ fn a_full_disk_while_indexing_leaves_the_index_as_it_was() {
     let after = answer(&dex, &[]);
     assert_eq!(after.len(), 600);
     assert_eq!(after, rebuilt_answer(&dex));
-}
-
-/// Makes folders read-only for the length of a test (and writable again after it, even
-/// when it fails, so the temporary folders can be deleted).
-struct ReadOnly(Vec<PathBuf>);
-
-impl ReadOnly {
-    fn new(folders: &[PathBuf]) -> ReadOnly {
-        for folder in folders {
-            fs::set_permissions(folder, fs::Permissions::from_mode(0o555)).expect("chmod a-w");
-        }
-        ReadOnly(folders.to_vec())
-    }
-}
-
-impl Drop for ReadOnly {
-    fn drop(&mut self) {
-        for folder in &self.0 {
-            let _ = fs::set_permissions(folder, fs::Permissions::from_mode(0o755));
-        }
-    }
-}
-
-/// A cache folder the runner can write, for `$XDG_CACHE_HOME` or `$HOME`.
-fn writable_folder(runner: Option<u32>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    if let Some(uid) = runner {
-        std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).expect("chown to the runner");
-    }
-    dir
 }
 
 /// The one folder termdex made under `cache/termdex/`, holding the dex's index.

@@ -3,10 +3,13 @@
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::util::TestDex;
+use crate::util::{
+    NOBODY, ReadOnly, TestDex, permission_runner, run_as, skip_unless_runnable, text_of, writable_folder,
+};
 
 fn set(dex: &TestDex, args: &[&str]) -> (String, String, i32) {
     let mut all = vec!["set"];
@@ -147,22 +150,24 @@ fn a_write_that_fails_leaves_the_card_and_no_temp_file() {
     let dex = TestDex::new();
     let before = format!("---\nstatus: todo\n---\n{}\n", "A long body line.\n".repeat(100));
     dex.write("locked/card.md", &before);
-    fs::set_permissions(dex.path("locked"), fs::Permissions::from_mode(0o555)).expect("chmod");
-    // Root writes into read-only folders; then this part has nothing to prove.
-    let probe = dex.path("locked/probe");
-    let root_writes_anyway = fs::write(&probe, "").is_ok();
-    if root_writes_anyway {
-        fs::remove_file(&probe).expect("rm probe");
-        eprintln!("skipped the read-only folder check: this user writes into read-only folders (root)");
-    } else {
-        let (_, stderr, code) = set(&dex, &["locked/card.md", "status=done"]);
+    // Root writes into read-only folders: then termdex runs as `nobody`, from a copy of the
+    // binary anyone can run, with a cache folder of its own for the index it cannot keep
+    // in the dex.
+    let runner = permission_runner();
+    fs::set_permissions(dex.root(), fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cache = writable_folder(runner);
+    let locked = ReadOnly::new(&[dex.path("locked")]);
+    let result =
+        run_as(&dex, runner, &[("XDG_CACHE_HOME", cache.path())], &["set", "locked/card.md", "status=done"]);
+    if !skip_unless_runnable(&result, runner) {
+        let (_, stderr, code) = text_of(&result.expect("ran"));
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains("cannot write"), "{stderr}");
         assert!(stderr.contains("the card was left as it was"), "{stderr}");
         assert_eq!(text(&dex, "locked/card.md"), before);
         no_temp_files(&dex.root());
     }
-    fs::set_permissions(dex.path("locked"), fs::Permissions::from_mode(0o755)).expect("chmod back");
+    drop(locked);
 
     // A file size limit stops every user's writes, root's too: the temporary file cannot
     // be written in full, and the card must come out of it untouched.
@@ -240,29 +245,115 @@ fn concurrent_sets_on_one_card_keep_every_key() {
 }
 
 #[test]
-fn a_symlinked_card_is_changed_through_its_link() {
+fn a_symlinked_card_inside_the_dex_is_changed_through_its_link() {
     let dex = TestDex::new();
-    let outside = tempfile::tempdir().expect("outside dir");
-    let outside_card = outside.path().join("elsewhere.md");
-    fs::write(&outside_card, "---\nwhat: task\nstatus: todo\n---\n").expect("write");
     dex.write("real/inside.md", "---\nwhat: task\nstatus: todo\n---\n");
-    symlink(&outside_card, dex.path("out.md")).expect("symlink");
     symlink("real/inside.md", dex.path("in.md")).expect("symlink");
-    let (_, stderr, code) = set(&dex, &["out.md", "owner=me"]);
-    assert_eq!(code, 0, "named by its link, the card is in the dex: {stderr}");
-    assert_eq!(
-        fs::read_to_string(&outside_card).expect("read"),
-        "---\nwhat: task\nstatus: todo\nowner: me\n---\n"
-    );
+    symlink("real", dex.path("alias")).expect("symlink");
+    let (_, stderr, code) = set(&dex, &["in.md", "owner=me"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(text(&dex, "real/inside.md"), "---\nwhat: task\nstatus: todo\nowner: me\n---\n");
     let (stdout, stderr, code) = set(&dex, &["status=done", "--", "what:task"]);
-    // in.md and real/inside.md are one file: whichever comes second finds it done already.
-    assert_eq!((stdout.as_str(), code), ("2 cards changed\n", 0), "{stderr}");
-    for link in ["out.md", "in.md"] {
+    // in.md, alias/inside.md and real/inside.md are one file: the first changes it, the
+    // others find it done already.
+    assert_eq!((stdout.as_str(), code), ("1 card changed\n", 0), "{stderr}");
+    for link in ["in.md", "alias"] {
         let meta = fs::symlink_metadata(dex.path(link)).expect("meta");
         assert!(meta.file_type().is_symlink(), "{link} is still a link");
     }
-    assert!(fs::read_to_string(&outside_card).expect("read").contains("status: done"));
-    assert_eq!(text(&dex, "real/inside.md"), "---\nwhat: task\nstatus: done\n---\n");
+    assert_eq!(text(&dex, "real/inside.md"), "---\nwhat: task\nstatus: done\nowner: me\n---\n");
+}
+
+const GIT_CONFIG: &str = "[core]\n\trepositoryformatversion = 0\n\tbare = false\n";
+
+/// A dex with links named like cards that lead to files that are not cards of the dex:
+/// git's config, termdex's own, a file and a folder outside the dex, an ignored draft.
+/// Returns the dex, the folder outside it, and each link with why it is refused.
+fn dex_with_hostile_links() -> (TestDex, tempfile::TempDir, Vec<(&'static str, String)>) {
+    let dex = TestDex::new();
+    let outside = tempfile::tempdir().expect("outside dir");
+    let out = outside.path().canonicalize().expect("canonical");
+    fs::write(out.join("elsewhere.md"), "---\nwhat: task\nstatus: todo\n---\n").expect("write");
+    fs::create_dir(out.join("folder")).expect("mkdir");
+    fs::write(out.join("folder/x.md"), "---\nwhat: task\nstatus: todo\n---\n").expect("write");
+    dex.write(".git/config", GIT_CONFIG)
+        .write(".termdex/config.toml", "[views.mine]\nfilter = \"what:task\"\n")
+        .write(".ignore", "drafts/\n")
+        .write("drafts/d.md", "---\nwhat: task\nstatus: todo\n---\n");
+    symlink(".git/config", dex.path("notes.md")).expect("symlink");
+    symlink(".termdex/config.toml", dex.path("cfg.md")).expect("symlink");
+    symlink(out.join("elsewhere.md"), dex.path("out.md")).expect("symlink");
+    symlink(out.join("folder"), dex.path("away")).expect("symlink");
+    symlink(".git", dex.path("gitdir")).expect("symlink");
+    symlink("drafts/d.md", dex.path("drafted.md")).expect("symlink");
+    let hidden = ", is in a hidden folder, which termdex does not index";
+    let refused = vec![
+        ("notes.md", format!("its real path, .git/config{hidden}")),
+        ("cfg.md", format!("its real path, .termdex/config.toml{hidden}")),
+        ("gitdir/config.md", format!("its real path, .git/config.md{hidden}")),
+        ("out.md", format!("its real path, {}, is outside the dex", out.join("elsewhere.md").display())),
+        ("away/x.md", format!("its real path, {}, is outside the dex", out.join("folder/x.md").display())),
+        (
+            "drafted.md",
+            "its real path, drafts/d.md, is ignored by a .ignore or .gitignore rule, so termdex does not index it"
+                .to_string(),
+        ),
+    ];
+    (dex, outside, refused)
+}
+
+/// Every file under `dir` (not following links) with its bytes, but termdex's index and
+/// locks.
+fn contents(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).expect("ls").flatten() {
+        let kind = entry.file_type().expect("type");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if kind.is_dir() {
+            found.extend(contents(&entry.path()));
+        } else if kind.is_file() && !name.starts_with("index.") && name != "write.lock" {
+            found.push((entry.path(), fs::read(entry.path()).expect("read")));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn set_never_writes_through_a_link_to_a_file_that_is_not_a_card_of_the_dex() {
+    let (dex, outside, refused) = dex_with_hostile_links();
+    dex.write("gitdir/config.md", "");
+    fs::remove_file(dex.path(".git/config.md")).expect("rm");
+    let before = (contents(&dex.root()), contents(outside.path()));
+    for (link, why) in &refused {
+        let (_, stderr, code) = set(&dex, &[link, "status=done"]);
+        assert_eq!(code, 2, "{link}: {stderr}");
+        // A typed path whose folder is a link is resolved by the command line first, and
+        // refused by the name it resolves to (`.git/config.md`, or outside the dex).
+        let said = if link.contains('/') {
+            stderr.contains("is not a card: it is in a hidden folder")
+                || stderr.contains("is outside the dex")
+        } else {
+            stderr.contains(&format!("{link} is not a card: {why}; it was left as it is\n"))
+        };
+        assert!(said, "{link}: {stderr}");
+    }
+    // In bulk: the index lists links by their names (the walk follows them), so a filter
+    // can match them; each is refused all the same, by the library's own check.
+    let (stdout, stderr, code) = set(&dex, &["status=done", "--", "bare OR views OR what:task"]);
+    assert_eq!((stdout.as_str(), code), ("0 cards changed\n", 2), "{stderr}");
+    for (link, why) in &refused {
+        if !link.starts_with("gitdir/") {
+            assert!(
+                stderr.contains(&format!("{link} is not a card: {why}; it was left as it is\n")),
+                "{link}: {stderr}"
+            );
+        }
+    }
+    assert_eq!((contents(&dex.root()), contents(outside.path())), before, "a file changed");
+    // termdex's config still loads, and the dex still answers.
+    let (_, stderr, code) = dex.run(&["views"]);
+    assert_eq!(code, 0, "{stderr}");
 }
 
 #[test]
@@ -286,4 +377,168 @@ fn hard_linked_and_read_only_cards_are_refused() {
     assert!(stderr.contains("ro.md is read-only; termdex will not replace it"), "{stderr}");
     assert_eq!(text(&dex, "ro.md"), "---\nstatus: todo\n---\n");
     assert_eq!(fs::metadata(dex.path("ro.md")).expect("meta").permissions().mode() & 0o777, 0o444);
+}
+
+/// A group this process may give its files other than the one they get anyway: `nogroup`
+/// for root; for anyone else one of their supplementary groups, if they have one.
+fn another_group() -> Option<u32> {
+    // SAFETY: getegid and geteuid cannot fail and touch no memory.
+    let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    if euid == 0 {
+        return Some(NOBODY);
+    }
+    let mut groups = vec![0 as libc::gid_t; 256];
+    // SAFETY: the buffer holds as many gid_t as we say.
+    let n = unsafe { libc::getgroups(groups.len() as libc::c_int, groups.as_mut_ptr()) };
+    groups.truncate(usize::try_from(n).unwrap_or(0));
+    groups.into_iter().find(|&g| g != egid)
+}
+
+#[test]
+fn set_keeps_the_owner_group_mode_and_attributes_of_a_card() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: todo\n---\nbody\n");
+    let card = dex.path("a.md");
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let euid = unsafe { libc::geteuid() };
+    // Root gives the card to nobody:nogroup, as in the report; anyone else can only give
+    // it another group of theirs, which still proves the group is kept.
+    let owner = if euid == 0 { NOBODY } else { euid };
+    let group = another_group();
+    match group {
+        Some(group) => std::os::unix::fs::chown(&card, Some(owner), Some(group)).expect("chown"),
+        None => {
+            assert!(std::env::var_os("CI").is_none(), "in CI, the owner and group of a card must be tested");
+            eprintln!(
+                "only the mode and attributes are checked: this user has no second group to give a card"
+            );
+        }
+    }
+    fs::set_permissions(&card, fs::Permissions::from_mode(0o640)).expect("chmod");
+    rustix::fs::setxattr(&card, "user.termdex.note", b"kept", rustix::fs::XattrFlags::empty())
+        .expect("the test folder's file system must hold user extended attributes");
+    let before = fs::metadata(&card).expect("meta");
+
+    let (_, stderr, code) = set(&dex, &["a.md", "status=done"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: done\n---\nbody\n");
+    let after = fs::metadata(&card).expect("meta");
+    assert_ne!(after.ino(), before.ino(), "a new file took the card's place");
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()), "owner and group");
+    assert_eq!(after.mode() & 0o7777, 0o640, "mode");
+    let mut value = [0u8; 16];
+    let len = rustix::fs::getxattr(&card, "user.termdex.note", &mut value[..]).expect("attribute kept");
+    assert_eq!(&value[..len], b"kept");
+}
+
+#[test]
+fn set_refuses_a_card_whose_owner_it_cannot_keep() {
+    // Only root can make a card another user owns: as root, termdex runs as `nobody` on a
+    // card of root's that `nobody` may write, in a folder `nobody` may write.
+    let Some(runner) = permission_runner() else {
+        assert!(std::env::var_os("CI").is_none(), "in CI (root), this test must run");
+        eprintln!("skipped: only root can give a card to another user");
+        return;
+    };
+    let dex = TestDex::new();
+    let before = "---\nstatus: todo\n---\n";
+    dex.write("shared/a.md", before);
+    fs::set_permissions(dex.root(), fs::Permissions::from_mode(0o755)).expect("chmod");
+    fs::set_permissions(dex.path("shared"), fs::Permissions::from_mode(0o777)).expect("chmod");
+    fs::set_permissions(dex.path("shared/a.md"), fs::Permissions::from_mode(0o666)).expect("chmod");
+    let cache = writable_folder(Some(runner));
+    let result = run_as(
+        &dex,
+        Some(runner),
+        &[("XDG_CACHE_HOME", cache.path())],
+        &["set", "shared/a.md", "status=done"],
+    );
+    if skip_unless_runnable(&result, Some(runner)) {
+        return;
+    }
+    let (_, stderr, code) = text_of(&result.expect("ran"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "termdex: error: cannot write {}: the rewritten card could not be given the card's owner and group (user 0, group 0): Operation not permitted (os error 1); the card was left as it was (run termdex as its owner, or as root)",
+            dex.path("shared/a.md").display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(text(&dex, "shared/a.md"), before);
+    assert_eq!(fs::metadata(dex.path("shared/a.md")).expect("meta").uid(), 0, "still root's");
+    no_temp_files(&dex.root());
+}
+
+/// Runs `termdex set card.md n=K` for K = 1, 2 ... back to back for `how_long` while
+/// `other` (a shell script run in the dex) writes the card too, then stops `other` by
+/// removing the file `running` and waits for it. Returns how many sets succeeded and
+/// the value of the last that did.
+fn sets_racing(dex: &TestDex, other: &str, how_long: Duration) -> (u32, u32) {
+    fs::write(dex.path("running"), "").expect("flag");
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(other)
+        .current_dir(dex.root())
+        .spawn()
+        .expect("start the other writer");
+    let started = Instant::now();
+    let (mut ok, mut last) = (0, 0);
+    let mut k = 0;
+    while started.elapsed() < how_long {
+        k += 1;
+        let (_, stderr, code) = set(dex, &["card.md", &format!("n={k}")]);
+        match code {
+            0 => (ok, last) = (ok + 1, k),
+            // Given up on, untouched, after the card kept changing: allowed, and rare.
+            2 if stderr.contains("kept changing while termdex was changing it") => {}
+            _ => panic!("set {k} failed: {stderr}"),
+        }
+    }
+    fs::remove_file(dex.path("running")).expect("unflag");
+    assert!(writer.wait().expect("wait").success(), "the other writer failed");
+    (ok, last)
+}
+
+#[test]
+fn sets_racing_an_appender_and_a_saver_lose_none_of_their_lines() {
+    let dex = TestDex::new();
+    dex.write("card.md", "---\ntitle: Raced\nn: 0\n---\nbody\n");
+    // An appender, as `echo line >> card` in a loop, that also holds the card open for a
+    // moment between two lines: a writer caught by a swap writes on into the old file.
+    let appender = r#"i=0
+while [ -e running ]; do
+  echo "append $i a" >> card.md
+  { echo "append $i b"; sleep 0.002; echo "append $i c"; } >> card.md
+  i=$((i+1))
+done
+echo $i > appended"#;
+    let (ok, last) = sets_racing(&dex, appender, Duration::from_secs(2));
+    let appended: u32 = text(&dex, "appended").trim().parse().expect("count");
+    let card = text(&dex, "card.md");
+    let lost: Vec<String> = (0..appended)
+        .flat_map(|i| ["a", "b", "c"].map(|part| format!("append {i} {part}\n")))
+        .filter(|line| card.matches(line.as_str()).count() != 1)
+        .collect();
+    assert!(ok >= 3 && appended >= 50, "too little raced: {ok} sets, {appended} rounds of lines");
+    assert_eq!(lost, Vec::<String>::new(), "lines lost or doubled of {}", 3 * appended);
+    assert!(card.starts_with(&format!("---\ntitle: Raced\nn: {last}\n---\nbody\n")), "{card}");
+    eprintln!("appender: {ok} sets, {} lines, none lost", 3 * appended);
+
+    // An editor saving by rename: reads the card, writes its copy with a line added, and
+    // renames the copy over the card. A save the swap displaced must not vanish.
+    dex.write("card.md", "---\ntitle: Raced\nn: 0\n---\nbody\n");
+    let saver = r#"i=0
+while [ -e running ]; do
+  cat card.md > .save.tmp && echo "save $i" >> .save.tmp && mv -f .save.tmp card.md
+  i=$((i+1))
+done
+echo $i > saved"#;
+    let (ok, _) = sets_racing(&dex, saver, Duration::from_secs(2));
+    let saved: u32 = text(&dex, "saved").trim().parse().expect("count");
+    let card = text(&dex, "card.md");
+    let lost: Vec<u32> = (0..saved).filter(|i| card.matches(&format!("save {i}\n")).count() != 1).collect();
+    assert!(ok >= 3 && saved >= 50, "too little raced: {ok} sets, {saved} saves");
+    assert_eq!(lost, Vec::<u32>::new(), "saves lost or doubled of {saved}: {card}");
+    eprintln!("saver: {ok} sets, {saved} saves, none lost");
 }

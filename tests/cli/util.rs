@@ -158,6 +158,36 @@ pub fn permission_runner() -> Option<u32> {
 
 pub const NOBODY: u32 = 65534;
 
+/// Makes folders read-only for the length of a test (and writable again after it, even
+/// when it fails, so the temporary folders can be deleted).
+pub struct ReadOnly(Vec<PathBuf>);
+
+impl ReadOnly {
+    pub fn new(folders: &[PathBuf]) -> ReadOnly {
+        for folder in folders {
+            fs::set_permissions(folder, fs::Permissions::from_mode(0o555)).expect("chmod a-w");
+        }
+        ReadOnly(folders.to_vec())
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        for folder in &self.0 {
+            let _ = fs::set_permissions(folder, fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+/// A cache folder the runner can write, for `$XDG_CACHE_HOME` or `$HOME`.
+pub fn writable_folder(runner: Option<u32>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if let Some(uid) = runner {
+        std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).expect("chown to the runner");
+    }
+    dir
+}
+
 /// The termdex binary, copied where every user can run it: the build folder may sit in a
 /// checkout `nobody` cannot enter (a CI clone in a private temporary folder), and then the
 /// permission tests would have nothing to run.
@@ -230,4 +260,12 @@ pub fn hand_over(path: &Path, runner: Option<u32>) {
 /// than pass having proved nothing.
 pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
+}
+
+pub fn text_of(out: &Output) -> (String, String, i32) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
 }
