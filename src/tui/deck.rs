@@ -1,6 +1,9 @@
 //! The TUI's side effects: what `update` asks for, done against the query layer, the
 //! index and the card commands. No SQL and no file parsing here either: every question
 //! goes to the layer that owns it.
+//!
+//! Questions to the index go to the [`Reader`] thread and come back as replies; the
+//! editor and card writes run here, on the UI thread, with the terminal handed over.
 
 use crate::cards::editor::Editor;
 use crate::cards::new::{self, NewCard, Settled};
@@ -9,14 +12,15 @@ use crate::cards::templates;
 use crate::config::Config;
 use crate::dex::Dex;
 use crate::frontmatter::{Edit, EditValue};
-use crate::index::{Index, RefreshReport, count_cards, count_errors, refresh, refresh_paths};
-use crate::output::field_lines;
-use crate::query::{self, Clock, Request};
-use std::path::Path;
+use crate::index::{Index, RefreshReport, refresh, refresh_paths};
+use crate::query::Clock;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use super::app::{App, Preview};
+use super::app::{App, Effect};
+use super::reader::Reader;
 
-/// The data behind the TUI: one dex, its config and an open index.
+/// The data behind the TUI: one dex, its config, and the thread that reads its index.
 ///
 /// The index is only read here. Writing it (a refresh, re-indexing a card just edited)
 /// waits for its write lock, which another process may hold for seconds; the event loop
@@ -24,7 +28,8 @@ use super::app::{App, Preview};
 pub struct Deck {
     pub dex: Dex,
     pub config: Config,
-    index: Index,
+    index_path: PathBuf,
+    reader: Reader,
 }
 
 /// What a side effect needs from the screen: the editor runs with the terminal handed
@@ -44,17 +49,19 @@ impl Deck {
         let opened = Index::open(&location.path)?;
         let warnings: Vec<String> = location.warning().into_iter().chain(opened.warning).collect();
         let warning = (!warnings.is_empty()).then(|| warnings.join("; "));
-        Ok((Deck { dex, config, index: opened.index }, warning))
+        let index_path = opened.index.path().to_path_buf();
+        let reader = Reader::start(opened.index, config.clone());
+        Ok((Deck { dex, config, index_path, reader }, warning))
     }
 
     /// The index file this deck reads, for the refresher to open too (the location is
     /// decided once, so both always agree).
     pub fn index_path(&self) -> &Path {
-        self.index.path()
+        &self.index_path
     }
 
-    /// Today and now, read afresh for every query and new card: the TUI stays open for
-    /// days, and relative dates and new cards' times must follow the real clock.
+    /// Today and now, read afresh for every new card: the TUI stays open for days, and
+    /// new cards' times must follow the real clock.
     pub fn clock(&self) -> Clock {
         Clock::from_env()
     }
@@ -63,86 +70,108 @@ impl Deck {
         templates::names(&self.dex.state_dir())
     }
 
-    /// Runs the current view with the structured part of the filter.
-    pub fn load(&self, app: &mut App) {
-        let request = Request {
-            filter: &app.filter.text,
-            parsed: Some(app.structured.clone()),
-            view: Some(&app.current_view().name),
-            sort: app.sort_keys(),
-            limit: None,
-        };
-        match query::run(&self.index, &self.config, &self.clock(), &request) {
-            Ok(answer) => {
-                app.load_error = None;
-                app.set_rows(answer.cards);
-            }
-            // Kept until a load succeeds: the rows shown are the last good ones, and the
-            // error says so for as long as the filter that failed is in force.
-            Err(e) => app.load_error = Some(e.to_string()),
+    /// The app's first query (its first screenful), waiting up to `wait` for the answer,
+    /// so that the first frame shows cards.
+    pub fn start(&mut self, app: &mut App, wait: Duration) {
+        for effect in app.start() {
+            self.ask(effect);
         }
-        app.partial = false;
-        self.counts(app);
+        let deadline = Instant::now() + wait;
+        while app.first_screen_pending() && self.busy() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || !self.receive(app, left) {
+                break;
+            }
+        }
     }
 
-    /// Loads just the first screenful (SQLite sorts and stops early), so the first frame
-    /// does not wait for a hundred thousand rows; `true` when the full [`load`] should
-    /// follow.
-    ///
-    /// [`load`]: Deck::load
-    pub fn load_first_screen(&self, app: &mut App) -> bool {
-        let keys = app
-            .sort_keys()
-            .unwrap_or_else(|| query::parse_keys(app.current_view().sort.iter().map(String::as_str)));
-        let request = Request {
-            filter: &app.filter.text,
-            parsed: Some(app.structured.clone()),
-            view: Some(&app.current_view().name),
-            sort: Some(keys),
-            limit: Some(app.page.max(1)),
-        };
-        match query::run(&self.index, &self.config, &self.clock(), &request) {
-            Ok(answer) => app.set_rows(answer.cards),
-            Err(_) => return true,
+    /// Carries out an effect. Questions for the index are sent to the reader and
+    /// answered through [`Deck::receive`]; the editor and card writes run now. Returns
+    /// the cards written, for the caller to have re-indexed. [`Effect::Reindex`] is the
+    /// caller's, which owns the refresher.
+    pub fn perform(&mut self, effect: Effect, app: &mut App, screen: &mut dyn Screen) -> Vec<String> {
+        match effect {
+            Effect::Edit { path } => self.edit(app, screen, &path),
+            Effect::New { template, sets } => self.new_card(app, screen, &template, &sets),
+            Effect::Move { path, field, value } => self.move_card(app, &path, &field, value.as_deref()),
+            other => {
+                self.ask(other);
+                Vec::new()
+            }
         }
-        app.partial = true;
-        self.counts(app);
+    }
+
+    /// Sends a question to the reader.
+    fn ask(&mut self, effect: Effect) {
+        match effect {
+            Effect::Query(query) => self.reader.query(query),
+            Effect::Preview { path } => self.reader.body(path),
+            // Never asked of the reader (see `perform`).
+            Effect::Reindex | Effect::Edit { .. } | Effect::New { .. } | Effect::Move { .. } => {}
+        }
+    }
+
+    /// Applies the reader's answers to the app, waiting up to `wait` for the first, and
+    /// asks the questions they lead to (the full list after the first screen, a reload
+    /// after a change). Returns whether anything was applied.
+    pub fn receive(&mut self, app: &mut App, wait: Duration) -> bool {
+        let mut applied = false;
+        let mut wait = wait;
+        while let Some(reply) = self.reader.next(wait) {
+            applied = true;
+            wait = Duration::ZERO;
+            for effect in app.apply(reply) {
+                self.ask(effect);
+            }
+        }
+        if self.reader.stopped() && app.index.message.is_none() {
+            app.index.message = Some("the background reader stopped; restart termdex".into());
+        }
+        applied
+    }
+
+    /// Whether questions sent to the reader are still unanswered.
+    pub fn busy(&self) -> bool {
+        self.reader.busy()
+    }
+
+    /// Asks whether the index changed since the cards shown were read (after a refresh:
+    /// `after_write` when it re-indexed cards the TUI wrote, `reopen` when it rebuilt the
+    /// index file); a change brings a reload.
+    pub fn check_index(&mut self, after_write: bool, reopen: bool) {
+        self.reader.check(after_write, reopen);
+    }
+
+    /// Waits until every question sent is answered and applied (tests, benchmarks);
+    /// `false` if that took longer than `limit`.
+    pub fn settle(&mut self, app: &mut App, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while self.busy() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            self.receive(app, left);
+        }
+        self.receive(app, Duration::ZERO);
         true
     }
 
-    pub fn counts(&self, app: &mut App) {
-        app.index.total = count_cards(self.index.conn()).unwrap_or(app.index.total);
-        app.index.errors = count_errors(self.index.conn()).unwrap_or(app.index.errors);
-    }
-
-    /// Fills the preview for the card under the cursor, if it changed.
-    pub fn preview(&self, app: &mut App) {
-        let Some(row) = app.selected_row() else {
-            app.preview = None;
-            return;
-        };
-        if app.preview.as_ref().is_some_and(|p| p.path == row.path) {
-            return;
-        }
-        let body = query::card_body(&self.index, &row.path).ok().flatten().unwrap_or_default();
-        let fields = field_lines(&row.fields());
-        let error = row
-            .error
-            .as_ref()
-            .map(|e| format!("frontmatter error, line {}: {e}", row.error_line.unwrap_or(1)));
-        app.preview = Some(Preview { path: row.path.clone(), title: row.title.clone(), fields, body, error });
-    }
-
-    /// A full incremental refresh, in this thread.
+    /// A full incremental refresh, in this thread, on a connection of its own.
     pub fn refresh(&mut self) -> Result<RefreshReport, crate::index::IndexError> {
-        refresh(&mut self.index, &self.dex.root, false, &mut |_| {})
+        let mut index = Index::open(&self.index_path)?.index;
+        refresh(&mut index, &self.dex.root, false, &mut |_| {})
     }
 
-    /// Re-indexes cards just written, in this thread, then reloads. Tests use it; the
-    /// event loop sends the paths to its refresher instead, so the screen never waits
-    /// for the index's write lock.
+    /// Re-indexes cards just written, in this thread, then has the list read again.
+    /// Tests use it; the event loop sends the paths to its refresher instead, so the
+    /// screen never waits for the index's write lock.
     pub fn reindex(&mut self, app: &mut App, paths: &[String]) {
-        match refresh_paths(&mut self.index, &self.dex.root, paths) {
+        let result = Index::open(&self.index_path).and_then(|opened| {
+            let mut index = opened.index;
+            refresh_paths(&mut index, &self.dex.root, paths)
+        });
+        match result {
             Ok(problems) => {
                 if let Some(p) = problems.first() {
                     app.index.message = Some(p.to_string());
@@ -150,8 +179,7 @@ impl Deck {
             }
             Err(e) => app.index.message = Some(e.to_string()),
         }
-        app.preview = None;
-        self.load(app);
+        self.check_index(true, false);
     }
 
     /// `e`: the editor on an existing card. Returns the paths to re-index.
@@ -235,7 +263,8 @@ impl Deck {
             app.index.message = Some(e.to_string());
             // Nothing was written: the board is rebuilt from the index as it is, which
             // puts the card (and the cursor) back in the column it never left.
-            self.load(app);
+            let reload = app.reload();
+            self.ask(reload);
             return Vec::new();
         }
         vec![path.to_string()]

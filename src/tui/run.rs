@@ -1,8 +1,10 @@
 //! The event loop: draw, wait for a key or a background message, update, carry out the
-//! effects. Every write to the index (a refresh, re-indexing a card just edited or
-//! moved) runs on a background thread with its own connection, so the screen never
-//! waits for the file system or for another process's write lock.
+//! effects. Nothing here waits for the index: questions go to the deck's reader thread,
+//! and every write to the index (a refresh, re-indexing a card just edited or moved)
+//! runs on a background thread with its own connection, so the screen never waits for
+//! the file system, for SQLite or for another process's write lock.
 
+use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
@@ -32,6 +34,21 @@ const MAX_WAIT: Duration = Duration::from_millis(300);
 /// Short, so a refresh's result shows at once; waiting in `poll` costs nothing.
 const TICK: Duration = Duration::from_millis(50);
 
+/// The same while the reader has questions to answer: its answers are drawn as they come.
+const BUSY_TICK: Duration = Duration::from_millis(5);
+
+/// How long a key's frame waits for the answers it asked for (most come within a
+/// millisecond or two): one frame rather than a flash of the old list or an empty
+/// preview. Well inside the 30 ms a keystroke's frame may take (SPEC 9); a slower answer
+/// is drawn when it comes.
+pub const SETTLE: Duration = Duration::from_millis(12);
+
+/// How long the first frame waits for the first screenful of cards.
+const FIRST_FRAME: Duration = Duration::from_millis(500);
+
+/// Events applied before the screen is drawn again, at most.
+const BURST: usize = 4096;
+
 pub struct Options {
     pub dex: Dex,
     pub config: Config,
@@ -56,14 +73,15 @@ enum Job {
     Paths(Vec<String>),
 }
 
-/// What a round of the refresher found.
+/// What a round of the refresher found. Whether it changed the index is not said: the
+/// reader sees that in the index itself, whoever changed it.
 struct Refreshed {
-    /// Whether anything in the index may have changed (else the rows stay as they are).
-    changed: bool,
     /// News for the status bar: a rebuild, a file that could not be read.
     message: Option<String>,
     /// Cards the TUI wrote were re-indexed in this round.
     wrote: bool,
+    /// The index file was rebuilt: readers must open it again.
+    rebuilt: bool,
 }
 
 /// Messages from the background.
@@ -84,8 +102,7 @@ pub fn run(options: Options) -> Result<Exit, Box<dyn std::error::Error>> {
     app.set_page(view::page_size(term.terminal.size()?.into()));
     // The first frame comes from the index as it is (its first screenful when the sort
     // allows); the full list and the refresh follow.
-    let full_load_pending = deck.load_first_screen(&mut app);
-    deck.preview(&mut app);
+    deck.start(&mut app, FIRST_FRAME);
     term.terminal.draw(|frame| view::render(&app, frame))?;
     let (tx, rx) = mpsc::channel();
     let refresher = spawn_refresher(options.dex.clone(), deck.index_path().to_path_buf(), tx.clone());
@@ -97,9 +114,6 @@ pub fn run(options: Options) -> Result<Exit, Box<dyn std::error::Error>> {
         }
     };
     app.index.refreshing = refresher.send(Job::Refresh).is_ok();
-    if full_load_pending {
-        deck.load(&mut app);
-    }
     event_loop(&mut app, &mut deck, &mut term, &rx, &refresher)
 }
 
@@ -139,22 +153,20 @@ fn event_loop(
             dirty = true;
         }
         if dirty {
-            deck.preview(app);
             term.terminal.draw(|frame| view::render(app, frame))?;
             dirty = false;
         }
         let now = Instant::now();
-        let wait = pending.as_ref().map_or(TICK, |p| p.due().saturating_duration_since(now).min(TICK));
+        let tick = if deck.busy() { BUSY_TICK } else { TICK };
+        let wait = pending.as_ref().map_or(tick, |p| p.due().saturating_duration_since(now).min(tick));
         if event::poll(wait)? {
-            let event = event::read()?;
-            dirty = true;
-            for effect in app.update(&event) {
+            for effect in read_burst(app)? {
                 perform(effect, app, deck, term, refresher);
-                // The screen comes back (and says "indexing…") before anything else.
-                deck.preview(app);
-                term.terminal.draw(|frame| view::render(app, frame))?;
             }
+            deck.settle(app, SETTLE);
+            dirty = true;
         }
+        dirty |= deck.receive(app, Duration::ZERO);
         loop {
             match rx.try_recv() {
                 Ok(Background::Changed) => {
@@ -168,23 +180,18 @@ fn event_loop(
                     dirty = true;
                     app.index.refreshing = false;
                     match result {
-                        Ok(Refreshed { changed, message, wrote }) => {
+                        Ok(Refreshed { message, wrote, rebuilt }) => {
                             if message.is_some() {
                                 app.index.message = message;
                             }
-                            if changed {
-                                app.preview = None;
-                                deck.load(app);
-                            }
-                            // A round that ran before the card was written does not end
-                            // the wait for it.
-                            if wrote {
-                                app.stop_following();
-                            }
+                            // Whether the round changed anything is for the index to
+                            // say; a round that ran before the card was written does
+                            // not end the wait for it.
+                            deck.check_index(wrote, rebuilt);
                         }
                         Err(e) => {
                             app.index.message = Some(e);
-                            app.stop_following();
+                            deck.check_index(true, false);
                         }
                     }
                 }
@@ -207,20 +214,36 @@ fn event_loop(
     }
 }
 
+/// Applies the events already there before drawing again: a paste in a terminal without
+/// bracketed paste arrives as a burst of keys, and each of their queries would only be
+/// superseded by the next. Only the last query and the last preview are kept. The burst
+/// ends at any other effect: keys typed after `e` belong to the editor it opens.
+fn read_burst(app: &mut App) -> io::Result<Vec<Effect>> {
+    let mut effects: Vec<Effect> = Vec::new();
+    for _ in 0..BURST {
+        let event = event::read()?;
+        let mut done = app.quit;
+        for effect in app.update(&event) {
+            match &effect {
+                Effect::Query(_) => effects.retain(|e| !matches!(e, Effect::Query(_))),
+                Effect::Preview { .. } => effects.retain(|e| !matches!(e, Effect::Preview { .. })),
+                _ => done = true,
+            }
+            effects.push(effect);
+        }
+        if done || app.quit || !event::poll(Duration::ZERO)? {
+            break;
+        }
+    }
+    Ok(effects)
+}
+
 fn perform(effect: Effect, app: &mut App, deck: &mut Deck, term: &mut Term, refresher: &Sender<Job>) {
-    let written = match effect {
-        Effect::Load => {
-            deck.load(app);
-            return;
-        }
-        Effect::Edit { path } => deck.edit(app, &mut TermScreen(term), &path),
-        Effect::New { template, sets } => deck.new_card(app, &mut TermScreen(term), &template, &sets),
-        Effect::Move { path, field, value } => deck.move_card(app, &path, &field, value.as_deref()),
-        Effect::Reindex => {
-            app.index.refreshing = refresher.send(Job::Refresh).is_ok();
-            return;
-        }
-    };
+    if effect == Effect::Reindex {
+        app.index.refreshing = refresher.send(Job::Refresh).is_ok();
+        return;
+    }
+    let written = deck.perform(effect, app, &mut TermScreen(term));
     if !written.is_empty() {
         app.index.refreshing = refresher.send(Job::Paths(written)).is_ok();
     }
@@ -294,16 +317,15 @@ fn refresh_once(
     }
     let Some(index) = index.as_mut() else { return Err("the index is not open".into()) };
     let mut message = None;
-    let mut changed = false;
+    let mut rebuilt = false;
     if !paths.is_empty() {
         let problems = refresh_paths(index, &dex.root, paths).map_err(|e| e.to_string())?;
         message = problems.first().map(|p| p.to_string());
-        changed = true;
     }
     if full {
         let report = refresh(index, &dex.root, false, &mut |_| {}).map_err(|e| e.to_string())?;
-        changed |= report.new + report.changed + report.removed > 0 || report.rebuilt.is_some();
+        rebuilt = report.rebuilt.is_some();
         message = report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string())).or(message);
     }
-    Ok(Refreshed { changed, message, wrote: !paths.is_empty() })
+    Ok(Refreshed { message, wrote: !paths.is_empty(), rebuilt })
 }
