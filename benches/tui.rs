@@ -155,7 +155,7 @@ fn measure(
                 deck.perform(effect, app, &mut NoScreen);
             }
         }
-        deck.settle(app, SETTLE);
+        deck.answers_within(app, SETTLE);
         terminal.draw(|f| view::render(app, f)).expect("draw");
         samples.frame.push(t.elapsed());
         if deck.busy() {

@@ -82,7 +82,8 @@ fn open(fixture: &Fixture, view: &str, w: u16, h: u16) -> (App, Deck) {
     app.color = false;
     app.page = view::page_size(Rect::new(0, 0, w, h));
     deck.start(&mut app, PATIENCE);
-    assert!(deck.settle(&mut app, PATIENCE), "the reader answers");
+    deck.keep_index_current(&mut app);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
     (app, deck)
 }
 
@@ -104,18 +105,12 @@ fn press(app: &mut App, deck: &mut Deck, codes: &[KeyCode]) {
     }
 }
 
+/// An event as the event loop handles it, then everything it led to, in.
 fn send(app: &mut App, deck: &mut Deck, event: &Event) {
     for effect in app.update(event) {
-        if matches!(effect, Effect::New { .. } | Effect::Reindex) {
-            continue;
-        }
-        let written = deck.perform(effect, app, &mut NoScreen);
-        // The event loop hands these to its background refresher; here, at once.
-        if !written.is_empty() {
-            deck.reindex(app, &written);
-        }
+        deck.perform(effect, app, &mut NoScreen);
     }
-    assert!(deck.settle(app, PATIENCE), "the reader answers");
+    assert!(deck.settle(app, PATIENCE), "the deck settles");
 }
 
 /// Lets the deck take in what its reader notices on its own, until `done` or the patience
@@ -330,7 +325,7 @@ fn a_paste_is_one_query_and_a_newline_in_it_is_no_enter() {
     for effect in effects {
         deck.perform(effect, &mut app, &mut NoScreen);
     }
-    assert!(deck.settle(&mut app, PATIENCE));
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
     assert_eq!(shown(&app), ["notes/sqlite.md"]);
     press(&mut app, &mut deck, &[KeyCode::Esc]);
     assert_eq!(app.visible.len(), 7, "the key after the paste is handled");

@@ -139,8 +139,6 @@ pub struct IndexState {
     pub total: usize,
     pub errors: usize,
     pub refreshing: bool,
-    /// The last problem or news, shown until the next key.
-    pub message: Option<String>,
 }
 
 /// Sorts `s` cycles through after the view's own.
@@ -188,6 +186,9 @@ pub struct App {
     /// read again, even for the same card.
     preview_stale: bool,
     pub index: IndexState,
+    /// The last problem or news for the status bar (an editor that failed, a card saved,
+    /// a file the refresh could not read), shown until the next key.
+    pub status_message: Option<String>,
     /// Colours on (off with NO_COLOR or `--color never`).
     pub color: bool,
     pub quit: bool,
@@ -221,6 +222,7 @@ impl App {
             preview: None,
             preview_stale: false,
             index: IndexState::default(),
+            status_message: None,
             color: true,
             quit: false,
         }
@@ -445,11 +447,11 @@ impl App {
     fn event(&mut self, event: &Event) -> Vec<Effect> {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
-                self.index.message = None;
+                self.status_message = None;
                 self.key(key)
             }
             Event::Paste(text) => {
-                self.index.message = None;
+                self.status_message = None;
                 self.paste(text)
             }
             // The wheel scrolls the list; over the help or the template picker it does
@@ -563,7 +565,7 @@ impl App {
             return;
         }
         let Some(field) = self.current_view().group_by.clone() else {
-            self.index.message = Some(format!(
+            self.status_message = Some(format!(
                 "view `{}` has no group_by field to make a board of (set one in .termdex/config.toml)",
                 self.current_view().name
             ));

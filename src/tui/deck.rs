@@ -1,9 +1,19 @@
-//! The TUI's side effects: what `update` asks for, done against the query layer, the
-//! index and the card commands. No SQL and no file parsing here either: every question
-//! goes to the layer that owns it.
+//! The TUI's one seam to everything outside the app: what `update` asks for, done
+//! against the index, the query layer and the card commands. No SQL and no file parsing
+//! here either: every question goes to the layer that owns it.
 //!
-//! Questions to the index go to the [`Reader`] thread and come back as replies; the
-//! editor and card writes run here, on the UI thread, with the terminal handed over.
+//! The deck runs three helpers and hides them: the [`Reader`] thread answers every
+//! question to the index (cards, a preview's body, whether the index changed); the
+//! refresher thread writes the index (a refresh, the cards just written); the file
+//! watcher notices other programs' changes, which start a refresh once the files are
+//! quiet. All three report to one inbox, which [`Deck::receive`] turns into
+//! replies for [`App::apply`]. The editor and card writes run on the UI thread, with
+//! the terminal handed over. The event loop and the tests both go through
+//! [`Deck::perform`] and [`Deck::receive`], so they cannot drift apart.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
 
 use crate::cards::editor::Editor;
 use crate::cards::new::{self, NewCard, Settled};
@@ -12,24 +22,67 @@ use crate::cards::templates;
 use crate::config::Config;
 use crate::dex::Dex;
 use crate::frontmatter::{Edit, EditValue};
-use crate::index::{Index, RefreshReport, refresh, refresh_paths};
+use crate::index::Index;
 use crate::query::Clock;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use super::app::{App, Effect};
-use super::reader::Reader;
+use super::reader::{self, Reader};
+use super::refresher::{self, Job, Round};
+use super::watch;
 
-/// The data behind the TUI: one dex, its config, and the thread that reads its index.
-///
-/// The index is only read here. Writing it (a refresh, re-indexing a card just edited)
-/// waits for its write lock, which another process may hold for seconds; the event loop
-/// hands that to its background refresher, and only tests call [`Deck::reindex`].
+/// How long the files must be quiet before a refresh starts: an editor's save is often a
+/// burst of events (write, rename, chmod).
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// The longest a change waits for quiet: a file written without pause (a card being
+/// downloaded, a sync tool) must not hold the refresh off for ever.
+const MAX_WAIT: Duration = Duration::from_millis(300);
+
+/// How long the event loop may wait for a key when nothing is due: short, so that a
+/// refresh's report and signals are seen at once (waiting in `poll` costs nothing).
+const TICK: Duration = Duration::from_millis(50);
+
+/// The same while the reader has questions to answer: its answers are drawn as they come.
+const BUSY_TICK: Duration = Duration::from_millis(5);
+
+/// The data behind the TUI: one dex, its config, and the helpers that read and write its
+/// index.
 pub struct Deck {
     pub dex: Dex,
     pub config: Config,
     index_path: PathBuf,
     reader: Reader,
+    /// Where the helpers report, and the sending end handed to each.
+    inbox: Receiver<Incoming>,
+    outbox: Sender<Incoming>,
+    /// The refresher, once [`Deck::keep_index_current`] started it.
+    refresher: Option<Sender<Job>>,
+    /// Refresher jobs sent and not yet reported done.
+    refreshing: usize,
+    /// Kept alive to keep watching.
+    _watcher: Option<notify::RecommendedWatcher>,
+    /// File changes seen and not yet refreshed.
+    pending: Option<Pending>,
+}
+
+/// What the helpers report.
+enum Incoming {
+    Read(reader::Message),
+    Refreshed(Round),
+    FilesChanged,
+}
+
+/// File changes seen and not yet refreshed: when the first came and the last.
+struct Pending {
+    first: Instant,
+    last: Instant,
+}
+
+impl Pending {
+    /// When the refresh should start: after a quiet spell, or at the longest wait.
+    fn due(&self) -> Instant {
+        (self.last + DEBOUNCE).min(self.first + MAX_WAIT)
+    }
 }
 
 /// What a side effect needs from the screen: the editor runs with the terminal handed
@@ -42,20 +95,33 @@ pub trait Screen {
 }
 
 impl Deck {
-    /// Opens the index; the warning says where it is when not in the dex (a read-only
-    /// dex keeps it in the user's cache) and whether it had to be rebuilt.
+    /// Opens the index and starts the reader on it; the warning says where the index is
+    /// when not in the dex (a read-only dex keeps it in the user's cache) and whether it
+    /// had to be rebuilt.
     pub fn open(dex: Dex, config: Config) -> Result<(Deck, Option<String>), crate::index::IndexError> {
         let location = dex.index_location();
         let opened = Index::open(&location.path)?;
         let warnings: Vec<String> = location.warning().into_iter().chain(opened.warning).collect();
         let warning = (!warnings.is_empty()).then(|| warnings.join("; "));
         let index_path = opened.index.path().to_path_buf();
-        let reader = Reader::start(opened.index, config.clone());
-        Ok((Deck { dex, config, index_path, reader }, warning))
+        let (outbox, inbox) = mpsc::channel();
+        let reader = Reader::start(opened.index, config.clone(), outbox.clone(), Incoming::Read);
+        let deck = Deck {
+            dex,
+            config,
+            index_path,
+            reader,
+            inbox,
+            outbox,
+            refresher: None,
+            refreshing: 0,
+            _watcher: None,
+            pending: None,
+        };
+        Ok((deck, warning))
     }
 
-    /// The index file this deck reads, for the refresher to open too (the location is
-    /// decided once, so both always agree).
+    /// The index file this deck reads and writes.
     pub fn index_path(&self) -> &Path {
         &self.index_path
     }
@@ -74,112 +140,181 @@ impl Deck {
     /// so that the first frame shows cards.
     pub fn start(&mut self, app: &mut App, wait: Duration) {
         for effect in app.start() {
-            self.ask(effect);
+            self.perform(effect, app, &mut NoScreen);
         }
         let deadline = Instant::now() + wait;
-        while app.first_screen_pending() && self.busy() {
+        while app.first_screen_pending() && self.reader.busy() {
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || !self.receive(app, left) {
+            if left.is_zero() {
                 break;
             }
+            self.receive(app, left);
         }
     }
 
-    /// Carries out an effect. Questions for the index are sent to the reader and
-    /// answered through [`Deck::receive`]; the editor and card writes run now. Returns
-    /// the cards written, for the caller to have re-indexed. [`Effect::Reindex`] is the
-    /// caller's, which owns the refresher.
-    pub fn perform(&mut self, effect: Effect, app: &mut App, screen: &mut dyn Screen) -> Vec<String> {
-        match effect {
+    /// From now on, keeps the index current: the refresher's first round (the cards may
+    /// have changed since the index was last written), and a file watcher whose news
+    /// start the next ones. Started after the first frame, which it must not delay.
+    pub fn keep_index_current(&mut self, app: &mut App) {
+        let refresher = refresher::start(
+            self.dex.clone(),
+            self.index_path.clone(),
+            self.outbox.clone(),
+            Incoming::Refreshed,
+        );
+        self.refresher = Some(refresher);
+        match watch::start(&self.dex.root, self.outbox.clone(), || Incoming::FilesChanged) {
+            Ok(watcher) => self._watcher = Some(watcher),
+            Err(e) => {
+                app.status_message = Some(format!("not watching for changes ({e}); press r to re-index"))
+            }
+        }
+        self.refresh(app, Job::Refresh);
+    }
+
+    /// Carries out an effect: questions for the index go to the reader and refreshes to
+    /// the refresher, answered through [`Deck::receive`]; the editor and card writes run
+    /// now, and the cards they wrote are re-indexed by the refresher.
+    pub fn perform(&mut self, effect: Effect, app: &mut App, screen: &mut dyn Screen) {
+        let written = match effect {
             Effect::Edit { path } => self.edit(app, screen, &path),
             Effect::New { template, sets } => self.new_card(app, screen, &template, &sets),
             Effect::Move { path, field, value } => self.move_card(app, &path, &field, value.as_deref()),
-            other => {
-                self.ask(other);
-                Vec::new()
+            Effect::Reindex => {
+                self.refresh(app, Job::Refresh);
+                return;
             }
+            Effect::Query(query) => {
+                self.reader.query(query);
+                return;
+            }
+            Effect::Preview { path } => {
+                self.reader.body(path);
+                return;
+            }
+        };
+        if !written.is_empty() {
+            self.refresh(app, Job::Paths(written));
         }
     }
 
-    /// Sends a question to the reader.
-    fn ask(&mut self, effect: Effect) {
-        match effect {
-            Effect::Query(query) => self.reader.query(query),
-            Effect::Preview { path } => self.reader.body(path),
-            // Never asked of the reader (see `perform`).
-            Effect::Reindex | Effect::Edit { .. } | Effect::New { .. } | Effect::Move { .. } => {}
+    /// Sends work to the refresher; without one (before [`Deck::keep_index_current`], or
+    /// if it stopped) the status bar says so.
+    fn refresh(&mut self, app: &mut App, job: Job) {
+        match &self.refresher {
+            Some(refresher) if refresher.send(job).is_ok() => self.refreshing += 1,
+            _ => app.status_message = Some("the background refresh stopped; restart termdex".into()),
         }
+        app.index.refreshing = self.refreshing > 0;
     }
 
-    /// Applies the reader's answers to the app, waiting up to `wait` for the first, and
-    /// asks the questions they lead to (the full list after the first screen, a reload
-    /// after a change). Returns whether anything was applied.
+    /// Takes in what the helpers reported, waiting up to `wait` for the first report,
+    /// and carries out what follows: answers go to the app, and the questions they lead
+    /// to (the full list after the first screen, a reload after a change) to the reader;
+    /// a refresh's report has the reader look for a change; file changes start a refresh
+    /// once quiet. Returns whether the app may have changed.
     pub fn receive(&mut self, app: &mut App, wait: Duration) -> bool {
-        let mut applied = false;
+        let mut changed = false;
         let mut wait = wait;
-        while let Some(reply) = self.reader.next(wait) {
-            applied = true;
+        // Never disconnected: the deck holds a sender itself.
+        while let Ok(incoming) = self.inbox.recv_timeout(wait) {
             wait = Duration::ZERO;
-            for effect in app.apply(reply) {
-                self.ask(effect);
+            changed |= self.take(incoming, app);
+        }
+        if self.pending.as_ref().is_some_and(|p| Instant::now() >= p.due()) && self.refreshing == 0 {
+            self.pending = None;
+            self.refresh(app, Job::Refresh);
+            changed = true;
+        }
+        if self.reader.stopped() && app.status_message.is_none() {
+            app.status_message = Some("the background reader stopped; restart termdex".into());
+        }
+        changed
+    }
+
+    fn take(&mut self, incoming: Incoming, app: &mut App) -> bool {
+        match incoming {
+            Incoming::Read(message) => {
+                let Some(reply) = self.reader.take(message) else { return false };
+                // Only questions follow from an answer: no editor is needed.
+                for effect in app.apply(reply) {
+                    self.perform(effect, app, &mut NoScreen);
+                }
+            }
+            Incoming::Refreshed(Round { jobs, result }) => {
+                self.refreshing = self.refreshing.saturating_sub(jobs);
+                app.index.refreshing = self.refreshing > 0;
+                match result {
+                    Ok(refreshed) => {
+                        if refreshed.message.is_some() {
+                            app.status_message = refreshed.message;
+                        }
+                        // Whether the round changed anything is for the index to say;
+                        // a round that ran before the card was written does not end
+                        // the wait for it.
+                        self.reader.check(refreshed.wrote, refreshed.rebuilt);
+                    }
+                    Err(e) => {
+                        app.status_message = Some(e);
+                        self.reader.check(true, false);
+                    }
+                }
+            }
+            Incoming::FilesChanged => {
+                let now = Instant::now();
+                match &mut self.pending {
+                    Some(p) => p.last = now,
+                    None => self.pending = Some(Pending { first: now, last: now }),
+                }
+                return false;
             }
         }
-        if self.reader.stopped() && app.index.message.is_none() {
-            app.index.message = Some("the background reader stopped; restart termdex".into());
+        true
+    }
+
+    /// Waits until the reader answered every question sent (at most `limit`), taking in
+    /// all that comes meanwhile: the event loop gives a keystroke's frame this long, so
+    /// that quick answers are drawn with the key that asked for them.
+    pub fn answers_within(&mut self, app: &mut App, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let mut changed = self.receive(app, Duration::ZERO);
+        while self.reader.busy() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            changed |= self.receive(app, left.min(BUSY_TICK));
         }
-        applied
+        changed
     }
 
-    /// Whether questions sent to the reader are still unanswered.
+    /// Whether anything is in flight: a question, a refresh, file changes waiting for quiet.
     pub fn busy(&self) -> bool {
-        self.reader.busy()
+        self.reader.busy() || self.refreshing > 0 || self.pending.is_some()
     }
 
-    /// Asks whether the index changed since the cards shown were read (after a refresh:
-    /// `after_write` when it re-indexed cards the TUI wrote, `reopen` when it rebuilt the
-    /// index file); a change brings a reload.
-    pub fn check_index(&mut self, after_write: bool, reopen: bool) {
-        self.reader.check(after_write, reopen);
-    }
-
-    /// Waits until every question sent is answered and applied (tests, benchmarks);
-    /// `false` if that took longer than `limit`.
+    /// Waits until nothing is in flight (tests, benchmarks); `false` if that took longer
+    /// than `limit`.
     pub fn settle(&mut self, app: &mut App, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
-        while self.busy() {
+        loop {
+            self.receive(app, Duration::ZERO);
+            if !self.busy() {
+                return true;
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return false;
             }
-            self.receive(app, left);
+            self.receive(app, left.min(BUSY_TICK));
         }
-        self.receive(app, Duration::ZERO);
-        true
     }
 
-    /// A full incremental refresh, in this thread, on a connection of its own.
-    pub fn refresh(&mut self) -> Result<RefreshReport, crate::index::IndexError> {
-        let mut index = Index::open(&self.index_path)?.index;
-        refresh(&mut index, &self.dex.root, false, &mut |_| {})
-    }
-
-    /// Re-indexes cards just written, in this thread, then has the list read again.
-    /// Tests use it; the event loop sends the paths to its refresher instead, so the
-    /// screen never waits for the index's write lock.
-    pub fn reindex(&mut self, app: &mut App, paths: &[String]) {
-        let result = Index::open(&self.index_path).and_then(|opened| {
-            let mut index = opened.index;
-            refresh_paths(&mut index, &self.dex.root, paths)
-        });
-        match result {
-            Ok(problems) => {
-                if let Some(p) = problems.first() {
-                    app.index.message = Some(p.to_string());
-                }
-            }
-            Err(e) => app.index.message = Some(e.to_string()),
-        }
-        self.check_index(true, false);
+    /// How long the event loop may wait for a key before looking here again.
+    pub fn next_look(&self) -> Duration {
+        let tick = if self.reader.busy() { BUSY_TICK } else { TICK };
+        let now = Instant::now();
+        self.pending.as_ref().map_or(tick, |p| p.due().saturating_duration_since(now).min(tick))
     }
 
     /// `e`: the editor on an existing card. Returns the paths to re-index.
@@ -187,7 +322,7 @@ impl Deck {
         let editor = match Editor::from_env() {
             Ok(editor) => editor,
             Err(e) => {
-                app.index.message = Some(e.to_string());
+                app.status_message = Some(e.to_string());
                 return Vec::new();
             }
         };
@@ -196,9 +331,9 @@ impl Deck {
         let status =
             screen.suspended(&mut || editor.run(&abs).map_err(|e| failure = Some(e.to_string())).ok());
         if let Some(f) = failure {
-            app.index.message = Some(f);
+            app.status_message = Some(f);
         } else if let Some(status) = status.filter(|s| !s.success()) {
-            app.index.message = Some(format!("the editor exited with {status}"));
+            app.status_message = Some(format!("the editor exited with {status}"));
         }
         vec![path.to_string()]
     }
@@ -216,7 +351,7 @@ impl Deck {
         let draft = match new::create(&self.dex, &self.config, &self.clock(), &card) {
             Ok(draft) => draft,
             Err(e) => {
-                app.index.message = Some(e.to_string());
+                app.status_message = Some(e.to_string());
                 return Vec::new();
             }
         };
@@ -224,7 +359,7 @@ impl Deck {
             Ok(editor) => editor,
             Err(e) => {
                 let _ = new::discard(&draft);
-                app.index.message = Some(e.to_string());
+                app.status_message = Some(e.to_string());
                 return Vec::new();
             }
         };
@@ -246,7 +381,7 @@ impl Deck {
             (None, Some(Err(e))) => e.to_string(),
             (None, None) => "the editor did not run".into(),
         };
-        app.index.message = Some(message);
+        app.status_message = Some(message);
         app.follow(&draft.file.rel);
         vec![draft.file.rel]
     }
@@ -260,13 +395,26 @@ impl Deck {
         };
         app.follow(path);
         if let Err(e) = set_fields(&self.dex.root, path, &[edit]) {
-            app.index.message = Some(e.to_string());
+            app.status_message = Some(e.to_string());
             // Nothing was written: the board is rebuilt from the index as it is, which
             // puts the card (and the cursor) back in the column it never left.
             let reload = app.reload();
-            self.ask(reload);
+            self.perform(reload, app, &mut NoScreen);
             return Vec::new();
         }
         vec![path.to_string()]
+    }
+}
+
+/// No screen to hand over, where only questions to the index can follow (the first
+/// query, answers, a failed move).
+struct NoScreen;
+
+impl Screen for NoScreen {
+    fn suspended(
+        &mut self,
+        _: &mut dyn FnMut() -> Option<std::process::ExitStatus>,
+    ) -> Option<std::process::ExitStatus> {
+        None
     }
 }

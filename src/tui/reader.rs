@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -25,15 +25,15 @@ use crate::query::fuzzy::{self, Haystacks};
 use crate::query::{self, Clock, Request, SortKey};
 
 use super::app::{Cards, Query, Reply};
+use super::panic_text;
 
 /// How often the index is asked whether anyone changed it: well inside the second in
 /// which changes by other programs must show (SPEC 8), and a `PRAGMA` costs microseconds.
 const WATCH: Duration = Duration::from_millis(200);
 
-/// The UI thread's end: sends questions, collects answers.
+/// The UI thread's end: sends questions, and counts the answers the deck takes in.
 pub struct Reader {
     jobs: Sender<Numbered>,
-    replies: Receiver<Message>,
     /// The generation of the newest query sent: the thread stops any older one.
     newest: Arc<AtomicU64>,
     /// Number of the last job sent, and of the last the thread said it finished.
@@ -59,7 +59,8 @@ struct Numbered {
     job: Job,
 }
 
-enum Message {
+/// What the thread says.
+pub enum Message {
     Reply(Reply),
     /// Every job up to this number is answered (or was superseded).
     Done(u64),
@@ -67,14 +68,18 @@ enum Message {
 
 impl Reader {
     /// Starts the thread on `index` (a connection of its own: SQLite's WAL lets it read
-    /// while the refresher writes).
-    pub fn start(index: Index, config: Config) -> Reader {
+    /// while the refresher writes); what it says goes to `out`, wrapped by `wrap`.
+    pub fn start<T: Send + 'static>(
+        index: Index,
+        config: Config,
+        out: Sender<T>,
+        wrap: fn(Message) -> T,
+    ) -> Reader {
         let (jobs, incoming) = mpsc::channel();
-        let (outgoing, replies) = mpsc::channel();
         let newest = Arc::new(AtomicU64::new(0));
         let state = Thread::new(index, config, newest.clone());
-        thread::spawn(move || state.run(&incoming, &outgoing));
-        Reader { jobs, replies, newest, sent: 0, done: 0, stopped: false }
+        thread::spawn(move || state.run(&incoming, &|message| out.send(wrap(message)).is_ok()));
+        Reader { jobs, newest, sent: 0, done: 0, stopped: false }
     }
 
     pub fn query(&mut self, query: Query) {
@@ -98,6 +103,17 @@ impl Reader {
         }
     }
 
+    /// Takes in what the thread said: the reply in it, if any.
+    pub fn take(&mut self, message: Message) -> Option<Reply> {
+        match message {
+            Message::Reply(reply) => Some(reply),
+            Message::Done(number) => {
+                self.done = self.done.max(number);
+                None
+            }
+        }
+    }
+
     /// Whether questions sent are still unanswered.
     pub fn busy(&self) -> bool {
         !self.stopped && self.done < self.sent
@@ -106,44 +122,6 @@ impl Reader {
     /// Whether the thread is gone (it never is, short of a bug).
     pub fn stopped(&self) -> bool {
         self.stopped
-    }
-
-    /// The next answer, waiting for it at most `wait` (zero: only what is there).
-    pub fn next(&mut self, wait: Duration) -> Option<Reply> {
-        let deadline = Instant::now() + wait;
-        loop {
-            let message = match self.replies.try_recv() {
-                Ok(message) => message,
-                Err(TryRecvError::Disconnected) => {
-                    self.stopped = true;
-                    return None;
-                }
-                Err(TryRecvError::Empty) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return None;
-                    }
-                    match self.replies.recv_timeout(left) {
-                        Ok(message) => message,
-                        Err(RecvTimeoutError::Timeout) => return None,
-                        Err(RecvTimeoutError::Disconnected) => {
-                            self.stopped = true;
-                            return None;
-                        }
-                    }
-                }
-            };
-            match message {
-                Message::Reply(reply) => return Some(reply),
-                Message::Done(number) => {
-                    self.done = number;
-                    // Everything asked is answered: nothing more to wait for.
-                    if !self.busy() {
-                        return None;
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -219,12 +197,13 @@ impl Thread {
         Thread { index, path, config, newest, running, rows: None, seen, last_look: Instant::now() }
     }
 
-    fn run(mut self, incoming: &Receiver<Numbered>, out: &Sender<Message>) {
+    /// Answers until the deck is gone; `out` says whether the deck still listens.
+    fn run(mut self, incoming: &Receiver<Numbered>, out: &dyn Fn(Message) -> bool) {
         loop {
             let first = match incoming.recv_timeout(WATCH.saturating_sub(self.last_look.elapsed())) {
                 Ok(job) => job,
                 Err(RecvTimeoutError::Timeout) => {
-                    if self.look() && out.send(Message::Reply(moved())).is_err() {
+                    if self.look() && !out(Message::Reply(moved())) {
                         return;
                     }
                     continue;
@@ -236,16 +215,17 @@ impl Thread {
             while let Ok(job) = incoming.try_recv() {
                 batch.add(job);
             }
-            for reply in self.work(batch.query, batch.body, batch.check) {
-                if out.send(Message::Reply(reply)).is_err() {
+            let mut replies = self.work(batch.query, batch.body, batch.check);
+            // A user typing without pause must not keep changes by others from showing.
+            if self.last_look.elapsed() >= WATCH && self.look() {
+                replies.push(moved());
+            }
+            for reply in replies {
+                if !out(Message::Reply(reply)) {
                     return;
                 }
             }
-            // A user typing without pause must not keep changes by others from showing.
-            if self.last_look.elapsed() >= WATCH && self.look() {
-                let _ = out.send(Message::Reply(moved()));
-            }
-            if out.send(Message::Done(batch.number)).is_err() {
+            if !out(Message::Done(batch.number)) {
                 return;
             }
         }
@@ -386,14 +366,6 @@ fn stop_when_superseded(index: &mut Index, newest: &Arc<AtomicU64>, running: &Ar
         let query = running.load(Ordering::Relaxed);
         query != 0 && newest.load(Ordering::Relaxed) != query
     });
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into())
 }
 
 /// Whether two filters ask the same question: equal but for where their terms are in

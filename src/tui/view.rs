@@ -278,7 +278,7 @@ fn status_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         text.push_str(&format!(" │ {} with errors (termdex check)", app.index.errors));
     }
     let mut spans = vec![Span::styled(text, theme.status)];
-    if let Some(message) = &app.index.message {
+    if let Some(message) = &app.status_message {
         spans.push(Span::styled(format!(" │ {}", clean(message)), theme.message));
     }
     fit_line(spans, width)
