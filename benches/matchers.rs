@@ -85,6 +85,7 @@ fn haystacks(root: &Path) -> Vec<String> {
     let (mut deck, _) = Deck::open(dex, config.clone()).expect("deck");
     let mut app = App::new(config, Some("all"), deck.templates());
     deck.start(&mut app, Duration::from_secs(60));
+    deck.after_first_frame(&mut app);
     assert!(deck.settle(&mut app, Duration::from_secs(60)), "the reader answers");
     app.rows.iter().map(|c| format!("{} {}", c.title, c.path)).collect()
 }

@@ -55,6 +55,7 @@ fn main() {
         deck.start(&mut app, PATIENCE);
         terminal.draw(|f| view::render(&app, f)).expect("draw");
         let first = started.elapsed();
+        deck.after_first_frame(&mut app);
         assert!(deck.settle(&mut app, PATIENCE), "the reader answers");
         let full = started.elapsed();
         println!(
@@ -69,6 +70,7 @@ fn main() {
     let mut app = App::new(config, Some("all"), deck.templates());
     app.page = view::page_size(Rect::new(0, 0, WIDTH, HEIGHT));
     deck.start(&mut app, PATIENCE);
+    deck.after_first_frame(&mut app);
     assert!(deck.settle(&mut app, PATIENCE), "the reader answers");
     println!("cards: {}", app.rows.len());
 

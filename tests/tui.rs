@@ -82,6 +82,7 @@ fn open(fixture: &Fixture, view: &str, w: u16, h: u16) -> (App, Deck) {
     app.color = false;
     app.page = view::page_size(Rect::new(0, 0, w, h));
     deck.start(&mut app, PATIENCE);
+    deck.after_first_frame(&mut app);
     deck.keep_index_current(&mut app);
     assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
     (app, deck)

@@ -165,7 +165,7 @@ pub struct App {
     pub partial: bool,
     /// The newest query asked for; answers to older ones are dropped.
     generation: u64,
-    /// The first-screen query, whose answer asks for the full list.
+    /// The first-screen query, until its answer comes.
     first_screen: Option<u64>,
     /// The newest query was a new filter: the cursor goes to the best match (unless the
     /// rows themselves changed, when it stays on its card).
@@ -262,7 +262,8 @@ impl App {
     }
 
     /// The first query: the first screenful, sorted and cut short by SQLite so that the
-    /// first frame does not wait for a hundred thousand rows; its answer asks for the rest.
+    /// first frame does not wait for a hundred thousand rows; the rest is asked for once
+    /// that frame is drawn ([`App::after_first_frame`]).
     pub fn start(&mut self) -> Vec<Effect> {
         let keys = self
             .sort_keys()
@@ -277,6 +278,13 @@ impl App {
     /// Whether the first screenful is still on its way.
     pub fn first_screen_pending(&self) -> bool {
         self.first_screen.is_some()
+    }
+
+    /// The whole list, asked for once the first frame is on screen, whether the first
+    /// screenful came in time for it or not.
+    pub fn after_first_frame(&mut self) -> Vec<Effect> {
+        self.first_screen = None;
+        vec![self.reload()]
     }
 
     /// A new query for what the screen shows; `to_top`: a new filter, whose best match
@@ -315,9 +323,7 @@ impl App {
                     self.stop_following_at = None;
                     self.following = None;
                 }
-                if self.first_screen.take() == Some(generation) {
-                    effects.push(self.reload());
-                }
+                self.first_screen.take_if(|first| *first == generation);
             }
             // Stale: a newer query is on its way.
             Reply::Cards { .. } => {}
@@ -988,7 +994,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_screen_asks_for_the_rest() {
+    fn the_first_screen_then_the_rest_once_drawn() {
         let mut app = App::new(Config::builtin(), Some("tasks"), Vec::new());
         app.set_page(5);
         let effects = app.start();
@@ -998,12 +1004,14 @@ mod tests {
         let cards =
             Cards { rows: Arc::new(rows()), visible: vec![0, 1, 2], counts: Some((9, 1)), partial: true };
         let effects = app.apply(Reply::Cards { generation: first.generation, answer: Ok(cards) });
-        assert!(
-            matches!(&effects[0], Effect::Query(q) if q.limit.is_none() && q.sort.is_none()),
-            "{effects:?}"
-        );
+        assert_eq!(effects, [Effect::Preview { path: "a.md".into() }], "its preview, for the first frame");
         assert!(!app.first_screen_pending() && app.partial);
         assert_eq!((app.index.total, app.index.errors), (9, 1));
+        let effects = app.after_first_frame();
+        assert!(
+            matches!(&effects[..], [Effect::Query(q)] if q.limit.is_none() && q.sort.is_none()),
+            "{effects:?}"
+        );
     }
 
     #[test]

@@ -136,19 +136,19 @@ impl Deck {
         templates::names(&self.dex.state_dir())
     }
 
-    /// The app's first query (its first screenful), waiting up to `wait` for the answer,
-    /// so that the first frame shows cards.
+    /// The app's first query (its first screenful), waiting up to `wait` for the answer
+    /// and its preview, so that the first frame shows them.
     pub fn start(&mut self, app: &mut App, wait: Duration) {
         for effect in app.start() {
             self.perform(effect, app, &mut NoScreen);
         }
-        let deadline = Instant::now() + wait;
-        while app.first_screen_pending() && self.reader.busy() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            self.receive(app, left);
+        self.answers_within(app, wait);
+    }
+
+    /// The whole list, asked for once the first frame is drawn (it must not delay it).
+    pub fn after_first_frame(&mut self, app: &mut App) {
+        for effect in app.after_first_frame() {
+            self.perform(effect, app, &mut NoScreen);
         }
     }
 

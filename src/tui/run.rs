@@ -59,6 +59,7 @@ pub fn run(options: Options) -> Result<Exit, Box<dyn std::error::Error>> {
     // allows); the full list and the refresh follow.
     deck.start(&mut app, FIRST_FRAME);
     term.terminal.draw(|frame| view::render(&app, frame))?;
+    deck.after_first_frame(&mut app);
     deck.keep_index_current(&mut app);
     event_loop(&mut app, &mut deck, &mut term)
 }
