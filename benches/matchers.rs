@@ -82,9 +82,11 @@ fn haystacks(root: &Path) -> Vec<String> {
     refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
     drop(index);
     let config = Config::load(&dex.state_dir()).expect("config");
-    let (deck, _) = Deck::open(dex, config.clone()).expect("deck");
+    let (mut deck, _) = Deck::open(dex, config.clone()).expect("deck");
     let mut app = App::new(config, Some("all"), deck.templates());
-    deck.load(&mut app);
+    deck.start(&mut app, Duration::from_secs(60));
+    deck.after_first_frame(&mut app);
+    assert!(deck.settle(&mut app, Duration::from_secs(60)), "the reader answers");
     app.rows.iter().map(|c| format!("{} {}", c.title, c.path)).collect()
 }
 

@@ -26,8 +26,9 @@ impl Tmux {
         write(&root, ".termdex/editor.sh", FAKE_EDITOR);
         let socket = format!("termdex-test-{name}-{}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_termdex");
+        // No core file from the fault-signal test.
         let command = format!(
-            "NO_COLOR=1 EDITOR='sh {}' '{bin}' --dex '{}'; echo TERMDEX-EXITED-$?; sleep 30",
+            "ulimit -c 0; NO_COLOR=1 EDITOR='sh {}' '{bin}' --dex '{}'; echo TERMDEX-EXITED-$?; sleep 30",
             root.join(".termdex/editor.sh").display(),
             root.display()
         );
@@ -51,6 +52,31 @@ impl Tmux {
             // A real typist is slower than this; ESC followed at once by a key would read as Alt.
             std::thread::sleep(Duration::from_millis(60));
         }
+    }
+
+    /// Pastes `text` as a terminal does: bracketed (`paste-buffer -p`) when the program
+    /// asked for bracketed paste, as plain typed text otherwise.
+    fn paste(&self, text: &str) {
+        let file = self.root.join(".termdex/paste.txt");
+        std::fs::write(&file, text).expect("write the paste");
+        let file = file.to_string_lossy().into_owned();
+        for args in
+            [vec!["load-buffer", "-b", "paste", &file], vec!["paste-buffer", "-p", "-b", "paste", "-t", "0"]]
+        {
+            let status = Command::new("tmux").args(["-L", &self.socket]).args(&args).status();
+            assert!(status.is_ok_and(|s| s.success()), "tmux {args:?}");
+        }
+    }
+
+    /// Runs the real binary on the dex, as another terminal would.
+    fn termdex(&self, args: &[&str]) {
+        let out = Command::new(env!("CARGO_BIN_EXE_termdex"))
+            .arg("--dex")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .expect("run termdex");
+        assert!(out.status.success(), "termdex {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     fn screen(&self) -> String {
@@ -167,8 +193,65 @@ fn changes_by_other_programs_appear_without_a_key() {
 }
 
 #[test]
-fn sigterm_and_sighup_give_the_terminal_back() {
-    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+fn cards_another_termdex_indexed_appear_and_go_without_a_key() {
+    let tmux = Tmux::start("elsewhere");
+    tmux.wait_for("the first refresh", |s| s.contains("3/3 cards") && s.contains("index ok"));
+    // `new` indexes the card itself, well before the TUI's own refresh (which waits for
+    // the files to be quiet) would find it: that refresh then finds nothing to do.
+    tmux.termdex(&["new", "--no-edit", "note", "Made in another terminal"]);
+    tmux.wait_within(Duration::from_secs(2), "the new card", |s| {
+        s.contains("Made in another terminal") && s.contains("4/4 cards")
+    });
+    std::fs::remove_file(tmux.root.join("c.md")).expect("rm");
+    tmux.termdex(&["index"]);
+    tmux.wait_within(Duration::from_secs(2), "the card to go", |s| {
+        s.contains("3/3 cards") && !s.contains("Gamma")
+    });
+}
+
+#[test]
+fn a_pasted_page_is_one_filter_edit_and_the_next_key_is_handled_at_once() {
+    let tmux = Tmux::start("paste");
+    tmux.wait_for("three cards", |s| s.contains("3/3 cards"));
+    tmux.keys(&["/"]);
+    // 8,000 characters of words, a line break every ten: pasted keys would each rerun the
+    // filter, and the first line break would act as Enter and every `q` after it quit.
+    let words = ["lorem", "ipsum", "quit", "dolor", "sit", "amet", "quod", "erat", "demo", "nstrandum"];
+    let mut text = String::new();
+    while text.len() < 8000 {
+        for (n, word) in words.iter().enumerate() {
+            text.push_str(word);
+            text.push(if n == words.len() - 1 { '\n' } else { ' ' });
+        }
+    }
+    text.truncate(8000);
+    tmux.paste(&text);
+    tmux.wait_for("the paste in the filter line", |s| {
+        s.contains("0/3 cards") && s.contains("/ lorem ipsum quit dolor")
+    });
+    tmux.keys(&["C-u"]);
+    tmux.wait_within(Duration::from_secs(1), "the key after the paste", |s| {
+        s.contains("3/3 cards") && s.contains("Alpha task")
+    });
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_for("termdex to exit", |s| s.contains("TERMDEX-EXITED-0"));
+}
+
+#[test]
+fn every_signal_that_ends_termdex_gives_the_terminal_back() {
+    // The shell's 128+n whichever way the signal ends it: the loop leaving the normal way,
+    // or (SEGV, a fault) the handler putting the terminal back before the signal kills.
+    let signals = [
+        ("TERM", 143),
+        ("HUP", 129),
+        ("QUIT", 131),
+        ("USR1", 138),
+        ("USR2", 140),
+        ("ALRM", 142),
+        ("PIPE", 141),
+        ("SEGV", 139),
+    ];
+    for (signal, code) in signals {
         let tmux = Tmux::start(&format!("sig{signal}"));
         tmux.wait_for("three cards", |s| s.contains("3/3 cards"));
         assert!(!tmux.cursor_visible(), "the TUI hides the cursor");

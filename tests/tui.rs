@@ -1,8 +1,11 @@
 //! The TUI on ratatui's TestBackend: a real dex in a temp dir, real index and query
-//! layer, key presses through `App::update`, effects through `Deck`, and the rendered
-//! screen compared with snapshots (`cargo insta review` to update them).
+//! layer, key presses through `App::update`, effects through `Deck` (its reader thread
+//! included, waited for before each look at the screen), and the rendered screen
+//! compared with snapshots (`cargo insta review` to update them).
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -12,7 +15,7 @@ use ratatui::layout::Rect;
 use termdex::config::Config;
 use termdex::dex::Dex;
 use termdex::index::{Index, refresh};
-use termdex::tui::app::{App, Effect};
+use termdex::tui::app::{App, Effect, Query};
 use termdex::tui::deck::{Deck, Screen};
 use termdex::tui::view;
 
@@ -67,15 +70,21 @@ fn fixture() -> Fixture {
     Fixture { _dir: dir, dex }
 }
 
-/// The TUI as the runtime sets it up, on `view`, for a screen of `w`x`h`.
+/// How long a test waits for the reader; it answers these small dexes in milliseconds.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The TUI as the runtime sets it up, on `view`, for a screen of `w`x`h`, with every
+/// answer in.
 fn open(fixture: &Fixture, view: &str, w: u16, h: u16) -> (App, Deck) {
     let config = Config::load(&fixture.dex.state_dir()).expect("config");
-    let (deck, _) = Deck::open(fixture.dex.clone(), config.clone()).expect("deck");
+    let (mut deck, _) = Deck::open(fixture.dex.clone(), config.clone()).expect("deck");
     let mut app = App::new(config, Some(view), deck.templates());
     app.color = false;
     app.page = view::page_size(Rect::new(0, 0, w, h));
-    deck.load(&mut app);
-    deck.preview(&mut app);
+    deck.start(&mut app, PATIENCE);
+    deck.after_first_frame(&mut app);
+    deck.keep_index_current(&mut app);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
     (app, deck)
 }
 
@@ -93,24 +102,33 @@ impl Screen for NoScreen {
 
 fn press(app: &mut App, deck: &mut Deck, codes: &[KeyCode]) {
     for code in codes {
-        let event = Event::Key(KeyEvent::new(*code, KeyModifiers::NONE));
-        for effect in app.update(&event) {
-            let written = match effect {
-                Effect::Load => {
-                    deck.load(app);
-                    Vec::new()
-                }
-                Effect::Move { path, field, value } => deck.move_card(app, &path, &field, value.as_deref()),
-                Effect::Edit { path } => deck.edit(app, &mut NoScreen, &path),
-                Effect::New { .. } | Effect::Reindex => Vec::new(),
-            };
-            // The event loop hands these to its background refresher; here, at once.
-            if !written.is_empty() {
-                deck.reindex(app, &written);
-            }
-        }
-        deck.preview(app);
+        send(app, deck, &Event::Key(KeyEvent::new(*code, KeyModifiers::NONE)));
     }
+}
+
+/// An event as the event loop handles it, then everything it led to, in.
+fn send(app: &mut App, deck: &mut Deck, event: &Event) {
+    for effect in app.update(event) {
+        deck.perform(effect, app, &mut NoScreen);
+    }
+    assert!(deck.settle(app, PATIENCE), "the deck settles");
+}
+
+/// Lets the deck take in what its reader notices on its own, until `done` or the patience
+/// runs out; no key is pressed.
+fn wait_for(app: &mut App, deck: &mut Deck, done: impl Fn(&App) -> bool) -> bool {
+    let deadline = Instant::now() + PATIENCE;
+    while !done(app) {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        deck.receive(app, Duration::from_millis(50));
+    }
+    true
+}
+
+fn shown(app: &App) -> Vec<&str> {
+    app.visible.iter().map(|&i| app.rows[i].path.as_str()).collect()
 }
 
 fn typed(text: &str) -> Vec<KeyCode> {
@@ -189,9 +207,9 @@ fn a_tiny_terminal_still_draws_cleanly() {
 fn control_characters_never_reach_the_screen() {
     let f = fixture();
     let (mut app, mut deck) = open(&f, "all", 100, 16);
-    app.select_path("notes/escape.md");
-    deck.preview(&mut app);
-    press(&mut app, &mut deck, &[]);
+    let at = shown(&app).iter().position(|p| *p == "notes/escape.md").expect("listed");
+    press(&mut app, &mut deck, &vec![KeyCode::Char('j'); at]);
+    assert_eq!(app.selected_path().as_deref(), Some("notes/escape.md"));
     let shown = screen(&app, 100, 16);
     assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown}");
     assert!(shown.contains("Evil \u{fffd}[31mred"), "{shown}");
@@ -236,4 +254,95 @@ fn names_from_the_config_are_cleaned_too() {
     let shown = screen(&app, 120, 20);
     assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown:?}");
     assert!(shown.contains("tmpl\u{fffd}[2J") && shown.contains("ev\u{fffd}]0;pwned"), "{shown}");
+}
+
+/// Another termdex process at work: its own connection, its own commit.
+fn index_elsewhere(f: &Fixture) {
+    let mut index = Index::open(&f.dex.index_path()).expect("open").index;
+    refresh(&mut index, &f.dex.root, false, &mut |_| {}).expect("refresh");
+}
+
+#[test]
+fn cards_another_process_indexed_appear_and_go_without_a_key() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 16);
+    press(&mut app, &mut deck, &[KeyCode::Char('j')]);
+    let selected = app.selected_path();
+    write(&f.dex.root, "notes/new.md", "---\ntitle: Made by termdex new elsewhere\n---\nFresh body.\n");
+    index_elsewhere(&f);
+    assert!(
+        wait_for(&mut app, &mut deck, |app| shown(app).contains(&"notes/new.md")),
+        "the card indexed by another process shows: {:?}",
+        shown(&app)
+    );
+    assert_eq!((app.visible.len(), app.index.total), (8, 8));
+    assert_eq!(app.selected_path(), selected, "the cursor stays on its card");
+    std::fs::remove_file(f.dex.root.join("notes/sqlite.md")).expect("rm");
+    index_elsewhere(&f);
+    assert!(
+        wait_for(&mut app, &mut deck, |app| !shown(app).contains(&"notes/sqlite.md")),
+        "the card removed by another process goes: {:?}",
+        shown(&app)
+    );
+    assert_eq!(app.index.total, 7);
+}
+
+#[test]
+fn an_edit_elsewhere_reaches_the_preview() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "notes", 100, 16);
+    let path = app.selected_path().expect("a card");
+    let before = app.preview.as_ref().expect("preview").body.clone();
+    assert!(!before.is_empty(), "the body is read");
+    let abs = f.dex.root.join(&path);
+    let text = std::fs::read_to_string(&abs).expect("read");
+    std::fs::write(&abs, format!("{text}Appended elsewhere.\n")).expect("write");
+    index_elsewhere(&f);
+    assert!(
+        wait_for(&mut app, &mut deck, |app| app
+            .preview
+            .as_ref()
+            .is_some_and(|p| p.body.contains("Appended elsewhere."))),
+        "{:?}",
+        app.preview
+    );
+}
+
+#[test]
+fn a_paste_is_one_query_and_a_newline_in_it_is_no_enter() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 12);
+    let pasted = format!("sqlite\nq\r{}", " notes".repeat(1000));
+    let effects = app.update(&Event::Paste(pasted));
+    let queries: Vec<&Query> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Query(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(queries.len(), 1, "one edit, one query: {effects:?}");
+    assert!(app.filter.editing && !app.quit, "the newline did not close the line, the q did not quit");
+    for effect in effects {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert_eq!(shown(&app), ["notes/sqlite.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Esc]);
+    assert_eq!(app.visible.len(), 7, "the key after the paste is handled");
+}
+
+#[test]
+fn typing_in_front_of_a_field_term_ranks_the_same_rows_again() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 12);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed(" what:note"));
+    let rows = app.rows.clone();
+    assert_eq!(rows.len(), 2);
+    app.filter.cursor = 0;
+    press(&mut app, &mut deck, &typed("sql"));
+    assert!(Arc::ptr_eq(&rows, &app.rows), "the same question needs no new read of the index");
+    assert_eq!(shown(&app), ["notes/sqlite.md"]);
+    assert_eq!(app.filter.text, "sql what:note");
 }

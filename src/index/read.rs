@@ -270,6 +270,32 @@ pub fn card_errors(conn: &Connection) -> rusqlite::Result<Vec<ErrorRow>> {
     rows.collect()
 }
 
+/// What a reader that stays open (the TUI) needs beyond queries: to notice changes, to
+/// give up statements nobody waits for any more, and the status bar's counts.
+impl super::Index {
+    /// SQLite's `PRAGMA data_version`: a number that changes whenever another connection
+    /// (another process, or another thread's connection) commits a change to the index,
+    /// and never for this connection's own writes.
+    pub fn data_version(&self) -> Result<i64, super::IndexError> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| self.sqlite_error(e))
+    }
+
+    /// From now on every statement on this connection is stopped, failing with
+    /// `SQLITE_INTERRUPT`, as soon as `stop` returns true; `stop` is asked every thousand
+    /// or so steps of SQLite's virtual machine, so it must be cheap (an atomic load).
+    pub fn stop_statements_when(&mut self, stop: impl FnMut() -> bool + Send + 'static) {
+        // Only fails for a connection already closed.
+        let _ = self.conn.progress_handler(1000, Some(stop));
+    }
+
+    /// How many cards the index holds, and how many of them have a frontmatter error.
+    pub fn card_counts(&self) -> Result<(usize, usize), super::IndexError> {
+        let cards = count_cards(&self.conn).map_err(|e| self.sqlite_error(e))?;
+        let errors = count_errors(&self.conn).map_err(|e| self.sqlite_error(e))?;
+        Ok((cards, errors))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +309,30 @@ mod tests {
         assert_eq!(row(cards).expect("no score column").score, None);
         assert_eq!(row(&format!("{cards}, -1.5")).expect("scored").score, Some(-1.5));
         assert!(row(&format!("{cards}, 'high'")).is_err(), "a score that is no number is not taken for none");
+    }
+
+    #[test]
+    fn data_version_moves_for_other_connections_and_statements_stop_when_told() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("index.db");
+        let mut reader = super::super::Index::open(&path).expect("open").index;
+        let writer = super::super::Index::open(&path).expect("open").index;
+        let before = reader.data_version().expect("version");
+        assert_eq!(reader.data_version().expect("version"), before, "nothing committed");
+        writer.conn.execute_batch("CREATE TABLE scratch (x); INSERT INTO scratch VALUES (1)").expect("write");
+        assert_ne!(reader.data_version().expect("version"), before, "another connection committed");
+        assert_eq!(reader.card_counts().expect("counts"), (0, 0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        reader.stop_statements_when(move || flag.load(Ordering::Relaxed));
+        let slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT count(*) FROM n";
+        let count: i64 = reader.conn.query_row(slow, [], |r| r.get(0)).expect("runs while not stopped");
+        assert_eq!(count, 100000);
+        stop.store(true, Ordering::Relaxed);
+        let err = reader.conn.query_row(slow, [], |r| r.get::<_, i64>(0)).expect_err("stopped");
+        assert_eq!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::OperationInterrupted));
     }
 
     #[test]

@@ -2,15 +2,20 @@
 //!
 //! `update` is pure: it changes the state and returns effects for the runtime to carry
 //! out (query, edit, move a card ...). That keeps every key sequence testable without a
-//! terminal, a database or an editor.
+//! terminal, a database or an editor. Answers come back as [`Reply`]s through
+//! [`App::apply`], in whatever order the background delivers them: each query carries a
+//! generation, and only the answer to the newest one is shown.
+
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::config::{Config, View};
 use crate::frontmatter::EditValue;
 use crate::index::CardRow;
+use crate::output::field_lines;
 use crate::query::filter::{Expr, Op};
-use crate::query::fuzzy::{self, Haystacks};
+use crate::query::fuzzy;
 use crate::query::{Clock, SortKey, dates, parse_keys};
 
 use super::board::Board;
@@ -19,8 +24,11 @@ use super::keymap::{self, Action};
 /// What the runtime should do after an update.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Run the view's query with the structured part of the filter again.
-    Load,
+    /// Ask the index for the cards this query describes, off the UI thread; a newer
+    /// query supersedes (and stops) an older one.
+    Query(Query),
+    /// Read a card's body for the preview.
+    Preview { path: String },
     /// Open a card in the editor (terminal suspended), then re-index it.
     Edit { path: String },
     /// Create a card from a template with these fields set, then edit it.
@@ -29,6 +37,47 @@ pub enum Effect {
     Move { path: String, field: String, value: Option<String> },
     /// Refresh the index from the files.
     Reindex,
+}
+
+/// The cards to list: a view, its sort, and the filter line as typed (split into fuzzy
+/// words and filter language where it is answered, off the UI thread).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// Answers to older generations are stale.
+    pub generation: u64,
+    pub view: String,
+    /// `None`: the view's own sort.
+    pub sort: Option<Vec<SortKey>>,
+    pub filter: String,
+    /// Only the first rows, sorted and cut short by SQLite (the first frame).
+    pub limit: Option<usize>,
+}
+
+/// What the background brings back to the app.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// The answer to the query of this generation: the cards, or why there are none
+    /// (a filter that does not parse or compile, an unreadable index).
+    Cards { generation: u64, answer: Result<Cards, String> },
+    /// A card's body, for the preview.
+    Body { path: String, body: String },
+    /// Whether the index changed — anyone's commit: the refresher's, another termdex
+    /// process's — since the cards shown were read. `after_write`: the check follows the
+    /// re-index of cards the TUI itself wrote.
+    IndexChecked { changed: bool, after_write: bool },
+}
+
+/// Matching cards, as the list shows them.
+#[derive(Debug, Clone)]
+pub struct Cards {
+    /// The same `Arc` as the rows shown when only the fuzzy words changed.
+    pub rows: Arc<Vec<CardRow>>,
+    /// Indices into `rows`, in display order, after the fuzzy words.
+    pub visible: Vec<usize>,
+    /// Cards in the index, and how many have errors (`None`: could not be counted).
+    pub counts: Option<(usize, usize)>,
+    /// Only the first screenful (the query had a limit).
+    pub partial: bool,
 }
 
 /// Which screen has the keys.
@@ -50,7 +99,9 @@ pub struct FilterInput {
     pub cursor: usize,
     /// The line has the keys.
     pub editing: bool,
-    /// Why the text does not parse, shown in place of results that would be wrong.
+    /// Why the rows shown are not what the text asks for (it does not parse, or its query
+    /// failed, like `deadline>soon`): kept until a query succeeds, the rows meanwhile
+    /// being the last good ones.
     pub error: Option<String>,
 }
 
@@ -60,8 +111,26 @@ pub struct Preview {
     pub path: String,
     pub title: String,
     pub fields: Vec<(String, String)>,
+    /// Empty until the body is read.
     pub body: String,
     pub error: Option<String>,
+}
+
+impl Preview {
+    /// What the row itself says; the body follows from the index.
+    fn of(row: &CardRow) -> Preview {
+        let error = row
+            .error
+            .as_ref()
+            .map(|e| format!("frontmatter error, line {}: {e}", row.error_line.unwrap_or(1)));
+        Preview {
+            path: row.path.clone(),
+            title: row.title.clone(),
+            fields: field_lines(&row.fields()),
+            body: String::new(),
+            error,
+        }
+    }
 }
 
 /// What the status bar reports about the index.
@@ -70,8 +139,6 @@ pub struct IndexState {
     pub total: usize,
     pub errors: usize,
     pub refreshing: bool,
-    /// The last problem or news, shown until the next key.
-    pub message: Option<String>,
 }
 
 /// Sorts `s` cycles through after the view's own.
@@ -81,9 +148,9 @@ pub struct App {
     pub views: Vec<View>,
     pub view: usize,
     config: Config,
-    pub rows: Vec<CardRow>,
-    /// Built on the first fuzzy word, not on load: most loads are never fuzzily filtered.
-    haystacks: Option<Haystacks>,
+    /// Shared with the reader that answered them, which ranks them again for the next
+    /// fuzzy words without reading them again.
+    pub rows: Arc<Vec<CardRow>>,
     /// Indices into `rows`, in display order, after the fuzzy words.
     pub visible: Vec<usize>,
     /// Position in `visible`.
@@ -93,26 +160,35 @@ pub struct App {
     /// Rows per page, as last drawn.
     pub page: usize,
     pub filter: FilterInput,
-    /// The structured part of the filter in force (what the last load asked for).
-    pub structured: Expr,
-    /// Why the last load failed (a filter that parses but does not compile, like
-    /// `deadline>soon`), kept until a load succeeds: until then the rows are the last
-    /// good ones, not what the filter line says.
-    pub load_error: Option<String>,
     /// Only the first screenful of rows is loaded yet (the first frame); the count of
     /// matching cards is not known.
     pub partial: bool,
+    /// The newest query asked for; answers to older ones are dropped.
+    generation: u64,
+    /// The first-screen query, until its answer comes.
+    first_screen: Option<u64>,
+    /// The newest query was a new filter: the cursor goes to the best match (unless the
+    /// rows themselves changed, when it stays on its card).
+    to_top: bool,
     /// A card to put the cursor on once a load brings it (a card just created or moved,
     /// re-indexed in the background).
     following: Option<String>,
-    pub fuzzy: String,
+    /// The query whose answer ends the wait for [`App::following`]: the first one asked
+    /// after the re-index it waited for.
+    stop_following_at: Option<u64>,
     /// `None`: the view's sort; else a position in [`SORT_CYCLE`].
     pub sort: Option<usize>,
     pub mode: Mode,
     pub board: Option<Board>,
     pub templates: Vec<String>,
     pub preview: Option<Preview>,
+    /// The rows were read again: the preview is rebuilt from the new row, and its body
+    /// read again, even for the same card.
+    preview_stale: bool,
     pub index: IndexState,
+    /// The last problem or news for the status bar (an editor that failed, a card saved,
+    /// a file the refresh could not read), shown until the next key.
+    pub status_message: Option<String>,
     /// Colours on (off with NO_COLOR or `--color never`).
     pub color: bool,
     pub quit: bool,
@@ -127,24 +203,26 @@ impl App {
             views,
             view,
             config,
-            rows: Vec::new(),
-            haystacks: None,
+            rows: Arc::default(),
             visible: Vec::new(),
             selected: 0,
             offset: 0,
             page: 10,
             filter: FilterInput::default(),
-            structured: Expr::All,
-            load_error: None,
             partial: false,
+            generation: 0,
+            first_screen: None,
+            to_top: false,
             following: None,
-            fuzzy: String::new(),
+            stop_following_at: None,
             sort: None,
             mode: Mode::List,
             board: None,
             templates,
             preview: None,
+            preview_stale: false,
             index: IndexState::default(),
+            status_message: None,
             color: true,
             quit: false,
         }
@@ -183,29 +261,147 @@ impl App {
         self.selected_row().map(|r| r.path.clone())
     }
 
-    /// New rows from the query; the cursor stays on the same card when it is still there,
-    /// or goes to the card being followed once it arrives.
-    pub fn set_rows(&mut self, rows: Vec<CardRow>) {
-        let keep = self.selected_path();
-        self.haystacks = None;
-        self.rows = rows;
-        self.apply_fuzzy();
+    /// The first query: the first screenful, sorted and cut short by SQLite so that the
+    /// first frame does not wait for a hundred thousand rows; the rest is asked for once
+    /// that frame is drawn ([`App::after_first_frame`]).
+    pub fn start(&mut self) -> Vec<Effect> {
+        let keys = self
+            .sort_keys()
+            .unwrap_or_else(|| parse_keys(self.current_view().sort.iter().map(String::as_str)));
+        let Effect::Query(mut query) = self.query(false) else { return Vec::new() };
+        query.sort = Some(keys);
+        query.limit = Some(self.page.max(1));
+        self.first_screen = Some(query.generation);
+        vec![Effect::Query(query)]
+    }
+
+    /// Whether the first screenful is still on its way.
+    pub fn first_screen_pending(&self) -> bool {
+        self.first_screen.is_some()
+    }
+
+    /// The whole list, asked for once the first frame is on screen, whether the first
+    /// screenful came in time for it or not.
+    pub fn after_first_frame(&mut self) -> Vec<Effect> {
+        self.first_screen = None;
+        vec![self.reload()]
+    }
+
+    /// A new query for what the screen shows; `to_top`: a new filter, whose best match
+    /// takes the cursor.
+    fn query(&mut self, to_top: bool) -> Effect {
+        self.generation += 1;
+        self.to_top = to_top;
+        Effect::Query(Query {
+            generation: self.generation,
+            view: self.current_view().name.clone(),
+            sort: self.sort_keys(),
+            filter: self.filter.text.clone(),
+            limit: None,
+        })
+    }
+
+    /// The same question asked again (the index changed, a write failed): the cursor
+    /// stays on its card.
+    pub fn reload(&mut self) -> Effect {
+        self.query(false)
+    }
+
+    /// Applies what the background brought back; returns what the runtime should do next.
+    pub fn apply(&mut self, reply: Reply) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match reply {
+            Reply::Cards { generation, answer } if generation == self.generation => {
+                match answer {
+                    Ok(cards) => {
+                        self.filter.error = None;
+                        self.show(cards);
+                    }
+                    Err(e) => self.filter.error = Some(e),
+                }
+                if self.stop_following_at.is_some_and(|at| generation >= at) {
+                    self.stop_following_at = None;
+                    self.following = None;
+                }
+                self.first_screen.take_if(|first| *first == generation);
+            }
+            // Stale: a newer query is on its way.
+            Reply::Cards { .. } => {}
+            Reply::Body { path, body } => {
+                if let Some(preview) = self.preview.as_mut().filter(|p| p.path == path) {
+                    preview.body = body;
+                }
+            }
+            Reply::IndexChecked { changed: true, after_write } => {
+                let reload = self.reload();
+                if after_write {
+                    self.stop_following_at = Some(self.generation);
+                }
+                effects.push(reload);
+            }
+            Reply::IndexChecked { changed: false, after_write } => {
+                if after_write {
+                    self.following = None;
+                }
+            }
+        }
+        effects.extend(self.preview_wanted());
+        effects
+    }
+
+    /// An answer to the newest query: the cursor stays on the same card when it is still
+    /// there (or goes to the best match, after a new filter over the same rows), or goes
+    /// to the card being followed once it arrives.
+    fn show(&mut self, cards: Cards) {
+        let same_rows = Arc::ptr_eq(&self.rows, &cards.rows);
+        let keep = if self.to_top && same_rows { None } else { self.selected_path() };
+        self.preview_stale |= !same_rows;
+        self.rows = cards.rows;
+        self.visible = cards.visible;
+        self.partial = cards.partial;
+        if let Some((total, errors)) = cards.counts {
+            self.index.total = total;
+            self.index.errors = errors;
+        }
+        if keep.is_none() {
+            self.selected = 0;
+            self.offset = 0;
+        }
+        self.rebuild_board();
+        self.clamp();
         let followed = self.following.take_if(|path| self.rows.iter().any(|r| r.path == *path));
         if let Some(path) = followed.or(keep) {
             self.select_path(&path);
         }
     }
 
+    /// The preview follows the cursor: shown at once from the row, its body asked for
+    /// (the same card's old body is shown until the new one comes).
+    fn preview_wanted(&mut self) -> Option<Effect> {
+        let Some(row) = self.selected_row() else {
+            self.preview = None;
+            return None;
+        };
+        let same = self.preview.as_ref().is_some_and(|p| p.path == row.path);
+        if same && !self.preview_stale {
+            return None;
+        }
+        let mut preview = Preview::of(row);
+        if same {
+            preview.body = self.preview.take().map(|p| p.body).unwrap_or_default();
+        }
+        self.preview_stale = false;
+        let path = preview.path.clone();
+        self.preview = Some(preview);
+        Some(Effect::Preview { path })
+    }
+
     /// Puts the cursor on `path` now if it is shown, and again when the next loads bring
-    /// it (it may not be indexed yet).
+    /// it (it may not be indexed yet), until the re-index it waits for is in.
     pub fn follow(&mut self, path: &str) {
         self.select_path(path);
         self.following = Some(path.to_string());
-    }
-
-    /// Stops following a card: the background re-index it waited for is done.
-    pub fn stop_following(&mut self) {
-        self.following = None;
+        self.stop_following_at = None;
     }
 
     /// The rows per page after a resize; the scroll offset is clamped again, so that the
@@ -225,16 +421,6 @@ impl App {
         if let Some(board) = &mut self.board {
             board.select(|i| self.rows[i].path == path);
         }
-        self.clamp();
-    }
-
-    fn apply_fuzzy(&mut self) {
-        self.visible = if self.fuzzy.trim().is_empty() {
-            (0..self.rows.len()).collect()
-        } else {
-            self.haystacks.get_or_insert_with(|| Haystacks::new(&self.rows)).rank(&self.fuzzy)
-        };
-        self.rebuild_board();
         self.clamp();
     }
 
@@ -259,10 +445,20 @@ impl App {
 
     /// Applies one terminal event; returns what the runtime should do.
     pub fn update(&mut self, event: &Event) -> Vec<Effect> {
+        let mut effects = self.event(event);
+        effects.extend(self.preview_wanted());
+        effects
+    }
+
+    fn event(&mut self, event: &Event) -> Vec<Effect> {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
-                self.index.message = None;
+                self.status_message = None;
                 self.key(key)
+            }
+            Event::Paste(text) => {
+                self.status_message = None;
+                self.paste(text)
             }
             // The wheel scrolls the list; over the help or the template picker it does
             // nothing rather than move the list hidden behind them.
@@ -323,7 +519,7 @@ impl App {
                     Some(i) if i + 1 < SORT_CYCLE.len() => Some(i + 1),
                     Some(_) => None,
                 };
-                return vec![Effect::Load];
+                return vec![self.query(false)];
             }
             Action::Board => self.toggle_board(),
             Action::ColumnLeft => self.board_column(-1),
@@ -367,7 +563,7 @@ impl App {
             self.board = None;
             self.toggle_board();
         }
-        vec![Effect::Load]
+        vec![self.query(false)]
     }
 
     fn toggle_board(&mut self) {
@@ -375,7 +571,7 @@ impl App {
             return;
         }
         let Some(field) = self.current_view().group_by.clone() else {
-            self.index.message = Some(format!(
+            self.status_message = Some(format!(
                 "view `{}` has no group_by field to make a board of (set one in .termdex/config.toml)",
                 self.current_view().name
             ));
@@ -462,32 +658,31 @@ impl App {
         self.set_filter(text)
     }
 
-    /// A new filter text: plain words re-rank at once; a changed structured part reloads.
-    /// Text that does not parse keeps the last good results and shows why.
+    /// A new filter text, answered off the UI thread: there it is split into fuzzy words
+    /// and filter language, and the rows are read again only when the latter changed.
     fn set_filter(&mut self, text: String) -> Vec<Effect> {
         self.filter.cursor = self.filter.cursor.min(text.len());
         self.filter.text = text;
-        let line = match fuzzy::split(&self.filter.text) {
-            Ok(line) => line,
-            Err(e) => {
-                self.filter.error = Some(e.message);
-                return Vec::new();
-            }
-        };
-        self.filter.error = None;
-        self.fuzzy = line.fuzzy;
-        // Compared without positions: typing in front of `status:todo` moves the term
-        // but asks the same question, which needs no new query. The new positions are
-        // still kept, for errors to point at.
-        let same = same_filter(&line.structured, &self.structured);
-        self.structured = line.structured;
-        if !same {
-            return vec![Effect::Load];
+        vec![self.query(true)]
+    }
+
+    /// Pasted text (bracketed paste) is one edit of the filter line, opened for it if
+    /// need be; nothing in it acts as a key, so a pasted `q` or newline never quits or
+    /// closes anything. Over the help or the template picker it is dropped.
+    fn paste(&mut self, text: &str) -> Vec<Effect> {
+        let pasted = one_line(text);
+        if self.mode != Mode::List || pasted.is_empty() {
+            return Vec::new();
         }
-        self.selected = 0;
-        self.offset = 0;
-        self.apply_fuzzy();
-        Vec::new()
+        if !self.filter.editing {
+            self.filter.editing = true;
+            self.filter.cursor = self.filter.text.len();
+        }
+        let cursor = self.filter.cursor.min(self.filter.text.len());
+        let mut text = self.filter.text.clone();
+        text.insert_str(cursor, &pasted);
+        self.filter.cursor = cursor + pasted.len();
+        self.set_filter(text)
     }
 
     fn default_template(&self) -> usize {
@@ -531,7 +726,10 @@ impl App {
         if let Ok(expr) = crate::query::filter::parse(&self.current_view().filter) {
             self.equalities(&expr, &mut fields);
         }
-        self.equalities(&self.structured, &mut fields);
+        // The filter line as it is now (a filter that does not parse fixes nothing).
+        if let Ok(line) = fuzzy::split(&self.filter.text) {
+            self.equalities(&line.structured, &mut fields);
+        }
         if let Some(board) = &self.board
             && let Some(value) = board.columns.get(board.column).and_then(|c| c.value.clone())
         {
@@ -584,25 +782,22 @@ impl App {
     }
 }
 
-/// Whether two filters ask the same question: equal but for where their terms are in
-/// the text.
-fn same_filter(a: &Expr, b: &Expr) -> bool {
-    match (a, b) {
-        (Expr::And(x), Expr::And(y)) | (Expr::Or(x), Expr::Or(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_filter(a, b))
-        }
-        (Expr::Not(x), Expr::Not(y)) => same_filter(x, y),
-        (Expr::Field { key: k1, op: o1, value: v1, .. }, Expr::Field { key: k2, op: o2, value: v2, .. }) => {
-            k1 == k2 && o1 == o2 && v1 == v2
-        }
-        (Expr::View { name: n1, .. }, Expr::View { name: n2, .. }) => n1 == n2,
-        _ => a == b,
-    }
+/// Pasted text as one line of the filter: line breaks and tabs become spaces, and other
+/// control characters are dropped.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::fuzzy::Haystacks;
 
     fn key(code: KeyCode) -> Event {
         Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -612,19 +807,54 @@ mod tests {
         CardRow { path: path.into(), title: title.into(), fields_json: fields.into(), ..CardRow::default() }
     }
 
-    fn app() -> App {
-        let templates = vec!["bookmark".into(), "note".into(), "task".into()];
-        let mut app = App::new(Config::builtin(), Some("tasks"), templates);
-        app.set_rows(vec![
+    fn rows() -> Vec<CardRow> {
+        vec![
             row("a.md", "Alpha plan", r#"{"what":"task","when":"today","status":"todo"}"#),
             row("b.md", "Beta", r#"{"what":"task","when":"week","status":"active"}"#),
             row("c.md", "Gamma plan", r#"{"what":"task","status":"todo"}"#),
-        ]);
+        ]
+    }
+
+    /// The answer to the newest query: `rows`, every one shown, in order.
+    fn answer(app: &mut App, rows: Vec<CardRow>) -> Vec<Effect> {
+        let visible = (0..rows.len()).collect();
+        let cards = Cards { rows: Arc::new(rows), visible, counts: None, partial: false };
+        app.apply(Reply::Cards { generation: app.generation, answer: Ok(cards) })
+    }
+
+    /// A stand-in for the reader over fixed rows: the fuzzy words of the newest query
+    /// ranked over the rows shown (field terms are the index's business, not tested here).
+    fn rank(app: &mut App) -> Vec<Effect> {
+        let line = fuzzy::split(&app.filter.text).expect("parses");
+        let visible = Haystacks::new(&app.rows).rank(&line.fuzzy);
+        let cards = Cards { rows: app.rows.clone(), visible, counts: None, partial: false };
+        app.apply(Reply::Cards { generation: app.generation, answer: Ok(cards) })
+    }
+
+    fn app() -> App {
+        let templates = vec!["bookmark".into(), "note".into(), "task".into()];
+        let mut app = App::new(Config::builtin(), Some("tasks"), templates);
+        answer(&mut app, rows());
         app
     }
 
+    /// The effects of the keys, but for preview requests (every cursor move makes one).
     fn keys(app: &mut App, codes: &[KeyCode]) -> Vec<Effect> {
-        codes.iter().flat_map(|c| app.update(&key(*c))).collect()
+        codes
+            .iter()
+            .flat_map(|c| app.update(&key(*c)))
+            .filter(|e| !matches!(e, Effect::Preview { .. }))
+            .collect()
+    }
+
+    fn queried_view(effects: &[Effect]) -> Vec<&str> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Query(q) => Some(q.view.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]
@@ -639,45 +869,149 @@ mod tests {
     }
 
     #[test]
-    fn typing_plain_words_filters_fuzzily_without_a_query() {
+    fn each_filter_edit_asks_the_reader_and_its_answer_puts_the_best_match_on_top() {
         let mut app = app();
+        keys(&mut app, &[KeyCode::Char('j')]);
         let effects =
             keys(&mut app, &[KeyCode::Char('/'), KeyCode::Char('p'), KeyCode::Char('l'), KeyCode::Char('a')]);
-        assert!(effects.is_empty(), "{effects:?}");
+        let filters: Vec<&str> = effects
+            .iter()
+            .map(|e| match e {
+                Effect::Query(q) => q.filter.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(filters, ["p", "pl", "pla"], "the UI thread only asks");
+        assert_eq!(app.visible, [0, 1, 2], "nothing ranked on the UI thread");
+        rank(&mut app);
         let shown: Vec<&str> = app.visible.iter().map(|&i| app.rows[i].path.as_str()).collect();
         assert_eq!(shown, ["a.md", "c.md"]);
+        assert_eq!(app.selected, 0, "a new filter over the same rows puts its best match on top");
         assert!(app.filter.editing);
         keys(&mut app, &[KeyCode::Enter]);
         assert!(!app.filter.editing);
         assert_eq!(app.filter.text, "pla");
         keys(&mut app, &[KeyCode::Esc]);
+        rank(&mut app);
         assert_eq!((app.filter.text.as_str(), app.visible.len()), ("", 3), "Esc clears a kept filter");
     }
 
     #[test]
-    fn field_terms_reload_and_syntax_errors_keep_the_text() {
+    fn answers_to_older_queries_are_dropped() {
         let mut app = app();
-        let mut effects = keys(&mut app, &[KeyCode::Char('/')]);
-        for c in "status:".chars() {
-            effects.extend(keys(&mut app, &[KeyCode::Char(c)]));
-        }
-        assert!(effects.is_empty());
-        assert_eq!(app.filter.error.as_deref(), Some("expected a value after `status:`"));
-        assert_eq!(app.filter.text, "status:");
-        assert_eq!(keys(&mut app, &[KeyCode::Char('t')]), vec![Effect::Load]);
+        let effects = keys(&mut app, &[KeyCode::Char('/'), KeyCode::Char('x'), KeyCode::Char('y')]);
+        let generations: Vec<u64> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Query(q) => Some(q.generation),
+                _ => None,
+            })
+            .collect();
+        let [older, newer] = generations[..] else { panic!("{effects:?}") };
+        assert!(older < newer);
+        let late = Cards {
+            rows: Arc::new(vec![row("old.md", "Old", "{}")]),
+            visible: vec![0],
+            counts: None,
+            partial: false,
+        };
+        app.apply(Reply::Cards { generation: older, answer: Ok(late) });
+        assert_eq!(app.rows.len(), 3, "an answer to an older filter never overwrites");
+        app.apply(Reply::Cards { generation: older, answer: Err("too late".into()) });
+        assert_eq!(app.filter.error, None, "nor does its error");
+        let fresh = Cards {
+            rows: Arc::new(vec![row("new.md", "New", "{}")]),
+            visible: vec![0],
+            counts: None,
+            partial: false,
+        };
+        app.apply(Reply::Cards { generation: newer, answer: Ok(fresh) });
+        assert_eq!(app.selected_path().as_deref(), Some("new.md"));
+    }
+
+    #[test]
+    fn a_failed_answer_keeps_the_rows_and_says_why_until_one_succeeds() {
+        let mut app = app();
+        keys(&mut app, &[KeyCode::Char('/'), KeyCode::Char(':')]);
+        app.apply(Reply::Cards { generation: app.generation, answer: Err("expected a value".into()) });
+        assert_eq!((app.filter.error.as_deref(), app.rows.len()), (Some("expected a value"), 3));
+        keys(&mut app, &[KeyCode::Backspace]);
+        assert_eq!(app.filter.error.as_deref(), Some("expected a value"), "until an answer comes");
+        rank(&mut app);
         assert_eq!(app.filter.error, None);
+    }
+
+    #[test]
+    fn a_paste_is_one_edit_of_the_filter_line_and_never_keys() {
+        let mut app = app();
+        let effects = app.update(&Event::Paste("q\nj e\r\n\tplan\u{1b}[31m\u{7}".into()));
+        assert!(!app.quit, "a pasted q does not quit");
+        assert!(app.filter.editing, "a paste opens the filter line");
+        assert_eq!(app.filter.text, "q j e   plan[31m", "line breaks and tabs are spaces, controls dropped");
+        assert_eq!(app.filter.cursor, app.filter.text.len());
+        assert!(matches!(&effects[..], [Effect::Query(q)] if q.filter == app.filter.text), "{effects:?}");
+        app.filter.cursor = 0;
+        app.update(&Event::Paste("x".into()));
+        assert_eq!(app.filter.text, "xq j e   plan[31m", "pasted where the cursor is");
+        keys(&mut app, &[KeyCode::Enter, KeyCode::Char('?')]);
+        assert!(app.update(&Event::Paste("abc".into())).is_empty(), "over the help: dropped");
+        assert_eq!(app.mode, Mode::Help);
+    }
+
+    #[test]
+    fn an_index_change_reloads_keeping_the_cursor_and_the_preview_follows() {
+        let mut app = app();
+        keys(&mut app, &[KeyCode::Char('j')]);
+        app.apply(Reply::Body { path: "b.md".into(), body: "Old body".into() });
+        let effects = app.apply(Reply::IndexChecked { changed: false, after_write: false });
+        assert!(effects.is_empty(), "{effects:?}");
+        let effects = app.apply(Reply::IndexChecked { changed: true, after_write: false });
+        assert!(matches!(&effects[..], [Effect::Query(q)] if q.view == "tasks"), "{effects:?}");
+        let mut rows = rows();
+        rows[1] = row("b.md", "Beta", r#"{"status":"done"}"#);
+        rows.insert(0, row("new.md", "New from elsewhere", "{}"));
+        let effects = answer(&mut app, rows);
+        assert_eq!(effects, [Effect::Preview { path: "b.md".into() }], "the body is read again");
+        assert_eq!(app.selected_path().as_deref(), Some("b.md"), "the cursor stays on its card");
+        let preview = app.preview.clone().expect("preview");
+        assert_eq!(preview.fields, [("status".to_string(), "done".to_string())], "fields of the new row");
+        assert_eq!(preview.body, "Old body", "until the new body comes");
+        app.apply(Reply::Body { path: "a.md".into(), body: "stale".into() });
+        app.apply(Reply::Body { path: "b.md".into(), body: "New body".into() });
+        assert_eq!(app.preview.as_ref().map(|p| p.body.as_str()), Some("New body"));
     }
 
     #[test]
     fn views_switch_by_tab_and_number() {
         let mut app = app();
         assert_eq!(app.current_view().name, "tasks");
-        assert_eq!(keys(&mut app, &[KeyCode::Tab]), vec![Effect::Load]);
+        assert_eq!(queried_view(&keys(&mut app, &[KeyCode::Tab])), ["board"]);
         assert_eq!(app.current_view().name, "board");
-        assert_eq!(keys(&mut app, &[KeyCode::Char('1')]), vec![Effect::Load]);
+        assert_eq!(queried_view(&keys(&mut app, &[KeyCode::Char('1')])), ["all"]);
         assert_eq!(app.current_view().name, "all");
-        assert_eq!(keys(&mut app, &[KeyCode::BackTab]), vec![Effect::Load]);
+        assert_eq!(queried_view(&keys(&mut app, &[KeyCode::BackTab])), ["bookmarks"]);
         assert_eq!(app.current_view().name, "bookmarks");
+    }
+
+    #[test]
+    fn the_first_screen_then_the_rest_once_drawn() {
+        let mut app = App::new(Config::builtin(), Some("tasks"), Vec::new());
+        app.set_page(5);
+        let effects = app.start();
+        let [Effect::Query(first)] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!((first.limit, first.sort.is_some()), (Some(5), true), "sorted and cut short in SQL");
+        assert!(app.first_screen_pending());
+        let cards =
+            Cards { rows: Arc::new(rows()), visible: vec![0, 1, 2], counts: Some((9, 1)), partial: true };
+        let effects = app.apply(Reply::Cards { generation: first.generation, answer: Ok(cards) });
+        assert_eq!(effects, [Effect::Preview { path: "a.md".into() }], "its preview, for the first frame");
+        assert!(!app.first_screen_pending() && app.partial);
+        assert_eq!((app.index.total, app.index.errors), (9, 1));
+        let effects = app.after_first_frame();
+        assert!(
+            matches!(&effects[..], [Effect::Query(q)] if q.limit.is_none() && q.sort.is_none()),
+            "{effects:?}"
+        );
     }
 
     #[test]
@@ -728,20 +1062,6 @@ mod tests {
             effects.extend(keys(app, &[KeyCode::Char(c)]));
         }
         effects
-    }
-
-    #[test]
-    fn typing_in_front_of_a_field_term_does_not_reload() {
-        let mut app = app();
-        assert_eq!(type_filter(&mut app, "a status:todo").last(), Some(&Effect::Load));
-        app.filter.cursor = 0;
-        let effects = keys(&mut app, &[KeyCode::Char('p'), KeyCode::Char('l')]);
-        assert!(effects.is_empty(), "the same question needs no query: {effects:?}");
-        assert_eq!(app.filter.text, "pla status:todo");
-        match &app.structured {
-            Expr::Field { pos, .. } => assert_eq!(*pos, 4, "positions follow the text, for errors"),
-            other => panic!("{other:?}"),
-        }
     }
 
     #[test]
@@ -799,13 +1119,27 @@ mod tests {
     }
 
     #[test]
-    fn a_new_card_is_followed_until_a_load_brings_it() {
+    fn a_new_card_is_followed_until_the_answer_after_its_reindex() {
         let mut app = app();
         app.follow("d.md");
         assert_eq!(app.selected_path().as_deref(), Some("a.md"), "not indexed yet");
-        let mut rows = app.rows.clone();
-        rows.push(row("d.md", "Delta", r#"{"what":"task"}"#));
-        app.set_rows(rows);
+        // A reload that ran before the card was indexed does not end the wait.
+        app.reload();
+        answer(&mut app, rows());
+        assert_eq!(app.selected_path().as_deref(), Some("a.md"));
+        app.apply(Reply::IndexChecked { changed: true, after_write: true });
+        let mut with_d = rows();
+        with_d.push(row("d.md", "Delta", r#"{"what":"task"}"#));
+        answer(&mut app, with_d);
         assert_eq!(app.selected_path().as_deref(), Some("d.md"));
+        // A card never indexed (the editor left it as the template) is not waited for.
+        keys(&mut app, &[KeyCode::Char('g')]);
+        app.follow("e.md");
+        app.apply(Reply::IndexChecked { changed: false, after_write: true });
+        let mut with_e = rows();
+        with_e.push(row("e.md", "Echo", "{}"));
+        app.reload();
+        answer(&mut app, with_e);
+        assert_eq!(app.selected_path().as_deref(), Some("a.md"), "the wait ended with the re-index");
     }
 }

@@ -1,6 +1,19 @@
-//! The TUI's side effects: what `update` asks for, done against the query layer, the
-//! index and the card commands. No SQL and no file parsing here either: every question
-//! goes to the layer that owns it.
+//! The TUI's one seam to everything outside the app: what `update` asks for, done
+//! against the index, the query layer and the card commands. No SQL and no file parsing
+//! here either: every question goes to the layer that owns it.
+//!
+//! The deck runs three helpers and hides them: the [`Reader`] thread answers every
+//! question to the index (cards, a preview's body, whether the index changed); the
+//! refresher thread writes the index (a refresh, the cards just written); the file
+//! watcher notices other programs' changes, which start a refresh once the files are
+//! quiet. All three report to one inbox, which [`Deck::receive`] turns into
+//! replies for [`App::apply`]. The editor and card writes run on the UI thread, with
+//! the terminal handed over. The event loop and the tests both go through
+//! [`Deck::perform`] and [`Deck::receive`], so they cannot drift apart.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
 
 use crate::cards::board::move_to_column;
 use crate::cards::editor::Editor;
@@ -9,22 +22,67 @@ use crate::cards::templates;
 use crate::config::Config;
 use crate::dex::Dex;
 use crate::frontmatter::EditValue;
-use crate::index::{Index, RefreshReport, count_cards, count_errors, refresh, refresh_paths};
-use crate::output::field_lines;
-use crate::query::{self, Clock, Request};
-use std::path::Path;
+use crate::index::Index;
+use crate::query::Clock;
 
-use super::app::{App, Preview};
+use super::app::{App, Effect};
+use super::reader::{self, Reader};
+use super::refresher::{self, Job, Round};
+use super::watch;
 
-/// The data behind the TUI: one dex, its config and an open index.
-///
-/// The index is only read here. Writing it (a refresh, re-indexing a card just edited)
-/// waits for its write lock, which another process may hold for seconds; the event loop
-/// hands that to its background refresher, and only tests call [`Deck::reindex`].
+/// How long the files must be quiet before a refresh starts: an editor's save is often a
+/// burst of events (write, rename, chmod).
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// The longest a change waits for quiet: a file written without pause (a card being
+/// downloaded, a sync tool) must not hold the refresh off for ever.
+const MAX_WAIT: Duration = Duration::from_millis(300);
+
+/// How long the event loop may wait for a key when nothing is due: short, so that a
+/// refresh's report and signals are seen at once (waiting in `poll` costs nothing).
+const TICK: Duration = Duration::from_millis(50);
+
+/// The same while the reader has questions to answer: its answers are drawn as they come.
+const BUSY_TICK: Duration = Duration::from_millis(5);
+
+/// The data behind the TUI: one dex, its config, and the helpers that read and write its
+/// index.
 pub struct Deck {
     pub dex: Dex,
     pub config: Config,
-    index: Index,
+    index_path: PathBuf,
+    reader: Reader,
+    /// Where the helpers report, and the sending end handed to each.
+    inbox: Receiver<Incoming>,
+    outbox: Sender<Incoming>,
+    /// The refresher, once [`Deck::keep_index_current`] started it.
+    refresher: Option<Sender<Job>>,
+    /// Refresher jobs sent and not yet reported done.
+    refreshing: usize,
+    /// Kept alive to keep watching.
+    _watcher: Option<notify::RecommendedWatcher>,
+    /// File changes seen and not yet refreshed.
+    pending: Option<Pending>,
+}
+
+/// What the helpers report.
+enum Incoming {
+    Read(reader::Message),
+    Refreshed(Round),
+    FilesChanged,
+}
+
+/// File changes seen and not yet refreshed: when the first came and the last.
+struct Pending {
+    first: Instant,
+    last: Instant,
+}
+
+impl Pending {
+    /// When the refresh should start: after a quiet spell, or at the longest wait.
+    fn due(&self) -> Instant {
+        (self.last + DEBOUNCE).min(self.first + MAX_WAIT)
+    }
 }
 
 /// What a side effect needs from the screen: the editor runs with the terminal handed
@@ -37,24 +95,39 @@ pub trait Screen {
 }
 
 impl Deck {
-    /// Opens the index; the warning says where it is when not in the dex (a read-only
-    /// dex keeps it in the user's cache) and whether it had to be rebuilt.
+    /// Opens the index and starts the reader on it; the warning says where the index is
+    /// when not in the dex (a read-only dex keeps it in the user's cache) and whether it
+    /// had to be rebuilt.
     pub fn open(dex: Dex, config: Config) -> Result<(Deck, Option<String>), crate::index::IndexError> {
         let location = dex.index_location();
         let opened = Index::open(&location.path)?;
         let warnings: Vec<String> = location.warning().into_iter().chain(opened.warning).collect();
         let warning = (!warnings.is_empty()).then(|| warnings.join("; "));
-        Ok((Deck { dex, config, index: opened.index }, warning))
+        let index_path = opened.index.path().to_path_buf();
+        let (outbox, inbox) = mpsc::channel();
+        let reader = Reader::start(opened.index, config.clone(), outbox.clone(), Incoming::Read);
+        let deck = Deck {
+            dex,
+            config,
+            index_path,
+            reader,
+            inbox,
+            outbox,
+            refresher: None,
+            refreshing: 0,
+            _watcher: None,
+            pending: None,
+        };
+        Ok((deck, warning))
     }
 
-    /// The index file this deck reads, for the refresher to open too (the location is
-    /// decided once, so both always agree).
+    /// The index file this deck reads and writes.
     pub fn index_path(&self) -> &Path {
-        self.index.path()
+        &self.index_path
     }
 
-    /// Today and now, read afresh for every query and new card: the TUI stays open for
-    /// days, and relative dates and new cards' times must follow the real clock.
+    /// Today and now, read afresh for every new card: the TUI stays open for days, and
+    /// new cards' times must follow the real clock.
     pub fn clock(&self) -> Clock {
         Clock::from_env()
     }
@@ -63,95 +136,185 @@ impl Deck {
         templates::names(&self.dex.state_dir())
     }
 
-    /// Runs the current view with the structured part of the filter.
-    pub fn load(&self, app: &mut App) {
-        let request = Request {
-            filter: &app.filter.text,
-            parsed: Some(app.structured.clone()),
-            view: Some(&app.current_view().name),
-            sort: app.sort_keys(),
-            limit: None,
-        };
-        match query::run(&self.index, &self.config, &self.clock(), &request) {
-            Ok(answer) => {
-                app.load_error = None;
-                app.set_rows(answer.cards);
-            }
-            // Kept until a load succeeds: the rows shown are the last good ones, and the
-            // error says so for as long as the filter that failed is in force.
-            Err(e) => app.load_error = Some(e.to_string()),
+    /// The app's first query (its first screenful), waiting up to `wait` for the answer
+    /// and its preview, so that the first frame shows them.
+    pub fn start(&mut self, app: &mut App, wait: Duration) {
+        for effect in app.start() {
+            self.perform(effect, app, &mut NoScreen);
         }
-        app.partial = false;
-        self.counts(app);
+        self.answers_within(app, wait);
     }
 
-    /// Loads just the first screenful (SQLite sorts and stops early), so the first frame
-    /// does not wait for a hundred thousand rows; `true` when the full [`load`] should
-    /// follow.
-    ///
-    /// [`load`]: Deck::load
-    pub fn load_first_screen(&self, app: &mut App) -> bool {
-        let keys = app
-            .sort_keys()
-            .unwrap_or_else(|| query::parse_keys(app.current_view().sort.iter().map(String::as_str)));
-        let request = Request {
-            filter: &app.filter.text,
-            parsed: Some(app.structured.clone()),
-            view: Some(&app.current_view().name),
-            sort: Some(keys),
-            limit: Some(app.page.max(1)),
-        };
-        match query::run(&self.index, &self.config, &self.clock(), &request) {
-            Ok(answer) => app.set_rows(answer.cards),
-            Err(_) => return true,
+    /// The whole list, asked for once the first frame is drawn (it must not delay it).
+    pub fn after_first_frame(&mut self, app: &mut App) {
+        for effect in app.after_first_frame() {
+            self.perform(effect, app, &mut NoScreen);
         }
-        app.partial = true;
-        self.counts(app);
+    }
+
+    /// From now on, keeps the index current: the refresher's first round (the cards may
+    /// have changed since the index was last written), and a file watcher whose news
+    /// start the next ones. Started after the first frame, which it must not delay.
+    pub fn keep_index_current(&mut self, app: &mut App) {
+        let refresher = refresher::start(
+            self.dex.clone(),
+            self.index_path.clone(),
+            self.outbox.clone(),
+            Incoming::Refreshed,
+        );
+        self.refresher = Some(refresher);
+        match watch::start(&self.dex.root, self.outbox.clone(), || Incoming::FilesChanged) {
+            Ok(watcher) => self._watcher = Some(watcher),
+            Err(e) => {
+                app.status_message = Some(format!("not watching for changes ({e}); press r to re-index"))
+            }
+        }
+        self.refresh(app, Job::Refresh);
+    }
+
+    /// Carries out an effect: questions for the index go to the reader and refreshes to
+    /// the refresher, answered through [`Deck::receive`]; the editor and card writes run
+    /// now, and the cards they wrote are re-indexed by the refresher.
+    pub fn perform(&mut self, effect: Effect, app: &mut App, screen: &mut dyn Screen) {
+        let written = match effect {
+            Effect::Edit { path } => self.edit(app, screen, &path),
+            Effect::New { template, sets } => self.new_card(app, screen, &template, &sets),
+            Effect::Move { path, field, value } => self.move_card(app, &path, &field, value.as_deref()),
+            Effect::Reindex => {
+                self.refresh(app, Job::Refresh);
+                return;
+            }
+            Effect::Query(query) => {
+                self.reader.query(query);
+                return;
+            }
+            Effect::Preview { path } => {
+                self.reader.body(path);
+                return;
+            }
+        };
+        if !written.is_empty() {
+            self.refresh(app, Job::Paths(written));
+        }
+    }
+
+    /// Sends work to the refresher; without one (before [`Deck::keep_index_current`], or
+    /// if it stopped) the status bar says so.
+    fn refresh(&mut self, app: &mut App, job: Job) {
+        match &self.refresher {
+            Some(refresher) if refresher.send(job).is_ok() => self.refreshing += 1,
+            _ => app.status_message = Some("the background refresh stopped; restart termdex".into()),
+        }
+        app.index.refreshing = self.refreshing > 0;
+    }
+
+    /// Takes in what the helpers reported, waiting up to `wait` for the first report,
+    /// and carries out what follows: answers go to the app, and the questions they lead
+    /// to (the full list after the first screen, a reload after a change) to the reader;
+    /// a refresh's report has the reader look for a change; file changes start a refresh
+    /// once quiet. Returns whether the app may have changed.
+    pub fn receive(&mut self, app: &mut App, wait: Duration) -> bool {
+        let mut changed = false;
+        let mut wait = wait;
+        // Never disconnected: the deck holds a sender itself.
+        while let Ok(incoming) = self.inbox.recv_timeout(wait) {
+            wait = Duration::ZERO;
+            changed |= self.take(incoming, app);
+        }
+        if self.pending.as_ref().is_some_and(|p| Instant::now() >= p.due()) && self.refreshing == 0 {
+            self.pending = None;
+            self.refresh(app, Job::Refresh);
+            changed = true;
+        }
+        if self.reader.stopped() && app.status_message.is_none() {
+            app.status_message = Some("the background reader stopped; restart termdex".into());
+        }
+        changed
+    }
+
+    fn take(&mut self, incoming: Incoming, app: &mut App) -> bool {
+        match incoming {
+            Incoming::Read(message) => {
+                let Some(reply) = self.reader.take(message) else { return false };
+                // Only questions follow from an answer: no editor is needed.
+                for effect in app.apply(reply) {
+                    self.perform(effect, app, &mut NoScreen);
+                }
+            }
+            Incoming::Refreshed(Round { jobs, result }) => {
+                self.refreshing = self.refreshing.saturating_sub(jobs);
+                app.index.refreshing = self.refreshing > 0;
+                match result {
+                    Ok(refreshed) => {
+                        if refreshed.message.is_some() {
+                            app.status_message = refreshed.message;
+                        }
+                        // Whether the round changed anything is for the index to say;
+                        // a round that ran before the card was written does not end
+                        // the wait for it.
+                        self.reader.check(refreshed.wrote, refreshed.rebuilt);
+                    }
+                    Err(e) => {
+                        app.status_message = Some(e);
+                        self.reader.check(true, false);
+                    }
+                }
+            }
+            Incoming::FilesChanged => {
+                let now = Instant::now();
+                match &mut self.pending {
+                    Some(p) => p.last = now,
+                    None => self.pending = Some(Pending { first: now, last: now }),
+                }
+                return false;
+            }
+        }
         true
     }
 
-    pub fn counts(&self, app: &mut App) {
-        app.index.total = count_cards(self.index.conn()).unwrap_or(app.index.total);
-        app.index.errors = count_errors(self.index.conn()).unwrap_or(app.index.errors);
-    }
-
-    /// Fills the preview for the card under the cursor, if it changed.
-    pub fn preview(&self, app: &mut App) {
-        let Some(row) = app.selected_row() else {
-            app.preview = None;
-            return;
-        };
-        if app.preview.as_ref().is_some_and(|p| p.path == row.path) {
-            return;
-        }
-        let body = query::card_body(&self.index, &row.path).ok().flatten().unwrap_or_default();
-        let fields = field_lines(&row.fields());
-        let error = row
-            .error
-            .as_ref()
-            .map(|e| format!("frontmatter error, line {}: {e}", row.error_line.unwrap_or(1)));
-        app.preview = Some(Preview { path: row.path.clone(), title: row.title.clone(), fields, body, error });
-    }
-
-    /// A full incremental refresh, in this thread.
-    pub fn refresh(&mut self) -> Result<RefreshReport, crate::index::IndexError> {
-        refresh(&mut self.index, &self.dex.root, false, &mut |_| {})
-    }
-
-    /// Re-indexes cards just written, in this thread, then reloads. Tests use it; the
-    /// event loop sends the paths to its refresher instead, so the screen never waits
-    /// for the index's write lock.
-    pub fn reindex(&mut self, app: &mut App, paths: &[String]) {
-        match refresh_paths(&mut self.index, &self.dex.root, paths) {
-            Ok(problems) => {
-                if let Some(p) = problems.first() {
-                    app.index.message = Some(p.to_string());
-                }
+    /// Waits until the reader answered every question sent (at most `limit`), taking in
+    /// all that comes meanwhile: the event loop gives a keystroke's frame this long, so
+    /// that quick answers are drawn with the key that asked for them.
+    pub fn answers_within(&mut self, app: &mut App, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let mut changed = self.receive(app, Duration::ZERO);
+        while self.reader.busy() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
             }
-            Err(e) => app.index.message = Some(e.to_string()),
+            changed |= self.receive(app, left.min(BUSY_TICK));
         }
-        app.preview = None;
-        self.load(app);
+        changed
+    }
+
+    /// Whether anything is in flight: a question, a refresh, file changes waiting for quiet.
+    pub fn busy(&self) -> bool {
+        self.reader.busy() || self.refreshing > 0 || self.pending.is_some()
+    }
+
+    /// Waits until nothing is in flight (tests, benchmarks); `false` if that took longer
+    /// than `limit`.
+    pub fn settle(&mut self, app: &mut App, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        loop {
+            self.receive(app, Duration::ZERO);
+            if !self.busy() {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            self.receive(app, left.min(BUSY_TICK));
+        }
+    }
+
+    /// How long the event loop may wait for a key before looking here again.
+    pub fn next_look(&self) -> Duration {
+        let tick = if self.reader.busy() { BUSY_TICK } else { TICK };
+        let now = Instant::now();
+        self.pending.as_ref().map_or(tick, |p| p.due().saturating_duration_since(now).min(tick))
     }
 
     /// `e`: the editor on an existing card. Returns the paths to re-index.
@@ -159,7 +322,7 @@ impl Deck {
         let editor = match Editor::from_env() {
             Ok(editor) => editor,
             Err(e) => {
-                app.index.message = Some(e.to_string());
+                app.status_message = Some(e.to_string());
                 return Vec::new();
             }
         };
@@ -168,9 +331,9 @@ impl Deck {
         let status =
             screen.suspended(&mut || editor.run(&abs).map_err(|e| failure = Some(e.to_string())).ok());
         if let Some(f) = failure {
-            app.index.message = Some(f);
+            app.status_message = Some(f);
         } else if let Some(status) = status.filter(|s| !s.success()) {
-            app.index.message = Some(format!("the editor exited with {status}"));
+            app.status_message = Some(format!("the editor exited with {status}"));
         }
         vec![path.to_string()]
     }
@@ -188,7 +351,7 @@ impl Deck {
         let draft = match new::create(&self.dex, &self.config, &self.clock(), &card) {
             Ok(draft) => draft,
             Err(e) => {
-                app.index.message = Some(e.to_string());
+                app.status_message = Some(e.to_string());
                 return Vec::new();
             }
         };
@@ -196,7 +359,7 @@ impl Deck {
             Ok(editor) => editor,
             Err(e) => {
                 let _ = new::discard(&draft);
-                app.index.message = Some(e.to_string());
+                app.status_message = Some(e.to_string());
                 return Vec::new();
             }
         };
@@ -218,7 +381,7 @@ impl Deck {
             (None, Some(Err(e))) => e.to_string(),
             (None, None) => "the editor did not run".into(),
         };
-        app.index.message = Some(message);
+        app.status_message = Some(message);
         app.follow(&draft.file.rel);
         vec![draft.file.rel]
     }
@@ -228,12 +391,26 @@ impl Deck {
     pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) -> Vec<String> {
         app.follow(path);
         if let Err(e) = move_to_column(&self.dex.root, path, field, value) {
-            app.index.message = Some(e.to_string());
+            app.status_message = Some(e.to_string());
             // Nothing was written: the board is rebuilt from the index as it is, which
             // puts the card (and the cursor) back in the column it never left.
-            self.load(app);
+            let reload = app.reload();
+            self.perform(reload, app, &mut NoScreen);
             return Vec::new();
         }
         vec![path.to_string()]
+    }
+}
+
+/// No screen to hand over, where only questions to the index can follow (the first
+/// query, answers, a failed move).
+struct NoScreen;
+
+impl Screen for NoScreen {
+    fn suspended(
+        &mut self,
+        _: &mut dyn FnMut() -> Option<std::process::ExitStatus>,
+    ) -> Option<std::process::ExitStatus> {
+        None
     }
 }

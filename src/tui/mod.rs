@@ -1,19 +1,33 @@
 //! The TUI: browse, filter, preview, views, board and edit, over the query layer.
 //!
 //! Elm-shaped: [`app::App`] is the state, [`app::App::update`] turns key presses into
-//! state changes and [`app::Effect`]s, [`view::render`] draws the state, and [`deck`]
-//! carries out the effects against the query layer and the card commands. The event
-//! loop ties them together with a background refresher and a file watcher, so changes
-//! made by other programs appear without a key press.
+//! state changes and [`app::Effect`]s, [`view::render`] draws the state, and the
+//! [`deck`] — the one seam to the index, the query layer and the card commands — carries
+//! out the effects. Every question to the index is answered off the UI thread (the
+//! deck's reader), superseded ones are stopped, and answers come back to
+//! [`app::App::apply`]; the deck's refresher and file watcher keep the index current, and
+//! the reader notices any commit to it, so changes made by other programs appear without
+//! a key press. The event loop only ties the terminal to the deck.
 
 pub mod app;
 pub mod board;
 pub mod deck;
 pub mod keymap;
+mod reader;
+mod refresher;
 mod run;
 mod terminal;
 pub mod theme;
 pub mod view;
 mod watch;
 
-pub use run::{Exit, Options, run};
+pub use run::{Exit, Options, SETTLE, run};
+
+/// What a panic said, for a status message.
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}

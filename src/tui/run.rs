@@ -1,36 +1,32 @@
-//! The event loop: draw, wait for a key or a background message, update, carry out the
-//! effects. Every write to the index (a refresh, re-indexing a card just edited or
-//! moved) runs on a background thread with its own connection, so the screen never
-//! waits for the file system or for another process's write lock.
+//! The event loop: draw, wait for a key or a report from the deck's helpers, update,
+//! hand the effects to the deck. Nothing here waits for the index: the deck answers off
+//! the UI thread, so the screen never waits for the file system, for SQLite or for
+//! another process's write lock.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::io;
+use std::time::Duration;
 
 use ratatui::crossterm::event;
 
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::index::{Index, refresh, refresh_paths};
 
 use super::app::{App, Effect};
 use super::deck::{Deck, Screen};
 use super::terminal::{self, Term};
-use super::{view, watch};
+use super::view;
 
-/// How long the files must be quiet before a refresh starts: an editor's save is often a
-/// burst of events (write, rename, chmod).
-const DEBOUNCE: Duration = Duration::from_millis(100);
+/// How long a key's frame waits for the answers it asked for (most come within a
+/// millisecond or two): one frame rather than a flash of the old list or an empty
+/// preview. Well inside the 30 ms a keystroke's frame may take (SPEC 9); a slower answer
+/// is drawn when it comes.
+pub const SETTLE: Duration = Duration::from_millis(12);
 
-/// The longest a change waits for quiet: a file written without pause (a card being
-/// downloaded, a sync tool) must not hold the refresh off for ever.
-const MAX_WAIT: Duration = Duration::from_millis(300);
+/// How long the first frame waits for the first screenful of cards.
+const FIRST_FRAME: Duration = Duration::from_millis(500);
 
-/// How often the loop looks at the background's messages and signals between keys.
-/// Short, so a refresh's result shows at once; waiting in `poll` costs nothing.
-const TICK: Duration = Duration::from_millis(50);
+/// Events applied before the screen is drawn again, at most.
+const BURST: usize = 4096;
 
 pub struct Options {
     pub dex: Dex,
@@ -44,86 +40,31 @@ pub struct Options {
 pub enum Exit {
     /// `q` or Ctrl-C.
     Quit,
-    /// A signal (SIGTERM, SIGHUP, SIGINT); the terminal was restored all the same.
+    /// A signal that ends the process (SIGTERM, SIGHUP, SIGQUIT ...); the terminal was
+    /// restored all the same.
     Signal(i32),
-}
-
-/// Work for the refresher.
-enum Job {
-    /// An incremental refresh of the whole dex.
-    Refresh,
-    /// Cards just written by the TUI (an edit, a new card, a board move).
-    Paths(Vec<String>),
-}
-
-/// What a round of the refresher found.
-struct Refreshed {
-    /// Whether anything in the index may have changed (else the rows stay as they are).
-    changed: bool,
-    /// News for the status bar: a rebuild, a file that could not be read.
-    message: Option<String>,
-    /// Cards the TUI wrote were re-indexed in this round.
-    wrote: bool,
-}
-
-/// Messages from the background.
-enum Background {
-    Changed,
-    Refreshed(Result<Refreshed, String>),
 }
 
 /// Runs the TUI until the user quits or a signal ends it.
 pub fn run(options: Options) -> Result<Exit, Box<dyn std::error::Error>> {
-    let (mut deck, warning) = Deck::open(options.dex.clone(), options.config.clone())?;
+    let (mut deck, warning) = Deck::open(options.dex, options.config.clone())?;
     let mut app = App::new(options.config, options.view.as_deref(), deck.templates());
     app.color = options.color;
-    app.index.message = warning;
+    app.status_message = warning;
     // Said from the first frame: the refresh starts right after it.
     app.index.refreshing = true;
     let mut term = Term::enter()?;
     app.set_page(view::page_size(term.terminal.size()?.into()));
     // The first frame comes from the index as it is (its first screenful when the sort
     // allows); the full list and the refresh follow.
-    let full_load_pending = deck.load_first_screen(&mut app);
-    deck.preview(&mut app);
+    deck.start(&mut app, FIRST_FRAME);
     term.terminal.draw(|frame| view::render(&app, frame))?;
-    let (tx, rx) = mpsc::channel();
-    let refresher = spawn_refresher(options.dex.clone(), deck.index_path().to_path_buf(), tx.clone());
-    let _watcher = match watch::start(&options.dex.root, tx.clone(), || Background::Changed) {
-        Ok(w) => Some(w),
-        Err(e) => {
-            app.index.message = Some(format!("not watching for changes ({e}); press r to re-index"));
-            None
-        }
-    };
-    app.index.refreshing = refresher.send(Job::Refresh).is_ok();
-    if full_load_pending {
-        deck.load(&mut app);
-    }
-    event_loop(&mut app, &mut deck, &mut term, &rx, &refresher)
+    deck.after_first_frame(&mut app);
+    deck.keep_index_current(&mut app);
+    event_loop(&mut app, &mut deck, &mut term)
 }
 
-/// File changes seen and not yet refreshed: when the first came and the last.
-struct Pending {
-    first: Instant,
-    last: Instant,
-}
-
-impl Pending {
-    /// When the refresh should start: after a quiet spell, or at the longest wait.
-    fn due(&self) -> Instant {
-        (self.last + DEBOUNCE).min(self.first + MAX_WAIT)
-    }
-}
-
-fn event_loop(
-    app: &mut App,
-    deck: &mut Deck,
-    term: &mut Term,
-    rx: &Receiver<Background>,
-    refresher: &Sender<Job>,
-) -> Result<Exit, Box<dyn std::error::Error>> {
-    let mut pending: Option<Pending> = None;
+fn event_loop(app: &mut App, deck: &mut Deck, term: &mut Term) -> Result<Exit, Box<dyn std::error::Error>> {
     let mut dirty = true;
     loop {
         if let Some(signal) = terminal::signalled() {
@@ -139,91 +80,42 @@ fn event_loop(
             dirty = true;
         }
         if dirty {
-            deck.preview(app);
             term.terminal.draw(|frame| view::render(app, frame))?;
             dirty = false;
         }
-        let now = Instant::now();
-        let wait = pending.as_ref().map_or(TICK, |p| p.due().saturating_duration_since(now).min(TICK));
-        if event::poll(wait)? {
-            let event = event::read()?;
-            dirty = true;
-            for effect in app.update(&event) {
-                perform(effect, app, deck, term, refresher);
-                // The screen comes back (and says "indexing…") before anything else.
-                deck.preview(app);
-                term.terminal.draw(|frame| view::render(app, frame))?;
+        if event::poll(deck.next_look())? {
+            for effect in read_burst(app)? {
+                deck.perform(effect, app, &mut TermScreen(term));
             }
-        }
-        loop {
-            match rx.try_recv() {
-                Ok(Background::Changed) => {
-                    let now = Instant::now();
-                    match &mut pending {
-                        Some(p) => p.last = now,
-                        None => pending = Some(Pending { first: now, last: now }),
-                    }
-                }
-                Ok(Background::Refreshed(result)) => {
-                    dirty = true;
-                    app.index.refreshing = false;
-                    match result {
-                        Ok(Refreshed { changed, message, wrote }) => {
-                            if message.is_some() {
-                                app.index.message = message;
-                            }
-                            if changed {
-                                app.preview = None;
-                                deck.load(app);
-                            }
-                            // A round that ran before the card was written does not end
-                            // the wait for it.
-                            if wrote {
-                                app.stop_following();
-                            }
-                        }
-                        Err(e) => {
-                            app.index.message = Some(e);
-                            app.stop_following();
-                        }
-                    }
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    if app.index.refreshing {
-                        app.index.refreshing = false;
-                        app.index.message = Some("the background refresh stopped; restart termdex".into());
-                        dirty = true;
-                    }
-                    break;
-                }
-            }
-        }
-        if pending.as_ref().is_some_and(|p| Instant::now() >= p.due()) && !app.index.refreshing {
-            pending = None;
-            app.index.refreshing = refresher.send(Job::Refresh).is_ok();
+            deck.answers_within(app, SETTLE);
             dirty = true;
         }
+        dirty |= deck.receive(app, Duration::ZERO);
     }
 }
 
-fn perform(effect: Effect, app: &mut App, deck: &mut Deck, term: &mut Term, refresher: &Sender<Job>) {
-    let written = match effect {
-        Effect::Load => {
-            deck.load(app);
-            return;
+/// Applies the events already there before drawing again: a paste in a terminal without
+/// bracketed paste arrives as a burst of keys, and each of their queries would only be
+/// superseded by the next. Only the last query and the last preview are kept. The burst
+/// ends at any other effect: keys typed after `e` belong to the editor it opens.
+fn read_burst(app: &mut App) -> io::Result<Vec<Effect>> {
+    let mut effects: Vec<Effect> = Vec::new();
+    for _ in 0..BURST {
+        let event = event::read()?;
+        let mut done = app.quit;
+        for effect in app.update(&event) {
+            match &effect {
+                Effect::Query(_) => effects.retain(|e| !matches!(e, Effect::Query(_))),
+                Effect::Preview { .. } => effects.retain(|e| !matches!(e, Effect::Preview { .. })),
+                _ => done = true,
+            }
+            effects.push(effect);
         }
-        Effect::Edit { path } => deck.edit(app, &mut TermScreen(term), &path),
-        Effect::New { template, sets } => deck.new_card(app, &mut TermScreen(term), &template, &sets),
-        Effect::Move { path, field, value } => deck.move_card(app, &path, &field, value.as_deref()),
-        Effect::Reindex => {
-            app.index.refreshing = refresher.send(Job::Refresh).is_ok();
-            return;
+        if done || app.quit || !event::poll(Duration::ZERO)? {
+            break;
         }
-    };
-    if !written.is_empty() {
-        app.index.refreshing = refresher.send(Job::Paths(written)).is_ok();
     }
+    Ok(effects)
 }
 
 /// The real terminal, handed to the editor and taken back.
@@ -236,74 +128,4 @@ impl Screen for TermScreen<'_> {
     ) -> Option<std::process::ExitStatus> {
         self.0.suspended(run).ok().flatten()
     }
-}
-
-/// A thread that writes the index whenever asked, with its own connection (SQLite's WAL
-/// lets the screen keep reading meanwhile), and reports back after each round.
-fn spawn_refresher(dex: Dex, index_path: PathBuf, tx: Sender<Background>) -> Sender<Job> {
-    let (requests, incoming) = mpsc::channel::<Job>();
-    thread::spawn(move || {
-        let mut index: Option<Index> = None;
-        while let Ok(job) = incoming.recv() {
-            // Requests that piled up while refreshing need only one more round.
-            let mut full = false;
-            let mut paths = Vec::new();
-            for job in std::iter::once(job).chain(std::iter::from_fn(|| incoming.try_recv().ok())) {
-                match job {
-                    Job::Refresh => full = true,
-                    Job::Paths(p) => paths.extend(p),
-                }
-            }
-            let result =
-                catch_unwind(AssertUnwindSafe(|| refresh_once(&dex, &index_path, &mut index, full, &paths)))
-                    .unwrap_or_else(|panic| {
-                        // The connection may be mid-transaction: open a new one next round.
-                        index = None;
-                        Err(format!(
-                            "the background refresh failed ({}); press r to try again",
-                            panic_text(&panic)
-                        ))
-                    });
-            if tx.send(Background::Refreshed(result)).is_err() {
-                break;
-            }
-        }
-    });
-    requests
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into())
-}
-
-/// The cards just written first (named, so they are read even if their size and time
-/// look unchanged), then the incremental refresh if one was asked for.
-fn refresh_once(
-    dex: &Dex,
-    index_path: &std::path::Path,
-    index: &mut Option<Index>,
-    full: bool,
-    paths: &[String],
-) -> Result<Refreshed, String> {
-    if index.is_none() {
-        *index = Some(Index::open(index_path).map_err(|e| e.to_string())?.index);
-    }
-    let Some(index) = index.as_mut() else { return Err("the index is not open".into()) };
-    let mut message = None;
-    let mut changed = false;
-    if !paths.is_empty() {
-        let problems = refresh_paths(index, &dex.root, paths).map_err(|e| e.to_string())?;
-        message = problems.first().map(|p| p.to_string());
-        changed = true;
-    }
-    if full {
-        let report = refresh(index, &dex.root, false, &mut |_| {}).map_err(|e| e.to_string())?;
-        changed |= report.new + report.changed + report.removed > 0 || report.rebuilt.is_some();
-        message = report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string())).or(message);
-    }
-    Ok(Refreshed { changed, message, wrote: !paths.is_empty() })
 }

@@ -129,7 +129,8 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::from(spans));
     }
     if app.visible.is_empty() {
-        lines.push(Line::from(Span::styled("no cards match", theme.dim)));
+        let empty = if app.first_screen_pending() { "reading the index…" } else { "no cards match" };
+        lines.push(Line::from(Span::styled(empty, theme.dim)));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -231,8 +232,8 @@ fn render_board(app: &App, board: &Board, frame: &mut Frame<'_>, area: Rect, the
 
 fn filter_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
     let filter = &app.filter;
-    // A parse error first; else why the last load failed, which holds until one works.
-    let error = filter.error.as_ref().or(app.load_error.as_ref());
+    // Why the rows shown are not what the line asks for, until a query succeeds.
+    let error = filter.error.as_ref();
     if !filter.editing && filter.text.is_empty() {
         let mut spans = vec![Span::styled("/ filter   ? help   q quit", theme.dim)];
         if let Some(error) = error {
@@ -277,7 +278,7 @@ fn status_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         text.push_str(&format!(" │ {} with errors (termdex check)", app.index.errors));
     }
     let mut spans = vec![Span::styled(text, theme.status)];
-    if let Some(message) = &app.index.message {
+    if let Some(message) = &app.status_message {
         spans.push(Span::styled(format!(" │ {}", clean(message)), theme.message));
     }
     fit_line(spans, width)

@@ -1,0 +1,106 @@
+//! The writing thread: brings the index up to date — an incremental refresh, the cards
+//! the TUI just wrote — on a connection of its own (SQLite's WAL lets the reader go on
+//! reading meanwhile), so that the screen never waits for the file system or for another
+//! process's write lock. Each round is reported; whether it changed the index is not
+//! said, for the reader sees that in the index itself, whoever changed it.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Sender};
+use std::thread;
+
+use crate::dex::Dex;
+use crate::index::{Index, refresh, refresh_paths};
+
+use super::panic_text;
+
+/// Work for the refresher.
+pub enum Job {
+    /// An incremental refresh of the whole dex.
+    Refresh,
+    /// Cards just written by the TUI (an edit, a new card, a board move).
+    Paths(Vec<String>),
+}
+
+/// What a round of the refresher did.
+pub struct Round {
+    /// How many jobs it did: those that piled up while refreshing need only one round.
+    pub jobs: usize,
+    pub result: Result<Refreshed, String>,
+}
+
+/// What a round found.
+pub struct Refreshed {
+    /// News for the status bar: a rebuild, a file that could not be read.
+    pub message: Option<String>,
+    /// Cards the TUI wrote were re-indexed in this round.
+    pub wrote: bool,
+    /// The index file was rebuilt: readers must open it again.
+    pub rebuilt: bool,
+}
+
+/// Starts the thread; each round's report goes to `out`, wrapped by `wrap`.
+pub fn start<T: Send + 'static>(
+    dex: Dex,
+    index_path: PathBuf,
+    out: Sender<T>,
+    wrap: fn(Round) -> T,
+) -> Sender<Job> {
+    let (requests, incoming) = mpsc::channel::<Job>();
+    thread::spawn(move || {
+        let mut index: Option<Index> = None;
+        while let Ok(job) = incoming.recv() {
+            let mut full = false;
+            let mut paths = Vec::new();
+            let mut jobs = 0;
+            for job in std::iter::once(job).chain(std::iter::from_fn(|| incoming.try_recv().ok())) {
+                jobs += 1;
+                match job {
+                    Job::Refresh => full = true,
+                    Job::Paths(p) => paths.extend(p),
+                }
+            }
+            let result =
+                catch_unwind(AssertUnwindSafe(|| refresh_once(&dex, &index_path, &mut index, full, &paths)))
+                    .unwrap_or_else(|panic| {
+                        // The connection may be mid-transaction: open a new one next round.
+                        index = None;
+                        Err(format!(
+                            "the background refresh failed ({}); press r to try again",
+                            panic_text(&panic)
+                        ))
+                    });
+            if out.send(wrap(Round { jobs, result })).is_err() {
+                break;
+            }
+        }
+    });
+    requests
+}
+
+/// The cards just written first (named, so they are read even if their size and time
+/// look unchanged), then the incremental refresh if one was asked for.
+fn refresh_once(
+    dex: &Dex,
+    index_path: &Path,
+    index: &mut Option<Index>,
+    full: bool,
+    paths: &[String],
+) -> Result<Refreshed, String> {
+    if index.is_none() {
+        *index = Some(Index::open(index_path).map_err(|e| e.to_string())?.index);
+    }
+    let Some(index) = index.as_mut() else { return Err("the index is not open".into()) };
+    let mut message = None;
+    let mut rebuilt = false;
+    if !paths.is_empty() {
+        let problems = refresh_paths(index, &dex.root, paths).map_err(|e| e.to_string())?;
+        message = problems.first().map(|p| p.to_string());
+    }
+    if full {
+        let report = refresh(index, &dex.root, false, &mut |_| {}).map_err(|e| e.to_string())?;
+        rebuilt = report.rebuilt.is_some();
+        message = report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string())).or(message);
+    }
+    Ok(Refreshed { message, wrote: !paths.is_empty(), rebuilt })
+}
