@@ -288,6 +288,32 @@ fn cards_another_process_indexed_appear_and_go_without_a_key() {
 }
 
 #[test]
+fn damage_only_the_preview_meets_rebuilds_the_index_and_the_text_comes_back() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "notes", 100, 16);
+    assert!(!app.preview.as_ref().expect("preview").body.is_empty(), "the body is read");
+    // Damage no refresh and no listing reads, only the preview: the cards' text is gone.
+    let conn = rusqlite::Connection::open(f.dex.index_path()).expect("open");
+    conn.execute_batch("DROP TABLE card_text").expect("drop");
+    drop(conn);
+    // The next card's preview meets it (a key clears the status bar, so only one key).
+    press(&mut app, &mut deck, &[KeyCode::Char('j')]);
+    let path = app.selected_path().expect("a card");
+    let body = std::fs::read_to_string(f.dex.root.join(&path)).expect("read");
+    assert!(
+        wait_for(&mut app, &mut deck, |app| {
+            app.status_message.as_deref().is_some_and(|m| m.contains("rebuilt it from the cards"))
+                && app.preview.as_ref().is_some_and(|p| {
+                    p.path == path && !p.body.is_empty() && body.ends_with(&p.body) && p.body_error.is_none()
+                })
+        }),
+        "the index is rebuilt and the preview shows the text again: {:?} {:?}",
+        app.status_message,
+        app.preview
+    );
+}
+
+#[test]
 fn an_edit_elsewhere_reaches_the_preview() {
     let f = fixture();
     let (mut app, mut deck) = open(&f, "notes", 100, 16);

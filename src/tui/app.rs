@@ -37,6 +37,8 @@ pub enum Effect {
     Move { path: String, field: String, value: Option<String> },
     /// Refresh the index from the files.
     Reindex,
+    /// Rebuild the index, which a read found damaged (why), from the files.
+    Heal { why: String },
 }
 
 /// The cards to list: a view, its sort, and the filter line as typed (split into fuzzy
@@ -59,12 +61,14 @@ pub enum Reply {
     /// The answer to the query of this generation: the cards, or why there are none
     /// (a filter that does not parse or compile, an unreadable index).
     Cards { generation: u64, answer: Result<Cards, String> },
-    /// A card's body, for the preview.
-    Body { path: String, body: String },
+    /// A card's body, for the preview, or why it could not be read.
+    Body { path: String, body: Result<String, String> },
     /// Whether the index changed — anyone's commit: the refresher's, another termdex
     /// process's — since the cards shown were read. `after_write`: the check follows the
     /// re-index of cards the TUI itself wrote.
     IndexChecked { changed: bool, after_write: bool },
+    /// A read met damage in the index (why): it must be rebuilt before it answers again.
+    IndexDamaged { why: String },
 }
 
 /// Matching cards, as the list shows them.
@@ -113,7 +117,10 @@ pub struct Preview {
     pub fields: Vec<(String, String)>,
     /// Empty until the body is read.
     pub body: String,
+    /// Why the card's frontmatter does not parse.
     pub error: Option<String>,
+    /// Why the body could not be read from the index.
+    pub body_error: Option<String>,
 }
 
 impl Preview {
@@ -129,6 +136,7 @@ impl Preview {
             fields: field_lines(&row.fields()),
             body: String::new(),
             error,
+            body_error: None,
         }
     }
 }
@@ -329,7 +337,10 @@ impl App {
             Reply::Cards { .. } => {}
             Reply::Body { path, body } => {
                 if let Some(preview) = self.preview.as_mut().filter(|p| p.path == path) {
-                    preview.body = body;
+                    (preview.body, preview.body_error) = match body {
+                        Ok(body) => (body, None),
+                        Err(e) => (String::new(), Some(format!("cannot read this card's text: {e}"))),
+                    };
                 }
             }
             Reply::IndexChecked { changed: true, after_write } => {
@@ -343,6 +354,11 @@ impl App {
                 if after_write {
                     self.following = None;
                 }
+            }
+            Reply::IndexDamaged { why } => {
+                self.status_message =
+                    Some(format!("the index is damaged ({why}); rebuilding it from the cards"));
+                effects.push(Effect::Heal { why });
             }
         }
         effects.extend(self.preview_wanted());
@@ -962,7 +978,7 @@ mod tests {
     fn an_index_change_reloads_keeping_the_cursor_and_the_preview_follows() {
         let mut app = app();
         keys(&mut app, &[KeyCode::Char('j')]);
-        app.apply(Reply::Body { path: "b.md".into(), body: "Old body".into() });
+        app.apply(Reply::Body { path: "b.md".into(), body: Ok("Old body".into()) });
         let effects = app.apply(Reply::IndexChecked { changed: false, after_write: false });
         assert!(effects.is_empty(), "{effects:?}");
         let effects = app.apply(Reply::IndexChecked { changed: true, after_write: false });
@@ -976,8 +992,8 @@ mod tests {
         let preview = app.preview.clone().expect("preview");
         assert_eq!(preview.fields, [("status".to_string(), "done".to_string())], "fields of the new row");
         assert_eq!(preview.body, "Old body", "until the new body comes");
-        app.apply(Reply::Body { path: "a.md".into(), body: "stale".into() });
-        app.apply(Reply::Body { path: "b.md".into(), body: "New body".into() });
+        app.apply(Reply::Body { path: "a.md".into(), body: Ok("stale".into()) });
+        app.apply(Reply::Body { path: "b.md".into(), body: Ok("New body".into()) });
         assert_eq!(app.preview.as_ref().map(|p| p.body.as_str()), Some("New body"));
     }
 

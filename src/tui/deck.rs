@@ -184,6 +184,10 @@ impl Deck {
                 self.refresh(app, Job::Refresh);
                 return;
             }
+            Effect::Heal { why } => {
+                self.refresh(app, Job::Heal(why));
+                return;
+            }
             Effect::Query(query) => {
                 self.reader.query(query);
                 return;

@@ -19,7 +19,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::index::{CardRow, Index};
+use crate::index::{CardRow, Damage, Index};
 use crate::query::filter::Expr;
 use crate::query::fuzzy::{self, Haystacks};
 use crate::query::{self, Clock, Request, SortKey};
@@ -162,6 +162,8 @@ struct Thread {
     /// The `data_version` the cards last sent were read at (or last reported).
     seen: Option<i64>,
     last_look: Instant,
+    /// Damage the last read met (why), to be reported once.
+    damaged: Option<String>,
 }
 
 /// One round's work: the jobs that piled up, merged (only the newest query and body
@@ -194,7 +196,17 @@ impl Thread {
         stop_when_superseded(&mut index, &newest, &running);
         let seen = index.data_version().ok();
         let path = index.path().to_path_buf();
-        Thread { index, path, config, newest, running, rows: None, seen, last_look: Instant::now() }
+        Thread {
+            index,
+            path,
+            config,
+            newest,
+            running,
+            rows: None,
+            seen,
+            last_look: Instant::now(),
+            damaged: None,
+        }
     }
 
     /// Answers until the deck is gone; `out` says whether the deck still listens.
@@ -250,12 +262,21 @@ impl Thread {
                 replies.extend(answer.map(|answer| Reply::Cards { generation: query.generation, answer }));
             }
             if let Some(path) = body {
-                let body = query::card_body(&self.index, &path).ok().flatten().unwrap_or_default();
+                // A card no longer indexed has no body; a read that fails says why.
+                let body = match query::card_body(&self.index, &path) {
+                    Ok(body) => Ok(body.unwrap_or_default()),
+                    Err(e) => {
+                        self.damaged = self.damaged.take().or_else(|| e.index_damage());
+                        Err(e.to_string())
+                    }
+                };
                 replies.push(Reply::Body { path, body });
             }
             if let Some((after_write, reopened)) = check {
                 replies.push(Reply::IndexChecked { changed: self.look() || reopened, after_write });
             }
+            // Said once per damage met; the rebuild's report makes the reader look again.
+            replies.extend(self.damaged.take().map(|why| Reply::IndexDamaged { why }));
             replies
         }));
         result.unwrap_or_else(|panic| {
@@ -290,7 +311,10 @@ impl Thread {
             }
             let rows = match read {
                 Ok(rows) => rows,
-                Err(e) => return Some(Err(e.to_string())),
+                Err(e) => {
+                    self.damaged = e.index_damage();
+                    return Some(Err(e.to_string()));
+                }
             };
             let counts = self.index.card_counts().ok().or(self.rows.as_ref().and_then(|r| r.counts));
             self.seen = version;
@@ -333,9 +357,15 @@ impl Thread {
         query::run(&self.index, &self.config, &Clock::from_env(), &request).map(|answer| answer.cards)
     }
 
-    /// Whether the index changed since last seen (and remembers it as seen).
+    /// Whether the index changed since last seen (and remembers it as seen). A file
+    /// another process rebuilt is opened again: this connection would go on reading the
+    /// deleted one, which never changes.
     fn look(&mut self) -> bool {
         self.last_look = Instant::now();
+        if self.index.replaced() {
+            self.reopen();
+            return true;
+        }
         let Ok(version) = self.index.data_version() else { return false };
         let changed = self.seen != Some(version);
         self.seen = Some(version);

@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Sender};
 use std::thread;
 
 use crate::dex::Dex;
-use crate::index::{Index, refresh, refresh_paths};
+use crate::index::{Index, rebuild, refresh, refresh_paths};
 
 use super::panic_text;
 
@@ -20,6 +20,8 @@ pub enum Job {
     Refresh,
     /// Cards just written by the TUI (an edit, a new card, a board move).
     Paths(Vec<String>),
+    /// A rebuild of the index, which a read found damaged (why).
+    Heal(String),
 }
 
 /// What a round of the refresher did.
@@ -50,18 +52,18 @@ pub fn start<T: Send + 'static>(
     thread::spawn(move || {
         let mut index: Option<Index> = None;
         while let Ok(job) = incoming.recv() {
-            let mut full = false;
-            let mut paths = Vec::new();
+            let mut work = Work::default();
             let mut jobs = 0;
             for job in std::iter::once(job).chain(std::iter::from_fn(|| incoming.try_recv().ok())) {
                 jobs += 1;
                 match job {
-                    Job::Refresh => full = true,
-                    Job::Paths(p) => paths.extend(p),
+                    Job::Refresh => work.full = true,
+                    Job::Paths(p) => work.paths.extend(p),
+                    Job::Heal(why) => work.heal = Some(why),
                 }
             }
             let result =
-                catch_unwind(AssertUnwindSafe(|| refresh_once(&dex, &index_path, &mut index, full, &paths)))
+                catch_unwind(AssertUnwindSafe(|| refresh_once(&dex, &index_path, &mut index, &work)))
                     .unwrap_or_else(|panic| {
                         // The connection may be mid-transaction: open a new one next round.
                         index = None;
@@ -78,21 +80,36 @@ pub fn start<T: Send + 'static>(
     requests
 }
 
-/// The cards just written first (named, so they are read even if their size and time
-/// look unchanged), then the incremental refresh if one was asked for.
+/// The jobs that piled up, done in one round.
+#[derive(Default)]
+struct Work {
+    full: bool,
+    paths: Vec<String>,
+    /// Why the index must be rebuilt, when a read found it damaged.
+    heal: Option<String>,
+}
+
+/// A rebuild first when one was asked for; then the cards just written (named, so they
+/// are read even if their size and time look unchanged), then the incremental refresh
+/// if one was asked for.
 fn refresh_once(
     dex: &Dex,
     index_path: &Path,
     index: &mut Option<Index>,
-    full: bool,
-    paths: &[String],
+    work: &Work,
 ) -> Result<Refreshed, String> {
     if index.is_none() {
         *index = Some(Index::open(index_path).map_err(|e| e.to_string())?.index);
     }
     let Some(index) = index.as_mut() else { return Err("the index is not open".into()) };
+    let (full, paths) = (work.full, &work.paths);
     let mut message = None;
     let mut rebuilt = false;
+    if let Some(why) = &work.heal {
+        let report = rebuild(index, &dex.root, why, &mut |_| {}).map_err(|e| e.to_string())?;
+        rebuilt = true;
+        message = report.rebuilt;
+    }
     if !paths.is_empty() {
         let problems = refresh_paths(index, &dex.root, paths).map_err(|e| e.to_string())?;
         message = problems.first().map(|p| p.to_string());

@@ -178,7 +178,7 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
             Span::raw(clean(value)),
         ]));
     }
-    if let Some(error) = &preview.error {
+    for error in preview.error.iter().chain(&preview.body_error) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(clean(error), theme.error)));
     }
