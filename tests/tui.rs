@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 
 use termdex::config::Config;
 use termdex::dex::Dex;
+use termdex::frontmatter::EditValue;
 use termdex::index::{Index, refresh};
 use termdex::tui::app::{App, Effect, Query};
 use termdex::tui::deck::{Deck, Screen};
@@ -371,4 +372,78 @@ fn typing_in_front_of_a_field_term_ranks_the_same_rows_again() {
     assert!(Arc::ptr_eq(&rows, &app.rows), "the same question needs no new read of the index");
     assert_eq!(shown(&app), ["notes/sqlite.md"]);
     assert_eq!(app.filter.text, "sql what:note");
+}
+
+/// An editor for the `n` tests: empties or deletes the draft when its `editor` field
+/// says so, else leaves it as it is.
+const DRAFT_EDITOR: &str = r#"#!/bin/sh
+for last in "$@"; do :; done
+case "$(cat "$last")" in
+  *"editor: empties"*) : > "$last" ;;
+  *"editor: deletes"*) rm -f "$last" ;;
+esac
+"#;
+
+/// Set in the child process [`in_child_with_editor`] runs a test in.
+const CHILD: &str = "TERMDEX_TUI_TEST_CHILD";
+
+/// Whether this is the run of test `name` that has `$VISUAL` set to `script`: the
+/// environment is the whole process's and tests run side by side in threads, so the test
+/// runs again, alone, in a child process of this test binary with `$VISUAL` (and the
+/// clock) set there. The parent checks that the child ran the test and it passed.
+fn in_child_with_editor(name: &str, script: &str) -> bool {
+    if std::env::var_os(CHILD).is_some() {
+        return true;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(&editor, script).expect("write the editor");
+    let out = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .env("VISUAL", format!("sh '{}'", editor.display()))
+        .env_remove("EDITOR")
+        .env("TERMDEX_NOW", "2026-11-23T14:15:30")
+        .env("TZ", "UTC")
+        .output()
+        .expect("run the test in a child process");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stdout.contains("1 passed"), "{stdout}{stderr}");
+    false
+}
+
+/// Runs the editor at once, with no terminal to hand over.
+struct Direct;
+
+impl Screen for Direct {
+    fn suspended(
+        &mut self,
+        run: &mut dyn FnMut() -> Option<std::process::ExitStatus>,
+    ) -> Option<std::process::ExitStatus> {
+        run()
+    }
+}
+
+#[test]
+fn n_says_why_a_draft_was_not_saved() {
+    if !in_child_with_editor("n_says_why_a_draft_was_not_saved", DRAFT_EDITOR) {
+        return;
+    }
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 16);
+    // A card without a title is named after its id, the Unix time of its creation.
+    let draft = "2026/11/23/1795443330.md";
+    for (does, said) in [
+        ("empties", format!("{draft} was emptied, so it was removed")),
+        ("deletes", format!("the editor deleted {draft}")),
+        ("leaves", format!("{draft} was left as the template, so it was removed")),
+    ] {
+        let sets = vec![("editor".to_string(), EditValue::Scalar(does.into()))];
+        deck.perform(Effect::New { template: "note".into(), sets }, &mut app, &mut Direct);
+        assert_eq!(app.status_message, Some(format!("nothing saved: {said}")), "{does}");
+        assert!(!f.dex.root.join("2026").exists(), "{does}: the draft and its folders are gone");
+    }
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert_eq!(app.index.total, 7, "no card was added");
 }

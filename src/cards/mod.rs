@@ -1,4 +1,4 @@
-//! Creating and changing cards: templates, file naming, the editor round trip, `set`.
+//! Creating and changing cards: templates, file naming, the editor session, `set`.
 //!
 //! This is where termdex writes the user's files, so every write here is explicit (a
 //! command asked for it), never overwrites another card, and goes through a temporary
@@ -11,6 +11,7 @@ pub mod editor;
 pub mod journal;
 pub mod naming;
 pub mod new;
+pub mod session;
 pub mod set;
 mod swap;
 pub mod templates;
@@ -75,6 +76,8 @@ pub enum CardsError {
     EditorCommand { var: &'static str, command: String, message: String },
     #[error("cannot start the editor `{program}`{from}: {cause} (set $VISUAL or $EDITOR)")]
     EditorStart { program: String, from: String, cause: std::io::Error },
+    #[error("the editor did not run: the terminal could not be handed over to it; nothing was saved")]
+    EditorNotRun,
     #[error("{what}: {cause}")]
     Edit { what: String, cause: crate::frontmatter::EditError },
 }

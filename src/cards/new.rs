@@ -1,7 +1,5 @@
-//! A new card: a template rendered, fields set, a file created under a fresh name, and
-//! after the editor, kept or taken away again.
-
-use std::process::ExitStatus;
+//! A new card: a template rendered, fields set, a file created under a fresh name. The
+//! editor session ([`super::session`]) then keeps it or takes it away again.
 
 use jiff::civil::Date;
 
@@ -35,40 +33,6 @@ pub struct NewCard<'a> {
 pub struct Draft {
     pub file: CreatedFile,
     pub content: String,
-}
-
-/// How a draft ended after the editor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Settled {
-    /// Changed from the template: a card.
-    Saved,
-    /// Left as the template, emptied, or deleted: taken away again, nothing saved.
-    Discarded,
-    /// The editor failed; the file is kept as it is.
-    EditorFailed(ExitStatus),
-}
-
-/// How a draft ended, with why a discarded one was discarded (for messages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Saved,
-    /// Left exactly as the template rendered it.
-    Unchanged,
-    /// Left empty or only blank.
-    Emptied,
-    /// The editor deleted the file.
-    Deleted,
-    EditorFailed(ExitStatus),
-}
-
-impl Outcome {
-    pub fn settled(self) -> Settled {
-        match self {
-            Outcome::Saved => Settled::Saved,
-            Outcome::Unchanged | Outcome::Emptied | Outcome::Deleted => Settled::Discarded,
-            Outcome::EditorFailed(status) => Settled::EditorFailed(status),
-        }
-    }
 }
 
 /// The number `{{id}}` and `{id}` stand for: the Unix time of creation.
@@ -143,45 +107,4 @@ pub fn in_subdir(dir: &str, expanded: &str) -> Result<String, CardsError> {
     let dir = naming::check_relative(dir)?;
     let name = expanded.rsplit('/').next().unwrap_or(expanded);
     naming::check_relative(&format!("{dir}/{name}"))
-}
-
-/// After the editor: keeps the card if it was changed, takes it away if it was left as
-/// the template, emptied or deleted.
-pub fn settle(draft: &Draft, status: ExitStatus) -> Result<Settled, CardsError> {
-    settle_why(draft, status).map(Outcome::settled)
-}
-
-/// [`settle`], saying why a draft was taken away.
-pub fn settle_why(draft: &Draft, status: ExitStatus) -> Result<Outcome, CardsError> {
-    if !status.success() {
-        return Ok(Outcome::EditorFailed(status));
-    }
-    let now = match std::fs::read(&draft.file.abs) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            naming::remove_dirs(&draft.file.made_dirs);
-            return Ok(Outcome::Deleted);
-        }
-        Err(cause) => return Err(CardsError::Read { path: draft.file.abs.clone(), cause }),
-    };
-    let outcome = if now == draft.content.as_bytes() {
-        Outcome::Unchanged
-    } else if now.iter().all(u8::is_ascii_whitespace) {
-        Outcome::Emptied
-    } else {
-        return Ok(Outcome::Saved);
-    };
-    discard(draft)?;
-    Ok(outcome)
-}
-
-/// Removes a draft and the folders made for it.
-pub fn discard(draft: &Draft) -> Result<(), CardsError> {
-    match std::fs::remove_file(&draft.file.abs) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(cause) => return Err(CardsError::Remove { path: draft.file.abs.clone(), cause }),
-    }
-    naming::remove_dirs(&draft.file.made_dirs);
-    Ok(())
 }

@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
 
     use anyhow::anyhow;
     use skim::prelude::*;
-    use termdex::cards::editor::Editor;
+    use termdex::cards::session::Opened;
     use termdex::query::{self, Purpose, Request};
 
     let config = ctx.config()?;
@@ -85,14 +85,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let files: Vec<std::path::PathBuf> = chosen.iter().map(|p| ctx.cwd.join(p)).collect();
-    let status = Editor::from_env()?.run_many(&files)?;
-    let rels: Vec<String> = files.iter().filter_map(|f| ctx.resolve_card(f).ok()).collect();
-    ctx.reindex(&rels)?;
-    if !status.success() {
-        return Err(anyhow!("the editor exited with {status}"));
-    }
-    Ok(ExitCode::SUCCESS)
+    let rels = chosen.iter().map(|p| ctx.resolve_card(&ctx.cwd.join(p))).collect::<Result<_>>()?;
+    super::edit::run_session(ctx, &Opened::Cards(rels), true, false)
 }
 
 /// One card in the picker: matched on its title and path, previewed by `termdex show`.

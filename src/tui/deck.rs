@@ -16,8 +16,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use crate::cards::board::move_to_column;
-use crate::cards::editor::Editor;
-use crate::cards::new::{self, NewCard, Settled};
+use crate::cards::new::{self, NewCard};
+use crate::cards::session::{self, Opened, Outcome};
 use crate::cards::templates;
 use crate::config::Config;
 use crate::dex::Dex;
@@ -323,21 +323,13 @@ impl Deck {
 
     /// `e`: the editor on an existing card. Returns the paths to re-index.
     pub fn edit(&mut self, app: &mut App, screen: &mut dyn Screen, path: &str) -> Vec<String> {
-        let editor = match Editor::from_env() {
-            Ok(editor) => editor,
-            Err(e) => {
-                app.status_message = Some(e.to_string());
-                return Vec::new();
+        let opened = Opened::Cards(vec![path.to_string()]);
+        match session::run(&self.dex, &opened, &mut |run| screen.suspended(run)) {
+            Ok(Outcome::EditorFailed(status)) => {
+                app.status_message = Some(format!("the editor exited with {status}"));
             }
-        };
-        let abs = self.dex.card_path(path);
-        let mut failure = None;
-        let status =
-            screen.suspended(&mut || editor.run(&abs).map_err(|e| failure = Some(e.to_string())).ok());
-        if let Some(f) = failure {
-            app.status_message = Some(f);
-        } else if let Some(status) = status.filter(|s| !s.success()) {
-            app.status_message = Some(format!("the editor exited with {status}"));
+            Ok(_) => {}
+            Err(e) => app.status_message = Some(e.to_string()),
         }
         vec![path.to_string()]
     }
@@ -359,35 +351,17 @@ impl Deck {
                 return Vec::new();
             }
         };
-        let editor = match Editor::from_env() {
-            Ok(editor) => editor,
-            Err(e) => {
-                let _ = new::discard(&draft);
-                app.status_message = Some(e.to_string());
-                return Vec::new();
-            }
-        };
-        let mut failure = None;
-        let status = screen
-            .suspended(&mut || editor.run(&draft.file.abs).map_err(|e| failure = Some(e.to_string())).ok());
-        let message = match (failure, status.map(|s| new::settle(&draft, s))) {
-            (Some(f), _) => {
-                let _ = new::discard(&draft);
-                f
-            }
-            (None, Some(Ok(Settled::Saved))) => format!("saved {}", draft.file.rel),
-            (None, Some(Ok(Settled::Discarded))) => {
-                "nothing saved: the new card was left as the template".into()
-            }
-            (None, Some(Ok(Settled::EditorFailed(status)))) => {
-                format!("the editor exited with {status}; kept {}", draft.file.rel)
-            }
-            (None, Some(Err(e))) => e.to_string(),
-            (None, None) => "the editor did not run".into(),
+        let rel = draft.file.rel.clone();
+        let opened = Opened::Draft(draft);
+        let message = match session::run(&self.dex, &opened, &mut |run| screen.suspended(run)) {
+            Ok(Outcome::Saved) => format!("saved {rel}"),
+            Ok(Outcome::Discarded(why)) => format!("nothing saved: {}", why.describe(&rel)),
+            Ok(Outcome::EditorFailed(status)) => format!("the editor exited with {status}; kept {rel}"),
+            Err(e) => e.to_string(),
         };
         app.status_message = Some(message);
-        app.follow(&draft.file.rel);
-        vec![draft.file.rel]
+        app.follow(&rel);
+        vec![rel]
     }
 
     /// `H`/`L` on the board: one field of one card, rewritten losslessly. Returns the
