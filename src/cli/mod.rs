@@ -26,12 +26,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use termdex::clock::Clock;
 use termdex::config::Config;
 use termdex::dex::Dex;
 use termdex::index::{Damage, Fresh, Index, IndexError, RefreshReport, rebuild, refresh, retry_after_damage};
 use termdex::output::PathDisplay;
+use termdex::query::QueryError;
 use termdex::query::sql::SqlError;
-use termdex::query::{Clock, QueryError};
 
 use progress::ProgressLine;
 
@@ -293,13 +294,14 @@ impl Ctx {
         Ok(())
     }
 
-    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`); the
-    /// built-in one, with a warning, when that file cannot be read.
+    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`), its views
+    /// checked to compile; the built-in one, with a warning, when that file cannot be read.
     pub fn config(&self) -> Result<Config> {
         let (config, unreadable) = Config::load_or_builtin(&self.dex.state_dir())?;
         if let Some(warning) = unreadable {
             self.warn(warning);
         }
+        termdex::query::check_views(&config, &self.clock())?;
         Ok(config)
     }
 

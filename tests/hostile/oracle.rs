@@ -7,11 +7,12 @@
 
 use serde_json::Value;
 use termdex::cards::templates::{self, Template, Vars};
+use termdex::clock::Clock;
 use termdex::config::{Config, View};
 use termdex::frontmatter::{self, Edit, EditValue, Fence, Fields, Format};
 use termdex::index::{self, Index};
 use termdex::query::fuzzy::{self, Haystacks};
-use termdex::query::{self, Clock, QueryError, Request};
+use termdex::query::{self, QueryError, Request};
 use termdex::scan;
 
 // ---------------------------------------------------------------------------------------
