@@ -7,15 +7,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Ctx;
+use super::selection::Selection;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The filter (as for `termdex query`) choosing the cards to pick from
-    #[arg(value_name = "FILTER")]
-    filter: Vec<String>,
-    /// Start from a saved view
-    #[arg(long, value_name = "NAME")]
-    view: Option<String>,
+    #[command(flatten)]
+    selection: Selection,
     /// Allow choosing several cards (Tab marks)
     #[arg(long)]
     multi: bool,
@@ -35,15 +32,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     use anyhow::anyhow;
     use skim::prelude::*;
     use termdex::cards::editor::Editor;
-    use termdex::query::{self, Purpose, Request};
+    use termdex::query::Purpose;
 
     let config = ctx.config()?;
-    let filter = super::filter_text(&args.filter);
-    let given = (!args.filter.is_empty()).then_some(filter.as_str());
-    let parsed = query::user_filter(given, &config, Purpose::List)?;
-    let index = ctx.open_fresh(false)?;
-    let request = Request { filter: &filter, view: args.view.as_deref(), parsed, ..Request::default() };
-    let cards = query::run(&index, &config, &ctx.clock(), &request)?.cards;
+    let cards = args.selection.choose(&config, Purpose::List)?.cards(ctx, &config)?.cards;
     if cards.is_empty() {
         return Ok(ExitCode::from(1));
     }
