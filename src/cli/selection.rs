@@ -14,7 +14,7 @@ use super::{Ctx, unmark};
 
 /// The cards a command works on. `set` takes its filter after `--` (it marks the
 /// `filter` argument `last`); the others as their positional arguments.
-#[derive(Debug, Default, Clone, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct Selection {
     /// The filter: words, "phrases", field:value, #tag, has:field, date comparisons, OR, -term ...
     #[arg(value_name = "FILTER")]
