@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use divan::Bencher;
+use termdex::clock::Clock;
 use termdex::config::Config;
 use termdex::index::{Index, refresh};
-use termdex::query::{self, Clock, Request};
+use termdex::query::{self, Request};
 
 fn main() {
     divan::main();

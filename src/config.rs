@@ -4,6 +4,10 @@
 //! A bad config is reported with its file, line and key, never half-applied. A config
 //! that cannot be read at all (no permission, `.termdex` someone else's) is not the
 //! user's to fix: termdex goes on with the built-in configuration and says so once.
+//!
+//! This is plain data, below the query layer: whether each view's filter compiles is the
+//! query layer's to say (`query::check_views`), and whoever loads a config calls it. So a
+//! config remembers where in its file each view's filter sits, for that check's errors.
 
 use std::collections::HashMap;
 use std::io;
@@ -12,8 +16,6 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
-
-use crate::query::{Clock, filter, view_filter};
 
 const DEFAULTS: &str = include_str!("config/defaults.toml");
 
@@ -28,6 +30,28 @@ pub struct Config {
     pub views: Vec<View>,
     pub fields: HashMap<String, FieldSpec>,
     pub new: NewCards,
+    /// Where each view the dex's config file sets sits in it, in the file's order.
+    pub view_sources: Vec<ViewSource>,
+}
+
+/// Where a view of the dex's config file sits: the line of its filter, or of its table
+/// when it sets none (it may change a view defined elsewhere, or name one that is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewSource {
+    pub name: String,
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+impl ViewSource {
+    /// An error about this view's filter, at its place in the file.
+    pub fn error(&self, message: impl std::fmt::Display) -> ConfigError {
+        ConfigError {
+            path: self.path.clone(),
+            line: self.line,
+            message: format!("key `views.{}.filter`: {message}", self.name),
+        }
+    }
 }
 
 /// Where new cards go (`[new]`).
@@ -126,6 +150,7 @@ impl Config {
             views: Vec::new(),
             fields: HashMap::new(),
             new: NewCards::default(),
+            view_sources: Vec::new(),
         };
         // The defaults are part of the binary and covered by tests; failing here is a bug.
         config
@@ -144,6 +169,13 @@ impl Config {
             message: format!("cannot read the config: {e}"),
         })?;
         Config::with_file(text.as_deref(), &path)
+    }
+
+    /// The defaults overlaid with the config `text`, said to be read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut config = Config::builtin();
+        config.overlay(text, path, false)?;
+        Ok(config)
     }
 
     /// The defaults overlaid with `<state_dir>/config.toml` when it exists. A config that
@@ -174,16 +206,15 @@ impl Config {
 
     /// The defaults overlaid with the config read from `path`, if there was one.
     fn with_file(bytes: Option<&[u8]>, path: &Path) -> Result<Config, ConfigError> {
-        let mut config = Config::builtin();
-        if let Some(bytes) = bytes {
-            let text = std::str::from_utf8(bytes).map_err(|e| ConfigError {
-                path: path.to_path_buf(),
-                line: line_of(&String::from_utf8_lossy(bytes), e.valid_up_to()),
-                message: "not valid UTF-8 (save the config as UTF-8)".into(),
-            })?;
-            config.overlay(text, path, false)?;
-        }
-        Ok(config)
+        let Some(bytes) = bytes else {
+            return Ok(Config::builtin());
+        };
+        let text = std::str::from_utf8(bytes).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: line_of(&String::from_utf8_lossy(bytes), e.valid_up_to()),
+            message: "not valid UTF-8 (save the config as UTF-8)".into(),
+        })?;
+        Config::parse(text, path)
     }
 
     pub fn view(&self, name: &str) -> Option<&View> {
@@ -210,28 +241,14 @@ impl Config {
             };
             self.fields.insert(key.to_lowercase(), spec);
         }
-        // Where each view of this file is, for errors found once all of them are merged.
-        let mut merged = Vec::new();
         for (name, spanned) in file.views {
             let span = spanned.span();
             let view = spanned.into_inner();
-            if let Some(filter) = &view.filter {
-                filter::parse(filter.get_ref()).map_err(|e| {
-                    error(Some(filter.span()), format!("key `views.{name}.filter`: {}", e.message))
-                })?;
-            }
             let at = view.filter.as_ref().map_or(span.clone(), Spanned::span);
-            self.merge_view(name.clone(), view, builtin).map_err(|m| error(Some(span.clone()), m))?;
-            merged.push((name, at));
-        }
-        if !builtin {
-            // Views naming views that do not exist or include themselves, and date words
-            // that are no dates, are found here rather than at the first query.
-            let clock = Clock::from_env();
-            for (name, at) in merged {
-                let Some(view) = self.view(&name) else { continue };
-                view_filter(view, self, &clock)
-                    .map_err(|e| error(Some(at), format!("key `views.{name}.filter`: {}", e.message)))?;
+            self.merge_view(name.clone(), view, builtin).map_err(|m| error(Some(span), m))?;
+            if !builtin {
+                let line = line_of(text, at.start);
+                self.view_sources.push(ViewSource { name, path: path.to_path_buf(), line });
             }
         }
         if let Some(new) = file.new {
@@ -351,11 +368,6 @@ mod tests {
         let e = overlay("[views.x]\nfilter = \"ok\"\nsrot = [\"a\"]\n").expect_err("unknown key");
         assert_eq!(e.line, 3);
         assert!(e.to_string().starts_with("cfg.toml:3: unknown field `srot`"), "{e}");
-        let e = overlay("\n[views.x]\nfilter = \"(a\"\n").expect_err("bad filter");
-        assert_eq!(
-            e.to_string(),
-            "cfg.toml:3: key `views.x.filter`: expected `)` to close the `(` at column 1"
-        );
         let e = overlay("[fields.a]\ntype = \"colour\"\n").expect_err("bad type");
         assert_eq!(e.line, 2, "{e}");
         let e = overlay("default_view = \"nope\"\n").expect_err("no view");
@@ -396,22 +408,14 @@ mod tests {
     }
 
     #[test]
-    fn views_are_checked_once_all_are_merged() {
-        let config = overlay("[views.a]\nfilter = \"view:b\"\n[views.b]\nfilter = \"what:task\"\n");
-        assert!(config.is_ok(), "a view may name one defined after it");
-        let e = overlay("[views.a]\nfilter = \"view:nope\"\n").expect_err("unknown view");
-        assert!(e.to_string().starts_with("cfg.toml:2: key `views.a.filter`: no view named `nope`"), "{e}");
-        let e = overlay("[views.a]\nfilter = \"view:b\"\n\n[views.b]\nfilter = \"x OR view:a\"\n")
-            .expect_err("cycle");
-        assert_eq!(e.to_string(), "cfg.toml:2: key `views.a.filter`: view `a` includes itself (a -> b -> a)");
-        let e = overlay("[views.bad]\nsort = [\"title\"]\nfilter = \"what:task deadline>soon\"\n")
-            .expect_err("bad date");
-        assert!(
-            e.to_string().starts_with("cfg.toml:3: key `views.bad.filter`: expected a date, not `soon`"),
-            "{e}"
-        );
-        let deep = format!("[views.deep]\nfilter = \"{}a{}\"\n", "(".repeat(100), ")".repeat(100));
-        let e = overlay(&deep).expect_err("too deep");
-        assert!(e.to_string().starts_with("cfg.toml:2: key `views.deep.filter`: nested too deeply"), "{e}");
+    fn views_remember_where_their_filter_is() {
+        let config =
+            overlay("[views.a]\nsort = [\"title\"]\n\nfilter = \"x\"\n[views.tasks]\ncolumns = []\n")
+                .expect("valid");
+        let at = |name: &str, line| ViewSource { name: name.into(), path: "cfg.toml".into(), line };
+        assert_eq!(config.view_sources, [at("a", 4), at("tasks", 5)]);
+        assert!(Config::builtin().view_sources.is_empty(), "built-in views are checked by tests");
+        let e = config.view_sources[0].error("no view named `b`");
+        assert_eq!(e.to_string(), "cfg.toml:4: key `views.a.filter`: no view named `b`");
     }
 }

@@ -11,10 +11,14 @@
 //! - [`scan`] walks the dex and reads cards; it never touches the database.
 //! - [`index`] keeps the SQLite cache under `.termdex/` and refreshes it incrementally.
 //! - [`query`] answers questions over the index; [`output`] prints the answers.
+//! - [`config`] is the dex's configuration as plain data; [`query::check_views`] checks its
+//!   views compile, called by whoever loads it. [`clock`] is "today" for query and cards.
+//! - [`cards`] writes cards (beside the read path, never under it).
 //! - [`dex`] locates the dex; the `cli` module of the binary parses arguments and dispatches.
 
 pub mod card;
 pub mod cards;
+pub mod clock;
 pub mod config;
 pub mod dex;
 pub mod frontmatter;

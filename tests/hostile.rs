@@ -369,6 +369,22 @@ proptest! {
 // Inputs the fuzzers crashed on (fuzz/artifacts/<target>/), replayed
 // ---------------------------------------------------------------------------------------
 
+/// The oracle's own float spelling, case by case: the examples of the rule and every way
+/// the YAML, TOML and JSON grammars part.
+#[test]
+fn the_oracles_floats_are_the_documented_spelling() {
+    for number in ["1.5", "-0.25", "2.0e3", "2.0E-3", "1.5e+2", "0.0", "-0.0", "10.01"] {
+        assert!(oracle::is_float(number), "{number} is a float");
+    }
+    let texts = [
+        "1", "-3", "1e5", ".5", "5.", "+1.5", "01.5", "00.5", "1.5e", "1.5e+", "1..5", "1.5.2", "-", "-.5",
+        ".inf", "-.inf", ".nan", "1_000.5", "0x1F", "1.0e999", "1.5 ", " 1.5", "1.5x", "",
+    ];
+    for text in texts {
+        assert!(!oracle::is_float(text), "{text:?} is no float");
+    }
+}
+
 /// A NUL inside a word cut FTS5's reading of the compiled query short ("unterminated
 /// string"), which reached the user as an index error (found by the proptest above).
 #[test]

@@ -16,7 +16,7 @@ use termdex::config::Config;
 use termdex::dex::Dex;
 use termdex::frontmatter::EditValue;
 use termdex::index::{Index, refresh};
-use termdex::tui::app::{App, Effect, Query};
+use termdex::tui::app::{App, Effect, Mode, Query};
 use termdex::tui::deck::{Deck, Screen};
 use termdex::tui::view;
 
@@ -189,11 +189,226 @@ fn help_overlay_lists_every_key() {
     let f = fixture();
     let (mut app, mut deck) = open(&f, "all", 80, 26);
     press(&mut app, &mut deck, &[KeyCode::Char('?')]);
-    let shown = screen(&app, 80, 26);
-    for binding in termdex::tui::keymap::BINDINGS {
-        assert!(shown.contains(binding.help), "help misses {:?}", binding.help);
+    insta::assert_snapshot!(screen(&app, 80, 26));
+}
+
+/// The rows of the help overlay as the screen shows them: (keys, what they do).
+fn help_rows(screen: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines.iter().position(|l| l.contains("┌ keys")).expect("the help is open");
+    let rows = lines[top + 1..].iter().take_while(|l| !l.contains('└'));
+    rows.map(|line| {
+        let inside = line.split('│').nth(1).expect("a row inside the box").trim();
+        let (keys, help) = inside.split_once("  ").expect("keys, then what they do");
+        (keys.to_string(), help.trim().to_string())
+    })
+    .collect()
+}
+
+/// The key presses a key name in the help stands for, as a terminal sends them.
+fn key_presses(name: &str) -> Vec<KeyEvent> {
+    let plain = |code| vec![KeyEvent::new(code, KeyModifiers::NONE)];
+    match name {
+        "↓" => plain(KeyCode::Down),
+        "↑" => plain(KeyCode::Up),
+        "←" => plain(KeyCode::Left),
+        "→" => plain(KeyCode::Right),
+        "Home" => plain(KeyCode::Home),
+        "End" => plain(KeyCode::End),
+        "PgDn" => plain(KeyCode::PageDown),
+        "PgUp" => plain(KeyCode::PageUp),
+        "Enter" => plain(KeyCode::Enter),
+        "Tab" => plain(KeyCode::Tab),
+        "S-Tab" => vec![KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)],
+        "Esc" => plain(KeyCode::Esc),
+        "1-9" => ('1'..='9').flat_map(|c| plain(KeyCode::Char(c))).collect(),
+        _ if name.starts_with('^') && name.chars().count() == 2 => {
+            vec![KeyEvent::new(KeyCode::Char(name.chars().nth(1).expect("a letter")), KeyModifiers::CONTROL)]
+        }
+        _ if name.chars().count() == 1 => plain(KeyCode::Char(name.chars().next().expect("a char"))),
+        _ => panic!("the help names a key `{name}` this test cannot press: teach key_presses it"),
     }
-    insta::assert_snapshot!(shown);
+}
+
+/// One key through `App::update`; what it asked for is returned, not done.
+fn feed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    app.update(&Event::Key(key))
+}
+
+/// Does what `feed` returned, as the event loop would, and waits for the answers.
+fn perform(app: &mut App, deck: &mut Deck, effects: Vec<Effect>) {
+    for effect in effects {
+        deck.perform(effect, app, &mut NoScreen);
+    }
+    assert!(deck.settle(app, PATIENCE), "the deck settles");
+}
+
+/// Effects but the preview reads that follow the cursor wherever it went.
+fn but_previews(effects: Vec<Effect>) -> Vec<Effect> {
+    effects.into_iter().filter(|e| !matches!(e, Effect::Preview { .. })).collect()
+}
+
+/// One key through `App::update`, and what it asked for done.
+fn step(app: &mut App, deck: &mut Deck, key: KeyEvent) {
+    let effects = feed(app, key);
+    perform(app, deck, effects);
+}
+
+/// Opens a board on the tasks view (by `when`), the cursor on `tasks/ship.md` (`week`,
+/// the third column, after `today` and an empty `tomorrow`).
+fn board_on_ship(f: &Fixture) -> (App, Deck) {
+    let (mut app, mut deck) = open(f, "tasks", 100, 20);
+    press(&mut app, &mut deck, &[KeyCode::Char('b')]);
+    app.select_path("tasks/ship.md");
+    let board = app.board.as_ref().expect("a board");
+    assert_eq!((board.field.as_str(), board.column), ("when", 2));
+    (app, deck)
+}
+
+/// Checks that `key` does what the help says (`help`), on a fresh TUI.
+fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
+    let (mut app, mut deck) = open(f, "all", 80, 26);
+    let at = |app: &App| app.selected_path().unwrap_or_default();
+    match help {
+        "next card" | "previous card" | "first card" | "last card" | "page down" | "page up" => {
+            app.page = 2;
+            app.selected = 3;
+            let last = app.visible.len() - 1;
+            let expected = match help {
+                "next card" => 4,
+                "previous card" => 2,
+                "first card" => 0,
+                "last card" => last,
+                "page down" => 5,
+                _ => 1,
+            };
+            let wanted = shown(&app)[expected].to_string();
+            step(&mut app, &mut deck, key);
+            assert_eq!(at(&app), wanted);
+        }
+        "edit the card in $EDITOR" => {
+            app.selected = 2;
+            let wanted = at(&app);
+            assert_eq!(but_previews(feed(&mut app, key)), [Effect::Edit { path: wanted }]);
+        }
+        "new card (template picker; the view's fields prefilled)" => {
+            let (mut app, _deck) = open(f, "tasks", 80, 26);
+            assert!(feed(&mut app, key).is_empty());
+            assert!(matches!(app.mode, Mode::Templates { .. }), "{:?}", app.mode);
+            let chosen = feed(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            let task = EditValue::Scalar("task".into());
+            assert!(
+                matches!(&chosen[..], [Effect::New { sets, .. }] if sets.contains(&("what".into(), task))),
+                "{chosen:?}"
+            );
+        }
+        "next view / view by number" => {
+            let wanted = match key.code {
+                KeyCode::Tab => "notes".to_string(),
+                KeyCode::Char(n) => {
+                    let n = n.to_digit(10).expect("a digit") as usize;
+                    app.views.get(n - 1).map_or("all".into(), |v| v.name.clone())
+                }
+                other => panic!("{other:?} is no view key"),
+            };
+            step(&mut app, &mut deck, key);
+            assert_eq!(app.current_view().name, wanted);
+            if wanted == "notes" {
+                assert_eq!(shown(&app), ["notes/escape.md", "notes/sqlite.md"], "the view's cards are shown");
+            }
+        }
+        "previous view" => {
+            step(&mut app, &mut deck, key);
+            assert_eq!(app.current_view().name, "bookmarks");
+            assert_eq!(shown(&app), ["bookmarks/fts5.md"]);
+        }
+        "cycle the sort order" => {
+            let before = app.sort_name();
+            let effects = but_previews(feed(&mut app, key));
+            assert!(matches!(&effects[..], [Effect::Query(q)] if q.sort.is_some()), "{effects:?}");
+            assert_ne!(app.sort_name(), before);
+        }
+        "board: columns by the view's group field" => {
+            let (mut app, _deck) = open(f, "tasks", 80, 26);
+            feed(&mut app, key);
+            let board = app.board.as_ref().expect("a board");
+            let labels: Vec<&str> = board.columns.iter().map(|c| c.label.as_str()).collect();
+            assert_eq!(board.field, "when");
+            assert_eq!(labels, ["today", "tomorrow", "week", "month", "quarter", "someday", "(none)"]);
+        }
+        "board: column to the left" | "board: column to the right" => {
+            let (mut app, _deck) = board_on_ship(f);
+            feed(&mut app, key);
+            let wanted = if help.ends_with("left") { 1 } else { 3 };
+            assert_eq!(app.board.as_ref().map(|b| b.column), Some(wanted));
+        }
+        "board: move the card to the left column" | "board: move the card to the right column" => {
+            let (mut app, mut deck) = board_on_ship(f);
+            step(&mut app, &mut deck, key);
+            let wanted = if help.ends_with("left column") { "when: tomorrow" } else { "when: month" };
+            let card = std::fs::read_to_string(f.dex.root.join("tasks/ship.md")).expect("read");
+            assert!(card.contains(wanted), "{card}");
+            std::fs::write(f.dex.root.join("tasks/ship.md"), card.replace(wanted, "when: week"))
+                .expect("undo");
+        }
+        "re-index the dex" => {
+            let effects = feed(&mut app, key);
+            assert_eq!(but_previews(effects.clone()), [Effect::Reindex]);
+            assert!(app.index.refreshing);
+            perform(&mut app, &mut deck, effects);
+            assert!(!app.index.refreshing);
+        }
+        "filter (plain words fuzzy, field:value terms exact)" => {
+            step(&mut app, &mut deck, key);
+            assert!(app.filter.editing);
+            press(&mut app, &mut deck, &typed("what:note"));
+            assert_eq!(shown(&app), ["notes/escape.md", "notes/sqlite.md"], "exact");
+            press(&mut app, &mut deck, &typed(" sqlt"));
+            assert_eq!(shown(&app), ["notes/sqlite.md"], "fuzzy");
+        }
+        "this help" => {
+            feed(&mut app, key);
+            assert_eq!(app.mode, Mode::Help);
+            feed(&mut app, KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+            assert_eq!(app.mode, Mode::List, "any key closes it");
+        }
+        "close help / filter / board, or clear the filter" => {
+            app.mode = Mode::Help;
+            feed(&mut app, key);
+            assert_eq!(app.mode, Mode::List, "help");
+            press(&mut app, &mut deck, &[KeyCode::Char('/'), KeyCode::Char('s')]);
+            step(&mut app, &mut deck, key);
+            assert!(!app.filter.editing && app.filter.text.is_empty(), "filter: {:?}", app.filter);
+            press(&mut app, &mut deck, &[KeyCode::Char('/'), KeyCode::Char('s'), KeyCode::Enter]);
+            assert!(!app.filter.editing && app.filter.text == "s");
+            step(&mut app, &mut deck, key);
+            assert_eq!((app.filter.text.as_str(), app.visible.len()), ("", 7), "the filter is cleared");
+            let (mut app, _deck) = board_on_ship(f);
+            feed(&mut app, key);
+            assert!(app.board.is_none(), "board");
+        }
+        "quit" => {
+            feed(&mut app, key);
+            assert!(app.quit);
+        }
+        other => panic!("the help says a key does `{other}`; teach check_key how to check that it does"),
+    }
+}
+
+#[test]
+fn every_key_the_help_lists_does_what_it_says() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 80, 26);
+    press(&mut app, &mut deck, &[KeyCode::Char('?')]);
+    let rows = help_rows(&screen(&app, 80, 26));
+    assert!(rows.len() > 10, "{rows:?}");
+    for (keys, help) in rows {
+        for name in keys.split_whitespace() {
+            for key in key_presses(name) {
+                check_key(&f, &help, key);
+            }
+        }
+    }
 }
 
 #[test]

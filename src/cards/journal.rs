@@ -4,9 +4,9 @@
 
 use jiff::civil::Date;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::query::Clock;
 
 use super::CardsError;
 use super::naming::{self, Names};

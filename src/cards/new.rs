@@ -3,10 +3,10 @@
 
 use jiff::civil::Date;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
 use crate::frontmatter::{self, Edit, EditValue};
-use crate::query::Clock;
 use crate::scan::CardRules;
 
 use super::CardsError;

@@ -14,7 +14,7 @@ use std::process::ExitStatus;
 use crate::card::file_stem;
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::query::Clock;
+use crate::clock::Clock;
 
 use super::CardsError;
 use super::editor::Editor;

@@ -1,45 +1,29 @@
 //! `termdex cat [FILTER...]`: the matching cards one after another, each under a
 //! `==> path <==` header (the `tail -n +1` trick), exactly as they are on disk. On a
 //! terminal, control characters other than line ends and tabs (escape sequences) and bidi
-//! overrides are neutralised; into a pipe every byte goes as it is.
+//! overrides are neutralised; into a pipe every byte goes as it is. A card that cannot be
+//! read is an error, the others are printed, and the command exits 2 (as `rg` does).
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use termdex::output::{clean, clean_body};
-use termdex::query::{self, Purpose, Request};
+use termdex::query::Purpose;
 use termdex::scan::read_card_file;
 
 use super::Ctx;
+use super::selection::Selection;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The filter (as for `termdex query`)
-    #[arg(value_name = "FILTER")]
-    filter: Vec<String>,
-    /// Start from a saved view
-    #[arg(long, value_name = "NAME")]
-    view: Option<String>,
-    /// Sort keys (as for `termdex query`)
-    #[arg(long, value_name = "KEY[,KEY]", allow_hyphen_values = true)]
-    sort: Vec<String>,
-    /// Use the index as it is, without refreshing it first
-    #[arg(long)]
-    no_refresh: bool,
+    #[command(flatten)]
+    selection: Selection,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
-    let filter = super::filter_text(&args.filter);
-    let given = (!args.filter.is_empty()).then_some(filter.as_str());
-    let parsed = query::user_filter(given, &config, Purpose::List)?;
-    let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: None, parsed };
-    let clock = ctx.clock();
-    let answer =
-        ctx.with_index(args.no_refresh, |index| Ok(query::run(index, &config, &clock, &request)?))?;
-    super::query::warn_unknown_sort_keys(ctx, &answer);
+    let answer = args.selection.choose(&config, Purpose::List)?.cards(ctx, &config)?;
     let paths = ctx.paths();
     let on_terminal = std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -47,7 +31,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         let bytes = match read_card_file(&ctx.dex.card_path(&card.path)) {
             Ok(bytes) => bytes,
             Err(e) => {
-                ctx.warn(format_args!("{}: skipped: {e}", paths.show(&card.path)));
+                ctx.error(unreadable(&paths.show(&card.path), &e));
                 continue;
             }
         };
@@ -67,4 +51,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(if answer.cards.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Why a card cannot be printed (it changed since the index was read, or is not readable
+/// by this user), and what to do about it.
+fn unreadable(path: &str, err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::PermissionDenied => {
+            format!("cannot read {path}: permission denied (make the file readable to print it); skipped")
+        }
+        _ => format!("cannot read {path}: {err}; skipped"),
+    }
 }

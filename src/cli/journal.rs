@@ -7,6 +7,7 @@ use anyhow::{Result, anyhow};
 use jiff::civil::Date;
 use termdex::cards::journal;
 use termdex::cards::new::NewCard;
+use termdex::clock::Clock;
 use termdex::query::dates;
 
 use super::Ctx;
@@ -35,7 +36,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
 }
 
 /// A date word as the day it names.
-fn day(word: &str, clock: &dates::Clock) -> Result<Date> {
+fn day(word: &str, clock: &Clock) -> Result<Date> {
     let span = dates::span(word, clock)
         .ok_or_else(|| anyhow!("`{word}` is not a date (try 2026-11-20, today, yesterday, -3d)"))?;
     span.start[..10].parse().map_err(|_| anyhow!("`{word}` is not a single day"))

@@ -13,12 +13,14 @@ mod new;
 mod pick;
 mod progress;
 mod query;
+mod selection;
 mod set;
 mod show;
 mod sql;
 mod tui;
 mod views;
 
+use std::cell::Cell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,12 +28,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use termdex::clock::Clock;
 use termdex::config::Config;
 use termdex::dex::Dex;
 use termdex::index::{Damage, Fresh, Index, IndexError, RefreshReport, rebuild, refresh, retry_after_damage};
 use termdex::output::PathDisplay;
+use termdex::query::QueryError;
 use termdex::query::sql::SqlError;
-use termdex::query::{Clock, QueryError};
 
 use progress::ProgressLine;
 
@@ -95,7 +98,7 @@ enum Command {
 }
 
 /// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
-/// unknown option; [`filter_text`] removes the mark.
+/// unknown option; [`unmark`] removes the mark.
 const NEGATION_MARK: char = '\u{1}';
 
 /// Subcommands whose positional arguments are filter words or titles, which may start
@@ -104,7 +107,7 @@ const FILTER_COMMANDS: [&str; 5] = ["query", "cat", "set", "new", "pick"];
 
 /// `termdex query what:task -status:done --format json` must work: a leading `-` on a
 /// filter word negates it. Arguments of filter commands that start with `-` but are not
-/// options of that command get a mark that [`filter_text`] strips again.
+/// options of that command get a mark that [`unmark`] strips again.
 pub fn protect_negated_terms(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
     let command = Cli::command();
@@ -167,20 +170,6 @@ pub fn protect_negated_terms(args: impl IntoIterator<Item = std::ffi::OsString>)
     out
 }
 
-/// The filter words of a command as one filter. An argument holding several terms
-/// (`'#rust OR #sqlite'`) is one group, so the next argument ANDs with all of it.
-pub fn filter_text(words: &[String]) -> String {
-    if words.len() < 2 {
-        return words.first().map(|w| unmark(w).to_string()).unwrap_or_default();
-    }
-    words
-        .iter()
-        .map(|w| unmark(w))
-        .map(|w| if w.split_whitespace().nth(1).is_some() { format!("({w})") } else { w.to_string() })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A positional word without the mark [`protect_negated_terms`] gave it.
 pub fn unmark(word: &str) -> &str {
     word.strip_prefix(NEGATION_MARK).unwrap_or(word)
@@ -193,13 +182,23 @@ pub struct Ctx {
     pub quiet: bool,
     pub verbose: u8,
     pub color: ColorChoice,
+    /// Whether an error about one card was reported while the command went on with the
+    /// others: the command then exits 2 whatever else it found, as `rg` does.
+    card_failed: Cell<bool>,
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let dex = Dex::from_env(cli.dex.as_deref())?;
-    let ctx = Ctx { dex, cwd, quiet: cli.quiet, verbose: cli.verbose, color: cli.color };
-    match cli.command {
+    let ctx = Ctx {
+        dex,
+        cwd,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color: cli.color,
+        card_failed: Cell::new(false),
+    };
+    let code = match cli.command {
         Some(Command::Index(args)) => index::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Query(args)) => query::run(&ctx, &args),
@@ -215,7 +214,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Sql(args)) => sql::run(&ctx, &args),
         Some(Command::Tui(args)) => tui::run(&ctx, &args),
         None => tui::run(&ctx, &tui::Args::default()),
-    }
+    }?;
+    Ok(if ctx.card_failed.get() { ExitCode::from(2) } else { code })
 }
 
 /// A message as it goes to stderr: as it is into a pipe or a file (a script may need the
@@ -240,9 +240,10 @@ impl Ctx {
         }
     }
 
-    /// An error about one card among several (the command goes on with the others); on a
-    /// terminal, cleaned like a warning: it quotes file names.
+    /// An error about one card among several: the command goes on with the others, and
+    /// exits 2 in the end. On a terminal, cleaned like a warning: it quotes file names.
     pub fn error(&self, message: impl std::fmt::Display) {
+        self.card_failed.set(true);
         eprintln!("termdex: error: {}", stderr_text(&message.to_string()));
     }
 
@@ -293,13 +294,14 @@ impl Ctx {
         Ok(())
     }
 
-    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`); the
-    /// built-in one, with a warning, when that file cannot be read.
+    /// The dex's configuration (defaults overlaid with `.termdex/config.toml`), its views
+    /// checked to compile; the built-in one, with a warning, when that file cannot be read.
     pub fn config(&self) -> Result<Config> {
         let (config, unreadable) = Config::load_or_builtin(&self.dex.state_dir())?;
         if let Some(warning) = unreadable {
             self.warn(warning);
         }
+        termdex::query::check_views(&config, &self.clock())?;
         Ok(config)
     }
 

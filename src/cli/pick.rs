@@ -7,15 +7,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Ctx;
+use super::selection::Selection;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The filter (as for `termdex query`) choosing the cards to pick from
-    #[arg(value_name = "FILTER")]
-    filter: Vec<String>,
-    /// Start from a saved view
-    #[arg(long, value_name = "NAME")]
-    view: Option<String>,
+    #[command(flatten)]
+    selection: Selection,
     /// Allow choosing several cards (Tab marks)
     #[arg(long)]
     multi: bool,
@@ -35,15 +32,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     use anyhow::anyhow;
     use skim::prelude::*;
     use termdex::cards::session::Opened;
-    use termdex::query::{self, Purpose, Request};
+    use termdex::query::Purpose;
 
     let config = ctx.config()?;
-    let filter = super::filter_text(&args.filter);
-    let given = (!args.filter.is_empty()).then_some(filter.as_str());
-    let parsed = query::user_filter(given, &config, Purpose::List)?;
-    let index = ctx.open_fresh(false)?;
-    let request = Request { filter: &filter, view: args.view.as_deref(), parsed, ..Request::default() };
-    let cards = query::run(&index, &config, &ctx.clock(), &request)?.cards;
+    let cards = args.selection.choose(&config, Purpose::List)?.cards(ctx, &config)?.cards;
     if cards.is_empty() {
         return Ok(ExitCode::from(1));
     }
@@ -79,9 +71,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         .filter_map(|m| (*m.item).as_any().downcast_ref::<CardItem>().map(|c| c.path.clone()))
         .collect();
     if args.print || args.select.is_some() {
+        // Raw for `$(termdex pick --print)`; on a terminal a person reads it: cleaned.
+        let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
         let mut out = std::io::stdout().lock();
         for path in &chosen {
-            writeln!(out, "{path}")?;
+            let shown = if on_terminal { termdex::output::clean(path) } else { path.clone() };
+            writeln!(out, "{shown}")?;
         }
         return Ok(ExitCode::SUCCESS);
     }

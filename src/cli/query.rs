@@ -5,21 +5,15 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use termdex::output::{self, Format};
-use termdex::query::{self, Purpose, Request};
+use termdex::query::{self, Purpose};
 
 use super::Ctx;
+use super::selection::{self, Selection};
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
-    /// The filter: words, "phrases", field:value, #tag, has:field, date comparisons, OR, -term ...
-    #[arg(value_name = "FILTER")]
-    filter: Vec<String>,
-    /// Start from a saved view (its filter, sort and columns)
-    #[arg(long, value_name = "NAME")]
-    view: Option<String>,
-    /// Sort keys, `-key` for descending: path, title, modified, created, size, rank, or a field
-    #[arg(long, value_name = "KEY[,KEY]", allow_hyphen_values = true)]
-    sort: Vec<String>,
+    #[command(flatten)]
+    selection: Selection,
     /// Print at most N cards
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -32,9 +26,6 @@ pub struct Args {
     /// End each record with NUL instead of a newline
     #[arg(short = '0', long = "null")]
     nul: bool,
-    /// Use the index as it is, without refreshing it first
-    #[arg(long)]
-    no_refresh: bool,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
@@ -43,16 +34,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         None => Format::Lines,
     };
     let config = ctx.config()?;
-    let filter = super::filter_text(&args.filter);
-    let given = (!args.filter.is_empty()).then_some(filter.as_str());
-    let parsed = query::user_filter(given, &config, Purpose::List)?;
-    let sort = (!args.sort.is_empty()).then(|| query::parse_keys(args.sort.iter().map(String::as_str)));
-    let request = Request { filter: &filter, view: args.view.as_deref(), sort, limit: args.limit, parsed };
+    let chosen = args.selection.choose(&config, Purpose::List)?;
+    let request = chosen.request(args.limit);
     let clock = ctx.clock();
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
     let (_index, (answer, text)) =
-        ctx.read_fresh(args.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
+        ctx.read_fresh(chosen.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
             let answer = query::run(index, &config, &clock, &request)?;
             let opts = output::Options {
                 format: format.clone(),
@@ -71,7 +59,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             output::write_cards(&mut text, &answer.cards, &opts)?;
             Ok((answer, text))
         })?;
-    warn_unknown_sort_keys(ctx, &answer);
+    selection::warn_unknown_sort_keys(ctx, &answer);
     let mut out = stdout.lock();
     out.write_all(&text)?;
     out.flush()?;
@@ -80,16 +68,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         eprintln!("{n} card{}", if n == 1 { "" } else { "s" });
     }
     Ok(if answer.cards.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// A `--sort` key no card has is most likely a typo: say so rather than sort by nothing.
-pub(super) fn warn_unknown_sort_keys(ctx: &Ctx, answer: &query::Answer) {
-    for key in &answer.unknown_sort_keys {
-        ctx.warn(format_args!(
-            "sort key `{key}` is neither a card attribute (path, title, modified, created, size, rank) \
-             nor a field any card has; it changes nothing"
-        ));
-    }
 }
 
 /// `title` first, then the chosen fields (or the view's other columns).
@@ -106,6 +84,7 @@ fn terminal_width() -> Option<usize> {
 
 /// The cards of a view in the default format: what `termdex` prints without a terminal.
 pub fn list_view(ctx: &Ctx, view: Option<&str>) -> Result<ExitCode> {
-    let args = Args { view: view.map(String::from), ..Args::default() };
+    let selection = Selection { view: view.map(String::from), ..Selection::default() };
+    let args = Args { selection, ..Args::default() };
     run(ctx, &args)
 }

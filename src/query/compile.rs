@@ -19,7 +19,9 @@ use rusqlite::types::Value as SqlValue;
 use crate::config::{Config, FieldSpec, FieldType};
 use crate::value::{Decimal, NotDecimal};
 
-use super::dates::{self, Clock, Span};
+use crate::clock::Clock;
+
+use super::dates::{self, Span};
 use super::filter::{Expr, FilterError, Op};
 use super::prune::prune;
 

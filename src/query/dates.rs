@@ -5,55 +5,14 @@
 //! A span that would end past the last day there is (9999-12-31) ends at [`END_OF_TIME`].
 
 use jiff::civil::{Date, DateTime};
-use jiff::tz::TimeZone;
 use jiff::{Span as JiffSpan, ToSpan};
 
+use crate::clock::Clock;
 use crate::value::parse_date_in;
 
 /// Sorts after every date and date-time text, and is no date itself: the end of a span
 /// that would run past 9999-12-31.
 pub const END_OF_TIME: &str = "9999-12-32";
-
-/// What "today" and "now" are, and in which time zone: fixed once per command so that
-/// every term of a filter and every field of a new card agree. Settable for tests and
-/// reproducible scripts: `TERMDEX_NOW=2026-11-23T14:15:00` pins both, `TERMDEX_TODAY`
-/// only the date.
-#[derive(Debug, Clone)]
-pub struct Clock {
-    pub today: Date,
-    pub now: DateTime,
-    pub tz: TimeZone,
-}
-
-impl Clock {
-    pub fn new(today: Date, tz: TimeZone) -> Clock {
-        Clock { today, now: today.to_datetime(jiff::civil::Time::midnight()), tz }
-    }
-
-    /// The system clock and time zone, unless pinned by `TERMDEX_NOW` or `TERMDEX_TODAY`.
-    pub fn from_env() -> Clock {
-        let tz = TimeZone::system();
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        if let Some(now) = env("TERMDEX_NOW").and_then(|d| d.parse::<DateTime>().ok()) {
-            return Clock { today: now.date(), now, tz };
-        }
-        let system_now = jiff::Timestamp::now().to_zoned_datetime(tz.clone()).datetime();
-        let today = env("TERMDEX_TODAY").and_then(|d| d.parse::<Date>().ok()).unwrap_or(system_now.date());
-        Clock { today, now: today.to_datetime(system_now.time()), tz }
-    }
-
-    /// Nanoseconds since the epoch at which a sortable date text starts, in this time zone
-    /// (`None` for [`END_OF_TIME`]).
-    pub fn nanos(&self, text: &str) -> Option<i64> {
-        let datetime = if text.len() == 10 {
-            text.parse::<Date>().ok()?.to_datetime(jiff::civil::Time::midnight())
-        } else {
-            text.parse::<DateTime>().ok()?
-        };
-        let zoned = datetime.to_zoned_datetime(self.tz.clone()).ok()?;
-        i64::try_from(zoned.timestamp().as_nanosecond()).ok()
-    }
-}
 
 /// A half-open span of time as sortable text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +105,8 @@ fn datetime_text(dt: DateTime) -> String {
 
 #[cfg(test)]
 mod tests {
+    use jiff::tz::TimeZone;
+
     use super::*;
 
     fn clock() -> Clock {
@@ -204,10 +165,5 @@ mod tests {
         let tokyo = Clock::new("2026-11-23".parse().expect("date"), TimeZone::fixed(jiff::tz::offset(9)));
         let got = span("2026-11-23T20:00:00Z", &tokyo).map(|s| s.start);
         assert_eq!(got.as_deref(), Some("2026-11-24T05:00:00"));
-    }
-
-    #[test]
-    fn nanos_follow_the_time_zone() {
-        assert_eq!(clock().nanos("1970-01-02"), Some(86_400_000_000_000));
     }
 }

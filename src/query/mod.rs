@@ -4,6 +4,7 @@
 //! filter, expands views, compiles to parameterized SQL, runs it on the index and sorts.
 //! Nothing above this layer writes SQL.
 
+pub mod check;
 pub mod compile;
 pub mod dates;
 pub mod declared;
@@ -19,11 +20,12 @@ pub mod views;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::params_from_iter;
 
+use crate::clock::Clock;
 use crate::config::{Config, View};
 use crate::index::{CARD_COLUMNS, CardRow, Damage, Index};
 use crate::value::row_number;
 
-pub use dates::Clock;
+pub use check::check_views;
 pub use filter::{Expr, FilterError};
 pub use sort::{SortKey, parse_keys};
 

@@ -10,13 +10,14 @@ use std::sync::Arc;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
+use crate::clock::Clock;
 use crate::config::{Config, View};
 use crate::frontmatter::EditValue;
 use crate::index::CardRow;
 use crate::output::field_lines;
 use crate::query::filter::{Expr, Op};
 use crate::query::fuzzy;
-use crate::query::{Clock, SortKey, dates, parse_keys};
+use crate::query::{SortKey, dates, parse_keys};
 
 use super::board::Board;
 use super::keymap::{self, Action};

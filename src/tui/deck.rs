@@ -19,11 +19,11 @@ use crate::cards::board::move_to_column;
 use crate::cards::new::{self, NewCard};
 use crate::cards::session::{self, Opened, Outcome};
 use crate::cards::templates;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
 use crate::frontmatter::EditValue;
 use crate::index::Index;
-use crate::query::Clock;
 
 use super::app::{App, Effect};
 use super::reader::{self, Reader};

@@ -18,11 +18,12 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::index::{CardRow, Damage, Index};
 use crate::query::filter::Expr;
 use crate::query::fuzzy::{self, Haystacks};
-use crate::query::{self, Clock, Request, SortKey};
+use crate::query::{self, Request, SortKey};
 
 use super::app::{Cards, Query, Reply};
 use super::panic_text;

@@ -130,6 +130,7 @@ fn a_bad_config_names_the_file_line_and_key() {
     );
 }
 
+#[cfg(feature = "skim")]
 #[test]
 fn pick_selects_headless_like_fzf_filter() {
     let dex = deck();

@@ -196,9 +196,13 @@ fn a_fifo_in_the_place_of_a_card_or_the_config_never_blocks() {
     // Indexed as a card, then replaced by a FIFO nobody writes to.
     dex.remove("b.md");
     mkfifo(&dex.path("b.md"));
+    // `cat` prints the cards it can and fails on the one it cannot read, as `rg` does.
     let (stdout, stderr, code) = run_briefly(&dex, &["cat", "--no-refresh"]);
-    assert_eq!((stdout.as_str(), code), ("==> a.md <==\n# A\n", Some(0)), "{stderr}");
-    assert_eq!(stderr, "termdex: warning: b.md: skipped: is a FIFO (named pipe), not a regular file\n");
+    assert_eq!((stdout.as_str(), code), ("==> a.md <==\n# A\n", Some(2)), "{stderr}");
+    assert_eq!(
+        stderr,
+        "termdex: error: cannot read b.md: is a FIFO (named pipe), not a regular file; skipped\n"
+    );
     let (stdout, stderr, code) = run_briefly(&dex, &["show", "--raw", "b.md"]);
     assert_eq!((stdout.as_str(), code), ("", Some(2)));
     assert_eq!(stderr, "termdex: error: cannot read b.md: is a FIFO (named pipe), not a regular file\n");

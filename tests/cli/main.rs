@@ -13,6 +13,7 @@ mod fzf;
 mod incremental;
 mod input;
 mod output;
+mod selection;
 mod set;
 mod sql;
 mod types;

@@ -7,11 +7,12 @@
 
 use serde_json::Value;
 use termdex::cards::templates::{self, Template, Vars};
+use termdex::clock::Clock;
 use termdex::config::{Config, View};
 use termdex::frontmatter::{self, Edit, EditValue, Fence, Fields, Format};
 use termdex::index::{self, Index};
 use termdex::query::fuzzy::{self, Haystacks};
-use termdex::query::{self, Clock, QueryError, Request};
+use termdex::query::{self, QueryError, Request};
 use termdex::scan;
 
 // ---------------------------------------------------------------------------------------
@@ -433,20 +434,45 @@ fn is_integer(text: &str) -> bool {
     text.parse::<i64>().is_ok_and(|n| n.to_string() == text)
 }
 
-/// Digits on both sides of a dot, no leading zero, an optional exponent, and finite.
-fn is_float(text: &str) -> bool {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
-        None => (unsigned, None),
-    };
-    let Some((whole, fraction)) = mantissa.split_once('.') else {
+/// A float in the one spelling that YAML, TOML and JSON readers all read as that number.
+/// Written from the YAML 1.2 core schema's float (<https://yaml.org/spec/1.2.2/#1032-tag-resolution>),
+/// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`, narrowed by the other
+/// formats and by the documented rule (`1.5`, `2.0e3` are numbers; `.5`, `1e5` stay text):
+/// - a sign only if it is `-`: JSON has no `+`;
+/// - an integer part of `0` or not starting with `0`: JSON and TOML refuse leading zeros;
+/// - a dot with digits on both sides, always: JSON and TOML need digits around a dot, and
+///   `1e5` (a float in YAML 1.2, text in YAML 1.1 readers) is text by the rule;
+/// - finite as an `f64`: YAML's `.inf` and `.nan`, and exponents past `f64`, are no
+///   numbers JSON holds.
+pub fn is_float(text: &str) -> bool {
+    let mut rest = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let whole = take_digits(&mut rest);
+    if whole.is_empty() || (whole.len() > 1 && whole[0] == b'0') {
         return false;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let whole_ok = digits(whole) && (whole == "0" || !whole.starts_with('0'));
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
-    whole_ok && digits(fraction) && exponent_ok && text.parse::<f64>().is_ok_and(f64::is_finite)
+    }
+    let [b'.', after_dot @ ..] = rest else { return false };
+    rest = after_dot;
+    if take_digits(&mut rest).is_empty() {
+        return false;
+    }
+    if let [b'e' | b'E', exponent @ ..] = rest {
+        rest = exponent;
+        if let [b'-' | b'+', digits @ ..] = rest {
+            rest = digits;
+        }
+        if take_digits(&mut rest).is_empty() {
+            return false;
+        }
+    }
+    rest.is_empty() && text.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// The ASCII digits `rest` starts with, which it then no longer does.
+fn take_digits<'a>(rest: &mut &'a [u8]) -> &'a [u8] {
+    let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (digits, tail) = rest.split_at(n);
+    *rest = tail;
+    digits
 }
 
 // ---------------------------------------------------------------------------------------
