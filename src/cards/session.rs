@@ -12,9 +12,9 @@ use std::path::PathBuf;
 use std::process::ExitStatus;
 
 use crate::card::file_stem;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::clock::Clock;
 
 use super::CardsError;
 use super::editor::Editor;

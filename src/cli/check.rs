@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use termdex::frontmatter::key_line;
 use termdex::index::card_errors;
 use termdex::output::ansi::{BOLD, RED, RESET, YELLOW};
@@ -37,7 +37,7 @@ enum Finding {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
     let (rows, breaches) = ctx.with_index(args.no_refresh, |index| {
-        let rows = card_errors(index.conn()).context("cannot read the index")?;
+        let rows = card_errors(index)?;
         Ok((rows, declared::breaches(index, &config)?))
     })?;
     let mut findings: Vec<(String, Finding)> = Vec::new();

@@ -154,13 +154,13 @@ impl Index {
         Ok(true)
     }
 
-    /// The connection, for the query layer.
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the query layer; nothing outside the library sees it.
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    /// The connection alone, for a caller that sets it up further (`termdex sql`).
-    pub fn into_connection(self) -> Connection {
+    /// The connection alone, for the query layer's read-only SQL (`termdex sql`).
+    pub(crate) fn into_connection(self) -> Connection {
         self.conn
     }
 

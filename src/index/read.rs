@@ -253,7 +253,11 @@ pub struct ErrorRow {
 }
 
 /// Cards with a frontmatter error or a read flag, by path.
-pub fn card_errors(conn: &Connection) -> rusqlite::Result<Vec<ErrorRow>> {
+pub fn card_errors(index: &super::Index) -> Result<Vec<ErrorRow>, super::IndexError> {
+    card_error_rows(index.conn()).map_err(|cause| index.sqlite_error(cause))
+}
+
+fn card_error_rows(conn: &Connection) -> rusqlite::Result<Vec<ErrorRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT path, error_line, error, lossy, truncated FROM cards
          WHERE error IS NOT NULL OR lossy OR truncated ORDER BY path",
