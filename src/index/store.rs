@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::card::Card;
+use crate::card::{Card, NameKind, card_names};
 
 use super::fields::{FieldRow, flatten};
+use super::links::Relink;
 
 /// What the index last saw of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,18 +45,28 @@ pub struct Prepared {
     pub card: Card,
     fields_json: String,
     rows: Vec<FieldRow>,
+    /// The names links find the card by.
+    names: Vec<(NameKind, String)>,
 }
 
 pub fn prepare(card: Card) -> Prepared {
     let fields_json = serde_json::to_string(&card.fields).unwrap_or_else(|_| "{}".into());
     let rows = flatten(&card.fields);
-    Prepared { card, fields_json, rows }
+    let names = card_names(&card.path, &card.title, &card.fields);
+    Prepared { card, fields_json, rows, names }
 }
 
 /// Inserts or replaces a card (keeping its id when it was already indexed). `known`
-/// says whether the index held it: a new card has no old rows to delete.
-pub fn write_card(conn: &Connection, prepared: &Prepared, known: bool, fts: Fts) -> rusqlite::Result<()> {
-    let Prepared { card, fields_json: fields, rows } = prepared;
+/// says whether the index held it: a new card has no old rows to delete. Its links are
+/// stored unresolved; `relink` learns what to resolve again.
+pub fn write_card(
+    conn: &Connection,
+    prepared: &Prepared,
+    known: bool,
+    fts: Fts,
+    relink: &mut Relink,
+) -> rusqlite::Result<()> {
+    let Prepared { card, fields_json: fields, rows, names } = prepared;
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO cards (path, title, fields, format, mtime_ns, size, created,
@@ -84,9 +95,7 @@ pub fn write_card(conn: &Connection, prepared: &Prepared, known: bool, fts: Fts)
             ],
             |r| r.get(0),
         )?;
-    if known {
-        delete_children(conn, id, fts)?;
-    }
+    let old_names = if known { delete_children(conn, id, fts)? } else { Vec::new() };
     conn.prepare_cached("INSERT INTO card_text (id, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, card.title, card.body])?;
     if fts == Fts::Each {
@@ -101,28 +110,47 @@ pub fn write_card(conn: &Connection, prepared: &Prepared, known: bool, fts: Fts)
         insert_field
             .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
-    let mut insert_link =
-        conn.prepare_cached("INSERT OR IGNORE INTO links (card_id, target, kind) VALUES (?1, ?2, ?3)")?;
-    for link in &card.links {
-        insert_link.execute(params![id, link.target, link.kind.name()])?;
+    let mut insert_name =
+        conn.prepare_cached("INSERT OR IGNORE INTO card_names (card_id, kind, key) VALUES (?1, ?2, ?3)")?;
+    for (kind, key) in names {
+        insert_name.execute(params![id, *kind as i64, key])?;
     }
+    let mut insert_link = conn.prepare_cached(
+        "INSERT INTO links (card_id, pos, line, body_line, kind, target, label, key, tail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (pos, link) in card.links.iter().enumerate() {
+        insert_link.execute(params![
+            id,
+            pos as i64,
+            link.line,
+            link.body_line,
+            link.kind.name(),
+            link.target,
+            link.label,
+            link.key,
+            crate::card::key_tail(&link.key),
+        ])?;
+    }
+    relink.written(id, &old_names, names);
     Ok(())
 }
 
 /// Removes a card; `false` when it was not indexed.
-pub fn delete_card(conn: &Connection, path: &str, fts: Fts) -> rusqlite::Result<bool> {
+pub fn delete_card(conn: &Connection, path: &str, fts: Fts, relink: &mut Relink) -> rusqlite::Result<bool> {
     let id: Option<i64> = conn
         .prepare_cached("DELETE FROM cards WHERE path = ?1 RETURNING id")?
         .query_row([path], |r| r.get(0))
         .optional()?;
-    match id {
-        Some(id) => delete_children(conn, id, fts).map(|()| true),
-        None => Ok(false),
-    }
+    let Some(id) = id else { return Ok(false) };
+    let old_names = delete_children(conn, id, fts)?;
+    relink.removed(&old_names);
+    Ok(true)
 }
 
-/// Removes what hangs off a card id: its text (and full-text entry), fields and links.
-fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<()> {
+/// Removes what hangs off a card id: its text (and full-text entry), fields, links and
+/// names; returns the names (kind, key) it had.
+fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<Vec<(i64, String)>> {
     let old: Option<(String, String)> = conn
         .prepare_cached("DELETE FROM card_text WHERE id = ?1 RETURNING title, body")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -136,14 +164,18 @@ fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<()>
     }
     conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?.execute([id])?;
     conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
-    Ok(())
+    let names = conn
+        .prepare_cached("DELETE FROM card_names WHERE card_id = ?1 RETURNING kind, key")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect();
+    names
 }
 
 /// Secondary indexes that are cheaper to build once after a bulk load than to keep
 /// sorted through a hundred thousand random inserts.
 const DEFERRED_INDEXES: &str = "SELECT name, sql FROM sqlite_schema
     WHERE type = 'index' AND sql IS NOT NULL
-      AND (tbl_name IN ('card_fields', 'links')
+      AND (tbl_name IN ('card_fields', 'links', 'card_names')
            OR name IN ('cards_by_stamp', 'cards_by_modified', 'cards_by_created'))";
 
 /// Drops the deferrable indexes and returns the SQL that recreates them.
@@ -168,12 +200,20 @@ pub fn rebuild_fts(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild');")
 }
 
-/// Empties every table, for a full rebuild.
+/// Empties every table, for a full rebuild; a re-read the schema asked for is then done.
 pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM cards; DELETE FROM card_text; DELETE FROM card_fields; DELETE FROM links;
+         DELETE FROM card_names; DELETE FROM termdex_meta WHERE key = 'reread';
          INSERT INTO cards_fts (cards_fts) VALUES ('delete-all');",
     )
+}
+
+/// Whether every card must be read again (a migration left rows without what the new
+/// schema keeps): the next refresh is then a full one.
+pub fn reread_pending(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM termdex_meta WHERE key = 'reread')")?
+        .query_row([], |r| r.get(0))
 }
 
 /// The cards whose stamps are not to be trusted yet (taken too close to their last change;
