@@ -10,6 +10,8 @@ pub mod declared;
 pub mod facets;
 pub mod filter;
 pub mod fuzzy;
+pub mod links;
+pub mod related;
 pub mod sort;
 pub mod sql;
 pub mod views;
