@@ -17,6 +17,9 @@ CREATE TABLE links (
     key       TEXT    NOT NULL,           -- the name looked up: folded, extension dropped;
                                           -- the dex-relative path of a relative link
     tail      TEXT    NOT NULL,           -- key after its last '/': what file stems match
+    suffix    TEXT    NOT NULL,           -- the folders and name as written ('notes/target'),
+                                          -- which a stem match's path must end with; ''
+                                          -- when the link names no folder
     to_id     INTEGER,                    -- the card it names (cards.id); NULL when broken
     PRIMARY KEY (card_id, pos)
 ) STRICT, WITHOUT ROWID;
@@ -26,17 +29,20 @@ CREATE INDEX links_by_tail ON links (tail);
 -- Backlinks, `links:X`, `has:backlinks`.
 CREATE INDEX links_by_to ON links (to_id) WHERE to_id IS NOT NULL;
 
--- The names a card answers to, folded like links.key: kind 1 its path without the
--- markdown extension, 2 its file stem, 3 its title, 4 each alias (an `aliases` field).
--- A link takes the first kind with a match; among several cards, the shortest path.
+-- The names a card answers to, folded like links.key: kind 2 its file stem (with, in
+-- `path`, its whole path without the markdown extension, which a link may give instead),
+-- 3 its title, 4 each alias (an `aliases` field). A link takes the first match of: its
+-- key as a path, its tail as a stem (whose path ends with the link's suffix), its key as
+-- a title, as an alias; among several cards, the shortest path.
 CREATE TABLE card_names (
     card_id INTEGER NOT NULL,             -- cards.id
     kind    INTEGER NOT NULL,
     key     TEXT    NOT NULL,
+    path    TEXT,                         -- kind 2 only: the folded path, extension dropped
     PRIMARY KEY (card_id, kind, key)
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX card_names_by_key ON card_names (key, kind);
+CREATE INDEX card_names_by_key ON card_names (key, kind, path);
 
 -- Cards indexed before this schema have neither names nor resolvable links: the next
 -- refresh reads every card again, as `termdex index --full` would.

@@ -78,6 +78,25 @@ pub struct Link {
     /// The name cards are looked up by ([`name_key`]): the dex-relative path a relative
     /// link points at, else the target's name.
     pub key: String,
+    /// What the path of a card found by its stem must end with: the folders and name as
+    /// written (`notes/target` in `[[notes/Target]]` or `[t](../notes/target.md)`), folded;
+    /// empty when the link names no folder.
+    pub suffix: String,
+}
+
+/// The [`Link::suffix`] of a name as written: without leading `./`, `../` and `/`, folded;
+/// empty when what is left names no folder.
+pub fn link_suffix(written: &str) -> String {
+    let mut rest = written.trim();
+    loop {
+        let next = rest.trim_start_matches('/').trim_start_matches("./").trim_start_matches("../");
+        if next == rest {
+            break;
+        }
+        rest = next;
+    }
+    let key = name_key(rest);
+    if key.contains('/') { key } else { String::new() }
 }
 
 /// What `[[...]]` or `[...](...)` names, for a person: the target without its `#heading`,
@@ -134,7 +153,8 @@ pub fn percent_decode(text: &str) -> String {
 /// the path's byte order), as in Obsidian.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NameKind {
-    /// The dex-relative path without its markdown extension: `2025/03/rust-atomics`.
+    /// The dex-relative path without its markdown extension: `2025/03/rust-atomics`
+    /// (stored with the stem: every path ends with its stem).
     Path = 1,
     /// The file stem: `rust-atomics`.
     Stem = 2,
@@ -160,12 +180,13 @@ pub fn key_tail(key: &str) -> &str {
     key.rsplit('/').next().unwrap_or(key)
 }
 
-/// The names a card answers to ([`name_key`]s, each kind at most once per key), in
-/// [`NameKind`] order. A title that only repeats the stem adds nothing.
+/// The names a card answers to besides its path ([`name_key`]s, each kind at most once
+/// per key), in [`NameKind`] order: its stem, title and aliases. A title that only repeats
+/// the stem adds nothing.
 pub fn card_names(path: &str, title: &str, fields: &Fields) -> Vec<(NameKind, String)> {
     let path_key = name_key(path);
     let stem = key_tail(&path_key).to_string();
-    let mut names = vec![(NameKind::Path, path_key.clone()), (NameKind::Stem, stem.clone())];
+    let mut names = vec![(NameKind::Stem, stem.clone())];
     let title = name_key(title);
     if !title.is_empty() && title != stem {
         names.push((NameKind::Title, title));

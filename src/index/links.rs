@@ -5,8 +5,10 @@
 //! (`card_names`): its path without the markdown extension, else its file stem, else its
 //! title, else an alias; the first kind with a match decides, and among several cards of
 //! that kind the shortest path wins, then the path's byte order (as Obsidian does), so
-//! the answer never depends on the order cards were indexed in. A stem match prefers the
-//! cards whose path ends with the folders the link names (`[[notes/Target]]`).
+//! the answer never depends on the order cards were indexed in. A link that names folders
+//! (`[[notes/Target]]`, `[t](../notes/target.md)`) finds by stem only a card whose path
+//! ends with them, as in Obsidian: a link into a folder that is not there is broken, not
+//! taken for a card of the same name elsewhere.
 //!
 //! One SQL expression does the lookup, for one name ([`resolve_name`], which the filter
 //! language and `parent` use) and for every link at once after a full build (a single
@@ -18,51 +20,54 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::card::{NameKind, key_tail, name_key};
+use crate::card::{NameKind, key_tail, link_suffix, name_key};
 
-/// The card a link with key `key` and tail `tail` (SQL expressions) names, or NULL.
-fn resolve_expr(key: &str, tail: &str) -> String {
-    let by = |kind: NameKind, name: &str, prefer: &str| {
+/// The card a link names, or NULL, given SQL expressions for its key, tail and suffix
+/// (see migrations/0003_links.sql). Paths are stored with stems, so a path match is a
+/// stem match whose path is the key.
+fn resolve_expr(key: &str, tail: &str, suffix: &str) -> String {
+    let by = |kind: NameKind, name: &str, also: &str| {
         format!(
             "(SELECT n.card_id FROM card_names n JOIN cards c ON c.id = n.card_id
-              WHERE n.key = {name} AND n.kind = {kind} ORDER BY {prefer}length(c.path), c.path LIMIT 1)",
+              WHERE n.key = {name} AND n.kind = {kind}{also} ORDER BY length(c.path), c.path LIMIT 1)",
             kind = kind as i64
         )
     };
-    // Only a key with folders asks which stem's path ends with them.
-    let suffix = format!(
-        "CASE WHEN instr({key}, '/') > 0 THEN
-            (SELECT substr('/' || p.key, -length({key}) - 1) = '/' || {key} FROM card_names p
-             WHERE p.card_id = n.card_id AND p.kind = {path})
-         ELSE 0 END DESC, ",
-        path = NameKind::Path as i64
-    );
+    let is_path = format!(" AND n.path = {key}");
+    let ends_with_suffix =
+        format!(" AND ({suffix} = '' OR substr('/' || n.path, -length({suffix}) - 1) = '/' || {suffix})");
     format!(
         "coalesce({}, {}, {}, {})",
-        by(NameKind::Path, key, ""),
-        by(NameKind::Stem, tail, &suffix),
+        by(NameKind::Stem, tail, &is_path),
+        by(NameKind::Stem, tail, &ends_with_suffix),
         by(NameKind::Title, key, ""),
         by(NameKind::Alias, key, ""),
     )
 }
 
+/// The link columns, for resolving links in place.
+fn resolve_link() -> String {
+    resolve_expr("links.key", "links.tail", "links.suffix")
+}
+
 /// The card (`cards.id`) a name resolves to, by the rules links follow: a path (with or
-/// without its extension), a file stem, a title or an alias, in any letter case.
+/// without its extension), a file stem (of a path ending with the folders the name
+/// gives, if any), a title or an alias, in any letter case.
 pub fn resolve_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<i64>> {
     let key = name_key(name.trim().trim_start_matches('/'));
     if key.is_empty() {
         return Ok(None);
     }
-    let sql = format!("SELECT {}", resolve_expr("?1", "?2"));
+    let sql = format!("SELECT {}", resolve_expr("?1", "?2", "?3"));
     conn.prepare_cached(&sql)?
-        .query_row([key.as_str(), key_tail(&key)], |r| r.get(0))
+        .query_row([key.as_str(), key_tail(&key), &link_suffix(name)], |r| r.get(0))
         .optional()
         .map(Option::flatten)
 }
 
 /// Resolves every link again: after a bulk load, in one statement.
 pub fn resolve_all(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(&format!("UPDATE links SET to_id = {}", resolve_expr("links.key", "links.tail")))
+    conn.execute_batch(&format!("UPDATE links SET to_id = {}", resolve_link()))
 }
 
 /// What a write may have changed the meaning of: the links of the cards written (stored
@@ -115,7 +120,7 @@ impl Relink {
         if self.everything {
             return resolve_all(conn);
         }
-        let resolve = resolve_expr("links.key", "links.tail");
+        let resolve = resolve_link();
         let mut by_card =
             conn.prepare_cached(&format!("UPDATE links SET to_id = {resolve} WHERE card_id = ?1"))?;
         for id in &self.cards {
@@ -164,7 +169,8 @@ mod tests {
     }
 
     const SOURCE: &str = "[[alpha]] [[BETA]] [[folder/Target]] [[Rust Atomics and Locks]]\n\
-        [[first letter]] [[mixed case]] [[nowhere]] [b](notes/beta.md) [[alpha.md]] [[archive/beta]]\n";
+        [[first letter]] [[mixed case]] [[nowhere]] [b](notes/beta.md) [[alpha.md]] [[archive/beta]]\n\
+        [[gone/beta]] [g](gone/beta.md) [o](other/target) [[Z/YYY/BETA]]\n";
 
     fn deck(root: &Path) {
         write(root, "alpha.md", "---\ntitle: Alpha Card\naliases: [First Letter]\n---\n");
@@ -196,6 +202,10 @@ mod tests {
             ("notes/beta.md".into(), to("notes/beta.md")),
             ("alpha.md".into(), to("alpha.md")),
             ("archive/beta".into(), to("archive/beta.md")),
+            ("gone/beta".into(), None),
+            ("gone/beta.md".into(), None),
+            ("other/target".into(), to("other/target.md")),
+            ("Z/YYY/BETA".into(), to("z/yyy/beta.md")),
         ];
         assert_eq!(links_of(&index, "src.md"), expected);
         let id = |path: &str| -> Option<i64> {
@@ -241,6 +251,10 @@ mod tests {
             ("notes/beta.md".into(), to("notes/beta.md")),
             ("alpha.md".into(), None),
             ("archive/beta".into(), to("archive/beta.md")),
+            ("gone/beta".into(), None),
+            ("gone/beta.md".into(), None),
+            ("other/target".into(), to("other/target.md")),
+            ("Z/YYY/BETA".into(), to("z/yyy/beta.md")),
         ];
         assert_eq!(links_of(&index, "src.md"), expected);
         // The same, written by a command (`refresh_paths`) rather than found by a walk.

@@ -366,25 +366,24 @@ fn write(
     let bulk = full || plan.read.len() >= BULK_THRESHOLD;
     let fts = if bulk { Fts::Later } else { Fts::Each };
     let mut relink = if bulk { Relink::everything() } else { Relink::touched() };
-    let deferred = if bulk {
+    let mut deferred = if bulk {
         // Room for the tables being loaded, so pages are not spilled mid-load.
         tx.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
         store::drop_deferred_indexes(&tx)?
     } else {
-        Vec::new()
+        store::Deferred::none()
     };
     for path in &plan.remove {
         store::delete_card(&tx, path, fts, &mut relink)?;
     }
     let drained = read_and_write(&tx, root, &plan.read, fts, &mut relink, progress)?;
     clock.lap("load");
-    if bulk {
-        store::recreate_indexes(&tx, &deferred)?;
-        clock.lap("indexes");
-    }
+    deferred.recreate_names(&tx)?;
     relink.finish(&tx)?;
     clock.lap("links");
     if bulk {
+        deferred.recreate(&tx)?;
+        clock.lap("indexes");
         store::rebuild_fts(&tx)?;
         clock.lap("full-text");
         tx.pragma_update(None, "cache_size", -super::CACHE_KIB)?;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::card::{Card, NameKind, card_names};
+use crate::card::{Card, NameKind, card_names, name_key};
 
 use super::fields::{FieldRow, flatten};
 use super::links::Relink;
@@ -110,14 +110,17 @@ pub fn write_card(
         insert_field
             .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
-    let mut insert_name =
-        conn.prepare_cached("INSERT OR IGNORE INTO card_names (card_id, kind, key) VALUES (?1, ?2, ?3)")?;
+    let mut insert_name = conn.prepare_cached(
+        "INSERT OR IGNORE INTO card_names (card_id, kind, key, path) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let path_key = name_key(&card.path);
     for (kind, key) in names {
-        insert_name.execute(params![id, *kind as i64, key])?;
+        let path = (*kind == NameKind::Stem).then_some(path_key.as_str());
+        insert_name.execute(params![id, *kind as i64, key, path])?;
     }
     let mut insert_link = conn.prepare_cached(
-        "INSERT INTO links (card_id, pos, line, body_line, kind, target, label, key, tail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO links (card_id, pos, line, body_line, kind, target, label, key, tail, suffix)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for (pos, link) in card.links.iter().enumerate() {
         insert_link.execute(params![
@@ -130,6 +133,7 @@ pub fn write_card(
             link.label,
             link.key,
             crate::card::key_tail(&link.key),
+            link.suffix,
         ])?;
     }
     relink.written(id, &old_names, names);
@@ -173,26 +177,49 @@ fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<Vec
 
 /// Secondary indexes that are cheaper to build once after a bulk load than to keep
 /// sorted through a hundred thousand random inserts.
-const DEFERRED_INDEXES: &str = "SELECT name, sql FROM sqlite_schema
+const DEFERRED_INDEXES: &str = "SELECT name, tbl_name, sql FROM sqlite_schema
     WHERE type = 'index' AND sql IS NOT NULL
       AND (tbl_name IN ('card_fields', 'links', 'card_names')
            OR name IN ('cards_by_stamp', 'cards_by_modified', 'cards_by_created'))";
 
-/// Drops the deferrable indexes and returns the SQL that recreates them.
-pub fn drop_deferred_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let indexes: Vec<(String, String)> = conn
-        .prepare(DEFERRED_INDEXES)?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for (name, _) in &indexes {
-        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+/// The indexes dropped for a bulk load, to create again afterwards.
+pub struct Deferred {
+    /// (table, SQL that creates the index)
+    indexes: Vec<(String, String)>,
 }
 
-/// After a bulk load: recreates the dropped indexes.
-pub fn recreate_indexes(conn: &Connection, index_sql: &[String]) -> rusqlite::Result<()> {
-    index_sql.iter().try_for_each(|sql| conn.execute_batch(sql))
+/// Drops the deferrable indexes and returns what recreates them.
+pub fn drop_deferred_indexes(conn: &Connection) -> rusqlite::Result<Deferred> {
+    let indexes: Vec<(String, String, String)> = conn
+        .prepare(DEFERRED_INDEXES)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(Deferred { indexes: indexes.into_iter().map(|(_, table, sql)| (table, sql)).collect() })
+}
+
+impl Deferred {
+    /// Nothing dropped.
+    pub fn none() -> Deferred {
+        Deferred { indexes: Vec::new() }
+    }
+
+    /// After a bulk load: recreates the indexes of `card_names`, which resolving links
+    /// reads (before the links are resolved, so that the index on the resolved column is
+    /// built once from the result rather than kept through every update).
+    pub fn recreate_names(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let (names, rest) =
+            std::mem::take(&mut self.indexes).into_iter().partition(|(t, _)| t == "card_names");
+        self.indexes = rest;
+        names.iter().try_for_each(|(_, sql): &(String, String)| conn.execute_batch(sql))
+    }
+
+    /// After a bulk load: recreates the other dropped indexes.
+    pub fn recreate(self, conn: &Connection) -> rusqlite::Result<()> {
+        self.indexes.iter().try_for_each(|(_, sql)| conn.execute_batch(sql))
+    }
 }
 
 /// After a bulk load: rebuilds the full-text index from `card_text` in one pass.

@@ -8,7 +8,7 @@
 //! relative paths that climb out of the dex. Which card a link names is the index's
 //! business (`index::links`); here each link gets the key it is looked up by.
 
-use crate::card::{Link, LinkKind, name_key, percent_decode};
+use crate::card::{Link, LinkKind, link_suffix, name_key, percent_decode};
 
 /// The links in `body`, in order; `card_path` (dex-relative) resolves relative paths, and
 /// `first_line` is the file line the body starts on.
@@ -136,9 +136,8 @@ fn wiki(
         Some(name_key(name.trim_start_matches('/')))
     };
     if let Some(key) = key.filter(|k| !k.is_empty()) {
-        let link =
-            Link { target: target.to_string(), label, kind, line: at.line, body_line: at.body_line, key };
-        push(out, link);
+        let (line, body_line, suffix) = (at.line, at.body_line, link_suffix(name));
+        push(out, Link { target: target.to_string(), label, kind, line, body_line, key, suffix });
     }
     end
 }
@@ -157,7 +156,7 @@ fn markdown(line: &str, start: usize, card_path: &str, at: Position, out: &mut V
         Some((inner, _)) => &inside[..inner.len() + 2],
         None => inside.split_whitespace().next().unwrap_or(""),
     };
-    if let Some(path) = card_target(target, card_path) {
+    if let Some((path, written)) = card_target(target, card_path) {
         let label = (!text.trim().is_empty()).then(|| text.trim().to_string());
         let link = Link {
             target: target.to_string(),
@@ -166,6 +165,7 @@ fn markdown(line: &str, start: usize, card_path: &str, at: Position, out: &mut V
             line: at.line,
             body_line: at.body_line,
             key: name_key(&path),
+            suffix: link_suffix(&written),
         };
         push(out, link);
         return dest_end + 1;
@@ -205,10 +205,11 @@ fn closing(line: &str, open: usize, opener: u8, closer: u8) -> Option<usize> {
     None
 }
 
-/// A markdown link destination as the dex-relative path of a card: `None` for URLs
-/// (any `scheme:`), anchors, absolute paths, other kinds of files, and paths that climb
-/// out of the dex. A destination without an extension names a card too, as in Obsidian.
-fn card_target(raw: &str, card_path: &str) -> Option<String> {
+/// A markdown link destination as the dex-relative path of a card, and as written
+/// (decoded): `None` for URLs (any `scheme:`), anchors, absolute paths, other kinds of
+/// files, and paths that climb out of the dex. A destination without an extension names
+/// a card too, as in Obsidian.
+fn card_target(raw: &str, card_path: &str) -> Option<(String, String)> {
     let raw = raw.strip_prefix('<').and_then(|r| r.strip_suffix('>')).unwrap_or(raw);
     if raw.is_empty() || raw.starts_with(['#', '/', '?']) || has_scheme(raw) {
         return None;
@@ -220,7 +221,7 @@ fn card_target(raw: &str, card_path: &str) -> Option<String> {
     if last.is_empty() || (!markdown && last.contains('.')) {
         return None;
     }
-    relative_path(&path, card_path)
+    relative_path(&path, card_path).map(|resolved| (resolved, path))
 }
 
 /// `scheme:` at the start (`https:`, `mailto:`, `obsidian:`, `file:`).
@@ -340,6 +341,14 @@ mod tests {
                     ![[diagram.png]] [[report.PDF]] [[v1.2 notes]] \\[[escaped]] [[]] [[#Heading only]]\n\
                     [f](/abs.md) [g](docs/)\n";
         assert_eq!(keys(body, "card.md"), ["after span", "v1.2 notes"]);
+    }
+
+    #[test]
+    fn a_link_naming_folders_keeps_them_as_the_suffix_a_stem_match_must_end_with() {
+        let body = "[[Target]] [[notes/Target]] [t](../notes/x.md) [u](x.md) [[../../a/b]] [[/r/s.md]]";
+        let links = extract(body, "d/e/c.md", 1);
+        let suffixes: Vec<&str> = links.iter().map(|l| l.suffix.as_str()).collect();
+        assert_eq!(suffixes, ["", "notes/target", "notes/x", "", "a/b", "r/s"]);
     }
 
     #[test]
