@@ -299,14 +299,14 @@ fn refresh_once(
 ) -> Result<RefreshReport, IndexError> {
     let mut clock = PhaseClock::start();
     let start_ns = coarse_now_ns();
-    let full = full || store::reread_pending(&index.conn).map_err(|e| index.sqlite_error(e))?;
     let walk = scan::walk(root);
     clock.lap("walk");
     let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
+    let reread = store::reread_pending(&index.conn).map_err(|e| index.sqlite_error(e))?;
     clock.lap("plan");
     let mut report =
         RefreshReport { walked: walk.files.len(), problems: walk.problems, ..RefreshReport::default() };
-    if full || !first_look.read.is_empty() || !first_look.remove.is_empty() {
+    if full || reread || !first_look.read.is_empty() || !first_look.remove.is_empty() {
         let written = write(&mut index.conn, root, &walk.files, full, start_ns, progress, &mut clock)
             .map_err(|e| index.sqlite_error(e))?;
         report.new = written.new;
@@ -354,6 +354,9 @@ fn write(
     clock: &mut PhaseClock,
 ) -> rusqlite::Result<Written> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // An index the schema asked to read again whole is rebuilt, unless another process
+    // has done it since the first look.
+    let full = full || store::reread_pending(&tx)?;
     // Planned again under the write lock: another process may have written since the
     // first look, and which cards are new must be exact (new cards skip the deletes).
     let mut plan = plan(files, &tx, full)?;

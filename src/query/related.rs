@@ -36,10 +36,13 @@ pub const COLLECTION: f64 = 0.5;
 
 /// How many of the card's terms are queried back, the most distinctive first.
 const TERMS: usize = 12;
+/// How many of the card's terms are counted, the most used first (a long card has
+/// thousands).
+const COUNTED: usize = 256;
 /// How many of the closest texts are candidates.
 const TEXTS: usize = 30;
 /// A text less similar than this (its bm25 over the card's own) is no reason.
-const MIN_SIMILARITY: f64 = 0.1;
+const MIN_SIMILARITY: f64 = 0.2;
 
 /// A related card and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -292,8 +295,7 @@ fn similar_texts(conn: &Connection, me: &CardRow, cards: i64) -> rusqlite::Resul
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let query =
-        terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" OR ");
+    let query = terms.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(" OR ");
     let mut stmt = conn.prepare_cached(
         "SELECT rowid, bm25(cards_fts, 10.0, 1.0) AS score FROM cards_fts WHERE cards_fts MATCH ?1
          ORDER BY score LIMIT ?2",
@@ -323,13 +325,14 @@ fn similar_texts(conn: &Connection, me: &CardRow, cards: i64) -> rusqlite::Resul
 
 /// The card's [`TERMS`] most distinctive terms: tokenized by FTS5 itself (a one-row
 /// table with the index's tokenizer), weighted by how often the card uses them (a title
-/// word three times) and how few cards do (FTS5's document counts for the whole index).
-/// Terms only this card has find nothing else and are left out.
+/// word three times) and how few cards do (counted in the full-text index). Terms only
+/// this card has find nothing else, and terms in more than [`common`] cards are not
+/// distinctive; both are left out. Counting stops past that bound, and bm25 then ranks
+/// only cards holding a rare term, which keeps both quick on a large dex.
 fn distinctive_terms(conn: &Connection, id: i64, cards: i64) -> rusqlite::Result<Vec<String>> {
     conn.execute_batch(&format!(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.related_doc USING fts5 (title, body, tokenize = '{TOKENIZE}');
          CREATE VIRTUAL TABLE IF NOT EXISTS temp.related_doc_terms USING fts5vocab (temp, related_doc, col);
-         CREATE VIRTUAL TABLE IF NOT EXISTS temp.related_df USING fts5vocab (main, cards_fts, row);
          DELETE FROM temp.related_doc;"
     ))?;
     conn.prepare_cached(
@@ -337,18 +340,33 @@ fn distinctive_terms(conn: &Connection, id: i64, cards: i64) -> rusqlite::Result
     )?
     .execute([id])?;
     let mut stmt = conn.prepare_cached(
-        "SELECT t.term, sum(CASE t.col WHEN 'title' THEN 3 * t.cnt ELSE t.cnt END), d.doc
-         FROM temp.related_doc_terms t JOIN temp.related_df d ON d.term = t.term
-         GROUP BY t.term",
+        "SELECT term, sum(CASE col WHEN 'title' THEN 3 * cnt ELSE cnt END) AS tf FROM temp.related_doc_terms
+         GROUP BY term ORDER BY tf DESC, length(term) DESC, term LIMIT ?1",
     )?;
-    let mut weighted: Vec<(f64, String)> = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?
-        .filter_map(|row| match row {
-            Ok((term, tf, df)) if df > 1 => Some(Ok(((tf as f64) * (cards as f64 / df as f64).ln(), term))),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<Result<_, _>>()?;
+    let terms: Vec<(String, i64)> =
+        stmt.query_map([COUNTED as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let common = common(cards);
+    let mut df = conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT rowid FROM cards_fts WHERE cards_fts MATCH ?1 LIMIT ?2)",
+    )?;
+    let mut weighted = Vec::new();
+    for (term, tf) in terms {
+        let held: i64 = df.query_row(rusqlite::params![quoted(&term), common + 1], |r| r.get(0))?;
+        if (2..=common).contains(&held) {
+            weighted.push(((tf as f64) * (cards as f64 / held as f64).ln(), term));
+        }
+    }
     weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(weighted.into_iter().filter(|(w, _)| *w > 0.0).take(TERMS).map(|(_, term)| term).collect())
+    Ok(weighted.into_iter().take(TERMS).map(|(_, term)| term).collect())
+}
+
+/// How many cards may hold a term for it to count as distinctive: one in a hundred, and
+/// at least 20 (in a small dex every term is rare enough).
+fn common(cards: i64) -> i64 {
+    (cards / 100).max(20)
+}
+
+/// A term as an FTS5 string.
+fn quoted(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
 }
