@@ -29,20 +29,21 @@ CREATE INDEX links_by_tail ON links (tail);
 -- Backlinks, `links:X`, `has:backlinks`.
 CREATE INDEX links_by_to ON links (to_id) WHERE to_id IS NOT NULL;
 
--- The names a card answers to, folded like links.key: kind 2 its file stem (with, in
--- `path`, its whole path without the markdown extension, which a link may give instead),
--- 3 its title, 4 each alias (an `aliases` field). A link takes the first match of: its
--- key as a path, its tail as a stem (whose path ends with the link's suffix), its key as
--- a title, as an alias; among several cards, the shortest path.
+-- The names a card answers to, folded like links.key: kind 2 its file stem, 3 its title,
+-- 4 each alias (an `aliases` field). A link takes the first match of: its key as a path,
+-- its tail as a stem (whose path ends with the link's suffix), its key as a title, as an
+-- alias; among several cards, the shortest path. Every row carries the card's path, so
+-- that a lookup is one walk of card_names_by_key, shortest path first.
 CREATE TABLE card_names (
     card_id INTEGER NOT NULL,             -- cards.id
     kind    INTEGER NOT NULL,
     key     TEXT    NOT NULL,
-    path    TEXT,                         -- kind 2 only: the folded path, extension dropped
+    path    TEXT    NOT NULL,             -- the card's path, folded, extension dropped
+    plen    INTEGER NOT NULL,             -- the length of the card's path as written
     PRIMARY KEY (card_id, kind, key)
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX card_names_by_key ON card_names (key, kind, path);
+CREATE INDEX card_names_by_key ON card_names (key, kind, plen, path);
 
 -- Cards indexed before this schema have neither names nor resolvable links: the next
 -- refresh reads every card again, as `termdex index --full` would.

@@ -149,8 +149,8 @@ pub fn percent_decode(text: &str) -> String {
 }
 
 /// Kinds of names a card answers to, in the order a link tries them: the first kind with
-/// a match decides, and among several cards of that kind the shortest path wins (then
-/// the path's byte order), as in Obsidian.
+/// a match decides, and among several cards of that kind the shortest path wins (as in
+/// Obsidian), then the path in lower case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NameKind {
     /// The dex-relative path without its markdown extension: `2025/03/rust-atomics`

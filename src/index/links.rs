@@ -4,8 +4,9 @@
 //! A name is looked up folded ([`name_key`]) among the names each card answers to
 //! (`card_names`): its path without the markdown extension, else its file stem, else its
 //! title, else an alias; the first kind with a match decides, and among several cards of
-//! that kind the shortest path wins, then the path's byte order (as Obsidian does), so
-//! the answer never depends on the order cards were indexed in. A link that names folders
+//! that kind the shortest path wins (as Obsidian does), then the path in lower case, so
+//! the answer does not depend on the order cards were indexed in (only cards whose paths
+//! differ in letter case alone are told apart by which was indexed first). A link that names folders
 //! (`[[notes/Target]]`, `[t](../notes/target.md)`) finds by stem only a card whose path
 //! ends with them, as in Obsidian: a link into a folder that is not there is broken, not
 //! taken for a card of the same name elsewhere.
@@ -23,13 +24,15 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::card::{NameKind, key_tail, link_suffix, name_key};
 
 /// The card a link names, or NULL, given SQL expressions for its key, tail and suffix
-/// (see migrations/0003_links.sql). Paths are stored with stems, so a path match is a
-/// stem match whose path is the key.
+/// (see migrations/0003_links.sql). Every name row holds its card's path, so a path match
+/// is a stem match whose path is the key, and each lookup walks `card_names_by_key` in
+/// order (shortest path, then folded path, then the card indexed first) and stops at the
+/// first row.
 fn resolve_expr(key: &str, tail: &str, suffix: &str) -> String {
     let by = |kind: NameKind, name: &str, also: &str| {
         format!(
-            "(SELECT n.card_id FROM card_names n JOIN cards c ON c.id = n.card_id
-              WHERE n.key = {name} AND n.kind = {kind}{also} ORDER BY length(c.path), c.path LIMIT 1)",
+            "(SELECT n.card_id FROM card_names n WHERE n.key = {name} AND n.kind = {kind}{also}
+              ORDER BY n.plen, n.path, n.card_id LIMIT 1)",
             kind = kind as i64
         )
     };
@@ -50,6 +53,9 @@ fn resolve_link() -> String {
     resolve_expr("links.key", "links.tail", "links.suffix")
 }
 
+/// The columns a link is stored with, `to_id` aside.
+const LINK_COLUMNS: &str = "card_id, pos, line, body_line, kind, target, label, key, tail, suffix";
+
 /// The card (`cards.id`) a name resolves to, by the rules links follow: a path (with or
 /// without its extension), a file stem (of a path ending with the folders the name
 /// gives, if any), a title or an alias, in any letter case.
@@ -65,25 +71,32 @@ pub fn resolve_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<i6
         .map(Option::flatten)
 }
 
-/// Resolves every link again: after a bulk load, in one statement.
-pub fn resolve_all(conn: &Connection) -> rusqlite::Result<()> {
+/// Resolves every link again, in one statement.
+fn resolve_all(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(&format!("UPDATE links SET to_id = {}", resolve_link()))
 }
 
-/// What a write may have changed the meaning of: the links of the cards written (stored
-/// unresolved), and the links that could name a name that appeared or went away. Resolved
-/// again by [`Relink::finish`], in the write's transaction.
+/// What a write may have changed the meaning of, resolved again by [`Relink::finish`] in
+/// the write's transaction. Row by row, the links of the cards written are stored
+/// unresolved, and the links that could name a name that appeared or went away are
+/// noted. In a bulk load the new links are staged instead and stored once, resolved, by
+/// one set-based statement at the end (so no link row is written twice), after the
+/// links already stored are resolved again.
 #[derive(Debug, Default)]
 pub struct Relink {
-    everything: bool,
+    bulk: bool,
     cards: Vec<i64>,
     tails: BTreeSet<String>,
 }
 
 impl Relink {
-    /// Resolving every link at the end (a bulk load): nothing is tracked.
-    pub fn everything() -> Relink {
-        Relink { everything: true, ..Relink::default() }
+    /// A bulk load: every link resolved at the end, nothing tracked.
+    pub fn bulk(conn: &Connection) -> rusqlite::Result<Relink> {
+        conn.execute_batch(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS staged_links ({LINK_COLUMNS});
+             DELETE FROM temp.staged_links;"
+        ))?;
+        Ok(Relink { bulk: true, ..Relink::default() })
     }
 
     /// Only what the writes touch.
@@ -91,9 +104,20 @@ impl Relink {
         Relink::default()
     }
 
+    /// The statement that stores a link (`?1`..`?10` in [`LINK_COLUMNS`] order).
+    pub(super) fn insert_sql(&self) -> &'static str {
+        match self.bulk {
+            true => "INSERT INTO temp.staged_links VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            false => {
+                "INSERT INTO links (card_id, pos, line, body_line, kind, target, label, key, tail, suffix)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+            }
+        }
+    }
+
     /// Card `id` was written with `new` names, having had `old` ones.
     pub(super) fn written(&mut self, id: i64, old: &[(i64, String)], new: &[(NameKind, String)]) {
-        if self.everything {
+        if self.bulk {
             return;
         }
         self.cards.push(id);
@@ -111,14 +135,19 @@ impl Relink {
 
     /// A card that had `old` names is gone.
     pub(super) fn removed(&mut self, old: &[(i64, String)]) {
-        if !self.everything {
+        if !self.bulk {
             self.tails.extend(old.iter().map(|(_, key)| key_tail(key).to_string()));
         }
     }
 
     pub fn finish(self, conn: &Connection) -> rusqlite::Result<()> {
-        if self.everything {
-            return resolve_all(conn);
+        if self.bulk {
+            resolve_all(conn)?;
+            let resolve = resolve_expr("s.key", "s.tail", "s.suffix");
+            return conn.execute_batch(&format!(
+                "INSERT INTO links ({LINK_COLUMNS}, to_id) SELECT {LINK_COLUMNS}, {resolve} FROM temp.staged_links s;
+                 DELETE FROM temp.staged_links;"
+            ));
         }
         let resolve = resolve_link();
         let mut by_card =
@@ -309,5 +338,37 @@ mod tests {
         assert_eq!(titles(&index), ["A", "B"], "every card was read again, though no stamp changed");
         assert_eq!(links_of(&index, "a.md"), [("b".to_string(), to("b.md"))]);
         assert!(!crate::index::store::reread_pending(&index.conn).expect("flag"));
+    }
+
+    #[test]
+    fn a_bulk_refresh_resolves_the_links_it_stages_and_those_already_stored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "old.md", "[[target]] [[renamed]]\n");
+        write(root, "renamed.md", "# R\n");
+        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        refreshed(&mut index, root);
+        assert_eq!(
+            links_of(&index, "old.md"),
+            [("target".into(), None), ("renamed".into(), to("renamed.md"))]
+        );
+        // Enough new cards for a bulk load (not a full one): among them the card that
+        // `old.md` names, cards naming it, and a rename.
+        for n in 0..2100 {
+            write(root, &format!("bulk/{n}.md"), &format!("[[old]] [[{}]]\n", n + 1));
+        }
+        write(root, "bulk/target.md", "# T\n");
+        std::fs::rename(root.join("renamed.md"), root.join("other.md")).expect("rename");
+        let report = refresh(&mut index, root, false, &mut |_| {}).expect("refresh");
+        assert!(report.new > 2000 && report.removed == 1);
+        assert_eq!(
+            links_of(&index, "old.md"),
+            [("target".into(), to("bulk/target.md")), ("renamed".into(), None)]
+        );
+        assert_eq!(
+            links_of(&index, "bulk/7.md"),
+            [("old".into(), to("old.md")), ("8".into(), to("bulk/8.md"))]
+        );
+        assert_eq!(links_of(&index, "bulk/2099.md")[1], ("2100".into(), None));
     }
 }

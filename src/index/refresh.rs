@@ -368,7 +368,7 @@ fn write(
     }
     let bulk = full || plan.read.len() >= BULK_THRESHOLD;
     let fts = if bulk { Fts::Later } else { Fts::Each };
-    let mut relink = if bulk { Relink::everything() } else { Relink::touched() };
+    let mut relink = if bulk { Relink::bulk(&tx)? } else { Relink::touched() };
     let mut deferred = if bulk {
         // Room for the tables being loaded, so pages are not spilled mid-load.
         tx.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;

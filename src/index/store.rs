@@ -111,17 +111,13 @@ pub fn write_card(
             .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
     let mut insert_name = conn.prepare_cached(
-        "INSERT OR IGNORE INTO card_names (card_id, kind, key, path) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR IGNORE INTO card_names (card_id, kind, key, path, plen) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    let path_key = name_key(&card.path);
+    let (path_key, path_len) = (name_key(&card.path), card.path.chars().count() as i64);
     for (kind, key) in names {
-        let path = (*kind == NameKind::Stem).then_some(path_key.as_str());
-        insert_name.execute(params![id, *kind as i64, key, path])?;
+        insert_name.execute(params![id, *kind as i64, key, path_key, path_len])?;
     }
-    let mut insert_link = conn.prepare_cached(
-        "INSERT INTO links (card_id, pos, line, body_line, kind, target, label, key, tail, suffix)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
+    let mut insert_link = conn.prepare_cached(relink.insert_sql())?;
     for (pos, link) in card.links.iter().enumerate() {
         insert_link.execute(params![
             id,

@@ -127,8 +127,8 @@ pub fn related(index: &Index, id: i64, limit: usize) -> Result<Vec<Related>, Que
 /// The fields of the card that related cards may share.
 #[derive(Default)]
 struct Own {
-    /// (folded, as written)
-    tags: Vec<(String, String)>,
+    /// (folded, as written, rarity once counted); at most 64, one bit each.
+    tags: Vec<(String, String, f64)>,
     collection: Option<(String, String)>,
     urls: Vec<String>,
 }
@@ -145,7 +145,9 @@ fn own_fields(conn: &Connection, id: i64) -> rusqlite::Result<Own> {
         let (key, norm, text): (String, String, Option<String>) = row?;
         let text = text.unwrap_or_else(|| norm.clone());
         match key.as_str() {
-            "tags" if !own.tags.iter().any(|(n, _)| *n == norm) => own.tags.push((norm, text)),
+            "tags" if own.tags.len() < 64 && !own.tags.iter().any(|(n, _, _)| *n == norm) => {
+                own.tags.push((norm, text, 0.0))
+            }
             "collection" if own.collection.is_none() => own.collection = Some((norm, text)),
             "url" => own.urls.push(norm),
             _ => {}
@@ -154,28 +156,76 @@ fn own_fields(conn: &Connection, id: i64) -> rusqlite::Result<Own> {
     Ok(own)
 }
 
+/// A candidate's parts while they are gathered: plain numbers, so that thousands of cards
+/// sharing a common tag cost no allocations.
+#[derive(Debug, Clone, Copy, Default)]
+struct Found {
+    links_here: bool,
+    linked_from_here: bool,
+    same_url: bool,
+    /// Bit `i`: shares the card's `i`-th tag.
+    tags: u64,
+    /// The sum of those tags' rarities.
+    tag_weight: f64,
+    /// The collection's share, once known to be shared.
+    collection: f64,
+    text: f64,
+}
+
+impl Found {
+    fn score(&self) -> f64 {
+        let link = |on: bool, weight: f64| if on { weight } else { 0.0 };
+        link(self.links_here, LINK)
+            + link(self.linked_from_here, LINK)
+            + link(self.same_url, URL)
+            + self.tag_weight
+            + self.collection
+            + TEXT * self.text
+    }
+
+    fn why(&self, own: &Own, collection: Option<(String, f64)>) -> Why {
+        let tags = own
+            .tags
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.tags & (1 << i) != 0)
+            .map(|(_, (_, text, rarity))| (text.clone(), *rarity))
+            .collect();
+        Why {
+            links_here: self.links_here,
+            linked_from_here: self.linked_from_here,
+            same_url: self.same_url,
+            tags,
+            collection: collection.filter(|_| self.collection > 0.0),
+            text: self.text,
+        }
+    }
+}
+
 fn find(conn: &Connection, id: i64, limit: usize) -> rusqlite::Result<Vec<Related>> {
     let Some(me) = card_by_id(conn, id)? else { return Ok(Vec::new()) };
     let cards: i64 = conn.query_row("SELECT count(*) FROM cards", [], |r| r.get(0))?;
-    let own = own_fields(conn, id)?;
-    let mut found: HashMap<i64, Why> = HashMap::new();
+    let mut own = own_fields(conn, id)?;
+    let mut found: HashMap<i64, Found> = HashMap::new();
     links(conn, id, &mut found)?;
     same_url(conn, id, &own.urls, &mut found)?;
-    shared_tags(conn, id, &own.tags, cards, &mut found)?;
+    shared_tags(conn, id, &mut own.tags, cards, &mut found)?;
     for (other, similarity) in similar_texts(conn, &me, cards)? {
         found.entry(other).or_default().text = similarity;
     }
     found.remove(&id);
-    let mut ranked: Vec<(i64, Why)> = found.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.score().total_cmp(&a.1.score()));
-    if let Some((norm, text)) = &own.collection {
-        same_collection(conn, norm, text, cards, limit, &mut ranked)?;
-    }
-    best(conn, ranked, limit)
+    let mut ranked: Vec<(f64, i64, Found)> =
+        found.into_iter().map(|(other, f)| (f.score(), other, f)).collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let collection = match &own.collection {
+        Some((norm, text)) => same_collection(conn, norm, text, cards, limit, &mut ranked)?,
+        None => None,
+    };
+    best(conn, ranked, limit, &own, collection)
 }
 
 /// Links either way, each card once per direction.
-fn links(conn: &Connection, id: i64, found: &mut HashMap<i64, Why>) -> rusqlite::Result<()> {
+fn links(conn: &Connection, id: i64, found: &mut HashMap<i64, Found>) -> rusqlite::Result<()> {
     let mut out =
         conn.prepare_cached("SELECT DISTINCT to_id FROM links WHERE card_id = ?1 AND to_id IS NOT NULL")?;
     for other in out.query_map([id], |r| r.get::<_, i64>(0))? {
@@ -193,7 +243,7 @@ fn same_url(
     conn: &Connection,
     id: i64,
     urls: &[String],
-    found: &mut HashMap<i64, Why>,
+    found: &mut HashMap<i64, Found>,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn
         .prepare_cached("SELECT DISTINCT card_id FROM card_fields WHERE key = 'url' AND norm IN (?1, ?2)")?;
@@ -216,68 +266,78 @@ fn rarity(df: i64, cards: i64) -> f64 {
     ((n / df.max(1) as f64).ln() / n.ln()).clamp(0.0, 1.0)
 }
 
+/// Every card sharing one of the card's tags, with their rarities (noted in `tags`).
 fn shared_tags(
     conn: &Connection,
     id: i64,
-    tags: &[(String, String)],
+    tags: &mut [(String, String, f64)],
     cards: i64,
-    found: &mut HashMap<i64, Why>,
+    found: &mut HashMap<i64, Found>,
 ) -> rusqlite::Result<()> {
     let mut stmt =
         conn.prepare_cached("SELECT DISTINCT card_id FROM card_fields WHERE key = 'tags' AND norm = ?1")?;
-    for (norm, text) in tags {
-        let holders: Vec<i64> = stmt.query_map([norm], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        let weight = rarity(holders.len() as i64, cards);
+    for (bit, (norm, _, weight)) in tags.iter_mut().enumerate() {
+        let holders: Vec<i64> = stmt.query_map([&*norm], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        *weight = rarity(holders.len() as i64, cards);
         for other in holders.into_iter().filter(|other| *other != id) {
-            found.entry(other).or_default().tags.push((text.clone(), weight));
+            let entry = found.entry(other).or_default();
+            entry.tags |= 1 << bit;
+            entry.tag_weight += *weight;
         }
     }
     Ok(())
 }
 
 /// Adds the collection to the ranked cards that share it, as far down as it could still
-/// change which cards make the first `limit`, and ranks them again.
+/// change which cards make the first `limit`, and ranks them again; the collection as
+/// written and its rarity.
 fn same_collection(
     conn: &Connection,
     norm: &str,
     text: &str,
     cards: i64,
     limit: usize,
-    ranked: &mut [(i64, Why)],
-) -> rusqlite::Result<()> {
+    ranked: &mut [(f64, i64, Found)],
+) -> rusqlite::Result<Option<(String, f64)>> {
     let df: i64 = conn
         .prepare_cached("SELECT count(*) FROM card_fields WHERE key = 'collection' AND norm = ?1")?
         .query_row([norm], |r| r.get(0))?;
     let weight = rarity(df, cards);
     let bonus = COLLECTION * weight;
     let cutoff =
-        ranked.get(limit.saturating_sub(1)).map_or(f64::NEG_INFINITY, |(_, why)| why.score()) - bonus;
+        ranked.get(limit.saturating_sub(1)).map_or(f64::NEG_INFINITY, |(score, _, _)| *score) - bonus;
     let mut shares = conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM card_fields WHERE card_id = ?1 AND key = 'collection' AND norm = ?2)",
     )?;
-    for (other, why) in ranked.iter_mut() {
-        if why.score() < cutoff {
+    for (score, other, found) in ranked.iter_mut() {
+        if *score < cutoff {
             break;
         }
         if shares.query_row(rusqlite::params![*other, norm], |r| r.get::<_, bool>(0))? {
-            why.collection = Some((text.to_string(), weight));
+            found.collection = bonus;
+            *score = found.score();
         }
     }
-    ranked.sort_by(|a, b| b.1.score().total_cmp(&a.1.score()));
-    Ok(())
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(Some((text.to_string(), weight)))
 }
 
 /// The first `limit` of `ranked` (sorted by score), ties broken by path.
-fn best(conn: &Connection, ranked: Vec<(i64, Why)>, limit: usize) -> rusqlite::Result<Vec<Related>> {
-    let last = ranked.get(limit.saturating_sub(1)).map(|(_, why)| why.score());
+fn best(
+    conn: &Connection,
+    ranked: Vec<(f64, i64, Found)>,
+    limit: usize,
+    own: &Own,
+    collection: Option<(String, f64)>,
+) -> rusqlite::Result<Vec<Related>> {
+    let last = ranked.get(limit.saturating_sub(1)).map(|(score, _, _)| *score);
     let mut best = Vec::new();
-    for (other, why) in ranked {
-        let score = why.score();
+    for (score, other, found) in ranked {
         if best.len() >= limit && Some(score) != last {
             break;
         }
         if let Some(card) = card_by_id(conn, other)? {
-            best.push(Related { card, score, why });
+            best.push(Related { card, score, why: found.why(own, collection.clone()) });
         }
     }
     best.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.card.path.cmp(&b.card.path)));

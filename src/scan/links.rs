@@ -29,6 +29,10 @@ pub fn extract(body: &str, card_path: &str, first_line: u32) -> Vec<Link> {
             }
             (None, None) => {}
         }
+        // Most lines hold no bracket at all; memchr finds that out fastest.
+        if !line.contains('[') {
+            continue;
+        }
         let body_line = n as u32 + 1;
         let at = Position { line: first_line + n as u32, body_line };
         scan_line(line, card_path, at, &mut links);
@@ -74,6 +78,10 @@ fn scan_line(line: &str, card_path: &str, at: Position, out: &mut Vec<Link>) {
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        let Some(skip) = bytes[i..].iter().position(|b| matches!(b, b'\\' | b'`' | b'!' | b'[')) else {
+            break;
+        };
+        i += skip;
         match bytes[i] {
             b'\\' => i += 2,
             b'`' => i = after_code_span(line, i),
