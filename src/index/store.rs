@@ -164,11 +164,9 @@ fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<Vec
     }
     conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?.execute([id])?;
     conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
-    let names = conn
-        .prepare_cached("DELETE FROM card_names WHERE card_id = ?1 RETURNING kind, key")?
+    conn.prepare_cached("DELETE FROM card_names WHERE card_id = ?1 RETURNING kind, key")?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect();
-    names
+        .collect()
 }
 
 /// Secondary indexes that are cheaper to build once after a bulk load than to keep

@@ -82,16 +82,25 @@ fn read_outgoing(conn: &Connection, id: i64) -> rusqlite::Result<Vec<OutLink>> {
     let mut stmt = conn.prepare_cached(
         "SELECT line, kind, target, label, to_id FROM links WHERE card_id = ?1 ORDER BY pos",
     )?;
-    let rows: Vec<(u32, String, String, Option<String>, Option<i64>)> = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+    let rows: Vec<(OutLink, Option<i64>)> = stmt
+        .query_map([id], |r| {
+            let kind: String = r.get(1)?;
+            let link = OutLink {
+                line: r.get(0)?,
+                kind: LinkKind::from_name(&kind),
+                target: r.get(2)?,
+                label: r.get(3)?,
+                to: None,
+            };
+            Ok((link, r.get(4)?))
+        })?
         .collect::<Result<_, _>>()?;
     let mut links = Vec::with_capacity(rows.len());
-    for (line, kind, target, label, to_id) in rows {
-        let to = match to_id {
-            Some(to_id) => card_by_id(conn, to_id)?,
-            None => None,
-        };
-        links.push(OutLink { line, kind: LinkKind::from_name(&kind), target, label, to });
+    for (mut link, to_id) in rows {
+        if let Some(to_id) = to_id {
+            link.to = card_by_id(conn, to_id)?;
+        }
+        links.push(link);
     }
     Ok(links)
 }
