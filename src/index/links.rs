@@ -18,6 +18,7 @@
 //! appeared or went away: any link that could have named them, found by index.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -78,14 +79,12 @@ fn resolve_all(conn: &Connection) -> rusqlite::Result<()> {
 
 /// What a write may have changed the meaning of, resolved again by [`Relink::finish`] in
 /// the write's transaction. Row by row, the links of the cards written are stored
-/// unresolved, and the links that could name a name that appeared or went away are
-/// noted. In a bulk load the new links are staged instead and stored once, resolved, by
+/// resolved, and the links that could name a name that appeared or went away are noted. In a bulk load the new links are staged instead and stored once, resolved, by
 /// one set-based statement at the end (so no link row is written twice), after the
 /// links already stored are resolved again.
 #[derive(Debug, Default)]
 pub struct Relink {
     bulk: bool,
-    cards: Vec<i64>,
     tails: BTreeSet<String>,
 }
 
@@ -104,23 +103,29 @@ impl Relink {
         Relink::default()
     }
 
-    /// The statement that stores a link (`?1`..`?10` in [`LINK_COLUMNS`] order).
+    /// The statement that stores a link (`?1`..`?10` in [`LINK_COLUMNS`] order): staged in
+    /// a bulk load, else stored resolved against the names as they stand (a name a later
+    /// write of the same transaction adds or removes is among the tails [`Relink::finish`]
+    /// resolves again).
     pub(super) fn insert_sql(&self) -> &'static str {
+        static RESOLVED: OnceLock<String> = OnceLock::new();
         match self.bulk {
             true => "INSERT INTO temp.staged_links VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            false => {
-                "INSERT INTO links (card_id, pos, line, body_line, kind, target, label, key, tail, suffix)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-            }
+            false => RESOLVED.get_or_init(|| {
+                format!(
+                    "INSERT INTO links ({LINK_COLUMNS}, to_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {})",
+                    resolve_expr("?8", "?9", "?10")
+                )
+            }),
         }
     }
 
-    /// Card `id` was written with `new` names, having had `old` ones.
-    pub(super) fn written(&mut self, id: i64, old: &[(i64, String)], new: &[(NameKind, String)]) {
+    /// A card was written with `new` names, having had `old` ones.
+    pub(super) fn written(&mut self, old: &[(i64, String)], new: &[(NameKind, String)]) {
         if self.bulk {
             return;
         }
-        self.cards.push(id);
         for (kind, key) in old {
             if !new.iter().any(|(k, n)| *k as i64 == *kind && n == key) {
                 self.tails.insert(key_tail(key).to_string());
@@ -150,11 +155,6 @@ impl Relink {
             ));
         }
         let resolve = resolve_link();
-        let mut by_card =
-            conn.prepare_cached(&format!("UPDATE links SET to_id = {resolve} WHERE card_id = ?1"))?;
-        for id in &self.cards {
-            by_card.execute([id])?;
-        }
         let mut by_tail =
             conn.prepare_cached(&format!("UPDATE links SET to_id = {resolve} WHERE tail = ?1"))?;
         for tail in &self.tails {
@@ -370,5 +370,41 @@ mod tests {
             [("old".into(), to("old.md")), ("8".into(), to("bulk/8.md"))]
         );
         assert_eq!(links_of(&index, "bulk/2099.md")[1], ("2100".into(), None));
+    }
+
+    #[test]
+    fn a_card_rewritten_keeps_what_did_not_change_and_updates_what_did() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "a.md", "---\nstatus: todo\n---\n[[b]] [[Old Title]]\n");
+        write(root, "b.md", "---\ntitle: Old Title\n---\n");
+        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        refreshed(&mut index, root);
+        let lines = |index: &Index| -> Vec<(u32, Option<String>)> {
+            index
+                .conn
+                .prepare("SELECT l.line, t.path FROM links l LEFT JOIN cards t ON t.id = l.to_id ORDER BY l.pos")
+                .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+                .expect("links")
+        };
+        assert_eq!(lines(&index), [(4, to("b.md")), (4, to("b.md"))]);
+        // A value changed on its line: the links stay as they were.
+        write(root, "a.md", "---\nstatus: done\n---\n[[b]] [[Old Title]]\n");
+        crate::index::refresh_paths(&mut index, root, &["a.md".to_string()]).expect("refresh paths");
+        assert_eq!(lines(&index), [(4, to("b.md")), (4, to("b.md"))]);
+        // A field added above them moves them a line down.
+        write(root, "a.md", "---\nstatus: done\nwhen: today\n---\n[[b]] [[Old Title]]\n");
+        crate::index::refresh_paths(&mut index, root, &["a.md".to_string()]).expect("refresh paths");
+        assert_eq!(lines(&index), [(5, to("b.md")), (5, to("b.md"))]);
+        // b retitled: the old title names nothing now.
+        write(root, "b.md", "---\ntitle: New Title\n---\n");
+        crate::index::refresh_paths(&mut index, root, &["b.md".to_string()]).expect("refresh paths");
+        assert_eq!(lines(&index), [(5, to("b.md")), (5, None)]);
+        let names: Vec<String> = index
+            .conn
+            .prepare("SELECT key FROM card_names n JOIN cards c ON c.id = n.card_id WHERE c.path = 'b.md' ORDER BY kind")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("names");
+        assert_eq!(names, ["b", "new title"]);
     }
 }

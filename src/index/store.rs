@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::card::{Card, NameKind, card_names, name_key};
+use crate::card::{Card, Link, NameKind, card_names, key_tail, name_key};
 
 use super::fields::{FieldRow, flatten};
 use super::links::Relink;
@@ -57,8 +57,9 @@ pub fn prepare(card: Card) -> Prepared {
 }
 
 /// Inserts or replaces a card (keeping its id when it was already indexed). `known`
-/// says whether the index held it: a new card has no old rows to delete. Its links are
-/// stored unresolved; `relink` learns what to resolve again.
+/// says whether the index held it: a new card has no old rows to delete. Its names are
+/// stored before its links (which `relink` stores), and only those that changed are
+/// written; `relink` learns what to resolve again.
 pub fn write_card(
     conn: &Connection,
     prepared: &Prepared,
@@ -95,7 +96,9 @@ pub fn write_card(
             ],
             |r| r.get(0),
         )?;
-    let old_names = if known { delete_children(conn, id, fts)? } else { Vec::new() };
+    if known {
+        delete_text_and_fields(conn, id, fts)?;
+    }
     conn.prepare_cached("INSERT INTO card_text (id, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, card.title, card.body])?;
     if fts == Fts::Each {
@@ -110,15 +113,75 @@ pub fn write_card(
         insert_field
             .execute(params![id, row.key, row.pos, row.kind, row.text, row.norm, row.num, row.time])?;
     }
-    let mut insert_name = conn.prepare_cached(
+    let old_names = if known { names_of(conn, id)? } else { Vec::new() };
+    write_names(conn, id, &card.path, &old_names, names)?;
+    if !(known && same_links(conn, id, &card.links)?) {
+        if known {
+            conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
+        }
+        write_links(conn, id, &card.links, relink)?;
+    }
+    relink.written(&old_names, names);
+    Ok(())
+}
+
+/// The names (kind, key) card `id` has in the index.
+fn names_of(conn: &Connection, id: i64) -> rusqlite::Result<Vec<(i64, String)>> {
+    conn.prepare_cached("SELECT kind, key FROM card_names WHERE card_id = ?1")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// Brings card `id`'s names from `old` to `new`, touching only those that differ (a
+/// `set` of a status changes none).
+fn write_names(
+    conn: &Connection,
+    id: i64,
+    path: &str,
+    old: &[(i64, String)],
+    new: &[(NameKind, String)],
+) -> rusqlite::Result<()> {
+    let mut delete =
+        conn.prepare_cached("DELETE FROM card_names WHERE card_id = ?1 AND kind = ?2 AND key = ?3")?;
+    for (kind, key) in old.iter().filter(|(k, n)| !new.iter().any(|(nk, nn)| *nk as i64 == *k && nn == n)) {
+        delete.execute(params![id, kind, key])?;
+    }
+    let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO card_names (card_id, kind, key, path, plen) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    let (path_key, path_len) = (name_key(&card.path), card.path.chars().count() as i64);
-    for (kind, key) in names {
-        insert_name.execute(params![id, *kind as i64, key, path_key, path_len])?;
+    let (path_key, path_len) = (name_key(path), path.chars().count() as i64);
+    for (kind, key) in new.iter().filter(|(k, n)| !old.iter().any(|(ok, on)| *ok == *k as i64 && on == n)) {
+        insert.execute(params![id, *kind as i64, key, path_key, path_len])?;
     }
+    Ok(())
+}
+
+/// Whether card `id` holds exactly these links already (then they stay, resolved).
+fn same_links(conn: &Connection, id: i64, links: &[Link]) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line, body_line, kind, target, label, key, suffix FROM links WHERE card_id = ?1 ORDER BY pos",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut expected = links.iter();
+    while let Some(row) = rows.next()? {
+        let Some(link) = expected.next() else { return Ok(false) };
+        let same = row.get::<_, u32>(0)? == link.line
+            && row.get::<_, u32>(1)? == link.body_line
+            && row.get_ref(2)?.as_str()? == link.kind.name()
+            && row.get_ref(3)?.as_str()? == link.target
+            && row.get::<_, Option<String>>(4)? == link.label
+            && row.get_ref(5)?.as_str()? == link.key
+            && row.get_ref(6)?.as_str()? == link.suffix;
+        if !same {
+            return Ok(false);
+        }
+    }
+    Ok(expected.next().is_none())
+}
+
+fn write_links(conn: &Connection, id: i64, links: &[Link], relink: &Relink) -> rusqlite::Result<()> {
     let mut insert_link = conn.prepare_cached(relink.insert_sql())?;
-    for (pos, link) in card.links.iter().enumerate() {
+    for (pos, link) in links.iter().enumerate() {
         insert_link.execute(params![
             id,
             pos as i64,
@@ -128,11 +191,10 @@ pub fn write_card(
             link.target,
             link.label,
             link.key,
-            crate::card::key_tail(&link.key),
+            key_tail(&link.key),
             link.suffix,
         ])?;
     }
-    relink.written(id, &old_names, names);
     Ok(())
 }
 
@@ -151,6 +213,15 @@ pub fn delete_card(conn: &Connection, path: &str, fts: Fts, relink: &mut Relink)
 /// Removes what hangs off a card id: its text (and full-text entry), fields, links and
 /// names; returns the names (kind, key) it had.
 fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<Vec<(i64, String)>> {
+    delete_text_and_fields(conn, id, fts)?;
+    conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM card_names WHERE card_id = ?1 RETURNING kind, key")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// Removes a card's text (and full-text entry) and fields.
+fn delete_text_and_fields(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<()> {
     let old: Option<(String, String)> = conn
         .prepare_cached("DELETE FROM card_text WHERE id = ?1 RETURNING title, body")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -163,10 +234,7 @@ fn delete_children(conn: &Connection, id: i64, fts: Fts) -> rusqlite::Result<Vec
         .execute(params![id, title, body])?;
     }
     conn.prepare_cached("DELETE FROM card_fields WHERE card_id = ?1")?.execute([id])?;
-    conn.prepare_cached("DELETE FROM links WHERE card_id = ?1")?.execute([id])?;
-    conn.prepare_cached("DELETE FROM card_names WHERE card_id = ?1 RETURNING kind, key")?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect()
+    Ok(())
 }
 
 /// Secondary indexes that are cheaper to build once after a bulk load than to keep
