@@ -154,6 +154,10 @@ impl Relink {
                  DELETE FROM temp.staged_links;"
             ));
         }
+        // Nothing to do for most writes (a `set`): not even compiling the statement.
+        if self.tails.is_empty() {
+            return Ok(());
+        }
         let resolve = resolve_link();
         let mut by_tail =
             conn.prepare_cached(&format!("UPDATE links SET to_id = {resolve} WHERE tail = ?1"))?;
