@@ -46,6 +46,8 @@ CREATE TABLE card_names (
 CREATE INDEX card_names_by_key ON card_names (key, kind, plen, path);
 
 -- Cards indexed before this schema have neither names nor resolvable links: the next
--- refresh reads every card again, as `termdex index --full` would.
-INSERT INTO termdex_meta (key, value) VALUES ('reread', 'schema 3: links resolve to cards')
+-- refresh reads every card again, as `termdex index --full` would. (A new index has no
+-- cards, and its first refresh reads them all anyway.)
+INSERT INTO termdex_meta (key, value)
+    SELECT 'reread', 'schema 3: links resolve to cards' WHERE EXISTS (SELECT 1 FROM cards)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;
