@@ -27,7 +27,7 @@ pub struct Args {
 /// How a list of cards is printed.
 #[derive(Debug, clap::Args)]
 pub struct Listing {
-    /// paths, tsv, json, jsonl, table, or a template like '{path}\t{title}\t{line}'
+    /// paths, tsv, json, jsonl, table, or a template like '{path}\t{title}' (see docs/related.md)
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
     /// End each record with NUL instead of a newline

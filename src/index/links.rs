@@ -387,7 +387,9 @@ mod tests {
         let lines = |index: &Index| -> Vec<(u32, Option<String>)> {
             index
                 .conn
-                .prepare("SELECT l.line, t.path FROM links l LEFT JOIN cards t ON t.id = l.to_id ORDER BY l.pos")
+                .prepare(
+                    "SELECT l.line, t.path FROM links l LEFT JOIN cards t ON t.id = l.to_id ORDER BY l.pos",
+                )
                 .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
                 .expect("links")
         };
