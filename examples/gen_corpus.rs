@@ -5,9 +5,17 @@
 //! benchmark on their private notes. This program writes N synthetic cards
 //! that look like the sample deck in `examples/deck/`: mostly YAML
 //! frontmatter, some TOML and JSON, a few malformed or bare cards, the usual
-//! fields (`what`, `status`, `when`, `deadline`, `tags`, ...), `[[links]]`
+//! fields (`what`, `status`, `when`, `deadline`, `tags`, ...), a link graph
 //! between cards, and bodies whose words follow a Zipf-like distribution with
 //! a long tail of rare words, so full-text search sees realistic postings.
+//!
+//! The links come in every form termdex resolves, about one per card, mostly to
+//! nearby (recent) cards: `[[card-000123]]` by file stem, `[[Some Title]]` by
+//! title (titles repeat, so many of these are ambiguous), `[[stem|label]]`,
+//! `[[stem#Heading]]`, `![[embeds]]`, relative `[text](../../x.md)` paths,
+//! `[[aliases]]` (every twentieth card has an `aliases` field), and about one
+//! in twenty broken (a stem or path no card has). Code blocks hold `[[...]]`
+//! text that is no link.
 //!
 //! ```sh
 //! cargo run --release --example gen_corpus -- 100000 /tmp/dex100k --seed 7
@@ -232,7 +240,15 @@ impl Corpus<'_> {
         let card = Card::generate(index, self.n, &mut rng);
         let format = Format::roll(&mut rng);
         card.write_frontmatter(format, &mut rng, buf);
-        let mut body = Body { rng: &mut rng, vocab: self.vocab, out: buf, lines: 0, column: 0, previous: "" };
+        let mut body = Body {
+            rng: &mut rng,
+            vocab: self.vocab,
+            seed: self.seed,
+            out: buf,
+            lines: 0,
+            column: 0,
+            previous: "",
+        };
         body.write(&card, self.n, format == Format::Bare);
         format
     }
@@ -408,6 +424,9 @@ impl Card {
         let mut fields = vec![("title", Value::Text(title.clone())), ("what", Value::Text(what.to_string()))];
         add_kind_fields(what, day, rng, &mut fields);
         add_common_fields(day, rng, &mut fields);
+        if has_alias(index) {
+            fields.push(("aliases", Value::List(vec![alias_of(index)])));
+        }
         Card { index, title, fields, is_task: what == "task" }
     }
 }
@@ -496,6 +515,22 @@ fn title_for(what: &str, day: Day, rng: &mut Rng) -> String {
         _ => words(rng, 2, 5),
     };
     capitalize(&title)
+}
+
+/// Every twentieth card has an alias, which other cards link by.
+fn has_alias(index: u64) -> bool {
+    index % 20 == 7
+}
+
+fn alias_of(index: u64) -> String {
+    format!("Topic {index}")
+}
+
+/// The title card `index` gets: its random stream replayed as far as the title.
+fn title_of(seed: u64, index: u64, n: u64) -> String {
+    let mut rng = Rng::for_card(seed, index);
+    let what = rng.weighted(WHAT);
+    title_for(what, Day::of_card(index, n), &mut rng)
 }
 
 fn capitalize(s: &str) -> String {
@@ -751,6 +786,8 @@ const WRAP: usize = 80;
 struct Body<'a> {
     rng: &'a mut Rng,
     vocab: &'a Vocab,
+    /// The corpus seed, to name other cards by their titles.
+    seed: u64,
     out: &'a mut String,
     lines: u64,
     column: usize,
@@ -788,7 +825,7 @@ impl Body<'_> {
         for _ in 0..self.rng.between(2, 6) {
             self.sentence(5, 18);
         }
-        if self.rng.chance(15) {
+        if self.rng.chance(30) {
             let link = self.link(card.index, n);
             self.word(&link);
         }
@@ -820,17 +857,30 @@ impl Body<'_> {
         word
     }
 
-    /// Links mostly point at nearby cards, the way notes cite recent notes.
+    /// Links mostly point at nearby cards, the way notes cite recent notes, in
+    /// every form a link takes; one in twenty is broken.
     fn link(&mut self, from: u64, n: u64) -> String {
         let target = if self.rng.chance(50) {
             from.saturating_sub(self.rng.between(1, 50))
         } else {
             self.rng.below(n)
         };
-        if self.rng.chance(70) {
-            format!("See [[{}]].", stem(target))
-        } else {
-            format!("More in [this note](../../../{}).", card_path(target, n))
+        match self.rng.below(100) {
+            0..=39 => format!("See [[{}]].", stem(target)),
+            40..=54 => format!("See [[{}]].", title_of(self.seed, target, n)),
+            55..=59 => format!("See [[{}|that note]].", stem(target)),
+            60..=64 => format!("See [[{}#{}]].", stem(target), capitalize(self.rng.pick(TOPICS))),
+            65..=84 => format!("More in [this note](../../../{}).", card_path(target, n)),
+            85..=89 => format!("![[{}]]", stem(target)),
+            90..=94 => {
+                let aliased = (target - target % 20 + 7).min(n.saturating_sub(1));
+                match has_alias(aliased) {
+                    true => format!("Also known as [[{}]].", alias_of(aliased)),
+                    false => format!("See [[{}]].", stem(aliased)),
+                }
+            }
+            _ if self.rng.chance(50) => format!("See [[draft-{target:06}]]."),
+            _ => format!("More in [the old note](../../../old/{}.md).", stem(target)),
         }
     }
 
@@ -861,7 +911,7 @@ impl Body<'_> {
                 "sh" => format!("termdex query {a}:{b} --sort -{c}"),
                 "rust" => format!("let {a} = {b}.{c}()?;"),
                 "sql" => format!("SELECT {a} FROM {b} WHERE {c} = ?1;"),
-                _ => format!("{a} -> {b} -> {c}"),
+                _ => format!("{a} -> [[{b}]] -> {c}"),
             };
             self.line(&code);
         }

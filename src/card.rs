@@ -31,11 +31,15 @@ pub struct Card {
     pub truncated: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a link is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {
-    /// `[[target]]`: a card named by its file stem or title.
+    /// `[[Target]]`, `[[Target|label]]`, `[[Target#Heading]]`: a card named by path, stem,
+    /// title or alias.
     Wiki,
-    /// `[text](dir/card.md)`: resolved to a dex-relative path.
+    /// `![[Target]]`: a card shown inside this one; named like a wiki link.
+    Embed,
+    /// `[text](../dir/card.md)`: a path relative to the linking card.
     Path,
 }
 
@@ -43,15 +47,164 @@ impl LinkKind {
     pub fn name(&self) -> &'static str {
         match self {
             LinkKind::Wiki => "wiki",
+            LinkKind::Embed => "embed",
             LinkKind::Path => "path",
+        }
+    }
+
+    /// The kind a [`LinkKind::name`] stands for; an unknown name reads as a wiki link.
+    pub fn from_name(name: &str) -> LinkKind {
+        match name {
+            "embed" => LinkKind::Embed,
+            "path" => LinkKind::Path,
+            _ => LinkKind::Wiki,
         }
     }
 }
 
+/// One link in a card's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
+    /// The target as written: `Target#Heading` in `[[Target#Heading|label]]`, `../x%20y.md`
+    /// in `[text](../x%20y.md)`.
     pub target: String,
+    /// `label` in `[[Target|label]]`, `text` in `[text](x.md)`.
+    pub label: Option<String>,
     pub kind: LinkKind,
+    /// 1-based line of the file.
+    pub line: u32,
+    /// 1-based line of the body (the text after the frontmatter).
+    pub body_line: u32,
+    /// The name cards are looked up by ([`name_key`]): the dex-relative path a relative
+    /// link points at, else the target's name.
+    pub key: String,
+    /// What the path of a card found by its stem must end with: the folders and name as
+    /// written (`notes/target` in `[[notes/Target]]` or `[t](../notes/target.md)`), folded;
+    /// empty when the link names no folder.
+    pub suffix: String,
+}
+
+/// The [`Link::suffix`] of a name as written: without leading `./`, `../` and `/`, folded;
+/// empty when what is left names no folder.
+pub fn link_suffix(written: &str) -> String {
+    let mut rest = written.trim();
+    loop {
+        let next = rest.trim_start_matches('/').trim_start_matches("./").trim_start_matches("../");
+        if next == rest {
+            break;
+        }
+        rest = next;
+    }
+    let key = name_key(rest);
+    if key.contains('/') { key } else { String::new() }
+}
+
+/// What `[[...]]` or `[...](...)` names, for a person: the target without its `#heading`,
+/// percent-escapes decoded (`no card named "Rust Atomics"`).
+pub fn link_name(kind: LinkKind, target: &str) -> String {
+    match kind {
+        LinkKind::Wiki | LinkKind::Embed => target.split('#').next().unwrap_or("").trim().to_string(),
+        LinkKind::Path => {
+            let target = target.trim();
+            let target = target.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(target);
+            percent_decode(target.split(['#', '?']).next().unwrap_or(""))
+        }
+    }
+}
+
+/// A link as it is written in markdown: `[[target|label]]`, `![[target]]`, `[label](target)`.
+pub fn link_text(kind: LinkKind, target: &str, label: Option<&str>) -> String {
+    match (kind, label) {
+        (LinkKind::Wiki, Some(label)) => format!("[[{target}|{label}]]"),
+        (LinkKind::Wiki, None) => format!("[[{target}]]"),
+        (LinkKind::Embed, Some(label)) => format!("![[{target}|{label}]]"),
+        (LinkKind::Embed, None) => format!("![[{target}]]"),
+        (LinkKind::Path, label) => format!("[{}]({target})", label.unwrap_or("")),
+    }
+}
+
+/// `%XX` escapes decoded (`x%20y.md` is `x y.md`); a `%` not followed by two hex digits,
+/// or escapes that do not spell UTF-8, stay as written.
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// Kinds of names a card answers to, in the order a link tries them: the first kind with
+/// a match decides, and among several cards of that kind the shortest path wins (as in
+/// Obsidian), then the path in lower case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameKind {
+    /// The dex-relative path without its markdown extension: `2025/03/rust-atomics`
+    /// (stored with the stem: every path ends with its stem).
+    Path = 1,
+    /// The file stem: `rust-atomics`.
+    Stem = 2,
+    /// The title: `Rust Atomics and Locks`.
+    Title = 3,
+    /// Each value of an `aliases` (or `alias`) field, the Obsidian convention.
+    Alias = 4,
+}
+
+/// A name as links compare it: trimmed, in lower case (Unicode), without a markdown
+/// extension, so `[[Rust Atomics.md]]` finds `rust atomics.md`.
+pub fn name_key(name: &str) -> String {
+    let folded = name.trim().to_lowercase();
+    let stem = folded.strip_suffix(".md").or_else(|| folded.strip_suffix(".markdown"));
+    match stem {
+        Some(stem) if !stem.is_empty() && !stem.ends_with('/') => stem.to_string(),
+        _ => folded,
+    }
+}
+
+/// The last `/`-separated part of a name key: what a file stem is compared with.
+pub fn key_tail(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key)
+}
+
+/// The names a card answers to besides its path ([`name_key`]s, each kind at most once
+/// per key), in [`NameKind`] order: its stem, title and aliases. A title that only repeats
+/// the stem adds nothing.
+pub fn card_names(path: &str, title: &str, fields: &Fields) -> Vec<(NameKind, String)> {
+    let path_key = name_key(path);
+    let stem = key_tail(&path_key).to_string();
+    let mut names = vec![(NameKind::Stem, stem.clone())];
+    let title = name_key(title);
+    if !title.is_empty() && title != stem {
+        names.push((NameKind::Title, title));
+    }
+    for key in ["aliases", "alias"] {
+        let aliases = match field_value(fields, key) {
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(value) => vec![value],
+            None => Vec::new(),
+        };
+        for alias in aliases.into_iter().filter(|v| !matches!(v, Value::Array(_) | Value::Object(_))) {
+            let alias = name_key(&display_text(alias));
+            if !alias.is_empty() && !names.iter().any(|(k, n)| *k == NameKind::Alias && *n == alias) {
+                names.push((NameKind::Alias, alias));
+            }
+        }
+    }
+    names
 }
 
 /// The value of a field by key: the key as written, else in any letter case (Unicode case

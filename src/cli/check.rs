@@ -3,7 +3,9 @@
 //! `path:line: reason`.
 //!
 //! The format is the one compilers use, so editors and `grep` can jump to the line.
-//! Cards that were only partly readable are listed as warnings; they do not fail the check.
+//! Cards that were only partly readable, and links that name no card
+//! (`path:line: warning: no card named "X"`), are listed as warnings; they do not fail
+//! the check unless `--strict` makes every warning about a link a problem.
 //! Messages quote card text, so they are cleaned of control characters; paths are cleaned
 //! on a terminal and left as they are for programs.
 
@@ -16,7 +18,7 @@ use termdex::frontmatter::key_line;
 use termdex::index::card_errors;
 use termdex::output::ansi::{BOLD, RED, RESET, YELLOW};
 use termdex::output::clean;
-use termdex::query::declared;
+use termdex::query::{declared, links};
 use termdex::scan::read_card_file;
 
 use super::Ctx;
@@ -26,19 +28,22 @@ pub struct Args {
     /// Use the index as it is, without refreshing it first
     #[arg(long)]
     no_refresh: bool,
+    /// Count broken links as problems (exit 1), not warnings
+    #[arg(long)]
+    strict: bool,
 }
 
 /// One line of the report.
 enum Finding {
     Problem { line: i64, message: String },
-    Warning(String),
+    Warning { line: Option<i64>, message: String },
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
-    let (rows, breaches) = ctx.with_index(args.no_refresh, |index| {
+    let (rows, breaches, broken) = ctx.with_index(args.no_refresh, |index| {
         let rows = card_errors(index)?;
-        Ok((rows, declared::breaches(index, &config)?))
+        Ok((rows, declared::breaches(index, &config)?, links::broken(index)?))
     })?;
     let mut findings: Vec<(String, Finding)> = Vec::new();
     for row in rows {
@@ -47,17 +52,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         }
         if row.lossy {
             let message = "not valid UTF-8; indexed with replacement characters".to_string();
-            findings.push((row.path.clone(), Finding::Warning(message)));
+            findings.push((row.path.clone(), Finding::Warning { line: None, message }));
         }
         if row.truncated {
             let message =
                 format!("larger than {} MiB; only the start is indexed", termdex::scan::MAX_CARD_BYTES >> 20);
-            findings.push((row.path, Finding::Warning(message)));
+            findings.push((row.path, Finding::Warning { line: None, message }));
         }
     }
     for path in termdex::scan::leftover_temp_files(&ctx.dex.root) {
-        let message = "left by a card write that was interrupted (the card was not changed); delete it";
-        findings.push((path, Finding::Warning(message.to_string())));
+        let message =
+            "left by a card write that was interrupted (the card was not changed); delete it".into();
+        findings.push((path, Finding::Warning { line: None, message }));
+    }
+    for link in broken {
+        let (line, message) = (i64::from(link.line), format!("no card named \"{}\"", link.name));
+        let finding = match args.strict {
+            true => Finding::Problem { line, message },
+            false => Finding::Warning { line: Some(line), message },
+        };
+        findings.push((link.path, finding));
     }
     let mut texts: HashMap<String, String> = HashMap::new();
     for breach in breaches {
@@ -69,12 +83,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         let line = key_line(text, &breach.key).unwrap_or(1) as i64;
         findings.push((breach.path, Finding::Problem { line, message: breach.message }));
     }
-    // For each card: warnings, then problems by line.
+    // For each card: warnings about the whole card, then the rest by line.
     findings.sort_by_key(|(path, finding)| {
         (
             path.clone(),
             match finding {
-                Finding::Warning(_) => 0,
+                Finding::Warning { line, .. } => line.unwrap_or(0),
                 Finding::Problem { line, .. } => *line,
             },
         )
@@ -96,7 +110,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
                 writeln!(out, "{path}:{line}: {red}{}{reset}", clean(message))?;
                 failed += 1;
             }
-            Finding::Warning(message) => writeln!(out, "{path}: {yellow}warning{reset}: {}", clean(message))?,
+            Finding::Warning { line: None, message } => {
+                writeln!(out, "{path}: {yellow}warning{reset}: {}", clean(message))?
+            }
+            Finding::Warning { line: Some(line), message } => {
+                writeln!(out, "{path}:{line}: {yellow}warning{reset}: {}", clean(message))?
+            }
         }
     }
     out.flush()?;

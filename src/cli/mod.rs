@@ -9,10 +9,12 @@ mod edit;
 mod fields;
 mod index;
 mod journal;
+mod links;
 mod new;
 mod pick;
 mod progress;
 mod query;
+mod related;
 mod selection;
 mod set;
 mod show;
@@ -69,7 +71,7 @@ enum Command {
     /// Refresh the index (or rebuild it with --full)
     Index(index::Args),
     /// List cards whose frontmatter does not parse or breaks a declared field type, as path:line: reason
-    /// (and, as warnings, cards not valid UTF-8 or too large, and temp files of interrupted writes)
+    /// (and, as warnings, cards not valid UTF-8 or too large, temp files of interrupted writes, and broken links)
     Check(check::Args),
     /// Print the cards that match a filter
     Query(query::Args),
@@ -95,6 +97,12 @@ enum Command {
     Views(views::Args),
     /// Run read-only SQL against the index (with the md_files view of the original tdx)
     Sql(sql::Args),
+    /// The links out of a card: the cards they name, broken links marked
+    Links(links::Args),
+    /// The cards linking to a card, with the line that links
+    Backlinks(links::Args),
+    /// The cards most related to one, best first, with the reasons (links, tags, url, collection, similar text)
+    Related(related::Args),
 }
 
 /// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
@@ -212,6 +220,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Fields(args)) => fields::run(&ctx, &args),
         Some(Command::Views(args)) => views::run(&ctx, &args),
         Some(Command::Sql(args)) => sql::run(&ctx, &args),
+        Some(Command::Links(args)) => links::run_links(&ctx, &args),
+        Some(Command::Backlinks(args)) => links::run_backlinks(&ctx, &args),
+        Some(Command::Related(args)) => related::run(&ctx, &args),
         Some(Command::Tui(args)) => tui::run(&ctx, &args),
         None => tui::run(&ctx, &tui::Args::default()),
     }?;

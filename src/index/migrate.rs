@@ -13,6 +13,7 @@ pub const APPLICATION_ID: i32 = 0x5444_5831;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/0001_init.sql")),
     ("0002_sort_indexes", include_str!("../../migrations/0002_sort_indexes.sql")),
+    ("0003_links", include_str!("../../migrations/0003_links.sql")),
 ];
 
 /// The schema version this build writes.
@@ -112,6 +113,19 @@ fn check(state: &State) -> Check {
     }
 }
 
+/// A database as a released build of schema `version` left it (empty), for tests of the
+/// migrations that follow.
+#[cfg(test)]
+pub(super) fn schema_at(conn: &Connection, version: usize) {
+    for (_, sql) in &MIGRATIONS[..version] {
+        conn.execute_batch(sql).expect("old schema");
+    }
+    conn.pragma_update(None, "user_version", version as i64).expect("version");
+    conn.pragma_update(None, "application_id", APPLICATION_ID).expect("id");
+    conn.execute("INSERT INTO termdex_meta (key, value) VALUES ('schema', ?1)", [fingerprint(version)])
+        .expect("fingerprint");
+}
+
 /// FNV-1a over the text of the first `count` migrations: two builds agree on a schema
 /// version only if they agree on every statement that made it.
 fn fingerprint(count: usize) -> String {
@@ -131,10 +145,13 @@ mod tests {
     /// What released builds of schema 1 stored: if this changes, `0001_init.sql` was
     /// edited, and every index in use would be rebuilt instead of migrated.
     const RELEASED_SCHEMA_ONE: &str = "5c56ad64d893799e";
+    /// What released builds of schema 2 stored.
+    const RELEASED_SCHEMA_TWO: &str = "1752131a4ee48fb3";
 
     #[test]
     fn the_released_schema_is_never_edited() {
         assert_eq!(fingerprint(1), RELEASED_SCHEMA_ONE);
+        assert_eq!(fingerprint(2), RELEASED_SCHEMA_TWO);
     }
 
     /// A database as schema 1 left it, holding one card.

@@ -15,6 +15,7 @@
 
 mod damage;
 mod fields;
+mod links;
 mod migrate;
 mod read;
 mod refresh;
@@ -30,6 +31,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
+pub use links::resolve_name;
 pub use migrate::SCHEMA_VERSION;
 pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json};
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};

@@ -21,6 +21,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::scan::{self, FileStat, Problem};
 
+use super::links::Relink;
 use super::store::{self, Fts, Prepared};
 use super::{Damage, Index, IndexError};
 
@@ -125,6 +126,10 @@ pub fn read_fresh<T>(index: &Index, root: &Path, read: impl FnOnce(&Index) -> T)
         (answer, walk, took)
     });
     let before_plan = Instant::now();
+    // An index waiting to be read again whole is stale, whatever the stamps say.
+    if store::reread_pending(conn) != Ok(false) {
+        return Fresh::No;
+    }
     let Ok(plan) = plan(&walk.files, conn, false) else { return Fresh::No };
     let Some(unreadable) = only_unreadable(root, &plan) else { return Fresh::No };
     let plan_took = before_plan.elapsed();
@@ -297,10 +302,11 @@ fn refresh_once(
     let walk = scan::walk(root);
     clock.lap("walk");
     let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
+    let reread = store::reread_pending(&index.conn).map_err(|e| index.sqlite_error(e))?;
     clock.lap("plan");
     let mut report =
         RefreshReport { walked: walk.files.len(), problems: walk.problems, ..RefreshReport::default() };
-    if full || !first_look.read.is_empty() || !first_look.remove.is_empty() {
+    if full || reread || !first_look.read.is_empty() || !first_look.remove.is_empty() {
         let written = write(&mut index.conn, root, &walk.files, full, start_ns, progress, &mut clock)
             .map_err(|e| index.sqlite_error(e))?;
         report.new = written.new;
@@ -348,6 +354,9 @@ fn write(
     clock: &mut PhaseClock,
 ) -> rusqlite::Result<Written> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // An index the schema asked to read again whole is rebuilt, unless another process
+    // has done it since the first look.
+    let full = full || store::reread_pending(&tx)?;
     // Planned again under the write lock: another process may have written since the
     // first look, and which cards are new must be exact (new cards skip the deletes).
     let mut plan = plan(files, &tx, full)?;
@@ -359,20 +368,24 @@ fn write(
     }
     let bulk = full || plan.read.len() >= BULK_THRESHOLD;
     let fts = if bulk { Fts::Later } else { Fts::Each };
-    let deferred = if bulk {
+    let mut relink = if bulk { Relink::bulk(&tx)? } else { Relink::touched() };
+    let mut deferred = if bulk {
         // Room for the tables being loaded, so pages are not spilled mid-load.
         tx.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
         store::drop_deferred_indexes(&tx)?
     } else {
-        Vec::new()
+        store::Deferred::none()
     };
     for path in &plan.remove {
-        store::delete_card(&tx, path, fts)?;
+        store::delete_card(&tx, path, fts, &mut relink)?;
     }
-    let drained = read_and_write(&tx, root, &plan.read, fts, progress)?;
+    let drained = read_and_write(&tx, root, &plan.read, fts, &mut relink, progress)?;
     clock.lap("load");
+    deferred.recreate_names(&tx)?;
+    relink.finish(&tx)?;
+    clock.lap("links");
     if bulk {
-        store::recreate_indexes(&tx, &deferred)?;
+        deferred.recreate(&tx)?;
         clock.lap("indexes");
         store::rebuild_fts(&tx)?;
         clock.lap("full-text");
@@ -474,6 +487,7 @@ fn read_and_write(
     root: &Path,
     files: &[(&FileStat, Reason)],
     fts: Fts,
+    relink: &mut Relink,
     progress: &mut dyn FnMut(Progress),
 ) -> rusqlite::Result<Drained> {
     let (sender, receiver) = sync_channel::<Vec<(Result<Prepared, Problem>, Reason)>>(2);
@@ -490,7 +504,7 @@ fn read_and_write(
                 }
             }
         });
-        drain(conn, receiver, files.len(), fts, progress)
+        drain(conn, receiver, files.len(), fts, relink, progress)
     })
 }
 
@@ -501,6 +515,7 @@ fn drain(
     receiver: Receiver<Vec<(Result<Prepared, Problem>, Reason)>>,
     total: usize,
     fts: Fts,
+    relink: &mut Relink,
     progress: &mut dyn FnMut(Progress),
 ) -> rusqlite::Result<Drained> {
     let mut drained = Drained::default();
@@ -518,13 +533,15 @@ fn drain(
             match (result, reason) {
                 (Ok(prepared), Reason::Recheck) if store::unchanged(conn, &prepared)? => {}
                 (Ok(prepared), Reason::Recheck) => {
-                    store::write_card(conn, &prepared, true, fts)?;
+                    store::write_card(conn, &prepared, true, fts, relink)?;
                     drained.rechanged += 1;
                 }
-                (Ok(prepared), reason) => store::write_card(conn, &prepared, reason == Reason::Changed, fts)?,
+                (Ok(prepared), reason) => {
+                    store::write_card(conn, &prepared, reason == Reason::Changed, fts, relink)?
+                }
                 (Err(problem), reason) => {
                     // Gone or unreadable now: whatever the index held for it is stale.
-                    store::delete_card(conn, &problem.path, fts)?;
+                    store::delete_card(conn, &problem.path, fts, relink)?;
                     drained.problems.push((problem, reason));
                 }
             }
@@ -587,6 +604,7 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
         (|| {
             let tx = index.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let start_ns = now_ns();
+            let mut relink = Relink::touched();
             let mut read = Vec::new();
             let mut gone = Vec::new();
             for path in paths.iter().filter(|p| scan::card_path_problem(p).is_none()) {
@@ -597,20 +615,21 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
                     Some((Ok(card), stat)) => {
                         // Racy or not by the stamp stored, which is the read's.
                         let stamp = FileStat { mtime_ns: card.mtime_ns, size: card.size, ..stat };
-                        store::write_card(&tx, &store::prepare(card), true, Fts::Each)?;
+                        store::write_card(&tx, &store::prepare(card), true, Fts::Each, &mut relink)?;
                         read.push(stamp);
                     }
                     Some((Err(problem), _)) => {
-                        store::delete_card(&tx, path, Fts::Each)?;
+                        store::delete_card(&tx, path, Fts::Each, &mut relink)?;
                         problems.push(problem);
                         gone.push(path.as_str());
                     }
                     None => {
-                        store::delete_card(&tx, path, Fts::Each)?;
+                        store::delete_card(&tx, path, Fts::Each, &mut relink)?;
                         gone.push(path.as_str());
                     }
                 }
             }
+            relink.finish(&tx)?;
             // A card a command has just written is as racy as a stamp gets.
             let before = store::racy_paths(&tx)?;
             let mut racy = before.clone();

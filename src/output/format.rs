@@ -73,7 +73,7 @@ pub struct Options {
 
 impl Options {
     /// A card's path as printed: raw for programs, cleaned for a terminal.
-    fn path(&self, card: &CardRow) -> String {
+    pub(super) fn path(&self, card: &CardRow) -> String {
         let path = self.paths.show(&card.path);
         if self.terminal { clean(&path) } else { path }
     }
@@ -198,7 +198,7 @@ fn write_table(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
 }
 
 /// Shrinks the widest columns until the table fits the terminal.
-fn fit_widths(widths: &mut [usize], total: usize) {
+pub(super) fn fit_widths(widths: &mut [usize], total: usize) {
     let gaps = 2 * widths.len().saturating_sub(1);
     while widths.iter().sum::<usize>() + gaps > total {
         let Some((i, &w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
@@ -211,7 +211,7 @@ fn fit_widths(widths: &mut [usize], total: usize) {
     }
 }
 
-fn truncate(text: &str, width: usize) -> String {
+pub(super) fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
@@ -220,7 +220,7 @@ fn truncate(text: &str, width: usize) -> String {
     cut
 }
 
-fn pad(text: &str, width: usize) -> String {
+pub(super) fn pad(text: &str, width: usize) -> String {
     let len = text.chars().count();
     format!("{text}{}", " ".repeat(width.saturating_sub(len)))
 }
@@ -301,7 +301,7 @@ pub fn is_unsafe(c: char) -> bool {
 }
 
 /// [`clean`] of what `text` holds from byte `start` on, in place.
-fn clean_from(text: &mut String, start: usize) {
+pub(super) fn clean_from(text: &mut String, start: usize) {
     if text[start..].chars().any(is_unsafe) {
         let cleaned = clean(&text[start..]);
         text.truncate(start);
@@ -332,6 +332,14 @@ pub fn clean_lines(text: &str) -> String {
 
 /// `{path}`, `{title}`, `{field}`; `{{` and `}}` for braces; `\t`, `\n`, `\0`, `\\`.
 fn fill_template(template: &str, card: &CardRow, opts: &Options) -> String {
+    fill_template_with(template, |name| match name {
+        "path" => opts.path(card),
+        other => clean(&column_text(card, other, &opts.paths)),
+    })
+}
+
+/// A template filled by `value`, which gives the text of each `{name}` (trimmed).
+pub(super) fn fill_template_with(template: &str, value: impl Fn(&str) -> String) -> String {
     let mut out = String::new();
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
@@ -346,11 +354,7 @@ fn fill_template(template: &str, card: &CardRow, opts: &Options) -> String {
             }
             '{' => {
                 let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
-                if name.trim() == "path" {
-                    out.push_str(&opts.path(card));
-                } else {
-                    out.push_str(&clean(&column_text(card, name.trim(), &opts.paths)));
-                }
+                out.push_str(&value(name.trim()));
             }
             '\\' => match chars.next() {
                 Some('t') => out.push('\t'),

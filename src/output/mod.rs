@@ -3,6 +3,7 @@
 //! Everything a front end prints about cards goes through here, so that paths, escaping
 //! and formats are the same for every command.
 
+mod annotated;
 pub mod ansi;
 mod format;
 pub mod json;
@@ -10,6 +11,7 @@ mod jsonl;
 mod paths;
 mod show;
 
+pub use annotated::{Annotated, Note, write_annotated};
 pub use format::{Format, Options, clean, clean_lines, column_text, is_unsafe, value_text, write_cards};
 pub use jsonl::card_json;
 pub use paths::PathDisplay;

@@ -654,8 +654,8 @@ mod tests {
 
     #[test]
     fn reads_that_pragmas_and_introspection_do_are_allowed() {
-        let got = rows("SELECT name FROM pragma_table_info('links') ORDER BY cid");
-        assert_eq!(got, vec![vec![text("card_id")], vec![text("target")], vec![text("kind")]]);
+        let got = rows("SELECT name FROM pragma_table_info('card_text') ORDER BY cid");
+        assert_eq!(got, vec![vec![text("id")], vec![text("title")], vec![text("body")]]);
         let (_dir, root, index_path) = dex();
         for sql in
             ["PRAGMA user_version", "PRAGMA table_info(cards)", "EXPLAIN QUERY PLAN SELECT * FROM cards"]

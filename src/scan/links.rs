@@ -1,73 +1,248 @@
-//! Links between cards: `[[wiki]]` names and relative `[text](card.md)` paths.
+//! Links between cards, as written in a body: `[[wiki]]` names (`[[Target]]`,
+//! `[[Target|label]]`, `[[Target#Heading]]`, `[[folder/Target]]`), `![[embeds]]`, and
+//! relative markdown links (`[text](../x.md)`, `[text](x%20y.md)`, `[text](<my note.md>)`).
 //!
-//! Links inside fenced code blocks are examples, not links, and are skipped.
+//! Code is text about links, not links: nothing inside a fenced code block or an inline
+//! code span counts, nor a bracket escaped with `\`. Links to other kinds of files (an
+//! embedded image, a PDF) are not links between cards and are left out, as are URLs and
+//! relative paths that climb out of the dex. Which card a link names is the index's
+//! business (`index::links`); here each link gets the key it is looked up by.
 
-use crate::card::{Link, LinkKind};
+use crate::card::{Link, LinkKind, link_suffix, name_key, percent_decode};
 
-/// The links in `body`; `card_path` (dex-relative) resolves relative paths.
-pub fn extract(body: &str, card_path: &str) -> Vec<Link> {
+/// The links in `body`, in order; `card_path` (dex-relative) resolves relative paths, and
+/// `first_line` is the file line the body starts on.
+pub fn extract(body: &str, card_path: &str, first_line: u32) -> Vec<Link> {
     let mut links = Vec::new();
-    let mut in_code = false;
-    for line in body.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_code = !in_code;
+    let mut fence: Option<Fence> = None;
+    for (n, line) in body.lines().enumerate() {
+        match (&fence, Fence::opening(line)) {
+            (None, Some(opened)) => {
+                fence = Some(opened);
+                continue;
+            }
+            (Some(open), _) => {
+                if open.closes(line) {
+                    fence = None;
+                }
+                continue;
+            }
+            (None, None) => {}
+        }
+        // Most lines hold no bracket at all; memchr finds that out fastest.
+        if !line.contains('[') {
             continue;
         }
-        if in_code {
-            continue;
-        }
-        wiki_links(line, &mut links);
-        path_links(line, card_path, &mut links);
+        let body_line = n as u32 + 1;
+        let at = Position { line: first_line + n as u32, body_line };
+        scan_line(line, card_path, at, &mut links);
     }
-    links.dedup();
     links
 }
 
-fn wiki_links(line: &str, out: &mut Vec<Link>) {
-    let mut rest = line;
-    while let Some(start) = rest.find("[[") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("]]") else { return };
-        let inner = &after[..end];
-        let target = inner.split(['|', '#']).next().unwrap_or("").trim();
-        if !target.is_empty() && !target.contains('[') {
-            out.push(Link { target: target.to_string(), kind: LinkKind::Wiki });
+/// A fenced code block's opening: three or more backticks or tildes. It is closed by a
+/// line of the same character, at least as many, and nothing else.
+struct Fence {
+    char: u8,
+    len: usize,
+}
+
+impl Fence {
+    fn opening(line: &str) -> Option<Fence> {
+        let trimmed = line.trim_start_matches(' ');
+        if line.len() - trimmed.len() > 3 {
+            return None;
         }
-        rest = &after[end + 2..];
+        let char = *trimmed.as_bytes().first().filter(|c| matches!(c, b'`' | b'~'))?;
+        let len = trimmed.bytes().take_while(|b| *b == char).count();
+        // A backtick fence's info string holds no backtick (it would be a code span).
+        let info_ok = char == b'~' || !trimmed[len..].contains('`');
+        (len >= 3 && info_ok).then_some(Fence { char, len })
+    }
+
+    fn closes(&self, line: &str) -> bool {
+        let trimmed = line.trim_start_matches(' ');
+        let len = trimmed.bytes().take_while(|b| *b == self.char).count();
+        line.len() - trimmed.len() <= 3 && len >= self.len && trimmed[len..].trim().is_empty()
     }
 }
 
-fn path_links(line: &str, card_path: &str, out: &mut Vec<Link>) {
-    let mut rest = line;
-    while let Some(start) = rest.find("](") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find(')') else { return };
-        let raw = after[..end].trim();
-        // `<my note.md>` may hold spaces; otherwise `[t](x.md "title")` targets the first word.
-        let raw = match raw.strip_prefix('<').and_then(|r| r.split_once('>')) {
-            Some((inside, _)) => inside,
-            None => raw.split_whitespace().next().unwrap_or(""),
+#[derive(Clone, Copy)]
+struct Position {
+    line: u32,
+    body_line: u32,
+}
+
+/// Finds the links of one line outside code spans, left to right.
+fn scan_line(line: &str, card_path: &str, at: Position, out: &mut Vec<Link>) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(skip) = bytes[i..].iter().position(|b| matches!(b, b'\\' | b'`' | b'!' | b'[')) else {
+            break;
         };
-        if let Some(target) = resolve(raw, card_path) {
-            out.push(Link { target, kind: LinkKind::Path });
+        i += skip;
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'`' => i = after_code_span(line, i),
+            b'!' if line[i..].starts_with("![[") => {
+                i = wiki(line, i + 3, LinkKind::Embed, card_path, at, out)
+            }
+            b'[' if line[i..].starts_with("[[") => i = wiki(line, i + 2, LinkKind::Wiki, card_path, at, out),
+            b'[' => i = markdown(line, i, card_path, at, out),
+            _ => i += 1,
         }
-        rest = &after[end + 1..];
     }
 }
 
-/// A relative markdown target as a dex-relative path; `None` for URLs, anchors, other
-/// files, and paths that climb out of the dex.
-fn resolve(raw: &str, card_path: &str) -> Option<String> {
-    if raw.contains("://") || raw.starts_with(['#', '/']) || raw.starts_with("mailto:") {
+/// Where scanning goes on after the backtick run at `start`: past the code span it opens
+/// (closed by a run of as many backticks), or past the run when nothing closes it.
+fn after_code_span(line: &str, start: usize) -> usize {
+    let bytes = line.as_bytes();
+    let run = bytes[start..].iter().take_while(|b| **b == b'`').count();
+    let mut i = start + run;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let closing = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            if closing == run {
+                return i + closing;
+            }
+            i += closing;
+        } else {
+            i += 1;
+        }
+    }
+    start + run
+}
+
+/// `[[inner]]` from `start` (just after the brackets); returns where scanning goes on.
+fn wiki(
+    line: &str,
+    start: usize,
+    kind: LinkKind,
+    card_path: &str,
+    at: Position,
+    out: &mut Vec<Link>,
+) -> usize {
+    let Some(len) = line[start..].find("]]") else { return start };
+    let inner = &line[start..start + len];
+    let end = start + len + 2;
+    if inner.contains('[') {
+        return start;
+    }
+    let (target, label) = match inner.split_once('|') {
+        Some((target, label)) => (target.trim(), Some(label.trim().to_string())),
+        None => (inner.trim(), None),
+    };
+    let name = target.split('#').next().unwrap_or("").trim();
+    if name.is_empty() || is_attachment(name) {
+        return end;
+    }
+    let key = if name.starts_with("./") || name.starts_with("../") {
+        relative_path(name, card_path).map(|p| name_key(&p))
+    } else {
+        Some(name_key(name.trim_start_matches('/')))
+    };
+    if let Some(key) = key.filter(|k| !k.is_empty()) {
+        let (line, body_line, suffix) = (at.line, at.body_line, link_suffix(name));
+        push(out, Link { target: target.to_string(), label, kind, line, body_line, key, suffix });
+    }
+    end
+}
+
+/// `[text](destination)` from the `[` at `start`; returns where scanning goes on.
+fn markdown(line: &str, start: usize, card_path: &str, at: Position, out: &mut Vec<Link>) -> usize {
+    let Some(text_end) = closing(line, start, b'[', b']') else { return start + 1 };
+    if line.as_bytes().get(text_end + 1) != Some(&b'(') {
+        return start + 1;
+    }
+    let Some(dest_end) = closing(line, text_end + 1, b'(', b')') else { return start + 1 };
+    let text = &line[start + 1..text_end];
+    let inside = line[text_end + 2..dest_end].trim();
+    // `<my note.md>` may hold spaces; otherwise `[t](x.md "title")` targets the first word.
+    let target = match inside.strip_prefix('<').and_then(|r| r.split_once('>')) {
+        Some((inner, _)) => &inside[..inner.len() + 2],
+        None => inside.split_whitespace().next().unwrap_or(""),
+    };
+    if let Some((path, written)) = card_target(target, card_path) {
+        let label = (!text.trim().is_empty()).then(|| text.trim().to_string());
+        let link = Link {
+            target: target.to_string(),
+            label,
+            kind: LinkKind::Path,
+            line: at.line,
+            body_line: at.body_line,
+            key: name_key(&path),
+            suffix: link_suffix(&written),
+        };
+        push(out, link);
+        return dest_end + 1;
+    }
+    // Not a card link: the text may still hold one (`[see [[x]]](https://...)`).
+    start + 1
+}
+
+/// The same link twice on one line is one link.
+fn push(out: &mut Vec<Link>, link: Link) {
+    if !out.iter().rev().take_while(|l| l.line == link.line).any(|l| l.key == link.key && l.kind == link.kind)
+    {
+        out.push(link);
+    }
+}
+
+/// The byte index of the bracket that closes the one at `open` (nesting counted,
+/// backslash escapes skipped).
+fn closing(line: &str, open: usize, opener: u8, closer: u8) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b if b == opener => depth += 1,
+            b if b == closer => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A markdown link destination as the dex-relative path of a card, and as written
+/// (decoded): `None` for URLs (any `scheme:`), anchors, absolute paths, other kinds of
+/// files, and paths that climb out of the dex. A destination without an extension names
+/// a card too, as in Obsidian.
+fn card_target(raw: &str, card_path: &str) -> Option<(String, String)> {
+    let raw = raw.strip_prefix('<').and_then(|r| r.strip_suffix('>')).unwrap_or(raw);
+    if raw.is_empty() || raw.starts_with(['#', '/', '?']) || has_scheme(raw) {
         return None;
     }
-    let target = raw.split(['#', '?']).next().unwrap_or("");
-    let lower = target.to_ascii_lowercase();
-    if !(lower.ends_with(".md") || lower.ends_with(".markdown")) {
+    let path = percent_decode(raw.split(['#', '?']).next().unwrap_or(""));
+    let last = path.rsplit('/').next().unwrap_or("");
+    let lower = last.to_lowercase();
+    let markdown = lower.ends_with(".md") || lower.ends_with(".markdown");
+    if last.is_empty() || (!markdown && last.contains('.')) {
         return None;
     }
-    let target = target.replace("%20", " ");
+    relative_path(&path, card_path).map(|resolved| (resolved, path))
+}
+
+/// `scheme:` at the start (`https:`, `mailto:`, `obsidian:`, `file:`).
+fn has_scheme(raw: &str) -> bool {
+    let Some((scheme, _)) = raw.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// `target`, relative to the folder of `card_path`, as a dex-relative path; `None` when
+/// it climbs out of the dex.
+fn relative_path(target: &str, card_path: &str) -> Option<String> {
     let mut parts: Vec<&str> = card_path.split('/').collect();
     parts.pop();
     for part in target.split('/') {
@@ -82,34 +257,124 @@ fn resolve(raw: &str, card_path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Whether a wiki target names a file that is no card (`![[diagram.png]]`): an extension
+/// of the common attachment kinds Obsidian embeds. Anything else with a dot is a name
+/// (`[[v1.2 notes]]`, `[[Mr. Smith]]`).
+fn is_attachment(name: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "avif",
+        "heic",
+        "ico",
+        "pdf",
+        "mp3",
+        "wav",
+        "ogg",
+        "m4a",
+        "flac",
+        "webm",
+        "mp4",
+        "mov",
+        "mkv",
+        "avi",
+        "ogv",
+        "canvas",
+        "excalidraw",
+        "zip",
+        "csv",
+        "txt",
+        "json",
+        "html",
+        "docx",
+        "xlsx",
+        "pptx",
+        "epub",
+    ];
+    let last = name.rsplit('/').next().unwrap_or(name);
+    last.rsplit_once('.').is_some_and(|(_, ext)| KINDS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn targets(body: &str, path: &str) -> Vec<(String, &'static str)> {
-        extract(body, path).into_iter().map(|l| (l.target, l.kind.name())).collect()
+    /// (key, kind, line, target, label) of each link.
+    fn found(body: &str, path: &str) -> Vec<(String, &'static str, u32, String, Option<String>)> {
+        extract(body, path, 1)
+            .into_iter()
+            .map(|l| (l.key, l.kind.name(), l.line, l.target, l.label))
+            .collect()
+    }
+
+    fn keys(body: &str, path: &str) -> Vec<String> {
+        extract(body, path, 1).into_iter().map(|l| l.key).collect()
     }
 
     #[test]
-    fn wiki_and_relative_links() {
-        let body = "see [[Alpha]] and [[beta|the beta]] and [[gamma#part]]\n\
-                    [x](../b/c.md) [y](d.md#top) [z](https://e.com/f.md) [w](img.png) [v](<my note.md>)\n\
-                    ```\n[[in code]]\n```\n";
+    fn every_link_form() {
+        let body = "see [[Alpha]] and [[beta|the beta]] and [[Gamma#Part|g]] ![[Embed Me]]\n\
+                    [[folder/Target.md]] [x](../b/c.md) [y](d.md#top) [v](<my note.md>) [w](x%20y.md)\n\
+                    [no ext](other) [[./near]] [[/root/r]]\n";
         assert_eq!(
-            targets(body, "a/card.md"),
+            found(body, "a/card.md"),
             vec![
-                ("Alpha".into(), "wiki"),
-                ("beta".into(), "wiki"),
-                ("gamma".into(), "wiki"),
-                ("b/c.md".into(), "path"),
-                ("a/d.md".into(), "path"),
-                ("a/my note.md".into(), "path"),
+                ("alpha".into(), "wiki", 1, "Alpha".into(), None),
+                ("beta".into(), "wiki", 1, "beta".into(), Some("the beta".into())),
+                ("gamma".into(), "wiki", 1, "Gamma#Part".into(), Some("g".into())),
+                ("embed me".into(), "embed", 1, "Embed Me".into(), None),
+                ("folder/target".into(), "wiki", 2, "folder/Target.md".into(), None),
+                ("b/c".into(), "path", 2, "../b/c.md".into(), Some("x".into())),
+                ("a/d".into(), "path", 2, "d.md#top".into(), Some("y".into())),
+                ("a/my note".into(), "path", 2, "<my note.md>".into(), Some("v".into())),
+                ("a/x y".into(), "path", 2, "x%20y.md".into(), Some("w".into())),
+                ("a/other".into(), "path", 3, "other".into(), Some("no ext".into())),
+                ("a/near".into(), "wiki", 3, "./near".into(), None),
+                ("root/r".into(), "wiki", 3, "/root/r".into(), None),
             ]
         );
     }
 
     #[test]
+    fn code_urls_attachments_and_escapes_are_not_card_links() {
+        let body = "```rust\n[[in fence]]\n~~~\n[[still in fence]]\n```\n\
+                    ~~~~\n[[tilde fence]]\n```\n~~~~~\n\
+                    `[[in span]]` and ``a ` [[in double span]]`` but [[after span]]\n\
+                    [a](https://e.com/f.md) [b](mailto:x@y.md) [c](img.png) ![d](pic.jpg) [e](#anchor)\n\
+                    ![[diagram.png]] [[report.PDF]] [[v1.2 notes]] \\[[escaped]] [[]] [[#Heading only]]\n\
+                    [f](/abs.md) [g](docs/)\n";
+        assert_eq!(keys(body, "card.md"), ["after span", "v1.2 notes"]);
+    }
+
+    #[test]
+    fn a_link_naming_folders_keeps_them_as_the_suffix_a_stem_match_must_end_with() {
+        let body = "[[Target]] [[notes/Target]] [t](../notes/x.md) [u](x.md) [[../../a/b]] [[/r/s.md]]";
+        let links = extract(body, "d/e/c.md", 1);
+        let suffixes: Vec<&str> = links.iter().map(|l| l.suffix.as_str()).collect();
+        assert_eq!(suffixes, ["", "notes/target", "notes/x", "", "a/b", "r/s"]);
+    }
+
+    #[test]
+    fn lines_count_from_the_body_start_and_a_link_repeated_on_a_line_counts_once() {
+        let links = extract("intro\n\n[[A]] and [[a]] and [[A|again]]\n[[A]]\n", "c.md", 5);
+        let at: Vec<(u32, u32)> = links.iter().map(|l| (l.line, l.body_line)).collect();
+        assert_eq!(at, [(7, 3), (8, 4)]);
+    }
+
+    #[test]
+    fn an_unclosed_backtick_is_text_and_a_link_inside_link_text_counts() {
+        assert_eq!(keys("a ` b [[x]]", "c.md"), ["x"]);
+        assert_eq!(keys("[see [[inner]]](https://example.com)", "c.md"), ["inner"]);
+    }
+
+    #[test]
     fn links_cannot_climb_out_of_the_dex() {
-        assert!(targets("[x](../../outside.md)", "a/card.md").is_empty());
+        assert!(keys("[x](../../outside.md) [[../../up]]", "a/card.md").is_empty());
+        assert_eq!(keys("[x](../top.md)", "a/card.md"), ["top"]);
     }
 }

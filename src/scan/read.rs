@@ -41,11 +41,13 @@ pub fn parse_card(path: &str, text: &str, mtime_ns: i64, size: u64, lossy: bool,
     let text = frontmatter::strip_bom(text);
     let parsed = frontmatter::parse(text);
     let body = &text[parsed.body_start..];
+    // The body starts on the line after the frontmatter's last line end.
+    let first_line = text[..parsed.body_start].bytes().filter(|b| *b == b'\n').count() as u32 + 1;
     Card {
         path: path.to_string(),
         title: card::title(&parsed.fields, body, path),
         created: card::created(&parsed.fields, mtime_ns),
-        links: links::extract(body, path),
+        links: links::extract(body, path, first_line),
         body: body.to_string(),
         fields: parsed.fields,
         format: parsed.format,
