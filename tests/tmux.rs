@@ -20,7 +20,11 @@ impl Tmux {
     fn start(name: &str) -> Tmux {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().canonicalize().expect("canonical");
-        write(&root, "a.md", "---\ntitle: Alpha task\nwhat: task\nstatus: todo\nwhen: today\n---\nFirst.\n");
+        write(
+            &root,
+            "a.md",
+            "---\ntitle: Alpha task\nwhat: task\nstatus: todo\nwhen: today\n---\nFirst. Then [[c]].\n",
+        );
         write(&root, "b.md", "---\ntitle: SQLite notes\nwhat: note\n---\nWAL mode.\n");
         write(&root, "c.md", "---\ntitle: Gamma\nwhat: note\n---\n");
         write(&root, ".termdex/editor.sh", FAKE_EDITOR);
@@ -283,6 +287,27 @@ fn an_edit_while_another_process_writes_the_index_keeps_the_screen() {
     lock.execute_batch("COMMIT").expect("release the write lock");
     tmux.keys(&["k"]);
     tmux.wait_for("the edit, indexed", |s| s.contains("Edited in tmux.") && s.contains("index ok"));
+}
+
+#[test]
+fn a_connection_jumps_to_a_card_the_view_hides_and_backspace_comes_back() {
+    let tmux = Tmux::start("connections");
+    tmux.wait_for("three cards", |s| s.contains("3/3 cards"));
+    tmux.keys(&["3"]);
+    tmux.wait_for("the tasks view", |s| s.contains("1/3 cards │ tasks"));
+    tmux.keys(&["p"]);
+    let screen = tmux.wait_for("the connections of the task", |s| {
+        s.contains("connections of Alpha task") && s.contains("links")
+    });
+    assert!(screen.contains("Gamma"), "{screen}");
+    tmux.keys(&["G", "Enter"]);
+    tmux.wait_for("Gamma, in the all view", |s| s.contains("connections of Gamma") && s.contains("│ all │"));
+    tmux.keys(&["BSpace"]);
+    tmux.wait_for("back on the task, in its view", |s| {
+        s.contains("connections of Alpha task") && s.contains("1/3 cards │ tasks")
+    });
+    tmux.keys(&["p"]);
+    tmux.wait_for("the card again", |s| s.contains("First. Then [[c]]."));
 }
 
 #[test]

@@ -16,7 +16,8 @@ use termdex::config::Config;
 use termdex::dex::Dex;
 use termdex::frontmatter::EditValue;
 use termdex::index::{Index, refresh};
-use termdex::tui::app::{App, Effect, Mode, Query};
+use termdex::query::connections::Kind;
+use termdex::tui::app::{App, ConnectionsPane, Effect, Mode, Pane, Query};
 use termdex::tui::deck::{Deck, Screen};
 use termdex::tui::view;
 
@@ -47,7 +48,7 @@ fn fixture() -> Fixture {
     write(
         root,
         "tasks/bike.md",
-        "+++\ntitle = \"Fix the bike\"\nwhat = \"task\"\nstatus = \"blocked\"\nwhen = \"someday\"\n+++\nChain and brakes.\n",
+        "+++\ntitle = \"Fix the bike\"\nwhat = \"task\"\nstatus = \"blocked\"\nwhen = \"someday\"\n+++\nChain and brakes, before [[Ship the release]].\n",
     );
     write(root, "tasks/done.md", "---\ntitle: Old chore\nwhat: task\nstatus: done\nwhen: today\n---\n");
     write(
@@ -187,9 +188,9 @@ fn board_and_moving_a_card_rewrites_one_field() {
 #[test]
 fn help_overlay_lists_every_key() {
     let f = fixture();
-    let (mut app, mut deck) = open(&f, "all", 80, 26);
+    let (mut app, mut deck) = open(&f, "all", 80, 30);
     press(&mut app, &mut deck, &[KeyCode::Char('?')]);
-    insta::assert_snapshot!(screen(&app, 80, 26));
+    insta::assert_snapshot!(screen(&app, 80, 30));
 }
 
 /// The rows of the help overlay as the screen shows them: (keys, what they do).
@@ -221,6 +222,7 @@ fn key_presses(name: &str) -> Vec<KeyEvent> {
         "Tab" => plain(KeyCode::Tab),
         "S-Tab" => vec![KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)],
         "Esc" => plain(KeyCode::Esc),
+        "Bksp" => plain(KeyCode::Backspace),
         "1-9" => ('1'..='9').flat_map(|c| plain(KeyCode::Char(c))).collect(),
         _ if name.starts_with('^') && name.chars().count() == 2 => {
             vec![KeyEvent::new(KeyCode::Char(name.chars().nth(1).expect("a letter")), KeyModifiers::CONTROL)]
@@ -263,6 +265,14 @@ fn board_on_ship(f: &Fixture) -> (App, Deck) {
     let board = app.board.as_ref().expect("a board");
     assert_eq!((board.field.as_str(), board.column), ("when", 2));
     (app, deck)
+}
+
+/// The connections pane's answer: each connection's kind and card (or broken name).
+fn connections_shown(app: &App) -> (ConnectionsPane, Vec<(Kind, String)>) {
+    let pane = app.connections.clone().expect("the connections pane");
+    let Some(Ok(items)) = &pane.items else { panic!("no answer: {pane:?}") };
+    let lines = items.iter().map(|c| (c.kind, c.path.clone().unwrap_or(c.title.clone()))).collect();
+    (pane, lines)
 }
 
 /// Checks that `key` does what the help says (`help`), on a fresh TUI.
@@ -391,6 +401,30 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             feed(&mut app, key);
             assert!(app.quit);
         }
+        "pane: the card / its connections (j k pick, Enter jumps)" => {
+            app.select_path("tasks/bike.md");
+            step(&mut app, &mut deck, key);
+            assert_eq!(app.pane, Pane::Connections);
+            let (pane, lines) = connections_shown(&app);
+            assert_eq!(pane.path, "tasks/bike.md");
+            assert!(lines.contains(&(Kind::Link, "tasks/ship.md".into())), "{lines:?}");
+            let link = lines.iter().position(|l| *l == (Kind::Link, "tasks/ship.md".into()));
+            for _ in 0..link.expect("the link") {
+                press(&mut app, &mut deck, &[KeyCode::Char('j')]);
+            }
+            assert_eq!(at(&app), "tasks/bike.md", "j chooses a connection");
+            press(&mut app, &mut deck, &[KeyCode::Enter]);
+            assert_eq!(at(&app), "tasks/ship.md", "Enter jumps");
+            step(&mut app, &mut deck, key);
+            assert_eq!((app.pane, at(&app)), (Pane::Card, "tasks/ship.md".into()), "p: the card again");
+        }
+        "back to where the last jump left from" => {
+            app.select_path("tasks/bike.md");
+            press(&mut app, &mut deck, &[KeyCode::Char('p'), KeyCode::Char('G'), KeyCode::Enter]);
+            assert_eq!(at(&app), "tasks/ship.md");
+            step(&mut app, &mut deck, key);
+            assert_eq!(at(&app), "tasks/bike.md");
+        }
         other => panic!("the help says a key does `{other}`; teach check_key how to check that it does"),
     }
 }
@@ -398,10 +432,11 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
 #[test]
 fn every_key_the_help_lists_does_what_it_says() {
     let f = fixture();
-    let (mut app, mut deck) = open(&f, "all", 80, 26);
+    let (mut app, mut deck) = open(&f, "all", 80, 30);
     press(&mut app, &mut deck, &[KeyCode::Char('?')]);
-    let rows = help_rows(&screen(&app, 80, 26));
+    let rows = help_rows(&screen(&app, 80, 30));
     assert!(rows.len() > 10, "{rows:?}");
+    assert_eq!(rows.last().map(|(keys, _)| keys.as_str()), Some("q ^c"), "the whole help fits: {rows:?}");
     for (keys, help) in rows {
         for name in keys.split_whitespace() {
             for key in key_presses(name) {
@@ -409,6 +444,67 @@ fn every_key_the_help_lists_does_what_it_says() {
             }
         }
     }
+}
+
+/// A copy of a fixture deck under `tests/fixtures/`, indexed.
+fn fixture_deck(name: &str) -> Fixture {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read the fixture") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("type").is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), dir.path());
+    let dex = Dex::at(dir.path()).expect("dex");
+    let mut index = Index::open(&dex.index_path()).expect("open").index;
+    refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
+    Fixture { _dir: dir, dex }
+}
+
+#[test]
+fn the_connections_pane_lists_related_backlinks_and_links_and_walks_them() {
+    let f = fixture_deck("links");
+    let (mut app, mut deck) = open(&f, "all", 110, 24);
+    app.select_path("rust/atomics.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('p')]);
+    insta::assert_snapshot!("connections", screen(&app, 110, 24));
+    press(&mut app, &mut deck, &[KeyCode::Char('j'), KeyCode::Enter]);
+    let jumped = app.selected_path().expect("a card");
+    assert_ne!(jumped, "rust/atomics.md");
+    assert_eq!(app.connections.as_ref().map(|c| c.path.as_str()), Some(jumped.as_str()), "its connections");
+    insta::assert_snapshot!("connections_after_jump", screen(&app, 110, 24));
+    press(&mut app, &mut deck, &[KeyCode::Backspace]);
+    assert_eq!(app.selected_path().as_deref(), Some("rust/atomics.md"));
+    assert_eq!(app.connections.as_ref().map(|c| c.selected), Some(1), "on the connection it went along");
+}
+
+#[test]
+fn a_jump_to_a_card_the_view_hides_goes_to_the_all_view_and_back() {
+    let f = fixture_deck("links");
+    let (mut app, mut deck) = open(&f, "bookmarks", 110, 24);
+    assert_eq!(shown(&app), ["2025/03/02/rust-atomics.md", "rust/atomics.md"]);
+    app.select_path("2025/03/02/rust-atomics.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('p')]);
+    let (_, lines) = connections_shown(&app);
+    let hidden =
+        lines.iter().position(|(_, path)| !shown(&app).contains(&path.as_str()) && path.ends_with(".md"));
+    let hidden = hidden.expect("a connection the bookmarks view hides");
+    for _ in 0..hidden {
+        press(&mut app, &mut deck, &[KeyCode::Char('j')]);
+    }
+    let target = lines[hidden].1.clone();
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!((app.current_view().name.as_str(), app.selected_path()), ("all", Some(target)));
+    press(&mut app, &mut deck, &[KeyCode::Char('-')]);
+    assert_eq!(app.current_view().name, "bookmarks");
+    assert_eq!(app.selected_path().as_deref(), Some("2025/03/02/rust-atomics.md"));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod connections;
 pub mod dates;
 pub mod declared;
 pub mod facets;

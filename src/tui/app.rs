@@ -15,6 +15,7 @@ use crate::config::{Config, View};
 use crate::frontmatter::EditValue;
 use crate::index::CardRow;
 use crate::output::field_lines;
+use crate::query::connections::Connection;
 use crate::query::filter::{Expr, Op};
 use crate::query::fuzzy;
 use crate::query::{SortKey, dates, parse_keys};
@@ -30,6 +31,8 @@ pub enum Effect {
     Query(Query),
     /// Read a card's body for the preview.
     Preview { path: String },
+    /// Read a card's connections for the connections pane.
+    Connections { path: String },
     /// Open a card in the editor (terminal suspended), then re-index it.
     Edit { path: String },
     /// Create a card from a template with these fields set, then edit it.
@@ -64,6 +67,8 @@ pub enum Reply {
     Cards { generation: u64, answer: Result<Cards, String> },
     /// A card's body, for the preview, or why it could not be read.
     Body { path: String, body: Result<String, String> },
+    /// A card's connections, or why they could not be read.
+    Connections { path: String, answer: Result<Vec<Connection>, String> },
     /// Whether the index changed — anyone's commit: the refresher's, another termdex
     /// process's — since the cards shown were read. `after_write`: the check follows the
     /// re-index of cards the TUI itself wrote.
@@ -142,6 +147,46 @@ impl Preview {
     }
 }
 
+/// What the pane beside the list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Pane {
+    /// The selected card: title, fields, text.
+    #[default]
+    Card,
+    /// The selected card's connections, which then have the cursor keys.
+    Connections,
+}
+
+/// The connections pane: the selected card's connections, one of them chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionsPane {
+    pub path: String,
+    /// `None` until the reader answers.
+    pub items: Option<Result<Vec<Connection>, String>>,
+    pub selected: usize,
+}
+
+impl ConnectionsPane {
+    fn chosen(&self) -> Option<&Connection> {
+        self.items.as_ref()?.as_ref().ok()?.get(self.selected)
+    }
+
+    fn len(&self) -> usize {
+        self.items.as_ref().and_then(|i| i.as_ref().ok()).map_or(0, Vec::len)
+    }
+}
+
+/// Where a jump left from: the card, and the list it was in, to come back to.
+#[derive(Debug, Clone, PartialEq)]
+struct Jump {
+    path: String,
+    view: usize,
+    filter: String,
+    sort: Option<usize>,
+    /// The connection it went along, chosen again on the way back.
+    chosen: usize,
+}
+
 /// What the status bar reports about the index.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IndexState {
@@ -191,6 +236,16 @@ pub struct App {
     pub board: Option<Board>,
     pub templates: Vec<String>,
     pub preview: Option<Preview>,
+    pub pane: Pane,
+    pub connections: Option<ConnectionsPane>,
+    /// The rows were read again: the connections are read again too.
+    connections_stale: bool,
+    /// Where each jump along a connection left from, newest last.
+    jumps: Vec<Jump>,
+    /// The connection chosen on a card a jump left from, chosen again when back on it.
+    chosen_before: Option<(String, usize)>,
+    /// A jump that needed a new list: the card, and the query whose answer should hold it.
+    landing: Option<(String, u64)>,
     /// The rows were read again: the preview is rebuilt from the new row, and its body
     /// read again, even for the same card.
     preview_stale: bool,
@@ -229,6 +284,12 @@ impl App {
             board: None,
             templates,
             preview: None,
+            pane: Pane::Card,
+            connections: None,
+            connections_stale: false,
+            jumps: Vec::new(),
+            landing: None,
+            chosen_before: None,
             preview_stale: false,
             index: IndexState::default(),
             status_message: None,
@@ -328,6 +389,7 @@ impl App {
                     }
                     Err(e) => self.filter.error = Some(e),
                 }
+                self.landed(generation);
                 if self.stop_following_at.is_some_and(|at| generation >= at) {
                     self.stop_following_at = None;
                     self.following = None;
@@ -342,6 +404,12 @@ impl App {
                         Ok(body) => (body, None),
                         Err(e) => (String::new(), Some(format!("cannot read this card's text: {e}"))),
                     };
+                }
+            }
+            Reply::Connections { path, answer } => {
+                if let Some(pane) = self.connections.as_mut().filter(|p| p.path == path) {
+                    pane.items = Some(answer);
+                    pane.selected = pane.selected.min(pane.len().saturating_sub(1));
                 }
             }
             Reply::IndexChecked { changed: true, after_write } => {
@@ -362,7 +430,7 @@ impl App {
                 effects.push(Effect::Heal { why });
             }
         }
-        effects.extend(self.preview_wanted());
+        effects.extend(self.pane_wanted());
         effects
     }
 
@@ -373,6 +441,7 @@ impl App {
         let same_rows = Arc::ptr_eq(&self.rows, &cards.rows);
         let keep = if self.to_top && same_rows { None } else { self.selected_path() };
         self.preview_stale |= !same_rows;
+        self.connections_stale |= !same_rows;
         self.rows = cards.rows;
         self.visible = cards.visible;
         self.partial = cards.partial;
@@ -390,6 +459,36 @@ impl App {
         if let Some(path) = followed.or(keep) {
             self.select_path(&path);
         }
+    }
+
+    /// The pane beside the list follows the cursor: the preview, and the connections
+    /// when they are shown.
+    fn pane_wanted(&mut self) -> Vec<Effect> {
+        let preview = self.preview_wanted();
+        preview.into_iter().chain(self.connections_wanted()).collect()
+    }
+
+    /// The connections of the selected card, asked for when the pane shows them; the
+    /// same card's are kept (and the choice among them) until the new answer comes.
+    fn connections_wanted(&mut self) -> Option<Effect> {
+        if self.pane != Pane::Connections {
+            return None;
+        }
+        let Some(path) = self.selected_path() else {
+            self.connections = None;
+            return None;
+        };
+        let same = self.connections.as_ref().is_some_and(|c| c.path == path);
+        if same && !self.connections_stale {
+            return None;
+        }
+        self.connections_stale = false;
+        if !same {
+            let before = self.chosen_before.take_if(|(at, _)| *at == path);
+            let selected = before.map_or(0, |(_, chosen)| chosen);
+            self.connections = Some(ConnectionsPane { path: path.clone(), items: None, selected });
+        }
+        Some(Effect::Connections { path })
     }
 
     /// The preview follows the cursor: shown at once from the row, its body asked for
@@ -463,7 +562,7 @@ impl App {
     /// Applies one terminal event; returns what the runtime should do.
     pub fn update(&mut self, event: &Event) -> Vec<Effect> {
         let mut effects = self.event(event);
-        effects.extend(self.preview_wanted());
+        effects.extend(self.pane_wanted());
         effects
     }
 
@@ -504,6 +603,11 @@ impl App {
         }
         if self.filter.editing {
             return self.filter_key(key);
+        }
+        if self.pane == Pane::Connections
+            && let Some(effects) = self.connections_key(key)
+        {
+            return effects;
         }
         if let Some(n) = keymap::view_number(key) {
             return self.switch_view(n);
@@ -547,6 +651,8 @@ impl App {
                 self.index.refreshing = true;
                 return vec![Effect::Reindex];
             }
+            Action::Connections => self.toggle_pane(),
+            Action::Back => return self.back(),
             Action::Help => self.mode = Mode::Help,
             Action::Filter => {
                 self.filter.editing = true;
@@ -556,6 +662,117 @@ impl App {
             Action::Quit => self.quit = true,
         }
         Vec::new()
+    }
+
+    /// `p`: the pane beside the list shows the card, or its connections.
+    fn toggle_pane(&mut self) {
+        if self.board.is_some() {
+            self.status_message = Some("the board has no preview: Esc closes it".into());
+            return;
+        }
+        self.pane = match self.pane {
+            Pane::Card => Pane::Connections,
+            Pane::Connections => {
+                self.connections = None;
+                self.chosen_before = None;
+                Pane::Card
+            }
+        };
+    }
+
+    /// Keys the connections pane takes: the cursor keys choose a connection, Enter jumps
+    /// to it, Esc goes back to the card. `None`: the key does what it does in the list.
+    fn connections_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
+        if self.board.is_some() {
+            return None;
+        }
+        let pane = self.connections.as_mut()?;
+        let last = pane.len().saturating_sub(1);
+        let selected = match keymap::action(key)? {
+            Action::Down => pane.selected.saturating_add(1).min(last),
+            Action::Up => pane.selected.saturating_sub(1),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::PageDown => pane.selected.saturating_add(self.page.max(1)).min(last),
+            Action::PageUp => pane.selected.saturating_sub(self.page.max(1)),
+            Action::Edit if key.code == KeyCode::Enter => return Some(self.jump()),
+            Action::Escape => {
+                self.toggle_pane();
+                return Some(Vec::new());
+            }
+            _ => return None,
+        };
+        pane.selected = selected;
+        Some(Vec::new())
+    }
+
+    /// Enter on a connection: the cursor goes to that card, in the list shown when it is
+    /// there, else in the `all` view; Backspace comes back.
+    fn jump(&mut self) -> Vec<Effect> {
+        let Some(chosen) = self.connections.as_ref().and_then(ConnectionsPane::chosen).cloned() else {
+            return Vec::new();
+        };
+        let Some(target) = chosen.path else {
+            self.status_message = Some(format!("{}: there is no such card to go to", chosen.detail));
+            return Vec::new();
+        };
+        self.chosen_before = None;
+        if let Some(from) = self.selected_path() {
+            let chosen = self.connections.as_ref().map_or(0, |c| c.selected);
+            let (view, filter, sort) = (self.view, self.filter.text.clone(), self.sort);
+            self.jumps.push(Jump { path: from, view, filter, sort, chosen });
+        }
+        if self.visible.iter().any(|&i| self.rows[i].path == target) {
+            self.select_path(&target);
+            return Vec::new();
+        }
+        // Hidden by the view or the filter: the view of every card shows it.
+        let every = self
+            .views
+            .iter()
+            .position(|v| v.name == "all")
+            .or_else(|| self.views.iter().position(|v| v.filter.trim().is_empty()));
+        self.show_list(every.unwrap_or(self.view), String::new(), None, &target)
+    }
+
+    /// Backspace: back to the card before the last jump, in the list it was in.
+    fn back(&mut self) -> Vec<Effect> {
+        let Some(jump) = self.jumps.pop() else {
+            self.status_message = Some("no jump to go back from".into());
+            return Vec::new();
+        };
+        self.chosen_before = Some((jump.path.clone(), jump.chosen));
+        if self.board.is_none()
+            && (jump.view, &jump.filter, jump.sort) == (self.view, &self.filter.text, self.sort)
+        {
+            self.select_path(&jump.path);
+            return Vec::new();
+        }
+        self.show_list(jump.view.min(self.views.len() - 1), jump.filter, jump.sort, &jump.path)
+    }
+
+    /// Another list (view, filter, sort), with the cursor on `path` once it comes.
+    fn show_list(&mut self, view: usize, filter: String, sort: Option<usize>, path: &str) -> Vec<Effect> {
+        self.board = None;
+        self.view = view;
+        self.sort = sort;
+        self.filter.cursor = filter.len();
+        self.filter.text = filter;
+        self.filter.editing = false;
+        let query = self.query(false);
+        self.follow(path);
+        self.stop_following_at = Some(self.generation);
+        self.landing = Some((path.to_string(), self.generation));
+        vec![query]
+    }
+
+    /// After the answer a jump waited for: says so when the card was not in it (it was
+    /// deleted meanwhile, or no view shows every card).
+    fn landed(&mut self, generation: u64) {
+        let Some((path, _)) = self.landing.take_if(|(_, at)| generation >= *at) else { return };
+        if self.selected_path().as_deref() != Some(path.as_str()) {
+            self.status_message = Some(format!("{path} is not in this list"));
+        }
     }
 
     fn move_cursor(&mut self, delta: isize) {
@@ -814,6 +1031,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::connections::Kind;
     use crate::query::fuzzy::Haystacks;
 
     fn key(code: KeyCode) -> Event {
@@ -983,7 +1201,7 @@ mod tests {
         let effects = app.apply(Reply::IndexChecked { changed: false, after_write: false });
         assert!(effects.is_empty(), "{effects:?}");
         let effects = app.apply(Reply::IndexChecked { changed: true, after_write: false });
-        assert!(matches!(&effects[..], [Effect::Query(q)] if q.view == "tasks"), "{effects:?}");
+        assert!(matches!(&effects[..], [Effect::Query(q), ..] if q.view == "tasks"), "{effects:?}");
         let mut rows = rows();
         rows[1] = row("b.md", "Beta", r#"{"status":"done"}"#);
         rows.insert(0, row("new.md", "New from elsewhere", "{}"));
@@ -1158,5 +1376,74 @@ mod tests {
         app.reload();
         answer(&mut app, with_e);
         assert_eq!(app.selected_path().as_deref(), Some("a.md"), "the wait ended with the re-index");
+    }
+
+    fn connection(kind: Kind, path: Option<&str>, title: &str) -> Connection {
+        Connection { kind, path: path.map(str::to_string), title: title.into(), detail: "why".into() }
+    }
+
+    fn connections_of(app: &mut App, path: &str, items: Vec<Connection>) {
+        app.apply(Reply::Connections { path: path.into(), answer: Ok(items) });
+    }
+
+    #[test]
+    fn p_shows_connections_enter_jumps_and_backspace_comes_back() {
+        let mut app = app();
+        let effects = app.update(&key(KeyCode::Char('p')));
+        assert!(effects.contains(&Effect::Connections { path: "a.md".into() }), "{effects:?}");
+        let of_a = || {
+            vec![
+                connection(Kind::Related, Some("c.md"), "Gamma plan"),
+                connection(Kind::Link, None, "Nowhere"),
+                connection(Kind::Backlink, Some("z.md"), "Hidden by the view"),
+            ]
+        };
+        connections_of(&mut app, "a.md", of_a());
+        keys(&mut app, &[KeyCode::Char('j')]);
+        assert_eq!(app.selected_path().as_deref(), Some("a.md"), "j chooses a connection, not a card");
+        assert!(keys(&mut app, &[KeyCode::Enter]).is_empty(), "a broken link goes nowhere");
+        assert!(app.status_message.as_deref().is_some_and(|m| m.contains("no such card")));
+        let effects =
+            app.update(&key(KeyCode::Char('k'))).into_iter().chain(app.update(&key(KeyCode::Enter)));
+        let effects: Vec<Effect> = effects.collect();
+        assert_eq!(app.selected_path().as_deref(), Some("c.md"), "a card in the list: the cursor goes there");
+        assert!(effects.contains(&Effect::Connections { path: "c.md".into() }), "{effects:?}");
+        keys(&mut app, &[KeyCode::Backspace]);
+        assert_eq!(app.selected_path().as_deref(), Some("a.md"));
+        connections_of(&mut app, "a.md", of_a());
+        keys(&mut app, &[KeyCode::Char('G')]);
+        let effects = keys(&mut app, &[KeyCode::Enter]);
+        let [Effect::Query(query)] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!(
+            (query.view.as_str(), query.filter.as_str()),
+            ("all", ""),
+            "hidden: the view of every card"
+        );
+        let mut every = rows();
+        every.push(row("z.md", "Hidden by the view", r#"{"what":"note"}"#));
+        answer(&mut app, every);
+        assert_eq!(app.selected_path().as_deref(), Some("z.md"));
+        assert_eq!(app.status_message, None);
+        let effects = keys(&mut app, &[KeyCode::Char('-')]);
+        assert!(matches!(&effects[..], [Effect::Query(q), ..] if q.view == "tasks"), "{effects:?}");
+        answer(&mut app, rows());
+        assert_eq!(app.selected_path().as_deref(), Some("a.md"), "back in the list it left");
+        connections_of(&mut app, "a.md", of_a());
+        assert_eq!(app.connections.as_ref().map(|c| c.selected), Some(2), "on the connection it went along");
+        keys(&mut app, &[KeyCode::Backspace]);
+        assert_eq!(app.status_message.as_deref(), Some("no jump to go back from"));
+        keys(&mut app, &[KeyCode::Esc]);
+        assert_eq!((app.pane, app.connections.is_none()), (Pane::Card, true), "Esc: the card again");
+    }
+
+    #[test]
+    fn a_jump_to_a_card_gone_meanwhile_says_so() {
+        let mut app = app();
+        app.update(&key(KeyCode::Char('p')));
+        connections_of(&mut app, "a.md", vec![connection(Kind::Link, Some("gone.md"), "Gone")]);
+        keys(&mut app, &[KeyCode::Enter]);
+        answer(&mut app, rows());
+        assert_eq!(app.selected_path().as_deref(), Some("a.md"));
+        assert_eq!(app.status_message.as_deref(), Some("gone.md is not in this list"));
     }
 }

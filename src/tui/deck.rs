@@ -196,6 +196,10 @@ impl Deck {
                 self.reader.body(path);
                 return;
             }
+            Effect::Connections { path } => {
+                self.reader.connections(path);
+                return;
+            }
         };
         if !written.is_empty() {
             self.refresh(app, Job::Paths(written));

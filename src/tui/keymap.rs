@@ -23,6 +23,8 @@ pub enum Action {
     MoveLeft,
     MoveRight,
     Reindex,
+    Connections,
+    Back,
     Help,
     Filter,
     Escape,
@@ -78,6 +80,12 @@ pub const BINDINGS: &[Binding] = &[
     }),
     bind("H", "board: move the card to the left column", Action::MoveLeft, |k| ch(k, 'H')),
     bind("L", "board: move the card to the right column", Action::MoveRight, |k| ch(k, 'L')),
+    bind("p", "pane: the card / its connections (j k pick, Enter jumps)", Action::Connections, |k| {
+        ch(k, 'p')
+    }),
+    bind("Bksp -", "back to where the last jump left from", Action::Back, |k| {
+        ch(k, '-') || (k.code == KeyCode::Backspace && plain(k))
+    }),
     bind("r", "re-index the dex", Action::Reindex, |k| ch(k, 'r')),
     bind("/", "filter (plain words fuzzy, field:value terms exact)", Action::Filter, |k| ch(k, '/')),
     bind("?", "this help", Action::Help, |k| ch(k, '?')),

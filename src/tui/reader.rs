@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::index::{CardRow, Damage, Index};
+use crate::query::connections::Connection;
 use crate::query::filter::Expr;
 use crate::query::fuzzy::{self, Haystacks};
 use crate::query::{self, Request, SortKey};
@@ -31,6 +32,9 @@ use super::panic_text;
 /// How often the index is asked whether anyone changed it: well inside the second in
 /// which changes by other programs must show (SPEC 8), and a `PRAGMA` costs microseconds.
 const WATCH: Duration = Duration::from_millis(200);
+
+/// How many related cards the connections pane lists: a screenful.
+const CONNECTIONS_RELATED: usize = 10;
 
 /// The UI thread's end: sends questions, and counts the answers the deck takes in.
 pub struct Reader {
@@ -47,6 +51,8 @@ pub struct Reader {
 enum Job {
     Query(Query),
     Body(String),
+    /// A card's connections, for the connections pane.
+    Connections(String),
     /// Whether the index changed since the cards shown were read; `reopen` after the
     /// refresher rebuilt the index (the old connection reads a deleted file).
     Check {
@@ -91,6 +97,10 @@ impl Reader {
 
     pub fn body(&mut self, path: String) {
         self.send(Job::Body(path));
+    }
+
+    pub fn connections(&mut self, path: String) {
+        self.send(Job::Connections(path));
     }
 
     pub fn check(&mut self, after_write: bool, reopen: bool) {
@@ -174,6 +184,7 @@ struct Batch {
     number: u64,
     query: Option<Query>,
     body: Option<String>,
+    connections: Option<String>,
     check: Option<(bool, bool)>,
 }
 
@@ -183,6 +194,7 @@ impl Batch {
         match numbered.job {
             Job::Query(query) => self.query = Some(query),
             Job::Body(path) => self.body = Some(path),
+            Job::Connections(path) => self.connections = Some(path),
             Job::Check { after_write, reopen } => {
                 let (w, r) = self.check.unwrap_or_default();
                 self.check = Some((w || after_write, r || reopen));
@@ -228,7 +240,8 @@ impl Thread {
             while let Ok(job) = incoming.try_recv() {
                 batch.add(job);
             }
-            let mut replies = self.work(batch.query, batch.body, batch.check);
+            let number = batch.number;
+            let mut replies = self.work(batch);
             // A user typing without pause must not keep changes by others from showing.
             if self.last_look.elapsed() >= WATCH && self.look() {
                 replies.push(moved());
@@ -238,7 +251,7 @@ impl Thread {
                     return;
                 }
             }
-            if !out(Message::Done(batch.number)) {
+            if !out(Message::Done(number)) {
                 return;
             }
         }
@@ -246,12 +259,8 @@ impl Thread {
 
     /// Answers a round; a panic (a bug) is an answer too, and the connection is opened
     /// afresh after it, as it may be mid-statement.
-    fn work(
-        &mut self,
-        query: Option<Query>,
-        body: Option<String>,
-        check: Option<(bool, bool)>,
-    ) -> Vec<Reply> {
+    fn work(&mut self, batch: Batch) -> Vec<Reply> {
+        let Batch { query, body, connections, check, .. } = batch;
         let generation = query.as_ref().map(|q| q.generation);
         let result = catch_unwind(AssertUnwindSafe(|| {
             let mut replies = Vec::new();
@@ -273,6 +282,10 @@ impl Thread {
                 };
                 replies.push(Reply::Body { path, body });
             }
+            if let Some(path) = connections {
+                let answer = self.connections(&path);
+                replies.push(Reply::Connections { path, answer });
+            }
             if let Some((after_write, reopened)) = check {
                 replies.push(Reply::IndexChecked { changed: self.look() || reopened, after_write });
             }
@@ -290,6 +303,17 @@ impl Thread {
                 .into_iter()
                 .collect()
         })
+    }
+
+    /// A card's connections; none for a card no longer indexed.
+    fn connections(&mut self, path: &str) -> Result<Vec<Connection>, String> {
+        match query::connections::connections(&self.index, path, CONNECTIONS_RELATED) {
+            Ok(found) => Ok(found.unwrap_or_default()),
+            Err(e) => {
+                self.damaged = self.damaged.take().or_else(|| e.index_damage());
+                Err(e.to_string())
+            }
+        }
     }
 
     /// The cards for a query, or `None` when a newer query superseded it.

@@ -14,7 +14,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::output::{clean, clean_body, value_text};
 
-use super::app::{App, Mode};
+use super::app::{App, Mode, Pane};
 use super::board::Board;
 use super::keymap::BINDINGS;
 use super::theme::Theme;
@@ -160,6 +160,9 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let block = Block::default().borders(Borders::LEFT).border_style(theme.dim);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if app.pane == Pane::Connections {
+        return render_connections(app, frame, inner, theme);
+    }
     let Some(preview) = &app.preview else { return };
     let width = usize::from(inner.width);
     let mut lines = vec![
@@ -187,6 +190,64 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::raw(line.to_string()));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The connections pane: a heading per kind, two lines per connection (the card, then
+/// why), scrolled to keep the chosen one in sight.
+fn render_connections(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let width = usize::from(area.width);
+    let title = app.preview.as_ref().map_or("", |p| p.title.as_str());
+    let mut lines = vec![
+        Line::from(Span::styled(
+            cut(&format!("connections of {}", clean(title)), width),
+            theme.title.add_modifier(Modifier::BOLD),
+        )),
+        Line::from(Span::styled(cut("Enter jumps · Bksp back · p the card", width), theme.dim)),
+    ];
+    let Some(pane) = &app.connections else {
+        return frame.render_widget(Paragraph::new(lines), area);
+    };
+    let items = match &pane.items {
+        None => {
+            lines.push(Line::from(Span::styled("reading…", theme.dim)));
+            return frame.render_widget(Paragraph::new(lines), area);
+        }
+        Some(Err(e)) => {
+            lines.push(Line::from(Span::styled(cut(&clean(e), width), theme.error)));
+            return frame.render_widget(Paragraph::new(lines), area);
+        }
+        Some(Ok(items)) if items.is_empty() => {
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled("no links, backlinks or related cards", theme.dim)));
+            return frame.render_widget(Paragraph::new(lines), area);
+        }
+        Some(Ok(items)) => items,
+    };
+    let mut chosen_line = 0;
+    for (i, item) in items.iter().enumerate() {
+        if i == 0 || items[i - 1].kind != item.kind {
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(item.kind.heading(), theme.header)));
+        }
+        let name = match item.path {
+            Some(_) => clean(&item.title),
+            None => format!("{} (no such card)", clean(&item.title)),
+        };
+        let style = match (i == pane.selected, item.path.is_some()) {
+            (true, _) => theme.selected,
+            (false, true) => theme.title,
+            (false, false) => theme.dim,
+        };
+        if i == pane.selected {
+            chosen_line = lines.len();
+        }
+        lines.push(Line::from(Span::styled(pad(&cut(&format!(" {name}"), width), width), style)));
+        lines.push(Line::from(Span::styled(cut(&format!("   {}", clean(&item.detail)), width), theme.dim)));
+    }
+    let height = usize::from(area.height);
+    let scroll = (chosen_line + 2).saturating_sub(height);
+    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
 
 fn render_board(app: &App, board: &Board, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
