@@ -41,6 +41,9 @@ pub enum LinkKind {
     Embed,
     /// `[text](../dir/card.md)`: a path relative to the linking card.
     Path,
+    /// The card's parent field (`parent: "[[Projects]]"`, a relative path or a title),
+    /// named like a wiki link: where the card sits in the outline.
+    Parent,
 }
 
 impl LinkKind {
@@ -49,6 +52,7 @@ impl LinkKind {
             LinkKind::Wiki => "wiki",
             LinkKind::Embed => "embed",
             LinkKind::Path => "path",
+            LinkKind::Parent => "parent",
         }
     }
 
@@ -57,6 +61,7 @@ impl LinkKind {
         match name {
             "embed" => LinkKind::Embed,
             "path" => LinkKind::Path,
+            "parent" => LinkKind::Parent,
             _ => LinkKind::Wiki,
         }
     }
@@ -103,7 +108,9 @@ pub fn link_suffix(written: &str) -> String {
 /// percent-escapes decoded (`no card named "Rust Atomics"`).
 pub fn link_name(kind: LinkKind, target: &str) -> String {
     match kind {
-        LinkKind::Wiki | LinkKind::Embed => target.split('#').next().unwrap_or("").trim().to_string(),
+        LinkKind::Wiki | LinkKind::Embed | LinkKind::Parent => {
+            target.split('#').next().unwrap_or("").trim().to_string()
+        }
         LinkKind::Path => {
             let target = target.trim();
             let target = target.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(target);
@@ -120,6 +127,7 @@ pub fn link_text(kind: LinkKind, target: &str, label: Option<&str>) -> String {
         (LinkKind::Embed, Some(label)) => format!("![[{target}|{label}]]"),
         (LinkKind::Embed, None) => format!("![[{target}]]"),
         (LinkKind::Path, label) => format!("[{}]({target})", label.unwrap_or("")),
+        (LinkKind::Parent, _) => format!("parent: {target}"),
     }
 }
 

@@ -30,6 +30,7 @@ pub struct Config {
     pub views: Vec<View>,
     pub fields: HashMap<String, FieldSpec>,
     pub new: NewCards,
+    pub outline: Outline,
     /// Where each view the dex's config file sets sits in it, in the file's order.
     pub view_sources: Vec<ViewSource>,
 }
@@ -63,6 +64,37 @@ pub struct NewCards {
     pub journal: String,
     /// The template `termdex new` uses when none is named.
     pub template: String,
+}
+
+/// Where the outline comes from (`[outline]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outline {
+    pub source: OutlineSource,
+    /// The field naming a card's parent (source `field`).
+    pub parent: String,
+    /// The field ordering siblings.
+    pub order: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutlineSource {
+    /// Each card's parent field.
+    #[default]
+    Field,
+    /// Folders nest.
+    Folders,
+    /// Dotted file names nest (`a.b.c.md` under `a.b.md`).
+    Dotted,
+}
+
+impl Outline {
+    /// How cards are read for this outline: the parent field makes a link only when it
+    /// is the outline's source.
+    pub fn scan_settings(&self) -> crate::scan::Settings {
+        let parent_field = (self.source == OutlineSource::Field).then(|| self.parent.to_lowercase());
+        crate::scan::Settings { parent_field }
+    }
 }
 
 /// A named filter with a sort, columns and an optional board grouping.
@@ -113,6 +145,15 @@ struct FileConfig {
     #[serde(default)]
     views: IndexMap<String, Spanned<FileView>>,
     new: Option<FileNew>,
+    outline: Option<FileOutline>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOutline {
+    source: Option<OutlineSource>,
+    parent: Option<Spanned<String>>,
+    order: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -150,6 +191,7 @@ impl Config {
             views: Vec::new(),
             fields: HashMap::new(),
             new: NewCards::default(),
+            outline: Outline::default(),
             view_sources: Vec::new(),
         };
         // The defaults are part of the binary and covered by tests; failing here is a bug.
@@ -264,6 +306,18 @@ impl Config {
             }
             if let Some(template) = new.template {
                 self.new.template = template;
+            }
+        }
+        if let Some(outline) = file.outline {
+            if let Some(source) = outline.source {
+                self.outline.source = source;
+            }
+            for (name, target) in [(outline.parent, &mut self.outline.parent), (outline.order, &mut self.outline.order)] {
+                let Some(name) = name else { continue };
+                if name.get_ref().trim().is_empty() {
+                    return Err(error(Some(name.span()), "key `outline`: a field name cannot be empty".into()));
+                }
+                *target = name.into_inner().trim().to_string();
             }
         }
         if let Some(default) = file.default_view {

@@ -22,7 +22,7 @@ mod sql;
 mod tui;
 mod views;
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -193,6 +193,8 @@ pub struct Ctx {
     /// Whether an error about one card was reported while the command went on with the
     /// others: the command then exits 2 whatever else it found, as `rg` does.
     card_failed: Cell<bool>,
+    /// Loaded once: its warnings are said once, and the index is opened with its settings.
+    config: OnceCell<Config>,
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -205,6 +207,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         verbose: cli.verbose,
         color: cli.color,
         card_failed: Cell::new(false),
+        config: OnceCell::new(),
     };
     let code = match cli.command {
         Some(Command::Index(args)) => index::run(&ctx, &args),
@@ -308,12 +311,15 @@ impl Ctx {
     /// The dex's configuration (defaults overlaid with `.termdex/config.toml`), its views
     /// checked to compile; the built-in one, with a warning, when that file cannot be read.
     pub fn config(&self) -> Result<Config> {
+        if let Some(config) = self.config.get() {
+            return Ok(config.clone());
+        }
         let (config, unreadable) = Config::load_or_builtin(&self.dex.state_dir())?;
         if let Some(warning) = unreadable {
             self.warn(warning);
         }
         termdex::query::check_views(&config, &self.clock())?;
-        Ok(config)
+        Ok(self.config.get_or_init(|| config).clone())
     }
 
     /// "Today" for date words in filters.
@@ -339,7 +345,9 @@ impl Ctx {
         if let Some(warning) = opened.warning {
             self.warn(warning);
         }
-        Ok((opened.index, rebuilt))
+        let mut index = opened.index;
+        index.use_settings(&self.config()?.outline.scan_settings())?;
+        Ok((index, rebuilt))
     }
 
     /// Opens the index and brings it up to date, as every reading command does first.

@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+use crate::scan::Settings;
+
 pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
 pub use links::resolve_name;
@@ -82,6 +84,9 @@ pub struct Index {
     path: PathBuf,
     /// Which file the connection opened (device, inode), to notice it replaced.
     file: Option<(u64, u64)>,
+    /// The settings given by [`Index::use_settings`], kept for an index rebuilt or
+    /// reopened later in the same run.
+    settings: Option<Settings>,
 }
 
 /// An index that was opened, and why it had to be rebuilt, if it had.
@@ -132,7 +137,7 @@ impl Index {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
-        Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path) })
+        Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path), settings: None })
     }
 
     pub fn path(&self) -> &Path {
@@ -152,8 +157,28 @@ impl Index {
         if !self.replaced() {
             return Ok(false);
         }
+        let settings = self.settings.take();
         *self = Index::open(&self.path)?.index;
+        self.settings = settings;
+        self.record_settings()?;
         Ok(true)
+    }
+
+    /// Reads cards with these settings from now on. When the index's cards were read with
+    /// others, it records these and has the next refresh read every card again (a
+    /// read-only index only remembers them).
+    pub fn use_settings(&mut self, settings: &Settings) -> Result<(), IndexError> {
+        self.settings = Some(settings.clone());
+        self.record_settings()
+    }
+
+    fn record_settings(&mut self) -> Result<(), IndexError> {
+        let Some(settings) = &self.settings else { return Ok(()) };
+        let stored = store::settings(&self.conn).map_err(|e| self.sqlite_error(e))?;
+        if stored == *settings || self.conn.is_readonly(c"main").unwrap_or(true) {
+            return Ok(());
+        }
+        store::store_settings(&self.conn, settings).map_err(|e| self.sqlite_error(e))
     }
 
     /// The connection, for the query layer; nothing outside the library sees it.
@@ -219,7 +244,7 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let set_up = retry_while_busy(|| set_up(&mut conn))?;
-    Ok(set_up.map(|()| Index { conn, path: path.to_path_buf(), file: file_identity(path) }))
+    Ok(set_up.map(|()| Index { conn, path: path.to_path_buf(), file: file_identity(path), settings: None }))
 }
 
 /// Runs `step` again, with growing pauses, while SQLite answers that the database is busy
@@ -312,10 +337,16 @@ impl Index {
         if file_identity(&path) != opened_file
             && let Ok(Ok(index)) = try_open(&path)
         {
+            let settings = self.settings.take();
             *self = index;
+            self.settings = settings;
+            self.record_settings()?;
             return Ok(false);
         }
+        let settings = self.settings.take();
         *self = replace_locked(&path, "is damaged")?.index;
+        self.settings = settings;
+        self.record_settings()?;
         Ok(true)
     }
 }

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::scan::{self, FileStat, Problem};
+use crate::scan::{self, FileStat, Problem, Settings};
 
 use super::links::Relink;
 use super::store::{self, Fts, Prepared};
@@ -168,7 +168,8 @@ fn only_unreadable(root: &Path, plan: &Plan<'_>) -> Option<Vec<Problem>> {
     }
     plan.read
         .iter()
-        .map(|(file, reason)| match (reason, scan::read_card(root, file)) {
+        // Whether a file can be read does not depend on the settings it is parsed with.
+        .map(|(file, reason)| match (reason, scan::read_card(root, file, &Settings::default())) {
             (Reason::New, Err(problem)) => Some(problem),
             _ => None,
         })
@@ -379,7 +380,8 @@ fn write(
     for path in &plan.remove {
         store::delete_card(&tx, path, fts, &mut relink)?;
     }
-    let drained = read_and_write(&tx, root, &plan.read, fts, &mut relink, progress)?;
+    let settings = store::settings(&tx)?;
+    let drained = read_and_write(&tx, (root, &settings), &plan.read, fts, &mut relink, progress)?;
     clock.lap("load");
     deferred.recreate_names(&tx)?;
     relink.finish(&tx)?;
@@ -484,7 +486,7 @@ struct Drained {
 /// the table front to back.
 fn read_and_write(
     conn: &Connection,
-    root: &Path,
+    (root, settings): (&Path, &Settings),
     files: &[(&FileStat, Reason)],
     fts: Fts,
     relink: &mut Relink,
@@ -496,7 +498,7 @@ fn read_and_write(
             for chunk in files.chunks(CHUNK) {
                 let cards = chunk
                     .par_iter()
-                    .map(|(stat, reason)| (scan::read_card(root, stat).map(store::prepare), *reason))
+                    .map(|(stat, reason)| (scan::read_card(root, stat, settings).map(store::prepare), *reason))
                     .collect();
                 // A failed send means the writer stopped on an error: stop reading too.
                 if sender.send(cards).is_err() {
@@ -605,13 +607,14 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
             let tx = index.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let start_ns = now_ns();
             let mut relink = Relink::touched();
+            let settings = store::settings(&tx)?;
             let mut read = Vec::new();
             let mut gone = Vec::new();
             for path in paths.iter().filter(|p| scan::card_path_problem(p).is_none()) {
                 let stat = std::fs::metadata(root.join(path)).ok().filter(|m| m.is_file()).map(|meta| {
                     FileStat { path: path.clone(), mtime_ns: scan::mtime_ns(&meta), size: meta.len() }
                 });
-                match stat.map(|s| (scan::read_card(root, &s), s)) {
+                match stat.map(|s| (scan::read_card(root, &s, &settings), s)) {
                     Some((Ok(card), stat)) => {
                         // Racy or not by the stamp stored, which is the read's.
                         let stamp = FileStat { mtime_ns: card.mtime_ns, size: card.size, ..stat };

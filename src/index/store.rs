@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::card::{Card, Link, NameKind, card_names, key_tail, name_key};
+use crate::scan::Settings;
 
 use super::fields::{FieldRow, flatten};
 use super::links::Relink;
@@ -296,6 +297,29 @@ pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
          DELETE FROM card_names; DELETE FROM termdex_meta WHERE key = 'reread';
          INSERT INTO cards_fts (cards_fts) VALUES ('delete-all');",
     )
+}
+
+/// The settings the index's cards were read with: the defaults when none are stored (an
+/// index from before settings were recorded was read with them) or what is stored does
+/// not read (then `Index::use_settings` finds them different and has every card re-read).
+pub fn settings(conn: &Connection) -> rusqlite::Result<Settings> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT value FROM termdex_meta WHERE key = 'settings'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(json.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+}
+
+/// Records the settings cards are to be read with, and that every card must be read again
+/// with them.
+pub fn store_settings(conn: &Connection, settings: &Settings) -> rusqlite::Result<()> {
+    let json = serde_json::to_string(settings).unwrap_or_default();
+    conn.prepare_cached(
+        "INSERT INTO termdex_meta (key, value) VALUES ('settings', ?1), ('reread', 'the settings changed')
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([json])?;
+    Ok(())
 }
 
 /// Whether every card must be read again (a migration left rows without what the new

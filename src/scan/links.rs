@@ -134,20 +134,39 @@ fn wiki(
         Some((target, label)) => (target.trim(), Some(label.trim().to_string())),
         None => (inner.trim(), None),
     };
+    if let Some(link) = named(target, label, kind, card_path, at) {
+        push(out, link);
+    }
+    end
+}
+
+/// A link naming a card the wiki way (path, stem, title or alias; `./` and `../` relative
+/// to the card), or `None` when it names nothing or an attachment.
+fn named(target: &str, label: Option<String>, kind: LinkKind, card_path: &str, at: Position) -> Option<Link> {
     let name = target.split('#').next().unwrap_or("").trim();
     if name.is_empty() || is_attachment(name) {
-        return end;
+        return None;
     }
     let key = if name.starts_with("./") || name.starts_with("../") {
         relative_path(name, card_path).map(|p| name_key(&p))
     } else {
         Some(name_key(name.trim_start_matches('/')))
     };
-    if let Some(key) = key.filter(|k| !k.is_empty()) {
-        let (line, body_line, suffix) = (at.line, at.body_line, link_suffix(name));
-        push(out, Link { target: target.to_string(), label, kind, line, body_line, key, suffix });
-    }
-    end
+    let key = key.filter(|k| !k.is_empty())?;
+    let (line, body_line, suffix) = (at.line, at.body_line, link_suffix(name));
+    Some(Link { target: target.to_string(), label, kind, line, body_line, key, suffix })
+}
+
+/// The link a card's parent field makes, written on `line` of the file: `[[Projects]]`,
+/// `[[Projects|label]]`, `../projects.md` or `Projects`, each named as a wiki link names.
+pub fn parent_link(value: &str, card_path: &str, line: u32) -> Option<Link> {
+    let value = value.trim();
+    let inner = value.strip_prefix("[[").and_then(|v| v.strip_suffix("]]")).unwrap_or(value);
+    let (target, label) = match inner.split_once('|') {
+        Some((target, label)) => (target.trim(), Some(label.trim().to_string())),
+        None => (inner.trim(), None),
+    };
+    named(target, label, LinkKind::Parent, card_path, Position { line, body_line: 0 })
 }
 
 /// `[text](destination)` from the `[` at `start`; returns where scanning goes on.

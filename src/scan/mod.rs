@@ -6,8 +6,10 @@
 
 mod links;
 mod read;
+mod settings;
 mod walk;
 
+pub use settings::Settings;
 pub use read::{MAX_CARD_BYTES, SpecialFile, open_card, parse_card, read_card, read_card_file};
 pub use walk::{
     CardRules, FileStat, NotACard, TEMP_PREFIX, TEMP_SUFFIX, Walk, card_path_problem, is_card_name,

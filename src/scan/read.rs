@@ -19,6 +19,7 @@ use rustix::fs::OFlags;
 use crate::card::{self, Card};
 use crate::frontmatter;
 
+use super::settings::{Settings, key_line};
 use super::{FileStat, Problem, links};
 
 /// How much of a card is read and indexed. Far above any note a person writes; a
@@ -29,25 +30,40 @@ pub const MAX_CARD_BYTES: usize = 1 << 20;
 /// open file's, taken before its bytes are read, not the walk's: another process may
 /// have rewritten the file since the walk, and a stamp older than the bytes it stands for
 /// would only cost a needless re-read, but one newer would hide a change.
-pub fn read_card(root: &Path, stat: &FileStat) -> Result<Card, Problem> {
+pub fn read_card(root: &Path, stat: &FileStat, settings: &Settings) -> Result<Card, Problem> {
     let (bytes, truncated, (mtime_ns, size)) = read_capped(&root.join(&stat.path), stat.size)
         .map_err(|err| Problem { path: stat.path.clone(), message: read_error(&err) })?;
     let (text, lossy) = decode(bytes, truncated);
-    Ok(parse_card(&stat.path, &text, mtime_ns, size, lossy, truncated))
+    let stamp = (mtime_ns, size);
+    Ok(parse_card(&stat.path, &text, stamp, (lossy, truncated), settings))
 }
 
 /// Builds a card from its text; used by the scanner and by commands that just wrote one.
-pub fn parse_card(path: &str, text: &str, mtime_ns: i64, size: u64, lossy: bool, truncated: bool) -> Card {
+/// `stamp` is (modification time, size), `flags` (lossy, truncated) as read.
+pub fn parse_card(path: &str, text: &str, stamp: (i64, u64), flags: (bool, bool), settings: &Settings) -> Card {
+    let ((mtime_ns, size), (lossy, truncated)) = (stamp, flags);
     let text = frontmatter::strip_bom(text);
     let parsed = frontmatter::parse(text);
     let body = &text[parsed.body_start..];
     // The body starts on the line after the frontmatter's last line end.
     let first_line = text[..parsed.body_start].bytes().filter(|b| *b == b'\n').count() as u32 + 1;
+    let mut links = Vec::new();
+    // Field names match in any letter case, as in filters.
+    let parent = settings.parent_field.as_ref().and_then(|field| {
+        parsed.fields.iter().find(|(key, _)| key.to_lowercase() == *field)
+    });
+    if let Some((key, value)) = parent
+        && let Some(value) = parent_name(value)
+    {
+        let line = key_line(&text[..parsed.body_start], key);
+        links.extend(links::parent_link(&value, path, line));
+    }
+    links.extend(links::extract(body, path, first_line));
     Card {
         path: path.to_string(),
         title: card::title(&parsed.fields, body, path),
         created: card::created(&parsed.fields, mtime_ns),
-        links: links::extract(body, path, first_line),
+        links,
         body: body.to_string(),
         fields: parsed.fields,
         format: parsed.format,
@@ -56,6 +72,17 @@ pub fn parse_card(path: &str, text: &str, mtime_ns: i64, size: u64, lossy: bool,
         error: parsed.error,
         lossy,
         truncated,
+    }
+}
+
+/// The name a parent field gives: its text, or the first of a list (a card has one
+/// parent; Obsidian writes link fields as lists).
+fn parent_name(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Array(items) => items.first().and_then(parent_name),
+        _ => None,
     }
 }
 
@@ -173,7 +200,7 @@ mod tests {
         let (root, stat) = (root.to_path_buf(), stat.clone());
         let reader = std::thread::spawn(move || {
             // The receiver is gone only once the test gave up on this thread.
-            let _ = sender.send(read_card(&root, &stat));
+            let _ = sender.send(read_card(&root, &stat, &Settings::default()));
         });
         match receiver.recv_timeout(std::time::Duration::from_secs(5)) {
             Ok(result) => result,
@@ -243,7 +270,7 @@ mod tests {
 
     #[test]
     fn a_bom_is_not_part_of_the_card() {
-        let card = parse_card("x.md", "\u{feff}---\ntitle: T\n---\nbody", 0, 0, false, false);
+        let card = parse_card("x.md", "\u{feff}---\ntitle: T\n---\nbody", (0, 0), (false, false), &Settings::default());
         assert_eq!(card.title, "T");
         assert_eq!(card.body, "body");
         assert!(card.error.is_none());

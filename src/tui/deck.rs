@@ -156,9 +156,9 @@ impl Deck {
     /// have changed since the index was last written), and a file watcher whose news
     /// start the next ones. Started after the first frame, which it must not delay.
     pub fn keep_index_current(&mut self, app: &mut App) {
+        let settings = self.config.outline.scan_settings();
         let refresher = refresher::start(
-            self.dex.clone(),
-            self.index_path.clone(),
+            (self.dex.clone(), self.index_path.clone(), settings),
             self.outbox.clone(),
             Incoming::Refreshed,
         );

@@ -11,6 +11,7 @@ use std::thread;
 
 use crate::dex::Dex;
 use crate::index::{Index, rebuild, refresh, refresh_paths};
+use crate::scan::Settings;
 
 use super::panic_text;
 
@@ -43,8 +44,7 @@ pub struct Refreshed {
 
 /// Starts the thread; each round's report goes to `out`, wrapped by `wrap`.
 pub fn start<T: Send + 'static>(
-    dex: Dex,
-    index_path: PathBuf,
+    (dex, index_path, settings): (Dex, PathBuf, Settings),
     out: Sender<T>,
     wrap: fn(Round) -> T,
 ) -> Sender<Job> {
@@ -63,7 +63,7 @@ pub fn start<T: Send + 'static>(
                 }
             }
             let result =
-                catch_unwind(AssertUnwindSafe(|| refresh_once(&dex, &index_path, &mut index, &work)))
+                catch_unwind(AssertUnwindSafe(|| refresh_once((&dex, &index_path, &settings), &mut index, &work)))
                     .unwrap_or_else(|panic| {
                         // The connection may be mid-transaction: open a new one next round.
                         index = None;
@@ -93,13 +93,14 @@ struct Work {
 /// are read even if their size and time look unchanged), then the incremental refresh
 /// if one was asked for.
 fn refresh_once(
-    dex: &Dex,
-    index_path: &Path,
+    (dex, index_path, settings): (&Dex, &Path, &Settings),
     index: &mut Option<Index>,
     work: &Work,
 ) -> Result<Refreshed, String> {
     if index.is_none() {
-        *index = Some(Index::open(index_path).map_err(|e| e.to_string())?.index);
+        let mut opened = Index::open(index_path).map_err(|e| e.to_string())?.index;
+        opened.use_settings(settings).map_err(|e| e.to_string())?;
+        *index = Some(opened);
     }
     let Some(index) = index.as_mut() else { return Err("the index is not open".into()) };
     let (full, paths) = (work.full, &work.paths);
