@@ -312,10 +312,15 @@ impl Config {
             if let Some(source) = outline.source {
                 self.outline.source = source;
             }
-            for (name, target) in [(outline.parent, &mut self.outline.parent), (outline.order, &mut self.outline.order)] {
+            for (name, target) in
+                [(outline.parent, &mut self.outline.parent), (outline.order, &mut self.outline.order)]
+            {
                 let Some(name) = name else { continue };
                 if name.get_ref().trim().is_empty() {
-                    return Err(error(Some(name.span()), "key `outline`: a field name cannot be empty".into()));
+                    return Err(error(
+                        Some(name.span()),
+                        "key `outline`: a field name cannot be empty".into(),
+                    ));
                 }
                 *target = name.into_inner().trim().to_string();
             }

@@ -19,6 +19,7 @@ mod selection;
 mod set;
 mod show;
 mod sql;
+mod tree;
 mod tui;
 mod views;
 
@@ -103,6 +104,8 @@ enum Command {
     Backlinks(links::Args),
     /// The cards most related to one, best first, with the reasons (links, tags, url, collection, similar text)
     Related(related::Args),
+    /// The outline: cards nested under their parent cards, drawn like tree (path first)
+    Tree(tree::Args),
 }
 
 /// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
@@ -226,6 +229,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Links(args)) => links::run_links(&ctx, &args),
         Some(Command::Backlinks(args)) => links::run_backlinks(&ctx, &args),
         Some(Command::Related(args)) => related::run(&ctx, &args),
+        Some(Command::Tree(args)) => tree::run(&ctx, &args),
         Some(Command::Tui(args)) => tui::run(&ctx, &args),
         None => tui::run(&ctx, &tui::Args::default()),
     }?;

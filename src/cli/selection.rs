@@ -95,7 +95,7 @@ pub fn warn_unknown_sort_keys(ctx: &Ctx, answer: &Answer) {
 
 /// The filter words of a command as one filter. An argument holding several terms
 /// (`'#rust OR #sqlite'`) is one group, so the next argument ANDs with all of it.
-fn filter_text(words: &[String]) -> String {
+pub(super) fn filter_text(words: &[String]) -> String {
     if words.len() < 2 {
         return words.first().map(|w| unmark(w).to_string()).unwrap_or_default();
     }

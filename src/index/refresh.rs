@@ -498,7 +498,9 @@ fn read_and_write(
             for chunk in files.chunks(CHUNK) {
                 let cards = chunk
                     .par_iter()
-                    .map(|(stat, reason)| (scan::read_card(root, stat, settings).map(store::prepare), *reason))
+                    .map(|(stat, reason)| {
+                        (scan::read_card(root, stat, settings).map(store::prepare), *reason)
+                    })
                     .collect();
                 // A failed send means the writer stopped on an error: stop reading too.
                 if sender.send(cards).is_err() {

@@ -53,7 +53,7 @@ fn columns<'r>(row: &'r Annotated<'_>) -> impl Iterator<Item = (&'static str, &'
 pub struct Annotated<'a> {
     pub card: Option<&'a CardRow>,
     /// The title column of a row without a card.
-    pub missing: &'static str,
+    pub missing: &'a str,
     pub notes: Vec<Note>,
 }
 

@@ -10,9 +10,11 @@ pub mod json;
 mod jsonl;
 mod paths;
 mod show;
+mod tree;
 
 pub use annotated::{Annotated, Note, write_annotated};
 pub use format::{Format, Options, clean, clean_lines, column_text, is_unsafe, value_text, write_cards};
 pub use jsonl::card_json;
 pub use paths::PathDisplay;
 pub use show::{clean_body, field_lines, render_card};
+pub use tree::tree_prefix;

@@ -13,6 +13,7 @@ pub mod facets;
 pub mod filter;
 pub mod fuzzy;
 pub mod links;
+pub mod outline;
 pub mod prune;
 pub mod related;
 pub mod sort;

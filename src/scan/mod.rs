@@ -9,8 +9,8 @@ mod read;
 mod settings;
 mod walk;
 
-pub use settings::Settings;
 pub use read::{MAX_CARD_BYTES, SpecialFile, open_card, parse_card, read_card, read_card_file};
+pub use settings::Settings;
 pub use walk::{
     CardRules, FileStat, NotACard, TEMP_PREFIX, TEMP_SUFFIX, Walk, card_path_problem, is_card_name,
     leftover_temp_files, mtime_ns, relative_path, walk,

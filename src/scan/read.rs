@@ -40,7 +40,13 @@ pub fn read_card(root: &Path, stat: &FileStat, settings: &Settings) -> Result<Ca
 
 /// Builds a card from its text; used by the scanner and by commands that just wrote one.
 /// `stamp` is (modification time, size), `flags` (lossy, truncated) as read.
-pub fn parse_card(path: &str, text: &str, stamp: (i64, u64), flags: (bool, bool), settings: &Settings) -> Card {
+pub fn parse_card(
+    path: &str,
+    text: &str,
+    stamp: (i64, u64),
+    flags: (bool, bool),
+    settings: &Settings,
+) -> Card {
     let ((mtime_ns, size), (lossy, truncated)) = (stamp, flags);
     let text = frontmatter::strip_bom(text);
     let parsed = frontmatter::parse(text);
@@ -49,9 +55,10 @@ pub fn parse_card(path: &str, text: &str, stamp: (i64, u64), flags: (bool, bool)
     let first_line = text[..parsed.body_start].bytes().filter(|b| *b == b'\n').count() as u32 + 1;
     let mut links = Vec::new();
     // Field names match in any letter case, as in filters.
-    let parent = settings.parent_field.as_ref().and_then(|field| {
-        parsed.fields.iter().find(|(key, _)| key.to_lowercase() == *field)
-    });
+    let parent = settings
+        .parent_field
+        .as_ref()
+        .and_then(|field| parsed.fields.iter().find(|(key, _)| key.to_lowercase() == *field));
     if let Some((key, value)) = parent
         && let Some(value) = parent_name(value)
     {
@@ -270,7 +277,13 @@ mod tests {
 
     #[test]
     fn a_bom_is_not_part_of_the_card() {
-        let card = parse_card("x.md", "\u{feff}---\ntitle: T\n---\nbody", (0, 0), (false, false), &Settings::default());
+        let card = parse_card(
+            "x.md",
+            "\u{feff}---\ntitle: T\n---\nbody",
+            (0, 0),
+            (false, false),
+            &Settings::default(),
+        );
         assert_eq!(card.title, "T");
         assert_eq!(card.body, "body");
         assert!(card.error.is_none());

@@ -62,16 +62,14 @@ pub fn start<T: Send + 'static>(
                     Job::Heal(why) => work.heal = Some(why),
                 }
             }
-            let result =
-                catch_unwind(AssertUnwindSafe(|| refresh_once((&dex, &index_path, &settings), &mut index, &work)))
-                    .unwrap_or_else(|panic| {
-                        // The connection may be mid-transaction: open a new one next round.
-                        index = None;
-                        Err(format!(
-                            "the background refresh failed ({}); press r to try again",
-                            panic_text(&panic)
-                        ))
-                    });
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                refresh_once((&dex, &index_path, &settings), &mut index, &work)
+            }))
+            .unwrap_or_else(|panic| {
+                // The connection may be mid-transaction: open a new one next round.
+                index = None;
+                Err(format!("the background refresh failed ({}); press r to try again", panic_text(&panic)))
+            });
             if out.send(wrap(Round { jobs, result })).is_err() {
                 break;
             }

@@ -1,0 +1,166 @@
+//! `termdex tree [CARD] [FILTER...] [--depth N]`: the outline, indented like `tree`, path
+//! first so that fzf works on it; the tree lines go in the title column. With a filter,
+//! the matching cards are shown with their ancestors for context. `--format json` nests
+//! the children.
+
+use std::collections::HashSet;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::{Value, json};
+use termdex::config::Config;
+use termdex::index::{CardRow, Index};
+use termdex::output::{self, Annotated, Format, Note, tree_prefix};
+use termdex::query::outline::{self, Mark, Outline, Shown};
+use termdex::query::{self, Purpose, Request, links};
+
+use super::Ctx;
+use super::links::{Listing, print};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The card to show the outline under (its path, or its name as a link writes it),
+    /// when the first word names one; the other words are a filter, whose matching cards
+    /// are shown with their ancestors
+    #[arg(value_name = "CARD|FILTER")]
+    words: Vec<String>,
+    /// Show at most N levels below the top
+    #[arg(long, value_name = "N")]
+    depth: Option<usize>,
+    #[command(flatten)]
+    listing: Listing,
+}
+
+/// What is shown: the outline, where it starts, which nodes.
+struct Showing {
+    outline: Outline,
+    from: Option<usize>,
+    keep: Option<Vec<bool>>,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
+    let format = args.listing.format()?;
+    let config = ctx.config()?;
+    let (_index, showing) =
+        ctx.read_fresh(args.listing.no_refresh, |index| showing(ctx, index, &config, &args.words))?;
+    let shown = showing.outline.show(showing.from, showing.keep.as_deref(), args.depth, &|_| false);
+    if let Format::Json = format {
+        return print_nested(ctx, &showing.outline, &shown);
+    }
+    let rows = rows(&showing.outline, &shown);
+    let annotated: Vec<Annotated<'_>> = rows.iter().map(Row::annotated).collect();
+    print(ctx, &annotated, &args.listing, format)
+}
+
+/// Reads the outline, the card it starts under and the cards the filter keeps.
+fn showing(ctx: &Ctx, index: &Index, config: &Config, words: &[String]) -> Result<Showing> {
+    let outline = outline::load(index, &config.outline)?;
+    let (from, filter) = match words.split_first() {
+        Some((first, rest)) if !looks_like_filter(super::unmark(first)) => match top_card(ctx, index, first)?
+        {
+            Some(card) => (outline.find(&card.path), rest),
+            None => (None, words),
+        },
+        _ => (None, words),
+    };
+    let keep = match filter.is_empty() {
+        true => None,
+        false => {
+            let text = super::selection::filter_text(filter);
+            let parsed = query::user_filter(Some(&text), config, Purpose::List)?;
+            let request = Request { filter: &text, parsed, view: None, sort: None, limit: None };
+            let answer = query::run(index, config, &ctx.clock(), &request)?;
+            let matching: HashSet<&str> = answer.cards.iter().map(|r| r.path.as_str()).collect();
+            let nodes = (0..outline.nodes.len())
+                .filter(|&n| outline.nodes[n].path().is_some_and(|p| matching.contains(p)));
+            Some(outline.with_ancestors(nodes))
+        }
+    };
+    Ok(Showing { outline, from, keep })
+}
+
+/// Words that are filter syntax rather than a card's name.
+fn looks_like_filter(word: &str) -> bool {
+    word.contains([':', '<', '>', '='])
+        || word.starts_with(['#', '-', '(', '"'])
+        || matches!(word, "OR" | "AND" | "NOT")
+}
+
+/// The card a first word names, by path or by name; `None` when it names none.
+fn top_card(ctx: &Ctx, index: &Index, word: &str) -> Result<Option<CardRow>> {
+    let path = ctx.resolve_card(std::path::Path::new(word)).ok();
+    Ok(links::find_card(index, path.as_deref(), Some(word))?)
+}
+
+/// A shown node as a row: its card with the tree lines before its title (a placeholder
+/// has no card, and its name takes the title column), and its mark.
+struct Row {
+    card: Option<CardRow>,
+    title: String,
+    depth: usize,
+    mark: Option<String>,
+}
+
+impl Row {
+    fn annotated(&self) -> Annotated<'_> {
+        let mut notes = vec![Note::json("depth", self.depth)];
+        notes.push(Note::new("mark", self.mark.clone().unwrap_or_default(), self.mark.clone()));
+        Annotated { card: self.card.as_ref(), missing: &self.title, notes }
+    }
+}
+
+fn rows(outline: &Outline, shown: &[Shown]) -> Vec<Row> {
+    shown
+        .iter()
+        .map(|s| {
+            let node = &outline.nodes[s.node];
+            let title = format!("{}{}", tree_prefix(&s.lasts), node.name);
+            let card = node.card.clone().map(|card| CardRow { title: title.clone(), ..card });
+            Row { card, title, depth: s.depth, mark: mark_text(node.mark.as_ref()) }
+        })
+        .collect()
+}
+
+fn mark_text(mark: Option<&Mark>) -> Option<String> {
+    mark.map(|mark| match mark {
+        Mark::Cycle => "parent cycle broken here".to_string(),
+        Mark::BrokenParent(name) => format!("no card named \"{name}\""),
+    })
+}
+
+/// `--format json`: the shown nodes nested, children under their parent.
+fn print_nested(ctx: &Ctx, outline: &Outline, shown: &[Shown]) -> Result<ExitCode> {
+    let paths = ctx.paths();
+    let mut stack: Vec<(usize, Value)> = Vec::new();
+    let mut top = Vec::new();
+    let close = |stack: &mut Vec<(usize, Value)>, top: &mut Vec<Value>| {
+        let (_, done) = stack.pop().expect("a node to close");
+        match stack.last_mut() {
+            Some((_, parent)) => parent["children"].as_array_mut().expect("children").push(done),
+            None => top.push(done),
+        }
+    };
+    for s in shown {
+        while stack.last().is_some_and(|(depth, _)| *depth >= s.depth) {
+            close(&mut stack, &mut top);
+        }
+        let node = &outline.nodes[s.node];
+        let mut value = match &node.card {
+            Some(card) => output::card_json(card, &paths),
+            None => json!({ "path": null, "title": node.name }),
+        };
+        value["mark"] = mark_text(node.mark.as_ref()).map_or(Value::Null, Value::String);
+        value["children"] = json!([]);
+        stack.push((s.depth, value));
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut top);
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    output::json::write_pretty(&mut out, &top)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(if top.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
