@@ -13,6 +13,7 @@ mod fzf;
 mod incremental;
 mod input;
 mod links;
+mod outline;
 mod output;
 mod selection;
 mod set;

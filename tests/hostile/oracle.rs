@@ -35,7 +35,13 @@ pub fn card_bytes(data: &[u8]) {
 /// One card's text through the scanner: the body is the end of the text, an error points
 /// at a line of the file, and the fields can be stored and read back.
 pub fn card(text: &str) {
-    let card = scan::parse_card("hostile/card.md", text, (0, text.len() as u64), (false, false), &scan::Settings::default());
+    let card = scan::parse_card(
+        "hostile/card.md",
+        text,
+        (0, text.len() as u64),
+        (false, false),
+        &scan::Settings::default(),
+    );
     let stripped = frontmatter::strip_bom(text);
     assert!(stripped.ends_with(&card.body), "the body is not the end of the card");
     if let Some(error) = &card.error {

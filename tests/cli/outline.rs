@@ -1,0 +1,156 @@
+//! The outline: parent fields in every form resolved like links, siblings ordered, broken
+//! parents and cycles marked, `termdex tree` in its forms, folders and dotted names, and
+//! the outline following cards renamed and settings changed between refreshes.
+
+use serde_json::Value;
+
+use crate::util::TestDex;
+
+fn card(title: &str, extra: &str) -> String {
+    format!("---\ntitle: {title}\n{extra}---\nText of {title}.\n")
+}
+
+/// Projects, two projects under it (by wiki link and by relative path, ordered by
+/// `order`), a task under one (by title, in another letter case), one under an alias, a
+/// broken parent and a two-card cycle.
+fn deck() -> TestDex {
+    let dex = TestDex::new();
+    dex.write("projects.md", card("Projects", "aliases: [work]\n"));
+    dex.write("projects/termdex.md", card("termdex", "parent: \"[[Projects]]\"\norder: 2\n"));
+    dex.write("projects/site.md", card("Website", "parent: ../projects.md\norder: 1\n"));
+    dex.write("projects/outline.md", card("Outline feature", "Parent: TERMDEX\nstatus: todo\n"));
+    dex.write("ideas.md", card("Ideas", "parent: work\n"));
+    dex.write("orphan.md", card("Orphan", "parent: Nowhere\n"));
+    dex.write("loop/a.md", card("Loop A", "parent: \"[[Loop B]]\"\n"));
+    dex.write("loop/b.md", card("Loop B", "parent: \"[[Loop A]]\"\n"));
+    dex
+}
+
+fn ok(dex: &TestDex, args: &[&str]) -> String {
+    let (stdout, stderr, code) = dex.run(args);
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    stdout
+}
+
+/// `path<TAB>tree title<TAB>mark` lines, as the lines format prints them.
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+#[test]
+fn the_tree_of_a_deck_nests_orders_and_marks() {
+    let dex = deck();
+    assert_eq!(
+        lines(&ok(&dex, &["tree"])),
+        [
+            "loop/a.md\tLoop A\tparent cycle broken here",
+            "loop/b.md\t└── Loop B\t",
+            "orphan.md\tOrphan\tno card named \"Nowhere\"",
+            "projects.md\tProjects\t",
+            "projects/site.md\t├── Website\t",
+            "projects/termdex.md\t├── termdex\t",
+            "projects/outline.md\t│   └── Outline feature\t",
+            "ideas.md\t└── Ideas\t",
+        ],
+        "ordered siblings first (site 1, termdex 2), then the rest by title"
+    );
+}
+
+#[test]
+fn a_card_named_first_shows_its_subtree_and_a_filter_its_matches_with_their_ancestors() {
+    let dex = deck();
+    assert_eq!(
+        lines(&ok(&dex, &["tree", "termdex"])),
+        ["projects/termdex.md\ttermdex\t", "projects/outline.md\t└── Outline feature\t"]
+    );
+    assert_eq!(
+        lines(&ok(&dex, &["tree", "status:todo"])),
+        [
+            "projects.md\tProjects\t",
+            "projects/termdex.md\t└── termdex\t",
+            "projects/outline.md\t    └── Outline feature\t",
+        ]
+    );
+    assert_eq!(lines(&ok(&dex, &["tree", "projects.md", "--depth", "1", "--format", "paths"])).len(), 4);
+    let (_, _, code) = dex.run(&["tree", "status:nothing"]);
+    assert_eq!(code, 1, "nothing shown: exit 1 as a query that finds nothing");
+}
+
+#[test]
+fn json_nests_the_children() {
+    let dex = deck();
+    let json: Value =
+        serde_json::from_str(&ok(&dex, &["tree", "projects", "--format", "json"])).expect("json");
+    let titles = |v: &Value| -> Vec<String> {
+        v["children"]
+            .as_array()
+            .expect("children")
+            .iter()
+            .map(|c| c["title"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(json[0]["title"], "Projects");
+    assert_eq!(titles(&json[0]), ["Website", "termdex", "Ideas"]);
+    assert_eq!(titles(&json[0]["children"][1]), ["Outline feature"]);
+}
+
+#[test]
+fn a_renamed_parent_leaves_its_children_marked_until_it_is_back() {
+    let dex = deck();
+    ok(&dex, &["tree"]);
+    std::fs::rename(dex.path("projects/termdex.md"), dex.path("projects/tdx.md")).expect("rename");
+    dex.write("projects/tdx.md", card("tdx", "parent: \"[[Projects]]\"\n"));
+    let tree = ok(&dex, &["tree"]);
+    assert!(tree.contains("projects/outline.md\tOutline feature\tno card named \"TERMDEX\""), "{tree}");
+    dex.write("projects/tdx.md", card("termdex", "parent: \"[[Projects]]\"\n"));
+    let tree = ok(&dex, &["tree", "projects"]);
+    assert!(tree.contains("projects/outline.md\t    └── Outline feature\t"), "{tree}");
+}
+
+#[test]
+fn another_parent_field_in_the_config_re_reads_every_card() {
+    let dex = TestDex::new();
+    dex.write("top.md", card("Top", ""));
+    dex.write("child.md", card("Child", "up: Top\n"));
+    assert_eq!(lines(&ok(&dex, &["tree"])), ["child.md\tChild\t", "top.md\tTop\t"]);
+    dex.write(".termdex/config.toml", "[outline]\nparent = \"up\"\n");
+    assert_eq!(lines(&ok(&dex, &["tree"])), ["top.md\tTop\t", "child.md\t└── Child\t"]);
+    assert_eq!(ok(&dex, &["links", "child.md", "--format", "{target}"]), "Top\n", "the parent is a link");
+}
+
+#[test]
+fn folders_and_dotted_names_are_outlines_too() {
+    let dex = TestDex::new();
+    dex.write("lang.md", card("Languages", ""));
+    dex.write("lang.rust.async.md", card("Async Rust", ""));
+    dex.write("projects/termdex/plan.md", card("Plan", ""));
+    dex.write(".termdex/config.toml", "[outline]\nsource = \"dotted\"\n");
+    assert_eq!(
+        lines(&ok(&dex, &["tree"])),
+        [
+            "lang.md\tLanguages\t",
+            "\t└── lang.rust\t",
+            "lang.rust.async.md\t    └── Async Rust\t",
+            "projects/termdex/plan.md\tPlan\t"
+        ]
+    );
+    dex.write(".termdex/config.toml", "[outline]\nsource = \"folders\"\n");
+    assert_eq!(
+        lines(&ok(&dex, &["tree", "--format", "{path}|{title}"])),
+        [
+            "lang.rust.async.md|Async Rust",
+            "lang.md|Languages",
+            "|projects/",
+            "|└── projects/termdex/",
+            "projects/termdex/plan.md|    └── Plan",
+        ]
+    );
+}
+
+#[test]
+fn check_warns_of_a_parent_that_names_no_card_at_its_line() {
+    let dex = deck();
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert!(stdout.contains("orphan.md:3: warning: no card named \"Nowhere\"\n"), "{stdout}");
+    assert_eq!(code, 0, "a warning, unless --strict");
+}
