@@ -376,6 +376,164 @@ fn dotted_parent(key: &str) -> Option<(String, String)> {
     Some((full.clone(), full))
 }
 
+/// A move of a card in the outline, from the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// Under the sibling above, as its last child.
+    Indent,
+    /// Out of its parent, right after it.
+    Outdent,
+    /// Above the sibling above.
+    Up,
+    /// Below the sibling below.
+    Down,
+}
+
+/// What one card's fields become: the parent (`Some(None)`: no parent, the field goes)
+/// and the order, each `None` when unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub path: String,
+    pub parent: Option<Option<String>>,
+    pub order: Option<f64>,
+}
+
+/// The step between order values given to cards, leaving room for later moves.
+const GAP: f64 = 10.0;
+
+/// The changes that make a move, as few as can be: normally the moved card's parent
+/// and/or order line; its siblings are numbered again only when no order value is left
+/// between its new neighbours. `Err` says why the move cannot be made.
+pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, String> {
+    if !outline.editable {
+        return Err("this outline comes from folders or file names: move the files to rearrange it".into());
+    }
+    let path = outline.nodes[node].path().ok_or("a placeholder cannot be moved")?.to_string();
+    let parent = outline.nodes[node].parent;
+    let siblings = match parent {
+        Some(p) => outline.nodes[p].children.clone(),
+        None => outline.roots.clone(),
+    };
+    let at = siblings.iter().position(|&n| n == node).ok_or("the card is not among its siblings")?;
+    match how {
+        Move::Indent => {
+            let above =
+                *at.checked_sub(1).and_then(|i| siblings.get(i)).ok_or("no card above to go under")?;
+            let new_parent = outline.nodes[above].path().ok_or("a placeholder cannot be a parent")?;
+            let children = &outline.nodes[above].children;
+            let last = children.iter().filter_map(|&c| outline.nodes[c].order).fold(0.0, f64::max);
+            Ok(vec![Change { path, parent: Some(Some(parent_value(new_parent))), order: Some(last + GAP) }])
+        }
+        Move::Outdent => {
+            let p = parent.ok_or("already at the top")?;
+            let grand = outline.nodes[p].parent;
+            let new_parent = match grand {
+                Some(g) => {
+                    Some(parent_value(outline.nodes[g].path().ok_or("a placeholder cannot be a parent")?))
+                }
+                None => None,
+            };
+            let uncles = match grand {
+                Some(g) => outline.nodes[g].children.clone(),
+                None => outline.roots.clone(),
+            };
+            let mut order = place(outline, &uncles, p, node, &path)?;
+            order.iter_mut().filter(|c| c.path == path).for_each(|c| c.parent = Some(new_parent.clone()));
+            Ok(order)
+        }
+        Move::Up => {
+            at.checked_sub(1).ok_or("already the first")?;
+            let before = at.checked_sub(2).map(|i| siblings[i]);
+            let mut without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
+            match before {
+                Some(b) => place(outline, &without, b, node, &path),
+                None => {
+                    without.insert(0, node);
+                    renumber_or_first(outline, &without, node, &path)
+                }
+            }
+        }
+        Move::Down => {
+            let below = *siblings.get(at + 1).ok_or("already the last")?;
+            let without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
+            place(outline, &without, below, node, &path)
+        }
+    }
+}
+
+/// How a parent is written in the parent field: a wiki link to the card's path, which
+/// names it whatever its title.
+fn parent_value(path: &str) -> String {
+    let lower = path.to_lowercase();
+    let cut = [".md", ".markdown"].iter().find(|ext| lower.ends_with(*ext)).map_or(0, |ext| ext.len());
+    format!("[[{}]]", &path[..path.len() - cut])
+}
+
+/// Puts `node` right after `after` among `siblings` (which hold `after`, not `node`): an
+/// order between theirs when there is room, else every sibling numbered again.
+fn place(
+    outline: &Outline,
+    siblings: &[usize],
+    after: usize,
+    node: usize,
+    path: &str,
+) -> Result<Vec<Change>, String> {
+    let at = siblings.iter().position(|&n| n == after).ok_or("the card to go after is not there")?;
+    let (low, high) = (outline.nodes[after].order, siblings.get(at + 1).map(|&n| outline.nodes[n].order));
+    let order = match (low, high) {
+        (Some(low), Some(Some(high))) => between(low, high),
+        (Some(low), None) => Some(low + GAP),
+        _ => None,
+    };
+    if let Some(order) = order {
+        return Ok(vec![Change { path: path.to_string(), parent: None, order: Some(order) }]);
+    }
+    let mut new = siblings.to_vec();
+    new.insert(at + 1, node);
+    Ok(renumber(outline, &new, node, path))
+}
+
+/// `node` first among `siblings` (it is first in the list): below the first order when
+/// there is room, else every sibling numbered again.
+fn renumber_or_first(
+    outline: &Outline,
+    siblings: &[usize],
+    node: usize,
+    path: &str,
+) -> Result<Vec<Change>, String> {
+    match siblings.get(1).and_then(|&n| outline.nodes[n].order) {
+        Some(first) if first > 1.0 => {
+            Ok(vec![Change { path: path.to_string(), parent: None, order: Some((first / 2.0).floor()) }])
+        }
+        _ => Ok(renumber(outline, siblings, node, path)),
+    }
+}
+
+/// An order strictly between two, a whole number when one fits.
+fn between(low: f64, high: f64) -> Option<f64> {
+    let mid = ((low + high) / 2.0).floor();
+    (mid > low && mid < high).then_some(mid)
+}
+
+/// Every sibling numbered `GAP` apart in this order; only those whose order changes
+/// (the moved card always, as it may have moved between parents too).
+fn renumber(outline: &Outline, siblings: &[usize], node: usize, path: &str) -> Vec<Change> {
+    siblings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &n)| {
+            let order = GAP * (i + 1) as f64;
+            let changed = n == node || outline.nodes[n].order != Some(order);
+            let sibling = outline.nodes[n].path()?;
+            changed.then(|| Change {
+                path: if n == node { path.to_string() } else { sibling.to_string() },
+                parent: None,
+                order: Some(order),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,5 +616,70 @@ mod tests {
             ["lang", "  lang.rust", "    lang.rust.async", "projects/ideas", "projects/termdex/plan"]
         );
         assert!(!dotted.editable && dotted.nodes.iter().any(|n| n.card.is_none() && n.name == "lang.rust"));
+    }
+
+    fn moved(
+        outline: &Outline,
+        path: &str,
+        how: Move,
+    ) -> Result<Vec<(String, Option<Option<String>>, Option<f64>)>, String> {
+        let node = outline.find(path).expect("the card");
+        plan(outline, node, how)
+            .map(|changes| changes.into_iter().map(|c| (c.path, c.parent, c.order)).collect())
+    }
+
+    fn family() -> Outline {
+        by_field(vec![
+            placed(1, "p.md", None, None),
+            placed(2, "a.md", Some(Ok(1)), Some(10.0)),
+            placed(3, "b.md", Some(Ok(1)), Some(20.0)),
+            placed(4, "c.md", Some(Ok(1)), Some(21.0)),
+            placed(5, "d.md", Some(Ok(3)), Some(5.0)),
+        ])
+    }
+
+    #[test]
+    fn moves_change_one_card_while_there_is_room_and_renumber_siblings_when_not() {
+        let outline = family();
+        let one = |path: &str, parent: Option<Option<&str>>, order: f64| {
+            Ok(vec![(path.to_string(), parent.map(|p| p.map(str::to_string)), Some(order))])
+        };
+        assert_eq!(
+            moved(&outline, "c.md", Move::Indent),
+            one("c.md", Some(Some("[[b]]")), 15.0),
+            "after d (5)"
+        );
+        assert_eq!(moved(&outline, "c.md", Move::Up), one("c.md", None, 15.0), "between a (10) and b (20)");
+        assert_eq!(moved(&outline, "b.md", Move::Up), one("b.md", None, 5.0), "first: below a (10)");
+        assert_eq!(
+            moved(&outline, "d.md", Move::Outdent),
+            Ok(vec![
+                ("d.md".into(), Some(Some("[[p]]".into())), Some(30.0)),
+                ("c.md".into(), None, Some(40.0))
+            ]),
+            "after b (20), before c (21): no room, so the siblings after b are numbered again"
+        );
+        assert_eq!(
+            moved(&outline, "a.md", Move::Down),
+            Ok(vec![
+                ("b.md".into(), None, Some(10.0)),
+                ("a.md".into(), None, Some(20.0)),
+                ("c.md".into(), None, Some(30.0))
+            ])
+        );
+    }
+
+    #[test]
+    fn moves_that_cannot_be_made_say_why() {
+        let outline = family();
+        assert_eq!(moved(&outline, "a.md", Move::Up), Err("already the first".into()));
+        assert_eq!(moved(&outline, "a.md", Move::Indent), Err("no card above to go under".into()));
+        assert_eq!(moved(&outline, "c.md", Move::Down), Err("already the last".into()));
+        assert_eq!(moved(&outline, "p.md", Move::Outdent), Err("already at the top".into()));
+        let folders = by_names(vec![placed(1, "x/y.md", None, None)], folder_parent);
+        assert!(
+            moved(&folders, "x/y.md", Move::Outdent)
+                .is_err_and(|e| e.contains("read-only") || e.contains("move the files"))
+        );
     }
 }
