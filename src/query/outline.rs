@@ -618,11 +618,10 @@ mod tests {
         assert!(!dotted.editable && dotted.nodes.iter().any(|n| n.card.is_none() && n.name == "lang.rust"));
     }
 
-    fn moved(
-        outline: &Outline,
-        path: &str,
-        how: Move,
-    ) -> Result<Vec<(String, Option<Option<String>>, Option<f64>)>, String> {
+    /// A change as (path, parent, order).
+    type Plain = (String, Option<Option<String>>, Option<f64>);
+
+    fn moved(outline: &Outline, path: &str, how: Move) -> Result<Vec<Plain>, String> {
         let node = outline.find(path).expect("the card");
         plan(outline, node, how)
             .map(|changes| changes.into_iter().map(|c| (c.path, c.parent, c.order)).collect())
