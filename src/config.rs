@@ -106,6 +106,8 @@ pub struct View {
     pub sort: Vec<String>,
     pub columns: Vec<String>,
     pub group_by: Option<String>,
+    /// The TUI shows the view as the outline (cards under their parents).
+    pub outline: bool,
     /// `true` for views that come from the defaults and were not overridden.
     pub builtin: bool,
 }
@@ -181,6 +183,7 @@ struct FileView {
     sort: Option<Vec<String>>,
     columns: Option<Vec<String>>,
     group_by: Option<String>,
+    outline: Option<bool>,
 }
 
 impl Config {
@@ -351,6 +354,7 @@ impl Config {
                 sort: vec!["path".into()],
                 columns: vec!["title".into()],
                 group_by: None,
+                outline: false,
                 builtin,
             },
         };
@@ -366,6 +370,9 @@ impl Config {
         }
         if let Some(c) = file.columns {
             view.columns = c;
+        }
+        if let Some(outline) = file.outline {
+            view.outline = outline;
         }
         if file.group_by.is_some() {
             view.group_by = file.group_by;
@@ -400,7 +407,7 @@ mod tests {
     #[test]
     fn builtin_views_are_the_documented_ones() {
         let names: Vec<_> = Config::builtin().views.iter().map(|v| v.name.clone()).collect();
-        assert_eq!(names, ["all", "notes", "tasks", "board", "week", "journal", "bookmarks"]);
+        assert_eq!(names, ["all", "notes", "tasks", "board", "week", "journal", "outline", "bookmarks"]);
     }
 
     fn overlay(text: &str) -> Result<Config, ConfigError> {

@@ -48,9 +48,13 @@ fn fixture() -> Fixture {
     write(
         root,
         "tasks/bike.md",
-        "+++\ntitle = \"Fix the bike\"\nwhat = \"task\"\nstatus = \"blocked\"\nwhen = \"someday\"\n+++\nChain and brakes, before [[Ship the release]].\n",
+        "+++\ntitle = \"Fix the bike\"\nwhat = \"task\"\nstatus = \"blocked\"\nwhen = \"someday\"\nparent = \"Ship the release\"\norder = 10\n+++\nChain and brakes, before [[Ship the release]].\n",
     );
-    write(root, "tasks/done.md", "---\ntitle: Old chore\nwhat: task\nstatus: done\nwhen: today\n---\n");
+    write(
+        root,
+        "tasks/done.md",
+        "---\ntitle: Old chore\nwhat: task\nstatus: done\nwhen: today\nparent: \"[[Ship the release]]\"\n---\n",
+    );
     write(
         root,
         "notes/sqlite.md",
@@ -198,12 +202,24 @@ fn help_rows(screen: &str) -> Vec<(String, String)> {
     let lines: Vec<&str> = screen.lines().collect();
     let top = lines.iter().position(|l| l.contains("┌ keys")).expect("the help is open");
     let rows = lines[top + 1..].iter().take_while(|l| !l.contains('└'));
-    rows.map(|line| {
-        let inside = line.split('│').nth(1).expect("a row inside the box").trim();
-        let (keys, help) = inside.split_once("  ").expect("keys, then what they do");
-        (keys.to_string(), help.trim().to_string())
-    })
-    .collect()
+    // One column, or two side by side when the screen is too short for one.
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    for line in rows {
+        let parts: Vec<&str> = line.split('│').collect();
+        let cells = &parts[1..parts.len() - 1];
+        for (i, cell) in cells.iter().enumerate() {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let (keys, help) = cell.split_once("  ").expect("keys, then what they do");
+            let row = (keys.to_string(), help.trim().to_string());
+            if i == 0 { left.push(row) } else { right.push(row) }
+        }
+    }
+    left.extend(right);
+    left
 }
 
 /// The key presses a key name in the help stands for, as a terminal sends them.
@@ -275,6 +291,38 @@ fn connections_shown(app: &App) -> (ConnectionsPane, Vec<(Kind, String)>) {
     (pane, lines)
 }
 
+/// The TUI on the `outline` view, the cursor on `path`.
+fn outline_on(f: &Fixture, path: &str) -> (App, Deck) {
+    let (mut app, deck) = open(f, "outline", 80, 26);
+    assert!(app.outline.as_ref().is_some_and(|o| !o.shown.is_empty()), "the outline view shows the outline");
+    app.select_path(path);
+    assert_eq!(app.selected_path().as_deref(), Some(path));
+    (app, deck)
+}
+
+/// The cards the outline shows, in order.
+fn shown_outline(app: &App) -> Vec<String> {
+    let outline = app.outline.as_ref().expect("the outline");
+    outline.shown.iter().filter_map(|s| outline.tree.nodes[s.node].path().map(str::to_string)).collect()
+}
+
+/// Every card's bytes, to put back after a check that writes.
+fn saved_cards(f: &Fixture) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut saved = Vec::new();
+    for dir in ["tasks", "notes", "bookmarks"] {
+        for entry in std::fs::read_dir(f.dex.root.join(dir)).expect("dir").flatten() {
+            saved.push((entry.path(), std::fs::read(entry.path()).expect("read")));
+        }
+    }
+    saved
+}
+
+fn restore(saved: Vec<(std::path::PathBuf, Vec<u8>)>) {
+    for (path, bytes) in saved {
+        std::fs::write(path, bytes).expect("restore");
+    }
+}
+
 /// Checks that `key` does what the help says (`help`), on a fresh TUI.
 fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
     let (mut app, mut deck) = open(f, "all", 80, 26);
@@ -301,7 +349,7 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             let wanted = at(&app);
             assert_eq!(but_previews(feed(&mut app, key)), [Effect::Edit { path: wanted }]);
         }
-        "new card (template picker; the view's fields prefilled)" => {
+        "new card, view's fields set" => {
             let (mut app, _deck) = open(f, "tasks", 80, 26);
             assert!(feed(&mut app, key).is_empty());
             assert!(matches!(app.mode, Mode::Templates { .. }), "{:?}", app.mode);
@@ -338,7 +386,7 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             assert!(matches!(&effects[..], [Effect::Query(q)] if q.sort.is_some()), "{effects:?}");
             assert_ne!(app.sort_name(), before);
         }
-        "board: columns by the view's group field" => {
+        "board by the group field" => {
             let (mut app, _deck) = open(f, "tasks", 80, 26);
             feed(&mut app, key);
             let board = app.board.as_ref().expect("a board");
@@ -346,16 +394,24 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             assert_eq!(board.field, "when");
             assert_eq!(labels, ["today", "tomorrow", "week", "month", "quarter", "someday", "(none)"]);
         }
-        "board: column to the left" | "board: column to the right" => {
+        "left column / close a branch" | "right column / open a branch" => {
             let (mut app, _deck) = board_on_ship(f);
             feed(&mut app, key);
-            let wanted = if help.ends_with("left") { 1 } else { 3 };
-            assert_eq!(app.board.as_ref().map(|b| b.column), Some(wanted));
+            let left = help.starts_with("left");
+            assert_eq!(app.board.as_ref().map(|b| b.column), Some(if left { 1 } else { 3 }));
+            let (mut app, mut deck) = outline_on(f, "tasks/ship.md");
+            if !left {
+                press(&mut app, &mut deck, &[KeyCode::Char('h')]);
+            }
+            let children = |app: &App| shown_outline(app).contains(&"tasks/done.md".to_string());
+            assert_eq!(children(&app), left, "the branch before");
+            step(&mut app, &mut deck, key);
+            assert_eq!(children(&app), !left, "h closes the branch, l opens it");
         }
-        "board: move the card to the left column" | "board: move the card to the right column" => {
+        "move the card a column left" | "move the card a column right" => {
             let (mut app, mut deck) = board_on_ship(f);
             step(&mut app, &mut deck, key);
-            let wanted = if help.ends_with("left column") { "when: tomorrow" } else { "when: month" };
+            let wanted = if help.ends_with("left") { "when: tomorrow" } else { "when: month" };
             let card = std::fs::read_to_string(f.dex.root.join("tasks/ship.md")).expect("read");
             assert!(card.contains(wanted), "{card}");
             std::fs::write(f.dex.root.join("tasks/ship.md"), card.replace(wanted, "when: week"))
@@ -368,7 +424,7 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             perform(&mut app, &mut deck, effects);
             assert!(!app.index.refreshing);
         }
-        "filter (plain words fuzzy, field:value terms exact)" => {
+        "filter (fuzzy, key:value)" => {
             step(&mut app, &mut deck, key);
             assert!(app.filter.editing);
             press(&mut app, &mut deck, &typed("what:note"));
@@ -382,7 +438,7 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             feed(&mut app, KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
             assert_eq!(app.mode, Mode::List, "any key closes it");
         }
-        "close help / filter / board, or clear the filter" => {
+        "close pane, clear the filter" => {
             app.mode = Mode::Help;
             feed(&mut app, key);
             assert_eq!(app.mode, Mode::List, "help");
@@ -401,7 +457,58 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             feed(&mut app, key);
             assert!(app.quit);
         }
-        "pane: the card / its connections (j k pick, Enter jumps)" => {
+        "outline: cards under parents" => {
+            step(&mut app, &mut deck, key);
+            let outline = app.outline.as_ref().expect("the outline");
+            let done = outline.tree.find("tasks/done.md").expect("done");
+            let ship = outline.tree.find("tasks/ship.md").expect("ship");
+            assert_eq!(outline.tree.nodes[done].parent, Some(ship), "under its parent");
+            step(&mut app, &mut deck, key);
+            assert!(app.outline.is_none(), "o again: the list");
+        }
+        "under the card above (or Tab)"
+        | "out to the parent's level"
+        | "up among its siblings"
+        | "down among its siblings" => {
+            let saved = saved_cards(f);
+            let (card, field_after) = match help {
+                "under the card above (or Tab)" => ("tasks/done.md", "parent: \"[[tasks/bike]]\""),
+                "out to the parent's level" => ("tasks/done.md", "order: 10"),
+                "up among its siblings" => ("tasks/done.md", "order: 5"),
+                _ => ("tasks/bike.md", "order = 20"),
+            };
+            let (mut app, mut deck) = outline_on(f, card);
+            step(&mut app, &mut deck, key);
+            let text = std::fs::read_to_string(f.dex.root.join(card)).expect("read");
+            assert!(text.contains(field_after), "{help}: {text}");
+            if help.starts_with("out") {
+                assert!(!text.contains("parent"), "{text}");
+            }
+            assert_eq!(app.selected_path().as_deref(), Some(card), "the cursor stays on the card");
+            restore(saved);
+        }
+        "add a card under this one" => {
+            let (mut app, _deck) = outline_on(f, "tasks/ship.md");
+            feed(&mut app, key);
+            assert!(matches!(app.mode, Mode::Templates { .. }), "{:?}", app.mode);
+            let chosen = feed(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            let parent = ("parent".to_string(), EditValue::Scalar("[[tasks/ship]]".into()));
+            assert!(
+                matches!(&chosen[..], [Effect::New { sets, .. }] if sets.contains(&parent)),
+                "{chosen:?}"
+            );
+        }
+        "zM close all, zR open all" => {
+            let (mut app, mut deck) = outline_on(f, "tasks/done.md");
+            step(&mut app, &mut deck, key);
+            press(&mut app, &mut deck, &[KeyCode::Char('M')]);
+            assert!(!shown_outline(&app).contains(&"tasks/done.md".to_string()), "zM");
+            assert_eq!(app.selected_path().as_deref(), Some("tasks/ship.md"), "the top of its branch");
+            step(&mut app, &mut deck, key);
+            press(&mut app, &mut deck, &[KeyCode::Char('R')]);
+            assert!(shown_outline(&app).contains(&"tasks/done.md".to_string()), "zR");
+        }
+        "connections (Enter jumps)" => {
             app.select_path("tasks/bike.md");
             step(&mut app, &mut deck, key);
             assert_eq!(app.pane, Pane::Connections);
@@ -418,7 +525,7 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             step(&mut app, &mut deck, key);
             assert_eq!((app.pane, at(&app)), (Pane::Card, "tasks/ship.md".into()), "p: the card again");
         }
-        "back to where the last jump left from" => {
+        "back along the jumps" => {
             app.select_path("tasks/bike.md");
             press(&mut app, &mut deck, &[KeyCode::Char('p'), KeyCode::Char('G'), KeyCode::Enter]);
             assert_eq!(at(&app), "tasks/ship.md");
@@ -508,6 +615,17 @@ fn a_jump_to_a_card_the_view_hides_goes_to_the_all_view_and_back() {
 }
 
 #[test]
+fn the_outline_view_nests_cards_and_a_filter_keeps_their_ancestors() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "outline", 100, 14);
+    insta::assert_snapshot!("outline", screen(&app, 100, 14));
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("status:done"));
+    assert_eq!(shown_outline(&app), ["tasks/ship.md", "tasks/done.md"], "the match and its parent");
+    insta::assert_snapshot!("outline_filtered", screen(&app, 100, 14));
+}
+
+#[test]
 fn a_tiny_terminal_still_draws_cleanly() {
     let f = fixture();
     let (mut app, mut deck) = open(&f, "all", 40, 10);
@@ -558,6 +676,7 @@ fn names_from_the_config_are_cleaned_too() {
         sort: vec![format!("-{evil}")],
         columns: vec!["title".into(), evil.into()],
         group_by: None,
+        outline: false,
         builtin: false,
     });
     let mut app = App::new(config, Some(evil), vec![format!("tmpl\u{1b}[2J")]);

@@ -355,6 +355,7 @@ mod tests {
             sort: Vec::new(),
             columns: Vec::new(),
             group_by: None,
+            outline: false,
             builtin: false,
         });
         config

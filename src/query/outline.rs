@@ -381,7 +381,7 @@ fn dotted_parent(key: &str) -> Option<(String, String)> {
 pub enum Move {
     /// Under the sibling above, as its last child.
     Indent,
-    /// Out of its parent, right after it.
+    /// Out of its parent, to its parent's level, after the ordered cards there.
     Outdent,
     /// Above the sibling above.
     Up,
@@ -434,12 +434,13 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
                 None => None,
             };
             let uncles = match grand {
-                Some(g) => outline.nodes[g].children.clone(),
-                None => outline.roots.clone(),
+                Some(g) => &outline.nodes[g].children,
+                None => &outline.roots,
             };
-            let mut order = place(outline, &uncles, p, node, &path)?;
-            order.iter_mut().filter(|c| c.path == path).for_each(|c| c.parent = Some(new_parent.clone()));
-            Ok(order)
+            // After the ordered cards of its new level: one card changes, never its new
+            // siblings (unordered ones would all need numbers to go between them).
+            let last = uncles.iter().filter_map(|&u| outline.nodes[u].order).fold(0.0, f64::max);
+            Ok(vec![Change { path, parent: Some(new_parent), order: Some(last + GAP) }])
         }
         Move::Up => {
             at.checked_sub(1).ok_or("already the first")?;
@@ -463,7 +464,7 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
 
 /// How a parent is written in the parent field: a wiki link to the card's path, which
 /// names it whatever its title.
-fn parent_value(path: &str) -> String {
+pub fn parent_value(path: &str) -> String {
     let lower = path.to_lowercase();
     let cut = [".md", ".markdown"].iter().find(|ext| lower.ends_with(*ext)).map_or(0, |ext| ext.len());
     format!("[[{}]]", &path[..path.len() - cut])
@@ -652,12 +653,10 @@ mod tests {
         assert_eq!(moved(&outline, "b.md", Move::Up), one("b.md", None, 5.0), "first: below a (10)");
         assert_eq!(
             moved(&outline, "d.md", Move::Outdent),
-            Ok(vec![
-                ("d.md".into(), Some(Some("[[p]]".into())), Some(30.0)),
-                ("c.md".into(), None, Some(40.0))
-            ]),
-            "after b (20), before c (21): no room, so the siblings after b are numbered again"
+            one("d.md", Some(Some("[[p]]")), 31.0),
+            "after the last ordered card of its new level (c, 21): its new siblings keep their lines"
         );
+        assert_eq!(moved(&outline, "a.md", Move::Outdent), one("a.md", Some(None), 10.0), "to the top");
         assert_eq!(
             moved(&outline, "a.md", Move::Down),
             Ok(vec![

@@ -114,6 +114,7 @@ mod tests {
                 sort: Vec::new(),
                 columns: Vec::new(),
                 group_by: None,
+                outline: false,
                 builtin: false,
             });
         }

@@ -18,10 +18,12 @@ use crate::output::field_lines;
 use crate::query::connections::Connection;
 use crate::query::filter::{Expr, Op};
 use crate::query::fuzzy;
+use crate::query::outline::{Change, Move, Outline, parent_value, plan};
 use crate::query::{SortKey, dates, parse_keys};
 
 use super::board::Board;
 use super::keymap::{self, Action};
+use super::outline::OutlineView;
 
 /// What the runtime should do after an update.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +35,11 @@ pub enum Effect {
     Preview { path: String },
     /// Read a card's connections for the connections pane.
     Connections { path: String },
+    /// Read the outline.
+    Outline,
+    /// Rewrite parent and order fields for an outline move, then re-index; the cursor
+    /// stays on the card moved (`path`).
+    Rearrange { changes: Vec<Change>, path: String },
     /// Open a card in the editor (terminal suspended), then re-index it.
     Edit { path: String },
     /// Create a card from a template with these fields set, then edit it.
@@ -69,6 +76,8 @@ pub enum Reply {
     Body { path: String, body: Result<String, String> },
     /// A card's connections, or why they could not be read.
     Connections { path: String, answer: Result<Vec<Connection>, String> },
+    /// The outline, or why it could not be read.
+    Outline(Result<Arc<Outline>, String>),
     /// Whether the index changed — anyone's commit: the refresher's, another termdex
     /// process's — since the cards shown were read. `after_write`: the check follows the
     /// re-index of cards the TUI itself wrote.
@@ -234,6 +243,14 @@ pub struct App {
     pub sort: Option<usize>,
     pub mode: Mode,
     pub board: Option<Board>,
+    /// The outline, when shown in place of the list.
+    pub outline: Option<OutlineView>,
+    /// The rows were read again while the outline is shown: read it again too.
+    outline_stale: bool,
+    /// `z` was pressed: `M` or `R` follows.
+    fold_pending: bool,
+    /// The card the next new card goes under (`a` in the outline).
+    child_of: Option<String>,
     pub templates: Vec<String>,
     pub preview: Option<Preview>,
     pub pane: Pane,
@@ -282,6 +299,10 @@ impl App {
             sort: None,
             mode: Mode::List,
             board: None,
+            outline: None,
+            outline_stale: false,
+            fold_pending: false,
+            child_of: None,
             templates,
             preview: None,
             pane: Pane::Card,
@@ -321,6 +342,9 @@ impl App {
 
     /// The card under the cursor (in the board: in the current column).
     pub fn selected_row(&self) -> Option<&CardRow> {
+        if let Some(outline) = &self.outline {
+            return outline.selected_card();
+        }
         match &self.board {
             Some(board) => board.selected().and_then(|i| self.rows.get(i)),
             None => self.visible.get(self.selected).and_then(|&i| self.rows.get(i)),
@@ -335,6 +359,9 @@ impl App {
     /// first frame does not wait for a hundred thousand rows; the rest is asked for once
     /// that frame is drawn ([`App::after_first_frame`]).
     pub fn start(&mut self) -> Vec<Effect> {
+        if self.current_view().outline {
+            self.open_outline();
+        }
         let keys = self
             .sort_keys()
             .unwrap_or_else(|| parse_keys(self.current_view().sort.iter().map(String::as_str)));
@@ -406,6 +433,15 @@ impl App {
                     };
                 }
             }
+            Reply::Outline(Ok(tree)) => {
+                let rows = self.rows.clone();
+                let visible = self.visible_rows(&rows);
+                if let Some(outline) = &mut self.outline {
+                    outline.update(Some(tree), visible.as_deref());
+                    outline.scroll(self.page);
+                }
+            }
+            Reply::Outline(Err(e)) => self.status_message = Some(format!("cannot read the outline: {e}")),
             Reply::Connections { path, answer } => {
                 if let Some(pane) = self.connections.as_mut().filter(|p| p.path == path) {
                     pane.items = Some(answer);
@@ -454,6 +490,12 @@ impl App {
             self.offset = 0;
         }
         self.rebuild_board();
+        self.outline_stale |= !same_rows && self.outline.is_some();
+        let rows = self.rows.clone();
+        let visible = self.visible_rows(&rows);
+        if let Some(outline) = &mut self.outline {
+            outline.update(None, visible.as_deref());
+        }
         self.clamp();
         let followed = self.following.take_if(|path| self.rows.iter().any(|r| r.path == *path));
         if let Some(path) = followed.or(keep) {
@@ -464,8 +506,29 @@ impl App {
     /// The pane beside the list follows the cursor: the preview, and the connections
     /// when they are shown.
     fn pane_wanted(&mut self) -> Vec<Effect> {
+        let outline = std::mem::take(&mut self.outline_stale).then_some(Effect::Outline);
         let preview = self.preview_wanted();
-        preview.into_iter().chain(self.connections_wanted()).collect()
+        outline.into_iter().chain(preview).chain(self.connections_wanted()).collect()
+    }
+
+    /// The cards the outline keeps: those the view and the filter line show (with their
+    /// ancestors); `None` when that is every card.
+    fn visible_rows<'r>(&self, rows: &'r [CardRow]) -> Option<Vec<&'r CardRow>> {
+        let whole = self.visible.len() == rows.len()
+            && self
+                .outline
+                .as_ref()
+                .is_none_or(|o| o.tree.nodes.iter().filter(|n| n.card.is_some()).count() == rows.len());
+        (!whole).then(|| self.visible.iter().filter_map(|&i| rows.get(i)).collect())
+    }
+
+    /// Shows the outline in place of the list (its rows come from the index).
+    fn open_outline(&mut self) {
+        self.board = None;
+        if self.outline.is_none() {
+            self.outline = Some(OutlineView::new(Arc::default()));
+        }
+        self.outline_stale = true;
     }
 
     /// The connections of the selected card, asked for when the pane shows them; the
@@ -531,6 +594,9 @@ impl App {
 
     /// Puts the cursor on a card, in the list or the board, if it is shown.
     pub fn select_path(&mut self, path: &str) {
+        if let Some(outline) = &mut self.outline {
+            outline.select_path(path);
+        }
         if let Some(pos) = self.visible.iter().position(|&i| self.rows[i].path == path) {
             self.selected = pos;
         }
@@ -551,6 +617,9 @@ impl App {
     }
 
     fn clamp(&mut self) {
+        if let Some(outline) = &mut self.outline {
+            outline.scroll(self.page);
+        }
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
         if self.selected < self.offset {
             self.offset = self.selected;
@@ -609,6 +678,12 @@ impl App {
         {
             return effects;
         }
+        if std::mem::take(&mut self.fold_pending) {
+            return self.fold(key);
+        }
+        if self.outline.is_some() && key.code == KeyCode::Tab {
+            return self.act(Action::Indent);
+        }
         if let Some(n) = keymap::view_number(key) {
             return self.switch_view(n);
         }
@@ -643,8 +718,21 @@ impl App {
                 return vec![self.query(false)];
             }
             Action::Board => self.toggle_board(),
+            Action::ColumnLeft if self.outline.is_some() => {
+                self.outline.iter_mut().for_each(OutlineView::collapse)
+            }
+            Action::ColumnRight if self.outline.is_some() => {
+                self.outline.iter_mut().for_each(OutlineView::expand)
+            }
             Action::ColumnLeft => self.board_column(-1),
             Action::ColumnRight => self.board_column(1),
+            Action::Outline => self.toggle_outline(),
+            Action::Indent => return self.rearrange(Move::Indent),
+            Action::Outdent => return self.rearrange(Move::Outdent),
+            Action::MoveUp => return self.rearrange(Move::Up),
+            Action::MoveDown => return self.rearrange(Move::Down),
+            Action::AddChild => self.add_child(),
+            Action::Fold => self.fold_pending = self.outline.is_some(),
             Action::MoveLeft => return self.move_card(-1),
             Action::MoveRight => return self.move_card(1),
             Action::Reindex => {
@@ -775,7 +863,71 @@ impl App {
         }
     }
 
+    /// `o`: the outline in place of the list, or the list again.
+    fn toggle_outline(&mut self) {
+        if self.outline.take().is_none() {
+            self.open_outline();
+        }
+    }
+
+    /// The key after `z`: `M` closes every branch, `R` opens them all.
+    fn fold(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if let Some(outline) = &mut self.outline {
+            match key.code {
+                KeyCode::Char('M') => outline.collapse_all(),
+                KeyCode::Char('R') => outline.expand_all(),
+                _ => self.status_message = Some("z: M closes every branch, R opens them all".into()),
+            }
+            outline.scroll(self.page);
+        }
+        Vec::new()
+    }
+
+    /// An outline move of the selected card, as the query layer plans it.
+    fn rearrange(&mut self, how: Move) -> Vec<Effect> {
+        let Some(outline) = &self.outline else {
+            self.status_message = Some("o shows the outline, where cards can be moved".into());
+            return Vec::new();
+        };
+        let Some(node) = outline.selected_node() else { return Vec::new() };
+        match plan(&outline.tree, node, how) {
+            Ok(changes) if changes.is_empty() => Vec::new(),
+            Ok(changes) => {
+                let path = changes
+                    .iter()
+                    .find(|c| c.parent.is_some() || Some(&c.path) == outline.selected_path().as_ref());
+                let path =
+                    path.map(|c| c.path.clone()).or_else(|| outline.selected_path()).unwrap_or_default();
+                vec![Effect::Rearrange { changes, path }]
+            }
+            Err(why) => {
+                self.status_message = Some(why);
+                Vec::new()
+            }
+        }
+    }
+
+    /// `a`: a new card under the selected one (the template picker first).
+    fn add_child(&mut self) {
+        let Some(outline) = &self.outline else {
+            self.status_message = Some("o shows the outline, where a card can be added under another".into());
+            return;
+        };
+        if !outline.tree.editable {
+            self.status_message =
+                Some("this outline comes from folders or file names: it has no parent field to fill".into());
+            return;
+        }
+        self.child_of = outline.selected_path();
+        self.mode = Mode::Templates { selected: self.default_template() };
+    }
+
     fn move_cursor(&mut self, delta: isize) {
+        if let Some(outline) = &mut self.outline {
+            outline.move_cursor(delta);
+            outline.scroll(self.page);
+            return;
+        }
         if let Some(board) = &mut self.board {
             board.move_row(delta);
             return;
@@ -793,6 +945,9 @@ impl App {
         self.sort = None;
         self.selected = 0;
         self.offset = 0;
+        if self.current_view().outline {
+            self.open_outline();
+        }
         if self.board.is_some() {
             self.board = None;
             self.toggle_board();
@@ -839,7 +994,7 @@ impl App {
     }
 
     fn escape(&mut self) -> Vec<Effect> {
-        if self.board.take().is_some() {
+        if self.board.take().is_some() || self.outline.take().is_some() {
             return Vec::new();
         }
         if !self.filter.text.is_empty() {
@@ -943,11 +1098,20 @@ impl App {
             Some(Action::Up) => self.mode = Mode::Templates { selected: selected.saturating_sub(1) },
             Some(Action::Edit) => {
                 self.mode = Mode::List;
+                let mut sets = self.prefill();
+                if let Some(parent) = self.child_of.take() {
+                    let field = self.config.outline.parent.clone();
+                    sets.retain(|(k, _)| *k != field);
+                    sets.push((field, EditValue::Scalar(parent_value(&parent))));
+                }
                 if let Some(template) = self.templates.get(selected) {
-                    return vec![Effect::New { template: template.clone(), sets: self.prefill() }];
+                    return vec![Effect::New { template: template.clone(), sets }];
                 }
             }
-            Some(Action::Escape | Action::Quit) => self.mode = Mode::List,
+            Some(Action::Escape | Action::Quit) => {
+                self.child_of = None;
+                self.mode = Mode::List;
+            }
             _ => {}
         }
         Vec::new()

@@ -18,12 +18,14 @@ use std::time::{Duration, Instant};
 use crate::cards::board::move_to_column;
 use crate::cards::new::{self, NewCard};
 use crate::cards::session::{self, Opened, Outcome};
+use crate::cards::set;
 use crate::cards::templates;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::frontmatter::EditValue;
+use crate::frontmatter::{Edit, EditValue};
 use crate::index::Index;
+use crate::query::outline::Change;
 
 use super::app::{App, Effect};
 use super::reader::{self, Reader};
@@ -200,6 +202,11 @@ impl Deck {
                 self.reader.connections(path);
                 return;
             }
+            Effect::Outline => {
+                self.reader.outline();
+                return;
+            }
+            Effect::Rearrange { changes, path } => self.rearrange(app, &changes, &path),
         };
         if !written.is_empty() {
             self.refresh(app, Job::Paths(written));
@@ -368,6 +375,35 @@ impl Deck {
         vec![rel]
     }
 
+    /// An outline move: the parent and order lines of the cards the plan changes,
+    /// rewritten losslessly. Returns the paths to re-index; the cursor follows the card.
+    pub fn rearrange(&mut self, app: &mut App, changes: &[Change], path: &str) -> Vec<String> {
+        app.follow(path);
+        let (parent, order) = (&self.config.outline.parent, &self.config.outline.order);
+        let mut written = Vec::new();
+        for change in changes {
+            let mut edits = Vec::new();
+            match &change.parent {
+                Some(Some(value)) => {
+                    edits.push(Edit::Set { key: parent.clone(), value: EditValue::Scalar(value.clone()) })
+                }
+                Some(None) => edits.push(Edit::Unset { key: parent.clone() }),
+                None => {}
+            }
+            if let Some(value) = change.order {
+                edits.push(Edit::Set { key: order.clone(), value: EditValue::Scalar(number_text(value)) });
+            }
+            match set::set_fields(&self.dex.root, &change.path, &edits) {
+                Ok(_) => written.push(change.path.clone()),
+                Err(e) => {
+                    app.status_message = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        written
+    }
+
     /// `H`/`L` on the board: one field of one card, rewritten losslessly. Returns the
     /// paths to re-index; the cursor follows the card.
     pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) -> Vec<String> {
@@ -395,4 +431,9 @@ impl Screen for NoScreen {
     ) -> Option<std::process::ExitStatus> {
         None
     }
+}
+
+/// An order value as written in a card: a whole number without a decimal point.
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}", value as i64) } else { value.to_string() }
 }

@@ -25,6 +25,13 @@ pub enum Action {
     Reindex,
     Connections,
     Back,
+    Outline,
+    Indent,
+    Outdent,
+    MoveUp,
+    MoveDown,
+    AddChild,
+    Fold,
     Help,
     Filter,
     Escape,
@@ -69,29 +76,34 @@ pub const BINDINGS: &[Binding] = &[
         k.code == KeyCode::PageUp || (k.modifiers == KeyModifiers::CONTROL && k.code == KeyCode::Char('u'))
     }),
     bind("Enter e", "edit the card in $EDITOR", Action::Edit, |k| ch(k, 'e') || k.code == KeyCode::Enter),
-    bind("n", "new card (template picker; the view's fields prefilled)", Action::New, |k| ch(k, 'n')),
+    bind("n", "new card, view's fields set", Action::New, |k| ch(k, 'n')),
     bind("Tab 1-9", "next view / view by number", Action::NextView, |k| k.code == KeyCode::Tab),
     bind("S-Tab", "previous view", Action::PrevView, |k| k.code == KeyCode::BackTab),
     bind("s", "cycle the sort order", Action::CycleSort, |k| ch(k, 's')),
-    bind("b", "board: columns by the view's group field", Action::Board, |k| ch(k, 'b')),
-    bind("h ←", "board: column to the left", Action::ColumnLeft, |k| ch(k, 'h') || k.code == KeyCode::Left),
-    bind("l →", "board: column to the right", Action::ColumnRight, |k| {
+    bind("b", "board by the group field", Action::Board, |k| ch(k, 'b')),
+    bind("h ←", "left column / close a branch", Action::ColumnLeft, |k| {
+        ch(k, 'h') || k.code == KeyCode::Left
+    }),
+    bind("l →", "right column / open a branch", Action::ColumnRight, |k| {
         ch(k, 'l') || k.code == KeyCode::Right
     }),
-    bind("H", "board: move the card to the left column", Action::MoveLeft, |k| ch(k, 'H')),
-    bind("L", "board: move the card to the right column", Action::MoveRight, |k| ch(k, 'L')),
-    bind("p", "pane: the card / its connections (j k pick, Enter jumps)", Action::Connections, |k| {
-        ch(k, 'p')
-    }),
-    bind("Bksp -", "back to where the last jump left from", Action::Back, |k| {
+    bind("H", "move the card a column left", Action::MoveLeft, |k| ch(k, 'H')),
+    bind("L", "move the card a column right", Action::MoveRight, |k| ch(k, 'L')),
+    bind("p", "connections (Enter jumps)", Action::Connections, |k| ch(k, 'p')),
+    bind("Bksp -", "back along the jumps", Action::Back, |k| {
         ch(k, '-') || (k.code == KeyCode::Backspace && plain(k))
     }),
+    bind("o", "outline: cards under parents", Action::Outline, |k| ch(k, 'o')),
+    bind(">", "under the card above (or Tab)", Action::Indent, |k| ch(k, '>')),
+    bind("<", "out to the parent's level", Action::Outdent, |k| ch(k, '<')),
+    bind("K", "up among its siblings", Action::MoveUp, |k| ch(k, 'K')),
+    bind("J", "down among its siblings", Action::MoveDown, |k| ch(k, 'J')),
+    bind("a", "add a card under this one", Action::AddChild, |k| ch(k, 'a')),
+    bind("z", "zM close all, zR open all", Action::Fold, |k| ch(k, 'z')),
     bind("r", "re-index the dex", Action::Reindex, |k| ch(k, 'r')),
-    bind("/", "filter (plain words fuzzy, field:value terms exact)", Action::Filter, |k| ch(k, '/')),
+    bind("/", "filter (fuzzy, key:value)", Action::Filter, |k| ch(k, '/')),
     bind("?", "this help", Action::Help, |k| ch(k, '?')),
-    bind("Esc", "close help / filter / board, or clear the filter", Action::Escape, |k| {
-        k.code == KeyCode::Esc
-    }),
+    bind("Esc", "close pane, clear the filter", Action::Escape, |k| k.code == KeyCode::Esc),
     bind("q ^c", "quit", Action::Quit, |k| {
         ch(k, 'q') || (k.modifiers == KeyModifiers::CONTROL && k.code == KeyCode::Char('c'))
     }),

@@ -53,6 +53,8 @@ enum Job {
     Body(String),
     /// A card's connections, for the connections pane.
     Connections(String),
+    /// The outline.
+    Outline,
     /// Whether the index changed since the cards shown were read; `reopen` after the
     /// refresher rebuilt the index (the old connection reads a deleted file).
     Check {
@@ -97,6 +99,10 @@ impl Reader {
 
     pub fn body(&mut self, path: String) {
         self.send(Job::Body(path));
+    }
+
+    pub fn outline(&mut self) {
+        self.send(Job::Outline);
     }
 
     pub fn connections(&mut self, path: String) {
@@ -185,6 +191,7 @@ struct Batch {
     query: Option<Query>,
     body: Option<String>,
     connections: Option<String>,
+    outline: bool,
     check: Option<(bool, bool)>,
 }
 
@@ -195,6 +202,7 @@ impl Batch {
             Job::Query(query) => self.query = Some(query),
             Job::Body(path) => self.body = Some(path),
             Job::Connections(path) => self.connections = Some(path),
+            Job::Outline => self.outline = true,
             Job::Check { after_write, reopen } => {
                 let (w, r) = self.check.unwrap_or_default();
                 self.check = Some((w || after_write, r || reopen));
@@ -260,7 +268,7 @@ impl Thread {
     /// Answers a round; a panic (a bug) is an answer too, and the connection is opened
     /// afresh after it, as it may be mid-statement.
     fn work(&mut self, batch: Batch) -> Vec<Reply> {
-        let Batch { query, body, connections, check, .. } = batch;
+        let Batch { query, body, connections, outline, check, .. } = batch;
         let generation = query.as_ref().map(|q| q.generation);
         let result = catch_unwind(AssertUnwindSafe(|| {
             let mut replies = Vec::new();
@@ -281,6 +289,14 @@ impl Thread {
                     }
                 };
                 replies.push(Reply::Body { path, body });
+            }
+            if outline {
+                let answer = query::outline::load(&self.index, &self.config.outline).map(Arc::new);
+                let answer = answer.map_err(|e| {
+                    self.damaged = self.damaged.take().or_else(|| e.index_damage());
+                    e.to_string()
+                });
+                replies.push(Reply::Outline(answer));
             }
             if let Some(path) = connections {
                 let answer = self.connections(&path);

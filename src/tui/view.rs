@@ -12,11 +12,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::output::{clean, clean_body, value_text};
+use crate::output::{clean, clean_body, tree_prefix, value_text};
+use crate::query::outline::Mark;
 
 use super::app::{App, Mode, Pane};
 use super::board::Board;
-use super::keymap::BINDINGS;
+use super::keymap::{self, BINDINGS};
+use super::outline::OutlineView;
 use super::theme::Theme;
 
 /// Below this width the preview is hidden and the list takes the screen.
@@ -72,7 +74,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     match &app.board {
         Some(board) => render_board(app, board, frame, Rect { width: area.width, ..a.list }, &theme),
         None => {
-            render_list(app, frame, a.list, &theme);
+            match &app.outline {
+                Some(outline) => render_outline(outline, frame, a.list, &theme),
+                None => render_list(app, frame, a.list, &theme),
+            }
             if let Some(preview) = a.preview {
                 render_preview(app, frame, preview, &theme);
             }
@@ -190,6 +195,43 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::raw(line.to_string()));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The outline in place of the list: tree lines, `▸` before a closed branch and `▾`
+/// before an open one, the title, and why a card sits at the top when it is not its place.
+fn render_outline(outline: &OutlineView, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let width = usize::from(area.width);
+    let height = usize::from(area.height.saturating_sub(1));
+    let title =
+        if outline.tree.editable { "outline" } else { "outline (read-only: from folders or file names)" };
+    let mut lines = vec![Line::from(Span::styled(pad(title, width), theme.header))];
+    for (pos, shown) in outline.shown.iter().enumerate().skip(outline.offset).take(height) {
+        let node = &outline.tree.nodes[shown.node];
+        let fold = match (outline.has_children(shown.node), outline.is_collapsed(shown.node)) {
+            (false, _) => "  ",
+            (true, true) => "▸ ",
+            (true, false) => "▾ ",
+        };
+        let style = if pos == outline.selected { theme.selected } else { Style::default() };
+        let name_style = if node.card.is_some() { theme.title } else { theme.dim };
+        let mut spans = vec![
+            Span::styled(format!("{}{fold}", tree_prefix(&shown.lasts)), style.patch(theme.dim)),
+            Span::styled(clean(&node.name), style.patch(name_style)),
+        ];
+        let mark = match &node.mark {
+            Some(Mark::Cycle) => " (parent cycle broken here)".to_string(),
+            Some(Mark::BrokenParent(name)) => format!(" (no card named \"{}\")", clean(name)),
+            None => String::new(),
+        };
+        if !mark.is_empty() {
+            spans.push(Span::styled(mark, style.patch(theme.error)));
+        }
+        lines.push(fit_line(spans, area.width));
+    }
+    if outline.shown.is_empty() {
+        lines.push(Line::from(Span::styled("no cards here", theme.dim)));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The connections pane: a heading per kind, two lines per connection (the card, then
@@ -345,13 +387,31 @@ fn status_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     fit_line(spans, width)
 }
 
+/// The keys, in one column, or two side by side when the screen is too short for one.
 fn render_help(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-    let key_width = BINDINGS.iter().map(|b| b.keys.width()).max().unwrap_or(4);
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| Line::from(vec![Span::styled(pad(b.keys, key_width + 2), theme.key), Span::raw(b.help)]))
+    let key_width = BINDINGS.iter().map(|b| b.keys.width()).max().unwrap_or(4) + 2;
+    let text_width = BINDINGS.iter().map(|b| b.help.width()).max().unwrap_or(20);
+    let cell = |b: &keymap::Binding| {
+        vec![Span::styled(pad(b.keys, key_width), theme.key), Span::raw(pad(b.help, text_width))]
+    };
+    let two = usize::from(area.height) < BINDINGS.len() + 2;
+    let per_column = if two { BINDINGS.len().div_ceil(2) } else { BINDINGS.len() };
+    let lines: Vec<Line> = (0..per_column)
+        .map(|row| {
+            let mut spans = cell(&BINDINGS[row]);
+            if two {
+                spans.push(Span::styled("│", theme.tab_active));
+                match BINDINGS.get(row + per_column) {
+                    Some(b) => spans.extend(cell(b)),
+                    None => spans.push(Span::raw(" ".repeat(key_width + text_width))),
+                }
+            }
+            Line::from(spans)
+        })
         .collect();
-    let popup = centered(area, 72, lines.len() as u16 + 2);
+    let columns = if two { 2 } else { 1 };
+    let width = (columns * (key_width + text_width) + columns + 1) as u16;
+    let popup = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -266,7 +266,7 @@ fn syntax_errors_exit_2_with_a_caret() {
         ),
         (
             "view:nope",
-            "invalid filter: no view named `nope` (views: all, notes, tasks, board, week, journal, bookmarks)\n  view:nope\n       ^",
+            "invalid filter: no view named `nope` (views: all, notes, tasks, board, week, journal, outline, bookmarks)\n  view:nope\n       ^",
         ),
     ];
     for (filter, expected) in cases {

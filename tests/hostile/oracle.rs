@@ -141,6 +141,7 @@ impl FilterDex {
             sort: vec!["path".into()],
             columns: vec!["title".into()],
             group_by: None,
+            outline: false,
             builtin: false,
         });
         let mut index = Index::open(&state.join("index.db")).expect("index opens").index;
