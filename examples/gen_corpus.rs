@@ -17,6 +17,10 @@
 //! in twenty broken (a stem or path no card has). Code blocks hold `[[...]]`
 //! text that is no link.
 //!
+//! The outline: about 60% of cards have a `parent` (a `[[stem]]` or a bare stem) naming
+//! an earlier card, in chains up to 8 levels deep, a third of them an `order`; one in a
+//! hundred names no card, and two cards in every 5000 name each other (a cycle).
+//!
 //! ```sh
 //! cargo run --release --example gen_corpus -- 100000 /tmp/dex100k --seed 7
 //! ```
@@ -427,7 +431,64 @@ impl Card {
         if has_alias(index) {
             fields.push(("aliases", Value::List(vec![alias_of(index)])));
         }
+        add_outline_fields(index, rng, &mut fields);
         Card { index, title, fields, is_task: what == "task" }
+    }
+}
+
+/// The deepest a generated card sits in the outline (a root is 0).
+const MAX_DEPTH: u64 = 7;
+
+/// Where a card sits in the outline.
+enum Parent {
+    Card(u64),
+    /// A parent field naming no card.
+    Missing(u64),
+}
+
+/// About 60% of cards sit under an earlier card, mostly a near one, in chains at most
+/// `MAX_DEPTH` below a root; one in a hundred names a card that does not exist, and two
+/// in every 5000 name each other (a cycle). A function of the card's number alone, so that
+/// any card's depth can be worked out without the others.
+fn parent_of(index: u64) -> Option<Parent> {
+    match index % 5000 {
+        17 => return Some(Parent::Card(index + 1)),
+        18 => return Some(Parent::Card(index - 1)),
+        _ => {}
+    }
+    let roll = mix64(index ^ 0x71E5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    if index == 0 || roll % 100 >= 60 {
+        return None;
+    }
+    if roll % 100 == 0 {
+        return Some(Parent::Missing(index));
+    }
+    let parent = index - 1 - (roll >> 8) % index.min(200);
+    if matches!(parent % 5000, 17 | 18) || depth(parent) >= MAX_DEPTH {
+        return None;
+    }
+    Some(Parent::Card(parent))
+}
+
+fn depth(index: u64) -> u64 {
+    match parent_of(index) {
+        Some(Parent::Card(parent)) if parent < index => depth(parent) + 1,
+        _ => 0,
+    }
+}
+
+/// `parent` (a wiki link or a bare file stem) and, for a third of the cards with one,
+/// `order`.
+fn add_outline_fields(index: u64, rng: &mut Rng, fields: &mut Vec<(&'static str, Value)>) {
+    let name = match parent_of(index) {
+        None => return,
+        Some(Parent::Card(parent)) => stem(parent),
+        Some(Parent::Missing(index)) => format!("card-missing-{index:06}"),
+    };
+    let written = if rng.chance(50) { format!("[[{name}]]") } else { name };
+    fields.push(("parent", Value::Text(written)));
+    if rng.chance(33) {
+        fields.push(("order", Value::Number((rng.between(1, 20) * 10).to_string())));
     }
 }
 
