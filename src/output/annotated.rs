@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::index::CardRow;
 
 use super::ansi::{BOLD, DIM, MAGENTA, RESET};
-use super::format::{clean_from, fill_template_with, fit_widths, pad, truncate};
+use super::format::{clean_from, fill_template_with, write_table_cells};
 use super::{Format, Options, card_json, clean, column_text, json};
 
 /// One thing said about a row: its column name, its text, its JSON value.
@@ -138,32 +138,7 @@ fn write_table(out: &mut dyn Write, rows: &[Annotated<'_>], opts: &Options, end:
             [path.as_str(), title].into_iter().chain(columns(row).map(|(_, text)| text)).map(clean).collect()
         })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    if let Some(total) = opts.width {
-        fit_widths(&mut widths, total);
-    }
-    let line = |cells: &[String]| -> String {
-        let padded: Vec<String> =
-            cells.iter().zip(&widths).map(|(cell, w)| pad(&truncate(cell, *w), *w)).collect();
-        padded.join("  ").trim_end().to_string()
-    };
-    let head = line(&header);
-    if opts.color {
-        write!(out, "{BOLD}{head}{RESET}")?;
-    } else {
-        out.write_all(head.as_bytes())?;
-    }
-    out.write_all(end)?;
-    for row in &cells {
-        out.write_all(line(row).as_bytes())?;
-        out.write_all(end)?;
-    }
-    Ok(())
+    write_table_cells(out, &header, &cells, opts, end)
 }
 
 /// The card as `query` prints it in JSON (`path` and `title` null without one), and the

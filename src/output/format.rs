@@ -169,8 +169,20 @@ fn write_table(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
                 .collect()
         })
         .collect();
+    write_table_cells(out, &header, &rows, opts, end)
+}
+
+/// A table: the header in bold, then the rows, each column as wide as its widest cell
+/// (the widest shrunk to fit the terminal); cells are cleaned already.
+pub(super) fn write_table_cells(
+    out: &mut dyn Write,
+    header: &[String],
+    rows: &[Vec<String>],
+    opts: &Options,
+    end: &[u8],
+) -> io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -183,14 +195,14 @@ fn write_table(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
             cells.iter().zip(&widths).map(|(cell, w)| pad(&truncate(cell, *w), *w)).collect();
         padded.join("  ").trim_end().to_string()
     };
-    let head = line(&header);
+    let head = line(header);
     if opts.color {
         write!(out, "{BOLD}{head}{RESET}")?;
     } else {
         out.write_all(head.as_bytes())?;
     }
     out.write_all(end)?;
-    for row in &rows {
+    for row in rows {
         out.write_all(line(row).as_bytes())?;
         out.write_all(end)?;
     }

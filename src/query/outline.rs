@@ -47,6 +47,20 @@ pub struct Node {
 }
 
 impl Node {
+    /// A card's node, not yet placed.
+    fn of(placed: Placed, mark: Option<Mark>) -> Node {
+        let name = placed.card.title.clone();
+        Node {
+            card: Some(placed.card),
+            name,
+            parent: None,
+            children: Vec::new(),
+            depth: 0,
+            mark,
+            order: placed.order,
+        }
+    }
+
     pub fn path(&self) -> Option<&str> {
         self.card.as_ref().map(|c| c.path.as_str())
     }
@@ -209,23 +223,14 @@ fn by_field(cards: Vec<Placed>) -> Outline {
     let at: HashMap<i64, usize> = cards.iter().enumerate().map(|(i, p)| (p.card.id, i)).collect();
     let mut nodes = Vec::with_capacity(cards.len());
     let mut parents = Vec::with_capacity(cards.len());
-    for placed in cards {
-        let (parent, mark) = match placed.parent {
+    for mut placed in cards {
+        let (parent, mark) = match placed.parent.take() {
             Some(Ok(id)) => (at.get(&id).copied(), None),
             Some(Err(name)) => (None, Some(Mark::BrokenParent(name))),
             None => (None, None),
         };
         parents.push(parent);
-        let name = placed.card.title.clone();
-        nodes.push(Node {
-            card: Some(placed.card),
-            name,
-            parent: None,
-            children: Vec::new(),
-            depth: 0,
-            mark,
-            order: placed.order,
-        });
+        nodes.push(Node::of(placed, mark));
     }
     break_cycles(&mut parents, &mut nodes);
     link_up(nodes, &parents, true)
@@ -307,17 +312,8 @@ fn by_names(cards: Vec<Placed>, parent_of: fn(&str) -> Option<(String, String)>)
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for placed in cards {
         let key = own_key(&placed.card.path);
-        let name = placed.card.title.clone();
         by_key.insert(key, nodes.len());
-        nodes.push(Node {
-            card: Some(placed.card),
-            name,
-            parent: None,
-            children: Vec::new(),
-            depth: 0,
-            mark: None,
-            order: placed.order,
-        });
+        nodes.push(Node::of(placed, None));
     }
     let mut parents: Vec<Option<usize>> = vec![None; nodes.len()];
     let mut node = 0;
