@@ -460,7 +460,7 @@ fn parent_of(index: u64) -> Option<Parent> {
     if index == 0 || roll % 100 >= 60 {
         return None;
     }
-    if roll % 100 == 0 {
+    if roll.is_multiple_of(100) {
         return Some(Parent::Missing(index));
     }
     let parent = index - 1 - (roll >> 8) % index.min(200);
