@@ -589,6 +589,36 @@ fn typing_in_front_of_a_field_term_ranks_the_same_rows_again() {
     assert_eq!(app.filter.text, "sql what:note");
 }
 
+#[test]
+fn link_terms_work_on_the_filter_line() {
+    let f = fixture();
+    write(
+        &f.dex.root,
+        "notes/reading.md",
+        "---\ntitle: Reading list\nwhat: note\n---\nStart with [[SQLite notes]], then [[fts5]].\n",
+    );
+    let (mut app, mut deck) = open(&f, "all", 100, 12);
+    assert!(wait_for(&mut app, &mut deck, |app| app.index.total == 8), "the new card is indexed");
+    let sorted = |app: &App| {
+        let mut paths: Vec<String> = shown(app).into_iter().map(str::to_string).collect();
+        paths.sort();
+        paths
+    };
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("has:backlinks"));
+    assert_eq!(sorted(&app), ["bookmarks/fts5.md", "notes/sqlite.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Esc, KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("linked-by:reading -what:bookmark"));
+    assert_eq!(sorted(&app), ["notes/sqlite.md"]);
+    // A link term and a fuzzy word side by side.
+    press(&mut app, &mut deck, &[KeyCode::Esc, KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("links:\"SQLite notes\" readn"));
+    assert_eq!(shown(&app), ["notes/reading.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Esc, KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("links:nosuchcard"));
+    assert!(shown(&app).is_empty(), "{:?}", shown(&app));
+}
+
 /// An editor for the `n` tests: empties or deletes the draft when its `editor` field
 /// says so, else leaves it as it is.
 const DRAFT_EDITOR: &str = r#"#!/bin/sh

@@ -12,6 +12,7 @@ mod formats;
 mod fzf;
 mod incremental;
 mod input;
+mod link_filters;
 mod links;
 mod output;
 mod selection;
