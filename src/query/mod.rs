@@ -8,6 +8,7 @@ pub mod check;
 pub mod compile;
 pub mod dates;
 pub mod declared;
+pub mod duplicates;
 pub mod facets;
 pub mod filter;
 pub mod fuzzy;

@@ -6,6 +6,7 @@ mod cards;
 mod check;
 mod commands;
 mod concurrency;
+mod duplicates;
 mod faults;
 mod filters;
 mod formats;
