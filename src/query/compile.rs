@@ -511,11 +511,14 @@ impl Compiler<'_> {
 }
 
 /// `has:links` (a link out of the card names a card: broken links do not count) and
-/// `has:backlinks` (a card links to it).
+/// `has:backlinks` (a card links to it): one seek per card tested, into the primary key or
+/// `links_by_to`. Collecting the linked cards first (`c.id IN (SELECT to_id ...)`) costs
+/// as much when every card is tested (~35 ms at 100k), but 35 ms more where an ordered,
+/// limited read (the TUI's first screen) stops after 40 cards: 0.2 ms then.
 fn has_link(side: LinkSide) -> &'static str {
     match side {
-        LinkSide::Out => "c.id IN (SELECT l.card_id FROM links l WHERE l.to_id IS NOT NULL)",
-        LinkSide::In => "c.id IN (SELECT l.to_id FROM links l WHERE l.to_id IS NOT NULL)",
+        LinkSide::Out => "EXISTS (SELECT 1 FROM links l WHERE l.card_id = c.id AND l.to_id IS NOT NULL)",
+        LinkSide::In => "EXISTS (SELECT 1 FROM links l WHERE l.to_id = c.id)",
     }
 }
 
@@ -636,19 +639,23 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let index = crate::index::Index::open(&dir.path().join("index.db")).expect("open").index;
         for (filter, wanted) in [
-            ("links:x", "SEARCH l USING COVERING INDEX links_by_to (to_id=?)"),
-            ("linked-by:x", "SEARCH l USING PRIMARY KEY (card_id=?)"),
-            ("has:links", "SEARCH l USING COVERING INDEX links_by_to (to_id>?)"),
-            ("has:backlinks", "SEARCH l USING COVERING INDEX links_by_to (to_id>?)"),
-            ("no:backlinks", "SEARCH l USING COVERING INDEX links_by_to (to_id>?)"),
+            ("links:x", "USING COVERING INDEX links_by_to (to_id=?)"),
+            ("linked-by:x", "USING PRIMARY KEY (card_id=?)"),
+            ("has:links", "USING PRIMARY KEY (card_id=?)"),
+            ("no:links", "USING PRIMARY KEY (card_id=?)"),
+            ("has:backlinks", "USING COVERING INDEX links_by_to (to_id=?)"),
+            ("no:backlinks", "USING COVERING INDEX links_by_to (to_id=?)"),
         ] {
             let steps = plan(&index, &sql(filter));
-            assert!(steps.iter().any(|s| s == wanted), "{filter}: {steps:#?}");
+            assert!(
+                steps.iter().any(|s| s.starts_with("SEARCH l ") && s.ends_with(wanted)),
+                "{filter}: {steps:#?}"
+            );
             assert!(
                 !steps.iter().any(|s| s.starts_with("SCAN l") || s.starts_with("SCAN n")),
                 "{filter}: {steps:#?}"
             );
-            if !filter.starts_with("no:") {
+            if filter.starts_with("link") {
                 assert!(
                     steps.iter().any(|s| s.starts_with("SEARCH c USING INTEGER PRIMARY KEY")),
                     "{filter}: {steps:#?}"
