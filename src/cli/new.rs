@@ -75,7 +75,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
 /// Names the cards the new one may duplicate (by its title, or a `--set title=`, and a
 /// `--set url=`), on the index as it is after a refresh. `Some(exit code)` when
 /// `--no-duplicate` (`stop`) means nothing is created: then they are named even with
-/// `--quiet`, as the reason.
+/// `--quiet`, as the reason. An index that cannot be read or refreshed (a full disk) is
+/// a warning, and the card is created; with `--no-duplicate` an error, and it is not.
 fn look_for_duplicates(
     ctx: &Ctx,
     title: &str,
@@ -87,7 +88,15 @@ fn look_for_duplicates(
     if title.trim().is_empty() && url.is_none_or(|u| u.trim().is_empty()) {
         return Ok(None);
     }
-    let (_index, found) = ctx.read_fresh(false, |index| Ok(duplicates::find(index, title, url)?))?;
+    let found = match ctx.read_fresh(false, |index| Ok(duplicates::find(index, title, url)?)) {
+        Ok((_index, found)) => found,
+        // Only a warning: the look-up is advice, and the card can still be written.
+        Err(e) if !stop => {
+            ctx.warn(format_args!("could not look for cards like this one, so it is created anyway: {e:#}"));
+            return Ok(None);
+        }
+        Err(e) => return Err(e.context("could not look for cards like this one (--no-duplicate)")),
+    };
     if found.is_empty() {
         return Ok(None);
     }

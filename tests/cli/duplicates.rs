@@ -152,3 +152,34 @@ fn the_card_just_created_is_a_duplicate_for_the_next_one() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_index_that_cannot_be_read_stops_only_no_duplicate() {
+    let dex = dex();
+    // A folder where the index file should be: it cannot be opened.
+    std::fs::create_dir_all(dex.path(".termdex/index.db")).expect("mkdir");
+    let before = files(&dex);
+    let (stdout, stderr, code) = new(&dex, &["--no-duplicate", "note", "Something new"]);
+    assert_eq!((stdout.as_str(), code), ("", 2));
+    assert!(
+        stderr.starts_with("termdex: error: could not look for cards like this one (--no-duplicate): index "),
+        "{stderr}"
+    );
+    assert_eq!(files(&dex), before, "nothing written");
+    // Without it, the card is written all the same (and the index, still unreadable
+    // afterwards, fails the command).
+    let out = dex
+        .cmd()
+        .env("TERMDEX_NOW", NOW)
+        .args(["new", "--no-edit", "note", "Something new"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "termdex: warning: could not look for cards like this one, so it is created anyway: index "
+        ),
+        "{stderr}"
+    );
+    assert!(dex.path("2026/11/23/something-new.md").is_file(), "{stderr}");
+}
