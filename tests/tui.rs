@@ -804,6 +804,37 @@ fn typing_in_front_of_a_field_term_ranks_the_same_rows_again() {
     assert_eq!(app.filter.text, "sql what:note");
 }
 
+#[test]
+fn link_terms_work_on_the_filter_line() {
+    let f = fixture();
+    write(
+        &f.dex.root,
+        "notes/reading.md",
+        "---\ntitle: Reading list\nwhat: note\n---\nStart with [[SQLite notes]], then [[fts5]].\n",
+    );
+    let (mut app, mut deck) = open(&f, "all", 100, 12);
+    assert!(wait_for(&mut app, &mut deck, |app| app.index.total == 8), "the new card is indexed");
+    let sorted = |app: &App| {
+        let mut paths: Vec<String> = shown(app).into_iter().map(str::to_string).collect();
+        paths.sort();
+        paths
+    };
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("has:backlinks"));
+    // ship: the bike's body and the parent fields of the bike and the old chore link to it.
+    assert_eq!(sorted(&app), ["bookmarks/fts5.md", "notes/sqlite.md", "tasks/ship.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Esc, KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("linked-by:reading -what:bookmark"));
+    assert_eq!(sorted(&app), ["notes/sqlite.md"]);
+    // A link term and a fuzzy word side by side.
+    press(&mut app, &mut deck, &[KeyCode::Esc, KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("links:\"SQLite notes\" readn"));
+    assert_eq!(shown(&app), ["notes/reading.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Esc, KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("links:nosuchcard"));
+    assert!(shown(&app).is_empty(), "{:?}", shown(&app));
+}
+
 /// An editor for the `n` tests: empties or deletes the draft when its `editor` field
 /// says so, else leaves it as it is.
 const DRAFT_EDITOR: &str = r#"#!/bin/sh
@@ -876,4 +907,44 @@ fn n_says_why_a_draft_was_not_saved() {
     }
     assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
     assert_eq!(app.index.total, 7, "no card was added");
+}
+
+/// An editor for the `n` duplicate test: writes a card much like two of the fixture's
+/// (the url of `bookmarks/fts5.md`, the title of `notes/sqlite.md`) when the draft's
+/// `editor` field says so, else one like none.
+const DUPLICATING_EDITOR: &str = r#"#!/bin/sh
+for last in "$@"; do :; done
+case "$(cat "$last")" in
+  *"editor: duplicates"*) printf -- '---\ntitle: sqlite NOTES!\nurl: http://SQLite.org/fts5.html/\n---\nMine.\n' > "$last" ;;
+  *) printf -- '---\ntitle: Something else entirely\n---\nMine.\n' > "$last" ;;
+esac
+"#;
+
+#[test]
+fn n_names_the_cards_the_new_one_may_duplicate_once_its_title_is_known() {
+    if !in_child_with_editor(
+        "n_names_the_cards_the_new_one_may_duplicate_once_its_title_is_known",
+        DUPLICATING_EDITOR,
+    ) {
+        return;
+    }
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 16);
+    let draft = "2026/11/23/1795443330.md";
+    let sets = vec![("editor".to_string(), EditValue::Scalar("duplicates".into()))];
+    deck.perform(Effect::New { template: "note".into(), sets }, &mut app, &mut Direct);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    let status = app.status_message.clone().expect("a status");
+    let url_first = format!("saved {draft}; you already have: bookmarks/fts5.md \"FTS5 docs\" (bookmark, 20");
+    assert!(status.starts_with(&url_first), "{status}");
+    assert!(status.ends_with(") (and 1 more)"), "the title's match is counted: {status}");
+    let screen = screen(&app, 200, 16);
+    let status_line = screen.lines().rev().find(|l| l.contains("saved")).expect("the status line");
+    assert!(status_line.contains("you already have: bookmarks/fts5.md \"FTS5 docs\""), "{screen}");
+    assert_eq!(app.index.total, 8, "the card was created all the same");
+    // Like no other card: nothing but the save is said.
+    std::fs::remove_file(f.dex.root.join(draft)).expect("remove the first");
+    deck.perform(Effect::New { template: "note".into(), sets: Vec::new() }, &mut app, &mut Direct);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert_eq!(app.status_message, Some(format!("saved {draft}")));
 }

@@ -1,5 +1,7 @@
-//! `termdex new [TEMPLATE] [TITLE] [--set k=v]... [--in SUBDIR] [--no-edit] [--print-path]`:
-//! a card from a template, opened in the editor, kept only if it was changed.
+//! `termdex new [TEMPLATE] [TITLE] [--set k=v]... [--in SUBDIR] [--no-edit] [--print-path]
+//! [--no-duplicate]`: a card from a template, opened in the editor, kept only if it was
+//! changed. First the cards it may duplicate (the same `url`, a near-identical title: the
+//! rule is `query::duplicates`'s) are named on stderr; `--no-duplicate` then stops there.
 
 use std::process::ExitCode;
 
@@ -9,9 +11,10 @@ use termdex::cards::new::{self, NewCard};
 use termdex::cards::session::Opened;
 use termdex::cards::templates;
 use termdex::frontmatter::{EditValue, parse_assignment};
+use termdex::query::duplicates;
 
-use super::Ctx;
 use super::edit::run_session;
+use super::{Ctx, stderr_text};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,7 +34,14 @@ pub struct Args {
     /// Print the new card's path on stdout
     #[arg(long)]
     print_path: bool,
+    /// Create nothing (exit 1) when a card with the same url or a near-identical title
+    /// exists; without it, such cards are named on stderr and the card is created anyway
+    #[arg(long)]
+    no_duplicate: bool,
 }
+
+/// How many cards a duplicate warning names; the rest are counted.
+const NAMED: usize = 5;
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
@@ -55,8 +65,62 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     if template == journal::TEMPLATE {
         return open_journal(ctx, &card, !args.no_edit, args.print_path);
     }
+    if let Some(stopped) = look_for_duplicates(ctx, &title, &sets, args.no_duplicate)? {
+        return Ok(stopped);
+    }
     let draft = new::create(&ctx.dex, &config, &ctx.clock(), &card)?;
     run_session(ctx, &Opened::Draft(draft), !args.no_edit, args.print_path)
+}
+
+/// Names the cards the new one may duplicate (by its title, or a `--set title=`, and a
+/// `--set url=`), on the index as it is after a refresh. `Some(exit code)` when
+/// `--no-duplicate` (`stop`) means nothing is created: then they are named even with
+/// `--quiet`, as the reason. An index that cannot be read or refreshed (a full disk) is
+/// a warning, and the card is created; with `--no-duplicate` an error, and it is not.
+fn look_for_duplicates(
+    ctx: &Ctx,
+    title: &str,
+    sets: &[(String, EditValue)],
+    stop: bool,
+) -> Result<Option<ExitCode>> {
+    let title = set_text(sets, "title").unwrap_or(title);
+    let url = set_text(sets, "url");
+    if title.trim().is_empty() && url.is_none_or(|u| u.trim().is_empty()) {
+        return Ok(None);
+    }
+    let found = match ctx.read_fresh(false, |index| Ok(duplicates::find(index, title, url)?)) {
+        Ok((_index, found)) => found,
+        // Only a warning: the look-up is advice, and the card can still be written.
+        Err(e) if !stop => {
+            ctx.warn(format_args!("could not look for cards like this one, so it is created anyway: {e:#}"));
+            return Ok(None);
+        }
+        Err(e) => return Err(e.context("could not look for cards like this one (--no-duplicate)")),
+    };
+    if found.is_empty() {
+        return Ok(None);
+    }
+    if stop || !ctx.quiet {
+        for card in found.iter().take(NAMED) {
+            eprintln!("{}", stderr_text(&duplicates::hint(card)));
+        }
+        if found.len() > NAMED {
+            eprintln!("and {} more", found.len() - NAMED);
+        }
+    }
+    if !stop {
+        return Ok(None);
+    }
+    eprintln!("termdex: nothing created (--no-duplicate)");
+    Ok(Some(ExitCode::from(1)))
+}
+
+/// The text a `--set key=...` gives `key` (any letter case), if it gives one.
+fn set_text<'a>(sets: &'a [(String, EditValue)], key: &str) -> Option<&'a str> {
+    sets.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(key)).and_then(|(_, value)| match value {
+        EditValue::Scalar(text) | EditValue::Text(text) => Some(text.as_str()),
+        EditValue::List(_) => None,
+    })
 }
 
 /// The journal card of `card.date`: reopened when it exists, else created and edited.

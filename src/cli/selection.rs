@@ -16,7 +16,8 @@ use super::{Ctx, unmark};
 /// `filter` argument `last`); the others as their positional arguments.
 #[derive(Debug, Default, clap::Args)]
 pub struct Selection {
-    /// The filter: words, "phrases", field:value, #tag, has:field, date comparisons, OR, -term ...
+    /// The filter: words, "phrases", field:value, #tag, has:field, date comparisons, links:CARD
+    /// (cards linking to it), linked-by:CARD, has:links, no:backlinks, OR, -term ...
     #[arg(value_name = "FILTER")]
     pub filter: Vec<String>,
     /// Start from a saved view (its filter, sort and columns)

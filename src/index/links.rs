@@ -57,17 +57,46 @@ fn resolve_link() -> String {
 /// The columns a link is stored with, `to_id` aside.
 const LINK_COLUMNS: &str = "card_id, pos, line, body_line, kind, target, label, key, tail, suffix";
 
+/// A name as links look it up: the three values [`resolve_name_sql`] takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameLookup {
+    /// The name folded ([`name_key`]): what a path, title or alias must equal.
+    pub key: String,
+    /// The key after its last `/`: what a file stem must equal.
+    pub tail: String,
+    /// The folders the name gives (`notes/target`), which a stem match's path must end
+    /// with; empty when it gives none.
+    pub suffix: String,
+}
+
+impl NameLookup {
+    /// How `name` is looked up; `None` when it holds nothing to look up (blank, `/`).
+    pub fn of(name: &str) -> Option<NameLookup> {
+        let key = name_key(name.trim().trim_start_matches('/'));
+        if key.is_empty() {
+            return None;
+        }
+        Some(NameLookup { tail: key_tail(&key).to_string(), suffix: link_suffix(name), key })
+    }
+}
+
+/// A SQL expression for the card (`cards.id`, or NULL) a name resolves to, given SQL
+/// expressions (bound parameters, say) holding its [`NameLookup`]'s key, tail and suffix:
+/// the one rule links follow, for the query layer to compile into a filter.
+pub fn resolve_name_sql(key: &str, tail: &str, suffix: &str) -> String {
+    resolve_expr(key, tail, suffix)
+}
+
 /// The card (`cards.id`) a name resolves to, by the rules links follow: a path (with or
 /// without its extension), a file stem (of a path ending with the folders the name
 /// gives, if any), a title or an alias, in any letter case.
 pub fn resolve_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<i64>> {
-    let key = name_key(name.trim().trim_start_matches('/'));
-    if key.is_empty() {
+    let Some(lookup) = NameLookup::of(name) else {
         return Ok(None);
-    }
+    };
     let sql = format!("SELECT {}", resolve_expr("?1", "?2", "?3"));
     conn.prepare_cached(&sql)?
-        .query_row([key.as_str(), key_tail(&key), &link_suffix(name)], |r| r.get(0))
+        .query_row([&lookup.key, &lookup.tail, &lookup.suffix], |r| r.get(0))
         .optional()
         .map(Option::flatten)
 }

@@ -33,7 +33,7 @@ use crate::scan::Settings;
 
 pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
-pub use links::resolve_name;
+pub use links::{NameLookup, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json};
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};

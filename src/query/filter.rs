@@ -9,7 +9,11 @@
 //! term    := word | word* | "a phrase" | #tag | key:value | key:val* | key:"a value"
 //!          | key>value | key>=value | key<value | key<=value | key!=value
 //!          | has:key | no:key | view:name
+//!          | links:name | linked-by:name | has:links | no:links | has:backlinks | no:backlinks
 //! ```
+//!
+//! `links`, `linked-by`, `has:links` and `has:backlinks` are about the link graph, not
+//! frontmatter fields of those names (as `title:` and `path:` are the card's own).
 //!
 //! Hand-written rather than generated so that every error can say where it is and what
 //! would have been valid there. Parentheses may nest [`MAX_DEPTH`] deep, so that no filter
@@ -51,6 +55,26 @@ pub enum Expr {
         name: String,
         pos: usize,
     },
+    /// `links:X` (a link out of the card names the card X names) and `linked-by:X` (a
+    /// link into the card comes from it); X is found as a link naming it would find it.
+    Link {
+        side: LinkSide,
+        name: String,
+    },
+    /// `has:links` (the card links to a card) and `has:backlinks` (a card links to it);
+    /// `no:` as `Not`.
+    HasLink {
+        side: LinkSide,
+    },
+}
+
+/// Which of a card's links a link term looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkSide {
+    /// Its links out: `links:X`, `has:links`.
+    Out,
+    /// The links into it: `linked-by:X`, `has:backlinks`.
+    In,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,11 +322,19 @@ impl Parser<'_> {
         let lower = key.to_lowercase();
         match (lower.as_str(), op) {
             ("has" | "no", Op::Eq) => {
-                let has = Expr::Has { key: value.text.to_lowercase() };
+                let key = value.text.to_lowercase();
+                let has = match key.as_str() {
+                    "links" => Expr::HasLink { side: LinkSide::Out },
+                    "backlinks" => Expr::HasLink { side: LinkSide::In },
+                    _ => Expr::Has { key },
+                };
                 Ok(if lower == "no" { negate(has) } else { has })
             }
             ("view", Op::Eq) => Ok(Expr::View { name: value.text, pos: value_pos }),
-            ("has" | "no" | "view", _) => {
+            // The name as written: a `*` in it is no wildcard (a link cannot hold one).
+            ("links", Op::Eq) => Ok(Expr::Link { side: LinkSide::Out, name: value.text }),
+            ("linked-by", Op::Eq) => Ok(Expr::Link { side: LinkSide::In, name: value.text }),
+            ("has" | "no" | "view" | "links" | "linked-by", _) => {
                 Err(self.error(start + key.chars().count(), &format!("expected `:` after `{key}`")))
             }
             ("tag", _) => Ok(field_op("tags", op, value, start)),
@@ -464,6 +496,22 @@ mod tests {
                 Expr::Text { text: "wor".into(), phrase: false, prefix: true },
             ])
         );
+    }
+
+    #[test]
+    fn link_terms() {
+        let link = |side, name: &str| Expr::Link { side, name: name.into() };
+        let has = |side| Expr::HasLink { side };
+        assert_eq!(parse("links:Mutex").unwrap(), link(LinkSide::Out, "Mutex"));
+        assert_eq!(parse("Linked-By:\"rust/atomics.md\"").unwrap(), link(LinkSide::In, "rust/atomics.md"));
+        assert_eq!(parse("links:a*").unwrap(), link(LinkSide::Out, "a*"), "no wildcard in a name");
+        assert_eq!(parse("has:links").unwrap(), has(LinkSide::Out));
+        assert_eq!(parse("HAS:Backlinks").unwrap(), has(LinkSide::In));
+        assert_eq!(parse("no:backlinks").unwrap(), Expr::Not(Box::new(has(LinkSide::In))));
+        assert_eq!(parse("-no:links").unwrap(), has(LinkSide::Out));
+        assert_eq!(parse("has:link").unwrap(), Expr::Has { key: "link".into() }, "a field");
+        assert_eq!(error("links>x"), (5, "expected `:` after `links`".into()));
+        assert_eq!(error("linked-by!=x"), (9, "expected `:` after `linked-by`".into()));
     }
 
     #[test]

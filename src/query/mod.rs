@@ -9,6 +9,7 @@ pub mod compile;
 pub mod connections;
 pub mod dates;
 pub mod declared;
+pub mod duplicates;
 pub mod facets;
 pub mod filter;
 pub mod fuzzy;

@@ -1,8 +1,10 @@
 //! Terms that constrain nothing, left out of filters; filters left with no term at all.
 //!
 //! A word full-text search finds no token in (`?`, `'`, `…`, an emoji: [`super::tokens`]),
-//! an empty phrase, a field term with an empty value (`status:""`, `has:""`), and a
-//! `title:*` or `path:*` every card matches select nothing and exclude nothing. They are
+//! an empty phrase, a field term with an empty value (`status:""`, `has:""`), a link term
+//! naming nothing at all (`links:""`, `linked-by:/`: no name to look up, unlike a name no
+//! card has, which matches no card), and a `title:*` or `path:*` every card matches
+//! select nothing and exclude nothing. They are
 //! dropped as if they had not been written: `foo OR ?` is `foo`, `what:task -?` is
 //! `what:task`, and `-?`, `(? OR ')` and `view:all` are nothing at all. A filter that was
 //! given but has nothing left is refused by [`super::user_filter`] rather than read as
@@ -10,6 +12,7 @@
 
 use super::filter::Expr;
 use super::tokens::searchable;
+use crate::index::NameLookup;
 
 /// `expr` without the terms that constrain nothing; `None` when nothing is left.
 pub fn prune(expr: &Expr) -> rusqlite::Result<Option<Expr>> {
@@ -21,6 +24,8 @@ pub fn prune(expr: &Expr) -> rusqlite::Result<Option<Expr>> {
         Expr::Text { text, .. } => searchable(&text.replace('\0', " "))?.then(|| expr.clone()),
         Expr::Field { key, value, .. } => constrains_field(key, value).then(|| expr.clone()),
         Expr::Has { key } => (!key.trim().is_empty()).then(|| expr.clone()),
+        Expr::Link { name, .. } => NameLookup::of(name).is_some().then(|| expr.clone()),
+        Expr::HasLink { .. } => Some(expr.clone()),
         // Views are inlined before filters are pruned; one left is the compiler's to report.
         Expr::View { .. } => Some(expr.clone()),
     })
@@ -68,6 +73,8 @@ mod tests {
             ("-(foo OR …) b", "-foo b"),
             ("title:* OR path:./** x", "x"),
             ("NOT (has:\"\" OR a)", "NOT a"),
+            ("links:\"\" has:links", "has:links"),
+            ("-linked-by:\" / \" OR no:backlinks", "no:backlinks"),
         ] {
             assert_eq!(pruned(filter), Some(parse(left).expect("parses")), "{filter}");
         }
@@ -100,6 +107,9 @@ mod tests {
             "path:*",
             "-path:./*",
             "title:\"\" OR ?",
+            "links:\"\"",
+            "-linked-by:\" \"",
+            "links:/",
         ] {
             assert_eq!(pruned(filter), None, "{filter:?}");
         }
@@ -107,8 +117,25 @@ mod tests {
 
     #[test]
     fn terms_that_do_constrain_are_kept() {
-        for filter in ["a", "é", "\u{e000}", "tags:*", "dir:.", "title:a*", "path:*.md", "has:x", "-a", "x:0"]
-        {
+        for filter in [
+            "a",
+            "é",
+            "\u{e000}",
+            "tags:*",
+            "dir:.",
+            "title:a*",
+            "path:*.md",
+            "has:x",
+            "-a",
+            "x:0",
+            "links:x",
+            "linked-by:\"no such card\"",
+            "links:?",
+            "has:links",
+            "no:links",
+            "has:backlinks",
+            "no:backlinks",
+        ] {
             assert_eq!(pruned(filter), Some(parse(filter).expect("parses")), "{filter:?}");
         }
     }

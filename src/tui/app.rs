@@ -84,6 +84,9 @@ pub enum Reply {
     IndexChecked { changed: bool, after_write: bool },
     /// A read met damage in the index (why): it must be rebuilt before it answers again.
     IndexDamaged { why: String },
+    /// The cards the card `n` just saved at `path` may duplicate, each as
+    /// [`crate::query::duplicates::hint`] names it, or why they could not be looked up.
+    Duplicates { path: String, hints: Result<Vec<String>, String> },
 }
 
 /// Matching cards, as the list shows them.
@@ -465,9 +468,27 @@ impl App {
                     Some(format!("the index is damaged ({why}); rebuilding it from the cards"));
                 effects.push(Effect::Heal { why });
             }
+            Reply::Duplicates { path, hints } => self.duplicates(&path, hints),
         }
         effects.extend(self.pane_wanted());
         effects
+    }
+
+    /// Says, after what the status line says of the card just saved, which cards it may
+    /// duplicate: the first by name, the others counted.
+    fn duplicates(&mut self, path: &str, hints: Result<Vec<String>, String>) {
+        let said = match hints {
+            Ok(hints) => match hints.split_first() {
+                None => return,
+                Some((first, [])) => first.clone(),
+                Some((first, rest)) => format!("{first} (and {} more)", rest.len()),
+            },
+            Err(e) => format!("could not look for cards like {path}: {e}"),
+        };
+        self.status_message = Some(match self.status_message.take() {
+            Some(before) => format!("{before}; {said}"),
+            None => said,
+        });
     }
 
     /// An answer to the newest query: the cursor stays on the same card when it is still

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
+use crate::card::field_value;
 use crate::cards::board::move_to_column;
 use crate::cards::new::{self, NewCard};
 use crate::cards::session::{self, Opened, Outcome};
@@ -26,9 +27,11 @@ use crate::dex::Dex;
 use crate::frontmatter::{Edit, EditValue};
 use crate::index::Index;
 use crate::query::outline::Change;
+use crate::scan;
+use crate::value::display_text;
 
 use super::app::{App, Effect};
-use super::reader::{self, Reader};
+use super::reader::{self, Duplicates, Reader};
 use super::refresher::{self, Job, Round};
 use super::watch;
 
@@ -364,13 +367,17 @@ impl Deck {
         };
         let rel = draft.file.rel.clone();
         let opened = Opened::Draft(draft);
-        let message = match session::run(&self.dex, &opened, &mut |run| screen.suspended(run)) {
+        let outcome = session::run(&self.dex, &opened, &mut |run| screen.suspended(run));
+        let message = match &outcome {
             Ok(Outcome::Saved) => format!("saved {rel}"),
             Ok(Outcome::Discarded(why)) => format!("nothing saved: {}", why.describe(&rel)),
             Ok(Outcome::EditorFailed(status)) => format!("the editor exited with {status}; kept {rel}"),
             Err(e) => e.to_string(),
         };
         app.status_message = Some(message);
+        if matches!(outcome, Ok(Outcome::Saved | Outcome::EditorFailed(_))) {
+            self.look_for_duplicates(&rel);
+        }
         app.follow(&rel);
         vec![rel]
     }
@@ -402,6 +409,18 @@ impl Deck {
             }
         }
         written
+    }
+
+    /// After `n` kept a card: the cards it may duplicate, asked of the reader, whose answer
+    /// goes to the status line after "saved ...". Its title is known only now: `n` opens
+    /// the editor on the template at once, with no title asked for first.
+    fn look_for_duplicates(&mut self, rel: &str) {
+        // A card the editor left unreadable has nothing to compare (its save said so).
+        let Ok(bytes) = scan::read_card_file(&self.dex.card_path(rel)) else { return };
+        let settings = self.config.outline.scan_settings();
+        let card = scan::parse_card(rel, &String::from_utf8_lossy(&bytes), (0, 0), (false, false), &settings);
+        let url = field_value(&card.fields, "url").map(display_text);
+        self.reader.duplicates(Duplicates { path: rel.to_string(), title: card.title, url });
     }
 
     /// `H`/`L` on the board: one field of one card, rewritten losslessly. Returns the

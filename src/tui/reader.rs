@@ -61,6 +61,14 @@ enum Job {
         after_write: bool,
         reopen: bool,
     },
+    Duplicates(Duplicates),
+}
+
+/// The card `n` saved at `path`, as it was written: what [`query::duplicates::find`] asks.
+pub struct Duplicates {
+    pub path: String,
+    pub title: String,
+    pub url: Option<String>,
 }
 
 struct Numbered {
@@ -111,6 +119,10 @@ impl Reader {
 
     pub fn check(&mut self, after_write: bool, reopen: bool) {
         self.send(Job::Check { after_write, reopen });
+    }
+
+    pub fn duplicates(&mut self, card: Duplicates) {
+        self.send(Job::Duplicates(card));
     }
 
     fn send(&mut self, job: Job) {
@@ -193,6 +205,7 @@ struct Batch {
     connections: Option<String>,
     outline: bool,
     check: Option<(bool, bool)>,
+    duplicates: Vec<Duplicates>,
 }
 
 impl Batch {
@@ -207,6 +220,7 @@ impl Batch {
                 let (w, r) = self.check.unwrap_or_default();
                 self.check = Some((w || after_write, r || reopen));
             }
+            Job::Duplicates(card) => self.duplicates.push(card),
         }
     }
 }
@@ -249,7 +263,9 @@ impl Thread {
                 batch.add(job);
             }
             let number = batch.number;
+            let duplicates = std::mem::take(&mut batch.duplicates);
             let mut replies = self.work(batch);
+            replies.extend(duplicates.into_iter().map(|card| self.duplicates(card)));
             // A user typing without pause must not keep changes by others from showing.
             if self.last_look.elapsed() >= WATCH && self.look() {
                 replies.push(moved());
@@ -330,6 +346,22 @@ impl Thread {
                 Err(e.to_string())
             }
         }
+    }
+
+    /// The cards a card just saved may duplicate, itself left out (the refresher may have
+    /// indexed it already).
+    fn duplicates(&mut self, card: Duplicates) -> Reply {
+        let found = query::duplicates::find(&self.index, &card.title, card.url.as_deref());
+        let hints = match found {
+            Ok(cards) => {
+                Ok(cards.iter().filter(|c| c.path != card.path).map(query::duplicates::hint).collect())
+            }
+            Err(e) => {
+                self.damaged = self.damaged.take().or_else(|| e.index_damage());
+                Err(e.to_string())
+            }
+        };
+        Reply::Duplicates { path: card.path, hints }
     }
 
     /// The cards for a query, or `None` when a newer query superseded it.
@@ -461,6 +493,23 @@ mod tests {
 
     fn query(generation: u64, filter: &str) -> Query {
         Query { generation, view: "all".into(), sort: None, filter: filter.into(), limit: None }
+    }
+
+    #[test]
+    fn a_card_saved_is_not_its_own_duplicate() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, title) in [("a.md", "Weekly review"), ("b.md", "Weekly Review!"), ("c.md", "Other")] {
+            std::fs::write(dir.path().join(path), format!("# {title}\n")).expect("write");
+        }
+        let mut index = Index::open(&dir.path().join(".termdex/index.db")).expect("open").index;
+        crate::index::refresh(&mut index, dir.path(), false, &mut |_| {}).expect("refresh");
+        let mut thread = Thread::new(index, Config::builtin(), Arc::new(AtomicU64::new(0)));
+        let card = Duplicates { path: "a.md".into(), title: "Weekly review".into(), url: None };
+        let Reply::Duplicates { path, hints } = thread.duplicates(card) else { panic!("a duplicates reply") };
+        let hints = hints.expect("looked up");
+        assert_eq!(path, "a.md");
+        assert_eq!(hints.len(), 1, "{hints:?}");
+        assert!(hints[0].starts_with("you already have: b.md \"Weekly Review!\" ("), "{hints:?}");
     }
 
     #[test]

@@ -466,6 +466,12 @@ fn a_really_full_disk_stops_set_new_and_index_and_loses_nothing() {
                 "termdex: error: cannot write {}: No space left on device (os error 28) (the card was left as it was; free some disk space and run the command again)",
                 disk.path().join("card.md").display()
             ),
+            // `new` first looks for cards like the new one, on an index it cannot refresh:
+            // said, and the card is tried all the same.
+            format!(
+                "termdex: warning: could not look for cards like this one, so it is created anyway: index {}/.termdex/index.db: disk I/O error (a disk read or write failed: check the free space, the file size limit (ulimit -f) and the disk, then run the command again; the index was left as it was)",
+                disk.path().display()
+            ),
             format!(
                 "termdex: error: cannot create {}: No space left on device (os error 28) (nothing was created; free some disk space and run the command again)",
                 disk.path().join("2026/11/23/full.md").display()

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::util::TestDex;
 
 /// The fixture deck, copied into a temporary dex.
-fn deck() -> TestDex {
+pub fn deck() -> TestDex {
     let dex = TestDex::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links");
     copy(&dex, &root, &root);
