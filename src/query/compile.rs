@@ -24,6 +24,10 @@ use crate::clock::Clock;
 
 use super::dates::{self, Span};
 use super::filter::{Expr, FilterError, LinkSide, Op};
+
+/// How far the outline terms follow parent links: far past any outline a person keeps,
+/// and the end of a walk around a parent cycle.
+const OUTLINE_DEPTH: u32 = 256;
 use super::prune::prune;
 
 /// A compiled filter.
@@ -181,6 +185,7 @@ impl Compiler<'_> {
             }
             Expr::Link { side, name } => self.link(*side, name),
             Expr::HasLink { side } => has_link(*side).to_string(),
+            Expr::Depth { op, depth } => self.depth(*op, *depth),
         })
     }
 
@@ -196,7 +201,41 @@ impl Compiler<'_> {
         match side {
             LinkSide::Out => format!("c.id IN (SELECT l.card_id FROM links l WHERE l.to_id = {named})"),
             LinkSide::In => format!("c.id IN (SELECT l.to_id FROM links l WHERE l.card_id = {named})"),
+            LinkSide::Parent => {
+                format!(
+                    "c.id IN (SELECT l.card_id FROM links l WHERE l.to_id = {named} AND l.kind = 'parent')"
+                )
+            }
+            // Every card below X: parent links followed down from it, each card once (a
+            // cycle ends the walk), at most `OUTLINE_DEPTH` deep.
+            LinkSide::Children => format!(
+                "c.id IN (WITH RECURSIVE below(id, depth) AS (
+                    SELECT l.card_id, 1 FROM links l WHERE l.to_id = {named} AND l.kind = 'parent'
+                    UNION
+                    SELECT l.card_id, b.depth + 1 FROM links l JOIN below b ON l.to_id = b.id
+                     WHERE l.kind = 'parent' AND b.depth < {OUTLINE_DEPTH})
+                  SELECT id FROM below)"
+            ),
         }
+    }
+
+    /// `depth<=N`: the card's number of parents, counted down from the cards with none
+    /// (a card in a parent cycle is reached from no such card, and has no depth).
+    fn depth(&mut self, op: Op, depth: u32) -> String {
+        let depth = self.bind(i64::from(depth));
+        let symbol = match op {
+            Op::Eq | Op::Prefix => "=",
+            other => other.symbol(),
+        };
+        format!(
+            "c.id IN (WITH RECURSIVE placed(id, depth) AS (
+                SELECT c2.id, 0 FROM cards c2 WHERE NOT EXISTS
+                    (SELECT 1 FROM links l WHERE l.card_id = c2.id AND l.kind = 'parent' AND l.to_id IS NOT NULL)
+                UNION
+                SELECT l.card_id, p.depth + 1 FROM links l JOIN placed p ON l.to_id = p.id
+                 WHERE l.kind = 'parent' AND p.depth < {OUTLINE_DEPTH})
+              SELECT id FROM placed WHERE depth {symbol} {depth})"
+        )
     }
 
     /// A run of `AND`s or `OR`s. In a run of `OR`s, words are one full-text query (`"a" OR
@@ -519,6 +558,10 @@ fn has_link(side: LinkSide) -> &'static str {
     match side {
         LinkSide::Out => "EXISTS (SELECT 1 FROM links l WHERE l.card_id = c.id AND l.to_id IS NOT NULL)",
         LinkSide::In => "EXISTS (SELECT 1 FROM links l WHERE l.to_id = c.id)",
+        LinkSide::Parent => {
+            "EXISTS (SELECT 1 FROM links l WHERE l.card_id = c.id AND l.kind = 'parent' AND l.to_id IS NOT NULL)"
+        }
+        LinkSide::Children => "EXISTS (SELECT 1 FROM links l WHERE l.to_id = c.id AND l.kind = 'parent')",
     }
 }
 
@@ -645,6 +688,11 @@ mod tests {
             ("no:links", "USING PRIMARY KEY (card_id=?)"),
             ("has:backlinks", "USING COVERING INDEX links_by_to (to_id=?)"),
             ("no:backlinks", "USING COVERING INDEX links_by_to (to_id=?)"),
+            ("parent:x", "links_by_to (to_id=?)"),
+            ("under:x", "links_by_to (to_id=?)"),
+            ("has:children", "links_by_to (to_id=?)"),
+            ("no:parent", "USING PRIMARY KEY (card_id=?)"),
+            ("depth<=2", "links_by_to (to_id=?)"),
         ] {
             let steps = plan(&index, &sql(filter));
             assert!(

@@ -10,7 +10,13 @@
 //!          | key>value | key>=value | key<value | key<=value | key!=value
 //!          | has:key | no:key | view:name
 //!          | links:name | linked-by:name | has:links | no:links | has:backlinks | no:backlinks
+//!          | parent:name | under:name | has:parent | no:parent | has:children | no:children
+//!          | depth:N | depth<N | depth<=N | depth>N | depth>=N | depth!=N
 //! ```
+//!
+//! The outline terms read the parent links the index keeps (the outline's parent field):
+//! `parent:X` the cards directly under X, `under:X` those at any depth below it, `depth`
+//! the number of parents above a card (0 at the top; a card in a parent cycle has none).
 //!
 //! `links`, `linked-by`, `has:links` and `has:backlinks` are about the link graph, not
 //! frontmatter fields of those names (as `title:` and `path:` are the card's own).
@@ -66,6 +72,11 @@ pub enum Expr {
     HasLink {
         side: LinkSide,
     },
+    /// `depth<=N` and the like: how many parents are above the card in the outline.
+    Depth {
+        op: Op,
+        depth: u32,
+    },
 }
 
 /// Which of a card's links a link term looks at.
@@ -75,6 +86,10 @@ pub enum LinkSide {
     Out,
     /// The links into it: `linked-by:X`, `has:backlinks`.
     In,
+    /// Its parent link: `parent:X` (the card's parent is X), `has:parent`.
+    Parent,
+    /// The parent links into it: `has:children`; `under:X`, any number of parents up.
+    Children,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,6 +341,8 @@ impl Parser<'_> {
                 let has = match key.as_str() {
                     "links" => Expr::HasLink { side: LinkSide::Out },
                     "backlinks" => Expr::HasLink { side: LinkSide::In },
+                    "parent" => Expr::HasLink { side: LinkSide::Parent },
+                    "children" => Expr::HasLink { side: LinkSide::Children },
                     _ => Expr::Has { key },
                 };
                 Ok(if lower == "no" { negate(has) } else { has })
@@ -334,7 +351,13 @@ impl Parser<'_> {
             // The name as written: a `*` in it is no wildcard (a link cannot hold one).
             ("links", Op::Eq) => Ok(Expr::Link { side: LinkSide::Out, name: value.text }),
             ("linked-by", Op::Eq) => Ok(Expr::Link { side: LinkSide::In, name: value.text }),
-            ("has" | "no" | "view" | "links" | "linked-by", _) => {
+            ("parent", Op::Eq) => Ok(Expr::Link { side: LinkSide::Parent, name: value.text }),
+            ("under", Op::Eq) => Ok(Expr::Link { side: LinkSide::Children, name: value.text }),
+            ("depth", op) if op != Op::Prefix => match value.text.trim().parse::<u32>() {
+                Ok(depth) => Ok(Expr::Depth { op, depth }),
+                Err(_) => Err(self.error(value_pos, "expected a depth: a whole number, 0 at the top")),
+            },
+            ("has" | "no" | "view" | "links" | "linked-by" | "parent" | "under", _) => {
                 Err(self.error(start + key.chars().count(), &format!("expected `:` after `{key}`")))
             }
             ("tag", _) => Ok(field_op("tags", op, value, start)),

@@ -25,7 +25,7 @@ pub fn prune(expr: &Expr) -> rusqlite::Result<Option<Expr>> {
         Expr::Field { key, value, .. } => constrains_field(key, value).then(|| expr.clone()),
         Expr::Has { key } => (!key.trim().is_empty()).then(|| expr.clone()),
         Expr::Link { name, .. } => NameLookup::of(name).is_some().then(|| expr.clone()),
-        Expr::HasLink { .. } => Some(expr.clone()),
+        Expr::HasLink { .. } | Expr::Depth { .. } => Some(expr.clone()),
         // Views are inlined before filters are pruned; one left is the compiler's to report.
         Expr::View { .. } => Some(expr.clone()),
     })

@@ -154,3 +154,44 @@ fn check_warns_of_a_parent_that_names_no_card_at_its_line() {
     assert!(stdout.contains("orphan.md:3: warning: no card named \"Nowhere\"\n"), "{stdout}");
     assert_eq!(code, 0, "a warning, unless --strict");
 }
+
+/// The cards a filter selects, sorted.
+fn selected(dex: &TestDex, filter: &str) -> Vec<String> {
+    let (stdout, stderr, code) = dex.run(&["query", "--format", "paths", "--", filter]);
+    assert!(code == 0 || code == 1, "{filter}: {stderr}");
+    let mut paths: Vec<String> = stdout.lines().map(str::to_string).collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn outline_terms_select_children_descendants_roots_and_depths() {
+    let dex = deck();
+    assert_eq!(selected(&dex, "parent:Projects"), ["ideas.md", "projects/site.md", "projects/termdex.md"]);
+    assert_eq!(selected(&dex, "parent:work"), selected(&dex, "parent:Projects"), "by alias, as a link would");
+    assert_eq!(
+        selected(&dex, "under:projects.md"),
+        ["ideas.md", "projects/outline.md", "projects/site.md", "projects/termdex.md"]
+    );
+    assert_eq!(selected(&dex, "under:termdex status:todo"), ["projects/outline.md"]);
+    assert_eq!(
+        selected(&dex, "has:children"),
+        ["loop/a.md", "loop/b.md", "projects.md", "projects/termdex.md"]
+    );
+    assert_eq!(
+        selected(&dex, "no:parent"),
+        ["orphan.md", "projects.md"],
+        "the tops, a broken parent among them"
+    );
+    assert_eq!(selected(&dex, "depth:0"), selected(&dex, "no:parent"));
+    assert_eq!(selected(&dex, "depth>=2"), ["projects/outline.md"]);
+    assert_eq!(selected(&dex, "depth<=1 -depth:0"), ["ideas.md", "projects/site.md", "projects/termdex.md"]);
+    assert_eq!(selected(&dex, "under:Nowhere"), Vec::<String>::new(), "a name no card has matches none");
+    assert_eq!(selected(&dex, "under:\"Loop A\""), ["loop/a.md", "loop/b.md"], "a cycle ends the walk");
+    dex.write(".termdex/config.toml", "[views.project]\nfilter = \"under:projects -depth>2\"\n");
+    let (stdout, _, _) = dex.run(&["query", "--view", "project", "--format", "paths"]);
+    assert_eq!(stdout.lines().count(), 4, "in a view: {stdout}");
+    let (_, stderr, code) = dex.run(&["query", "depth>x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("expected a depth: a whole number, 0 at the top"), "{stderr}");
+}
