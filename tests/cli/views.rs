@@ -73,3 +73,30 @@ fn views_naming_views_defined_later_work() {
     let (stdout, stderr, code) = dex.run(&["query", "--view", "a", "--format", "paths"]);
     assert_eq!((stdout.as_str(), code), ("a.md\n", 0), "{stderr}");
 }
+
+#[test]
+fn views_that_double_at_each_step_are_too_large_at_once_not_a_hang() {
+    // v0 names v1 twice, v1 names v2 twice, ...: 2^60 terms if inlined in full.
+    let mut config = String::new();
+    for i in 0..60 {
+        config.push_str(&format!("[views.v{i}]\nfilter = \"view:v{} OR view:v{}\"\n", i + 1, i + 1));
+    }
+    config.push_str("[views.v60]\nfilter = \"a\"\n");
+    let dex = with_config(&config);
+    let expected = config_error(
+        &dex,
+        2,
+        "key `views.v0.filter`: the filter is too large (more than 1000 terms once view `v1` is inlined): \
+         split it into several queries or views",
+    );
+    for args in [&["views"][..], &["check"], &["query", "--view", "v0"], &["query", "view:v3"]] {
+        let out = dex
+            .cmd()
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap_or_else(|e| panic!("termdex {args:?}: {e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!((stderr.as_ref(), out.status.code()), (expected.as_str(), Some(2)), "{args:?}");
+    }
+}
