@@ -110,7 +110,7 @@ fn an_index_from_a_newer_termdex_is_rebuilt() {
             let conn = rusqlite::Connection::open(db).expect("open");
             conn.pragma_update(None, "user_version", 999).expect("pragma");
         },
-        "was written by a newer termdex (schema 999, this one knows 3); rebuilding it from the cards",
+        "was written by a newer termdex (schema 999, this one knows 4); rebuilding it from the cards",
     );
 }
 
