@@ -95,6 +95,25 @@ fn has_and_no() {
 }
 
 #[test]
+fn a_field_with_any_value_is_a_field_the_card_has() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("status:*", &["t1", "t2", "t3"]),
+            ("-status:*", &["b1", "journal/2026-11-16", "journal/2026-11-23", "m1", "n1", "n2"]),
+            ("NOT Status:** what:task", &[]),
+            ("#*", &["n1", "t1", "t2", "t3"]),
+            ("author.name:*", &["n1"]),
+            ("deadline:* OR url:*", &["b1", "t1", "t2"]),
+            ("status:\"*\"", &[]),
+        ],
+    );
+    assert_eq!(select(&dex, &["-deadline:*"]), select(&dex, &["no:deadline"]));
+    assert_eq!(select(&dex, &["title:*", "path:*", "what:task"]), ["t1", "t2", "t3"], "every card has both");
+}
+
+#[test]
 fn typed_comparisons_never_guess_from_text() {
     let dex = fixture();
     check(
