@@ -100,3 +100,31 @@ fn views_that_double_at_each_step_are_too_large_at_once_not_a_hang() {
         assert_eq!((stderr.as_ref(), out.status.code()), (expected.as_str(), Some(2)), "{args:?}");
     }
 }
+
+#[test]
+fn a_view_whose_filter_constrains_nothing_is_a_config_error_and_an_empty_one_is_every_card() {
+    for filter in ["?", "   "] {
+        let dex =
+            with_config(&format!("[views.ok]\nfilter = \"what:task\"\n\n[views.q]\nfilter = \"{filter}\"\n"));
+        let expected = config_error(
+            &dex,
+            5,
+            &format!(
+                "key `views.q.filter`: the filter {filter:?} constrains nothing: no term in it selects anything \
+                 (words without letters or digits, empty values and `*` alone are ignored); for every card, write \
+                 filter = \"\""
+            ),
+        );
+        for args in [&["query", "--view", "q"][..], &["views"], &["check"]] {
+            let (stdout, stderr, code) = dex.run(args);
+            assert_eq!(
+                (stdout.as_str(), stderr.as_str(), code),
+                ("", expected.as_str(), 2),
+                "{filter:?} {args:?}"
+            );
+        }
+    }
+    let dex = with_config("[views.q]\nfilter = \"\"\n");
+    let (stdout, stderr, code) = dex.run(&["query", "--view", "q", "--format", "paths"]);
+    assert_eq!((stdout.as_str(), stderr.as_str(), code), ("a.md\n", "", 0));
+}
