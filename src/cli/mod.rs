@@ -33,7 +33,9 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use termdex::clock::Clock;
 use termdex::config::Config;
 use termdex::dex::Dex;
-use termdex::index::{Damage, Fresh, Index, IndexError, RefreshReport, rebuild, refresh, retry_after_damage};
+use termdex::index::{
+    BadFields, Damage, Fresh, Index, IndexError, RefreshReport, rebuild, refresh, retry_after_damage,
+};
 use termdex::output::PathDisplay;
 use termdex::query::QueryError;
 use termdex::query::sql::SqlError;
@@ -499,6 +501,11 @@ pub fn index_damage(err: &anyhow::Error) -> Option<String> {
             err.index_damage()
         } else if let Some(err) = cause.downcast_ref::<SqlError>() {
             err.index_damage()
+        } else if let Some(err) = cause.downcast_ref::<BadFields>() {
+            err.index_damage()
+        } else if let Some(err) = cause.downcast_ref::<std::io::Error>() {
+            // Printing stops at a card whose stored fields do not read.
+            termdex::output::unreadable_fields(err).and_then(Damage::index_damage)
         } else {
             cause.downcast_ref::<rusqlite::Error>().and_then(Damage::index_damage)
         }
