@@ -12,17 +12,13 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse_from(cli::protect_negated_terms(std::env::args_os())) {
+    let args = match cli::parse(std::env::args_os()) {
         Ok(args) => args,
-        Err(err) => {
-            let _ = err.print();
-            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
-        }
+        Err(err) => return usage_error(&err),
     };
     match cli::run(args) {
         Ok(code) => code,
@@ -32,6 +28,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Clap's own message (a usage error, or `--help` and `--version`), with clap's exit code.
+/// An error quotes the arguments, and an argument can hold an escape sequence (`ESC ] 52`
+/// writes the clipboard): on a terminal it is printed as every other error is, cleaned of
+/// control characters and without colour. Into a pipe it is clap's text, and help and
+/// version (only termdex's own text) go to stdout; both coloured as `--color` and
+/// `NO_COLOR` say ([`cli::parse`] set clap's colours).
+fn usage_error(err: &clap::Error) -> ExitCode {
+    let code = ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+    if err.use_stderr() && std::io::stderr().is_terminal() {
+        let text = termdex::output::clean_lines(&err.render().to_string());
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    } else {
+        let _ = err.print();
+    }
+    code
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

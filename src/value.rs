@@ -81,6 +81,15 @@ pub fn number_text(text: &str) -> Option<f64> {
     text.trim().parse().ok()
 }
 
+/// Infinity or NaN in any spelling YAML, TOML or a filter uses (`.inf`, `-.Inf`, `inf`,
+/// `+inf`, `.nan`, `nan`, `infinity`), in any letter case: written like a number, but no
+/// number termdex can compare.
+pub fn is_infinity_or_nan(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let word = unsigned.strip_prefix('.').unwrap_or(unsigned);
+    ["inf", "infinity", "nan"].iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// The exact number a field row holds, from its `text`: a number as written, or a
 /// boolean as 0 or 1 (booleans compare and sort as numbers).
 pub fn row_number(text: &str) -> Option<Decimal> {
@@ -147,6 +156,18 @@ pub fn civil_text(ts: jiff::Timestamp, zone: &TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn infinity_and_nan_in_every_spelling() {
+        for text in
+            [".inf", "-.inf", "+.Inf", ".INF", "inf", "-inf", "+inf", "Infinity", ".nan", "NaN", "-nan"]
+        {
+            assert!(is_infinity_or_nan(text), "{text}");
+        }
+        for text in ["info", "1e400", "in", "nano", "..inf", ""] {
+            assert!(!is_infinity_or_nan(text), "{text}");
+        }
+    }
 
     fn in_utc(text: &str) -> Option<String> {
         parse_date_in(text, || TimeZone::UTC)

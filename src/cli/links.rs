@@ -2,7 +2,7 @@
 //! marked) and `termdex backlinks PATH` (the cards linking to it, with the line that
 //! links). Path first, in the formats of `query`, so both feed fzf like a query does.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -43,50 +43,52 @@ const BROKEN: &str = "(broken link)";
 
 pub fn run_links(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let format = args.listing.format()?;
-    let (_index, found) = ctx.read_fresh(args.listing.no_refresh, |index| {
+    let (_index, printed) = ctx.read_fresh(args.listing.no_refresh, |index| {
         let card = named_card(ctx, index, &args.card)?;
-        Ok(links::outgoing(index, card.id)?)
+        let found = links::outgoing(index, card.id)?;
+        let rows: Vec<Annotated<'_>> = found
+            .iter()
+            .map(|link| Annotated {
+                card: link.to.as_ref(),
+                missing: BROKEN,
+                notes: vec![
+                    Note::new("line", link.line.to_string(), link.line),
+                    Note::new(
+                        "link",
+                        link_text(link.kind, &link.target, link.label.as_deref()),
+                        link_text(link.kind, &link.target, link.label.as_deref()),
+                    ),
+                    Note::json("kind", link.kind.name()),
+                    Note::json("target", link.target.as_str()),
+                    Note::json("label", link.label.clone()),
+                    Note::json("broken", link.to.is_none()),
+                ],
+            })
+            .collect();
+        render(ctx, &rows, &args.listing, &format)
     })?;
-    let rows: Vec<Annotated<'_>> = found
-        .iter()
-        .map(|link| Annotated {
-            card: link.to.as_ref(),
-            missing: BROKEN,
-            notes: vec![
-                Note::new("line", link.line.to_string(), link.line),
-                Note::new(
-                    "link",
-                    link_text(link.kind, &link.target, link.label.as_deref()),
-                    link_text(link.kind, &link.target, link.label.as_deref()),
-                ),
-                Note::json("kind", link.kind.name()),
-                Note::json("target", link.target.as_str()),
-                Note::json("label", link.label.clone()),
-                Note::json("broken", link.to.is_none()),
-            ],
-        })
-        .collect();
-    print(ctx, &rows, &args.listing, format)
+    print(printed)
 }
 
 pub fn run_backlinks(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let format = args.listing.format()?;
-    let (_index, found) = ctx.read_fresh(args.listing.no_refresh, |index| {
+    let (_index, printed) = ctx.read_fresh(args.listing.no_refresh, |index| {
         let card = named_card(ctx, index, &args.card)?;
-        Ok(links::backlinks(index, card.id)?)
+        let found = links::backlinks(index, card.id)?;
+        let rows: Vec<Annotated<'_>> = found
+            .iter()
+            .map(|link| Annotated {
+                card: Some(&link.card),
+                missing: "",
+                notes: vec![
+                    Note::new("line", link.line.to_string(), link.line),
+                    Note::new("context", link.context.as_str(), link.context.as_str()),
+                ],
+            })
+            .collect();
+        render(ctx, &rows, &args.listing, &format)
     })?;
-    let rows: Vec<Annotated<'_>> = found
-        .iter()
-        .map(|link| Annotated {
-            card: Some(&link.card),
-            missing: "",
-            notes: vec![
-                Note::new("line", link.line.to_string(), link.line),
-                Note::new("context", link.context.as_str(), link.context.as_str()),
-            ],
-        })
-        .collect();
-    print(ctx, &rows, &args.listing, format)
+    print(printed)
 }
 
 impl Listing {
@@ -114,17 +116,17 @@ pub(super) fn named_card(ctx: &Ctx, index: &Index, typed: &str) -> Result<CardRo
     }
 }
 
-/// Prints the rows; exit 1 when there are none, as a query that finds nothing.
-pub(super) fn print(
+/// The rows as they print, and whether there were any. Rendered while the index is open,
+/// so that stored fields that do not read are damage it heals.
+pub(super) fn render(
     ctx: &Ctx,
     rows: &[Annotated<'_>],
     listing: &Listing,
-    format: Format,
-) -> Result<ExitCode> {
-    let stdout = std::io::stdout();
-    let on_terminal = stdout.is_terminal();
+    format: &Format,
+) -> Result<(Vec<u8>, bool)> {
+    let on_terminal = std::io::stdout().is_terminal();
     let opts = output::Options {
-        format,
+        format: format.clone(),
         columns: Vec::new(),
         json_fields: None,
         nul: listing.nul,
@@ -133,10 +135,17 @@ pub(super) fn print(
         width: on_terminal.then(terminal_width).flatten(),
         terminal: on_terminal,
     };
-    let mut out = BufWriter::new(stdout.lock());
-    write_annotated(&mut out, rows, &opts)?;
+    let mut text = Vec::new();
+    write_annotated(&mut text, rows, &opts)?;
+    Ok((text, !rows.is_empty()))
+}
+
+/// Prints what [`render`] made; exit 1 when there were no rows, as a query that finds nothing.
+pub(super) fn print((text, any): (Vec<u8>, bool)) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(&text)?;
     out.flush()?;
-    Ok(if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if any { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn terminal_width() -> Option<usize> {

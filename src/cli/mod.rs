@@ -29,12 +29,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use termdex::clock::Clock;
 use termdex::config::Config;
 use termdex::dex::Dex;
-use termdex::index::{Damage, Fresh, Index, IndexError, RefreshReport, rebuild, refresh, retry_after_damage};
+use termdex::index::{
+    BadFields, Damage, Fresh, Index, IndexError, RefreshReport, rebuild, refresh, retry_after_damage,
+};
 use termdex::output::PathDisplay;
 use termdex::query::QueryError;
 use termdex::query::sql::SqlError;
@@ -106,6 +108,41 @@ enum Command {
     Related(related::Args),
     /// The outline: cards nested under their parent cards, drawn like tree (path first)
     Tree(tree::Args),
+}
+
+/// Parses the command line (negated filter words protected), with clap's own colours set
+/// by the choice termdex's are: `--color`, then `NO_COLOR`, then whether the stream is a
+/// terminal.
+pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let args = protect_negated_terms(args);
+    let color = match colour_asked(&args) {
+        Some(ColorChoice::Always) => clap::ColorChoice::Always,
+        Some(ColorChoice::Never) => clap::ColorChoice::Never,
+        _ if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let mut command = Cli::command().color(color);
+    let mut matches = command.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
+}
+
+/// The last `--color WHEN` or `--color=WHEN` before a `--`, read before clap reads the
+/// line: its errors are coloured (or not) by it too.
+fn colour_asked(args: &[std::ffi::OsString]) -> Option<ColorChoice> {
+    let words: Vec<&str> =
+        args.iter().skip(1).map(|a| a.to_str().unwrap_or("")).take_while(|a| *a != "--").collect();
+    let mut asked = None;
+    for (i, word) in words.iter().enumerate() {
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(value) = value {
+            asked = ColorChoice::from_str(value, false).ok();
+        }
+    }
+    asked
 }
 
 /// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
@@ -476,6 +513,11 @@ pub fn index_damage(err: &anyhow::Error) -> Option<String> {
             err.index_damage()
         } else if let Some(err) = cause.downcast_ref::<SqlError>() {
             err.index_damage()
+        } else if let Some(err) = cause.downcast_ref::<BadFields>() {
+            err.index_damage()
+        } else if let Some(err) = cause.downcast_ref::<std::io::Error>() {
+            // Printing stops at a card whose stored fields do not read.
+            termdex::output::unreadable_fields(err).and_then(Damage::index_damage)
         } else {
             cause.downcast_ref::<rusqlite::Error>().and_then(Damage::index_damage)
         }

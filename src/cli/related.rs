@@ -11,7 +11,7 @@ use termdex::output::{Annotated, Note};
 use termdex::query::related;
 
 use super::Ctx;
-use super::links::{Listing, named_card, print};
+use super::links::{Listing, named_card, print, render};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,32 +28,33 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let format = args.listing.format()?;
-    let (_index, found) = ctx.read_fresh(args.listing.no_refresh, |index| {
+    let (_index, printed) = ctx.read_fresh(args.listing.no_refresh, |index| {
         let card = named_card(ctx, index, &args.card)?;
-        Ok(related::related(index, card.id, args.limit)?)
+        let found = related::related(index, card.id, args.limit)?;
+        let rows: Vec<Annotated<'_>> = found
+            .iter()
+            .map(|related| {
+                let reasons = related.why.reasons();
+                let parts: Map<String, Value> = related
+                    .why
+                    .parts()
+                    .into_iter()
+                    .map(|(name, share)| (name.to_string(), rounded(share)))
+                    .collect();
+                Annotated {
+                    card: Some(&related.card),
+                    missing: "",
+                    notes: vec![
+                        Note::new("score", format!("{:.2}", related.score), rounded(related.score)),
+                        Note::new("reasons", reasons.join(", "), reasons),
+                        Note::json("parts", parts),
+                    ],
+                }
+            })
+            .collect();
+        render(ctx, &rows, &args.listing, &format)
     })?;
-    let rows: Vec<Annotated<'_>> = found
-        .iter()
-        .map(|related| {
-            let reasons = related.why.reasons();
-            let parts: Map<String, Value> = related
-                .why
-                .parts()
-                .into_iter()
-                .map(|(name, share)| (name.to_string(), rounded(share)))
-                .collect();
-            Annotated {
-                card: Some(&related.card),
-                missing: "",
-                notes: vec![
-                    Note::new("score", format!("{:.2}", related.score), rounded(related.score)),
-                    Note::new("reasons", reasons.join(", "), reasons),
-                    Note::json("parts", parts),
-                ],
-            }
-        })
-        .collect();
-    print(ctx, &rows, &args.listing, format)
+    print(printed)
 }
 
 /// A score as JSON, to three decimals: what a person compares, stable across platforms.

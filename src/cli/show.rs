@@ -33,10 +33,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         out.write_all(&bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Rendered where damage heals: stored fields that do not read rebuild the index.
     let found = ctx.with_index(args.no_refresh, |index| {
-        Ok(query::card_at(index, &rel)?.zip(query::card_body(index, &rel)?))
+        let Some((card, body)) = query::card_at(index, &rel)?.zip(query::card_body(index, &rel)?) else {
+            return Ok(None);
+        };
+        Ok(Some(render_card(&card, &ctx.paths().show(&rel), &body, ctx.stdout_color())?))
     })?;
-    let Some((card, body)) = found else {
+    let Some(rendered) = found else {
         // A file the refresh had to skip is no card, but saying so would send the user
         // looking for the wrong cause.
         match open_card(&file) {
@@ -49,8 +53,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             ctx.dex.root.display()
         );
     };
-    let shown = ctx.paths().show(&rel);
-    out.write_all(render_card(&card, &shown, &body, ctx.stdout_color()).as_bytes())?;
+    out.write_all(rendered.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 //! the children.
 
 use std::collections::HashSet;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -16,7 +16,7 @@ use termdex::query::outline::{self, Mark, Outline, Shown};
 use termdex::query::{self, Purpose, Request, links};
 
 use super::Ctx;
-use super::links::{Listing, print};
+use super::links::{Listing, print, render};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,15 +42,19 @@ struct Showing {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let format = args.listing.format()?;
     let config = ctx.config()?;
-    let (_index, showing) =
-        ctx.read_fresh(args.listing.no_refresh, |index| showing(ctx, index, &config, &args.words))?;
-    let shown = showing.outline.show(showing.from, showing.keep.as_deref(), args.depth, &|_| false);
-    if let Format::Json = format {
-        return print_nested(ctx, &showing.outline, &shown);
-    }
-    let rows = rows(&showing.outline, &shown);
-    let annotated: Vec<Annotated<'_>> = rows.iter().map(Row::annotated).collect();
-    print(ctx, &annotated, &args.listing, format)
+    // Rendered while the index is open: stored fields that do not read are damage, which
+    // heals and the whole is read again.
+    let (_index, printed) = ctx.read_fresh(args.listing.no_refresh, |index| {
+        let showing = showing(ctx, index, &config, &args.words)?;
+        let shown = showing.outline.show(showing.from, showing.keep.as_deref(), args.depth, &|_| false);
+        if let Format::Json = format {
+            return nested(ctx, &showing.outline, &shown);
+        }
+        let rows = rows(&showing.outline, &shown);
+        let annotated: Vec<Annotated<'_>> = rows.iter().map(Row::annotated).collect();
+        render(ctx, &annotated, &args.listing, &format)
+    })?;
+    print(printed)
 }
 
 /// Reads the outline, the card it starts under and the cards the filter keeps.
@@ -130,7 +134,7 @@ fn mark_text(mark: Option<&Mark>) -> Option<String> {
 }
 
 /// `--format json`: the shown nodes nested, children under their parent.
-fn print_nested(ctx: &Ctx, outline: &Outline, shown: &[Shown]) -> Result<ExitCode> {
+fn nested(ctx: &Ctx, outline: &Outline, shown: &[Shown]) -> Result<(Vec<u8>, bool)> {
     let paths = ctx.paths();
     let mut stack: Vec<(usize, Value)> = Vec::new();
     let mut top = Vec::new();
@@ -147,7 +151,7 @@ fn print_nested(ctx: &Ctx, outline: &Outline, shown: &[Shown]) -> Result<ExitCod
         }
         let node = &outline.nodes[s.node];
         let mut value = match &node.card {
-            Some(card) => output::card_json(card, &paths),
+            Some(card) => output::card_json(card, &paths)?,
             None => json!({ "path": null, "title": node.name }),
         };
         value["mark"] = mark_text(node.mark.as_ref()).map_or(Value::Null, Value::String);
@@ -157,10 +161,8 @@ fn print_nested(ctx: &Ctx, outline: &Outline, shown: &[Shown]) -> Result<ExitCod
     while !stack.is_empty() {
         close(&mut stack, &mut top);
     }
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = Vec::new();
     output::json::write_pretty(&mut out, &top)?;
     out.write_all(b"\n")?;
-    out.flush()?;
-    Ok(if top.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok((out, !top.is_empty()))
 }

@@ -7,6 +7,8 @@
 
 mod edit;
 mod fence;
+mod number;
+mod toml_fields;
 mod yaml;
 
 pub use edit::{Edit, EditError, EditValue, apply, parse_assignment, render_scalar};
@@ -51,6 +53,9 @@ pub struct Parsed {
     pub fields: Fields,
     /// Byte offset in the (BOM-stripped) text where the body starts.
     pub body_start: usize,
+    /// Why the frontmatter did not parse (then `fields` is empty), or the first value in
+    /// it written as a number that termdex cannot compare (`.inf`, TOML's `nan`), which
+    /// the fields hold as text.
     pub error: Option<FrontmatterError>,
 }
 
@@ -80,8 +85,8 @@ pub fn parse(text: &str) -> Parsed {
         }
         Fence::Block(block) => {
             let content = &text[block.content.clone()];
-            let (fields, error) = match parse_block(block.format, content, block.content_line) {
-                Ok(fields) => (fields, None),
+            let (fields, error) = match read_block(block.format, content, block.content_line) {
+                Ok(read) => read,
                 Err(e) => (Fields::new(), Some(e)),
             };
             Parsed { format: Some(block.format), fields, body_start: block.body_start, error }
@@ -146,27 +151,44 @@ fn closing_fence(format: Format, opening: &str) -> &'static str {
 }
 
 /// Parses the text between the fences; `first_line` is the file line the text starts on,
-/// so that errors point into the file rather than into the block.
+/// so that errors point into the file rather than into the block. Values written as
+/// numbers that termdex cannot compare are text here, unreported ([`parse`] reports them).
 pub fn parse_block(format: Format, content: &str, first_line: usize) -> Result<Fields, FrontmatterError> {
+    read_block(format, content, first_line).map(|(fields, _)| fields)
+}
+
+/// [`parse_block`], with the first value written as a number termdex cannot compare.
+fn read_block(
+    format: Format,
+    content: &str,
+    first_line: usize,
+) -> Result<(Fields, Option<FrontmatterError>), FrontmatterError> {
     // A parser that runs off the end of the block reports the line after it, which in the
     // file is the closing fence; the mistake is on the block's last line.
     let last_line = first_line + content.lines().count().max(1) - 1;
-    let value = match format {
-        Format::Yaml => yaml::parse(content).map_err(|(line, message)| FrontmatterError {
-            line: (first_line + line.saturating_sub(1)).min(last_line),
-            message,
-        })?,
-        Format::Toml => parse_toml(content, first_line, last_line)?,
-        Format::Json => parse_json(content, first_line, last_line)?,
+    let at = |(line, message): (usize, String)| FrontmatterError {
+        line: (first_line + line.saturating_sub(1)).min(last_line),
+        message,
     };
-    match value {
-        Value::Object(map) => Ok(map),
-        Value::Null => Ok(Fields::new()),
-        other => Err(FrontmatterError {
-            line: first_line,
-            message: format!("frontmatter must be a map of `key: value` fields, found {}", describe(&other)),
-        }),
-    }
+    let (value, not_a_number) = match format {
+        Format::Yaml => yaml::parse(content).map_err(at)?,
+        Format::Toml => toml_fields::parse(content).map_err(at)?,
+        Format::Json => (parse_json(content, first_line, last_line)?, None),
+    };
+    let fields = match value {
+        Value::Object(map) => map,
+        Value::Null => Fields::new(),
+        other => {
+            return Err(FrontmatterError {
+                line: first_line,
+                message: format!(
+                    "frontmatter must be a map of `key: value` fields, found {}",
+                    describe(&other)
+                ),
+            });
+        }
+    };
+    Ok((fields, not_a_number.map(at)))
 }
 
 /// JSON numbers keep their digits (serde_json's `arbitrary_precision`): a 30-digit id
@@ -208,54 +230,6 @@ fn line_of_number(content: &str, number: &str) -> usize {
     let lower = content.to_ascii_lowercase();
     let at = lower.find(number).or_else(|| lower.find(&bare)).unwrap_or(0);
     content[..at].matches('\n').count()
-}
-
-fn parse_toml(content: &str, first_line: usize, last_line: usize) -> Result<Value, FrontmatterError> {
-    let table: toml::Table = toml::from_str(content).map_err(|e| {
-        let span = e.span().map_or(0..0, |s| s.start.min(content.len())..s.end.min(content.len()));
-        let message = match content.get(span.clone()).filter(|text| too_large_for_toml(text)) {
-            Some(number) => format!(
-                "the number `{number}` is too large for TOML (integers up to 9223372036854775807, floats up \
-                 to about 1.8e308); quote it (\"{number}\") to keep it as text"
-            ),
-            None => format!("invalid TOML: {}", e.message().trim()),
-        };
-        FrontmatterError {
-            line: (first_line + content[..span.start].matches('\n').count()).min(last_line),
-            message,
-        }
-    })?;
-    Ok(toml_to_json(toml::Value::Table(table)))
-}
-
-/// A TOML number literal (`_` separators allowed) beyond an `i64` or an `f64`, which TOML
-/// itself refuses.
-fn too_large_for_toml(text: &str) -> bool {
-    let plain = text.replace('_', "");
-    let is_float = plain.contains(['.', 'e', 'E']);
-    Decimal::parse(&plain).is_ok()
-        && if is_float {
-            plain.parse::<f64>().is_ok_and(f64::is_infinite)
-        } else {
-            plain.parse::<i64>().is_err()
-        }
-}
-
-/// TOML dates become ISO strings: JSON has no date type, and the index recognises ISO text.
-fn toml_to_json(value: toml::Value) -> Value {
-    match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => {
-            serde_json::Number::from_f64(f).map(Value::Number).unwrap_or_else(|| Value::String(f.to_string()))
-        }
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => {
-            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
-    }
 }
 
 /// serde_json appends " at line X column Y"; we report the file line ourselves.
@@ -334,18 +308,45 @@ mod tests {
             (
                 3,
                 "the number `123456789012345678901234567890` is too large for TOML (integers up to \
-                 9223372036854775807, floats up to about 1.8e308); quote it (\"123456789012345678901234567890\") \
-                 to keep it as text"
+                 9223372036854775807); quote it (\"123456789012345678901234567890\") to keep it as text"
             )
         );
-        let err = parse("+++\nx = [1, 1e400]\n+++\n").error.expect("error");
-        assert!(err.message.starts_with("the number `1e400` is too large for TOML"), "{err:?}");
+        let parsed = parse("+++\nx = [1, 1e400]\n+++\n");
+        assert_eq!(
+            (parsed.error, parsed.fields["x"].to_string()),
+            (None, "[1,1e+400]".into()),
+            "a float is a number"
+        );
         let err = parse("+++\nx = 007\n+++\n").error.expect("error");
         assert!(err.message.starts_with("invalid TOML"), "other number errors are TOML's: {err:?}");
         assert_eq!(
             parse("+++\nx = 9223372036854775807\n+++\n").fields["x"].to_string(),
             "9223372036854775807"
         );
+    }
+
+    #[test]
+    fn numbers_termdex_cannot_compare_keep_the_fields_and_are_the_cards_error() {
+        for (text, line, shown) in [
+            ("---\ntitle: x\np: .inf\n---\nbody\n", 3, ".inf"),
+            ("+++\ntitle = \"x\"\n\np = nan\n+++\nbody\n", 4, "nan"),
+        ] {
+            let parsed = parse(text);
+            assert_eq!(parsed.fields["title"], Value::String("x".into()), "{text}");
+            assert_eq!(parsed.fields["p"], Value::String(shown.into()), "{text}");
+            let message = format!(
+                "p: {shown} is not a number termdex can compare (write it as text in quotes, or a finite number)"
+            );
+            assert_eq!(parsed.error, Some(FrontmatterError { line, message }), "{text}");
+            let block = find(text);
+            let Fence::Block(block) = block else { panic!("a block") };
+            let fields = parse_block(block.format, &text[block.content.clone()], block.content_line);
+            assert_eq!(
+                fields.as_ref().map(|f| &f["p"]),
+                Ok(&Value::String(shown.into())),
+                "edits read it as text"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! "billion laughs" card cannot exhaust memory, bounds nesting so a deeply indented card
 //! cannot exhaust the stack, and resolves plain scalars strictly: only unmistakable
 //! numbers and booleans get a type, everything else stays text. A number keeps the
-//! digits it was written with (a 30-digit id is not rounded).
+//! digits it was written with (a 30-digit id is not rounded); `.inf`, `.nan` and numbers
+//! beyond termdex's range stay text and are reported ([`super::number`]).
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use super::number::{self, not_a_number};
 use crate::value::Decimal;
 
 /// How many values aliases may copy in, all told: more than any hand-written card
@@ -29,8 +31,12 @@ const MAX_VALUES: usize = 1_000_000;
 /// too (and JSON read back from the index must stay within serde_json's 128).
 pub const MAX_NESTING: usize = 100;
 
-/// Parses a YAML block; errors are `(line within the block, 1-based; message)`.
-pub fn parse(content: &str) -> Result<Value, (usize, String)> {
+/// A line within the block (1-based) and what is wrong there.
+pub type Problem = (usize, String);
+
+/// Parses a YAML block, with the first value written as a number termdex cannot compare
+/// (kept as text); errors are `(line within the block, 1-based; message)`.
+pub fn parse(content: &str) -> Result<(Value, Option<Problem>), Problem> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(content);
     // Event by event rather than through `Parser::load`, which recurses once per level of
@@ -47,7 +53,7 @@ pub fn parse(content: &str) -> Result<Value, (usize, String)> {
     if let Some(error) = builder.error {
         return Err(error);
     }
-    Ok(builder.root.unwrap_or(Value::Null))
+    Ok((builder.root.unwrap_or(Value::Null), builder.not_a_number))
 }
 
 /// A list or map being built; `size` counts the values in it so far, itself included.
@@ -66,7 +72,9 @@ struct Builder {
     values: usize,
     /// Values aliases copied in.
     alias_values: usize,
-    error: Option<(usize, String)>,
+    error: Option<Problem>,
+    /// The first value written as a number that termdex cannot compare.
+    not_a_number: Option<Problem>,
 }
 
 impl MarkedEventReceiver for Builder {
@@ -76,7 +84,10 @@ impl MarkedEventReceiver for Builder {
         }
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let value = resolve_scalar(text, style, tag.as_ref());
+                let (value, number) = resolve_scalar(text, style, tag.as_ref());
+                if !number {
+                    self.not_a_number(&value, mark);
+                }
                 self.made(1, mark);
                 self.add(value, 1, anchor, mark);
             }
@@ -157,6 +168,23 @@ impl Builder {
         }
     }
 
+    /// Notes a value written as a number but kept as text, unless it is a key.
+    fn not_a_number(&mut self, value: &Value, mark: Marker) {
+        let Value::String(text) = value else { return };
+        if self.not_a_number.is_some() || matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) {
+            return;
+        }
+        let keys: Vec<&str> = self
+            .stack
+            .iter()
+            .filter_map(|frame| match frame {
+                Frame::Map { key, .. } => key.as_deref(),
+                Frame::Seq { .. } => None,
+            })
+            .collect();
+        self.not_a_number = Some((mark.line(), not_a_number(&keys.join("."), text)));
+    }
+
     fn fail(&mut self, mark: Marker, message: String) {
         self.error = Some((mark.line(), format!("invalid YAML: {message}")));
     }
@@ -172,57 +200,51 @@ fn key_text(value: Value) -> Option<String> {
     }
 }
 
-fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
+/// A scalar's value, and `false` when it is written as a number termdex cannot compare
+/// (`.inf`, `.nan`, `1e99999999999999999999`), which stays text.
+fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> (Value, bool) {
     if style != TScalarStyle::Plain {
-        return Value::String(text);
+        return (Value::String(text), true);
     }
     match tag {
         Some(tag) if tag.handle == "tag:yaml.org,2002:" => match tag.suffix.as_str() {
-            "str" => Value::String(text),
+            "str" => (Value::String(text), true),
             _ => resolve_plain(text),
         },
-        Some(_) => Value::String(text),
+        Some(_) => (Value::String(text), true),
         None => resolve_plain(text),
     }
 }
 
 /// YAML 1.2 core-schema resolution, stricter where a guess could be wrong: `yes`/`no`
-/// stay text, a leading zero (`007`, a postcode) stays text, and a float needs a dot
-/// (`1e5` or a hex-looking hash stays text). An integer keeps its digits however many
-/// there are (`99999999999999999999` is that number, not a rounded one). A float is a
-/// 64-bit float, as `termdex set` expects when it reads back what it wrote; one too large
-/// for that (`1.0e400`) keeps its digits rather than becoming text.
-fn resolve_plain(text: String) -> Value {
+/// stay text, and a leading zero (`007`, a postcode) stays text. An integer keeps its
+/// digits however many there are (`99999999999999999999` is that number, not a rounded
+/// one); a float is a number as JSON's is ([`number::float`]: `1e400` and `1e-400` keep
+/// their digits). Infinity, NaN (`.inf`, `.nan`) and exponents beyond termdex's range
+/// are no number it can compare: text, with `false`.
+fn resolve_plain(text: String) -> (Value, bool) {
     match text.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return (Value::Null, true),
+        "true" | "True" | "TRUE" => return (Value::Bool(true), true),
+        "false" | "False" | "FALSE" => return (Value::Bool(false), true),
         _ => {}
     }
     if let Some(n) = parse_integer(&text) {
-        return Value::Number(n);
+        return (Value::Number(n), true);
     }
-    if is_decimal_float(&text)
-        && let Ok(f) = text.parse::<f64>()
-        && let Some(n) = Number::from_f64(f).or_else(|| json_float(&text))
-    {
-        return Value::Number(n);
+    if is_decimal_float(&text) {
+        return match number::float(&text) {
+            Some(n) => (Value::Number(n), true),
+            None => (Value::String(text), false),
+        };
     }
-    Value::String(text)
+    (Value::String(text.clone()), !is_infinity_or_nan_yaml(&text))
 }
 
-/// A YAML float as a JSON number with the same digits (`+1.e400` is `1e400`, `.5e400`
-/// is `0.5e400`), unless termdex cannot compare it.
-fn json_float(text: &str) -> Option<Number> {
-    Decimal::parse(text).ok()?;
-    let unsigned = text.strip_prefix('+').unwrap_or(text);
-    let (sign, unsigned) = unsigned.strip_prefix('-').map_or(("", unsigned), |rest| ("-", rest));
-    let split = unsigned.find(['e', 'E']).unwrap_or(unsigned.len());
-    let (mantissa, exponent) = unsigned.split_at(split);
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let whole = if whole.is_empty() { "0" } else { whole };
-    let fraction = if fraction.is_empty() { String::new() } else { format!(".{fraction}") };
-    format!("{sign}{whole}{fraction}{exponent}").parse().ok()
+/// YAML 1.2's infinities and NaN: `.inf`, `-.Inf`, `+.INF`, `.nan`, `.NaN`, `.NAN`.
+fn is_infinity_or_nan_yaml(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN")
 }
 
 /// `42`, `-7`, `+5`, `0x1F`, `0o17`; decimal integers beyond 64 bits keep their digits.
@@ -248,14 +270,17 @@ fn parse_integer(text: &str) -> Option<Number> {
     text.strip_prefix('+').unwrap_or(text).parse().ok()
 }
 
+/// `1.5`, `.5`, `1.`, `1e5`, `-2.5E-3`: YAML 1.2's floats, but for a leading zero.
 fn is_decimal_float(text: &str) -> bool {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
         Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
         None => (unsigned, None),
     };
-    let Some((whole, frac)) = mantissa.split_once('.') else {
-        return false;
+    let (whole, frac) = match (mantissa.split_once('.'), exponent) {
+        (Some(parts), _) => parts,
+        (None, Some(_)) if !mantissa.is_empty() => (mantissa, ""),
+        (None, _) => return false,
     };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let whole_ok = digits(whole) && !(whole.len() > 1 && whole.starts_with('0'));
@@ -273,18 +298,20 @@ mod tests {
     use serde_json::json;
 
     fn yaml(text: &str) -> Value {
-        parse(text).expect("parses")
+        let (value, not_a_number) = parse(text).expect("parses");
+        assert_eq!(not_a_number, None, "{text}");
+        value
     }
 
     #[test]
     fn scalars_resolve_strictly() {
         let v = yaml(
-            "a: 3\nb: -2.5\nc: 1e5\nd: 007\ne: yes\nf: true\ng: ~\nh: '3'\ni: 0x1F\nj: 2026-11-23\nk: 99999999999999999999\nl: .5\n",
+            "a: 3\nb: -2.5\nc: 1e5\nd: 007\ne: yes\nf: true\ng: ~\nh: '3'\ni: 0x1F\nj: 2026-11-23\nk: 99999999999999999999\nl: .5\nm: 01e5\n",
         );
         let k: Number = "99999999999999999999".parse().expect("number");
         assert_eq!(
             v,
-            json!({"a": 3, "b": -2.5, "c": "1e5", "d": "007", "e": "yes", "f": true, "g": null,
+            json!({"a": 3, "b": -2.5, "c": 100000.0, "d": "007", "m": "01e5", "e": "yes", "f": true, "g": null,
                    "h": "3", "i": 31, "j": "2026-11-23", "k": k, "l": 0.5})
         );
     }
@@ -301,15 +328,46 @@ mod tests {
         assert_eq!(shown("d"), "1.0e+400", "beyond a 64-bit float, still a number");
         assert_eq!(v["e"], json!("00099999999999999999999"), "a leading zero is a code");
         assert_eq!(shown("f"), "0");
-        let v = yaml("a: +1.e400\nb: -.5E400\nc: 1.0e99999999999999999999\nd: 1.5\ne: 1.0e-400\n");
+        let v = yaml("a: +1.e400\nb: -.5E400\nd: 1.5\ne: 1.0e-400\ng: 1e400\nh: -1e400\ni: 1e-400\n");
         let shown = |key: &str| v[key].to_string();
         assert_eq!((shown("a"), shown("b")), ("1e+400".into(), "-0.5e+400".into()));
-        assert_eq!(v["c"], json!("1.0e99999999999999999999"), "beyond what termdex compares: text");
+        assert_eq!(shown("d"), "1.5", "a 64-bit float, as `set` reads it");
+        assert_eq!(shown("e"), "1.0e-400", "not rounded to zero");
         assert_eq!(
-            (shown("d"), shown("e")),
-            ("1.5".into(), "0.0".into()),
-            "64-bit floats, as `set` reads them"
+            (shown("g"), shown("h"), shown("i")),
+            ("1e+400".into(), "-1e+400".into(), "1e-400".into())
         );
+    }
+
+    #[test]
+    fn infinities_nan_and_numbers_out_of_range_stay_text_and_are_reported() {
+        for (text, shown) in [
+            ("p: .inf", ".inf"),
+            ("p: -.Inf", "-.Inf"),
+            ("p: +.INF", "+.INF"),
+            ("p: .nan", ".nan"),
+            ("p: .NaN", ".NaN"),
+            ("p: 1.0e99999999999999999999", "1.0e99999999999999999999"),
+            ("p: !!float .inf", ".inf"),
+        ] {
+            let (value, problem) = parse(&format!("a: 1\n{text}\n")).expect("parses");
+            assert_eq!(value["p"], json!(shown), "{text}");
+            let message = format!(
+                "p: {shown} is not a number termdex can compare (write it as text in quotes, or a finite number)"
+            );
+            assert_eq!(problem, Some((2, message)), "{text}");
+        }
+        let (_, problem) = parse("a:\n  b: [1, .nan]\n  c: .inf\n").expect("parses");
+        assert_eq!(
+            problem.map(|(line, m)| (line, m[..5].to_string())),
+            Some((2, "a.b: ".into())),
+            "the first, by its dotted key"
+        );
+        for text in
+            ["p: '.inf'", "p: \".nan\"", "p: !!str .inf", ".inf: 1", "p: inf", "p: nan", "p: .infinity"]
+        {
+            assert_eq!(parse(text).expect("parses").1, None, "{text}: quoted, a key, or a word");
+        }
     }
 
     #[test]

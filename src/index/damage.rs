@@ -49,6 +49,7 @@ impl Damage for IndexError {
     fn index_damage(&self) -> Option<String> {
         match self {
             IndexError::Sqlite { cause, .. } => cause.index_damage(),
+            IndexError::BadFields(bad) => bad.index_damage(),
             _ => None,
         }
     }

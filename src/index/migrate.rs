@@ -14,6 +14,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/0001_init.sql")),
     ("0002_sort_indexes", include_str!("../../migrations/0002_sort_indexes.sql")),
     ("0003_links", include_str!("../../migrations/0003_links.sql")),
+    ("0004_reread_numbers", include_str!("../../migrations/0004_reread_numbers.sql")),
 ];
 
 /// The schema version this build writes.

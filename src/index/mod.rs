@@ -35,7 +35,9 @@ pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
 pub use links::{NameLookup, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
-pub use read::{CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json};
+pub use read::{
+    BadFields, CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json,
+};
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};
 
 /// How long a connection waits for another process's write before giving up. Generous,
@@ -59,6 +61,8 @@ pub enum IndexError {
     Unusable { path: PathBuf, reason: String },
     #[error("index {path}: {cause}{}", advice(cause))]
     Sqlite { path: PathBuf, cause: rusqlite::Error },
+    #[error(transparent)]
+    BadFields(#[from] BadFields),
 }
 
 /// What to do about an SQLite failure that comes from the machine rather than from the

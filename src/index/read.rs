@@ -7,8 +7,25 @@ use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAcces
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::damage::Damage;
 use crate::card::{field_value, same_key};
 use crate::frontmatter::Fields;
+
+/// A card's stored fields that are not the JSON object the index wrote for it. The index
+/// is damaged, and as it is a cache, whoever meets this rebuilds it ([`Damage`]) rather
+/// than show the card without fields.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the fields stored for {path} are not a JSON object ({cause})")]
+pub struct BadFields {
+    pub path: String,
+    pub cause: String,
+}
+
+impl Damage for BadFields {
+    fn index_damage(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
 
 /// A card as stored, for the query layer and the front ends.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -57,20 +74,25 @@ impl CardRow {
 }
 
 impl CardRow {
-    /// All fields, in their written order. The index wrote this JSON itself; a row that
-    /// does not parse shows no fields rather than failing a listing.
-    pub fn fields(&self) -> Fields {
-        serde_json::from_str(&self.fields_json).unwrap_or_default()
+    /// All fields, in their written order. The index wrote this JSON itself: one that does
+    /// not parse is damage, never a card without fields.
+    pub fn fields(&self) -> Result<Fields, BadFields> {
+        serde_json::from_str(&self.fields_json).map_err(|e| self.bad_fields(&e))
     }
 
     /// One field's value by key (any case, dots into nested maps), decoding only that value.
-    pub fn value(&self, key: &str) -> Option<Value> {
-        self.values(&[key]).pop().flatten()
+    pub fn value(&self, key: &str) -> Result<Option<Value>, BadFields> {
+        Ok(self.values(&[key])?.pop().flatten())
     }
 
-    /// Several fields' values at once, reading the stored JSON a single time.
-    pub fn values(&self, keys: &[&str]) -> Vec<Option<Value>> {
-        values_in_json(&self.fields_json, keys)
+    /// Several fields' values at once, reading the stored JSON a single time (the fast
+    /// path reads it anyway, so knowing it is whole costs nothing more).
+    pub fn values(&self, keys: &[&str]) -> Result<Vec<Option<Value>>, BadFields> {
+        values_in_json(&self.fields_json, keys).map_err(|e| self.bad_fields(&e))
+    }
+
+    fn bad_fields(&self, cause: &serde_json::Error) -> BadFields {
+        BadFields { path: self.path.clone(), cause: cause.to_string() }
     }
 }
 
@@ -94,13 +116,13 @@ pub fn field_in_json(fields_json: &str, key: &str) -> Option<Value> {
     }
 }
 
-fn values_in_json(fields_json: &str, keys: &[&str]) -> Vec<Option<Value>> {
+fn values_in_json(fields_json: &str, keys: &[&str]) -> serde_json::Result<Vec<Option<Value>>> {
     // Keys written with escapes cannot be borrowed; those rows take the slow path.
     let Ok(Pairs(top)) = serde_json::from_str::<Pairs<'_>>(fields_json) else {
-        let fields: Fields = serde_json::from_str(fields_json).unwrap_or_default();
-        return keys.iter().map(|k| field_value(&fields, k).cloned()).collect();
+        let fields: Fields = serde_json::from_str(fields_json)?;
+        return Ok(keys.iter().map(|k| field_value(&fields, k).cloned()).collect());
     };
-    keys.iter().map(|key| lookup(&top, key)).collect()
+    Ok(keys.iter().map(|key| lookup(&top, key)).collect())
 }
 
 /// [`field_value`] over borrowed pairs: the key as written, else in any letter case, else
@@ -252,9 +274,31 @@ pub struct ErrorRow {
     pub truncated: bool,
 }
 
-/// Cards with a frontmatter error or a read flag, by path.
+/// Cards with a frontmatter error or a read flag, by path. Stored fields that are not a
+/// JSON object are damage, found here too: `check` reads no fields otherwise.
 pub fn card_errors(index: &super::Index) -> Result<Vec<ErrorRow>, super::IndexError> {
+    if let Some(bad) = unreadable_fields(index.conn()).map_err(|cause| index.sqlite_error(cause))? {
+        return Err(bad.into());
+    }
     card_error_rows(index.conn()).map_err(|cause| index.sqlite_error(cause))
+}
+
+/// The first card whose stored fields are not a JSON object. SQLite's own JSON check
+/// sifts every row; ours confirms the few it finds, so that the two never disagree into
+/// a rebuild that cannot help.
+fn unreadable_fields(conn: &Connection) -> rusqlite::Result<Option<BadFields>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT path, fields FROM cards
+         WHERE CASE WHEN json_valid(fields) THEN json_type(fields) <> 'object' ELSE 1 END ORDER BY path",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (path, fields): (String, String) = (row.get(0)?, row.get(1)?);
+        if let Err(e) = serde_json::from_str::<Fields>(&fields) {
+            return Ok(Some(BadFields { path, cause: e.to_string() }));
+        }
+    }
+    Ok(None)
 }
 
 fn card_error_rows(conn: &Connection) -> rusqlite::Result<Vec<ErrorRow>> {
@@ -352,7 +396,7 @@ mod tests {
         assert_eq!(field_in_json("not json", "tag"), None);
         let row = CardRow { fields_json: fields.into(), ..CardRow::default() };
         for key in ["tag", "TAG", "author.name", "a.b", "É", "été", "missing"] {
-            assert_eq!(row.value(key), field_in_json(fields, key), "{key}: both lookups agree");
+            assert_eq!(row.value(key), Ok(field_in_json(fields, key)), "{key}: both lookups agree");
         }
     }
 }

@@ -664,6 +664,46 @@ mod tests {
     }
 
     #[test]
+    fn an_index_of_schema_three_reads_every_card_again_for_its_numbers() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        std::fs::write(root.join("a.md"), "---\np: .inf\nq: 1e400\n---\n").expect("write");
+        let db = root.join(".termdex/index.db");
+        std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
+        {
+            // As schema 3 read the card: both values text, no error, the stamp current.
+            let conn = rusqlite::Connection::open(&db).expect("create");
+            crate::index::migrate::schema_at(&conn, 3);
+            let meta = std::fs::metadata(root.join("a.md")).expect("stat");
+            let mtime_ns = meta.mtime() * 1_000_000_000 + meta.mtime_nsec();
+            conn.execute(
+                "INSERT INTO cards (path, title, fields, mtime_ns, size, created)
+                 VALUES ('a.md', 'a', '{\"p\":\".inf\",\"q\":\"1e400\"}', ?1, ?2, '')",
+                rusqlite::params![mtime_ns, meta.len() as i64],
+            )
+            .expect("card");
+        }
+        let opened = Index::open(&db).expect("open");
+        assert_eq!(opened.warning, None, "migrated, not rebuilt");
+        let mut index = opened.index;
+        refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        let (fields, error): (String, Option<String>) = index
+            .conn
+            .query_row("SELECT fields, error FROM cards WHERE path = 'a.md'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("card");
+        assert_eq!(fields, "{\"p\":\".inf\",\"q\":1e+400}", "read again, though no stamp changed");
+        assert_eq!(
+            error.as_deref(),
+            Some(
+                "p: .inf is not a number termdex can compare (write it as text in quotes, or a finite number)"
+            )
+        );
+    }
+
+    #[test]
     fn a_change_that_keeps_the_stamp_is_seen_while_the_stamp_is_racy() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().canonicalize().expect("canon");

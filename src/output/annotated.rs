@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::index::CardRow;
 
 use super::ansi::{BOLD, DIM, MAGENTA, RESET};
-use super::format::{clean_from, fill_template_with, write_table_cells};
+use super::format::{clean_from, fill_template_with, unreadable, write_table_cells};
 use super::{Format, Options, card_json, clean, column_text, json};
 
 /// One thing said about a row: its column name, its text, its JSON value.
@@ -74,17 +74,17 @@ pub fn write_annotated(out: &mut dyn Write, rows: &[Annotated<'_>], opts: &Optio
             out.write_all(end)
         }),
         Format::Jsonl => rows.iter().try_for_each(|row| {
-            json::write_compact(&mut *out, &row_json(row, opts))?;
+            json::write_compact(&mut *out, &row_json(row, opts)?)?;
             out.write_all(end)
         }),
         Format::Json => {
-            let all: Vec<Value> = rows.iter().map(|row| row_json(row, opts)).collect();
+            let all: Vec<Value> = rows.iter().map(|row| row_json(row, opts)).collect::<io::Result<_>>()?;
             json::write_pretty(&mut *out, &all)?;
             out.write_all(b"\n")
         }
         Format::Table => write_table(out, rows, opts, end),
         Format::Template(template) => rows.iter().try_for_each(|row| {
-            out.write_all(fill(template, row, opts).as_bytes())?;
+            out.write_all(fill(template, row, opts)?.as_bytes())?;
             out.write_all(end)
         }),
     }
@@ -143,27 +143,39 @@ fn write_table(out: &mut dyn Write, rows: &[Annotated<'_>], opts: &Options, end:
 
 /// The card as `query` prints it in JSON (`path` and `title` null without one), and the
 /// notes as keys beside.
-fn row_json(row: &Annotated<'_>, opts: &Options) -> Value {
+fn row_json(row: &Annotated<'_>, opts: &Options) -> io::Result<Value> {
     let mut value = match row.card {
-        Some(card) => card_json(card, &opts.paths),
+        Some(card) => card_json(card, &opts.paths).map_err(unreadable)?,
         None => json!({ "path": null, "title": null }),
     };
     for note in &row.notes {
         value[note.name] = note.json.clone();
     }
-    value
+    Ok(value)
 }
 
 /// `{path}`, `{title}`, a note by name, or a field of the card.
-fn fill(template: &str, row: &Annotated<'_>, opts: &Options) -> String {
-    fill_template_with(template, |name| match (name, row.card) {
+fn fill(template: &str, row: &Annotated<'_>, opts: &Options) -> io::Result<String> {
+    let mut bad = None;
+    let filled = fill_template_with(template, |name| match (name, row.card) {
         ("path", Some(card)) => opts.path(card),
         ("title", None) => row.missing.to_string(),
-        (name, card) => match row.notes.iter().find(|n| n.name == name) {
-            Some(note) => clean(&note.template_text()),
-            None => card.map(|card| clean(&column_text(card, name, &opts.paths))).unwrap_or_default(),
+        (name, card) => match (row.notes.iter().find(|n| n.name == name), card) {
+            (Some(note), _) => clean(&note.template_text()),
+            (None, Some(card)) => match column_text(card, name, &opts.paths) {
+                Ok(text) => clean(&text),
+                Err(e) => {
+                    bad.get_or_insert(e);
+                    String::new()
+                }
+            },
+            (None, None) => String::new(),
         },
-    })
+    });
+    match bad {
+        Some(bad) => Err(unreadable(bad)),
+        None => Ok(filled),
+    }
 }
 
 #[cfg(test)]

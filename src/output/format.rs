@@ -12,9 +12,10 @@ use std::io::{self, Write};
 use serde_json::Value;
 
 use crate::card::mtime_text;
-use crate::index::CardRow;
+use crate::index::{BadFields, CardRow};
 
 use super::ansi::{BOLD, DIM, MAGENTA, RESET};
+use super::jsonl::card_json_with;
 use super::{PathDisplay, card_json, json};
 
 /// An output format.
@@ -97,20 +98,31 @@ pub fn write_cards(out: &mut dyn Write, cards: &[CardRow], opts: &Options) -> io
             out.write_all(end)
         }),
         Format::Jsonl => cards.iter().try_for_each(|card| {
-            json::write_compact(&mut *out, &selected_json(card, opts))?;
+            json::write_compact(&mut *out, &selected_json(card, opts)?)?;
             out.write_all(end)
         }),
         Format::Json => {
-            let all: Vec<Value> = cards.iter().map(|c| selected_json(c, opts)).collect();
+            let all: Vec<Value> = cards.iter().map(|c| selected_json(c, opts)).collect::<Result<_, _>>()?;
             json::write_pretty(&mut *out, &all)?;
             out.write_all(b"\n")
         }
         Format::Table => write_table(out, cards, opts, end),
         Format::Template(template) => cards.iter().try_for_each(|card| {
-            out.write_all(fill_template(template, card, opts).as_bytes())?;
+            out.write_all(fill_template(template, card, opts)?.as_bytes())?;
             out.write_all(end)
         }),
     }
+}
+
+/// A card whose stored fields do not read, as the error printing stops at: the index is
+/// damaged, and whoever printed rebuilds it and prints again ([`BadFields`]).
+pub fn unreadable(bad: BadFields) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, bad)
+}
+
+/// The [`BadFields`] an error of [`write_cards`] carries, if that is what stopped it.
+pub fn unreadable_fields(err: &io::Error) -> Option<&BadFields> {
+    err.get_ref()?.downcast_ref()
 }
 
 /// One reused buffer per listing: a hundred thousand lines must not cost a few hundred
@@ -129,7 +141,7 @@ fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
             line.insert_str(start, MAGENTA);
             line.push_str(RESET);
         }
-        let mut values = card.values(&keys).into_iter();
+        let mut values = card.values(&keys).map_err(unreadable)?.into_iter();
         for column in &opts.columns {
             line.push('\t');
             match (opts.color, column.as_str()) {
@@ -140,7 +152,9 @@ fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
             let start = line.len();
             match column.as_str() {
                 "title" => line.push_str(&card.title),
-                other if is_card_column(other) => line.push_str(&column_text(card, other, &opts.paths)),
+                other if is_card_column(other) => {
+                    line.push_str(&column_text(card, other, &opts.paths).map_err(unreadable)?)
+                }
                 _ => {
                     if let Some(value) = values.next().flatten() {
                         push_value_text(&mut line, &value);
@@ -164,11 +178,12 @@ fn write_table(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
     let rows: Vec<Vec<String>> = cards
         .iter()
         .map(|card| {
-            std::iter::once(clean(&opts.paths.show(&card.path)))
-                .chain(column_texts(card, &opts.columns, &opts.paths).iter().map(|t| clean(t)))
-                .collect()
+            let texts = column_texts(card, &opts.columns, &opts.paths).map_err(unreadable)?;
+            Ok(std::iter::once(clean(&opts.paths.show(&card.path)))
+                .chain(texts.iter().map(|t| clean(t)))
+                .collect())
         })
-        .collect();
+        .collect::<io::Result<_>>()?;
     write_table_cells(out, &header, &rows, opts, end)
 }
 
@@ -238,18 +253,15 @@ pub(super) fn pad(text: &str, width: usize) -> String {
 }
 
 /// A card as JSON, its `fields` narrowed to the chosen columns when any were chosen.
-fn selected_json(card: &CardRow, opts: &Options) -> Value {
-    let mut json = card_json(card, &opts.paths);
+fn selected_json(card: &CardRow, opts: &Options) -> io::Result<Value> {
     let Some(chosen) = &opts.json_fields else {
-        return json;
+        return card_json(card, &opts.paths).map_err(unreadable);
     };
-    let chosen: Vec<&String> = chosen.iter().filter(|c| !is_card_column(c)).collect();
-    {
-        let fields: serde_json::Map<String, Value> =
-            chosen.iter().map(|c| (c.to_string(), card.value(c).unwrap_or(Value::Null))).collect();
-        json["fields"] = Value::Object(fields);
-    }
-    json
+    let chosen: Vec<&str> = chosen.iter().filter(|c| !is_card_column(c)).map(String::as_str).collect();
+    let values = card.values(&chosen).map_err(unreadable)?;
+    let fields: serde_json::Map<String, Value> =
+        chosen.iter().zip(values).map(|(c, v)| (c.to_string(), v.unwrap_or(Value::Null))).collect();
+    Ok(card_json_with(card, &opts.paths, Value::Object(fields)))
 }
 
 fn is_card_column(column: &str) -> bool {
@@ -257,28 +269,32 @@ fn is_card_column(column: &str) -> bool {
 }
 
 /// The texts of several columns of one card, reading its fields once.
-pub fn column_texts(card: &CardRow, columns: &[String], paths: &PathDisplay) -> Vec<String> {
+pub fn column_texts(
+    card: &CardRow,
+    columns: &[String],
+    paths: &PathDisplay,
+) -> Result<Vec<String>, BadFields> {
     let keys: Vec<&str> = columns.iter().filter(|c| !is_card_column(c)).map(String::as_str).collect();
-    let mut values = card.values(&keys).into_iter();
+    let mut values = card.values(&keys)?.into_iter();
     columns
         .iter()
         .map(|column| match is_card_column(column) {
             true => column_text(card, column, paths),
-            false => values.next().flatten().as_ref().map(value_text).unwrap_or_default(),
+            false => Ok(values.next().flatten().as_ref().map(value_text).unwrap_or_default()),
         })
         .collect()
 }
 
 /// The text of one column: a card attribute or a field (lists joined with `, `).
-pub fn column_text(card: &CardRow, column: &str, paths: &PathDisplay) -> String {
-    match column {
+pub fn column_text(card: &CardRow, column: &str, paths: &PathDisplay) -> Result<String, BadFields> {
+    Ok(match column {
         "title" => card.title.clone(),
         "path" => paths.show(&card.path),
         "modified" => mtime_text(card.mtime_ns),
         "created" => card.created.clone(),
         "size" => card.size.to_string(),
-        key => card.value(key).as_ref().map(value_text).unwrap_or_default(),
-    }
+        key => card.value(key)?.as_ref().map(value_text).unwrap_or_default(),
+    })
 }
 
 /// A field value as one line of text.
@@ -343,15 +359,28 @@ pub fn clean_lines(text: &str) -> String {
 }
 
 /// `{path}`, `{title}`, `{field}`; `{{` and `}}` for braces; `\t`, `\n`, `\0`, `\\`.
-fn fill_template(template: &str, card: &CardRow, opts: &Options) -> String {
-    fill_template_with(template, |name| match name {
+fn fill_template(template: &str, card: &CardRow, opts: &Options) -> io::Result<String> {
+    // A template without fields reads none: the stored fields are read (and found
+    // damaged) only when a field is asked for.
+    let mut bad = None;
+    let filled = fill_template_with(template, |name| match name {
         "path" => opts.path(card),
-        other => clean(&column_text(card, other, &opts.paths)),
-    })
+        other => match column_text(card, other, &opts.paths) {
+            Ok(text) => clean(&text),
+            Err(e) => {
+                bad.get_or_insert(e);
+                String::new()
+            }
+        },
+    });
+    match bad {
+        Some(bad) => Err(unreadable(bad)),
+        None => Ok(filled),
+    }
 }
 
 /// A template filled by `value`, which gives the text of each `{name}` (trimmed).
-pub(super) fn fill_template_with(template: &str, value: impl Fn(&str) -> String) -> String {
+pub(super) fn fill_template_with(template: &str, mut value: impl FnMut(&str) -> String) -> String {
     let mut out = String::new();
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {

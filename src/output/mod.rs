@@ -13,7 +13,9 @@ mod show;
 mod tree;
 
 pub use annotated::{Annotated, Note, write_annotated};
-pub use format::{Format, Options, clean, clean_lines, column_text, is_unsafe, value_text, write_cards};
+pub use format::{
+    Format, Options, clean, clean_lines, column_text, is_unsafe, unreadable_fields, value_text, write_cards,
+};
 pub use jsonl::card_json;
 pub use paths::PathDisplay;
 pub use show::{clean_body, field_lines, render_card};

@@ -3,14 +3,14 @@
 use serde_json::Value;
 
 use crate::frontmatter::Fields;
-use crate::index::CardRow;
+use crate::index::{BadFields, CardRow};
 
 use super::ansi::{BOLD, CYAN, DIM, RED, RESET};
 use super::format::{clean, is_unsafe, value_text};
 
 /// Title, path, fields (`key: value`, nested maps as dotted keys), any error, then the body.
 /// Control characters are neutralized; the body keeps its line breaks and tabs.
-pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) -> String {
+pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) -> Result<String, BadFields> {
     let paint = |code: &str, text: &str| {
         if color { format!("{code}{text}{RESET}") } else { text.to_string() }
     };
@@ -19,7 +19,7 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
     out.push('\n');
     out.push_str(&paint(DIM, &clean(shown_path)));
     out.push('\n');
-    let lines = field_lines(&card.fields());
+    let lines = field_lines(&card.fields()?);
     if !lines.is_empty() {
         out.push('\n');
         for (key, value) in lines {
@@ -40,7 +40,7 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
             out.push('\n');
         }
     }
-    out
+    Ok(out)
 }
 
 /// Fields as `(key, value)` lines for reading: nested maps as dotted keys, lists joined.

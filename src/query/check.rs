@@ -1,6 +1,7 @@
 //! The check that every view the dex's config file sets compiles, run by whoever loads a
 //! config (the CLI's `Ctx::config`): views naming views that do not exist or include
-//! themselves, and date words that are no dates, are reported at their line of the file
+//! themselves, date words that are no dates, and filters that constrain nothing (`?`,
+//! blanks: "every card" is written `filter = ""`) are reported at their line of the file
 //! rather than at the first query through them.
 //!
 //! It lives here, not in `config`, because only the query layer knows what a filter is;
@@ -9,11 +10,11 @@
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
 
-use super::{filter, view_filter};
+use super::{filter, prune, view_filter};
 
-/// The first view of the config file whose filter does not compile, as an error at its
-/// line. Every filter is parsed before any is compiled, so that a typo is reported before
-/// what it breaks in the views naming it.
+/// The first view of the config file whose filter does not compile, or constrains
+/// nothing, as an error at its line. Every filter is parsed before any is compiled, so
+/// that a typo is reported before what it breaks in the views naming it.
 pub fn check_views(config: &Config, clock: &Clock) -> Result<(), ConfigError> {
     for source in &config.view_sources {
         let Some(view) = config.view(&source.name) else { continue };
@@ -21,7 +22,17 @@ pub fn check_views(config: &Config, clock: &Clock) -> Result<(), ConfigError> {
     }
     for source in &config.view_sources {
         let Some(view) = config.view(&source.name) else { continue };
-        view_filter(view, config, clock).map_err(|e| source.error(e.message))?;
+        let expr = view_filter(view, config, clock).map_err(|e| source.error(e.message))?;
+        // `""` is every card on purpose; a filter written but of nothing is a mistake
+        // (`?`, blanks), as it is on the command line.
+        let pruned = prune::prune(&expr).map_err(|e| source.error(format!("cannot read its words: {e}")))?;
+        if pruned.is_none() && !view.filter.is_empty() {
+            return Err(source.error(format!(
+                "the filter {:?} constrains nothing: no term in it selects anything (words without letters \
+                 or digits, empty values and `*` alone are ignored); for every card, write filter = \"\"",
+                view.filter
+            )));
+        }
     }
     Ok(())
 }
@@ -77,6 +88,12 @@ mod tests {
             e.to_string().starts_with("cfg.toml:3: key `views.bad.filter`: expected a date, not `soon`"),
             "{e}"
         );
+        for empty in ["?", "   ", "-", "status:\\\"\\\"", "view:all", "title:*"] {
+            let e = load(&format!("[views.q]\n\nfilter = \"{empty}\"\n")).expect_err(empty);
+            assert!(e.to_string().starts_with("cfg.toml:3: key `views.q.filter`: the filter "), "{e}");
+            assert!(e.to_string().ends_with("constrains nothing: no term in it selects anything (words without letters or digits, empty values and `*` alone are ignored); for every card, write filter = \"\""), "{e}");
+        }
+        assert!(load("[views.q]\nfilter = \"\"\n").is_ok(), "every card, on purpose");
         let deep = format!("[views.deep]\nfilter = \"{}a{}\"\n", "(".repeat(100), ")".repeat(100));
         let e = load(&deep).expect_err("too deep");
         assert!(e.to_string().starts_with("cfg.toml:2: key `views.deep.filter`: nested too deeply"), "{e}");

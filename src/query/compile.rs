@@ -18,7 +18,7 @@ use rusqlite::types::Value as SqlValue;
 
 use crate::config::{Config, FieldSpec, FieldType};
 use crate::index::{NameLookup, resolve_name_sql};
-use crate::value::{Decimal, NotDecimal};
+use crate::value::{Decimal, NotDecimal, is_infinity_or_nan};
 
 use crate::clock::Clock;
 
@@ -344,6 +344,13 @@ impl Compiler<'_> {
             }
             if let Some(n) = self.number(value, pos)? {
                 return Ok(self.number_compare(spec.field_type, op, &n));
+            }
+            // As text, `p>inf` would order `nan` after `inf`; no number is beyond either.
+            if is_infinity_or_nan(value) {
+                let message = format!(
+                    "`{value}` is not a number termdex can compare: compare with a finite number (like 1e300)"
+                );
+                return Err(self.error(pos, &message));
             }
         }
         let p = self.bind(lower);

@@ -59,7 +59,7 @@ pub fn find(index: &Index, title: &str, url: Option<&str>) -> Result<Vec<CardRow
 /// the path relative to the dex, then the title, then the card's `what` and date (its
 /// `created` or `date`, else the day it was last modified) when it has them.
 pub fn hint(card: &CardRow) -> String {
-    let what = card.value("what").map(|v| display_text(&v)).filter(|w| !w.trim().is_empty());
+    let what = card.value("what").ok().flatten().map(|v| display_text(&v)).filter(|w| !w.trim().is_empty());
     let date = card.created.get(..10).filter(|d| !d.is_empty());
     let about: Vec<&str> = what.iter().map(String::as_str).chain(date).collect();
     let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join(", ")) };

@@ -448,8 +448,14 @@ fn field(key: &str, value: Value, pos: usize) -> Expr {
     field_op(key, Op::Eq, value, pos)
 }
 
-/// `key:val*` (unquoted) becomes a prefix match; a quoted `*` is literal.
+/// `key:val*` (unquoted) becomes a prefix match; a quoted `*` is literal. `key:*` is "any
+/// value": `has:key` on a card's own fields (`-status:*` is "no status"), a pattern every
+/// title or path matches on those.
 fn field_op(key: &str, op: Op, value: Value, pos: usize) -> Expr {
+    let any = op == Op::Eq && !value.quoted && !value.text.is_empty() && value.text.chars().all(|c| c == '*');
+    if any && !matches!(key, "title" | "path" | "dir" | "modified" | "created") {
+        return Expr::Has { key: key.to_string() };
+    }
     let (op, value) = match (op, value.text.strip_suffix('*')) {
         (Op::Eq, Some(stem)) if !value.quoted && !stem.is_empty() => (Op::Prefix, stem.to_string()),
         _ => (op, value.text),
@@ -510,6 +516,10 @@ mod tests {
             Expr::Field { key: "deadline".into(), op: Op::Le, value: "+3d".into(), pos: 0 }
         );
         assert_eq!(parse("has:url").unwrap(), Expr::Has { key: "url".into() });
+        assert_eq!(parse("Status:*").unwrap(), Expr::Has { key: "status".into() }, "any value");
+        assert_eq!(parse("-#**").unwrap(), Expr::Not(Box::new(Expr::Has { key: "tags".into() })));
+        assert_eq!(parse("status:\"*\"").unwrap(), eq("status", "*", 0), "a quoted `*` is literal");
+        assert_eq!(parse("title:*").unwrap(), eq("title", "*", 0), "a pattern every title matches");
         assert_eq!(parse("no:url").unwrap(), Expr::Not(Box::new(Expr::Has { key: "url".into() })));
         assert_eq!(parse("view:tasks").unwrap(), Expr::View { name: "tasks".into(), pos: 5 });
         assert_eq!(

@@ -27,7 +27,7 @@ use rusqlite::params_from_iter;
 
 use crate::clock::Clock;
 use crate::config::{Config, View};
-use crate::index::{CARD_COLUMNS, CardRow, Damage, Index};
+use crate::index::{BadFields, CARD_COLUMNS, CardRow, Damage, Index};
 use crate::value::row_number;
 
 pub use check::check_views;
@@ -57,6 +57,8 @@ pub enum QueryError {
     Tokenizer { filter: String, cause: rusqlite::Error },
     #[error("cannot read the index {path}: {cause} (it is a cache: `termdex index --full` rebuilds it)")]
     Sqlite { path: String, cause: rusqlite::Error },
+    #[error(transparent)]
+    BadFields(#[from] BadFields),
 }
 
 /// What a command does with the cards a filter selects: an empty filter is refused
@@ -97,6 +99,7 @@ impl Damage for QueryError {
     fn index_damage(&self) -> Option<String> {
         match self {
             QueryError::Sqlite { cause, .. } => cause.index_damage(),
+            QueryError::BadFields(bad) => bad.index_damage(),
             _ => None,
         }
     }
@@ -201,7 +204,7 @@ pub fn run(
     let sqlite_error = |cause| QueryError::sqlite(index, cause);
     let mut cards = select(index, &compiled, params, order.as_ref(), request.limit).map_err(sqlite_error)?;
     if order.is_none() {
-        sort::sort_rows(&mut cards, &keys, config);
+        sort::sort_rows(&mut cards, &keys, config)?;
         cards.truncate(request.limit.unwrap_or(usize::MAX));
     }
     let unknown_sort_keys = match &request.sort {

@@ -12,7 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 
 use crate::config::{Config, FieldSpec, FieldType};
-use crate::index::CardRow;
+use crate::index::{BadFields, CardRow};
 use crate::value::{Decimal, Typed, classify, display_text, value_number};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,33 +134,41 @@ pub fn is_card_key(key: &str) -> bool {
 }
 
 /// Sorts rows in place. Card attributes compare straight from the rows; titles are folded
-/// and field keys decoded once per row, and only when they are sorted by.
-pub fn sort_rows(rows: &mut [CardRow], keys: &[SortKey], config: &Config) {
+/// and field keys decoded once per row, and only when they are sorted by: a row whose
+/// stored fields do not read is damage then.
+pub fn sort_rows(rows: &mut [CardRow], keys: &[SortKey], config: &Config) -> Result<(), BadFields> {
     let field_keys: Vec<&SortKey> = keys.iter().filter(|k| !CARD_KEYS.contains(&k.key.as_str())).collect();
     let by_title = keys.iter().any(|k| k.key == "title");
     if field_keys.is_empty() && !by_title {
         let none = Decorated::default();
         rows.sort_by(|a, b| compare_rows(a, b, keys, &none, &none));
-        return;
+        return Ok(());
     }
     let names: Vec<&str> = field_keys.iter().map(|k| k.key.as_str()).collect();
     let specs: Vec<Option<&FieldSpec>> = names.iter().map(|k| config.field(k)).collect();
     let decorated: Vec<Decorated> = rows
         .iter()
-        .map(|row| Decorated {
-            // Folded as SQL's `fold(c.title)` folds, so that a `--limit` (sorted by SQLite)
-            // keeps this order.
-            title: if by_title { row.title.to_lowercase() } else { String::new() },
-            fields: if names.is_empty() {
-                Vec::new()
-            } else {
-                row.values(&names).into_iter().zip(&specs).map(|(v, s)| field_sort_value(v, *s)).collect()
-            },
+        .map(|row| -> Result<Decorated, BadFields> {
+            Ok(Decorated {
+                // Folded as SQL's `fold(c.title)` folds, so that a `--limit` (sorted by
+                // SQLite) keeps this order.
+                title: if by_title { row.title.to_lowercase() } else { String::new() },
+                fields: if names.is_empty() {
+                    Vec::new()
+                } else {
+                    row.values(&names)?
+                        .into_iter()
+                        .zip(&specs)
+                        .map(|(v, s)| field_sort_value(v, *s))
+                        .collect()
+                },
+            })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&i, &j| compare_rows(&rows[i], &rows[j], keys, &decorated[i], &decorated[j]));
     permute(rows, order);
+    Ok(())
 }
 
 /// What a row sorts by beyond its own columns: its folded title (when sorting by title)

@@ -3,9 +3,18 @@
 //! Each view's filter is parsed with the parser's nesting limit, and the tree they make
 //! together is held to [`MAX_TREE_DEPTH`], so that views including views cannot build a
 //! tree deep enough to run the compiler out of stack.
+//!
+//! Views naming a view twice double at each step (`v0 = view:v1 OR view:v1`, ...), so
+//! sixty of them would inline to 2^60 terms. Each view is therefore expanded once per
+//! filter and reused, a view that holds no term is inlined as nothing, and the terms
+//! views bring in are counted as they are inlined: past [`MAX_TERMS`] the filter is
+//! refused as too large, naming the view, before any more work is done.
+
+use std::collections::HashMap;
 
 use crate::config::Config;
 
+use super::MAX_TERMS;
 use super::filter::{self, Expr, FilterError, MAX_DEPTH};
 
 /// How deep `AND`, `OR` and `NOT` may nest once every view is inlined. One filter at the
@@ -14,7 +23,7 @@ pub const MAX_TREE_DEPTH: usize = 4 * MAX_DEPTH;
 
 /// Replaces every `view:NAME` in `expr` with that view's parsed filter.
 pub fn expand(expr: Expr, config: &Config, filter: &str) -> Result<Expr, FilterError> {
-    Expander { config, filter, stack: Vec::new(), base: 0, outer_pos: 0 }.expand(expr, 0)
+    Expander::new(config, filter, Vec::new()).expand(expr, 0)
 }
 
 /// [`expand`] for the filter of the view `name` itself, so that a view reaching itself
@@ -25,7 +34,7 @@ pub fn expand_view_filter(
     name: &str,
     filter: &str,
 ) -> Result<Expr, FilterError> {
-    Expander { config, filter, stack: vec![name.to_string()], base: 1, outer_pos: 0 }.expand(expr, 0)
+    Expander::new(config, filter, vec![name.to_string()]).expand(expr, 0)
 }
 
 struct Expander<'a> {
@@ -37,21 +46,66 @@ struct Expander<'a> {
     base: usize,
     /// Where the outermost `view:` being expanded is in `filter`, for errors from inside it.
     outer_pos: usize,
+    /// Terms (leaves) inlined so far.
+    terms: usize,
+    /// Each view expanded so far, to reuse: see [`Expanded`].
+    done: HashMap<String, Expanded>,
 }
 
-impl Expander<'_> {
+/// A view's filter with the views it names inlined: what inlining it once more adds.
+struct Expanded {
+    /// Positions not yet moved to the `view:` naming it.
+    expr: Expr,
+    terms: usize,
+    /// Levels below its root.
+    height: usize,
+}
+
+impl<'a> Expander<'a> {
+    fn new(config: &'a Config, filter: &'a str, stack: Vec<String>) -> Expander<'a> {
+        let base = stack.len();
+        Expander { config, filter, stack, base, outer_pos: 0, terms: 0, done: HashMap::new() }
+    }
+
     fn expand(&mut self, expr: Expr, depth: usize) -> Result<Expr, FilterError> {
         if depth > MAX_TREE_DEPTH {
-            let message = format!("nested too deeply (more than {MAX_TREE_DEPTH} levels with views inlined)");
-            return Err(self.error(self.outer_pos, message));
+            return Err(self.too_deep());
         }
         Ok(match expr {
             Expr::And(items) => Expr::And(self.expand_all(items, depth + 1)?),
             Expr::Or(items) => Expr::Or(self.expand_all(items, depth + 1)?),
             Expr::Not(inner) => Expr::Not(Box::new(self.expand(*inner, depth + 1)?)),
             Expr::View { name, pos } => self.view(&name, pos, depth)?,
-            other => other,
+            Expr::All => Expr::All,
+            leaf => {
+                self.count(1)?;
+                leaf
+            }
         })
+    }
+
+    /// Adds `terms` to those inlined. Only views can make a filter larger than its text,
+    /// so a user's filter alone is left for the query to count (and report exactly).
+    fn count(&mut self, terms: usize) -> Result<(), FilterError> {
+        self.terms = self.terms.saturating_add(terms);
+        if self.terms <= MAX_TERMS || self.stack.is_empty() {
+            return Ok(());
+        }
+        // The `view:` under the caret, or the view whose own filter this is.
+        let (name, pos) = match self.stack.get(self.base) {
+            Some(name) => (name.as_str(), self.outer_pos),
+            None => (self.stack[0].as_str(), 0),
+        };
+        let message = format!(
+            "the filter is too large (more than {MAX_TERMS} terms once view `{name}` is inlined): split it \
+             into several queries or views"
+        );
+        Err(self.error(pos, message))
+    }
+
+    fn too_deep(&self) -> FilterError {
+        let message = format!("nested too deeply (more than {MAX_TREE_DEPTH} levels with views inlined)");
+        self.error(self.outer_pos, message)
     }
 
     fn expand_all(&mut self, items: Vec<Expr>, depth: usize) -> Result<Vec<Expr>, FilterError> {
@@ -70,20 +124,58 @@ impl Expander<'_> {
             let message = format!("view `{name}` includes itself ({} -> {name})", self.stack.join(" -> "));
             return Err(self.error(pos, message));
         }
-        let inner = filter::parse(&view.filter)
-            .map_err(|e| self.error(pos, format!("view `{name}` has an invalid filter: {}", e.message)))?;
         if outermost {
             self.outer_pos = pos;
         }
+        // A view expanded once reaches no view on the stack now: that would have been a
+        // cycle through it then. So reusing it skips no check but the depth, done here.
+        let expanded = match self.done.get(name) {
+            Some(done) => {
+                let (expr, terms, height) = (done.expr.clone(), done.terms, done.height);
+                if depth + height > MAX_TREE_DEPTH {
+                    return Err(self.too_deep());
+                }
+                self.stack.push(name.to_string());
+                let counted = self.count(terms);
+                self.stack.pop();
+                counted?;
+                expr
+            }
+            None => self.expand_once(name, &view.filter, pos, depth)?,
+        };
+        // Positions inside the view's own text mean nothing in this filter: point at `view:`.
+        Ok(reposition(expanded, pos))
+    }
+
+    /// The view `name`'s filter expanded, remembered for the next `view:name`. One that
+    /// holds no term constrains nothing whatever its shape, and is inlined as nothing, so
+    /// that views naming it twice do not double a tree of nothing at each step.
+    fn expand_once(&mut self, name: &str, text: &str, pos: usize, depth: usize) -> Result<Expr, FilterError> {
+        let inner = filter::parse(text)
+            .map_err(|e| self.error(pos, format!("view `{name}` has an invalid filter: {}", e.message)))?;
+        let before = self.terms;
         self.stack.push(name.to_string());
         let expanded = self.expand(inner, depth);
         self.stack.pop();
-        // Positions inside the view's own text mean nothing in this filter: point at `view:`.
-        Ok(reposition(expanded?, pos))
+        let expanded = expanded?;
+        let terms = self.terms - before;
+        let expr = if terms == 0 { Expr::All } else { expanded };
+        let done = Expanded { expr: expr.clone(), terms, height: height(&expr) };
+        self.done.insert(name.to_string(), done);
+        Ok(expr)
     }
 
     fn error(&self, pos: usize, message: String) -> FilterError {
         FilterError { filter: self.filter.to_string(), pos, message }
+    }
+}
+
+/// Levels below the root of `expr`.
+fn height(expr: &Expr) -> usize {
+    match expr {
+        Expr::And(items) | Expr::Or(items) => 1 + items.iter().map(height).max().unwrap_or(0),
+        Expr::Not(inner) => 1 + height(inner),
+        _ => 0,
     }
 }
 
@@ -160,5 +252,55 @@ mod tests {
         let err = expand_text(&with_views(&views), "view:v0").expect_err("too deep");
         assert!(err.message.starts_with("nested too deeply"), "{}", err.message);
         assert_eq!(err.pos, 5);
+    }
+
+    fn text(t: &str) -> Expr {
+        Expr::Text { text: t.into(), phrase: false, prefix: false }
+    }
+
+    /// `v0 = view:v1 OR view:v1`, ..., `v{n-1} = view:v{n} OR view:v{n}`, and `v{n}` = `last`.
+    fn doubling(n: usize, last: &str) -> Config {
+        let views: Vec<(String, String)> = (0..n)
+            .map(|i| (format!("v{i}"), format!("view:v{} OR view:v{}", i + 1, i + 1)))
+            .chain([(format!("v{n}"), last.to_string())])
+            .collect();
+        with_views(&views.iter().map(|(n, f)| (n.as_str(), f.as_str())).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn views_that_double_at_each_step_are_too_large_at_once() {
+        let started = std::time::Instant::now();
+        let err = expand_text(&doubling(60, "a"), "x view:v0").expect_err("2^60 terms");
+        assert_eq!(
+            (err.pos, err.message.as_str()),
+            (
+                7,
+                "the filter is too large (more than 1000 terms once view `v0` is inlined): split it into \
+                 several queries or views"
+            )
+        );
+        let own = "view:v1 OR view:v1";
+        let err = expand_view_filter(filter::parse(own).expect("parse"), &doubling(60, "a"), "v0", own)
+            .expect_err("2^60 terms");
+        assert!(err.message.contains("once view `v1` is inlined"), "{}", err.message);
+        // A view of no term, named 2^60 times, is nothing rather than a tree of nothing.
+        assert_eq!(expand_text(&doubling(60, ""), "view:v0"), Ok(Expr::All));
+        assert!(expand_text(&doubling(60, "?"), "view:v0").is_err(), "`?` is a term until pruned");
+        assert_eq!(expand_text(&doubling(60, ""), "a view:v0"), Ok(Expr::And(vec![text("a"), Expr::All])));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_view_reused_is_the_same_as_one_expanded_again() {
+        let config = with_views(&[("a", "x OR (y -z)"), ("b", "view:a view:a")]);
+        let expr = expand_text(&config, "view:b OR view:a").expect("expand");
+        let a = || reposition(filter::parse("x OR (y -z)").expect("parse"), 0);
+        assert_eq!(expr, Expr::Or(vec![Expr::And(vec![a(), a()]), a()]));
+        // Up to the limit, views may be reused as often as the terms allow.
+        let config = doubling(9, "a");
+        let expr = expand_text(&config, "view:v0").expect("512 terms");
+        assert_eq!(super::super::count_terms(&expr), 512);
+        let err = expand_text(&doubling(10, "a"), "view:v0").expect_err("1024 terms");
+        assert!(err.message.starts_with("the filter is too large"), "{}", err.message);
     }
 }

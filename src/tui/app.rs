@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 use crate::clock::Clock;
 use crate::config::{Config, View};
 use crate::frontmatter::EditValue;
-use crate::index::CardRow;
+use crate::index::{BadFields, CardRow};
 use crate::output::field_lines;
 use crate::query::connections::Connection;
 use crate::query::filter::{Expr, Op};
@@ -142,20 +142,30 @@ pub struct Preview {
 }
 
 impl Preview {
-    /// What the row itself says; the body follows from the index.
-    fn of(row: &CardRow) -> Preview {
+    /// What the row itself says; the body follows from the index. Stored fields that do
+    /// not read are damage: said in the preview, and the index's to heal.
+    fn of(row: &CardRow) -> (Preview, Option<BadFields>) {
         let error = row
             .error
             .as_ref()
             .map(|e| format!("frontmatter error, line {}: {e}", row.error_line.unwrap_or(1)));
-        Preview {
+        let (fields, bad) = match row.fields() {
+            Ok(fields) => (field_lines(&fields), None),
+            Err(bad) => (Vec::new(), Some(bad)),
+        };
+        let error = match &bad {
+            Some(bad) => Some(format!("the index is damaged ({bad}); rebuilding it from the cards")),
+            None => error,
+        };
+        let preview = Preview {
             path: row.path.clone(),
             title: row.title.clone(),
-            fields: field_lines(&row.fields()),
+            fields,
             body: String::new(),
             error,
             body_error: None,
-        }
+        };
+        (preview, bad)
     }
 }
 
@@ -586,14 +596,19 @@ impl App {
         if same && !self.preview_stale {
             return None;
         }
-        let mut preview = Preview::of(row);
+        let (mut preview, bad) = Preview::of(row);
         if same {
             preview.body = self.preview.take().map(|p| p.body).unwrap_or_default();
         }
         self.preview_stale = false;
         let path = preview.path.clone();
         self.preview = Some(preview);
-        Some(Effect::Preview { path })
+        // Healed once: the preview stays on this card (not stale) until the rebuilt index's
+        // cards come.
+        match bad {
+            Some(bad) => Some(Effect::Heal { why: bad.to_string() }),
+            None => Some(Effect::Preview { path }),
+        }
     }
 
     /// Puts the cursor on `path` now if it is shown, and again when the next loads bring
@@ -1265,6 +1280,20 @@ mod tests {
             .flat_map(|c| app.update(&key(*c)))
             .filter(|e| !matches!(e, Effect::Preview { .. }))
             .collect()
+    }
+
+    #[test]
+    fn stored_fields_that_do_not_read_heal_the_index_once_and_say_so() {
+        let templates = vec!["task".into()];
+        let mut app = App::new(Config::builtin(), None, templates);
+        let effects = answer(&mut app, vec![row("a.md", "Alpha", "{garbage")]);
+        let heals: Vec<&Effect> = effects.iter().filter(|e| matches!(e, Effect::Heal { .. })).collect();
+        assert_eq!(heals.len(), 1, "{effects:?}");
+        let Effect::Heal { why } = heals[0] else { unreachable!() };
+        assert!(why.starts_with("the fields stored for a.md are not a JSON object"), "{why}");
+        let error = app.preview.as_ref().and_then(|p| p.error.clone()).unwrap_or_default();
+        assert!(error.starts_with("the index is damaged (the fields stored for a.md"), "{error}");
+        assert_eq!(app.update(&key(KeyCode::Down)), Vec::new(), "healed once, not at every event");
     }
 
     fn queried_view(effects: &[Effect]) -> Vec<&str> {

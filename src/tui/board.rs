@@ -40,7 +40,9 @@ impl Board {
         let declared = columns.len();
         let mut unset = column(UNSET, None);
         for &i in visible {
-            let value = rows[i].value(field).map(|v| match v {
+            // Stored fields that do not read are damage, which the card's preview heals;
+            // until then the card waits among the unset.
+            let value = rows[i].value(field).ok().flatten().map(|v| match v {
                 serde_json::Value::Array(items) => items.first().map(value_text).unwrap_or_default(),
                 other => value_text(&other),
             });

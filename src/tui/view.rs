@@ -112,8 +112,13 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let cells: Vec<Vec<String>> = shown
         .iter()
         .map(|&(_, i)| {
-            let values = app.rows[i].values(&fields);
-            values.iter().map(|v| clean(&v.as_ref().map(value_text).unwrap_or_default())).collect()
+            // A row whose stored fields do not read shows `�`: its preview heals the index.
+            match app.rows[i].values(&fields) {
+                Ok(values) => {
+                    values.iter().map(|v| clean(&v.as_ref().map(value_text).unwrap_or_default())).collect()
+                }
+                Err(_) => vec![char::REPLACEMENT_CHARACTER.to_string(); fields.len()],
+            }
         })
         .collect();
     let widths = column_widths(&fields, &cells, usize::from(area.width));

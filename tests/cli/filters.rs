@@ -95,6 +95,25 @@ fn has_and_no() {
 }
 
 #[test]
+fn a_field_with_any_value_is_a_field_the_card_has() {
+    let dex = fixture();
+    check(
+        &dex,
+        &[
+            ("status:*", &["t1", "t2", "t3"]),
+            ("-status:*", &["b1", "journal/2026-11-16", "journal/2026-11-23", "m1", "n1", "n2"]),
+            ("NOT Status:** what:task", &[]),
+            ("#*", &["n1", "t1", "t2", "t3"]),
+            ("author.name:*", &["n1"]),
+            ("deadline:* OR url:*", &["b1", "t1", "t2"]),
+            ("status:\"*\"", &[]),
+        ],
+    );
+    assert_eq!(select(&dex, &["-deadline:*"]), select(&dex, &["no:deadline"]));
+    assert_eq!(select(&dex, &["title:*", "path:*", "what:task"]), ["t1", "t2", "t3"], "every card has both");
+}
+
+#[test]
 fn typed_comparisons_never_guess_from_text() {
     let dex = fixture();
     check(
@@ -285,13 +304,15 @@ fn injection_attempts_are_only_ever_values() {
     // Each attempt selects what its words mean as plain values (mostly nothing), or is
     // refused as a filter; none reaches SQL as SQL.
     let refused: &[&str] = &["refused"];
-    let attempts: [(&str, &[&str]); 14] = [
+    let attempts: [(&str, &[&str]); 15] = [
         ("status:\"x'); DROP TABLE cards; --\"", &[]),
         ("\"'; DROP TABLE cards; --\"", &[]),
         ("title:'", &[]),
         ("a\" OR 1=1 --", &[]),
         ("\"x\"\" OR 1=1\"", &[]),
-        ("tags:*", &[]),
+        // Any value (`has:tags`), not a pattern handed to SQL.
+        ("tags:*", &["n1", "t1", "t2", "t3"]),
+        ("tags:\"*\"", &[]),
         ("path:%", &[]),
         ("title:_*", &[]),
         ("\"NEAR(a b)\"", &[]),
@@ -386,8 +407,10 @@ const EMPTY_FILTERS: [&str; 28] = [
     "view:empty OR ?",
 ];
 
+/// A view of every card, on purpose (one whose filter is written but of nothing, like
+/// `' OR -`, is a config error: `views::a_view_whose_filter_constrains_nothing_...`).
 fn with_an_empty_view(dex: &TestDex) {
-    dex.write(".termdex/config.toml", "[views.empty]\nfilter = \"' OR -\"\n");
+    dex.write(".termdex/config.toml", "[views.empty]\nfilter = \"\"\n");
 }
 
 #[test]

@@ -65,10 +65,11 @@ fn nested_maps_and_plain_scalars_keep_their_types() {
     let dex = TestDex::new();
     dex.write(
         "a.md",
-        "---\nauthor:\n  name: Ada\n  handle: \"@ada\"\nhash: 1e5\nzip: 007\nprice: 2.50\nanswer: yes\n---\n",
+        "---\nauthor:\n  name: Ada\n  handle: \"@ada\"\nhash: 3e4a1f0\nzip: 007\nprice: 2.50\nanswer: yes\nexp: 1e5\n---\n",
     );
+    // `1e5` is a float in YAML 1.2 (and in JSON and TOML); a hash that is not one stays text.
     assert_eq!(
         dex.card("a.md")["fields"],
-        json!({"author": {"name": "Ada", "handle": "@ada"}, "hash": "1e5", "zip": "007", "price": 2.5, "answer": "yes"})
+        json!({"author": {"name": "Ada", "handle": "@ada"}, "hash": "3e4a1f0", "zip": "007", "price": 2.5, "answer": "yes", "exp": 100000.0})
     );
 }

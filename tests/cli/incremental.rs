@@ -110,7 +110,7 @@ fn an_index_from_a_newer_termdex_is_rebuilt() {
             let conn = rusqlite::Connection::open(db).expect("open");
             conn.pragma_update(None, "user_version", 999).expect("pragma");
         },
-        "was written by a newer termdex (schema 999, this one knows 3); rebuilding it from the cards",
+        "was written by a newer termdex (schema 999, this one knows 4); rebuilding it from the cards",
     );
 }
 
@@ -325,4 +325,53 @@ fn a_malformed_page_deep_in_the_index_heals_itself_for_every_command() {
         };
         heals(&dex, &with_card(args, &shown), &damage, "a malformed page");
     }
+}
+
+/// Stored fields that are not JSON are damage: whatever shows the card's fields rebuilds
+/// the index and shows them, and `check` finds it though it shows none.
+#[test]
+fn stored_fields_that_do_not_read_are_healed_wherever_fields_are_shown() {
+    let dex = TestDex::new();
+    // Stamps from the past: the refresh trusts them, so only healing brings the fields back.
+    dex.write_at("c1.md", "---\ntitle: One\nstatus: todo\n---\nSee [[c2]].\n", "2026-01-01T00:00:00Z")
+        .write_at("c2.md", "---\nstatus: done\n---\n", "2026-01-01T00:00:00Z");
+    let (_, stderr, code) = dex.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let damage = || {
+        let conn = rusqlite::Connection::open(dex.path(".termdex/index.db")).expect("open");
+        conn.execute("UPDATE cards SET fields = '{garbage' WHERE path = 'c1.md'", []).expect("damage");
+    };
+    let warning = format!(
+        "termdex: warning: index {} was damaged (the fields stored for c1.md are not a JSON object (key must \
+         be a string at line 1 column 2)); rebuilt it from the cards\n",
+        dex.path(".termdex/index.db").display()
+    );
+    for (args, shown) in [
+        (
+            &["query", "--format", "jsonl", "path:c1.md"][..],
+            "\"fields\":{\"title\":\"One\",\"status\":\"todo\"}",
+        ),
+        (
+            &["query", "--format", "json", "--fields", "status"],
+            "\"fields\": {\n      \"status\": \"todo\"\n    }",
+        ),
+        (&["query", "--fields", "status"], "c1.md\tOne\ttodo\n"),
+        (&["query", "--format", "table", "--fields", "status"], "c1.md  One    todo"),
+        (&["query", "--format", "{path} {status}"], "c1.md todo\n"),
+        (&["query", "--sort", "status", "--format", "paths"], "c1.md\nc2.md\n"),
+        (&["show", "c1.md"], "status: todo\n"),
+        (&["backlinks", "c2.md", "--format", "jsonl"], "\"status\":\"todo\""),
+        (&["check"], ""),
+    ] {
+        damage();
+        let (stdout, stderr, code) = dex.run(args);
+        assert_eq!((stderr.as_str(), code), (warning.as_str(), 0), "{args:?}: {stdout}");
+        assert!(stdout.contains(shown), "{args:?}: {stdout}");
+        let (_, stderr, _) = dex.run(args);
+        assert_eq!(stderr, "", "{args:?}: healed once, then quiet");
+    }
+    // Listing paths reads no fields, and costs no look at them.
+    damage();
+    let (stdout, stderr, code) = dex.run(&["query", "--format", "paths"]);
+    assert_eq!((stdout.as_str(), stderr.as_str(), code), ("c1.md\nc2.md\n", "", 0));
 }

@@ -138,6 +138,11 @@ fn a_closed_pipe_is_a_quiet_success() {
 /// Runs `termdex --dex ROOT ARGS` on a pseudo-terminal (util-linux `script`), so that
 /// stdout and stderr are a terminal; returns what the terminal received.
 fn on_terminal(dex: &TestDex, args: &[&str]) -> String {
+    on_terminal_with(dex, args, Some("1")).0
+}
+
+/// [`on_terminal`] with `NO_COLOR` set to `no_color` (or unset), and the exit code.
+fn on_terminal_with(dex: &TestDex, args: &[&str], no_color: Option<&str>) -> (String, i32) {
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     let bin = assert_cmd::cargo::cargo_bin("termdex");
     let mut command =
@@ -146,17 +151,20 @@ fn on_terminal(dex: &TestDex, args: &[&str]) -> String {
         command.push(' ');
         command.push_str(&quote(arg));
     }
-    let out = std::process::Command::new("script")
+    let mut script = std::process::Command::new("script");
+    script
         .current_dir(dex.root())
         .args(["-qec", &command, "/dev/null"])
-        .env("NO_COLOR", "1")
         .env("TZ", "UTC")
         .env("TERMDEX_TODAY", "2026-11-23")
-        .env_remove("TERMDEX_DIR")
-        .output()
-        .expect("`script` (util-linux) runs termdex on a pseudo-terminal");
+        .env_remove("TERMDEX_DIR");
+    match no_color {
+        Some(value) => script.env("NO_COLOR", value),
+        None => script.env_remove("NO_COLOR"),
+    };
+    let out = script.output().expect("`script` (util-linux) runs termdex on a pseudo-terminal");
     // The terminal turns line ends into CR LF.
-    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+    (String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"), out.status.code().unwrap_or(-1))
 }
 
 fn hostile() -> TestDex {
@@ -289,4 +297,67 @@ fn bidi_overrides_in_titles_are_neutralised() {
     let dex = TestDex::new();
     dex.write("a.md", "# abc\u{202e}fed\u{2066}x\u{2069}\n");
     assert_eq!(dex.run(&["query"]).0, "a.md\tabc\u{fffd}fed\u{fffd}x\u{fffd}\t\t\n");
+}
+
+/// Arguments clap refuses, each quoting an escape sequence: an OSC 52 clipboard write
+/// (ESC and BEL, or C1 OSC and ST), and a bidi override.
+const HOSTILE_ARGUMENTS: [&[&str]; 5] = [
+    &["--color", "never", "show", "--x\x1b]52;c;SGk=\x07.md"],
+    &["x\x1b]52;c;SGk=\x07"],
+    &["query", "--limit", "\x1b]52;c;SGk=\x07"],
+    &["show", "--y\u{9d}52;c;SGk=\u{9c}"],
+    &["views", "--nope\u{202e}x"],
+];
+
+#[test]
+fn claps_errors_are_cleaned_and_colourless_on_a_terminal_with_claps_exit_codes() {
+    let dex = TestDex::new();
+    for args in HOSTILE_ARGUMENTS {
+        for no_color in [Some("1"), None] {
+            let (shown, code) = on_terminal_with(&dex, args, no_color);
+            assert_eq!(code, 2, "{args:?}: {shown:?}");
+            assert!(shown.starts_with("error: "), "{args:?}: {shown:?}");
+            assert!(
+                !shown.contains(['\x1b', '\x07', '\u{9b}', '\u{9c}', '\u{9d}', '\u{202e}']),
+                "{args:?}: {shown:?}"
+            );
+        }
+    }
+    // Help and version are termdex's own text: exit 0, coloured only when colour is allowed.
+    for (args, no_color, coloured) in [
+        (&["--help"][..], None, true),
+        (&["--help"], Some("1"), false),
+        (&["--color", "never", "query", "--help"], None, false),
+        (&["--color", "always", "--help"], Some("1"), true),
+        (&["--version"], None, false),
+    ] {
+        let (shown, code) = on_terminal_with(&dex, args, no_color);
+        assert_eq!(code, 0, "{args:?}: {shown:?}");
+        assert_eq!(shown.contains('\x1b'), coloured, "{args:?} NO_COLOR={no_color:?}: {shown:?}");
+        assert!(shown.contains("termdex"), "{args:?}: {shown:?}");
+    }
+}
+
+#[test]
+fn claps_errors_in_a_pipe_are_coloured_only_when_asked() {
+    let dex = TestDex::new();
+    for args in HOSTILE_ARGUMENTS {
+        let (stdout, stderr, code) = dex.run(args);
+        assert_eq!((stdout.as_str(), code), ("", 2), "{args:?}");
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("\x1b["),
+            "no colour: {args:?}: {stderr:?}"
+        );
+    }
+    let (_, stderr, code) = dex.run(&["--color", "always", "show", "--x"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("\x1b[1m\x1b[31merror:\x1b[0m unexpected argument '\x1b[33m--x\x1b[0m'"),
+        "{stderr:?}"
+    );
+    let (stdout, _, code) = dex.run(&["--color=always", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\x1b[1m"), "{stdout:?}");
+    let (stdout, _, code) = dex.run(&["--color=never", "--help"]);
+    assert_eq!((stdout.contains('\x1b'), code), (false, 0));
 }

@@ -112,6 +112,25 @@ fn bulk_form_changes_every_matching_card_and_counts_them() {
 }
 
 #[test]
+fn bulk_set_on_cards_without_a_field_changes_only_those() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: todo\n---\n")
+        .write("b.md", "+++\nstatus = \"done\"\n+++\n")
+        .write("c.md", "---\nwhat: note\n---\n")
+        .write("d.md", "no frontmatter\n");
+    let (stdout, stderr, code) = set(&dex, &["status=new", "--", "-status:*"]);
+    assert_eq!((stdout.as_str(), code), ("2 cards changed\n", 0), "{stderr}");
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: todo\n---\n");
+    assert_eq!(text(&dex, "b.md"), "+++\nstatus = \"done\"\n+++\n");
+    assert_eq!(text(&dex, "c.md"), "---\nwhat: note\nstatus: new\n---\n");
+    assert!(text(&dex, "d.md").starts_with("---\nstatus: new\n---\n"), "{}", text(&dex, "d.md"));
+    let (stdout, _, code) = set(&dex, &["seen=yes", "--", "status:*"]);
+    assert_eq!((stdout.as_str(), code), ("4 cards changed\n", 0), "every card has a status now");
+    let (stdout, _, code) = set(&dex, &["x=1", "--", "-status:*"]);
+    assert_eq!((stdout.as_str(), code), ("0 cards changed\n", 1));
+}
+
+#[test]
 fn malformed_frontmatter_is_refused_and_left_untouched() {
     let dex = TestDex::new();
     let before = "---\ntags: [a\n---\nbody\n";

@@ -79,7 +79,8 @@ fn numbers() -> TestDex {
         .write("t100.md", "+++\np = 1e2\n+++\n")
         .write("j1e1.md", "{\"p\": 1e1}\n")
         .write("j250.md", "{\"p\": 2.5E+2}\n")
-        .write("text.md", "---\np: 1e5\n---\n")
+        .write("y1e5.md", "---\np: 1e5\n---\n")
+        .write("text.md", "---\np: \"1e5\"\n---\n")
         .write("ybig.md", "---\np: 1.5e400\n---\n");
     dex
 }
@@ -90,19 +91,19 @@ fn a_filter_value_with_an_exponent_is_a_number() {
     let sorted = |filter: &str| paths(&dex, &[filter, "--sort", "p"]);
     assert_eq!(
         sorted("p>1e1"),
-        ["t16", "t100", "j250", "ybig"],
-        "16 and 100 are more than 10; YAML's 1e5 is text"
+        ["t16", "t100", "j250", "y1e5", "ybig"],
+        "16 and 100 are more than 10; YAML's 1e5 is a number, as JSON's is; quoted, it is text"
     );
-    assert_eq!(sorted("p>=1E+1"), ["j1e1", "t16", "t100", "j250", "ybig"]);
+    assert_eq!(sorted("p>=1E+1"), ["j1e1", "t16", "t100", "j250", "y1e5", "ybig"]);
     assert_eq!(sorted("p>1e300"), ["ybig"]);
     assert_eq!(sorted("p<1e1"), ["y2", "y3"]);
     assert_eq!(sorted("p:1e1"), ["j1e1"]);
     assert_eq!(sorted("p:1e2"), ["t100"]);
     assert_eq!(sorted("p:3"), ["y3"]);
     assert_eq!(sorted("p>1e999"), Vec::<String>::new(), "nothing is more than 1e999");
-    assert_eq!(sorted("p<1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "ybig"]);
-    assert_eq!(sorted("p>-1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "ybig"]);
-    assert_eq!(sorted("p:1e5"), ["text"], "text matches as text");
+    assert_eq!(sorted("p<1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "y1e5", "ybig"]);
+    assert_eq!(sorted("p>-1e999"), ["y2", "y3", "j1e1", "t16", "t100", "j250", "y1e5", "ybig"]);
+    assert_eq!(sorted("p:1e5"), ["y1e5", "text"], "the number, and text that matches as text");
     let (stdout, stderr, code) = dex.run(&["query", "p>1e99999999999999999999"]);
     assert_eq!((stdout.as_str(), code), ("", 2));
     assert_eq!(
@@ -169,14 +170,85 @@ fn numbers_that_cannot_be_represented_are_named() {
     assert_eq!(code, 1);
     assert_eq!(
         stdout,
-        "f.md:2: the number `1e400` is too large for TOML (integers up to 9223372036854775807, floats up to \
-         about 1.8e308); quote it (\"1e400\") to keep it as text\n\
-         j.md:3: the number `1e+99999999999999999999` is out of range: termdex compares numbers with exponents \
+        "j.md:3: the number `1e+99999999999999999999` is out of range: termdex compares numbers with exponents \
          up to ±10^18; quote it (\"1e+99999999999999999999\") to keep it as text\n\
          t.md:3: the number `123456789012345678901234567890` is too large for TOML (integers up to \
-         9223372036854775807, floats up to about 1.8e308); quote it (\"123456789012345678901234567890\") to keep \
-         it as text\n"
+         9223372036854775807); quote it (\"123456789012345678901234567890\") to keep it as text\n",
+        "TOML's 1e400 is a number, as JSON's is"
     );
+}
+
+/// One card a form: `p` is 1e400, -1e400, 1e-400, infinity, minus infinity or NaN, written
+/// in YAML (`y…`), TOML (`t…`) and, where JSON can write it, JSON (`j…`).
+fn far_numbers() -> TestDex {
+    let dex = TestDex::new();
+    for (name, yaml, toml, json) in [
+        ("1e400", "1e400", "1e400", Some("1e400")),
+        ("m1e400", "-1e400", "-1e400", Some("-1e400")),
+        ("1em400", "1e-400", "1e-400", Some("1e-400")),
+        ("inf", ".inf", "inf", None),
+        ("minf", "-.inf", "-inf", None),
+        ("nan", ".nan", "nan", None),
+    ] {
+        dex.write(&format!("y{name}.md"), format!("---\ntitle: y{name}\np: {yaml}\n---\n"))
+            .write(&format!("t{name}.md"), format!("+++\ntitle = \"t{name}\"\np = {toml}\n+++\n"));
+        if let Some(json) = json {
+            dex.write(&format!("j{name}.md"), format!("{{\"title\": \"j{name}\", \"p\": {json}}}\n"));
+        }
+    }
+    dex
+}
+
+#[test]
+fn far_numbers_in_yaml_and_toml_are_numbers_as_jsons_are_and_infinities_are_reported() {
+    let dex = far_numbers();
+    let sorted = |filter: &str| paths(&dex, &[filter, "--sort", "path"]);
+    assert_eq!(sorted("p>1e1"), ["j1e400", "t1e400", "y1e400"]);
+    assert_eq!(sorted("p<0"), ["jm1e400", "tm1e400", "ym1e400"]);
+    assert_eq!(sorted("p>0"), ["j1e400", "j1em400", "t1e400", "t1em400", "y1e400", "y1em400"]);
+    assert_eq!(sorted("p>0 p<1e-300"), ["j1em400", "t1em400", "y1em400"]);
+    assert_eq!(sorted("p:1e400"), ["j1e400", "t1e400", "y1e400"]);
+    assert_eq!(sorted("p>-1e999 p<1e999").len(), 9, "every number, and no infinity or NaN");
+    // Every syntax holds the same number, digits kept.
+    for name in ["1e400", "m1e400", "1em400"] {
+        let values: Vec<String> = ["j", "t", "y"]
+            .iter()
+            .map(|s| dex.card(&format!("{s}{name}.md"))["fields"]["p"].to_string())
+            .collect();
+        assert!(values.iter().all(|v| *v == values[0]), "{name}: {values:?}");
+        assert!(dex.card(&format!("y{name}.md"))["fields"]["p"].is_number(), "{name}");
+    }
+    // Infinity and NaN are kept as written, as text no numeric comparison matches.
+    let text = |path: &str| dex.card(path)["fields"]["p"].clone();
+    assert_eq!(
+        ["yinf.md", "yminf.md", "ynan.md", "tinf.md", "tminf.md", "tnan.md"].map(text),
+        [".inf", "-.inf", ".nan", "inf", "-inf", "nan"].map(serde_json::Value::from)
+    );
+    for filter in ["p>inf", "p<-.inf", "p>=nan"] {
+        let (stdout, stderr, code) = dex.run(&["query", filter]);
+        assert_eq!((stdout.as_str(), code), ("", 2), "{filter}");
+        assert!(stderr.contains("is not a number termdex can compare"), "{filter}: {stderr}");
+        assert!(stderr.ends_with(&format!("\n  {filter}\n  ^\n")), "{filter}: {stderr}");
+    }
+    assert_eq!(sorted("p:.inf"), ["yinf"], "as text, it is found");
+    let (stdout, _, code) = dex.run(&["check"]);
+    let problem = |path: &str, line: usize, value: &str| {
+        format!(
+            "{path}:{line}: p: {value} is not a number termdex can compare (write it as text in quotes, or a \
+             finite number)\n"
+        )
+    };
+    let expected: String = [
+        problem("tinf.md", 3, "inf"),
+        problem("tminf.md", 3, "-inf"),
+        problem("tnan.md", 3, "nan"),
+        problem("yinf.md", 3, ".inf"),
+        problem("yminf.md", 3, "-.inf"),
+        problem("ynan.md", 3, ".nan"),
+    ]
+    .concat();
+    assert_eq!((stdout, code), (expected, 1));
+    assert_eq!(dex.card("tnan.md")["title"], "tnan", "the card's other fields are read");
 }
 
 #[test]

@@ -73,3 +73,58 @@ fn views_naming_views_defined_later_work() {
     let (stdout, stderr, code) = dex.run(&["query", "--view", "a", "--format", "paths"]);
     assert_eq!((stdout.as_str(), code), ("a.md\n", 0), "{stderr}");
 }
+
+#[test]
+fn views_that_double_at_each_step_are_too_large_at_once_not_a_hang() {
+    // v0 names v1 twice, v1 names v2 twice, ...: 2^60 terms if inlined in full.
+    let mut config = String::new();
+    for i in 0..60 {
+        config.push_str(&format!("[views.v{i}]\nfilter = \"view:v{} OR view:v{}\"\n", i + 1, i + 1));
+    }
+    config.push_str("[views.v60]\nfilter = \"a\"\n");
+    let dex = with_config(&config);
+    let expected = config_error(
+        &dex,
+        2,
+        "key `views.v0.filter`: the filter is too large (more than 1000 terms once view `v1` is inlined): \
+         split it into several queries or views",
+    );
+    for args in [&["views"][..], &["check"], &["query", "--view", "v0"], &["query", "view:v3"]] {
+        let out = dex
+            .cmd()
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap_or_else(|e| panic!("termdex {args:?}: {e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!((stderr.as_ref(), out.status.code()), (expected.as_str(), Some(2)), "{args:?}");
+    }
+}
+
+#[test]
+fn a_view_whose_filter_constrains_nothing_is_a_config_error_and_an_empty_one_is_every_card() {
+    for filter in ["?", "   "] {
+        let dex =
+            with_config(&format!("[views.ok]\nfilter = \"what:task\"\n\n[views.q]\nfilter = \"{filter}\"\n"));
+        let expected = config_error(
+            &dex,
+            5,
+            &format!(
+                "key `views.q.filter`: the filter {filter:?} constrains nothing: no term in it selects anything \
+                 (words without letters or digits, empty values and `*` alone are ignored); for every card, write \
+                 filter = \"\""
+            ),
+        );
+        for args in [&["query", "--view", "q"][..], &["views"], &["check"]] {
+            let (stdout, stderr, code) = dex.run(args);
+            assert_eq!(
+                (stdout.as_str(), stderr.as_str(), code),
+                ("", expected.as_str(), 2),
+                "{filter:?} {args:?}"
+            );
+        }
+    }
+    let dex = with_config("[views.q]\nfilter = \"\"\n");
+    let (stdout, stderr, code) = dex.run(&["query", "--view", "q", "--format", "paths"]);
+    assert_eq!((stdout.as_str(), stderr.as_str(), code), ("a.md\n", "", 0));
+}

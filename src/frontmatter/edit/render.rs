@@ -85,7 +85,8 @@ pub(super) fn typed_value(format: Format, text: &str) -> Option<Value> {
     match format {
         // serde_json's float parsing is its own; ask it what it will read.
         Format::Json => serde_json::from_str(text).ok(),
-        _ => text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number),
+        // The readers' own rule, so that `1.0e-400` is expected as what they read.
+        _ => crate::frontmatter::number::float(text).map(Value::Number),
     }
 }
 

@@ -16,8 +16,8 @@ enum TomlEntry {
 }
 
 pub(super) fn splice(content: &str, request: &Request) -> Result<Splice, EditError> {
-    // The block already parsed with `toml`; `toml_edit` shares its parser, so this only
-    // fails if the two ever disagree.
+    // The block already parsed with `toml`'s parser, which `toml_edit` shares; only a float
+    // beyond 64 bits (`1e400`, a number to the reader) makes `toml_edit` refuse it.
     let doc = toml_edit::Document::parse(content).map_err(|e| EditError::Layout {
         reason: format!("its keys could not be located ({})", e.message().trim()),
     })?;
