@@ -353,7 +353,9 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             let (mut app, _deck) = open(f, "tasks", 80, 26);
             assert!(feed(&mut app, key).is_empty());
             assert!(matches!(app.mode, Mode::Templates { .. }), "{:?}", app.mode);
-            let chosen = feed(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+            assert!(feed(&mut app, enter).is_empty(), "the title is asked next");
+            let chosen = feed(&mut app, enter);
             let task = EditValue::Scalar("task".into());
             assert!(
                 matches!(&chosen[..], [Effect::New { sets, .. }] if sets.contains(&("what".into(), task))),
@@ -491,7 +493,9 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             let (mut app, _deck) = outline_on(f, "tasks/ship.md");
             feed(&mut app, key);
             assert!(matches!(app.mode, Mode::Templates { .. }), "{:?}", app.mode);
-            let chosen = feed(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+            assert!(feed(&mut app, enter).is_empty(), "the title is asked next");
+            let chosen = feed(&mut app, enter);
             let parent = ("parent".to_string(), EditValue::Scalar("[[tasks/ship]]".into()));
             assert!(
                 matches!(&chosen[..], [Effect::New { sets, .. }] if sets.contains(&parent)),
@@ -901,7 +905,8 @@ fn n_says_why_a_draft_was_not_saved() {
         ("leaves", format!("{draft} was left as the template, so it was removed")),
     ] {
         let sets = vec![("editor".to_string(), EditValue::Scalar(does.into()))];
-        deck.perform(Effect::New { template: "note".into(), sets }, &mut app, &mut Direct);
+        let new = Effect::New { template: "note".into(), sets, title: None, checked: false };
+        deck.perform(new, &mut app, &mut Direct);
         assert_eq!(app.status_message, Some(format!("nothing saved: {said}")), "{does}");
         assert!(!f.dex.root.join("2026").exists(), "{does}: the draft and its folders are gone");
     }
@@ -932,7 +937,8 @@ fn n_names_the_cards_the_new_one_may_duplicate_once_its_title_is_known() {
     let (mut app, mut deck) = open(&f, "all", 100, 16);
     let draft = "2026/11/23/1795443330.md";
     let sets = vec![("editor".to_string(), EditValue::Scalar("duplicates".into()))];
-    deck.perform(Effect::New { template: "note".into(), sets }, &mut app, &mut Direct);
+    let new = Effect::New { template: "note".into(), sets, title: None, checked: false };
+    deck.perform(new, &mut app, &mut Direct);
     assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
     let status = app.status_message.clone().expect("a status");
     let url_first = format!("saved {draft}; you already have: bookmarks/fts5.md \"FTS5 docs\" (bookmark, 20");
@@ -944,7 +950,39 @@ fn n_names_the_cards_the_new_one_may_duplicate_once_its_title_is_known() {
     assert_eq!(app.index.total, 8, "the card was created all the same");
     // Like no other card: nothing but the save is said.
     std::fs::remove_file(f.dex.root.join(draft)).expect("remove the first");
-    deck.perform(Effect::New { template: "note".into(), sets: Vec::new() }, &mut app, &mut Direct);
+    let new = Effect::New { template: "note".into(), sets: Vec::new(), title: None, checked: false };
+    deck.perform(new, &mut app, &mut Direct);
     assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
     assert_eq!(app.status_message, Some(format!("saved {draft}")));
+}
+
+#[test]
+fn n_names_the_cards_a_titled_card_may_duplicate_before_the_editor_opens() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 16);
+    press(&mut app, &mut deck, &[KeyCode::Char('n'), KeyCode::Enter]);
+    assert_eq!(app.mode, Mode::Title { text: String::new() });
+    press(&mut app, &mut deck, &typed("sqlite notes!"));
+    // No editor runs in these tests: had the deck opened one, the card would be made.
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    let Mode::Duplicates { hints } = &app.mode else { panic!("asked first: {:?}", app.mode) };
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert!(hints[0].starts_with("you already have: notes/sqlite.md \"SQLite notes\" (note, "), "{hints:?}");
+    let shown = screen(&app, 100, 16);
+    assert!(
+        shown.contains("you already have: notes/sqlite.md") && shown.contains("Enter: make it anyway"),
+        "{shown}"
+    );
+    press(&mut app, &mut deck, &[KeyCode::Esc]);
+    assert_eq!((app.mode.clone(), app.status_message.as_deref()), (Mode::List, Some("nothing created")));
+    assert_eq!(app.index.total, 7, "nothing was written");
+    // A title like no other card's goes straight on.
+    press(&mut app, &mut deck, &[KeyCode::Char('n'), KeyCode::Enter]);
+    let effects = app.update(&Event::Key(KeyEvent::new(KeyCode::Char('Z'), KeyModifiers::NONE)));
+    assert!(effects.iter().all(|e| matches!(e, Effect::Preview { .. })));
+    let effects = app.update(&Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert!(
+        matches!(&effects[..], [Effect::New { title: Some(t), checked: false, .. }] if t == "Z"),
+        "{effects:?}"
+    );
 }

@@ -42,8 +42,10 @@ pub enum Effect {
     Rearrange { changes: Vec<Change>, path: String },
     /// Open a card in the editor (terminal suspended), then re-index it.
     Edit { path: String },
-    /// Create a card from a template with these fields set, then edit it.
-    New { template: String, sets: Vec<(String, EditValue)> },
+    /// Create a card from a template with these fields set (and this title), then edit it.
+    /// Unless `checked`, the deck first looks for cards it may duplicate and, when there
+    /// are any, names them and asks again instead ([`Mode::Duplicates`]).
+    New { template: String, sets: Vec<(String, EditValue)>, title: Option<String>, checked: bool },
     /// Set (or with `None` remove) one field of a card, then re-index it.
     Move { path: String, field: String, value: Option<String> },
     /// Refresh the index from the files.
@@ -111,6 +113,28 @@ pub enum Mode {
     Templates {
         selected: usize,
     },
+    /// Typing the new card's title (empty: the template's own).
+    Title {
+        text: String,
+    },
+    /// The new card may duplicate these cards: Enter makes it anyway, Esc gives up.
+    Duplicates {
+        hints: Vec<String>,
+    },
+}
+
+/// The card `n` is making, between the template picker and the editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingCard {
+    pub template: String,
+    pub sets: Vec<(String, EditValue)>,
+    pub title: Option<String>,
+}
+
+impl PendingCard {
+    fn effect(self, checked: bool) -> Effect {
+        Effect::New { template: self.template, sets: self.sets, title: self.title, checked }
+    }
 }
 
 /// The filter line.
@@ -264,6 +288,8 @@ pub struct App {
     fold_pending: bool,
     /// The card the next new card goes under (`a` in the outline).
     child_of: Option<String>,
+    /// The card `n` is making, until the editor opens on it.
+    pub pending: Option<PendingCard>,
     pub templates: Vec<String>,
     pub preview: Option<Preview>,
     pub pane: Pane,
@@ -316,6 +342,7 @@ impl App {
             outline_stale: false,
             fold_pending: false,
             child_of: None,
+            pending: None,
             templates,
             preview: None,
             pane: Pane::Card,
@@ -704,6 +731,8 @@ impl App {
                 return Vec::new();
             }
             Mode::Templates { selected } => return self.template_key(key, selected),
+            Mode::Title { .. } => return self.title_key(key),
+            Mode::Duplicates { .. } => return self.duplicates_key(key),
             Mode::List => {}
         }
         if self.filter.editing {
@@ -1141,7 +1170,8 @@ impl App {
                     sets.push((field, EditValue::Scalar(parent_value(&parent))));
                 }
                 if let Some(template) = self.templates.get(selected) {
-                    return vec![Effect::New { template: template.clone(), sets }];
+                    self.pending = Some(PendingCard { template: template.clone(), sets, title: None });
+                    self.mode = Mode::Title { text: String::new() };
                 }
             }
             Some(Action::Escape | Action::Quit) => {
@@ -1151,6 +1181,63 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The title line of a new card: Enter goes on to the editor (after the look for
+    /// duplicates), Esc gives up.
+    fn title_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Mode::Title { text } = &mut self.mode else { return Vec::new() };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => self.quit = true,
+            KeyCode::Char('u') if ctrl => text.clear(),
+            KeyCode::Char(c) if !ctrl => text.push(c),
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Esc => {
+                self.mode = Mode::List;
+                self.pending = None;
+            }
+            KeyCode::Enter => {
+                let title = Some(text.trim().to_string()).filter(|t| !t.is_empty());
+                self.mode = Mode::List;
+                if let Some(mut card) = self.pending.take() {
+                    card.title = title;
+                    return vec![card.effect(false)];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Cards the new one may duplicate are named: Enter makes it anyway, Esc gives up.
+    fn duplicates_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Enter => {
+                self.mode = Mode::List;
+                self.pending.take().map(|card| card.effect(true)).into_iter().collect()
+            }
+            KeyCode::Esc => {
+                self.mode = Mode::List;
+                self.pending = None;
+                self.status_message = Some("nothing created".into());
+                Vec::new()
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.quit = true;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The deck found cards the pending new card may duplicate: they are named, and the
+    /// user decides.
+    pub fn ask_about_duplicates(&mut self, card: PendingCard, hints: Vec<String>) {
+        self.pending = Some(card);
+        self.mode = Mode::Duplicates { hints };
     }
 
     /// Fields a new card gets from where the user is: the view's (and the filter's)
@@ -1468,14 +1555,43 @@ mod tests {
         let mut app = app();
         keys(&mut app, &[KeyCode::Char('n')]);
         assert_eq!(app.mode, Mode::Templates { selected: 2 }, "the task template is preselected");
+        assert!(keys(&mut app, &[KeyCode::Enter]).is_empty(), "the title first");
+        assert_eq!(app.mode, Mode::Title { text: String::new() });
+        let effects =
+            keys(&mut app, &[KeyCode::Char('P'), KeyCode::Char('l'), KeyCode::Backspace, KeyCode::Enter]);
+        assert_eq!(
+            effects,
+            vec![Effect::New {
+                template: "task".into(),
+                sets: vec![("what".into(), EditValue::Scalar("task".into()))],
+                title: Some("P".into()),
+                checked: false,
+            }]
+        );
+    }
+
+    #[test]
+    fn a_new_card_that_may_duplicate_others_names_them_and_waits_for_enter() {
+        let mut app = app();
+        keys(&mut app, &[KeyCode::Char('n'), KeyCode::Enter, KeyCode::Char('X'), KeyCode::Enter]);
+        let pending = PendingCard { template: "task".into(), sets: Vec::new(), title: Some("X".into()) };
+        app.ask_about_duplicates(pending.clone(), vec!["you already have: x.md \"X\"".into()]);
+        assert!(matches!(&app.mode, Mode::Duplicates { hints } if hints.len() == 1));
+        assert!(keys(&mut app, &[KeyCode::Char('q')]).is_empty(), "only Enter or Esc");
+        assert!(!app.quit);
         let effects = keys(&mut app, &[KeyCode::Enter]);
         assert_eq!(
             effects,
             vec![Effect::New {
                 template: "task".into(),
-                sets: vec![("what".into(), EditValue::Scalar("task".into()))]
+                sets: Vec::new(),
+                title: Some("X".into()),
+                checked: true
             }]
         );
+        app.ask_about_duplicates(pending, vec!["you already have: x.md \"X\"".into()]);
+        assert!(keys(&mut app, &[KeyCode::Esc]).is_empty());
+        assert_eq!((app.mode.clone(), app.pending.is_none()), (Mode::List, true), "Esc gives up");
     }
 
     #[test]
@@ -1517,7 +1633,7 @@ mod tests {
     fn new_cards_never_get_relative_dates_and_tags_stay_a_list() {
         let mut app = app();
         type_filter(&mut app, "deadline:+3d when:today #rust tag:cli due:this-week");
-        keys(&mut app, &[KeyCode::Enter, KeyCode::Char('n')]);
+        keys(&mut app, &[KeyCode::Enter, KeyCode::Char('n'), KeyCode::Enter]);
         let effects = keys(&mut app, &[KeyCode::Enter]);
         let list = |items: &[&str]| EditValue::List(items.iter().map(|s| s.to_string()).collect());
         assert_eq!(
@@ -1528,7 +1644,9 @@ mod tests {
                     ("what".into(), EditValue::Scalar("task".into())),
                     ("when".into(), EditValue::Scalar("today".into())),
                     ("tags".into(), list(&["rust", "cli"])),
-                ]
+                ],
+                title: None,
+                checked: false,
             }]
         );
         let mut dated = self::app();

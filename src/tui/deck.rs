@@ -26,11 +26,11 @@ use crate::config::Config;
 use crate::dex::Dex;
 use crate::frontmatter::{Edit, EditValue};
 use crate::index::Index;
-use crate::query::outline::Change;
+use crate::query::{self, outline::Change};
 use crate::scan;
 use crate::value::display_text;
 
-use super::app::{App, Effect};
+use super::app::{App, Effect, PendingCard};
 use super::reader::{self, Duplicates, Reader};
 use super::refresher::{self, Job, Round};
 use super::watch;
@@ -183,7 +183,13 @@ impl Deck {
     pub fn perform(&mut self, effect: Effect, app: &mut App, screen: &mut dyn Screen) {
         let written = match effect {
             Effect::Edit { path } => self.edit(app, screen, &path),
-            Effect::New { template, sets } => self.new_card(app, screen, &template, &sets),
+            Effect::New { template, sets, title, checked } => {
+                let card = PendingCard { template, sets, title };
+                if !checked && self.asked_about_duplicates(app, &card) {
+                    return;
+                }
+                self.new_card(app, screen, &card)
+            }
             Effect::Move { path, field, value } => self.move_card(app, &path, &field, value.as_deref()),
             Effect::Reindex => {
                 self.refresh(app, Job::Refresh);
@@ -350,14 +356,9 @@ impl Deck {
 
     /// `n`: a card from a template, edited, kept only if changed. Returns the paths to
     /// re-index; the cursor goes to the new card once it is loaded.
-    pub fn new_card(
-        &mut self,
-        app: &mut App,
-        screen: &mut dyn Screen,
-        template: &str,
-        sets: &[(String, EditValue)],
-    ) -> Vec<String> {
-        let card = NewCard { template, sets, ..NewCard::default() };
+    pub fn new_card(&mut self, app: &mut App, screen: &mut dyn Screen, card: &PendingCard) -> Vec<String> {
+        let (template, sets, title) = (&card.template, &card.sets, card.title.as_deref());
+        let card = NewCard { template, sets, title, ..NewCard::default() };
         let draft = match new::create(&self.dex, &self.config, &self.clock(), &card) {
             Ok(draft) => draft,
             Err(e) => {
@@ -409,6 +410,32 @@ impl Deck {
             }
         }
         written
+    }
+
+    /// Before the editor opens on a new card with a title: the cards it may duplicate (the
+    /// same url, a near-identical title), which the app names and asks about; `true` when
+    /// there are any. A look-up that cannot run says so and lets the card be made.
+    fn asked_about_duplicates(&mut self, app: &mut App, card: &PendingCard) -> bool {
+        let Some(title) = card.title.as_deref() else { return false };
+        let url = card.sets.iter().find_map(|(key, value)| match value {
+            EditValue::Scalar(url) if key == "url" => Some(url.as_str()),
+            _ => None,
+        });
+        let found = Index::open_read_only(&self.index_path)
+            .map_err(|e| e.to_string())
+            .and_then(|index| query::duplicates::find(&index, title, url).map_err(|e| e.to_string()));
+        match found {
+            Ok(cards) if !cards.is_empty() => {
+                let hints = cards.iter().map(query::duplicates::hint).collect();
+                app.ask_about_duplicates(card.clone(), hints);
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                app.status_message = Some(format!("could not look for cards like this one: {e}"));
+                false
+            }
+        }
     }
 
     /// After `n` kept a card: the cards it may duplicate, asked of the reader, whose answer

@@ -88,6 +88,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     match app.mode {
         Mode::Help => render_help(frame, area, &theme),
         Mode::Templates { selected } => render_templates(app, selected, frame, area, &theme),
+        Mode::Title { ref text } => render_title(text, frame, area, &theme),
+        Mode::Duplicates { ref hints } => render_duplicates(hints, frame, area, &theme),
         Mode::List => {}
     }
 }
@@ -439,6 +441,39 @@ fn render_templates(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rec
     frame.render_widget(Clear, popup);
     let block =
         Block::default().borders(Borders::ALL).title(" new card from ").border_style(theme.tab_active);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// The title line of a new card.
+fn render_title(text: &str, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let popup = centered(area, 64, 3);
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" title of the new card — Enter: edit it, Esc: give up ")
+        .border_style(theme.tab_active);
+    let width = usize::from(popup.width.saturating_sub(3));
+    let shown = clean(text);
+    // The end of a long title, where the typing is.
+    let skip = shown.width().saturating_sub(width);
+    let tail: String = shown.chars().skip(skip).collect();
+    let line = Line::from(vec![Span::raw(tail), Span::styled(" ", theme.cursor)]);
+    frame.render_widget(Paragraph::new(line).block(block), popup);
+}
+
+/// The cards a new card may duplicate, before the editor opens on it.
+fn render_duplicates(hints: &[String], frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(100);
+    let mut lines: Vec<Line> =
+        hints.iter().map(|h| Line::raw(cut(&clean(h), usize::from(width - 2)))).collect();
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Enter: make it anyway · Esc: give up", theme.key)));
+    let popup = centered(area, width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" you may have this card already ")
+        .border_style(theme.tab_active);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
