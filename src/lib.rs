@@ -21,6 +21,7 @@ pub mod cards;
 pub mod clock;
 pub mod config;
 pub mod dex;
+pub mod files;
 pub mod frontmatter;
 pub mod index;
 pub mod output;

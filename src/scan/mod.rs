@@ -8,7 +8,8 @@ mod links;
 mod read;
 mod walk;
 
-pub use read::{MAX_CARD_BYTES, SpecialFile, open_card, parse_card, read_card, read_card_file};
+pub use crate::files::SpecialFile;
+pub use read::{MAX_CARD_BYTES, open_card, parse_card, read_card, read_card_file};
 pub use walk::{
     CardRules, FileStat, NotACard, TEMP_PREFIX, TEMP_SUFFIX, Walk, card_path_problem, is_card_name,
     leftover_temp_files, mtime_ns, relative_path, walk,

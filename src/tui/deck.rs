@@ -356,6 +356,7 @@ impl Deck {
             }
         };
         let rel = draft.file.rel.clone();
+        let warning = draft.warning.clone();
         let opened = Opened::Draft(draft);
         let message = match session::run(&self.dex, &opened, &mut |run| screen.suspended(run)) {
             Ok(Outcome::Saved) => format!("saved {rel}"),
@@ -363,7 +364,11 @@ impl Deck {
             Ok(Outcome::EditorFailed(status)) => format!("the editor exited with {status}; kept {rel}"),
             Err(e) => e.to_string(),
         };
-        app.status_message = Some(message);
+        // The template the dex has could not be read: the built-in one was used.
+        app.status_message = Some(match warning {
+            Some(warning) => format!("{message} ({warning})"),
+            None => message,
+        });
         app.follow(&rel);
         vec![rel]
     }
