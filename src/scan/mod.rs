@@ -4,6 +4,7 @@
 //! touches no file content; [`read_card`] reads and parses one file. The index decides
 //! in between which files need reading, so an unchanged dex is never read.
 
+mod ignore_files;
 mod links;
 mod read;
 mod walk;

@@ -16,6 +16,7 @@ mod links;
 mod output;
 mod selection;
 mod set;
+mod special;
 mod sql;
 mod types;
 mod util;
