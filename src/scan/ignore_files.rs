@@ -33,6 +33,16 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use super::Problem;
 use crate::files::{self, SpecialFile};
 
+thread_local! {
+    /// The rules of the folder a walker thread last asked about, for [`IgnoreFiles::skips`]:
+    /// which walk ([`IgnoreFiles::walk`]), which folder.
+    static LAST_FOLDER: std::cell::RefCell<Option<(u64, PathBuf, Arc<Level>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Numbers the [`IgnoreFiles`] made, so that rules kept from one walk are never taken for
+/// another's (the ignore files may have changed in between).
+static WALKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// The ignore files of one walk: the rules of the folders above the dex and of git's
 /// global file, read when made, and those of the folders in the dex, read as the walk
 /// reaches them.
@@ -54,6 +64,8 @@ pub struct IgnoreFiles {
     hidden: bool,
     /// Files that could not be used, each said once.
     problems: Mutex<Vec<Problem>>,
+    /// This one's number among those made ([`WALKS`]).
+    walk: u64,
 }
 
 /// The rules of one folder, and the folders above it.
@@ -63,6 +75,8 @@ struct Level {
     exclude: Gitignore,
     /// The folder holds `.git` or `.jj`: git's rules stop here going up.
     has_git: bool,
+    /// This folder or one above it holds a repository: git's rules apply at all.
+    any_git: bool,
     /// A folder above the dex root.
     above_root: bool,
     parent: Option<Arc<Level>>,
@@ -97,6 +111,7 @@ impl IgnoreFiles {
             global,
             hidden,
             problems: Mutex::new(problems),
+            walk: WALKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -107,7 +122,17 @@ impl IgnoreFiles {
             return false;
         }
         let Some(parent) = parent_of(path) else { return false };
-        self.matched(&self.level(parent), path, is_dir).is_ignore()
+        // A folder's entries come one after another on one walker thread: the rules of
+        // the last folder asked about are kept there, which saves the shared map's lock,
+        // a hash and a reference count per entry (a tenth of a no-change refresh).
+        LAST_FOLDER.with_borrow_mut(|last| {
+            let hit = last.as_ref().is_some_and(|(walk, dir, _)| *walk == self.walk && dir == parent);
+            if !hit {
+                *last = Some((self.walk, parent.to_path_buf(), self.level(parent)));
+            }
+            let Some((_, _, level)) = last.as_ref() else { unreachable!("set just above") };
+            self.matched(level, path, is_dir).is_ignore()
+        })
     }
 
     /// Whether the dex-relative `rel` (`/`-separated, clean) is left out, itself or a
@@ -163,7 +188,7 @@ impl IgnoreFiles {
     /// of precedence, then the hidden rule.
     fn matched(&self, level: &Level, path: &Path, is_dir: bool) -> Match<()> {
         let chain = || std::iter::successors(Some(level), |l| l.parent.as_deref());
-        let any_git = chain().any(|l| l.has_git);
+        let any_git = level.any_git;
         let mut found = Found::default();
         let mut saw_git = false;
         for l in chain().take_while(|l| !l.above_root) {
@@ -233,7 +258,8 @@ impl Level {
             Some(common) => rules_of(dir, &common.join("info/exclude"), root, problems),
             None => Gitignore::empty(),
         };
-        Level { ignore, gitignore, exclude, has_git, above_root, parent }
+        let any_git = has_git || parent.as_ref().is_some_and(|p| p.any_git);
+        Level { ignore, gitignore, exclude, has_git, any_git, above_root, parent }
     }
 }
 
