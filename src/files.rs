@@ -91,7 +91,8 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
 /// Opens an existing regular file to append to it (a card), never waiting on a FIFO that
 /// took its place.
 pub fn open_to_append(path: &Path) -> io::Result<File> {
-    let file = File::options().append(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path)?;
+    let opened = File::options().append(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path);
+    let file = opened.map_err(|err| what_is_there(path.metadata(), err))?;
     regular(&file)?;
     Ok(file)
 }
@@ -108,12 +109,17 @@ pub fn open_own(path: &Path) -> io::Result<File> {
             regular(&file)?;
             Ok(file)
         }
-        // ELOOP for a symlink, EISDIR for a folder, ENXIO for a FIFO nobody reads or a
-        // socket: say what is there, if it is still there.
-        Err(err) => Err(match path.symlink_metadata() {
-            Ok(meta) if !meta.is_file() => SpecialFile::error(kind_of(meta.file_type())),
-            _ => err,
-        }),
+        Err(err) => Err(what_is_there(path.symlink_metadata(), err)),
+    }
+}
+
+/// An open for writing that failed because of what is at the path — ELOOP for a symlink
+/// (under `O_NOFOLLOW`), EISDIR for a folder, ENXIO for a FIFO nobody reads or a socket —
+/// says what is there, if it still is; any other failure is `err` itself.
+fn what_is_there(there: io::Result<Metadata>, err: io::Error) -> io::Error {
+    match there {
+        Ok(meta) if !meta.is_file() => SpecialFile::error(kind_of(meta.file_type())),
+        _ => err,
     }
 }
 

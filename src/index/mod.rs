@@ -447,9 +447,13 @@ mod tests {
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
         let chain = format!("{:#}", anyhow::Error::from(err));
         assert_eq!(chain.matches("os error").count(), 1, "{chain}");
-        std::fs::create_dir_all(dir.path().join("db/index.db")).expect("mkdir");
-        let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no database");
+        std::fs::create_dir_all(dir.path().join("db/index.lock")).expect("mkdir");
+        let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no lock file");
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+        assert!(
+            err.to_string().contains("index.lock is a directory, not a file termdex made; remove it"),
+            "{err}"
+        );
     }
 
     #[test]
