@@ -389,7 +389,7 @@ impl Config {
 /// plain file of that name holds no config). Opened as cards are, so that a FIFO in its
 /// place cannot hang every command.
 fn read_config(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    match crate::scan::read_card_file(path) {
+    match crate::files::read_regular(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
         Err(e) => Err(e),

@@ -15,12 +15,15 @@
 //!   views compile, called by whoever loads it. [`clock`] is "today" for query and cards.
 //! - [`cards`] writes cards (beside the read path, never under it).
 //! - [`dex`] locates the dex; the `cli` module of the binary parses arguments and dispatches.
+//! - [`files`] opens every file termdex reads without ever waiting (a FIFO in a file's
+//!   place), and termdex's own lock files without following links; every layer uses it.
 
 pub mod card;
 pub mod cards;
 pub mod clock;
 pub mod config;
 pub mod dex;
+pub mod files;
 pub mod frontmatter;
 pub mod index;
 pub mod output;

@@ -357,7 +357,7 @@ proptest! {
     fn any_template_renders_to_a_card_that_parses_or_is_refused(text in template_text(), title in edit_text()) {
         let mut vars = oracle::default_vars();
         vars.set("title", title);
-        oracle::template(&Template { name: "hostile".into(), text, file: None }, &vars);
+        oracle::template(&Template { name: "hostile".into(), text, file: None, warning: None }, &vars);
     }
 
     /// On a well-formed card a plain key can always be set, to any value: it reads back,
@@ -414,7 +414,7 @@ fn a_template_value_never_turns_the_first_line_into_a_fence() {
         let mut vars = oracle::default_vars();
         vars.set("title", title);
         oracle::template(
-            &Template { name: "t".into(), text: "{{title}}\n\nbody\n".into(), file: None },
+            &Template { name: "t".into(), text: "{{title}}\n\nbody\n".into(), file: None, warning: None },
             &vars,
         );
     }

@@ -50,8 +50,8 @@ pub enum CardsError {
     ChangedMeanwhile { path: PathBuf },
     #[error("{path} is not a card: {reason}; it was left as it is")]
     NotACard { path: String, reason: crate::scan::NotACard },
-    #[error("{path} is not a card: it is not a file; it was left as it is")]
-    NotAFile { path: String },
+    #[error("{path} is not a card: it is {kind}, not a regular file; it was left as it is")]
+    NotAFile { path: String, kind: &'static str },
     #[error("cannot create {path} there: {reason}; nothing was created")]
     NotACardPlace { path: String, reason: crate::scan::NotACard },
     #[error(
@@ -72,6 +72,10 @@ pub enum CardsError {
     CannotMove { path: String, field: String, reason: String },
     #[error("cannot take the write lock {path}: {cause}")]
     Lock { path: PathBuf, cause: std::io::Error },
+    #[error(
+        "cannot take the write lock: {path} is {kind}, not a file termdex made; remove it (termdex makes the lock file again) and run the command again"
+    )]
+    LockInTheWay { path: PathBuf, kind: &'static str },
     #[error("cannot split the editor command `{command}` from ${var}: {message}")]
     EditorCommand { var: &'static str, command: String, message: String },
     #[error("cannot start the editor `{program}`{from}: {cause} (set $VISUAL or $EDITOR)")]

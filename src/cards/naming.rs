@@ -154,6 +154,9 @@ pub fn create_exact(rules: &mut CardRules, rel: &str, content: &[u8]) -> Result<
                     ))
                 }
                 Some(t) if t.is_dir() => CardsError::BadPath(format!("`{rel}` is a folder, not a card")),
+                Some(t) if !t.is_file() => {
+                    CardsError::NotAFile { path: rel.to_string(), kind: crate::files::kind_of(t) }
+                }
                 Some(_) if cause.kind() == io::ErrorKind::AlreadyExists => CardsError::BadPath(format!(
                     "`{rel}` was created by another program just now; open it again"
                 )),

@@ -33,6 +33,9 @@ pub struct NewCard<'a> {
 pub struct Draft {
     pub file: CreatedFile,
     pub content: String,
+    /// Why the dex's own template was not used (it could not be read), for the command to
+    /// say; the built-in of that name was.
+    pub warning: Option<String>,
 }
 
 /// The number `{{id}}` and `{id}` stand for: the Unix time of creation.
@@ -67,7 +70,7 @@ pub fn create(dex: &Dex, config: &Config, clock: &Clock, card: &NewCard<'_>) -> 
     } else {
         naming::create_unique(rules, &rel, content.as_bytes())?
     };
-    Ok(Draft { file, content })
+    Ok(Draft { file, content, warning: template.warning })
 }
 
 fn variables(clock: &Clock, date: Date, id: i64, title: &str, sets: &[(String, EditValue)]) -> Vars {
@@ -102,9 +105,17 @@ fn apply_sets(text: &str, sets: &[(String, EditValue)], template: &str) -> Resul
         .map_err(|cause| CardsError::Edit { what: format!("template {template}"), cause })
 }
 
-/// `--in work/meetings`: the pattern's file name, in that folder.
+/// `--in work/meetings`: the pattern's file name, in that folder; `--in .` is the top of
+/// the dex.
 pub fn in_subdir(dir: &str, expanded: &str) -> Result<String, CardsError> {
-    let dir = naming::check_relative(dir)?;
     let name = expanded.rsplit('/').next().unwrap_or(expanded);
+    if dir.is_empty() {
+        return Err(CardsError::BadPath("--in names no folder (`--in .` is the top of the dex)".into()));
+    }
+    let top = !dir.starts_with('/') && dir.split('/').all(|part| part.is_empty() || part == ".");
+    if top {
+        return naming::check_relative(name);
+    }
+    let dir = naming::check_relative(dir)?;
     naming::check_relative(&format!("{dir}/{name}"))
 }

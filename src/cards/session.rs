@@ -15,6 +15,7 @@ use crate::card::file_stem;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
+use crate::files;
 
 use super::CardsError;
 use super::editor::Editor;
@@ -73,8 +74,17 @@ pub type HandOver<'a> = &'a mut dyn FnMut(&mut dyn FnMut() -> Option<ExitStatus>
 /// The card at `rel` (checked to be a card of the dex) or, when there is none, a new note
 /// titled after its file name, created there (`termdex edit PATH`).
 pub fn open_path(dex: &Dex, config: &Config, clock: &Clock, rel: &str) -> Result<Opened, CardsError> {
-    if super::editable(&dex.root, rel)?.is_file() {
-        return Ok(Opened::Cards(vec![rel.to_string()]));
+    // Only a path where nothing is gets a new card: a FIFO or a folder there is said to be
+    // what it is, not taken for a card another program made meanwhile.
+    match std::fs::metadata(super::editable(&dex.root, rel)?) {
+        Ok(meta) if meta.is_file() => return Ok(Opened::Cards(vec![rel.to_string()])),
+        Ok(meta) => {
+            return Err(CardsError::NotAFile {
+                path: rel.to_string(),
+                kind: files::kind_of(meta.file_type()),
+            });
+        }
+        Err(_) => {}
     }
     let title = file_stem(rel).to_string();
     let card = NewCard { template: "note", title: Some(&title), path: Some(rel), ..NewCard::default() };
@@ -129,7 +139,7 @@ fn run_editor(dex: &Dex, opened: &Opened, hand_over: HandOver<'_>) -> Result<Exi
 /// After the editor exited cleanly: keeps the draft if it was changed, takes it away if
 /// it was left as the template, emptied or deleted.
 fn settle(draft: &Draft) -> Result<Outcome, CardsError> {
-    let now = match std::fs::read(&draft.file.abs) {
+    let now = match files::read_regular(&draft.file.abs) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             naming::remove_dirs(&draft.file.made_dirs);

@@ -6,11 +6,13 @@
 //! leading `-`, a newline, or reading like a number still gives frontmatter that parses,
 //! with exactly that title in it, and the template's comments and layout are kept.
 
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::files;
 use crate::frontmatter::{self, Block, Edit, EditValue, Fence, Format};
 
 use super::CardsError;
@@ -32,6 +34,8 @@ pub struct Template {
     pub text: String,
     /// The dex's own file, or `None` for a built-in.
     pub file: Option<PathBuf>,
+    /// Why the dex's own file of this name was not used, when it could not be read.
+    pub warning: Option<String>,
 }
 
 /// The folder of a dex's own templates.
@@ -65,19 +69,55 @@ fn valid_name(name: &str) -> bool {
 }
 
 /// Loads a template: the dex's own file first, then the built-in of that name.
+///
+/// The file is read as cards are ([`files::read_regular`]): a FIFO in its place is never
+/// waited on. One that exists but cannot be read (a FIFO, a folder, someone else's
+/// `.termdex/` of mode 0700) gives the built-in of that name, with a warning, as the
+/// config does; without a built-in of that name, it is an error.
 pub fn load(state_dir: &Path, name: &str) -> Result<Template, CardsError> {
     if valid_name(name) {
         let path = user_dir(state_dir).join(format!("{name}.md"));
-        match std::fs::read_to_string(&path) {
-            Ok(text) => return Ok(Template { name: name.to_string(), text, file: Some(path) }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        let builtin = BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string());
+        let warning = match read_template(&path) {
+            Ok(Some(text)) => {
+                return Ok(Template { name: name.to_string(), text, file: Some(path), warning: None });
+            }
+            Ok(None) => None,
+            // Text that is not UTF-8 reads but is wrong: the user's to fix, as a config's.
+            Err(cause) if builtin.is_some() && cause.kind() != io::ErrorKind::InvalidData => {
+                Some(unreadable(&path, name, &cause))
+            }
             Err(cause) => return Err(CardsError::ReadTemplate { path, cause }),
-        }
-        if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name) {
-            return Ok(Template { name: name.to_string(), text: text.to_string(), file: None });
+        };
+        if let Some(text) = builtin {
+            return Ok(Template { name: name.to_string(), text, file: None, warning });
         }
     }
     Err(CardsError::UnknownTemplate { name: name.to_string(), available: names(state_dir).join(", ") })
+}
+
+/// A template file's text; `None` when there is none (nor a folder for it).
+fn read_template(path: &Path) -> io::Result<Option<String>> {
+    match files::read_regular(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8 (save it as UTF-8)")),
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The warning for a template file that cannot be read, the built-in taking its place;
+/// worded as the config's.
+fn unreadable(path: &Path, name: &str, cause: &io::Error) -> String {
+    let (why, advice) = match cause.kind() {
+        io::ErrorKind::PermissionDenied => ("permission denied".to_string(), " (make it readable to use it)"),
+        _ => (cause.to_string(), ""),
+    };
+    format!(
+        "cannot read template {}: {why}; using the built-in template `{name}` instead{advice}",
+        path.display()
+    )
 }
 
 /// Values for `{{name}}`, in the order they were given (later ones win).
@@ -355,6 +395,7 @@ mod tests {
             name: "t".into(),
             text: "+++\ntitle = \"{{title}}\"\n+++\n# {{title}}\n".into(),
             file: None,
+            warning: None,
         };
         let text = render(&toml, &vars("say \"hi\"\nthere")).expect("renders");
         assert_eq!(field(&text, "title"), "say \"hi\"\nthere");
@@ -363,13 +404,14 @@ mod tests {
             name: "j".into(),
             text: "---json\n{\"title\": \"{{title}}\"}\n---\n".into(),
             file: None,
+            warning: None,
         };
         let text = render(&json, &vars("back\\slash \"q\"")).expect("renders");
         assert_eq!(field(&text, "title"), "back\\slash \"q\"");
     }
 
     fn template(text: &str) -> Template {
-        Template { name: "mine".into(), text: text.into(), file: None }
+        Template { name: "mine".into(), text: text.into(), file: None, warning: None }
     }
 
     fn rendered(text: &str, title: &str) -> String {

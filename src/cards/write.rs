@@ -15,7 +15,7 @@
 
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,6 +24,7 @@ use tempfile::TempPath;
 use super::CardsError;
 use super::attributes;
 use super::swap::{self, Stamp, Swapped};
+use crate::files::{self, SpecialFile};
 use crate::scan::{TEMP_PREFIX, TEMP_SUFFIX};
 
 /// How often a card another program rewrote between termdex's read and its swap is read
@@ -41,14 +42,19 @@ pub struct WriteLock {
 }
 
 /// Takes the dex's write lock (`write.lock` beside the index, created if missing),
-/// waiting for another process that holds it.
+/// waiting for another process that holds it. A symlink, folder or FIFO in the lock's
+/// place is refused, never followed or waited on: replacing it could race another
+/// process doing the same, and two processes would then lock two different files.
 pub fn lock(root: &Path) -> Result<WriteLock, CardsError> {
     let location = crate::dex::Dex { root: root.to_path_buf() }.index_location();
     let state = location.dir();
     let path = state.join("write.lock");
     let lock_error = |cause| CardsError::Lock { path: path.clone(), cause };
     fs::create_dir_all(state).map_err(lock_error)?;
-    let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(lock_error)?;
+    let file = files::open_own(&path).map_err(|cause| match SpecialFile::of(&cause) {
+        Some(special) => CardsError::LockInTheWay { path: path.clone(), kind: special.kind() },
+        None => lock_error(cause),
+    })?;
     file.lock().map_err(lock_error)?;
     Ok(WriteLock { _file: file })
 }
@@ -58,7 +64,7 @@ pub fn lock(root: &Path) -> Result<WriteLock, CardsError> {
 pub fn target(real: &Path, rel: &str) -> Result<(), CardsError> {
     let meta = fs::metadata(real).map_err(|cause| CardsError::Read { path: real.to_path_buf(), cause })?;
     if !meta.is_file() {
-        return Err(CardsError::NotAFile { path: rel.to_string() });
+        return Err(CardsError::NotAFile { path: rel.to_string(), kind: files::kind_of(meta.file_type()) });
     }
     if meta.nlink() > 1 {
         return Err(CardsError::HardLinked { path: rel.to_string(), links: meta.nlink() });
@@ -270,7 +276,7 @@ fn take_back(
     let now = read_when_written(if is_new { &mut reader } else { &mut there }, &temp)?;
     if let Some(tail) = now.strip_prefix(bytes.as_slice()) {
         if !tail.is_empty() {
-            let card = File::options().append(true).open(path).map_err(|cause| write_error(path, cause))?;
+            let card = files::open_to_append(path).map_err(|cause| write_error(path, cause))?;
             append(card, tail, path)?;
         }
         return Ok(None);
@@ -337,13 +343,9 @@ fn read_when_written(file: &mut File, path: &Path) -> Result<Vec<u8>, CardsError
     Ok(swap::read_all(file).map_err(|cause| read_error(path, cause))?.0)
 }
 
-/// Opens a file to read it, never waiting (should it be a FIFO).
+/// Opens a file to read it, never waiting, and only if it is a regular file.
 fn open_to_read(path: &Path) -> Result<File, CardsError> {
-    File::options()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|cause| read_error(path, cause))
+    files::open_regular(path).map(|(file, _)| file).map_err(|cause| read_error(path, cause))
 }
 
 fn read_error(path: &Path, cause: io::Error) -> CardsError {
@@ -379,7 +381,7 @@ impl Prepared {
         temp.as_file_mut().write_all(&bytes).map_err(write_error)?;
         attributes::copy(like, temp.as_file(), path)?;
         temp.as_file().sync_all().map_err(write_error)?;
-        let reader = File::open(temp.path()).map_err(write_error)?;
+        let reader = files::open_regular(temp.path()).map(|(file, _)| file).map_err(write_error)?;
         let stamp = Stamp::of(&temp.as_file().metadata().map_err(write_error)?);
         let (file, temp) = temp.into_parts();
         Ok(Prepared { temp, card: NewCard { file, reader, bytes, stamp } })
@@ -425,7 +427,7 @@ pub fn create_new(path: &Path, content: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(path);
     }
     written?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")));
+    files::sync_dir(path.parent().unwrap_or(Path::new(".")));
     Ok(())
 }
 
@@ -438,15 +440,8 @@ struct SyncOnDrop<'a> {
 impl Drop for SyncOnDrop<'_> {
     fn drop(&mut self) {
         if self.done {
-            sync_dir(self.dir);
+            files::sync_dir(self.dir);
         }
-    }
-}
-
-/// Makes a rename or a new name durable; best effort (not every file system allows it).
-fn sync_dir(dir: &Path) {
-    if let Ok(handle) = fs::File::open(dir) {
-        let _ = handle.sync_all();
     }
 }
 

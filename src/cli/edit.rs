@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
 use termdex::cards::editor::describe_exit;
+use termdex::cards::new::Draft;
 use termdex::cards::session::{self, Opened, Outcome};
 use termdex::scan::{card_path_problem, is_card_name};
 
@@ -59,6 +60,9 @@ pub fn run_session(ctx: &Ctx, opened: &Opened, edit: bool, print_path: bool) -> 
         Opened::Draft(draft) => vec![draft.file.rel.clone()],
     };
     let shown: Vec<String> = rels.iter().map(|rel| ctx.paths().show(rel)).collect();
+    if let Opened::Draft(Draft { warning: Some(warning), .. }) = opened {
+        ctx.warn(warning);
+    }
     if print_path && matches!(opened, Opened::Cards(_)) {
         let mut out = std::io::stdout().lock();
         for path in &shown {

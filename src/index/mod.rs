@@ -12,6 +12,12 @@
 //! Creating, deleting and rebuilding the database files happen under an exclusive lock on
 //! `.termdex/index.lock`, so that one process never deletes a database (or its WAL) that
 //! another has just created. Opening an index that exists takes no lock.
+//!
+//! `.termdex/` is termdex's own, and anything but a regular file in the place of one of
+//! the database files (a folder, a FIFO, a symlink) is damage too: an empty folder is
+//! removed, anything else is renamed aside to `NAME.broken-N` (nothing is deleted that
+//! may hold someone's data), and the index is rebuilt, with one warning. SQLite is never
+//! let follow a symlink there: it would create the database wherever the link points.
 
 mod damage;
 mod fields;
@@ -29,6 +35,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+use crate::files::{self, SpecialFile};
 use crate::scan::Settings;
 
 pub use damage::{Damage, retry_after_damage};
@@ -57,6 +64,14 @@ pub enum IndexError {
     Remove { path: PathBuf, cause: io::Error },
     #[error("cannot lock {path} to create the index: {cause} (is the folder writable?)")]
     Lock { path: PathBuf, cause: io::Error },
+    #[error(
+        "cannot lock the index: {path} is {kind}, not a file termdex made; remove it (termdex makes the lock file again) and run the command again"
+    )]
+    LockInTheWay { path: PathBuf, kind: &'static str },
+    #[error(
+        "index file {path} is {kind}, and cannot be moved aside: {cause} (move or remove it by hand; the index is only a cache)"
+    )]
+    SetAside { path: PathBuf, kind: &'static str, cause: io::Error },
     #[error("index {path} {reason}, even after deleting it (is another program writing there?)")]
     Unusable { path: PathBuf, reason: String },
     #[error("index {path}: {cause}{}", advice(cause))]
@@ -110,13 +125,17 @@ impl Index {
             let _lock = CreationLock::take(path)?;
             // Looked at again under the lock: another process may have just created it.
             if !path.exists() {
+                // A link to nowhere is not followed: it is set aside, and says so.
+                if let Some(reason) = out_of_place(path) {
+                    return replace_locked(path, &reason);
+                }
                 // A WAL left beside a deleted database would be replayed into the new one.
                 remove_files(path)?;
             }
             return match try_open(path) {
                 Ok(Ok(index)) => Ok(Opened { index, warning: None }),
                 Ok(Err(reason)) => replace_locked(path, &reason),
-                Err(err) => match damage_reason(&err) {
+                Err(err) => match damage_reason(&err).or_else(|| out_of_place(path)) {
                     Some(reason) => replace_locked(path, &reason),
                     None => Err(IndexError::Sqlite { path: path.to_path_buf(), cause: err }),
                 },
@@ -125,7 +144,7 @@ impl Index {
         match try_open(path) {
             Ok(Ok(index)) => Ok(Opened { index, warning: None }),
             Ok(Err(reason)) => replace_unusable(path, &reason),
-            Err(err) => match damage_reason(&err) {
+            Err(err) => match damage_reason(&err).or_else(|| out_of_place(path)) {
                 Some(reason) => replace_unusable(path, &reason),
                 None => Err(IndexError::Sqlite { path: path.to_path_buf(), cause: err }),
             },
@@ -136,8 +155,10 @@ impl Index {
     /// rebuilding (`termdex sql`, which must never change it).
     pub fn open_read_only(path: &Path) -> Result<Index, IndexError> {
         let sqlite_error = |cause| IndexError::Sqlite { path: path.to_path_buf(), cause };
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let conn = Connection::open_with_flags(resolved(path), flags).map_err(sqlite_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
@@ -210,8 +231,13 @@ impl CreationLock {
     fn take(index_path: &Path) -> Result<CreationLock, IndexError> {
         let path = index_path.with_extension("lock");
         let lock_error = |cause| IndexError::Lock { path: path.clone(), cause };
-        let file =
-            File::options().create(true).truncate(false).write(true).open(&path).map_err(lock_error)?;
+        // Never through a symlink, never waiting on a FIFO: see `files::open_own`. What is
+        // in the way is refused rather than replaced, which could race another process
+        // replacing it too (each would then lock a file of its own).
+        let file = files::open_own(&path).map_err(|cause| match SpecialFile::of(&cause) {
+            Some(special) => IndexError::LockInTheWay { path: path.clone(), kind: special.kind() },
+            None => lock_error(cause),
+        })?;
         file.lock().map_err(lock_error)?;
         Ok(CreationLock { _file: file })
     }
@@ -229,11 +255,11 @@ fn replace_unusable(path: &Path, reason: &str) -> Result<Opened, IndexError> {
 
 /// Deletes the database files and starts an empty index; the caller holds the lock.
 fn replace_locked(path: &Path, reason: &str) -> Result<Opened, IndexError> {
-    remove_files(path)?;
+    let aside = remove_files(path)?;
     match try_open(path) {
         Ok(Ok(index)) => Ok(Opened {
             index,
-            warning: Some(format!("index {} {reason}; rebuilding it from the cards", path.display())),
+            warning: Some(format!("index {} {reason}{aside}; rebuilding it from the cards", path.display())),
         }),
         Ok(Err(reason)) => Err(IndexError::Unusable { path: path.to_path_buf(), reason }),
         Err(cause) => Err(IndexError::Sqlite { path: path.to_path_buf(), cause }),
@@ -243,8 +269,11 @@ fn replace_locked(path: &Path, reason: &str) -> Result<Opened, IndexError> {
 /// `Ok(Err(reason))`: the file is readable SQLite but not an index this build can use.
 fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        resolved(path),
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_NOFOLLOW,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let set_up = retry_while_busy(|| set_up(&mut conn))?;
@@ -310,19 +339,104 @@ fn file_identity(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|meta| (meta.dev(), meta.ino()))
 }
 
-/// Deletes the database and its WAL and shared-memory files, whichever exist.
-fn remove_files(path: &Path) -> Result<(), IndexError> {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
+/// The last name of an index file, for warnings that named its folder already.
+fn file_name(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.file_name().unwrap_or(path.as_os_str()).to_string_lossy()
+}
+
+/// Renames `from` to `to` unless `to` exists. Where the file system cannot refuse to
+/// replace (`EINVAL`), `to` is looked for first: the folder is `.termdex/`, and the lock is
+/// held, so only a process that ignores the lock could slip a file in between.
+fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    let cwd = rustix::fs::CWD;
+    match rustix::fs::renameat_with(cwd, from, cwd, to, rustix::fs::RenameFlags::NOREPLACE) {
+        Err(rustix::io::Errno::INVAL) if to.symlink_metadata().is_ok() => {
+            Err(io::Error::from(io::ErrorKind::AlreadyExists))
+        }
+        Err(rustix::io::Errno::INVAL) => std::fs::rename(from, to),
+        other => other.map_err(io::Error::from),
+    }
+}
+
+/// The path SQLite is given for the index at `path`: its folder with every link resolved.
+/// SQLite opens with `SQLITE_OPEN_NOFOLLOW`, which refuses a link anywhere in the path, so
+/// that a link in the place of the database file is refused (and set aside, see
+/// [`out_of_place`]) instead of followed; links on the way to the folder (a home folder
+/// reached through one, `.termdex` linked elsewhere) are the user's and stay usable.
+fn resolved(path: &Path) -> PathBuf {
+    let parent = path.parent().and_then(|dir| dir.canonicalize().ok());
+    match (parent, path.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// The database file and SQLite's files beside it.
+fn database_files(path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    ["", "-wal", "-shm", "-journal"].into_iter().map(move |suffix| {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
-        let file = PathBuf::from(name);
-        match std::fs::remove_file(&file) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(cause) => return Err(IndexError::Remove { path: file, cause }),
+        PathBuf::from(name)
+    })
+}
+
+/// Why an index that failed to open is to be set aside and rebuilt when the failure is
+/// not damage SQLite reports: one of its files is no regular file (a folder, a FIFO, a
+/// symlink), which SQLite can only report as "unable to open" or "disk I/O error".
+fn out_of_place(path: &Path) -> Option<String> {
+    database_files(path).find_map(|file| {
+        let meta = file.symlink_metadata().ok().filter(|meta| !meta.is_file())?;
+        let kind = files::kind_of(meta.file_type());
+        Some(if file == path {
+            format!("is {kind}, not a database file")
+        } else {
+            format!("has {kind} in the place of its file {}", file_name(&file))
+        })
+    })
+}
+
+/// Deletes the database and its WAL and shared-memory files, whichever exist; the caller
+/// holds the lock. Anything but a regular file there is set aside instead ([`set_aside`]);
+/// what was done with it is returned, to end the warning.
+fn remove_files(path: &Path) -> Result<String, IndexError> {
+    let mut aside = String::new();
+    for file in database_files(path) {
+        match file.symlink_metadata() {
+            Ok(meta) if !meta.is_file() => aside.push_str(&set_aside(&file, meta.file_type())?),
+            _ => match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(cause) => return Err(IndexError::Remove { path: file, cause }),
+            },
         }
     }
-    Ok(())
+    Ok(aside)
+}
+
+/// Takes what is not a regular file out of the place of an index file: an empty folder is
+/// removed; anything else (a folder holding files, a FIFO, a socket, a device, a symlink)
+/// is renamed to `NAME.broken-N` in the same folder, never deleted: it may be someone's.
+/// The rename never replaces anything (`RENAME_NOREPLACE`). Says, for the warning, what
+/// was done.
+fn set_aside(file: &Path, kind: std::fs::FileType) -> Result<String, IndexError> {
+    let what = files::kind_of(kind);
+    let failed = |cause| IndexError::SetAside { path: file.to_path_buf(), kind: what, cause };
+    if kind.is_dir() && std::fs::remove_dir(file).is_ok() {
+        return Ok(format!(" (the empty folder {} was removed)", file_name(file)));
+    }
+    for n in 1..=1000 {
+        let mut name = file.as_os_str().to_owned();
+        name.push(format!(".broken-{n}"));
+        let aside = PathBuf::from(name);
+        match rename_no_replace(file, &aside) {
+            Ok(()) => {
+                return Ok(format!(" ({} was moved aside to {})", file_name(file), file_name(&aside)));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(cause) => return Err(failed(cause)),
+        }
+    }
+    Err(failed(io::Error::from(io::ErrorKind::AlreadyExists)))
 }
 
 impl Index {
@@ -367,9 +481,13 @@ mod tests {
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
         let chain = format!("{:#}", anyhow::Error::from(err));
         assert_eq!(chain.matches("os error").count(), 1, "{chain}");
-        std::fs::create_dir_all(dir.path().join("db/index.db")).expect("mkdir");
-        let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no database");
+        std::fs::create_dir_all(dir.path().join("db/index.lock")).expect("mkdir");
+        let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no lock file");
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+        assert!(
+            err.to_string().contains("index.lock is a directory, not a file termdex made; remove it"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! touches no file content; [`read_card`] reads and parses one file. The index decides
 //! in between which files need reading, so an unchanged dex is never read.
 
+mod ignore_files;
 mod links;
 mod read;
 mod settings;
 mod walk;
 
-pub use read::{MAX_CARD_BYTES, SpecialFile, open_card, parse_card, read_card, read_card_file};
+pub use crate::files::SpecialFile;
+pub use read::{MAX_CARD_BYTES, open_card, parse_card, read_card, read_card_file};
 pub use settings::Settings;
 pub use walk::{
     CardRules, FileStat, NotACard, TEMP_PREFIX, TEMP_SUFFIX, Walk, card_path_problem, is_card_name,

@@ -6,17 +6,15 @@
 //!
 //! Never blocks either: a FIFO or a device can take a card's place between the walk and
 //! the read (or be named by hand), and opening a FIFO waits for a writer, reading a
-//! terminal waits for a line. So every card is opened through [`open_card`]:
-//! non-blocking, then judged by the type of the very file opened.
+//! terminal waits for a line. So every card is opened through [`open_card`]
+//! ([`crate::files`]): non-blocking, then judged by the type of the very file opened.
 
-use std::fs::{File, Metadata};
+use std::fs::File;
 use std::io::{self, Read};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
-use rustix::fs::OFlags;
-
 use crate::card::{self, Card};
+use crate::files::{self, SpecialFile};
 use crate::frontmatter;
 
 use super::settings::{Settings, key_line};
@@ -93,62 +91,21 @@ fn parent_name(value: &serde_json::Value) -> Option<String> {
     }
 }
 
-/// A file that is not a regular file, where a card was expected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SpecialFile(&'static str);
-
-impl std::fmt::Display for SpecialFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "is {}, not a regular file", self.0)
-    }
-}
-
-impl std::error::Error for SpecialFile {}
-
 /// Opens a card file for reading, following symlinks, without blocking however long the
 /// file would keep an `open(2)` or `read(2)` waiting: anything but a regular file is an
-/// error of kind `InvalidInput` carrying a [`SpecialFile`].
+/// error of kind `InvalidInput` carrying a [`SpecialFile`] (see [`crate::files`]).
 pub fn open_card(path: &Path) -> io::Result<File> {
-    open_regular(path).map(|(file, _)| file)
-}
-
-/// [`open_card`], with the metadata of the file opened.
-fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
-    // O_NOCTTY: opening a terminal must not make it this process's controlling terminal.
-    let file = File::options().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path)?;
-    let meta = file.metadata()?;
-    let kind = meta.file_type();
-    let special = if kind.is_file() {
-        // Reads of a regular file never wait; blocking mode again, for file systems
-        // (FUSE) that would otherwise answer EAGAIN.
-        rustix::fs::fcntl_setfl(&file, OFlags::empty())?;
-        return Ok((file, meta));
-    } else if kind.is_dir() {
-        "a directory"
-    } else if kind.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_socket() {
-        "a socket"
-    } else {
-        "a special file"
-    };
-    Err(io::Error::new(io::ErrorKind::InvalidInput, SpecialFile(special)))
+    files::open_regular(path).map(|(file, _)| file)
 }
 
 /// A whole card file's bytes, read through [`open_card`] (`show --raw`, `cat`).
 pub fn read_card_file(path: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    open_card(path)?.read_to_end(&mut bytes)?;
-    Ok(bytes)
+    files::read_regular(path)
 }
 
 /// The first [`MAX_CARD_BYTES`] of the file, whether there was more, and its stamp.
 fn read_capped(path: &Path, size: u64) -> io::Result<(Vec<u8>, bool, (i64, u64))> {
-    let (file, meta) = open_regular(path)?;
+    let (file, meta) = files::open_regular(path)?;
     let stamp = (super::mtime_ns(&meta), meta.len());
     let expected = usize::try_from(size.max(meta.len())).unwrap_or(usize::MAX).min(MAX_CARD_BYTES);
     let mut bytes = Vec::with_capacity(expected + 1);
@@ -175,7 +132,7 @@ fn decode(mut bytes: Vec<u8>, truncated: bool) -> (String, bool) {
 }
 
 fn read_error(err: &io::Error) -> String {
-    if let Some(special) = err.get_ref().and_then(|e| e.downcast_ref::<SpecialFile>()) {
+    if let Some(special) = SpecialFile::of(err) {
         return format!("skipped: {special}");
     }
     match err.kind() {
@@ -269,7 +226,7 @@ mod tests {
         std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
         let file = open_card(&dir.path().join("a.md")).expect("open");
         let flags = rustix::fs::fcntl_getfl(&file).expect("flags");
-        assert!(!flags.contains(OFlags::NONBLOCK), "{flags:?}");
+        assert!(!flags.contains(rustix::fs::OFlags::NONBLOCK), "{flags:?}");
         assert_eq!(read_card_file(&dir.path().join("a.md")).expect("read"), b"# A\n");
         let err = read_card_file(dir.path()).expect_err("a folder");
         assert_eq!(err.to_string(), "is a directory, not a regular file");

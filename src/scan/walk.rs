@@ -11,13 +11,14 @@ use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
-use ignore::{DirEntry, IncrementalIgnore, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use rustix::fs::{AtFlags, Mode, OFlags};
 
 use super::Problem;
+use super::ignore_files::IgnoreFiles;
 
 /// A card file found by the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,19 +40,37 @@ pub struct Walk {
 pub fn walk(root: &Path) -> Walk {
     let shared = Mutex::new(Walk::default());
     let mut builder = Collector { root, shared: &shared };
-    walker(root).threads(rayon::current_num_threads()).build_parallel().visit(&mut builder);
+    let ignore_files = Arc::new(IgnoreFiles::new(root, true));
+    walker(root, &ignore_files).threads(rayon::current_num_threads()).build_parallel().visit(&mut builder);
     let mut walk = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    walk.problems.extend(ignore_files.take_problems());
     walk.files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    walk.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    walk.problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     walk
 }
 
-/// The walk's rules, in one place: [`walk`] and [`CardRules`] are built from it, so a
-/// path the writers accept is always one the walk lists.
-fn walker(root: &Path) -> WalkBuilder {
+/// The walk's rules, in one place: [`walk`], [`leftover_temp_files`] and [`CardRules`]
+/// use them, so a path the writers accept is always one the walk lists. The crate reads
+/// no ignore file itself (it would open a FIFO named `.gitignore` and wait forever):
+/// `ignore_files` reads them, without blocking, and filters every entry.
+pub(super) fn walker(root: &Path, ignore_files: &Arc<IgnoreFiles>) -> WalkBuilder {
     let mut builder = WalkBuilder::new(root);
-    builder.follow_links(true);
     builder
+        .follow_links(true)
+        .hidden(false)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_exclude(false)
+        .git_global(false);
+    let ignore_files = Arc::clone(ignore_files);
+    builder.filter_entry(move |entry| !ignore_files.skips(entry.path(), entry.depth(), is_dir(entry)));
+    builder
+}
+
+/// Whether the walk sees `entry` as a folder (links followed, as it follows them).
+fn is_dir(entry: &DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir())
 }
 
 struct Collector<'a> {
@@ -160,11 +179,19 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 /// is, in no hidden folder. The cards themselves were never touched by those writes.
 pub fn leftover_temp_files(root: &Path) -> Vec<String> {
     let hidden = |entry: &DirEntry| entry.file_name().as_encoded_bytes().starts_with(b".");
+    // The walk's ignore rules, but hidden files are looked at: the temp files are hidden.
+    let ignore_files = IgnoreFiles::new(root, false);
     let mut found: Vec<String> = WalkBuilder::new(root)
-        .hidden(false)
         .follow_links(true)
+        .hidden(false)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_exclude(false)
+        .git_global(false)
         .filter_entry(move |entry| {
-            entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) || !hidden(entry)
+            let hidden_folder = entry.depth() > 0 && is_dir(entry) && hidden(entry);
+            !hidden_folder && !ignore_files.skips(entry.path(), entry.depth(), is_dir(entry))
         })
         .build()
         .flatten()
@@ -297,14 +324,14 @@ impl std::fmt::Display for NotACard {
 pub struct CardRules {
     /// The dex root, links resolved.
     root: PathBuf,
-    ignore: Option<IncrementalIgnore>,
+    ignore_files: IgnoreFiles,
 }
 
 impl CardRules {
     pub fn new(root: &Path) -> CardRules {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let ignore = walker(&root).build_matchers().pop();
-        CardRules { root, ignore }
+        let ignore_files = IgnoreFiles::new(&root, true);
+        CardRules { root, ignore_files }
     }
 
     /// The dex root the rules are for, links resolved.
@@ -339,7 +366,7 @@ impl CardRules {
         }
         let clean: Vec<&str> = rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
         let clean = clean.join("/");
-        if self.ignore.as_mut().is_some_and(|rules| rules.matched(&clean, false).is_ignore()) {
+        if self.ignore_files.ignored(&clean, false) {
             return Err(NotACard::Ignored);
         }
         Ok(clean)
@@ -412,7 +439,7 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
         .unwrap_or(0)
 }
 
-fn describe_walk_error(err: &ignore::Error, root: &Path) -> String {
+pub(super) fn describe_walk_error(err: &ignore::Error, root: &Path) -> String {
     let text = err.to_string();
     let root_prefix = format!("{}/", root.display());
     let text = text.replace(&root_prefix, "");

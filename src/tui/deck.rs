@@ -367,6 +367,7 @@ impl Deck {
             }
         };
         let rel = draft.file.rel.clone();
+        let warning = draft.warning.clone();
         let opened = Opened::Draft(draft);
         let outcome = session::run(&self.dex, &opened, &mut |run| screen.suspended(run));
         let message = match &outcome {
@@ -375,7 +376,11 @@ impl Deck {
             Ok(Outcome::EditorFailed(status)) => format!("the editor exited with {status}; kept {rel}"),
             Err(e) => e.to_string(),
         };
-        app.status_message = Some(message);
+        // The template the dex has could not be read: the built-in one was used.
+        app.status_message = Some(match warning {
+            Some(warning) => format!("{message} ({warning})"),
+            None => message,
+        });
         if matches!(outcome, Ok(Outcome::Saved | Outcome::EditorFailed(_))) {
             self.look_for_duplicates(&rel);
         }

@@ -156,13 +156,16 @@ fn the_card_just_created_is_a_duplicate_for_the_next_one() {
 #[test]
 fn an_index_that_cannot_be_read_stops_only_no_duplicate() {
     let dex = dex();
-    // A folder where the index file should be: it cannot be opened.
-    std::fs::create_dir_all(dex.path(".termdex/index.db")).expect("mkdir");
+    // A folder where the index's lock file should be: no index can be made (a folder at
+    // the index file itself is set aside and the index rebuilt).
+    std::fs::create_dir_all(dex.path(".termdex/index.lock")).expect("mkdir");
     let before = files(&dex);
     let (stdout, stderr, code) = new(&dex, &["--no-duplicate", "note", "Something new"]);
     assert_eq!((stdout.as_str(), code), ("", 2));
     assert!(
-        stderr.starts_with("termdex: error: could not look for cards like this one (--no-duplicate): index "),
+        stderr.starts_with(
+            "termdex: error: could not look for cards like this one (--no-duplicate): cannot lock the index: "
+        ),
         "{stderr}"
     );
     assert_eq!(files(&dex), before, "nothing written");
@@ -177,7 +180,7 @@ fn an_index_that_cannot_be_read_stops_only_no_duplicate() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.starts_with(
-            "termdex: warning: could not look for cards like this one, so it is created anyway: index "
+            "termdex: warning: could not look for cards like this one, so it is created anyway: cannot lock the index: "
         ),
         "{stderr}"
     );

@@ -19,6 +19,7 @@ mod outline;
 mod output;
 mod selection;
 mod set;
+mod special;
 mod sql;
 mod types;
 mod util;

@@ -498,7 +498,7 @@ pub fn template_bytes(data: &[u8]) {
             vars.set(name, value);
         }
     }
-    template(&Template { name: "hostile".into(), text: body.to_string(), file: None }, &vars);
+    template(&Template { name: "hostile".into(), text: body.to_string(), file: None, warning: None }, &vars);
 }
 
 /// The variables `termdex new` always has.
