@@ -3,7 +3,7 @@
 //! session, which `new`, `journal` and `pick` open cards through too.
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -87,7 +87,10 @@ fn report(ctx: &Ctx, opened: &Opened, outcome: Outcome, shown: &str, print_path:
         (Opened::Cards(_), Outcome::Saved) => Ok(ExitCode::SUCCESS),
         (_, Outcome::Discarded(why)) => {
             if !ctx.quiet {
-                eprintln!("termdex: nothing saved: {}", why.describe(shown));
+                eprintln!(
+                    "{}",
+                    super::stderr_text(&format!("termdex: nothing saved: {}", why.describe(shown)))
+                );
             }
             Ok(ExitCode::from(1))
         }
@@ -114,13 +117,15 @@ fn saved(ctx: &Ctx, shown: &str, print_path: bool) -> Result<ExitCode> {
         return unprinted_path(ctx, shown, &e);
     }
     if !ctx.quiet {
-        eprintln!("termdex: saved {shown}");
+        eprintln!("{}", super::stderr_text(&format!("termdex: saved {shown}")));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_line(line: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
+    // A person reads it on a terminal: no escape sequence of a path reaches it.
+    let line = if out.is_terminal() { termdex::output::clean(line) } else { line.into() };
     writeln!(out, "{line}")?;
     out.flush()
 }
@@ -133,7 +138,7 @@ fn print_line(line: &str) -> std::io::Result<()> {
 fn unprinted_path(ctx: &Ctx, shown: &str, cause: &std::io::Error) -> Result<ExitCode> {
     if cause.kind() == std::io::ErrorKind::BrokenPipe {
         if !ctx.quiet {
-            eprintln!("termdex: saved {shown}");
+            eprintln!("{}", super::stderr_text(&format!("termdex: saved {shown}")));
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -76,6 +76,8 @@ pub enum IndexError {
     Unusable { path: PathBuf, reason: String },
     #[error("index {path}: {cause}{}", advice(cause))]
     Sqlite { path: PathBuf, cause: rusqlite::Error },
+    #[error("index {path} {reason}")]
+    Unreadable { path: PathBuf, reason: String },
     #[error(transparent)]
     BadFields(#[from] BadFields),
 }
@@ -141,6 +143,11 @@ impl Index {
                 },
             };
         }
+        // Looked at before SQLite opens anything: it would wait for ever on a FIFO in the
+        // place of its journal, and calls a folder there a read-only database.
+        if let Some(reason) = out_of_place(path) {
+            return replace_unusable(path, &reason);
+        }
         match try_open(path) {
             Ok(Ok(index)) => Ok(Opened { index, warning: None }),
             Ok(Err(reason)) => replace_unusable(path, &reason),
@@ -154,6 +161,11 @@ impl Index {
     /// Opens the index at `path` for reading only, as it is: no creating, migrating or
     /// rebuilding (`termdex sql`, which must never change it).
     pub fn open_read_only(path: &Path) -> Result<Index, IndexError> {
+        // It may not set aside what SQLite would wait on for ever: say so instead.
+        if let Some(reason) = out_of_place(path) {
+            let reason = format!("{reason} (any other termdex command sets it aside and rebuilds the index)");
+            return Err(IndexError::Unreadable { path: path.to_path_buf(), reason });
+        }
         let sqlite_error = |cause| IndexError::Sqlite { path: path.to_path_buf(), cause };
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -247,7 +259,11 @@ impl CreationLock {
 /// another process has rebuilt it meanwhile, that index is used rather than deleted.
 fn replace_unusable(path: &Path, reason: &str) -> Result<Opened, IndexError> {
     let _lock = CreationLock::take(path)?;
-    if let Ok(Ok(index)) = try_open(path) {
+    // Another process may have rebuilt it meanwhile; but SQLite is not let near a file
+    // out of place (it would wait for ever on a FIFO at the journal).
+    if out_of_place(path).is_none()
+        && let Ok(Ok(index)) = try_open(path)
+    {
         return Ok(Opened { index, warning: None });
     }
     replace_locked(path, reason)

@@ -323,6 +323,20 @@ fn anything_but_a_file_in_the_place_of_the_index_is_set_aside_and_the_index_rebu
         "has a directory in the place of its file index.db-wal (index.db-wal was moved aside to index.db-wal.broken-1)",
     );
     assert!(dex.path(".termdex/index.db-wal.broken-1/x").is_dir());
+    // Beside a sound database, looked at before SQLite opens anything: it would wait for
+    // ever on a FIFO at the journal, and call a folder at the shared memory read-only.
+    set_aside_and_rebuilt(
+        "index.db-journal",
+        mkfifo,
+        query,
+        "has a FIFO (named pipe) in the place of its file index.db-journal (index.db-journal was moved aside to index.db-journal.broken-1)",
+    );
+    set_aside_and_rebuilt(
+        "index.db-shm",
+        |p| fs::create_dir(p).expect("mkdir"),
+        &["index", "--full"],
+        "has a directory in the place of its file index.db-shm (the empty folder index.db-shm was removed)",
+    );
     // Links are never followed: not for the WAL, not for the database itself.
     let outside = tempfile::tempdir().expect("outside");
     let precious = outside.path().join("precious");
