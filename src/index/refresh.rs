@@ -247,7 +247,13 @@ fn now_ns() -> i64 {
 /// most): a file created after this moment never carries an earlier time. Earlier than
 /// [`now_ns`], which only widens the racy window it starts.
 fn coarse_now_ns() -> i64 {
-    let now = rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse);
+    // Linux stamps files with its coarse clock; elsewhere (macOS) there is none to ask, and
+    // the precise one is at most a stamp's granularity ahead, well inside RACY.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let clock = rustix::time::ClockId::RealtimeCoarse;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let clock = rustix::time::ClockId::Realtime;
+    let now = rustix::time::clock_gettime(clock);
     now.tv_sec.saturating_mul(1_000_000_000).saturating_add(now.tv_nsec)
 }
 

@@ -139,7 +139,7 @@ impl Visitor<'_> {
         let (parent, name) = (&bytes[..at], OsStr::from_bytes(&bytes[at + 1..]));
         if self.dir.as_ref().is_none_or(|(p, _)| p.as_os_str().as_bytes() != parent) {
             let parent = Path::new(OsStr::from_bytes(parent));
-            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let flags = DIRECTORY_FOR_STAT | OFlags::DIRECTORY | OFlags::CLOEXEC;
             let fd = rustix::fs::open(parent, flags, Mode::empty())?;
             self.dir = Some((parent.to_path_buf(), fd));
         }
@@ -149,6 +149,14 @@ impl Visitor<'_> {
         Ok((i64::try_from(nanos).unwrap_or(0), u64::try_from(stat.st_size).unwrap_or(0)))
     }
 }
+
+/// How [`Visitor::stat`] opens a folder: only as a place to resolve names from where the
+/// system allows it (`O_PATH`, which needs no read permission), for reading elsewhere
+/// (macOS), where listing the folder needed that permission anyway.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const DIRECTORY_FOR_STAT: OFlags = OFlags::PATH;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const DIRECTORY_FOR_STAT: OFlags = OFlags::RDONLY;
 
 /// How termdex names the temporary file it writes a card to before renaming it over the
 /// card: hidden, so no walk ever takes it for a card.
