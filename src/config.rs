@@ -17,13 +17,15 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-const DEFAULTS: &str = include_str!("config/defaults.toml");
+/// The built-in configuration, every option with a comment: also what `termdex init`
+/// writes, so a dex's config file starts as exactly the defaults.
+pub const DEFAULTS: &str = include_str!("config/defaults.toml");
 
 /// Where the dex's config lives, relative to its state folder.
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// The merged configuration of a dex.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub default_view: String,
     /// Built-in views first (in their documented order), then the dex's own.
@@ -74,7 +76,8 @@ pub struct View {
     pub sort: Vec<String>,
     pub columns: Vec<String>,
     pub group_by: Option<String>,
-    /// `true` for views that come from the defaults and were not overridden.
+    /// `true` for views as the defaults define them: not in the dex's config file, or set
+    /// there exactly as built in (`termdex init` writes every built-in view).
     pub builtin: bool,
 }
 
@@ -295,7 +298,7 @@ impl Config {
                 builtin,
             },
         };
-        view.builtin = builtin;
+        let before = view.clone();
         if let Some(d) = file.description {
             view.description = d;
         }
@@ -311,6 +314,9 @@ impl Config {
         if file.group_by.is_some() {
             view.group_by = file.group_by;
         }
+        // A view the file changes is the file's, for messages about it; one it sets exactly
+        // as it was stays built in.
+        view.builtin = builtin || (existing.is_some() && view == before && before.builtin);
         match existing {
             Some(i) => self.views[i] = view,
             None => self.views.push(view),
@@ -405,6 +411,26 @@ mod tests {
         std::fs::remove_dir(state.join(CONFIG_FILE)).expect("rmdir");
         std::fs::write(state.join(CONFIG_FILE), "default_view = 1\n").expect("write");
         assert!(Config::load_or_builtin(&state).is_err());
+    }
+
+    /// `termdex init` writes [`DEFAULTS`] as the dex's config file: loaded back, it must
+    /// give exactly the configuration of a dex without one (the views as built in, too),
+    /// else the file `init` writes would change what it documents.
+    #[test]
+    fn the_defaults_as_a_config_file_change_nothing() {
+        let loaded = Config::parse(DEFAULTS, Path::new("config.toml")).expect("the defaults parse as a file");
+        let builtin = Config::builtin();
+        assert_eq!(loaded.view_sources.len(), builtin.views.len(), "every view is in the file");
+        assert_eq!(Config { view_sources: Vec::new(), ..loaded }, builtin);
+        // And the comparison sees a change of any one view.
+        let changed = Config::parse(
+            &DEFAULTS.replace("filter = \"modified:this-week\"", "filter = \"x\""),
+            Path::new("c"),
+        )
+        .expect("parses");
+        let week = changed.view("week").expect("week");
+        assert!(!week.builtin, "a view the file changes is the file's");
+        assert_ne!(Config { view_sources: Vec::new(), ..changed }, builtin);
     }
 
     #[test]

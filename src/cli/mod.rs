@@ -8,6 +8,7 @@ mod check;
 mod edit;
 mod fields;
 mod index;
+mod init;
 mod journal;
 mod links;
 mod new;
@@ -68,6 +69,9 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write .termdex/config.toml with every option at its built-in value, to edit (or, with
+    /// --templates, copy the built-in templates into .termdex/templates/); never overwrites
+    Init(init::Args),
     /// Refresh the index (or rebuild it with --full)
     Index(index::Args),
     /// List cards whose frontmatter does not parse or breaks a declared field type, as path:line: reason
@@ -207,6 +211,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         card_failed: Cell::new(false),
     };
     let code = match cli.command {
+        Some(Command::Init(args)) => init::run(&ctx, &args),
         Some(Command::Index(args)) => index::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Query(args)) => query::run(&ctx, &args),

@@ -11,6 +11,7 @@ mod filters;
 mod formats;
 mod fzf;
 mod incremental;
+mod init;
 mod input;
 mod links;
 mod output;
