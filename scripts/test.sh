@@ -16,6 +16,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 TOOLS=(
   "tmux|tests/tmux.rs drives the TUI in a real terminal"
   "fzf|tests/cli/fzf.rs runs the fzf recipes of docs/fzf.md"
+  "groff|tests/cli/completions.rs renders the man pages to check them for warnings"
 )
 FZF_MIN=0.38
 
@@ -23,6 +24,7 @@ FZF_MIN=0.38
 package_of() {
   local tool=$1 manager=$2
   case "$tool/$manager" in
+    groff/apt-get | groff/dnf) echo groff-base ;;
     *) echo "$tool" ;;
   esac
 }

@@ -17,6 +17,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (the scripts of `termdex completions`) gets them and
+    // nothing else: this prints them and exits before anything else runs.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .var(cli::complete::VAR)
+        .complete();
     let args = match cli::Cli::try_parse_from(cli::protect_negated_terms(std::env::args_os())) {
         Ok(args) => args,
         Err(err) => {

@@ -5,12 +5,15 @@
 
 mod cat;
 mod check;
+pub mod complete;
+mod completions;
 mod edit;
 mod fields;
 mod index;
 mod init;
 mod journal;
 mod links;
+mod man;
 mod new;
 mod pick;
 mod progress;
@@ -107,6 +110,10 @@ enum Command {
     Backlinks(links::Args),
     /// The cards most related to one, best first, with the reasons (links, tags, url, collection, similar text)
     Related(related::Args),
+    /// Print the shell completion script (subcommands, flags, and the dex's view, template and field names)
+    Completions(completions::Args),
+    /// Print the man page (roff), or write one per subcommand with --all DIR
+    Man(man::Args),
 }
 
 /// Marks a filter word such as `-status:done` so that clap takes it as a value, not as an
@@ -200,6 +207,12 @@ pub struct Ctx {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // About termdex itself, not a dex: they run wherever --dex points, or nowhere.
+    match &cli.command {
+        Some(Command::Completions(args)) => return completions::run(args),
+        Some(Command::Man(args)) => return man::run(args),
+        _ => {}
+    }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let dex = Dex::from_env(cli.dex.as_deref())?;
     let ctx = Ctx {
@@ -229,6 +242,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Backlinks(args)) => links::run_backlinks(&ctx, &args),
         Some(Command::Related(args)) => related::run(&ctx, &args),
         Some(Command::Tui(args)) => tui::run(&ctx, &args),
+        Some(Command::Completions(_) | Command::Man(_)) => unreachable!("run before the dex is located"),
         None => tui::run(&ctx, &tui::Args::default()),
     }?;
     Ok(if ctx.card_failed.get() { ExitCode::from(2) } else { code })

@@ -4,13 +4,14 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use clap_complete::engine::ArgValueCandidates;
 use termdex::cards::set::set_fields_in;
 use termdex::frontmatter::{Edit, parse_assignment};
 use termdex::query::Purpose;
 use termdex::scan::CardRules;
 
-use super::Ctx;
 use super::selection::Selection;
+use super::{Ctx, complete};
 
 // The selection's filter comes after `--`, where the paths and assignments cannot be.
 #[derive(Debug, clap::Args)]
@@ -20,7 +21,7 @@ pub struct Args {
     #[arg(value_name = "PATH|KEY=VALUE", required = true)]
     items: Vec<String>,
     /// Remove a field
-    #[arg(long = "unset", value_name = "KEY")]
+    #[arg(long = "unset", value_name = "KEY", add = ArgValueCandidates::new(complete::fields))]
     unset: Vec<String>,
     #[command(flatten)]
     selection: Selection,

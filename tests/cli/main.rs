@@ -5,6 +5,7 @@
 mod cards;
 mod check;
 mod commands;
+mod completions;
 mod concurrency;
 mod faults;
 mod filters;
