@@ -42,7 +42,7 @@ fn deck() -> &'static Path {
 }
 
 fn open(root: &Path) -> Index {
-    Index::open(&root.join(".termdex/index.db")).expect("open index").index
+    Index::open(&root.join(".termdex/index.db"), &Default::default()).expect("open index").index
 }
 
 /// An up-to-date index of the deck.

@@ -78,7 +78,7 @@ fn best_of(mut run: impl FnMut() -> usize) -> (usize, Duration) {
 
 fn haystacks(root: &Path) -> Vec<String> {
     let dex = Dex::at(root).expect("dex");
-    let mut index = Index::open(&dex.index_path()).expect("index").index;
+    let mut index = Index::open(&dex.index_path(), &Default::default()).expect("index").index;
     refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
     drop(index);
     let config = Config::load(&dex.state_dir()).expect("config");

@@ -38,7 +38,7 @@ fn main() {
         None => deck(n),
     };
     let dex = Dex::at(&root).expect("dex");
-    let mut index = Index::open(&dex.index_path()).expect("index").index;
+    let mut index = Index::open(&dex.index_path(), &Default::default()).expect("index").index;
     refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
     drop(index);
 

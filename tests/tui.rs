@@ -66,7 +66,7 @@ fn fixture() -> Fixture {
         "{\"title\": \"FTS5 docs\", \"what\": \"bookmark\", \"url\": \"https://sqlite.org/fts5.html\"}\n",
     );
     let dex = Dex::at(root).expect("dex");
-    let mut index = Index::open(&dex.index_path()).expect("open").index;
+    let mut index = Index::open(&dex.index_path(), &Default::default()).expect("open").index;
     refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
     Fixture { _dir: dir, dex }
 }
@@ -474,7 +474,7 @@ fn names_from_the_config_are_cleaned_too() {
 
 /// Another termdex process at work: its own connection, its own commit.
 fn index_elsewhere(f: &Fixture) {
-    let mut index = Index::open(&f.dex.index_path()).expect("open").index;
+    let mut index = Index::open(&f.dex.index_path(), &Default::default()).expect("open").index;
     refresh(&mut index, &f.dex.root, false, &mut |_| {}).expect("refresh");
 }
 

@@ -15,6 +15,7 @@ use crate::card::file_stem;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
+use crate::scan::Extensions;
 
 use super::CardsError;
 use super::editor::Editor;
@@ -73,7 +74,7 @@ pub type HandOver<'a> = &'a mut dyn FnMut(&mut dyn FnMut() -> Option<ExitStatus>
 /// The card at `rel` (checked to be a card of the dex) or, when there is none, a new note
 /// titled after its file name, created there (`termdex edit PATH`).
 pub fn open_path(dex: &Dex, config: &Config, clock: &Clock, rel: &str) -> Result<Opened, CardsError> {
-    if super::editable(&dex.root, rel)?.is_file() {
+    if super::editable(&dex.root, &config.extensions, rel)?.is_file() {
         return Ok(Opened::Cards(vec![rel.to_string()]));
     }
     let title = file_stem(rel).to_string();
@@ -86,8 +87,13 @@ pub fn open_path(dex: &Dex, config: &Config, clock: &Clock, rel: &str) -> Result
 /// template, emptied or deleted. An error means the editor never ran (it could not be
 /// found or started, a path is not a card of the dex): nothing was changed, and a draft
 /// is taken away.
-pub fn run(dex: &Dex, opened: &Opened, hand_over: HandOver<'_>) -> Result<Outcome, CardsError> {
-    let status = match run_editor(dex, opened, hand_over) {
+pub fn run(
+    dex: &Dex,
+    extensions: &Extensions,
+    opened: &Opened,
+    hand_over: HandOver<'_>,
+) -> Result<Outcome, CardsError> {
+    let status = match run_editor(dex, extensions, opened, hand_over) {
         Ok(status) => status,
         Err(e) => {
             if let Opened::Draft(draft) = opened {
@@ -105,11 +111,16 @@ pub fn run(dex: &Dex, opened: &Opened, hand_over: HandOver<'_>) -> Result<Outcom
     }
 }
 
-fn run_editor(dex: &Dex, opened: &Opened, hand_over: HandOver<'_>) -> Result<ExitStatus, CardsError> {
+fn run_editor(
+    dex: &Dex,
+    extensions: &Extensions,
+    opened: &Opened,
+    hand_over: HandOver<'_>,
+) -> Result<ExitStatus, CardsError> {
     let files: Vec<PathBuf> = match opened {
         Opened::Cards(rels) => rels
             .iter()
-            .map(|rel| super::editable(&dex.root, rel).map(|_| dex.card_path(rel)))
+            .map(|rel| super::editable(&dex.root, extensions, rel).map(|_| dex.card_path(rel)))
             .collect::<Result<_, _>>()?,
         Opened::Draft(draft) => vec![draft.file.abs.clone()],
     };
@@ -180,7 +191,7 @@ mod tests {
         assert!(draft.content.contains("title: Plan\n"), "{}", draft.content);
         assert!(dir.path().join("ideas/deep/Plan.md").is_file());
         // A caller that never hands the terminal over (the TUI without a screen).
-        let result = run(&dex, &opened, &mut |_| None);
+        let result = run(&dex, &Extensions::default(), &opened, &mut |_| None);
         assert!(matches!(result, Err(CardsError::EditorNotRun)), "{result:?}");
         assert!(!dir.path().join("ideas").exists(), "the draft and the folders made for it are gone");
     }

@@ -26,7 +26,7 @@ mod sql;
 mod tui;
 mod views;
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -204,6 +204,8 @@ pub struct Ctx {
     /// Whether an error about one card was reported while the command went on with the
     /// others: the command then exits 2 whatever else it found, as `rg` does.
     card_failed: Cell<bool>,
+    /// The dex's configuration, read once (its warning said once).
+    loaded: OnceCell<Config>,
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -222,6 +224,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         verbose: cli.verbose,
         color: cli.color,
         card_failed: Cell::new(false),
+        loaded: OnceCell::new(),
     };
     let code = match cli.command {
         Some(Command::Init(args)) => init::run(&ctx, &args),
@@ -327,12 +330,27 @@ impl Ctx {
     /// The dex's configuration (defaults overlaid with `.termdex/config.toml`), its views
     /// checked to compile; the built-in one, with a warning, when that file cannot be read.
     pub fn config(&self) -> Result<Config> {
+        let config = self.loaded_config()?;
+        termdex::query::check_views(config, &self.clock())?;
+        Ok(config.clone())
+    }
+
+    /// The configuration as read, its views not checked yet: what opening the index
+    /// needs (which files are cards), so that a view's typo does not stop `index`.
+    fn loaded_config(&self) -> Result<&Config> {
+        if let Some(config) = self.loaded.get() {
+            return Ok(config);
+        }
         let (config, unreadable) = Config::load_or_builtin(&self.dex.state_dir())?;
         if let Some(warning) = unreadable {
             self.warn(warning);
         }
-        termdex::query::check_views(&config, &self.clock())?;
-        Ok(config)
+        Ok(self.loaded.get_or_init(|| config))
+    }
+
+    /// Which files are cards in this dex (the config's `extensions`).
+    pub fn extensions(&self) -> Result<termdex::scan::Extensions> {
+        Ok(self.loaded_config()?.extensions.clone())
     }
 
     /// "Today" for date words in filters.
@@ -353,7 +371,7 @@ impl Ctx {
         if let Some(warning) = location.warning() {
             self.warn(warning);
         }
-        let opened = Index::open(&location.path)?;
+        let opened = Index::open(&location.path, &self.extensions()?)?;
         let rebuilt = opened.warning.is_some();
         if let Some(warning) = opened.warning {
             self.warn(warning);

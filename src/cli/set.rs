@@ -72,7 +72,7 @@ fn matching(ctx: &Ctx, selection: &Selection) -> Result<Vec<String>> {
 fn apply(ctx: &Ctx, paths: &[String], edits: &[Edit], bulk: bool) -> Result<ExitCode> {
     let mut changed = Vec::new();
     // One set of rules for all: each folder's ignore files are read once.
-    let mut rules = CardRules::new(&ctx.dex.root);
+    let mut rules = CardRules::new(&ctx.dex.root, &ctx.extensions()?);
     for path in paths {
         match set_fields_in(&mut rules, path, edits) {
             Ok(true) => changed.push(path.clone()),

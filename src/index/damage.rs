@@ -119,7 +119,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().canonicalize().expect("canon");
         std::fs::write(root.join("a.md"), "# A\n").expect("write");
-        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let mut index =
+            Index::open(&root.join(".termdex/index.db"), &Default::default()).expect("open").index;
         super::super::refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
         index.conn().execute_batch("DROP TABLE card_text").expect("damage");
         let count = |index: &mut Index| -> Result<i64, IndexError> {

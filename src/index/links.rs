@@ -222,7 +222,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         deck(root);
-        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let mut index =
+            Index::open(&root.join(".termdex/index.db"), &Default::default()).expect("open").index;
         refreshed(&mut index, root);
         let expected = vec![
             ("alpha".into(), to("alpha.md")),
@@ -263,7 +264,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         deck(root);
-        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let mut index =
+            Index::open(&root.join(".termdex/index.db"), &Default::default()).expect("open").index;
         refreshed(&mut index, root);
         // A shorter path for `beta` (a path match, even), `alpha.md` renamed (its alias
         // goes with it, its stem does not), the rust card gone, `nowhere` now a title.
@@ -326,7 +328,7 @@ mod tests {
             conn.execute("INSERT INTO links (card_id, target, kind) VALUES (1, 'b', 'wiki')", [])
                 .expect("link");
         }
-        let opened = Index::open(&db).expect("open");
+        let opened = Index::open(&db, &Default::default()).expect("open");
         assert_eq!(opened.warning, None, "migrated, not rebuilt");
         let mut index = opened.index;
         let titles = |index: &Index| -> Vec<String> {
@@ -350,7 +352,8 @@ mod tests {
         let root = dir.path();
         write(root, "old.md", "[[target]] [[renamed]]\n");
         write(root, "renamed.md", "# R\n");
-        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let mut index =
+            Index::open(&root.join(".termdex/index.db"), &Default::default()).expect("open").index;
         refreshed(&mut index, root);
         assert_eq!(
             links_of(&index, "old.md"),
@@ -382,7 +385,8 @@ mod tests {
         let root = dir.path();
         write(root, "a.md", "---\nstatus: todo\n---\n[[b]] [[Old Title]]\n");
         write(root, "b.md", "---\ntitle: Old Title\n---\n");
-        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        let mut index =
+            Index::open(&root.join(".termdex/index.db"), &Default::default()).expect("open").index;
         refreshed(&mut index, root);
         let lines = |index: &Index| -> Vec<(u32, Option<String>)> {
             index

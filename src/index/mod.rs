@@ -20,6 +20,7 @@ mod migrate;
 mod read;
 mod refresh;
 mod schema;
+mod settings;
 mod store;
 
 use std::fs::File;
@@ -28,6 +29,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use crate::scan::Extensions;
 
 pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
@@ -82,6 +85,9 @@ pub struct Index {
     path: PathBuf,
     /// Which file the connection opened (device, inode), to notice it replaced.
     file: Option<(u64, u64)>,
+    /// Which files are cards: what a refresh walks for, and what the index records it was
+    /// built for.
+    extensions: Extensions,
 }
 
 /// An index that was opened, and why it had to be rebuilt, if it had.
@@ -91,8 +97,30 @@ pub struct Opened {
 }
 
 impl Index {
-    /// Opens (creating, migrating or rebuilding as needed) the index at `path`.
-    pub fn open(path: &Path) -> Result<Opened, IndexError> {
+    /// Opens (creating, migrating or rebuilding as needed) the index at `path`, for a dex
+    /// whose cards are named with `extensions`. An index built for other extensions is
+    /// marked to be read again whole by the next refresh, with a warning saying so.
+    pub fn open(path: &Path, extensions: &Extensions) -> Result<Opened, IndexError> {
+        let mut opened = Index::open_file(path)?;
+        opened.index.extensions = extensions.clone();
+        let sqlite_error = |cause| IndexError::Sqlite { path: path.to_path_buf(), cause };
+        let conn = &mut opened.index.conn;
+        let before = retry_while_busy(|| settings::adopt(conn, extensions)).map_err(sqlite_error)?;
+        if let Some(before) = before
+            && opened.warning.is_none()
+        {
+            opened.warning = Some(format!(
+                "index {} was built for {} files, and the config now says cards are {} files; every card is read again",
+                path.display(),
+                before.describe(),
+                extensions.describe()
+            ));
+        }
+        Ok(opened)
+    }
+
+    /// [`Index::open`] up to the settings.
+    fn open_file(path: &Path) -> Result<Opened, IndexError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|cause| IndexError::CreateDir { path: dir.to_path_buf(), cause })?;
@@ -132,11 +160,21 @@ impl Index {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
-        Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path) })
+        Ok(Index {
+            conn,
+            path: path.to_path_buf(),
+            file: file_identity(path),
+            extensions: Extensions::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Which files are cards for this index's refreshes.
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
     }
 
     /// Whether the index file is no longer the one this connection opened: another
@@ -152,7 +190,7 @@ impl Index {
         if !self.replaced() {
             return Ok(false);
         }
-        *self = Index::open(&self.path)?.index;
+        *self = Index::open(&self.path, &self.extensions.clone())?.index;
         Ok(true)
     }
 
@@ -219,7 +257,13 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let set_up = retry_while_busy(|| set_up(&mut conn))?;
-    Ok(set_up.map(|()| Index { conn, path: path.to_path_buf(), file: file_identity(path) }))
+    Ok(set_up.map(|()| Index {
+        conn,
+        path: path.to_path_buf(),
+        file: file_identity(path),
+        // Set by `Index::open`, which knows the dex's.
+        extensions: Extensions::default(),
+    }))
 }
 
 /// Runs `step` again, with growing pauses, while SQLite answers that the database is busy
@@ -305,6 +349,7 @@ impl Index {
     fn reset(&mut self) -> Result<bool, IndexError> {
         let path = self.path.clone();
         let opened_file = self.file;
+        let extensions = self.extensions.clone();
         // Close our connection before deleting the files under it.
         let placeholder = Connection::open_in_memory().map_err(|e| self.sqlite_error(e))?;
         drop(std::mem::replace(&mut self.conn, placeholder));
@@ -313,10 +358,21 @@ impl Index {
             && let Ok(Ok(index)) = try_open(&path)
         {
             *self = index;
+            self.adopt(extensions)?;
             return Ok(false);
         }
         *self = replace_locked(&path, "is damaged")?.index;
+        self.adopt(extensions)?;
         Ok(true)
+    }
+
+    /// Makes `extensions` this index's (after it was opened afresh by [`Index::reset`]).
+    fn adopt(&mut self, extensions: Extensions) -> Result<(), IndexError> {
+        let conn = &mut self.conn;
+        retry_while_busy(|| settings::adopt(conn, &extensions))
+            .map_err(|e| IndexError::Sqlite { path: self.path.clone(), cause: e })?;
+        self.extensions = extensions;
+        Ok(())
     }
 }
 
@@ -324,16 +380,54 @@ impl Index {
 mod tests {
     use super::*;
 
+    /// The index records the extensions it is built for: the same ones again write
+    /// nothing; an index from before they were recorded counts as built for the defaults;
+    /// other ones mark every card to be read again, and say what changed.
+    #[test]
+    fn the_extensions_an_index_is_built_for_are_recorded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.md"), "# A\n").expect("write");
+        let path = dir.path().join(".termdex/index.db");
+        let md = Extensions::default();
+        let mut index = Index::open(&path, &md).expect("open").index;
+        refresh(&mut index, dir.path(), false, &mut |_| {}).expect("refresh");
+        let reread = |index: &Index| store::reread_pending(&index.conn).expect("read");
+        // As an index of an earlier build left it: no settings row.
+        index.conn.execute("DELETE FROM termdex_meta WHERE key = 'settings'", []).expect("delete");
+        drop(index);
+        let opened = Index::open(&path, &md).expect("open");
+        assert_eq!((opened.warning.as_deref(), reread(&opened.index)), (None, false));
+        let stored = |index: &Index| settings_row(&index.conn);
+        assert_eq!(stored(&opened.index).as_deref(), Some("extensions=md,markdown"));
+        drop(opened);
+        let txt = Extensions::new(&["txt"]).expect("valid");
+        let opened = Index::open(&path, &txt).expect("open");
+        assert!(opened.warning.as_deref().is_some_and(|w| w.contains("built for .md or .markdown files")));
+        assert!(reread(&opened.index));
+        assert_eq!(stored(&opened.index).as_deref(), Some("extensions=txt"));
+        assert_eq!(opened.index.extensions(), &txt);
+        drop(opened);
+        let opened = Index::open(&path, &txt).expect("open");
+        assert_eq!(opened.warning, None, "said once");
+    }
+
+    fn settings_row(conn: &Connection) -> Option<String> {
+        conn.query_row("SELECT value FROM termdex_meta WHERE key = 'settings'", [], |r| r.get(0)).ok()
+    }
+
     #[test]
     fn errors_carry_their_cause_in_the_message_only() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("file"), "").expect("write");
-        let err = Index::open(&dir.path().join("file/index.db")).err().expect("not a folder");
+        let err =
+            Index::open(&dir.path().join("file/index.db"), &Default::default()).err().expect("not a folder");
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
         let chain = format!("{:#}", anyhow::Error::from(err));
         assert_eq!(chain.matches("os error").count(), 1, "{chain}");
         std::fs::create_dir_all(dir.path().join("db/index.db")).expect("mkdir");
-        let err = Index::open(&dir.path().join("db/index.db")).err().expect("a folder is no database");
+        let err = Index::open(&dir.path().join("db/index.db"), &Default::default())
+            .err()
+            .expect("a folder is no database");
         assert!(std::error::Error::source(&err).is_none(), "{err:?}");
     }
 
@@ -341,8 +435,8 @@ mod tests {
     fn an_index_another_process_rebuilt_is_noticed_and_used_not_deleted() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("index.db");
-        let mut mine = Index::open(&path).expect("open").index;
-        let mut theirs = Index::open(&path).expect("open").index;
+        let mut mine = Index::open(&path, &Default::default()).expect("open").index;
+        let mut theirs = Index::open(&path, &Default::default()).expect("open").index;
         assert!(!mine.replaced() && !theirs.replaced());
         // They meet damage first, and rebuild.
         assert!(theirs.reset().expect("reset"), "the file was deleted and made anew");
@@ -352,7 +446,7 @@ mod tests {
         assert!(!mine.replaced() && !theirs.replaced());
         assert_eq!(mine.file, theirs.file);
         // A reader that only reads notices it with one stat, and opens the new file.
-        let mut reader = Index::open(&path).expect("open").index;
+        let mut reader = Index::open(&path, &Default::default()).expect("open").index;
         assert!(!reader.reopen_if_replaced().expect("nothing to do"));
         assert!(theirs.reset().expect("reset"));
         assert!(reader.reopen_if_replaced().expect("reopened"));
@@ -363,11 +457,11 @@ mod tests {
     fn creating_an_index_takes_the_lock_and_opening_one_does_not() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("index.db");
-        let first = Index::open(&path).expect("create").index;
+        let first = Index::open(&path, &Default::default()).expect("create").index;
         assert!(dir.path().join("index.lock").exists());
         // Held by another handle, the lock does not stop an existing index from opening.
         let held = CreationLock::take(&path).expect("lock");
-        let second = Index::open(&path).expect("open while the lock is held").index;
+        let second = Index::open(&path, &Default::default()).expect("open while the lock is held").index;
         drop((held, first, second));
     }
 }

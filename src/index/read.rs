@@ -321,8 +321,8 @@ mod tests {
         use std::sync::atomic::{AtomicBool, Ordering};
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("index.db");
-        let mut reader = super::super::Index::open(&path).expect("open").index;
-        let writer = super::super::Index::open(&path).expect("open").index;
+        let mut reader = super::super::Index::open(&path, &Default::default()).expect("open").index;
+        let writer = super::super::Index::open(&path, &Default::default()).expect("open").index;
         let before = reader.data_version().expect("version");
         assert_eq!(reader.data_version().expect("version"), before, "nothing committed");
         writer.conn.execute_batch("CREATE TABLE scratch (x); INSERT INTO scratch VALUES (1)").expect("write");

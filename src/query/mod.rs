@@ -361,7 +361,7 @@ mod tests {
     #[test]
     fn errors_in_a_views_filter_point_into_the_view() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let index = Index::open(&dir.path().join("index.db")).expect("open").index;
+        let index = Index::open(&dir.path().join("index.db"), &Default::default()).expect("open").index;
         let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
         let request = Request { filter: "x", view: Some("bad"), ..Request::default() };
         let err = run(&index, &bad_view_config(), &clock, &request).expect_err("bad view");
@@ -422,7 +422,8 @@ mod tests {
         }
         std::fs::write(dir.path().join("none.md"), "---\ny: 1\n---\n").expect("write");
         std::fs::write(dir.path().join("same.md"), "---\nx: 3\n---\n").expect("write");
-        let mut index = Index::open(&dir.path().join(".termdex/index.db")).expect("open").index;
+        let mut index =
+            Index::open(&dir.path().join(".termdex/index.db"), &Default::default()).expect("open").index;
         crate::index::refresh(&mut index, dir.path(), false, &mut |_| {}).expect("refresh");
         let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
         let order = vec!["todo".to_string(), "active".to_string(), "done".to_string()];

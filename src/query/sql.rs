@@ -569,7 +569,7 @@ mod tests {
         std::fs::create_dir(root.join("sub")).expect("mkdir");
         std::fs::write(root.join("sub/b.md"), "---\nTitle: B\nauthor: {name: Ada}\n---\n").expect("write");
         let index_path = root.join(".termdex/index.db");
-        let mut index = Index::open(&index_path).expect("open").index;
+        let mut index = Index::open(&index_path, &Default::default()).expect("open").index;
         refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
         (dir, root, index_path)
     }

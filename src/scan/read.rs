@@ -194,7 +194,7 @@ mod tests {
         for name in ["fifo.md", "zero.md", "null.md"] {
             std::fs::write(root.join(name), "# A card, for now\n").expect("write");
         }
-        let walked = crate::scan::walk(&root).files;
+        let walked = crate::scan::walk(&root, &Default::default()).files;
         assert_eq!(walked.len(), 3);
         // Between the walk and the read, the cards are replaced by a FIFO nobody writes
         // to and by links to character devices.

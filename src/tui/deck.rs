@@ -100,7 +100,7 @@ impl Deck {
     /// had to be rebuilt.
     pub fn open(dex: Dex, config: Config) -> Result<(Deck, Option<String>), crate::index::IndexError> {
         let location = dex.index_location();
-        let opened = Index::open(&location.path)?;
+        let opened = Index::open(&location.path, &config.extensions)?;
         let warnings: Vec<String> = location.warning().into_iter().chain(opened.warning).collect();
         let warning = (!warnings.is_empty()).then(|| warnings.join("; "));
         let index_path = opened.index.path().to_path_buf();
@@ -158,12 +158,15 @@ impl Deck {
     pub fn keep_index_current(&mut self, app: &mut App) {
         let refresher = refresher::start(
             self.dex.clone(),
+            self.config.extensions.clone(),
             self.index_path.clone(),
             self.outbox.clone(),
             Incoming::Refreshed,
         );
         self.refresher = Some(refresher);
-        match watch::start(&self.dex.root, self.outbox.clone(), || Incoming::FilesChanged) {
+        match watch::start(&self.dex.root, &self.config.extensions, self.outbox.clone(), || {
+            Incoming::FilesChanged
+        }) {
             Ok(watcher) => self._watcher = Some(watcher),
             Err(e) => {
                 app.status_message = Some(format!("not watching for changes ({e}); press r to re-index"))
@@ -324,7 +327,7 @@ impl Deck {
     /// `e`: the editor on an existing card. Returns the paths to re-index.
     pub fn edit(&mut self, app: &mut App, screen: &mut dyn Screen, path: &str) -> Vec<String> {
         let opened = Opened::Cards(vec![path.to_string()]);
-        match session::run(&self.dex, &opened, &mut |run| screen.suspended(run)) {
+        match session::run(&self.dex, &self.config.extensions, &opened, &mut |run| screen.suspended(run)) {
             Ok(Outcome::EditorFailed(status)) => {
                 app.status_message = Some(format!("the editor exited with {status}"));
             }
@@ -353,12 +356,14 @@ impl Deck {
         };
         let rel = draft.file.rel.clone();
         let opened = Opened::Draft(draft);
-        let message = match session::run(&self.dex, &opened, &mut |run| screen.suspended(run)) {
-            Ok(Outcome::Saved) => format!("saved {rel}"),
-            Ok(Outcome::Discarded(why)) => format!("nothing saved: {}", why.describe(&rel)),
-            Ok(Outcome::EditorFailed(status)) => format!("the editor exited with {status}; kept {rel}"),
-            Err(e) => e.to_string(),
-        };
+        let message =
+            match session::run(&self.dex, &self.config.extensions, &opened, &mut |run| screen.suspended(run))
+            {
+                Ok(Outcome::Saved) => format!("saved {rel}"),
+                Ok(Outcome::Discarded(why)) => format!("nothing saved: {}", why.describe(&rel)),
+                Ok(Outcome::EditorFailed(status)) => format!("the editor exited with {status}; kept {rel}"),
+                Err(e) => e.to_string(),
+            };
         app.status_message = Some(message);
         app.follow(&rel);
         vec![rel]
@@ -368,7 +373,7 @@ impl Deck {
     /// paths to re-index; the cursor follows the card.
     pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) -> Vec<String> {
         app.follow(path);
-        if let Err(e) = move_to_column(&self.dex.root, path, field, value) {
+        if let Err(e) = move_to_column(&self.dex.root, &self.config.extensions, path, field, value) {
             app.status_message = Some(e.to_string());
             // Nothing was written: the board is rebuilt from the index as it is, which
             // puts the card (and the cursor) back in the column it never left.

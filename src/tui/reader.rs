@@ -376,7 +376,7 @@ impl Thread {
     /// A new connection to the index file, for after it was rebuilt (or a panic); the
     /// old one stays if the file cannot be opened.
     fn reopen(&mut self) {
-        if let Ok(opened) = Index::open(&self.path) {
+        if let Ok(opened) = Index::open(&self.path, &self.config.extensions) {
             self.index = opened.index;
             stop_when_superseded(&mut self.index, &self.newest, &self.running);
             self.rows = None;
@@ -430,7 +430,8 @@ mod tests {
             let card = format!("---\ntitle: Card {i}\nstatus: todo\n---\nBody {i}.\n");
             std::fs::write(dir.path().join(format!("c{i}.md")), card).expect("write");
         }
-        let mut index = Index::open(&dir.path().join(".termdex/index.db")).expect("open").index;
+        let mut index =
+            Index::open(&dir.path().join(".termdex/index.db"), &Default::default()).expect("open").index;
         crate::index::refresh(&mut index, dir.path(), false, &mut |_| {}).expect("refresh");
         let newest = Arc::new(AtomicU64::new(1));
         let mut thread = Thread::new(index, Config::builtin(), newest.clone());

@@ -11,6 +11,7 @@ use std::thread;
 
 use crate::dex::Dex;
 use crate::index::{Index, rebuild, refresh, refresh_paths};
+use crate::scan::Extensions;
 
 use super::panic_text;
 
@@ -44,6 +45,7 @@ pub struct Refreshed {
 /// Starts the thread; each round's report goes to `out`, wrapped by `wrap`.
 pub fn start<T: Send + 'static>(
     dex: Dex,
+    extensions: Extensions,
     index_path: PathBuf,
     out: Sender<T>,
     wrap: fn(Round) -> T,
@@ -62,16 +64,14 @@ pub fn start<T: Send + 'static>(
                     Job::Heal(why) => work.heal = Some(why),
                 }
             }
-            let result =
-                catch_unwind(AssertUnwindSafe(|| refresh_once(&dex, &index_path, &mut index, &work)))
-                    .unwrap_or_else(|panic| {
-                        // The connection may be mid-transaction: open a new one next round.
-                        index = None;
-                        Err(format!(
-                            "the background refresh failed ({}); press r to try again",
-                            panic_text(&panic)
-                        ))
-                    });
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                refresh_once(&dex, &extensions, &index_path, &mut index, &work)
+            }))
+            .unwrap_or_else(|panic| {
+                // The connection may be mid-transaction: open a new one next round.
+                index = None;
+                Err(format!("the background refresh failed ({}); press r to try again", panic_text(&panic)))
+            });
             if out.send(wrap(Round { jobs, result })).is_err() {
                 break;
             }
@@ -94,12 +94,13 @@ struct Work {
 /// if one was asked for.
 fn refresh_once(
     dex: &Dex,
+    extensions: &Extensions,
     index_path: &Path,
     index: &mut Option<Index>,
     work: &Work,
 ) -> Result<Refreshed, String> {
     if index.is_none() {
-        *index = Some(Index::open(index_path).map_err(|e| e.to_string())?.index);
+        *index = Some(Index::open(index_path, extensions).map_err(|e| e.to_string())?.index);
     }
     let Some(index) = index.as_mut() else { return Err("the index is not open".into()) };
     let (full, paths) = (work.full, &work.paths);

@@ -26,6 +26,7 @@ fn init_writes_the_built_in_config_and_prints_its_path() {
     // Every option is in it: each key the config file accepts appears set.
     for key in [
         "default_view =",
+        "extensions =",
         "[new]",
         "path =",
         "journal =",

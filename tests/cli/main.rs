@@ -7,6 +7,7 @@ mod check;
 mod commands;
 mod completions;
 mod concurrency;
+mod extensions;
 mod faults;
 mod filters;
 mod formats;

@@ -137,7 +137,7 @@ impl FilterDex {
             group_by: None,
             builtin: false,
         });
-        let mut index = Index::open(&state.join("index.db")).expect("index opens").index;
+        let mut index = Index::open(&state.join("index.db"), &Default::default()).expect("index opens").index;
         index::refresh(&mut index, root, true, &mut |_| {}).expect("index refreshes");
         let clock = Clock::new("2026-11-23".parse().expect("date"), jiff::tz::TimeZone::UTC);
         FilterDex { _dir: dir, index, config, clock }
