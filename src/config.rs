@@ -17,15 +17,21 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-const DEFAULTS: &str = include_str!("config/defaults.toml");
+use crate::scan::Extensions;
+
+/// The built-in configuration, every option with a comment: also what `termdex init`
+/// writes, so a dex's config file starts as exactly the defaults.
+pub const DEFAULTS: &str = include_str!("config/defaults.toml");
 
 /// Where the dex's config lives, relative to its state folder.
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// The merged configuration of a dex.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub default_view: String,
+    /// Which files are cards; the first is what new cards are named with.
+    pub extensions: Extensions,
     /// Built-in views first (in their documented order), then the dex's own.
     pub views: Vec<View>,
     pub fields: HashMap<String, FieldSpec>,
@@ -58,9 +64,10 @@ impl ViewSource {
 /// Where new cards go (`[new]`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewCards {
-    /// File pattern of `termdex new`, relative to the dex.
+    /// File pattern of `termdex new`, relative to the dex, as written: without an
+    /// extension, new cards get the first of `extensions` ([`Config::new_card_pattern`]).
     pub path: String,
-    /// File pattern of `termdex journal`.
+    /// File pattern of `termdex journal`, likewise.
     pub journal: String,
     /// The template `termdex new` uses when none is named.
     pub template: String,
@@ -88,12 +95,13 @@ pub enum OutlineSource {
     Dotted,
 }
 
-impl Outline {
-    /// How cards are read for this outline: the parent field makes a link only when it
-    /// is the outline's source.
+impl Config {
+    /// How cards are found and read: which files are cards, and the parent field, which
+    /// makes a link only when it is the outline's source.
     pub fn scan_settings(&self) -> crate::scan::Settings {
-        let parent_field = (self.source == OutlineSource::Field).then(|| self.parent.to_lowercase());
-        crate::scan::Settings { parent_field }
+        let outline = &self.outline;
+        let parent_field = (outline.source == OutlineSource::Field).then(|| outline.parent.to_lowercase());
+        crate::scan::Settings { parent_field, extensions: self.extensions.clone() }
     }
 }
 
@@ -108,7 +116,8 @@ pub struct View {
     pub group_by: Option<String>,
     /// The TUI shows the view as the outline (cards under their parents).
     pub outline: bool,
-    /// `true` for views that come from the defaults and were not overridden.
+    /// `true` for views as the defaults define them: not in the dex's config file, or set
+    /// there exactly as built in (`termdex init` writes every built-in view).
     pub builtin: bool,
 }
 
@@ -142,6 +151,7 @@ pub struct ConfigError {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     default_view: Option<Spanned<String>>,
+    extensions: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     fields: IndexMap<String, FileField>,
     #[serde(default)]
@@ -191,6 +201,7 @@ impl Config {
     pub fn builtin() -> Config {
         let mut config = Config {
             default_view: "all".into(),
+            extensions: Extensions::default(),
             views: Vec::new(),
             fields: HashMap::new(),
             new: NewCards::default(),
@@ -270,6 +281,16 @@ impl Config {
         self.fields.get(key)
     }
 
+    /// The file pattern of new cards (`journal`: of journal cards), with the extension new
+    /// cards get when the pattern has none: the first of `extensions`.
+    pub fn new_card_pattern(&self, journal: bool) -> String {
+        let pattern = if journal { &self.new.journal } else { &self.new.path };
+        match pattern_extension(pattern) {
+            Some(_) => pattern.clone(),
+            None => format!("{pattern}.{}", self.extensions.first()),
+        }
+    }
+
     fn overlay(&mut self, text: &str, path: &Path, builtin: bool) -> Result<(), ConfigError> {
         let error = |span: Option<std::ops::Range<usize>>, message: String| ConfigError {
             path: path.to_path_buf(),
@@ -278,6 +299,12 @@ impl Config {
         };
         let file: FileConfig =
             toml::from_str(text).map_err(|e| error(e.span(), e.message().trim().to_string()))?;
+        let extensions_at = file.extensions.as_ref().map(Spanned::span);
+        if let Some(list) = file.extensions {
+            let span = list.span();
+            self.extensions = Extensions::new(list.get_ref().as_slice())
+                .map_err(|m| error(Some(span), format!("key `extensions`: {m}")))?;
+        }
         for (key, field) in file.fields {
             let order = field.values.or(field.order).unwrap_or_default();
             let spec = FieldSpec {
@@ -296,15 +323,18 @@ impl Config {
                 self.view_sources.push(ViewSource { name, path: path.to_path_buf(), line });
             }
         }
+        let mut pattern_at = [None, None];
         if let Some(new) = file.new {
-            for (pattern, target) in [(new.path, &mut self.new.path), (new.journal, &mut self.new.journal)] {
+            let targets = [(new.path, &mut self.new.path), (new.journal, &mut self.new.journal)];
+            for ((pattern, target), at) in targets.into_iter().zip(&mut pattern_at) {
                 let Some(pattern) = pattern else { continue };
-                if !pattern.get_ref().ends_with(".md") || pattern.get_ref().starts_with('/') {
+                if pattern.get_ref().starts_with('/') || pattern.get_ref().is_empty() {
                     return Err(error(
                         Some(pattern.span()),
-                        format!("key `new`: `{}` must be a relative path ending in .md", pattern.get_ref()),
+                        format!("key `new`: `{}` must be a path relative to the dex", pattern.get_ref()),
                     ));
                 }
+                *at = Some(pattern.span());
                 *target = pattern.into_inner();
             }
             if let Some(template) = new.template {
@@ -326,6 +356,24 @@ impl Config {
                     ));
                 }
                 *target = name.into_inner().trim().to_string();
+            }
+        }
+        // Checked once both are known: a pattern must name a card by the extensions.
+        for ((key, pattern), at) in
+            [("path", &self.new.path), ("journal", &self.new.journal)].into_iter().zip(pattern_at)
+        {
+            if let Some(ext) = pattern_extension(pattern)
+                && !self.extensions.matches(Path::new(&format!("x.{ext}")))
+            {
+                return Err(error(
+                    at.or(extensions_at.clone()),
+                    format!(
+                        "key `new.{key}`: `{pattern}` ends in .{ext}, but cards are {} files (end it in one of \
+                         those, or leave the extension out to get .{})",
+                        self.extensions.describe(),
+                        self.extensions.first()
+                    ),
+                ));
             }
         }
         if let Some(default) = file.default_view {
@@ -358,7 +406,7 @@ impl Config {
                 builtin,
             },
         };
-        view.builtin = builtin;
+        let before = view.clone();
         if let Some(d) = file.description {
             view.description = d;
         }
@@ -377,6 +425,9 @@ impl Config {
         if file.group_by.is_some() {
             view.group_by = file.group_by;
         }
+        // A view the file changes is the file's, for messages about it; one it sets exactly
+        // as it was stays built in.
+        view.builtin = builtin || (existing.is_some() && view == before && before.builtin);
         match existing {
             Some(i) => self.views[i] = view,
             None => self.views.push(view),
@@ -394,6 +445,14 @@ fn read_config(path: &Path) -> io::Result<Option<Vec<u8>>> {
         Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// The extension a file pattern ends with, if it ends with one: the text after the last
+/// dot of its last part, unless a `{placeholder}` is in it (`{slug}` ends with none).
+fn pattern_extension(pattern: &str) -> Option<&str> {
+    let name = pattern.rsplit('/').next().unwrap_or(pattern);
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty() && !ext.contains(['{', '}'])).then_some(ext)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -471,6 +530,49 @@ mod tests {
         std::fs::remove_dir(state.join(CONFIG_FILE)).expect("rmdir");
         std::fs::write(state.join(CONFIG_FILE), "default_view = 1\n").expect("write");
         assert!(Config::load_or_builtin(&state).is_err());
+    }
+
+    /// `termdex init` writes [`DEFAULTS`] as the dex's config file: loaded back, it must
+    /// give exactly the configuration of a dex without one (the views as built in, too),
+    /// else the file `init` writes would change what it documents.
+    #[test]
+    fn the_defaults_as_a_config_file_change_nothing() {
+        let loaded = Config::parse(DEFAULTS, Path::new("config.toml")).expect("the defaults parse as a file");
+        let builtin = Config::builtin();
+        assert_eq!(loaded.view_sources.len(), builtin.views.len(), "every view is in the file");
+        assert_eq!(Config { view_sources: Vec::new(), ..loaded }, builtin);
+        // And the comparison sees a change of any one view.
+        let changed = Config::parse(
+            &DEFAULTS.replace("filter = \"modified:this-week\"", "filter = \"x\""),
+            Path::new("c"),
+        )
+        .expect("parses");
+        let week = changed.view("week").expect("week");
+        assert!(!week.builtin, "a view the file changes is the file's");
+        assert_ne!(Config { view_sources: Vec::new(), ..changed }, builtin);
+    }
+
+    #[test]
+    fn new_cards_get_the_first_extension_unless_the_pattern_names_one() {
+        let builtin = Config::builtin();
+        assert_eq!(builtin.extensions, Extensions::default());
+        assert_eq!(builtin.new_card_pattern(false), "{yyyy}/{mm}/{dd}/{slug}.md");
+        assert_eq!(builtin.new_card_pattern(true), "journal/{date}.md");
+        let mdx =
+            overlay("extensions = [\"mdx\", \"md\"]\n[new]\njournal = \"days/{date}.md\"\n").expect("valid");
+        assert_eq!(mdx.new_card_pattern(false), "{yyyy}/{mm}/{dd}/{slug}.mdx");
+        assert_eq!(mdx.new_card_pattern(true), "days/{date}.md");
+        let dotted = overlay("[new]\npath = \"v1.2/{slug}.{template}\"\n").expect("valid");
+        assert_eq!(dotted.new_card_pattern(false), "v1.2/{slug}.{template}.md");
+        let e = overlay("[new]\npath = \"x/{slug}.txt\"\n").expect_err("not a card");
+        assert_eq!(
+            e.to_string(),
+            "cfg.toml:2: key `new.path`: `x/{slug}.txt` ends in .txt, but cards are .md or .markdown files (end \
+             it in one of those, or leave the extension out to get .md)"
+        );
+        // The built-in patterns name no extension, so any list goes with them.
+        let txt = overlay("extensions = [\"txt\"]\n").expect("valid");
+        assert_eq!(txt.new_card_pattern(true), "journal/{date}.txt");
     }
 
     #[test]

@@ -16,6 +16,11 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (the scripts of `termdex completions`) gets them and
+    // nothing else: this prints them and exits before anything else runs.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .var(cli::complete::VAR)
+        .complete();
     let args = match cli::parse(std::env::args_os()) {
         Ok(args) => args,
         Err(err) => return usage_error(&err),

@@ -1,6 +1,7 @@
 //! The real binary's TUI in a real terminal: tmux, driven like a person would (send-keys)
 //! and read back (capture-pane). Each test runs its own tmux server on a private socket.
-//! tmux is required: CI installs it (`.ci/run`); without it these tests fail, loudly.
+//! tmux is required: `scripts/test.sh` (the README's test command, run by CI) installs it;
+//! without it these tests fail, loudly.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,7 +41,7 @@ impl Tmux {
             .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", &command])
             .status()
             .unwrap_or_else(|e| {
-                panic!("tmux is needed for the TUI tests ({e}); install it (apt-get install tmux)")
+                panic!("tmux is needed for the TUI tests ({e}); install it (apt-get install tmux), or run the tests with scripts/test.sh, which does")
             });
         assert!(status.success(), "tmux did not start");
         let tmux = Tmux { socket, _dir: dir, root };
@@ -260,7 +261,9 @@ fn every_signal_that_ends_termdex_gives_the_terminal_back() {
         tmux.wait_for("three cards", |s| s.contains("3/3 cards"));
         assert!(!tmux.cursor_visible(), "the TUI hides the cursor");
         let pid = tmux.termdex_pid().to_string();
-        let status = Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
+        // The shell's own kill: a bare system may have no kill program (procps).
+        let kill = format!("kill -{signal} \"$1\"");
+        let status = Command::new("sh").args(["-c", &kill, "sh", &pid]).status().expect("kill");
         assert!(status.success());
         let screen = tmux.wait_for("termdex to exit", |s| s.contains("TERMDEX-EXITED-"));
         assert!(screen.contains(&format!("TERMDEX-EXITED-{code}")), "{screen}");

@@ -10,12 +10,12 @@
 //! than done with the card's ownership changed. Costs two `fstat`s and one `flistxattr`
 //! when the card has no attributes, which is nearly always.
 
-use std::fs::File;
+use std::fs::{File, Permissions};
 use std::io;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
-use rustix::fs::{Gid, Mode, Uid, XattrFlags};
+use rustix::fs::{Gid, Uid, XattrFlags};
 
 use super::CardsError;
 
@@ -35,8 +35,9 @@ pub fn copy(old: &File, new: &File, path: &Path) -> Result<(), CardsError> {
             cause: errno.into(),
         })?;
     }
-    rustix::fs::fchmod(new, Mode::from_raw_mode(before.mode() & 0o7777))
-        .map_err(|errno| write_error(path, errno.into()))?;
+    // Through std: its mode is a u32 everywhere, rustix's is the platform's (u16 on macOS).
+    new.set_permissions(Permissions::from_mode(before.mode() & 0o7777))
+        .map_err(|cause| write_error(path, cause))?;
     copy_xattrs(old, new, path)
 }
 

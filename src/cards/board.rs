@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::frontmatter::{self, Edit, EditValue, Fields};
-use crate::scan::CardRules;
+use crate::scan::{CardRules, Extensions};
 
 use super::CardsError;
 use super::set;
@@ -18,7 +18,13 @@ use super::set;
 /// without the field) of a board grouped by `field`; `Ok(false)` when it is there already.
 /// Written like any `set`: only the field's lines change, atomically, and only a card of
 /// the dex is written.
-pub fn move_to_column(root: &Path, rel: &str, field: &str, to: Option<&str>) -> Result<bool, CardsError> {
+pub fn move_to_column(
+    root: &Path,
+    extensions: &Extensions,
+    rel: &str,
+    field: &str,
+    to: Option<&str>,
+) -> Result<bool, CardsError> {
     let mut plan = |text: &str| {
         plan(text, field, to).map_err(|reason| CardsError::CannotMove {
             path: rel.to_string(),
@@ -26,7 +32,7 @@ pub fn move_to_column(root: &Path, rel: &str, field: &str, to: Option<&str>) -> 
             reason,
         })
     };
-    set::change(&mut CardRules::new(root), rel, &mut plan, &mut |_| {})
+    set::change(&mut CardRules::new(root, extensions), rel, &mut plan, &mut |_| {})
 }
 
 /// The edits that move a card with this text, or why it cannot be moved.
@@ -85,7 +91,7 @@ mod tests {
     fn moved(text: &str, to: Option<&str>) -> Result<String, CardsError> {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("a.md"), text).expect("write");
-        move_to_column(dir.path(), "a.md", "status", to)?;
+        move_to_column(dir.path(), &Extensions::default(), "a.md", "status", to)?;
         Ok(std::fs::read_to_string(dir.path().join("a.md")).expect("read"))
     }
 

@@ -37,7 +37,7 @@ pub fn path(config: &Config, clock: &Clock, date: Date) -> Result<String, CardsE
         template: TEMPLATE,
         date: Some(date),
     };
-    naming::expand(&config.new.journal, &names)
+    naming::expand(&config.new_card_pattern(true), &names)
 }
 
 /// Opens the journal card of `card.date` (default today), in `card.subdir` when given:
@@ -55,7 +55,7 @@ pub fn open_or_create(
         rel = new::in_subdir(dir, &rel)?;
     }
     if dex.card_path(&rel).is_file() {
-        super::editable(&dex.root, &rel)?;
+        super::editable(&dex.root, &config.extensions, &rel)?;
         return Ok(Journal::Existing(rel));
     }
     let title = match card.title.map(str::trim) {
@@ -74,7 +74,10 @@ pub fn open_or_create(
     match new::create(dex, config, clock, &create) {
         Ok(draft) => Ok(Journal::Created(draft)),
         // Another termdex made the same day's card just now: that one is the journal.
-        Err(_) if dex.card_path(&rel).is_file() && super::editable(&dex.root, &rel).is_ok() => {
+        Err(_)
+            if dex.card_path(&rel).is_file()
+                && super::editable(&dex.root, &config.extensions, &rel).is_ok() =>
+        {
             Ok(Journal::Existing(rel))
         }
         Err(e) => Err(e),

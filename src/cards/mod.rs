@@ -20,6 +20,8 @@ pub mod write;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::scan::Extensions;
+
 /// What can go wrong creating or changing a card; every message names the file and says
 /// what to do. Causes are part of the message (fields named `cause`, not error sources),
 /// so that a chain printed with its causes says each thing once.
@@ -102,8 +104,8 @@ fn kept_aside(kept: &[PathBuf]) -> String {
 /// `journal`): refused, with the reason, unless the scanner would index it as a card of
 /// the dex, links resolved — a `notes.md` linking to `.git/config` or out of the dex is
 /// not opened. A card that does not exist yet is judged by the real path of its folder.
-pub fn editable(root: &Path, rel: &str) -> Result<PathBuf, CardsError> {
-    crate::scan::CardRules::new(root).card(rel).map_err(|reason| {
+pub fn editable(root: &Path, extensions: &Extensions, rel: &str) -> Result<PathBuf, CardsError> {
+    crate::scan::CardRules::new(root, extensions).card(rel).map_err(|reason| {
         let path = rel.to_string();
         if root.join(rel).symlink_metadata().is_ok() {
             CardsError::NotACard { path, reason }

@@ -230,7 +230,7 @@ mod tests {
     fn exact_creation_never_numbers_and_cleans_up_after_itself() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
-        let rules = &mut CardRules::new(root);
+        let rules = &mut CardRules::new(root, &crate::scan::Extensions::default());
         let made = create_exact(rules, "a/b/card.md", b"1").expect("created");
         assert_eq!((made.rel.as_str(), made.made_dirs.len()), ("a/b/card.md", 2));
         let err = create_exact(rules, "a/b/card.md", b"2").expect_err("taken");
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn taken_names_get_a_number() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let rules = &mut CardRules::new(dir.path());
+        let rules = &mut CardRules::new(dir.path(), &crate::scan::Extensions::default());
         let a = create_unique(rules, "x/y/card.md", b"1").expect("first");
         let b = create_unique(rules, "x/y/card.md", b"2").expect("second");
         assert_eq!((a.rel.as_str(), b.rel.as_str()), ("x/y/card.md", "x/y/card-2.md"));

@@ -56,15 +56,15 @@ pub fn create(dex: &Dex, config: &Config, clock: &Clock, card: &NewCard<'_>) -> 
         Some(path) => naming::check_relative(path)?,
         None => {
             let names = Names { now: clock.now, id, title, template: card.template, date: card.date };
-            let pattern = if card.template == "journal" { &config.new.journal } else { &config.new.path };
-            let expanded = naming::expand(pattern, &names)?;
+            let pattern = config.new_card_pattern(card.template == "journal");
+            let expanded = naming::expand(&pattern, &names)?;
             match card.subdir {
                 Some(dir) => in_subdir(dir, &expanded)?,
                 None => expanded,
             }
         }
     };
-    let rules = &mut CardRules::new(&dex.root);
+    let rules = &mut CardRules::new(&dex.root, &config.extensions);
     let file = if card.path.is_some() {
         naming::create_exact(rules, &rel, content.as_bytes())?
     } else {

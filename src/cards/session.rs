@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
 use crate::files;
+use crate::scan::Extensions;
 
 use super::CardsError;
 use super::editor::Editor;
@@ -76,7 +77,7 @@ pub type HandOver<'a> = &'a mut dyn FnMut(&mut dyn FnMut() -> Option<ExitStatus>
 pub fn open_path(dex: &Dex, config: &Config, clock: &Clock, rel: &str) -> Result<Opened, CardsError> {
     // Only a path where nothing is gets a new card: a FIFO or a folder there is said to be
     // what it is, not taken for a card another program made meanwhile.
-    match std::fs::metadata(super::editable(&dex.root, rel)?) {
+    match std::fs::metadata(super::editable(&dex.root, &config.extensions, rel)?) {
         Ok(meta) if meta.is_file() => return Ok(Opened::Cards(vec![rel.to_string()])),
         Ok(meta) => {
             return Err(CardsError::NotAFile {
@@ -96,8 +97,13 @@ pub fn open_path(dex: &Dex, config: &Config, clock: &Clock, rel: &str) -> Result
 /// template, emptied or deleted. An error means the editor never ran (it could not be
 /// found or started, a path is not a card of the dex): nothing was changed, and a draft
 /// is taken away.
-pub fn run(dex: &Dex, opened: &Opened, hand_over: HandOver<'_>) -> Result<Outcome, CardsError> {
-    let status = match run_editor(dex, opened, hand_over) {
+pub fn run(
+    dex: &Dex,
+    extensions: &Extensions,
+    opened: &Opened,
+    hand_over: HandOver<'_>,
+) -> Result<Outcome, CardsError> {
+    let status = match run_editor(dex, extensions, opened, hand_over) {
         Ok(status) => status,
         Err(e) => {
             if let Opened::Draft(draft) = opened {
@@ -115,11 +121,16 @@ pub fn run(dex: &Dex, opened: &Opened, hand_over: HandOver<'_>) -> Result<Outcom
     }
 }
 
-fn run_editor(dex: &Dex, opened: &Opened, hand_over: HandOver<'_>) -> Result<ExitStatus, CardsError> {
+fn run_editor(
+    dex: &Dex,
+    extensions: &Extensions,
+    opened: &Opened,
+    hand_over: HandOver<'_>,
+) -> Result<ExitStatus, CardsError> {
     let files: Vec<PathBuf> = match opened {
         Opened::Cards(rels) => rels
             .iter()
-            .map(|rel| super::editable(&dex.root, rel).map(|_| dex.card_path(rel)))
+            .map(|rel| super::editable(&dex.root, extensions, rel).map(|_| dex.card_path(rel)))
             .collect::<Result<_, _>>()?,
         Opened::Draft(draft) => vec![draft.file.abs.clone()],
     };
@@ -190,7 +201,7 @@ mod tests {
         assert!(draft.content.contains("title: Plan\n"), "{}", draft.content);
         assert!(dir.path().join("ideas/deep/Plan.md").is_file());
         // A caller that never hands the terminal over (the TUI without a screen).
-        let result = run(&dex, &opened, &mut |_| None);
+        let result = run(&dex, &Extensions::default(), &opened, &mut |_| None);
         assert!(matches!(result, Err(CardsError::EditorNotRun)), "{result:?}");
         assert!(!dir.path().join("ideas").exists(), "the draft and the folders made for it are gone");
     }

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use crate::frontmatter::{self, Edit};
-use crate::scan::CardRules;
+use crate::scan::{CardRules, Extensions};
 
 use super::CardsError;
 use super::write::{self, Moment};
@@ -20,8 +20,13 @@ use super::write::{self, Moment};
 /// bytes, and the write is atomic. A path that is not a card by the scanner's rules is
 /// refused; a symlinked card is written through to the file it points to when that is a
 /// card of the dex too.
-pub fn set_fields(root: &Path, rel: &str, edits: &[Edit]) -> Result<bool, CardsError> {
-    set_fields_in(&mut CardRules::new(root), rel, edits)
+pub fn set_fields(
+    root: &Path,
+    extensions: &Extensions,
+    rel: &str,
+    edits: &[Edit],
+) -> Result<bool, CardsError> {
+    set_fields_in(&mut CardRules::new(root, extensions), rel, edits)
 }
 
 /// [`set_fields`] in the dex `rules` are for; one `rules` for many cards (a bulk set)
@@ -77,7 +82,7 @@ mod tests {
             (".hidden.md", "---\na: 1\n---\n"),
         ] {
             std::fs::write(root.join(rel), content).expect("write");
-            let err = set_fields(root, rel, &status("done")).expect_err(rel);
+            let err = set_fields(root, &Extensions::default(), rel, &status("done")).expect_err(rel);
             assert!(matches!(err, CardsError::NotACard { .. }), "{rel}: {err}");
             assert!(err.to_string().starts_with(&format!("{rel} is not a card: ")), "{err}");
             assert_eq!(std::fs::read_to_string(root.join(rel)).expect("read"), content, "{rel}");
@@ -91,7 +96,7 @@ mod tests {
         std::fs::create_dir_all(root.join("real")).expect("mkdir");
         std::fs::write(root.join("real/note.md"), "---\nstatus: todo\n---\n").expect("write");
         std::os::unix::fs::symlink("real/note.md", root.join("link.md")).expect("symlink");
-        assert!(set_fields(root, "link.md", &status("done")).expect("set"));
+        assert!(set_fields(root, &Extensions::default(), "link.md", &status("done")).expect("set"));
         assert!(std::fs::symlink_metadata(root.join("link.md")).expect("meta").file_type().is_symlink());
         assert_eq!(
             std::fs::read_to_string(root.join("real/note.md")).expect("read"),

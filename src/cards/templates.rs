@@ -27,6 +27,11 @@ const BUILTIN: &[(&str, &str)] = &[
     ("journal", include_str!("templates/journal.md")),
 ];
 
+/// The built-in templates as (name, text), for `termdex init --templates` to copy.
+pub fn builtins() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILTIN.iter().copied()
+}
+
 /// A template ready to render.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {

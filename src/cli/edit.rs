@@ -11,14 +11,15 @@ use anyhow::{Result, anyhow, bail};
 use termdex::cards::editor::describe_exit;
 use termdex::cards::new::Draft;
 use termdex::cards::session::{self, Opened, Outcome};
-use termdex::scan::{card_path_problem, is_card_name};
+use termdex::scan::card_path_problem;
 
 use super::Ctx;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The card, relative to here (or to the dex); `.md` is added to a new card's name
-    /// unless it ends in .md or .markdown (`edit "Dr. Who"` makes `Dr. Who.md`)
+    /// The card, relative to here (or to the dex); `.md` (the first of the config's
+    /// `extensions`) is added to a new card's name unless it ends in one of them (`edit
+    /// "Dr. Who"` makes `Dr. Who.md`)
     #[arg(value_name = "PATH")]
     path: PathBuf,
 }
@@ -26,7 +27,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let typed = card_name(ctx, &args.path)?;
     let rel = ctx.resolve_card(&typed)?;
-    if let Some(reason) = card_path_problem(&rel) {
+    if let Some(reason) = card_path_problem(&rel, &ctx.extensions()?) {
         bail!("{} is not a card: {reason}", typed.display());
     }
     let config = ctx.config()?;
@@ -35,18 +36,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
 }
 
 /// The card a typed name means: as typed when it is a card's name; an existing file that
-/// is not one is refused; otherwise `.md` is added, so that a dot in a title
-/// (`Dr. Who`, `v1.5 plan`) is not taken for an extension.
+/// is not one is refused; otherwise the first card extension is added (`.md`), so that a
+/// dot in a title (`Dr. Who`, `v1.5 plan`) is not taken for an extension.
 fn card_name(ctx: &Ctx, typed: &Path) -> Result<PathBuf> {
-    if is_card_name(typed) {
+    let extensions = ctx.extensions()?;
+    if extensions.matches(typed) {
         return Ok(typed.to_path_buf());
     }
     let exists = [&ctx.cwd, &ctx.dex.root].iter().any(|base| base.join(typed).symlink_metadata().is_ok());
     if exists {
-        bail!("{} is not a card: cards are .md or .markdown files", typed.display());
+        bail!("{} is not a card: cards are {} files", typed.display(), extensions.describe());
     }
     let mut name = OsString::from(typed.as_os_str());
-    name.push(".md");
+    name.push(format!(".{}", extensions.first()));
     Ok(PathBuf::from(name))
 }
 
@@ -70,7 +72,7 @@ pub fn run_session(ctx: &Ctx, opened: &Opened, edit: bool, print_path: bool) -> 
         }
     }
     let outcome = match (opened, edit) {
-        (_, true) => session::run(&ctx.dex, opened, &mut |run| run())?,
+        (_, true) => session::run(&ctx.dex, &ctx.extensions()?, opened, &mut |run| run())?,
         (Opened::Cards(_), false) => return Ok(ExitCode::SUCCESS),
         (Opened::Draft(_), false) => Outcome::Saved,
     };

@@ -5,15 +5,16 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use clap_complete::engine::ArgValueCandidates;
 use termdex::output::clean;
 use termdex::query::facets;
 
-use super::Ctx;
+use super::{Ctx, complete};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Show this field's values instead of the field names
-    #[arg(value_name = "FIELD")]
+    #[arg(value_name = "FIELD", add = ArgValueCandidates::new(complete::fields))]
     field: Option<String>,
     /// Use the index as it is, without refreshing it first
     #[arg(long)]

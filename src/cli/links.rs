@@ -104,8 +104,7 @@ impl Listing {
 /// a name that is no markdown path, the card a link written so would name.
 pub(super) fn named_card(ctx: &Ctx, index: &Index, typed: &str) -> Result<CardRow> {
     let path = ctx.resolve_card(Path::new(typed)).ok();
-    let lower = typed.to_lowercase();
-    let is_path = lower.ends_with(".md") || lower.ends_with(".markdown");
+    let is_path = ctx.extensions()?.matches(Path::new(typed));
     match links::find_card(index, path.as_deref(), (!is_path).then_some(typed))? {
         Some(card) => Ok(card),
         None => bail!(

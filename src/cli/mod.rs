@@ -5,11 +5,15 @@
 
 mod cat;
 mod check;
+pub mod complete;
+mod completions;
 mod edit;
 mod fields;
 mod index;
+mod init;
 mod journal;
 mod links;
+mod man;
 mod new;
 mod pick;
 mod progress;
@@ -71,6 +75,9 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write .termdex/config.toml with every option at its built-in value, to edit (or, with
+    /// --templates, copy the built-in templates into .termdex/templates/); never overwrites
+    Init(init::Args),
     /// Refresh the index (or rebuild it with --full)
     Index(index::Args),
     /// List cards whose frontmatter does not parse or breaks a declared field type, as path:line: reason
@@ -108,6 +115,10 @@ enum Command {
     Related(related::Args),
     /// The outline: cards nested under their parent cards, drawn like tree (path first)
     Tree(tree::Args),
+    /// Print the shell completion script (subcommands, flags, and the dex's view, template and field names)
+    Completions(completions::Args),
+    /// Print the man page (roff), or write one per subcommand with --all DIR
+    Man(man::Args),
 }
 
 /// Parses the command line (negated filter words protected), with clap's own colours set
@@ -233,11 +244,17 @@ pub struct Ctx {
     /// Whether an error about one card was reported while the command went on with the
     /// others: the command then exits 2 whatever else it found, as `rg` does.
     card_failed: Cell<bool>,
-    /// Loaded once: its warnings are said once, and the index is opened with its settings.
-    config: OnceCell<Config>,
+    /// The dex's configuration, read once (its warning said once).
+    loaded: OnceCell<Config>,
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // About termdex itself, not a dex: they run wherever --dex points, or nowhere.
+    match &cli.command {
+        Some(Command::Completions(args)) => return completions::run(args),
+        Some(Command::Man(args)) => return man::run(args),
+        _ => {}
+    }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let dex = Dex::from_env(cli.dex.as_deref())?;
     let ctx = Ctx {
@@ -247,9 +264,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         verbose: cli.verbose,
         color: cli.color,
         card_failed: Cell::new(false),
-        config: OnceCell::new(),
+        loaded: OnceCell::new(),
     };
     let code = match cli.command {
+        Some(Command::Init(args)) => init::run(&ctx, &args),
         Some(Command::Index(args)) => index::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Query(args)) => query::run(&ctx, &args),
@@ -268,6 +286,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Related(args)) => related::run(&ctx, &args),
         Some(Command::Tree(args)) => tree::run(&ctx, &args),
         Some(Command::Tui(args)) => tui::run(&ctx, &args),
+        Some(Command::Completions(_) | Command::Man(_)) => unreachable!("run before the dex is located"),
         None => tui::run(&ctx, &tui::Args::default()),
     }?;
     Ok(if ctx.card_failed.get() { ExitCode::from(2) } else { code })
@@ -352,15 +371,27 @@ impl Ctx {
     /// The dex's configuration (defaults overlaid with `.termdex/config.toml`), its views
     /// checked to compile; the built-in one, with a warning, when that file cannot be read.
     pub fn config(&self) -> Result<Config> {
-        if let Some(config) = self.config.get() {
-            return Ok(config.clone());
+        let config = self.loaded_config()?;
+        termdex::query::check_views(config, &self.clock())?;
+        Ok(config.clone())
+    }
+
+    /// The configuration as read, its views not checked yet: what opening the index
+    /// needs (which files are cards), so that a view's typo does not stop `index`.
+    fn loaded_config(&self) -> Result<&Config> {
+        if let Some(config) = self.loaded.get() {
+            return Ok(config);
         }
         let (config, unreadable) = Config::load_or_builtin(&self.dex.state_dir())?;
         if let Some(warning) = unreadable {
             self.warn(warning);
         }
-        termdex::query::check_views(&config, &self.clock())?;
-        Ok(self.config.get_or_init(|| config).clone())
+        Ok(self.loaded.get_or_init(|| config))
+    }
+
+    /// Which files are cards in this dex (the config's `extensions`).
+    pub fn extensions(&self) -> Result<termdex::scan::Extensions> {
+        Ok(self.loaded_config()?.extensions.clone())
     }
 
     /// "Today" for date words in filters.
@@ -387,7 +418,9 @@ impl Ctx {
             self.warn(warning);
         }
         let mut index = opened.index;
-        index.use_settings(&self.config()?.outline.scan_settings())?;
+        if let Some(warning) = index.use_settings(&self.loaded_config()?.scan_settings())? {
+            self.warn(warning);
+        }
         Ok((index, rebuilt))
     }
 

@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
+use clap_complete::engine::ArgValueCandidates;
 use termdex::cards::journal::{self, Journal};
 use termdex::cards::new::{self, NewCard};
 use termdex::cards::session::Opened;
@@ -14,16 +15,16 @@ use termdex::frontmatter::{EditValue, parse_assignment};
 use termdex::query::duplicates;
 
 use super::edit::run_session;
-use super::{Ctx, stderr_text};
+use super::{Ctx, complete, stderr_text};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A template (note, task, bookmark, reminder, meeting, journal or the dex's own) and
     /// the title; a single word that names no template is the title of a default card
-    #[arg(value_name = "TEMPLATE] [TITLE")]
+    #[arg(value_name = "TEMPLATE] [TITLE", add = ArgValueCandidates::new(complete::templates))]
     words: Vec<String>,
     /// Set a field (added when the template lacks it); also fills {{key}} in the template
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", add = ArgValueCandidates::new(complete::assignments))]
     sets: Vec<String>,
     /// Put the card in this folder of the dex instead of the dated folders
     #[arg(long = "in", value_name = "SUBDIR")]

@@ -4,11 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
+use clap_complete::engine::ArgValueCandidates;
 use termdex::output::{self, Format};
 use termdex::query::{self, Purpose};
 
-use super::Ctx;
 use super::selection::{self, Selection};
+use super::{Ctx, complete};
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
@@ -21,7 +22,7 @@ pub struct Args {
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
     /// Columns to print after the path (default: the view's)
-    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    #[arg(long, value_name = "a,b", value_delimiter = ',', add = ArgValueCandidates::new(complete::fields))]
     fields: Vec<String>,
     /// End each record with NUL instead of a newline
     #[arg(short = '0', long = "null")]

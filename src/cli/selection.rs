@@ -7,10 +7,11 @@
 //! to its arguments, then `selection.choose(&config, purpose)?` and `.cards(ctx, &config)`.
 
 use anyhow::Result;
+use clap_complete::engine::ArgValueCandidates;
 use termdex::config::Config;
 use termdex::query::{self, Answer, Expr, Purpose, Request, SortKey};
 
-use super::{Ctx, unmark};
+use super::{Ctx, complete, unmark};
 
 /// The cards a command works on. `set` takes its filter after `--` (it marks the
 /// `filter` argument `last`); the others as their positional arguments.
@@ -21,10 +22,10 @@ pub struct Selection {
     #[arg(value_name = "FILTER")]
     pub filter: Vec<String>,
     /// Start from a saved view (its filter, sort and columns)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::views))]
     pub view: Option<String>,
     /// Sort keys, `-key` for descending: path, title, modified, created, size, rank, or a field
-    #[arg(long, value_name = "KEY[,KEY]", allow_hyphen_values = true)]
+    #[arg(long, value_name = "KEY[,KEY]", allow_hyphen_values = true, add = ArgValueCandidates::new(complete::sort_keys))]
     pub sort: Vec<String>,
     /// Use the index as it is, without refreshing it first
     #[arg(long)]

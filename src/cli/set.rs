@@ -4,13 +4,14 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use clap_complete::engine::ArgValueCandidates;
 use termdex::cards::set::set_fields_in;
 use termdex::frontmatter::{Edit, parse_assignment};
 use termdex::query::Purpose;
 use termdex::scan::CardRules;
 
-use super::Ctx;
 use super::selection::Selection;
+use super::{Ctx, complete};
 
 // The selection's filter comes after `--`, where the paths and assignments cannot be.
 #[derive(Debug, clap::Args)]
@@ -20,7 +21,7 @@ pub struct Args {
     #[arg(value_name = "PATH|KEY=VALUE", required = true)]
     items: Vec<String>,
     /// Remove a field
-    #[arg(long = "unset", value_name = "KEY")]
+    #[arg(long = "unset", value_name = "KEY", add = ArgValueCandidates::new(complete::fields))]
     unset: Vec<String>,
     #[command(flatten)]
     selection: Selection,
@@ -71,7 +72,7 @@ fn matching(ctx: &Ctx, selection: &Selection) -> Result<Vec<String>> {
 fn apply(ctx: &Ctx, paths: &[String], edits: &[Edit], bulk: bool) -> Result<ExitCode> {
     let mut changed = Vec::new();
     // One set of rules for all: each folder's ignore files are read once.
-    let mut rules = CardRules::new(&ctx.dex.root);
+    let mut rules = CardRules::new(&ctx.dex.root, &ctx.extensions()?);
     for path in paths {
         match set_fields_in(&mut rules, path, edits) {
             Ok(true) => changed.push(path.clone()),

@@ -48,9 +48,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             _ => {}
         }
         bail!(
-            "{} is not a card of the dex at {} (cards are *.md or *.markdown files that are not hidden or ignored)",
+            "{} is not a card of the dex at {} (cards are {} files that are not hidden or ignored)",
             args.path.display(),
-            ctx.dex.root.display()
+            ctx.dex.root.display(),
+            ctx.extensions()?.describe()
         );
     };
     out.write_all(rendered.as_bytes())?;

@@ -5,14 +5,15 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
+use clap_complete::engine::ArgValueCandidates;
 use termdex::tui;
 
-use super::{ColorChoice, Ctx};
+use super::{ColorChoice, Ctx, complete};
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
     /// The view to open on
-    #[arg(value_name = "VIEW")]
+    #[arg(value_name = "VIEW", add = ArgValueCandidates::new(complete::views))]
     view: Option<String>,
 }
 

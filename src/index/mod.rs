@@ -203,19 +203,38 @@ impl Index {
 
     /// Reads cards with these settings from now on. When the index's cards were read with
     /// others, it records these and has the next refresh read every card again (a
-    /// read-only index only remembers them).
-    pub fn use_settings(&mut self, settings: &Settings) -> Result<(), IndexError> {
+    /// read-only index only remembers them); a warning says so when the files that are
+    /// cards changed under cards already indexed.
+    pub fn use_settings(&mut self, settings: &Settings) -> Result<Option<String>, IndexError> {
         self.settings = Some(settings.clone());
         self.record_settings()
     }
 
-    fn record_settings(&mut self) -> Result<(), IndexError> {
-        let Some(settings) = &self.settings else { return Ok(()) };
+    fn record_settings(&mut self) -> Result<Option<String>, IndexError> {
+        let Some(settings) = &self.settings else { return Ok(None) };
         let stored = store::settings(&self.conn).map_err(|e| self.sqlite_error(e))?;
         if stored == *settings || self.conn.is_readonly(c"main").unwrap_or(true) {
-            return Ok(());
+            return Ok(None);
         }
-        store::store_settings(&self.conn, settings).map_err(|e| self.sqlite_error(e))
+        let had_cards = store::has_cards(&self.conn).map_err(|e| self.sqlite_error(e))?;
+        store::store_settings(&self.conn, settings).map_err(|e| self.sqlite_error(e))?;
+        Ok((had_cards && stored.extensions != settings.extensions).then(|| {
+            format!(
+                "index {} was built for {} files, and the config now says cards are {} files; every card is read again",
+                self.path.display(),
+                stored.extensions.describe(),
+                settings.extensions.describe()
+            )
+        }))
+    }
+
+    /// Which files are cards: as given by [`Index::use_settings`], else as the index
+    /// recorded them.
+    pub fn extensions(&self) -> crate::scan::Extensions {
+        match &self.settings {
+            Some(settings) => settings.extensions.clone(),
+            None => store::settings(&self.conn).unwrap_or_default().extensions,
+        }
     }
 
     /// The connection, for the query layer; nothing outside the library sees it.

@@ -113,11 +113,12 @@ pub fn read_fresh<T>(index: &Index, root: &Path, read: impl FnOnce(&Index) -> T)
     // Ends the read transaction however this returns (a panic included), so that the
     // refresh that may follow does not meet one left open.
     let _end = EndRead(conn);
+    let extensions = &index.extensions();
     let (answer, walk, walk_took) = std::thread::scope(|scope| {
         let walker = scope.spawn(|| {
             // On every core, reader or not: measured, one walker beside the reader made
             // the whole slower (355 against 323 ms for 100k cards on 2 cores).
-            let walk = scan::walk(root);
+            let walk = scan::walk(root, extensions);
             (walk, start.elapsed())
         });
         let answer = read(index);
@@ -248,7 +249,13 @@ fn now_ns() -> i64 {
 /// most): a file created after this moment never carries an earlier time. Earlier than
 /// [`now_ns`], which only widens the racy window it starts.
 fn coarse_now_ns() -> i64 {
-    let now = rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse);
+    // Linux stamps files with its coarse clock; elsewhere (macOS) there is none to ask, and
+    // the precise one is at most a stamp's granularity ahead, well inside RACY.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let clock = rustix::time::ClockId::RealtimeCoarse;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let clock = rustix::time::ClockId::Realtime;
+    let now = rustix::time::clock_gettime(clock);
     now.tv_sec.saturating_mul(1_000_000_000).saturating_add(now.tv_nsec)
 }
 
@@ -300,7 +307,7 @@ fn refresh_once(
 ) -> Result<RefreshReport, IndexError> {
     let mut clock = PhaseClock::start();
     let start_ns = coarse_now_ns();
-    let walk = scan::walk(root);
+    let walk = scan::walk(root, &index.extensions());
     clock.lap("walk");
     let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
     let reread = store::reread_pending(&index.conn).map_err(|e| index.sqlite_error(e))?;
@@ -612,7 +619,7 @@ fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Resul
             let settings = store::settings(&tx)?;
             let mut read = Vec::new();
             let mut gone = Vec::new();
-            for path in paths.iter().filter(|p| scan::card_path_problem(p).is_none()) {
+            for path in paths.iter().filter(|p| scan::card_path_problem(p, &settings.extensions).is_none()) {
                 let stat = std::fs::metadata(root.join(path)).ok().filter(|m| m.is_file()).map(|meta| {
                     FileStat { path: path.clone(), mtime_ns: scan::mtime_ns(&meta), size: meta.len() }
                 });
@@ -758,7 +765,7 @@ mod tests {
             refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
             // This refresh walks now ...
             let start_ns = coarse_now_ns();
-            let walk = scan::walk(&root);
+            let walk = scan::walk(&root, &Default::default());
             // ... and then another process creates a card and indexes it, as `new` does.
             std::thread::sleep(Duration::from_millis(20));
             std::fs::write(root.join("b.md"), "# b\n").expect("write");

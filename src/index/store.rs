@@ -322,6 +322,11 @@ pub fn store_settings(conn: &Connection, settings: &Settings) -> rusqlite::Resul
     Ok(())
 }
 
+/// Whether the index holds any card.
+pub fn has_cards(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM cards)")?.query_row([], |r| r.get(0))
+}
+
 /// Whether every card must be read again (a migration left rows without what the new
 /// schema keeps): the next refresh is then a full one.
 pub fn reread_pending(conn: &Connection) -> rusqlite::Result<bool> {

@@ -744,7 +744,7 @@ mod tests {
         let (sender, receiver) = std::sync::mpsc::channel();
         let walked = root.clone();
         std::thread::spawn(move || {
-            let _ = sender.send(crate::scan::walk(&walked));
+            let _ = sender.send(crate::scan::walk(&walked, &crate::scan::Extensions::default()));
         });
         let Ok(walk) = receiver.recv_timeout(std::time::Duration::from_secs(10)) else {
             // Let a walker stuck in open(2) go on, then fail.

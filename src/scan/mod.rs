@@ -4,6 +4,7 @@
 //! touches no file content; [`read_card`] reads and parses one file. The index decides
 //! in between which files need reading, so an unchanged dex is never read.
 
+mod extensions;
 mod ignore_files;
 mod links;
 mod read;
@@ -11,11 +12,12 @@ mod settings;
 mod walk;
 
 pub use crate::files::SpecialFile;
+pub use extensions::Extensions;
 pub use read::{MAX_CARD_BYTES, open_card, parse_card, read_card, read_card_file};
 pub use settings::Settings;
 pub use walk::{
-    CardRules, FileStat, NotACard, TEMP_PREFIX, TEMP_SUFFIX, Walk, card_path_problem, is_card_name,
-    leftover_temp_files, mtime_ns, relative_path, walk,
+    CardRules, FileStat, NotACard, TEMP_PREFIX, TEMP_SUFFIX, Walk, card_path_problem, leftover_temp_files,
+    mtime_ns, relative_path, walk,
 };
 
 /// A file the scan had to skip or could only partly use: printed as a warning, never fatal.

@@ -17,8 +17,8 @@ use std::time::UNIX_EPOCH;
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use rustix::fs::{AtFlags, Mode, OFlags};
 
-use super::Problem;
 use super::ignore_files::IgnoreFiles;
+use super::{Extensions, Problem};
 
 /// A card file found by the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,10 +36,10 @@ pub struct Walk {
     pub problems: Vec<Problem>,
 }
 
-/// Walks `root` for `*.md` / `*.markdown` files, on every core.
-pub fn walk(root: &Path) -> Walk {
+/// Walks `root` for card files (named with one of `extensions`), on every core.
+pub fn walk(root: &Path, extensions: &Extensions) -> Walk {
     let shared = Mutex::new(Walk::default());
-    let mut builder = Collector { root, shared: &shared };
+    let mut builder = Collector { root, extensions, shared: &shared };
     let ignore_files = Arc::new(IgnoreFiles::new(root, true));
     walker(root, &ignore_files).threads(rayon::current_num_threads()).build_parallel().visit(&mut builder);
     let mut walk = shared.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -75,12 +75,19 @@ fn is_dir(entry: &DirEntry) -> bool {
 
 struct Collector<'a> {
     root: &'a Path,
+    extensions: &'a Extensions,
     shared: &'a Mutex<Walk>,
 }
 
 impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
-        Box::new(Visitor { root: self.root, shared: self.shared, local: Walk::default(), dir: None })
+        Box::new(Visitor {
+            root: self.root,
+            extensions: self.extensions,
+            shared: self.shared,
+            local: Walk::default(),
+            dir: None,
+        })
     }
 }
 
@@ -88,6 +95,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
 /// hot path takes no lock.
 struct Visitor<'a> {
     root: &'a Path,
+    extensions: &'a Extensions,
     shared: &'a Mutex<Walk>,
     local: Walk,
     /// The folder whose files are being visited, opened for relative stats.
@@ -118,7 +126,7 @@ impl Drop for Visitor<'_> {
 impl Visitor<'_> {
     fn visit_entry(&mut self, entry: &DirEntry) {
         let full = entry.path().as_os_str().as_bytes();
-        if !entry.file_type().is_some_and(|t| t.is_file()) || !has_card_extension(full) {
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !self.extensions.matches_bytes(full) {
             return;
         }
         let rel = match relative_bytes(self.root.as_os_str().as_bytes(), full) {
@@ -158,7 +166,7 @@ impl Visitor<'_> {
         let (parent, name) = (&bytes[..at], OsStr::from_bytes(&bytes[at + 1..]));
         if self.dir.as_ref().is_none_or(|(p, _)| p.as_os_str().as_bytes() != parent) {
             let parent = Path::new(OsStr::from_bytes(parent));
-            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let flags = DIRECTORY_FOR_STAT | OFlags::DIRECTORY | OFlags::CLOEXEC;
             let fd = rustix::fs::open(parent, flags, Mode::empty())?;
             self.dir = Some((parent.to_path_buf(), fd));
         }
@@ -168,6 +176,14 @@ impl Visitor<'_> {
         Ok((i64::try_from(nanos).unwrap_or(0), u64::try_from(stat.st_size).unwrap_or(0)))
     }
 }
+
+/// How [`Visitor::stat`] opens a folder: only as a place to resolve names from where the
+/// system allows it (`O_PATH`, which needs no read permission), for reading elsewhere
+/// (macOS), where listing the folder needed that permission anyway.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const DIRECTORY_FOR_STAT: OFlags = OFlags::PATH;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const DIRECTORY_FOR_STAT: OFlags = OFlags::RDONLY;
 
 /// How termdex names the temporary file it writes a card to before renaming it over the
 /// card: hidden, so no walk ever takes it for a card.
@@ -206,23 +222,16 @@ pub fn leftover_temp_files(root: &Path) -> Vec<String> {
     found
 }
 
-/// `*.md` and `*.markdown`, in any letter case.
-pub fn is_card_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
-}
-
 /// Why the dex-relative path `rel` is not a card by the walk's rules, or `None` when it is
-/// one: inside the dex, in no hidden folder, not hidden itself, named `*.md` / `*.markdown`.
-/// This reads the name only; [`CardRules::card`] also asks the ignore files and follows
-/// links, and is what every write goes through.
-pub fn card_path_problem(rel: &str) -> Option<&'static str> {
-    name_problem(rel).map(|why| why.simple_reason())
+/// one: inside the dex, in no hidden folder, not hidden itself, named with one of
+/// `extensions`. This reads the name only; [`CardRules::card`] also asks the ignore files
+/// and follows links, and is what every write goes through.
+pub fn card_path_problem(rel: &str, extensions: &Extensions) -> Option<NotACard> {
+    name_problem(rel, extensions)
 }
 
 /// Why a dex-relative name cannot be a card, read off the name alone.
-fn name_problem(rel: &str) -> Option<NotACard> {
+fn name_problem(rel: &str, extensions: &Extensions) -> Option<NotACard> {
     let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     if rel.starts_with('/') || parts.is_empty() || parts.contains(&"..") {
         return Some(NotACard::Outside);
@@ -234,8 +243,8 @@ fn name_problem(rel: &str) -> Option<NotACard> {
     if name.starts_with('.') {
         return Some(NotACard::HiddenFile);
     }
-    if !is_card_name(Path::new(name)) {
-        return Some(NotACard::NotCardName);
+    if !extensions.matches(Path::new(name)) {
+        return Some(NotACard::NotCardName { extensions: extensions.describe() });
     }
     None
 }
@@ -247,7 +256,10 @@ pub enum NotACard {
     Outside,
     HiddenFolder,
     HiddenFile,
-    NotCardName,
+    /// Not named as cards are: `extensions` says how they are (`.md or .markdown`).
+    NotCardName {
+        extensions: String,
+    },
     /// Left out by a `.ignore` or `.gitignore` rule (or git's exclude files).
     Ignored,
     /// A name that is not valid UTF-8, which the walk skips.
@@ -270,31 +282,33 @@ pub enum NotACard {
 
 impl NotACard {
     /// The reason of a problem read off a name, as [`card_path_problem`] gives it.
-    fn simple_reason(&self) -> &'static str {
+    fn simple_reason(&self) -> String {
         match self {
-            NotACard::Outside => "it is outside the dex",
-            NotACard::HiddenFolder => "it is in a hidden folder, which termdex does not index",
-            NotACard::HiddenFile => "it is a hidden file, which termdex does not index",
-            NotACard::NotCardName => "cards are .md or .markdown files",
+            NotACard::Outside => "it is outside the dex".into(),
+            NotACard::HiddenFolder => "it is in a hidden folder, which termdex does not index".into(),
+            NotACard::HiddenFile => "it is a hidden file, which termdex does not index".into(),
+            NotACard::NotCardName { extensions } => format!("cards are {extensions} files"),
             NotACard::Ignored => {
-                "it is ignored by a .ignore or .gitignore rule, so termdex does not index it"
+                "it is ignored by a .ignore or .gitignore rule, so termdex does not index it".into()
             }
-            NotACard::NotUtf8 => "its name is not valid UTF-8, which termdex does not index",
+            NotACard::NotUtf8 => "its name is not valid UTF-8, which termdex does not index".into(),
             NotACard::Dangling { .. } | NotACard::RealPath { .. } | NotACard::Unresolvable { .. } => {
-                "it cannot be resolved"
+                "it cannot be resolved".into()
             }
         }
     }
 
     /// What is wrong with a real path a link led to, after "its real path, X, ".
-    fn of_real_path(&self) -> &'static str {
+    fn of_real_path(&self) -> String {
         match self {
-            NotACard::Outside => "is outside the dex",
-            NotACard::HiddenFolder => "is in a hidden folder, which termdex does not index",
-            NotACard::HiddenFile => "is a hidden file, which termdex does not index",
-            NotACard::NotCardName => "is not a .md or .markdown file",
-            NotACard::Ignored => "is ignored by a .ignore or .gitignore rule, so termdex does not index it",
-            _ => "is not a card",
+            NotACard::Outside => "is outside the dex".into(),
+            NotACard::HiddenFolder => "is in a hidden folder, which termdex does not index".into(),
+            NotACard::HiddenFile => "is a hidden file, which termdex does not index".into(),
+            NotACard::NotCardName { extensions } => format!("is not a {extensions} file"),
+            NotACard::Ignored => {
+                "is ignored by a .ignore or .gitignore rule, so termdex does not index it".into()
+            }
+            _ => "is not a card".into(),
         }
     }
 }
@@ -307,7 +321,7 @@ impl std::fmt::Display for NotACard {
             }
             NotACard::RealPath { real, why } => write!(f, "its real path, {real}, {}", why.of_real_path()),
             NotACard::Unresolvable { cause } => write!(f, "its real path cannot be found ({cause})"),
-            simple => f.write_str(simple.simple_reason()),
+            simple => f.write_str(&simple.simple_reason()),
         }
     }
 }
@@ -324,14 +338,15 @@ impl std::fmt::Display for NotACard {
 pub struct CardRules {
     /// The dex root, links resolved.
     root: PathBuf,
+    extensions: Extensions,
     ignore_files: IgnoreFiles,
 }
 
 impl CardRules {
-    pub fn new(root: &Path) -> CardRules {
+    pub fn new(root: &Path, extensions: &Extensions) -> CardRules {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let ignore_files = IgnoreFiles::new(&root, true);
-        CardRules { root, ignore_files }
+        CardRules { root, extensions: extensions.clone(), ignore_files }
     }
 
     /// The dex root the rules are for, links resolved.
@@ -361,7 +376,7 @@ impl CardRules {
 
     /// `rel` cleaned (`./a//b.md` is `a/b.md`) when the walk would list it by that name.
     fn listed(&mut self, rel: &str) -> Result<String, NotACard> {
-        if let Some(why) = name_problem(rel) {
+        if let Some(why) = name_problem(rel, &self.extensions) {
             return Err(why);
         }
         let clean: Vec<&str> = rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
@@ -401,16 +416,6 @@ fn real_path(root: &Path, rel: &str) -> Result<PathBuf, NotACard> {
             Err(e) => return Err(NotACard::Unresolvable { cause: e.to_string() }),
         }
     }
-}
-
-/// `*.md` / `*.markdown` in any letter case, on the raw bytes of a path.
-fn has_card_extension(path: &[u8]) -> bool {
-    // As `Path::extension`: a name that is only the extension (`.md`) has none.
-    let ends_with = |suffix: &[u8]| {
-        let Some(stem_end) = path.len().checked_sub(suffix.len()) else { return false };
-        stem_end > 0 && path[stem_end - 1] != b'/' && path[stem_end..].eq_ignore_ascii_case(suffix)
-    };
-    ends_with(b".md") || ends_with(b".markdown")
 }
 
 /// `path` below `root` without the separator, as bytes; `None` outside it.
@@ -458,16 +463,13 @@ fn io_reason(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The default card extensions.
+    fn md() -> Extensions {
+        Extensions::default()
+    }
+
     #[test]
-    fn card_extensions_are_read_off_the_bytes_as_path_reads_them() {
-        for path in ["a.md", "/x/b.MD", "c.markdown", "d.Markdown", "/x/.y/e.md", "f.md.md"] {
-            assert!(has_card_extension(path.as_bytes()), "{path}");
-            assert!(is_card_name(Path::new(path)), "{path}");
-        }
-        for path in [".md", "/x/.md", "md", "a.mdx", "a.txt", "", "/"] {
-            assert!(!has_card_extension(path.as_bytes()), "{path}");
-            assert!(!is_card_name(Path::new(path)), "{path}");
-        }
+    fn relative_paths_are_read_off_the_bytes() {
         assert_eq!(relative_bytes(b"/d", b"/d/a/b.md"), Some(&b"a/b.md"[..]));
         assert_eq!(relative_bytes(b"/", b"/a.md"), Some(&b"a.md"[..]));
         assert_eq!(relative_bytes(b"/d", b"/dx/a.md"), None);
@@ -496,7 +498,7 @@ mod tests {
     #[test]
     fn card_paths_follow_the_walks_rules() {
         for card in ["a.md", "notes/b.markdown", "x/Y.MD", "./a.md", "Dr. Who.md"] {
-            assert_eq!(card_path_problem(card), None, "{card}");
+            assert_eq!(card_path_problem(card, &md()), None, "{card}");
         }
         let refused = [
             ("package.json", "cards are .md or .markdown files"),
@@ -511,8 +513,16 @@ mod tests {
             ("", "it is outside the dex"),
         ];
         for (path, why) in refused {
-            assert_eq!(card_path_problem(path), Some(why), "{path}");
+            assert_eq!(card_path_problem(path, &md()).map(|w| w.to_string()).as_deref(), Some(why), "{path}");
         }
+        // Other extensions, when the dex says so.
+        let txt = Extensions::new(&["txt", "mdx"]).expect("valid");
+        assert_eq!(card_path_problem("notes/a.txt", &txt), None);
+        assert_eq!(card_path_problem("b.MDX", &txt), None);
+        assert_eq!(
+            card_path_problem("a.md", &txt).map(|w| w.to_string()).as_deref(),
+            Some("cards are .txt or .mdx files")
+        );
     }
 
     /// A dex with every kind of path a write could be pointed at.
@@ -557,7 +567,7 @@ mod tests {
     #[test]
     fn card_rules_accept_only_what_the_walk_lists_with_a_real_path_inside() {
         let (dir, _outside) = hostile_dex();
-        let mut rules = CardRules::new(dir.path());
+        let mut rules = CardRules::new(dir.path(), &md());
         let mut reason = |rel: &str| rules.card(rel).err().map(|why| why.to_string());
         assert_eq!(reason("a.md"), None);
         assert_eq!(reason("./real//inside.md"), None);
@@ -613,8 +623,8 @@ mod tests {
     #[test]
     fn every_existing_file_card_rules_accept_is_one_the_walk_lists() {
         let (dir, _outside) = hostile_dex();
-        let listed: Vec<String> = walk(dir.path()).files.into_iter().map(|f| f.path).collect();
-        let mut rules = CardRules::new(dir.path());
+        let listed: Vec<String> = walk(dir.path(), &md()).files.into_iter().map(|f| f.path).collect();
+        let mut rules = CardRules::new(dir.path(), &md());
         let accepted: Vec<&String> = listed.iter().filter(|rel| rules.card(rel).is_ok()).collect();
         assert_eq!(accepted, ["a.md", "alias/inside.md", "in.md", "real/inside.md"]);
         for rel in ["drafts/d.md", ".git/config", ".obsidian/o.md", "notes.txt", "gitdir/config"] {

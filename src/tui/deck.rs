@@ -105,8 +105,10 @@ impl Deck {
     /// had to be rebuilt.
     pub fn open(dex: Dex, config: Config) -> Result<(Deck, Option<String>), crate::index::IndexError> {
         let location = dex.index_location();
-        let opened = Index::open(&location.path)?;
-        let warnings: Vec<String> = location.warning().into_iter().chain(opened.warning).collect();
+        let mut opened = Index::open(&location.path)?;
+        let changed = opened.index.use_settings(&config.scan_settings())?;
+        let warnings: Vec<String> =
+            location.warning().into_iter().chain(opened.warning).chain(changed).collect();
         let warning = (!warnings.is_empty()).then(|| warnings.join("; "));
         let index_path = opened.index.path().to_path_buf();
         let (outbox, inbox) = mpsc::channel();
@@ -161,14 +163,16 @@ impl Deck {
     /// have changed since the index was last written), and a file watcher whose news
     /// start the next ones. Started after the first frame, which it must not delay.
     pub fn keep_index_current(&mut self, app: &mut App) {
-        let settings = self.config.outline.scan_settings();
+        let settings = self.config.scan_settings();
         let refresher = refresher::start(
             (self.dex.clone(), self.index_path.clone(), settings),
             self.outbox.clone(),
             Incoming::Refreshed,
         );
         self.refresher = Some(refresher);
-        match watch::start(&self.dex.root, self.outbox.clone(), || Incoming::FilesChanged) {
+        match watch::start(&self.dex.root, &self.config.extensions, self.outbox.clone(), || {
+            Incoming::FilesChanged
+        }) {
             Ok(watcher) => self._watcher = Some(watcher),
             Err(e) => {
                 app.status_message = Some(format!("not watching for changes ({e}); press r to re-index"))
@@ -344,7 +348,7 @@ impl Deck {
     /// `e`: the editor on an existing card. Returns the paths to re-index.
     pub fn edit(&mut self, app: &mut App, screen: &mut dyn Screen, path: &str) -> Vec<String> {
         let opened = Opened::Cards(vec![path.to_string()]);
-        match session::run(&self.dex, &opened, &mut |run| screen.suspended(run)) {
+        match session::run(&self.dex, &self.config.extensions, &opened, &mut |run| screen.suspended(run)) {
             Ok(Outcome::EditorFailed(status)) => {
                 app.status_message = Some(format!("the editor exited with {status}"));
             }
@@ -369,7 +373,8 @@ impl Deck {
         let rel = draft.file.rel.clone();
         let warning = draft.warning.clone();
         let opened = Opened::Draft(draft);
-        let outcome = session::run(&self.dex, &opened, &mut |run| screen.suspended(run));
+        let outcome =
+            session::run(&self.dex, &self.config.extensions, &opened, &mut |run| screen.suspended(run));
         let message = match &outcome {
             Ok(Outcome::Saved) => format!("saved {rel}"),
             Ok(Outcome::Discarded(why)) => format!("nothing saved: {}", why.describe(&rel)),
@@ -406,7 +411,7 @@ impl Deck {
             if let Some(value) = change.order {
                 edits.push(Edit::Set { key: order.clone(), value: EditValue::Scalar(number_text(value)) });
             }
-            match set::set_fields(&self.dex.root, &change.path, &edits) {
+            match set::set_fields(&self.dex.root, &self.config.extensions, &change.path, &edits) {
                 Ok(_) => written.push(change.path.clone()),
                 Err(e) => {
                     app.status_message = Some(e.to_string());
@@ -449,7 +454,7 @@ impl Deck {
     fn look_for_duplicates(&mut self, rel: &str) {
         // A card the editor left unreadable has nothing to compare (its save said so).
         let Ok(bytes) = scan::read_card_file(&self.dex.card_path(rel)) else { return };
-        let settings = self.config.outline.scan_settings();
+        let settings = self.config.scan_settings();
         let card = scan::parse_card(rel, &String::from_utf8_lossy(&bytes), (0, 0), (false, false), &settings);
         let url = field_value(&card.fields, "url").map(display_text);
         self.reader.duplicates(Duplicates { path: rel.to_string(), title: card.title, url });
@@ -459,7 +464,7 @@ impl Deck {
     /// paths to re-index; the cursor follows the card.
     pub fn move_card(&mut self, app: &mut App, path: &str, field: &str, value: Option<&str>) -> Vec<String> {
         app.follow(path);
-        if let Err(e) = move_to_column(&self.dex.root, path, field, value) {
+        if let Err(e) = move_to_column(&self.dex.root, &self.config.extensions, path, field, value) {
             app.status_message = Some(e.to_string());
             // Nothing was written: the board is rebuilt from the index as it is, which
             // puts the card (and the cursor) back in the column it never left.

@@ -448,7 +448,9 @@ impl Thread {
     /// A new connection to the index file, for after it was rebuilt (or a panic); the
     /// old one stays if the file cannot be opened.
     fn reopen(&mut self) {
-        if let Ok(opened) = Index::open(&self.path) {
+        if let Ok(mut opened) = Index::open(&self.path) {
+            // Recorded already by whoever opened it first; only remembered here.
+            let _ = opened.index.use_settings(&self.config.scan_settings());
             self.index = opened.index;
             stop_when_superseded(&mut self.index, &self.newest, &self.running);
             self.rows = None;

@@ -151,7 +151,7 @@ static SIGNALLED: AtomicI32 = AtomicI32::new(0);
 /// key in raw mode), timers, CPU and file size limits. The TUI ends on each the normal
 /// way, with the terminal restored, and the shell's 128+n.
 fn ending_signals() -> Vec<libc::c_int> {
-    let mut signals = vec![
+    let everywhere = [
         libc::SIGHUP,
         libc::SIGINT,
         libc::SIGQUIT,
@@ -166,13 +166,12 @@ fn ending_signals() -> Vec<libc::c_int> {
         libc::SIGXFSZ,
         libc::SIGIO,
     ];
+    // Linux has two more, and real-time signals, which end the process too unless handled.
     #[cfg(target_os = "linux")]
-    {
-        signals.extend([libc::SIGSTKFLT, libc::SIGPWR]);
-        // Real-time signals end the process too, unless handled.
-        signals.extend(libc::SIGRTMIN()..=libc::SIGRTMAX());
-    }
-    signals
+    let linux = [libc::SIGSTKFLT, libc::SIGPWR].into_iter().chain(libc::SIGRTMIN()..=libc::SIGRTMAX());
+    #[cfg(not(target_os = "linux"))]
+    let linux = std::iter::empty();
+    everywhere.into_iter().chain(linux).collect()
 }
 
 /// Signals of a fault in the process itself (or sent as if one): returning from a

@@ -4,23 +4,25 @@
 use std::path::Path;
 use std::sync::mpsc::Sender;
 
-use crate::scan;
+use crate::scan::{self, Extensions};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// Starts watching `root`; `changed` is called (from the watcher's thread) for every
 /// change that could touch a card (see [`relevant`]). Keep the watcher alive to keep watching.
 pub fn start<T: Send + 'static>(
     root: &Path,
+    extensions: &Extensions,
     tx: Sender<T>,
     message: fn() -> T,
 ) -> notify::Result<RecommendedWatcher> {
     let root_owned = root.to_path_buf();
+    let extensions = extensions.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
         if matches!(event.kind, EventKind::Access(_)) {
             return;
         }
-        if event.paths.iter().any(|p| relevant(&root_owned, p)) {
+        if event.paths.iter().any(|p| relevant(&root_owned, &extensions, p)) {
             let _ = tx.send(message());
         }
     })?;
@@ -33,7 +35,7 @@ pub fn start<T: Send + 'static>(
 /// removed, whole). Anything else — a log appended every few milliseconds, the index's
 /// own WAL in `.termdex/` — is ignored, so it can neither trigger refreshes nor keep
 /// postponing one.
-fn relevant(root: &Path, path: &Path) -> bool {
+fn relevant(root: &Path, extensions: &Extensions, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
     let Some(rel) = rel.to_str() else {
         // Not UTF-8: the walk still indexes such a card (lossily); let the refresh decide.
@@ -42,7 +44,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
     if rel.is_empty() {
         return true;
     }
-    if scan::card_path_problem(rel).is_none() {
+    if scan::card_path_problem(rel, extensions).is_none() {
         return true;
     }
     let hidden = rel.split('/').any(|part| part.starts_with('.'));
@@ -59,14 +61,20 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         std::fs::create_dir(root.join("notes")).expect("mkdir");
-        assert!(relevant(root, &root.join("a/b.md")));
-        assert!(relevant(root, &root.join("c.markdown")));
-        assert!(!relevant(root, &root.join(".termdex/index.db-wal")));
-        assert!(!relevant(root, &root.join(".git/index")));
-        assert!(!relevant(root, &root.join("notes/.b.md.swp")));
-        assert!(!relevant(root, &root.join("app.log")), "a log appended to is no card");
-        assert!(relevant(root, &root.join("notes")), "a folder may hold cards");
-        assert!(relevant(root, &root.join("gone-folder")), "a removed folder may have held cards");
-        assert!(!relevant(root, &root.join(".hidden-gone")));
+        let md = Extensions::default();
+        let relevant = |path: &str| relevant(root, &md, &root.join(path));
+        assert!(relevant("a/b.md"));
+        assert!(relevant("c.markdown"));
+        assert!(!relevant(".termdex/index.db-wal"));
+        assert!(!relevant(".git/index"));
+        assert!(!relevant("notes/.b.md.swp"));
+        assert!(!relevant("app.log"), "a log appended to is no card");
+        assert!(relevant("notes"), "a folder may hold cards");
+        assert!(relevant("gone-folder"), "a removed folder may have held cards");
+        assert!(!relevant(".hidden-gone"));
+        // The dex's own extensions, when its config names others.
+        let txt = Extensions::new(&["txt"]).expect("valid");
+        assert!(super::relevant(root, &txt, &root.join("a/b.txt")));
+        assert!(!super::relevant(root, &txt, &root.join("a/b.md")));
     }
 }

@@ -1,7 +1,7 @@
 //! The fzf recipes of `docs/fzf.md` and `examples/tdx-fzf.sh`, run headless: fzf's
 //! `--filter` mode picks without a terminal.
 //!
-//! These need fzf (0.38 or later) on `$PATH`; CI installs it in `.ci/run`. Without it they
+//! These need fzf (0.38 or later) on `$PATH`; `scripts/test.sh` installs it. Without it they
 //! fail, they do not skip.
 
 use std::io::Write;
@@ -17,7 +17,7 @@ fn require_fzf() {
     assert!(
         found,
         "fzf is not installed (or not on $PATH): install fzf 0.38 or later to run the fzf \
-         tests, e.g. `sudo apt-get install fzf` (CI installs it in .ci/run)"
+         tests, e.g. `sudo apt-get install fzf`, or run the tests with scripts/test.sh, which installs it"
     );
 }
 

@@ -5,13 +5,16 @@
 mod cards;
 mod check;
 mod commands;
+mod completions;
 mod concurrency;
 mod duplicates;
+mod extensions;
 mod faults;
 mod filters;
 mod formats;
 mod fzf;
 mod incremental;
+mod init;
 mod input;
 mod link_filters;
 mod links;

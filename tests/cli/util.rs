@@ -1,7 +1,7 @@
 //! A temporary dex and the real `termdex` binary, for tests that assert exact outcomes.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -226,22 +226,34 @@ pub fn run_as(
 /// cannot (a private home folder on the way), they are skipped, saying why.
 pub fn skip_unless_runnable(result: &io::Result<Output>, runner: Option<u32>) -> bool {
     // The binary is copied where anyone can run it, so in CI a skip means the test proved
-    // nothing: fail instead of passing quietly.
-    let skip = |why: String| {
-        assert!(std::env::var_os("CI").is_none(), "in CI, {why}");
-        eprintln!("{why}");
-        true
-    };
+    // nothing: `skipped` fails it there instead of letting it pass quietly.
     match result {
         Err(e) if runner.is_some() => {
-            skip(format!("skipped: cannot run termdex as nobody to stage permission errors for root ({e})"))
+            skipped(&format!("cannot run termdex as nobody to stage permission errors for root ({e})"));
+            true
         }
         Err(e) => panic!("cannot run termdex: {e}"),
         Ok(out) if runner.is_some() && out.status.code() == Some(126) => {
-            skip("skipped: nobody cannot execute termdex here".to_string())
+            skipped("nobody cannot execute termdex here");
+            true
         }
         Ok(_) => false,
     }
+}
+
+/// Says that the running test cannot do all it is for on this machine, and why: on
+/// stderr, and as a line in the file `$TERMDEX_TEST_SKIPS` names (scripts/test.sh sets
+/// it and lists those lines after the run, because cargo test shows no passing test's
+/// stderr). In CI, where everything can run, the test fails instead.
+pub fn skipped(why: &str) {
+    assert!(!in_ci(), "in CI, {why}");
+    eprintln!("skipped: {why}");
+    let Some(file) = std::env::var_os("TERMDEX_TEST_SKIPS") else { return };
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
+    let line = format!("{test}: {why}\n");
+    let recorded =
+        fs::OpenOptions::new().append(true).open(&file).and_then(|mut f| f.write_all(line.as_bytes()));
+    recorded.expect("record the skip in $TERMDEX_TEST_SKIPS");
 }
 
 /// Gives `path` and everything under it to the runner (when there is one), so that

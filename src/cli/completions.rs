@@ -1,0 +1,59 @@
+//! `termdex completions SHELL`: the shell's completion script, from the clap definition.
+//! The script asks termdex for candidates at each Tab, so it completes the subcommands
+//! and flags of the binary it calls, and view, template and field names of the dex at
+//! hand (`complete.rs`), without going stale when either changes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, ValueEnum};
+use clap_complete::env::{EnvCompleter, Shells};
+
+use super::Cli;
+use super::complete::VAR;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The shell to print the script for
+    #[arg(value_enum)]
+    shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let name = args.shell.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+    let shells = Shells::builtins();
+    let shell: &dyn EnvCompleter =
+        shells.completer(&name).with_context(|| format!("clap_complete knows no shell named {name}"))?;
+    let command = Cli::command();
+    let bin = command.get_name().to_string();
+    let mut script = Vec::new();
+    shell.write_registration(VAR, &bin, &bin, &completer()?, &mut script)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The program the script runs for candidates: this termdex as it was called, made
+/// absolute when called by a path (`./target/release/termdex`), left to `$PATH` when
+/// called by name, as clap_complete's own registration does.
+fn completer() -> Result<String> {
+    let called = PathBuf::from(std::env::args_os().next().unwrap_or_else(|| "termdex".into()));
+    let path = if called.components().count() > 1 {
+        std::env::current_dir().context("cannot read the current directory")?.join(called)
+    } else {
+        called
+    };
+    Ok(path.to_string_lossy().into_owned())
+}
