@@ -348,3 +348,35 @@ fn pick_without_fzf() {
     let screen = tmux.wait_for("the choice", |s| s.contains("PICK-EXITED-0"));
     assert!(screen.contains("b.md\nPICK-EXITED-0"), "{screen}");
 }
+
+/// A first run on a terminal: `query` in a folder with no card exits 1 with a one-line
+/// hint, and `termdex` opens a TUI that says how to write the first card.
+#[test]
+fn a_first_run_says_how_to_begin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    write(&root, "notes.txt", "not a card\n");
+    let socket = format!("termdex-test-first-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_termdex");
+    let command = format!(
+        "cd '{}' && NO_COLOR=1 '{bin}' query; echo QUERY-EXITED-$?; NO_COLOR=1 '{bin}'; echo TUI-EXITED-$?; sleep 30",
+        root.display()
+    );
+    let status = Command::new("tmux")
+        .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "20", &command])
+        .status()
+        .expect("tmux is needed for the TUI tests; install it");
+    assert!(status.success());
+    let tmux = Tmux { socket, _dir: dir, root };
+    let screen = tmux.wait_for("the empty TUI", |s| s.contains("No cards here yet."));
+    assert!(screen.contains("n  write the first one"), "{screen}");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("termdex to exit", |s| s.contains("TUI-EXITED-0"));
+    assert!(
+        screen.starts_with(
+            "termdex: no cards yet (no .md or .markdown files here); `termdex new \"A title\"` writes one\n\
+             QUERY-EXITED-1\nTUI-EXITED-0\n"
+        ),
+        "{screen}"
+    );
+}

@@ -986,3 +986,21 @@ fn n_names_the_cards_a_titled_card_may_duplicate_before_the_editor_opens() {
         "{effects:?}"
     );
 }
+
+/// A first run: a folder with no markdown file opens on a screen that says how to make
+/// the first card, not on an empty table; a dex whose view hides every card says so.
+#[test]
+fn an_empty_dex_says_how_to_write_the_first_card() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "README.txt", "not a card\n");
+    let f = Fixture { dex: Dex::at(dir.path()).expect("dex"), _dir: dir };
+    let (app, _deck) = open(&f, "all", 80, 14);
+    insta::assert_snapshot!("empty_dex", screen(&app, 80, 14));
+    let full = fixture();
+    let (mut app, mut deck) = open(&full, "all", 90, 8);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("status:nothing-has-this"));
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    let shown = screen(&app, 90, 8);
+    assert!(shown.contains("no cards match") && !shown.contains("No cards here yet"), "{shown}");
+}

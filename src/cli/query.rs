@@ -40,9 +40,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let clock = ctx.clock();
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
-    let (_index, (answer, text)) =
-        ctx.read_fresh(chosen.no_refresh, |index| -> Result<(query::Answer, Vec<u8>)> {
+    let (_index, (answer, text, no_cards)) =
+        ctx.read_fresh(chosen.no_refresh, |index| -> Result<(query::Answer, Vec<u8>, bool)> {
             let answer = query::run(index, &config, &clock, &request)?;
+            let no_cards = answer.cards.is_empty() && index.card_counts()?.0 == 0;
             let opts = output::Options {
                 format: format.clone(),
                 columns: columns(&args.fields, &answer.view.columns),
@@ -58,13 +59,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             // Sized up front: doubling a ten-megabyte buffer costs copies and page faults.
             let mut text = Vec::with_capacity(answer.cards.len().saturating_mul(128));
             output::write_cards(&mut text, &answer.cards, &opts)?;
-            Ok((answer, text))
+            Ok((answer, text, no_cards))
         })?;
     selection::warn_unknown_sort_keys(ctx, &answer);
     let mut out = stdout.lock();
     out.write_all(&text)?;
     out.flush()?;
-    if !ctx.quiet && on_terminal && ctx.stderr_is_terminal() {
+    if no_cards && !ctx.quiet && ctx.stderr_is_terminal() {
+        // A first run: say how to begin rather than print nothing.
+        eprintln!(
+            "termdex: no cards yet (no {} files here); `termdex new \"A title\"` writes one",
+            config.extensions.describe()
+        );
+    } else if !ctx.quiet && on_terminal && ctx.stderr_is_terminal() {
         let n = answer.cards.len();
         eprintln!("{n} card{}", if n == 1 { "" } else { "s" });
     }

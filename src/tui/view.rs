@@ -141,10 +141,33 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::from(spans));
     }
     if app.visible.is_empty() {
-        let empty = if app.first_screen_pending() { "reading the index…" } else { "no cards match" };
-        lines.push(Line::from(Span::styled(empty, theme.dim)));
+        lines.extend(nothing_shown(app, "no cards match", theme));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// What an empty list says: while the first answer is on its way, that it is; in a dex
+/// with no card at all (a first run), how to write the first one; otherwise `otherwise`.
+fn nothing_shown<'a>(app: &App, otherwise: &'a str, theme: &Theme) -> Vec<Line<'a>> {
+    if app.first_screen_pending() {
+        return vec![Line::from(Span::styled("reading the index…", theme.dim))];
+    }
+    if app.index.total > 0 || app.index.refreshing {
+        return vec![Line::from(Span::styled(otherwise, theme.dim))];
+    }
+    // Short lines: the list may be half of an 80-column screen.
+    let key = |key: &'a str, what: &'a str| Line::from(vec![Span::styled(key, theme.title), Span::raw(what)]);
+    vec![
+        Line::from(Span::styled("No cards here yet.", theme.title)),
+        Line::from(""),
+        key("n", "  write the first one"),
+        key("?", "  every key"),
+        key("q", "  quit"),
+        Line::from(""),
+        Line::from(Span::styled("Cards are the markdown files of", theme.dim)),
+        Line::from(Span::styled("this folder; new ones show here", theme.dim)),
+        Line::from(Span::styled("at once.", theme.dim)),
+    ]
 }
 
 /// Each field column as wide as its widest value on screen (or its name), at most 18

@@ -139,3 +139,13 @@ fn pick_selects_headless_like_fzf_filter() {
     let (out, _, code) = dex.run(&["pick", "what:task", "--select", "zzz"]);
     assert_eq!((out.as_str(), code), ("", 1));
 }
+
+/// A dex with no card yet: `query` exits 1 and, into a pipe, says nothing (the hint is
+/// for a terminal: tests/tmux.rs `a_first_run_says_how_to_begin`).
+#[test]
+fn query_in_a_dex_with_no_cards_exits_1_quietly_into_a_pipe() {
+    let dex = TestDex::new();
+    dex.write("notes.txt", "not a card\n");
+    assert_eq!(dex.run(&["query"]), (String::new(), String::new(), 1));
+    assert_eq!(dex.run(&[]), (String::new(), String::new(), 1));
+}
