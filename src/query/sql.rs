@@ -375,11 +375,12 @@ impl Lookup {
     }
 }
 
-/// The text the old extension gave for a value: scalars as written, lists as `[ a, b ]`.
+/// The text the old extension gave for a value: scalars as written, lists as `[ a, b ]`,
+/// an empty value (`key:`) as `''` (libyaml's empty scalar; only a missing key is NULL).
 /// Nested maps are JSON, so that SQLite's JSON functions can take them apart.
 fn render(value: &Value) -> Option<String> {
     match value {
-        Value::Null => None,
+        Value::Null => Some(String::new()),
         Value::String(s) => Some(s.clone()),
         Value::Array(items) => {
             let items: Vec<String> = items.iter().map(list_item).collect();

@@ -162,3 +162,24 @@ fn the_index_is_refreshed_first_unless_told_not_to() {
     assert_eq!(dex.run(&["sql", "--no-refresh", count]).0, "n\n3\n");
     assert_eq!(dex.run(&["sql", count]).0, "n\n4\n");
 }
+
+/// `md_front_matter` answers as the original extension did for empty values, lists and
+/// missing keys, byte for byte against its recorded answers.
+#[test]
+fn md_front_matter_answers_as_the_original_did() {
+    let dex = TestDex::new();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let card = std::fs::read_to_string(format!("{root}/tests/fixtures/tdx-front-matter.md")).expect("card");
+    let recorded =
+        std::fs::read_to_string(format!("{root}/tests/fixtures/tdx-front-matter.tsv")).expect("tsv");
+    dex.write("every.md", &card);
+    let expected: Vec<(&str, &str)> =
+        recorded.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t')).collect();
+    assert_eq!(expected.len(), 15);
+    for (key, answer) in expected {
+        let sql = format!("SELECT quote(md_front_matter(path, '{key}')) FROM md_files");
+        let (stdout, stderr, code) = dex.run(&["sql", "--format", "tsv", &sql]);
+        assert_eq!(code, 0, "{key}: {stderr}");
+        assert_eq!(stdout.lines().nth(1), Some(answer), "{key}");
+    }
+}
