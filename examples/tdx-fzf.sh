@@ -2,7 +2,7 @@
 # tdx-fzf.sh: the original tdx's fzf workflow, on top of termdex.
 #
 # Lists cards with `termdex query`, lets you pick with fzf (preview: `termdex show`),
-# then opens the choice in your editor. See docs/fzf.md for the recipes it is made of.
+# then opens the choice in your editor. See docs/guide/recipes.md for the recipes it is made of.
 # Needs bash 4.4 or later and fzf 0.38 or later.
 set -euo pipefail
 

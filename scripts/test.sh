@@ -15,7 +15,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # The programs the tests run: name, why.
 TOOLS=(
   "tmux|tests/tmux.rs drives the TUI in a real terminal"
-  "fzf|tests/cli/fzf.rs runs the fzf recipes of docs/fzf.md"
+  "fzf|tests/cli/fzf.rs runs the fzf recipes of docs/guide/recipes.md"
   "groff|tests/cli/completions.rs renders the man pages to check them for warnings"
 )
 FZF_MIN=0.38

@@ -106,6 +106,6 @@ impl skim::SkimItem for CardItem {
 #[cfg(not(feature = "skim"))]
 pub fn run(_ctx: &Ctx, _args: &Args) -> Result<ExitCode> {
     anyhow::bail!(
-        "this termdex was built without the picker (cargo feature `skim`); use fzf instead: see docs/fzf.md"
+        "this termdex was built without the picker (cargo feature `skim`); use fzf instead: see docs/guide/recipes.md"
     )
 }

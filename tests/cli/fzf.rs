@@ -1,4 +1,4 @@
-//! The fzf recipes of `docs/fzf.md` and `examples/tdx-fzf.sh`, run headless: fzf's
+//! The fzf recipes of `docs/guide/recipes.md` and `examples/tdx-fzf.sh`, run headless: fzf's
 //! `--filter` mode picks without a terminal.
 //!
 //! These need fzf (0.38 or later) on `$PATH`; `scripts/test.sh` installs it. Without it they

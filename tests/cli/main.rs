@@ -7,6 +7,7 @@ mod check;
 mod commands;
 mod completions;
 mod concurrency;
+mod docs;
 mod duplicates;
 mod extensions;
 mod faults;
