@@ -23,6 +23,29 @@ fn fields_counts_names_and_values() {
     assert_eq!((out.as_str(), code), ("", 1));
 }
 
+/// Without a terminal (no controlling one, as in CI or cron), the picker says so and
+/// writes nothing, not half of its terminal set-up.
+#[cfg(feature = "skim")]
+#[test]
+fn pick_without_a_terminal_says_so_and_prints_nothing() {
+    use std::os::unix::process::CommandExt;
+    let dex = deck();
+    let mut cmd = dex.process();
+    // SAFETY: setsid is async-signal-safe; it only detaches the child from any terminal.
+    unsafe {
+        cmd.pre_exec(|| rustix::process::setsid().map(drop).map_err(std::io::Error::from));
+    }
+    let out = cmd.arg("pick").stdin(std::process::Stdio::null()).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("termdex: error: the picker needs a terminal, and there is none here (")
+            && stderr.ends_with("); in a script or a pipe, use `termdex query` instead\n"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn cat_prints_files_under_headers_exactly() {
     let dex = deck();

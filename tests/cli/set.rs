@@ -34,6 +34,20 @@ fn yaml_keeps_comments_order_quoting_and_body_bytes() {
     assert_eq!(stdout, "a.md\n", "the index was updated");
 }
 
+/// `parent=[[X]]` is a wiki link, as the outline writes a parent, not a list of a list.
+#[test]
+fn a_wiki_link_value_is_one_link() {
+    let dex = TestDex::new();
+    dex.write("p.md", "---\ntitle: Ship it\n---\n").write("c.md", "---\ntitle: Child\n---\n");
+    set(&dex, &["c.md", "parent=[[Ship it]]", "see=[[[p]], [[c]]]"]);
+    assert_eq!(
+        text(&dex, "c.md"),
+        "---\ntitle: Child\nparent: \"[[Ship it]]\"\nsee: [\"[[p]]\", \"[[c]]\"]\n---\n"
+    );
+    let (stdout, stderr, code) = dex.run(&["tree", "--format", "{path}\t{title}"]);
+    assert_eq!((stdout.as_str(), code), ("p.md\tShip it\nc.md\t└── Child\n", 0), "{stderr}");
+}
+
 #[test]
 fn lists_missing_keys_and_unset() {
     let dex = TestDex::new();

@@ -4,7 +4,8 @@
 use super::{EditError, EditValue};
 
 /// Splits `key=value` at the first `=`. The value is kept exactly as typed (spaces too);
-/// `[a, b]` is a list, whose elements may be quoted (`["a, b", 'c]']`) to hold a comma.
+/// `[a, b]` is a list, whose elements may be quoted (`["a, b", 'c]']`) to hold a comma;
+/// `[[a card]]` is one wiki link (text), as a parent or a link is written.
 pub fn parse_assignment(arg: &str) -> Result<(String, EditValue), EditError> {
     let bad = |reason: &str| EditError::Assignment { arg: arg.to_string(), reason: reason.to_string() };
     let (key, raw) = arg.split_once('=').ok_or_else(|| bad("there is no `=`"))?;
@@ -12,10 +13,18 @@ pub fn parse_assignment(arg: &str) -> Result<(String, EditValue), EditError> {
         return Err(bad(reason));
     }
     let value = match raw.strip_prefix('[').and_then(|inner| inner.strip_suffix(']')) {
+        Some(_) if is_wiki_link(raw) => EditValue::Scalar(raw.to_string()),
         Some(inner) => EditValue::List(parse_list(inner).map_err(|reason| bad(&reason))?),
         None => EditValue::Scalar(raw.to_string()),
     };
     Ok((key.to_string(), value))
+}
+
+/// `[[name]]`, `[[name|label]]`: one link, with no bracket inside.
+fn is_wiki_link(raw: &str) -> bool {
+    raw.strip_prefix("[[")
+        .and_then(|rest| rest.strip_suffix("]]"))
+        .is_some_and(|inner| !inner.trim().is_empty() && !inner.contains(['[', ']']))
 }
 
 /// Why `key` can't name a field, if it can't.

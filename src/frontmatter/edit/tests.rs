@@ -119,6 +119,11 @@ fn assignments_read_lists_with_quoted_elements() {
         parse_assignment("title=[draft] note").map(|a| a.1),
         Ok(EditValue::Scalar("[draft] note".into()))
     );
+    // A wiki link is one value (a parent, a link), not a list holding a list.
+    let scalar = |s: &str| Ok(EditValue::Scalar(s.into()));
+    assert_eq!(parse_assignment("parent=[[Ship it]]").map(|a| a.1), scalar("[[Ship it]]"));
+    assert_eq!(parse_assignment("parent=[[ship|Ship it]]").map(|a| a.1), scalar("[[ship|Ship it]]"));
+    assert_eq!(parse_assignment("see=[[[A]], [[B]]]").map(|a| a.1), Ok(list(&["[[A]]", "[[B]]"])));
 }
 
 #[test]
