@@ -273,6 +273,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     Ok(if ctx.card_failed.get() { ExitCode::from(2) } else { code })
 }
 
+/// The terminal's width in cells, if it says (a pseudo-terminal may say 0: unknown).
+pub fn terminal_width() -> Option<usize> {
+    ratatui::crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)).filter(|&w| w > 0)
+}
+
 /// A message as it goes to stderr: as it is into a pipe or a file (a script may need the
 /// exact file name), cleaned of control characters on a terminal, where an escape
 /// sequence in a file name would be acted on (`ESC ] 52` writes the clipboard).
