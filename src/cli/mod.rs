@@ -90,7 +90,7 @@ enum Command {
     Pick(pick::Args),
     /// Change frontmatter fields in place, keeping every other byte
     Set(set::Args),
-    /// Show one card: title, fields and body (made for fzf's preview window)
+    /// Show one card: title, fields and body, its markdown rendered on a terminal (made for fzf's preview window)
     Show(show::Args),
     /// Print the matching cards one after another under ==> path <== headers
     Cat(cat::Args),

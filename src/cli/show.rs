@@ -1,4 +1,6 @@
-//! `termdex show PATH [--raw]`: one card, rendered for reading or an fzf preview.
+//! `termdex show PATH [--raw]`: one card, rendered for reading or an fzf preview: its
+//! markdown laid out when the output is coloured, the text as written otherwise, the
+//! file's bytes with `--raw`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! Drawing the TUI (the Elm "view"): a pure function of the state.
 //!
 //! Every piece of card text — and of config text: view, sort, field and template
-//! names — passes through `output::clean` first, so control and escape characters can
+//! names — passes through `output::clean` first (the body through `output::markdown`,
+//! which neutralises the same characters), so control and escape characters can
 //! never reach the terminal; everything is cut to its cell
 //! with an ellipsis, so long titles never wrap into the next column.
 

@@ -137,12 +137,12 @@ fn a_closed_pipe_is_a_quiet_success() {
 
 /// Runs `termdex --dex ROOT ARGS` on a pseudo-terminal (util-linux `script`), so that
 /// stdout and stderr are a terminal; returns what the terminal received.
-fn on_terminal(dex: &TestDex, args: &[&str]) -> String {
+pub(crate) fn on_terminal(dex: &TestDex, args: &[&str]) -> String {
     on_terminal_with(dex, args, Some("1")).0
 }
 
 /// [`on_terminal`] with `NO_COLOR` set to `no_color` (or unset), and the exit code.
-fn on_terminal_with(dex: &TestDex, args: &[&str], no_color: Option<&str>) -> (String, i32) {
+pub(crate) fn on_terminal_with(dex: &TestDex, args: &[&str], no_color: Option<&str>) -> (String, i32) {
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     let bin = assert_cmd::cargo::cargo_bin("termdex");
     let mut command =

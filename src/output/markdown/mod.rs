@@ -541,7 +541,7 @@ impl Renderer {
         }
         line.extend(content);
         trim_end(&mut line);
-        self.out.push(line);
+        self.out.push(merged(line));
     }
 
     /// The width left for text inside the containers.
@@ -549,6 +549,19 @@ impl Renderer {
         let used: usize = self.containers.iter().map(|c| c.width).sum();
         self.width.saturating_sub(used).max(1)
     }
+}
+
+/// Neighbouring runs of one style as one (nested quotes' bars, say).
+fn merged(line: StyledLine) -> StyledLine {
+    let mut out: StyledLine = Vec::with_capacity(line.len());
+    for span in line {
+        match out.last_mut() {
+            Some(last) if last.style == span.style => last.text.push_str(&span.text),
+            _ if span.text.is_empty() => {}
+            _ => out.push(span),
+        }
+    }
+    out
 }
 
 /// Spaces at the end of a line are dropped (a quote's bar on a blank line stays).
