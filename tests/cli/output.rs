@@ -157,7 +157,8 @@ pub(crate) fn on_terminal_with(dex: &TestDex, args: &[&str], no_color: Option<&s
         .args(["-qec", &command, "/dev/null"])
         .env("TZ", "UTC")
         .env("TERMDEX_TODAY", "2026-11-23")
-        .env_remove("TERMDEX_DIR");
+        .env_remove("TERMDEX_DIR")
+        .env_remove("FZF_PREVIEW_COLUMNS");
     match no_color {
         Some(value) => script.env("NO_COLOR", value),
         None => script.env_remove("NO_COLOR"),

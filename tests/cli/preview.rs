@@ -77,6 +77,15 @@ fn show_renders_every_element_in_colour_wrapped_to_the_preview_window() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\x1b'), "{text:?}");
     insta::assert_snapshot!("show_every_element_colour_60", visible_escapes(&text));
+    // Into a pipe with no width to go by, nothing is wrapped.
+    let out =
+        dex.cmd().args(["--color", "always", "show", "every-element.md"]).output().expect("run termdex");
+    let text = visible_escapes(&String::from_utf8_lossy(&out.stdout));
+    assert!(
+        text.contains("\nA paragraph with ␛[3memphasis␛[0m, ␛[1mstrong␛[0m, ␛[9mstruck␛[0m and ␛[33minline code␛[0m, long \
+         enough to wrap across several lines of a narrow pane without any word being broken in the middle.\n"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -271,3 +271,9 @@ fn without_a_width_nothing_wraps() {
 fn gfm_alerts_say_what_they_are() {
     assert_eq!(plain("> [!WARNING]\n> Mind the gap.\n", 40), ["│ Warning", "│ Mind the gap."]);
 }
+
+#[test]
+fn crlf_line_ends_read_as_line_ends() {
+    let body = "# Title\r\n\r\nText line\r\nmore\r\n\r\n```\r\ncode\r\n```\r\n- a\r\n- b\r\n";
+    assert_eq!(plain(body, 40), ["# Title", "", "Text line more", "", "    code", "", "• a", "• b"]);
+}
