@@ -1,6 +1,7 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::*;
+use crate::output::is_unsafe;
 
 const FIXTURE: &str = include_str!("../../../tests/fixtures/preview/every-element.md");
 
