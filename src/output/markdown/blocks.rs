@@ -2,7 +2,7 @@
 //! list items, footnotes), the blank lines between them, and the running text's style.
 
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Tag, TagEnd};
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::inline::{Inline, Token, fill, hard_wrap};
 use super::table::Table;
@@ -161,11 +161,9 @@ impl Renderer {
                 self.separate();
                 self.containers.push(Container::new(Kind::Quote, vec![Styled::new("│ ", Style::DIM)]));
                 if let Some(kind) = kind {
-                    let label = quote_label(kind);
-                    self.emit(vec![Styled::new(
-                        label,
-                        Style { tone: Tone::Heading, ..Style::default() }.bold(),
-                    )]);
+                    let style = Style { tone: Tone::Heading, ..Style::default() }.bold();
+                    self.inline.push_word(quote_label(kind), style);
+                    self.flush_inline();
                 }
             }
             Tag::CodeBlock(_) => {
@@ -389,10 +387,13 @@ impl Renderer {
         self.flush_inline();
         self.separate();
         let style = Style { tone: Tone::Code, ..Style::default() };
-        let width = self.avail().saturating_sub(CODE_INDENT.len());
+        // Indented by four, less in a pane so narrow that two cells (a wide character)
+        // would not be left.
+        let indent = &CODE_INDENT[..CODE_INDENT.len().min(self.avail().saturating_sub(2))];
+        let width = self.avail() - indent.len();
         for line in code.strip_suffix('\n').unwrap_or(code).split('\n') {
             for part in hard_wrap(&code_line(line), width, style) {
-                let mut content = vec![Styled::new(CODE_INDENT, Style::default())];
+                let mut content = vec![Styled::new(indent, Style::default())];
                 content.extend(part);
                 self.emit(content);
             }
@@ -407,7 +408,7 @@ impl Renderer {
         self.flush_inline();
         self.separate();
         let width = self.avail();
-        for line in html.trim_end_matches('\n').split('\n') {
+        for line in html.strip_suffix('\n').unwrap_or(html).split('\n') {
             for part in hard_wrap(&code_line(line), width, Style::DIM) {
                 self.emit(part);
             }
@@ -439,20 +440,22 @@ impl Renderer {
     /// The blank line owed before a block, if anything came before it.
     fn separate(&mut self) {
         if std::mem::take(&mut self.gap) && !self.out.is_empty() {
-            let mut line: StyledLine = self.containers.iter().flat_map(|c| c.rest.clone()).collect();
+            let prefix: StyledLine = self.containers.iter().flat_map(|c| c.rest.clone()).collect();
+            let mut line = cut(prefix, self.indent_room());
             trim_end(&mut line);
-            self.out.push(line);
+            self.out.push(merged(line));
         }
     }
 
     /// A line inside the containers open now, behind their markers.
     fn emit(&mut self, content: StyledLine) {
-        let mut line = StyledLine::new();
+        let mut prefix = StyledLine::new();
         for container in &mut self.containers {
-            let prefix = if container.started { &container.rest } else { &container.first };
-            line.extend(prefix.iter().cloned());
+            let marker = if container.started { &container.rest } else { &container.first };
+            prefix.extend(marker.iter().cloned());
             container.started = true;
         }
+        let mut line = cut(prefix, self.indent_room());
         line.extend(content);
         trim_end(&mut line);
         self.out.push(merged(line));
@@ -461,8 +464,41 @@ impl Renderer {
     /// The width left for text inside the containers.
     fn avail(&self) -> usize {
         let used: usize = self.containers.iter().map(|c| c.width).sum();
-        self.width.saturating_sub(used).max(1)
+        (self.width - used.min(self.indent_room())).max(1)
     }
+
+    /// Markers and bars take half the line at most: deep nesting in a narrow pane loses
+    /// its outer indentation rather than its text.
+    fn indent_room(&self) -> usize {
+        self.width / 2
+    }
+}
+
+/// The last `cells` cells of a line's markers: the outer indentation goes first, each
+/// item keeps its own bullet.
+fn cut(line: StyledLine, cells: usize) -> StyledLine {
+    let mut left = cells;
+    let mut out = StyledLine::new();
+    for span in line.into_iter().rev() {
+        if span.text.width() <= left {
+            left -= span.text.width();
+            out.push(span);
+            continue;
+        }
+        let mut kept: Vec<char> = Vec::new();
+        for c in span.text.chars().rev() {
+            let w = c.width().unwrap_or(0);
+            if w > left {
+                break;
+            }
+            left -= w;
+            kept.push(c);
+        }
+        out.push(Styled::new(kept.into_iter().rev().collect::<String>(), span.style));
+        break;
+    }
+    out.reverse();
+    out
 }
 
 /// A line of code for the screen: CR of CRLF gone, tabs to the next stop, anything
@@ -479,7 +515,7 @@ fn code_line(line: &str) -> String {
             continue;
         }
         let c = if is_unsafe(c) { char::REPLACEMENT_CHARACTER } else { c };
-        column += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        column += c.width().unwrap_or(0);
         out.push(c);
     }
     out

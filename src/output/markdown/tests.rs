@@ -278,3 +278,12 @@ fn crlf_line_ends_read_as_line_ends() {
     let body = "# Title\r\n\r\nText line\r\nmore\r\n\r\n```\r\ncode\r\n```\r\n- a\r\n- b\r\n";
     assert_eq!(plain(body, 40), ["# Title", "", "Text line more", "", "    code", "", "• a", "• b"]);
 }
+
+#[test]
+fn deep_nesting_in_a_narrow_pane_gives_up_indentation_not_text() {
+    assert_eq!(plain("> > > > > > deep text", 8), ["│ │ deep", "│ │ text"]);
+    assert_eq!(
+        plain("- a\n  - b\n    - c\n      - d\n        - e\n", 6),
+        ["• a", " ◦ b", " ▪ c", " • d", " ◦ e"]
+    );
+}
