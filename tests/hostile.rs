@@ -12,7 +12,10 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use termdex::cards::templates::Template;
 use termdex::frontmatter::{self, Edit, EditValue};
+use termdex::output::is_unsafe;
+use termdex::output::markdown::render;
 use termdex::query::QueryError;
+use unicode_width::UnicodeWidthStr;
 
 use oracle::{FilterDex, SetCase};
 
@@ -308,6 +311,69 @@ fn template_text() -> impl Strategy<Value = String> {
     (vec(line, 0..12), prop::bool::ANY).prop_map(|(lines, crlf)| lines.join(if crlf { "\r\n" } else { "\n" }))
 }
 
+/// Pieces of markdown, controls and wide text, so that random bodies are mostly almost
+/// markdown: every block and inline construct, nested, broken off, mixed.
+fn markdown_body() -> impl Strategy<Value = String> {
+    let pieces = [
+        "# ",
+        "## ",
+        "> ",
+        "- ",
+        "1. ",
+        "- [ ] ",
+        "- [x] ",
+        "```",
+        "```rust",
+        "    ",
+        "\t",
+        "|",
+        "|---|",
+        ":--",
+        "--:",
+        "---",
+        "***",
+        "*",
+        "**",
+        "~~",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "[[",
+        "]]",
+        "![",
+        "<",
+        ">",
+        "<!--",
+        "-->",
+        "&#27;",
+        "&amp;",
+        "[^1]",
+        "[^1]: ",
+        "\\",
+        "  \n",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r",
+        " ",
+        "word",
+        "a longer run of words",
+        "日本語",
+        "\u{1b}[31m",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{7}",
+        "a\u{301}",
+        "[!NOTE]",
+        "http://x.y",
+        "<http://a.b>",
+        "\u{0}",
+    ];
+    vec(prop::sample::select(pieces.to_vec()), 0..80).prop_map(|p| p.concat())
+}
+
 // ---------------------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------------------
@@ -331,6 +397,23 @@ proptest! {
         let dex = DEX.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let got = dex.user_filter(&filter);
         prop_assert!(matches!(got, Err(QueryError::EmptyFilter { .. })), "{:?}: {:?}", filter, got);
+    }
+
+    /// The preview's layout: nothing unsafe reaches the screen, no line is wider than
+    /// the pane (deep nesting gives up indentation first), and a screenful is the start of
+    /// the whole.
+    #[test]
+    fn any_body_renders_safely(body in markdown_body(), width in 1usize..70, lines in 0usize..40) {
+        let whole = render(&body, Some(width), usize::MAX);
+        for line in &whole {
+            let text: String = line.iter().map(|s| s.text.as_str()).collect();
+            prop_assert!(!text.chars().any(|c| is_unsafe(c) || c == '\t'), "{:?}", text);
+            // (Below four cells, a line may have one cell left for a wide character.)
+            let limit = if width >= 4 { width } else { width + 1 };
+            prop_assert!(text.width() <= limit, "{} cells wider than {}: {:?}", text.width(), width, text);
+        }
+        let top = render(&body, Some(width), lines);
+        prop_assert_eq!(&top[..], &whole[..lines.min(whole.len())]);
     }
 
     #[test]

@@ -1004,3 +1004,63 @@ fn an_empty_dex_says_how_to_write_the_first_card() {
     let shown = screen(&app, 90, 8);
     assert!(shown.contains("no cards match") && !shown.contains("No cards here yet"), "{shown}");
 }
+
+/// A dex of one card using every markdown element, with raw control characters added
+/// where a card could hold them.
+fn every_element() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let card = format!(
+        "{}\n## Raw \x1b[2J escapes\n\nText \x1b]0;pwned\x07 with `co\u{9b}de`.\n\n```\n\x1b]52;c;SGk=\x07 in code\u{202e}\n```\n",
+        include_str!("fixtures/preview/every-element.md")
+    );
+    write(dir.path(), "every-element.md", &card);
+    let dex = Dex::at(dir.path()).expect("dex");
+    let mut index = Index::open(&dex.index_path()).expect("open").index;
+    refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
+    Fixture { _dir: dir, dex }
+}
+
+/// Where `needle` (ASCII) starts on the drawn screen.
+fn find(buffer: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
+    let area = buffer.area;
+    for y in 0..area.height {
+        for x in 0..area.width {
+            let matches = needle.chars().enumerate().all(|(i, c)| {
+                x + (i as u16) < area.width && buffer[(x + i as u16, y)].symbol() == c.to_string()
+            });
+            if matches {
+                return (x, y);
+            }
+        }
+    }
+    panic!("{needle:?} is not on the screen");
+}
+
+#[test]
+fn the_preview_renders_markdown_wrapped_to_the_pane() {
+    let f = every_element();
+    let (mut app, _deck) = open(&f, "all", 110, 72);
+    let shown = screen(&app, 110, 72);
+    assert!(!shown.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']), "{shown}");
+    insta::assert_snapshot!("preview_every_element", shown);
+    // In colour, each piece in its style.
+    app.color = true;
+    let mut terminal = Terminal::new(TestBackend::new(110, 72)).expect("terminal");
+    terminal.draw(|frame| view::render(&app, frame)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    use ratatui::style::{Color, Modifier};
+    let style = |needle: &str| buffer[find(buffer, needle)].style();
+    assert_eq!((style("Lists").fg, style("Lists").add_modifier), (Some(Color::Magenta), Modifier::BOLD));
+    assert_eq!(style("emphasis").add_modifier, Modifier::ITALIC);
+    assert_eq!(style("strong,").add_modifier, Modifier::BOLD);
+    assert_eq!(style("struck").add_modifier, Modifier::CROSSED_OUT);
+    assert_eq!(style("inline code").fg, Some(Color::Yellow));
+    assert_eq!(style("println!").fg, Some(Color::Yellow));
+    assert_eq!(
+        (style("the SQLite").fg, style("the SQLite").add_modifier),
+        (Some(Color::Blue), Modifier::UNDERLINED)
+    );
+    assert_eq!(style("(https://sqlite.org").fg, Some(Color::DarkGray), "the target dimmed");
+    assert_eq!(style("[x]").fg, Some(Color::DarkGray));
+    assert_eq!(style("count").add_modifier, Modifier::BOLD, "the table's header");
+}

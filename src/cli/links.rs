@@ -12,7 +12,7 @@ use termdex::index::{CardRow, Index};
 use termdex::output::{self, Annotated, Format, Note, write_annotated};
 use termdex::query::links;
 
-use super::Ctx;
+use super::{Ctx, terminal_width};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -145,8 +145,4 @@ pub(super) fn print((text, any): (Vec<u8>, bool)) -> Result<ExitCode> {
     out.write_all(&text)?;
     out.flush()?;
     Ok(if any { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-fn terminal_width() -> Option<usize> {
-    ratatui::crossterm::terminal::size().ok().map(|(w, _)| usize::from(w))
 }

@@ -97,7 +97,7 @@ enum Command {
     Pick(pick::Args),
     /// Change frontmatter fields in place, keeping every other byte
     Set(set::Args),
-    /// Show one card: title, fields and body (made for fzf's preview window)
+    /// Show one card: title, fields and body, its markdown rendered on a terminal (made for fzf's preview window)
     Show(show::Args),
     /// Print the matching cards one after another under ==> path <== headers
     Cat(cat::Args),
@@ -290,6 +290,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => tui::run(&ctx, &tui::Args::default()),
     }?;
     Ok(if ctx.card_failed.get() { ExitCode::from(2) } else { code })
+}
+
+/// The terminal's width in cells, if it says (a pseudo-terminal may say 0: unknown).
+pub fn terminal_width() -> Option<usize> {
+    ratatui::crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)).filter(|&w| w > 0)
 }
 
 /// A message as it goes to stderr: as it is into a pipe or a file (a script may need the

@@ -34,6 +34,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     use termdex::cards::session::Opened;
     use termdex::query::Purpose;
 
+    let config = ctx.config()?;
+    let cards = args.selection.choose(&config, Purpose::List)?.cards(ctx, &config)?.cards;
+    if cards.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
     // The picker draws on and reads keys from the terminal: without one it would leave
     // half its set-up escapes behind before failing. `--select` picks without one.
     if let (None, Err(e)) =
@@ -42,11 +47,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         return Err(anyhow!(
             "the picker needs a terminal, and there is none here ({e}); in a script or a pipe, use `termdex query` instead"
         ));
-    }
-    let config = ctx.config()?;
-    let cards = args.selection.choose(&config, Purpose::List)?.cards(ctx, &config)?.cards;
-    if cards.is_empty() {
-        return Ok(ExitCode::from(1));
     }
     let paths = ctx.paths();
     let exe = std::env::current_exe()?;

@@ -9,7 +9,7 @@ use termdex::output::{self, Format};
 use termdex::query::{self, Purpose};
 
 use super::selection::{self, Selection};
-use super::{Ctx, complete};
+use super::{Ctx, complete, terminal_width};
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
@@ -84,10 +84,6 @@ fn columns(chosen: &[String], view_columns: &[String]) -> Vec<String> {
     std::iter::once("title".to_string())
         .chain(rest.iter().filter(|c| c.as_str() != "title").cloned())
         .collect()
-}
-
-fn terminal_width() -> Option<usize> {
-    ratatui::crossterm::terminal::size().ok().map(|(w, _)| usize::from(w))
 }
 
 /// The cards of a view in the default format: what `termdex` prints without a terminal.

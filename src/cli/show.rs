@@ -1,15 +1,17 @@
-//! `termdex show PATH [--raw]`: one card, rendered for reading or an fzf preview.
+//! `termdex show PATH [--raw]`: one card, rendered for reading or an fzf preview: its
+//! markdown laid out when the output is coloured, the text as written otherwise, the
+//! file's bytes with `--raw`.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
-use termdex::output::render_card;
+use termdex::output::{Look, render_card};
 use termdex::query;
 use termdex::scan::{open_card, read_card_file};
 
-use super::Ctx;
+use super::{Ctx, terminal_width};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,7 +40,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         let Some((card, body)) = query::card_at(index, &rel)?.zip(query::card_body(index, &rel)?) else {
             return Ok(None);
         };
-        Ok(Some(render_card(&card, &ctx.paths().show(&rel), &body, ctx.stdout_color())?))
+        Ok(Some(render_card(&card, &ctx.paths().show(&rel), &body, look(ctx))?))
     })?;
     let Some(rendered) = found else {
         // A file the refresh had to skip is no card, but saying so would send the user
@@ -57,6 +59,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     out.write_all(rendered.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Markdown rendered exactly when the output is coloured (a terminal, or `--color
+/// always`); into a pipe, with `--color never` or `NO_COLOR`, the text as written.
+/// Wrapped to fzf's preview window when fzf says how wide it is, else to the terminal;
+/// never wrapped into a pipe.
+fn look(ctx: &Ctx) -> Look {
+    if !ctx.stdout_color() {
+        return Look::Plain;
+    }
+    let fzf =
+        std::env::var("FZF_PREVIEW_COLUMNS").ok().and_then(|w| w.trim().parse().ok()).filter(|&w| w > 0);
+    let width = fzf.or_else(|| std::io::stdout().is_terminal().then(terminal_width).flatten());
+    Look::Rendered { width }
 }
 
 /// Why a card file cannot be shown, and what to do about it.

@@ -8,6 +8,7 @@ pub mod ansi;
 mod format;
 pub mod json;
 mod jsonl;
+pub mod markdown;
 mod paths;
 mod show;
 mod tree;
@@ -18,5 +19,5 @@ pub use format::{
 };
 pub use jsonl::card_json;
 pub use paths::PathDisplay;
-pub use show::{clean_body, field_lines, render_card};
+pub use show::{Look, ansi_line, clean_body, field_lines, render_card};
 pub use tree::tree_prefix;

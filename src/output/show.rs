@@ -7,10 +7,22 @@ use crate::index::{BadFields, CardRow};
 
 use super::ansi::{BOLD, CYAN, DIM, RED, RESET};
 use super::format::{clean, is_unsafe, value_text};
+use super::markdown::{self, Style, StyledLine, Tone};
+
+/// How a card's body is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// The text as written, neutralised (into a pipe, with `--color never` or `NO_COLOR`).
+    Plain,
+    /// Markdown laid out for reading, in colour, wrapped to `width` cells (`None`: never
+    /// wrapped).
+    Rendered { width: Option<usize> },
+}
 
 /// Title, path, fields (`key: value`, nested maps as dotted keys), any error, then the body.
-/// Control characters are neutralized; the body keeps its line breaks and tabs.
-pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) -> Result<String, BadFields> {
+/// Control characters are neutralized; a plain body keeps its line breaks and tabs.
+pub fn render_card(card: &CardRow, shown_path: &str, body: &str, look: Look) -> Result<String, BadFields> {
+    let color = matches!(look, Look::Rendered { .. });
     let paint = |code: &str, text: &str| {
         if color { format!("{code}{text}{RESET}") } else { text.to_string() }
     };
@@ -35,12 +47,55 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, color: bool) ->
     }
     if !body.trim().is_empty() {
         out.push('\n');
-        out.push_str(&clean_body(body.trim_start_matches(['\n', '\r'])));
-        if !body.ends_with('\n') {
-            out.push('\n');
+        match look {
+            Look::Plain => {
+                out.push_str(&clean_body(body.trim_start_matches(['\n', '\r'])));
+                if !body.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Look::Rendered { width } => {
+                for line in markdown::render(body, width, usize::MAX) {
+                    out.push_str(&ansi_line(&line));
+                    out.push('\n');
+                }
+            }
         }
     }
     Ok(out)
+}
+
+/// A rendered line with SGR escapes around each styled run.
+pub fn ansi_line(line: &StyledLine) -> String {
+    let mut out = String::new();
+    for span in line {
+        let codes = sgr(span.style);
+        if codes.is_empty() {
+            out.push_str(&span.text);
+        } else {
+            out.push_str(&format!("\x1b[{codes}m{}{RESET}", span.text));
+        }
+    }
+    out
+}
+
+/// The SGR parameters of a style: `1;36`, or empty for plain text.
+fn sgr(style: Style) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    let tone = match style.tone {
+        Tone::Text => None,
+        Tone::Heading => Some("35"),
+        Tone::Code => Some("33"),
+        Tone::Link => Some("34"),
+        Tone::Dim => Some("2"),
+    };
+    for (on, code) in [(style.bold, "1"), (style.italic, "3"), (style.underline, "4"), (style.strike, "9")] {
+        if on {
+            codes.push(code);
+        }
+    }
+    codes.extend(tone);
+    codes.join(";")
 }
 
 /// Fields as `(key, value)` lines for reading: nested maps as dotted keys, lists joined.

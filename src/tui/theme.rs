@@ -16,6 +16,10 @@ pub struct Theme {
     pub cursor: Style,
     pub status: Style,
     pub message: Style,
+    /// Markdown in the preview: headings, code, links.
+    pub heading: Style,
+    pub code: Style,
+    pub link: Style,
 }
 
 impl Theme {
@@ -37,6 +41,9 @@ impl Theme {
                 cursor: reverse,
                 status: reverse,
                 message: bold,
+                heading: bold,
+                code: plain,
+                link: plain,
             };
         }
         Theme {
@@ -52,6 +59,9 @@ impl Theme {
             cursor: reverse,
             status: plain.fg(Color::Black).bg(Color::Gray),
             message: plain.fg(Color::Yellow),
+            heading: bold.fg(Color::Magenta),
+            code: plain.fg(Color::Yellow),
+            link: plain.fg(Color::Blue),
         }
     }
 }

@@ -1,9 +1,12 @@
 //! Drawing the TUI (the Elm "view"): a pure function of the state.
 //!
 //! Every piece of card text — and of config text: view, sort, field and template
-//! names — passes through `output::clean` first, so control and escape characters can
+//! names — passes through `output::clean` first (the body through `output::markdown`,
+//! which neutralises the same characters), so control and escape characters can
 //! never reach the terminal; everything is cut to its cell
 //! with an ellipsis, so long titles never wrap into the next column.
+
+use std::cell::RefCell;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -12,7 +15,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::output::{clean, clean_body, tree_prefix, value_text};
+use crate::output::markdown::{self, Tone};
+use crate::output::{clean, tree_prefix, value_text};
 use crate::query::outline::Mark;
 
 use super::app::{App, Mode, Pane};
@@ -221,10 +225,63 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::from(Span::styled(clean(error), theme.error)));
     }
     lines.push(Line::default());
-    for line in clean_body(&preview.body).replace('\t', "    ").lines() {
-        lines.push(Line::raw(line.to_string()));
+    // Only what fits is laid out: the pane does not scroll.
+    let room = usize::from(inner.height).saturating_sub(lines.len());
+    for line in laid_out(&preview.body, width, room) {
+        lines.push(Line::from(
+            line.into_iter()
+                .map(|s| Span::styled(s.text, markdown_style(s.style, theme)))
+                .collect::<Vec<_>>(),
+        ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The body as the preview lays it out, kept from the frame before: a frame is drawn
+/// for every key and every answer, and a long card (a megabyte of text takes tens of
+/// milliseconds) should cost that once, not on each.
+fn laid_out(body: &str, width: usize, room: usize) -> Vec<markdown::StyledLine> {
+    struct Last {
+        body: String,
+        width: usize,
+        room: usize,
+        lines: Vec<markdown::StyledLine>,
+    }
+    thread_local! {
+        static LAST: RefCell<Option<Last>> = const { RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| {
+        match last {
+            Some(l) if l.width == width && l.room == room && l.body == body => {}
+            _ => {
+                let lines = markdown::render(body, Some(width), room);
+                *last = Some(Last { body: body.to_string(), width, room, lines });
+            }
+        }
+        last.as_ref().map(|l| l.lines.clone()).unwrap_or_default()
+    })
+}
+
+/// A rendered markdown style in the theme's colours (or none).
+fn markdown_style(style: markdown::Style, theme: &Theme) -> Style {
+    let mut out = match style.tone {
+        Tone::Text => Style::default(),
+        Tone::Heading => theme.heading,
+        Tone::Code => theme.code,
+        Tone::Link => theme.link,
+        Tone::Dim => theme.dim,
+    };
+    for (on, modifier) in [
+        (style.bold, Modifier::BOLD),
+        (style.italic, Modifier::ITALIC),
+        (style.underline, Modifier::UNDERLINED),
+        (style.strike, Modifier::CROSSED_OUT),
+    ] {
+        if on {
+            out = out.add_modifier(modifier);
+        }
+    }
+    out
 }
 
 /// The outline in place of the list: tree lines, `▸` before a closed branch and `▾`

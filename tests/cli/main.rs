@@ -21,6 +21,7 @@ mod link_filters;
 mod links;
 mod outline;
 mod output;
+mod preview;
 mod selection;
 mod set;
 mod special;

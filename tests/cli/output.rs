@@ -137,12 +137,12 @@ fn a_closed_pipe_is_a_quiet_success() {
 
 /// Runs `termdex --dex ROOT ARGS` on a pseudo-terminal (util-linux `script`), so that
 /// stdout and stderr are a terminal; returns what the terminal received.
-fn on_terminal(dex: &TestDex, args: &[&str]) -> String {
+pub(crate) fn on_terminal(dex: &TestDex, args: &[&str]) -> String {
     on_terminal_with(dex, args, Some("1")).0
 }
 
 /// [`on_terminal`] with `NO_COLOR` set to `no_color` (or unset), and the exit code.
-fn on_terminal_with(dex: &TestDex, args: &[&str], no_color: Option<&str>) -> (String, i32) {
+pub(crate) fn on_terminal_with(dex: &TestDex, args: &[&str], no_color: Option<&str>) -> (String, i32) {
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     let bin = assert_cmd::cargo::cargo_bin("termdex");
     let mut command =
@@ -157,7 +157,8 @@ fn on_terminal_with(dex: &TestDex, args: &[&str], no_color: Option<&str>) -> (St
         .args(["-qec", &command, "/dev/null"])
         .env("TZ", "UTC")
         .env("TERMDEX_TODAY", "2026-11-23")
-        .env_remove("TERMDEX_DIR");
+        .env_remove("TERMDEX_DIR")
+        .env_remove("FZF_PREVIEW_COLUMNS");
     match no_color {
         Some(value) => script.env("NO_COLOR", value),
         None => script.env_remove("NO_COLOR"),

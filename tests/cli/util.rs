@@ -70,6 +70,8 @@ impl TestDex {
         cmd.current_dir(cwd)
             .env("TERMDEX_TODAY", "2026-11-23")
             .env_remove("TERMDEX_DIR")
+            // `show` wraps to fzf's preview window when it says how wide it is.
+            .env_remove("FZF_PREVIEW_COLUMNS")
             .env_remove("VISUAL")
             .env_remove("EDITOR")
             .env("NO_COLOR", "1")
