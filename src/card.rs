@@ -32,7 +32,7 @@ pub struct Card {
 }
 
 /// How a link is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LinkKind {
     /// `[[Target]]`, `[[Target|label]]`, `[[Target#Heading]]`: a card named by path, stem,
     /// title or alias.
