@@ -26,7 +26,7 @@ use super::store::{self, Fts, Prepared};
 use super::{Damage, Index, IndexError};
 
 /// How far a long refresh has got, for a progress bar.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub done: usize,
     pub total: usize,

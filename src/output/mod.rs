@@ -10,6 +10,7 @@ pub mod json;
 mod jsonl;
 pub mod markdown;
 mod paths;
+pub mod progress;
 mod show;
 mod tree;
 

@@ -7,14 +7,16 @@
 //! generation, and only the answer to the newest one is shown.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use crate::clock::Clock;
 use crate::config::{Config, View};
 use crate::frontmatter::EditValue;
-use crate::index::{BadFields, CardRow};
+use crate::index::{BadFields, CardRow, Progress};
 use crate::output::field_lines;
+use crate::output::progress::{Rate, progress_text};
 use crate::query::connections::Connection;
 use crate::query::filter::{Expr, Op};
 use crate::query::fuzzy;
@@ -239,6 +241,30 @@ pub struct IndexState {
     pub total: usize,
     pub errors: usize,
     pub refreshing: bool,
+    /// A long round's reading: how far, and when and where it was first seen (for the rate).
+    pub reading: Option<Reading>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reading {
+    pub now: Progress,
+    first: (Instant, usize),
+    rate: Option<Rate>,
+}
+
+impl IndexState {
+    /// Takes in how far the refresh has got, seen at `at`.
+    pub fn progress(&mut self, now: Progress, at: Instant) {
+        let first = self.reading.map_or((at, now.done), |r| r.first);
+        let elapsed = at.duration_since(first.0).as_secs_f64();
+        let rate = (elapsed > 0.2).then(|| Rate(now.done.saturating_sub(first.1) as f64 / elapsed));
+        self.reading = Some(Reading { now, first, rate });
+    }
+
+    /// `12,000/30,000 cards  4,900/s  ~4 s left`, while a long refresh reads.
+    pub fn reading_text(&self) -> Option<String> {
+        self.reading.filter(|_| self.refreshing).map(|r| progress_text(r.now, r.rate))
+    }
 }
 
 /// Sorts `s` cycles through after the view's own.
@@ -1318,8 +1344,28 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::query::connections::Kind;
     use crate::query::fuzzy::Haystacks;
+
+    /// A first index in the TUI says how far it has got, how fast and how long is left,
+    /// in the status bar; the round's end clears it.
+    #[test]
+    fn a_long_refresh_reports_its_progress_then_clears_it() {
+        let mut state = IndexState { refreshing: true, ..IndexState::default() };
+        let start = Instant::now();
+        state.progress(Progress { done: 512, total: 30_000 }, start);
+        assert_eq!(state.reading_text().as_deref(), Some("512/30,000 cards"));
+        state.progress(Progress { done: 10_512, total: 30_000 }, start + std::time::Duration::from_secs(2));
+        assert_eq!(state.reading_text().as_deref(), Some("10,512/30,000 cards  5,000/s  ~4 s left"));
+        state.progress(Progress { done: 30_000, total: 30_000 }, start + std::time::Duration::from_secs(6));
+        assert_eq!(
+            state.reading_text().as_deref(),
+            Some("30,000 cards read; linking and building the search index…")
+        );
+        state.refreshing = false;
+        assert_eq!(state.reading_text(), None);
+    }
 
     fn key(code: KeyCode) -> Event {
         Event::Key(KeyEvent::new(code, KeyModifiers::NONE))

@@ -74,6 +74,8 @@ pub struct Deck {
 enum Incoming {
     Read(reader::Message),
     Refreshed(Round),
+    /// How far the refresher's round has got.
+    Progress(crate::index::Progress),
     FilesChanged,
 }
 
@@ -167,7 +169,7 @@ impl Deck {
         let refresher = refresher::start(
             (self.dex.clone(), self.index_path.clone(), settings),
             self.outbox.clone(),
-            Incoming::Refreshed,
+            (Incoming::Refreshed, Incoming::Progress),
         );
         self.refresher = Some(refresher);
         match watch::start(&self.dex.root, &self.config.extensions, self.outbox.clone(), || {
@@ -272,6 +274,7 @@ impl Deck {
             Incoming::Refreshed(Round { jobs, result }) => {
                 self.refreshing = self.refreshing.saturating_sub(jobs);
                 app.index.refreshing = self.refreshing > 0;
+                app.index.reading = None;
                 match result {
                     Ok(refreshed) => {
                         if refreshed.message.is_some() {
@@ -287,6 +290,10 @@ impl Deck {
                         self.reader.check(true, false);
                     }
                 }
+            }
+            Incoming::Progress(progress) => {
+                app.index.progress(progress, Instant::now());
+                return true;
             }
             Incoming::FilesChanged => {
                 let now = Instant::now();

@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Sender};
 use std::thread;
 
 use crate::dex::Dex;
-use crate::index::{Index, rebuild, refresh, refresh_paths};
+use crate::index::{Index, Progress, rebuild, refresh, refresh_paths};
 use crate::scan::Settings;
 
 use super::panic_text;
@@ -42,11 +42,15 @@ pub struct Refreshed {
     pub rebuilt: bool,
 }
 
-/// Starts the thread; each round's report goes to `out`, wrapped by `wrap`.
+/// How the thread's two kinds of news become the receiver's messages.
+pub type Wrappers<T> = (fn(Round) -> T, fn(Progress) -> T);
+
+/// Starts the thread; each round's report goes to `out`, wrapped by `wrap`, and how far
+/// a long round has got, wrapped by `progress`.
 pub fn start<T: Send + 'static>(
     (dex, index_path, settings): (Dex, PathBuf, Settings),
     out: Sender<T>,
-    wrap: fn(Round) -> T,
+    (wrap, progress): Wrappers<T>,
 ) -> Sender<Job> {
     let (requests, incoming) = mpsc::channel::<Job>();
     thread::spawn(move || {
@@ -62,8 +66,11 @@ pub fn start<T: Send + 'static>(
                     Job::Heal(why) => work.heal = Some(why),
                 }
             }
+            let mut report = |p: Progress| {
+                let _ = out.send(progress(p));
+            };
             let result = catch_unwind(AssertUnwindSafe(|| {
-                refresh_once((&dex, &index_path, &settings), &mut index, &work)
+                refresh_once((&dex, &index_path, &settings), &mut index, &work, &mut report)
             }))
             .unwrap_or_else(|panic| {
                 // The connection may be mid-transaction: open a new one next round.
@@ -94,6 +101,7 @@ fn refresh_once(
     (dex, index_path, settings): (&Dex, &Path, &Settings),
     index: &mut Option<Index>,
     work: &Work,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<Refreshed, String> {
     if index.is_none() {
         let mut opened = Index::open(index_path).map_err(|e| e.to_string())?.index;
@@ -105,7 +113,7 @@ fn refresh_once(
     let mut message = None;
     let mut rebuilt = false;
     if let Some(why) = &work.heal {
-        let report = rebuild(index, &dex.root, why, &mut |_| {}).map_err(|e| e.to_string())?;
+        let report = rebuild(index, &dex.root, why, progress).map_err(|e| e.to_string())?;
         rebuilt = true;
         message = report.rebuilt;
     }
@@ -114,7 +122,7 @@ fn refresh_once(
         message = problems.first().map(|p| p.to_string());
     }
     if full {
-        let report = refresh(index, &dex.root, false, &mut |_| {}).map_err(|e| e.to_string())?;
+        let report = refresh(index, &dex.root, false, progress).map_err(|e| e.to_string())?;
         rebuilt = report.rebuilt.is_some();
         message = report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string())).or(message);
     }

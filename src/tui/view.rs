@@ -156,8 +156,15 @@ fn nothing_shown<'a>(app: &App, otherwise: &'a str, theme: &Theme) -> Vec<Line<'
     if app.first_screen_pending() {
         return vec![Line::from(Span::styled("reading the index…", theme.dim))];
     }
-    if app.index.total > 0 || app.index.refreshing {
+    if app.index.total > 0 {
         return vec![Line::from(Span::styled(otherwise, theme.dim))];
+    }
+    if app.index.refreshing {
+        // A first index: nothing is indexed yet, so nothing can match yet either.
+        return vec![Line::from(Span::styled(
+            "indexing the cards… (a first index reads every file once)",
+            theme.dim,
+        ))];
     }
     // Short lines: the list may be half of an 80-column screen.
     let key = |key: &'a str, what: &'a str| Line::from(vec![Span::styled(key, theme.title), Span::raw(what)]);
@@ -455,7 +462,11 @@ fn status_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         Some(board) => board.columns.iter().map(|c| c.cards.len()).sum(),
         None => app.visible.len(),
     };
-    let index = if app.index.refreshing { "indexing…".to_string() } else { "index ok".to_string() };
+    let index = match app.index.reading_text() {
+        Some(reading) => format!("indexing {reading}"),
+        None if app.index.refreshing => "indexing…".to_string(),
+        None => "index ok".to_string(),
+    };
     // While only the first screenful is loaded, how many match is not known yet.
     let more = if app.partial && app.board.is_none() { "+" } else { "" };
     let mut text = format!(
