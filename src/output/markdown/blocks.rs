@@ -379,8 +379,8 @@ impl Renderer {
             self.inline.push_space(Style::default());
         }
         let what = if link.image { format!("(image: {dest})") } else { format!("({dest})") };
+        // No break after it: `[x](t).` keeps its full stop on the same line.
         self.inline.push_word(&what, Style::DIM);
-        self.inline.end_word();
     }
 
     fn code_block(&mut self, code: &str) {

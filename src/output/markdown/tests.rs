@@ -228,6 +228,12 @@ fn links_show_their_target_once() {
     assert_eq!(plain("[[Some card]] and [[target|shown]]", 80), ["Some card and shown (target)"]);
     assert_eq!(plain("[ref][r]\n\n[r]: https://x.y", 80), ["ref (https://x.y)"]);
     assert_eq!(plain("![](pic.png)", 80), ["(image: pic.png)"]);
+    // Punctuation after a link stays with it when the line wraps.
+    assert_eq!(
+        plain("abcdefghij abcdefghij [x](http://e.com/a). Next sentence here.", 40),
+        ["abcdefghij abcdefghij x", "(http://e.com/a). Next sentence here."]
+    );
+    assert_eq!(plain("see [x](a.md), [y](b.md)", 80), ["see x (a.md), y (b.md)"]);
 }
 
 #[test]
