@@ -3,6 +3,15 @@
 //! Exit codes: 0 success, 1 nothing found / problems found, 2 usage or runtime error.
 //! A closed pipe (`termdex query | head`) is a quiet success, not an error.
 
+/// `eprintln!` that never panics: a message to a closed stderr (`2>&1 | head -1`) is
+/// lost quietly, as a closed stdout is.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 /// Listing a large dex allocates a few strings per card; mimalloc does that markedly
@@ -29,7 +38,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("termdex: error: {}", cli::stderr_text(&format!("{err:#}")));
+            say!("termdex: error: {}", cli::stderr_text(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

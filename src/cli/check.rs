@@ -120,7 +120,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     }
     out.flush()?;
     if !ctx.quiet && ctx.stderr_is_terminal() {
-        eprintln!("termdex: {failed} problem{}", if failed == 1 { "" } else { "s" });
+        say!("termdex: {failed} problem{}", if failed == 1 { "" } else { "s" });
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

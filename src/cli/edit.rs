@@ -89,10 +89,7 @@ fn report(ctx: &Ctx, opened: &Opened, outcome: Outcome, shown: &str, print_path:
         (Opened::Cards(_), Outcome::Saved) => Ok(ExitCode::SUCCESS),
         (_, Outcome::Discarded(why)) => {
             if !ctx.quiet {
-                eprintln!(
-                    "{}",
-                    super::stderr_text(&format!("termdex: nothing saved: {}", why.describe(shown)))
-                );
+                say!("{}", super::stderr_text(&format!("termdex: nothing saved: {}", why.describe(shown))));
             }
             Ok(ExitCode::from(1))
         }
@@ -119,7 +116,7 @@ fn saved(ctx: &Ctx, shown: &str, print_path: bool) -> Result<ExitCode> {
         return unprinted_path(ctx, shown, &e);
     }
     if !ctx.quiet {
-        eprintln!("{}", super::stderr_text(&format!("termdex: saved {shown}")));
+        say!("{}", super::stderr_text(&format!("termdex: saved {shown}")));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -140,7 +137,7 @@ fn print_line(line: &str) -> std::io::Result<()> {
 fn unprinted_path(ctx: &Ctx, shown: &str, cause: &std::io::Error) -> Result<ExitCode> {
     if cause.kind() == std::io::ErrorKind::BrokenPipe {
         if !ctx.quiet {
-            eprintln!("{}", super::stderr_text(&format!("termdex: saved {shown}")));
+            say!("{}", super::stderr_text(&format!("termdex: saved {shown}")));
         }
         return Ok(ExitCode::SUCCESS);
     }

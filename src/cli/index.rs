@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             1 => "1 error (see `termdex check`)".to_string(),
             n => format!("{n} errors (see `termdex check`)"),
         };
-        eprintln!(
+        say!(
             "termdex: indexed {} cards in {} ms: {} new, {} changed, {} removed, {errors}",
             report.total,
             report.elapsed.as_millis(),

@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     }
     out.flush()?;
     if written > 0 && !ctx.quiet {
-        eprintln!("termdex: {}", what_was_written(args.templates, &ctx.dex.state_dir()));
+        say!("termdex: {}", what_was_written(args.templates, &ctx.dex.state_dir()));
     }
     Ok(ExitCode::SUCCESS)
 }

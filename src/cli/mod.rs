@@ -313,9 +313,9 @@ impl Ctx {
         }
         let message = message.to_string();
         if self.stderr_is_terminal() {
-            eprintln!("termdex: warning: {}", termdex::output::clean(&message));
+            say!("termdex: warning: {}", termdex::output::clean(&message));
         } else {
-            eprintln!("termdex: warning: {message}");
+            say!("termdex: warning: {message}");
         }
     }
 
@@ -323,7 +323,7 @@ impl Ctx {
     /// exits 2 in the end. On a terminal, cleaned like a warning: it quotes file names.
     pub fn error(&self, message: impl std::fmt::Display) {
         self.card_failed.set(true);
-        eprintln!("termdex: error: {}", stderr_text(&message.to_string()));
+        say!("termdex: error: {}", stderr_text(&message.to_string()));
     }
 
     /// Whether to colour what goes to stdout: `--color`, then `NO_COLOR`, then "is it a terminal".
@@ -517,7 +517,7 @@ impl Ctx {
         if self.verbose > 0 {
             let phases: Vec<String> =
                 report.phases.iter().map(|(name, took)| format!("{name} {} ms", took.as_millis())).collect();
-            eprintln!("termdex: {} files; {}", report.walked, phases.join(", "));
+            say!("termdex: {} files; {}", report.walked, phases.join(", "));
         }
     }
 

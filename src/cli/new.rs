@@ -103,16 +103,16 @@ fn look_for_duplicates(
     }
     if stop || !ctx.quiet {
         for card in found.iter().take(NAMED) {
-            eprintln!("{}", stderr_text(&duplicates::hint(card)));
+            say!("{}", stderr_text(&duplicates::hint(card)));
         }
         if found.len() > NAMED {
-            eprintln!("and {} more", found.len() - NAMED);
+            say!("and {} more", found.len() - NAMED);
         }
     }
     if !stop {
         return Ok(None);
     }
-    eprintln!("termdex: nothing created (--no-duplicate)");
+    say!("termdex: nothing created (--no-duplicate)");
     Ok(Some(ExitCode::from(1)))
 }
 

@@ -67,13 +67,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     out.flush()?;
     if no_cards && !ctx.quiet && ctx.stderr_is_terminal() {
         // A first run: say how to begin rather than print nothing.
-        eprintln!(
+        say!(
             "termdex: no cards yet (no {} files here); `termdex new \"A title\"` writes one",
             config.extensions.describe()
         );
     } else if !ctx.quiet && on_terminal && ctx.stderr_is_terminal() {
         let n = answer.cards.len();
-        eprintln!("{n} card{}", if n == 1 { "" } else { "s" });
+        say!("{n} card{}", if n == 1 { "" } else { "s" });
     }
     Ok(if answer.cards.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -172,3 +172,20 @@ fn query_in_a_dex_with_no_cards_exits_1_quietly_into_a_pipe() {
     assert_eq!(dex.run(&["query"]), (String::new(), String::new(), 1));
     assert_eq!(dex.run(&[]), (String::new(), String::new(), 1));
 }
+
+/// A closed stderr (`termdex ... 2>&1 >/dev/null | head -1` after the first line) loses
+/// the messages quietly, as a closed stdout does; it never panics (exit 101).
+#[test]
+fn a_closed_stderr_is_no_panic() {
+    let dex = deck();
+    let mut child = dex
+        .process()
+        .args(["-v", "index", "--full"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+}

@@ -109,11 +109,6 @@ impl Inline {
         self.tokens.push(Token::Break);
     }
 
-    /// Ends the word being read, so that the next text is a word of its own.
-    pub fn end_word(&mut self) {
-        self.open = false;
-    }
-
     fn push_char(&mut self, c: char, char_width: usize, style: Style) {
         if !self.open {
             self.tokens.push(Token::Word { pieces: Vec::new(), width: 0 });
