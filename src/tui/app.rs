@@ -18,12 +18,12 @@ use crate::output::field_lines;
 use crate::query::connections::Connection;
 use crate::query::filter::{Expr, Op};
 use crate::query::fuzzy;
-use crate::query::outline::{Change, Move, Outline, parent_value, plan};
+use crate::query::outline::{Change, Move, parent_value, plan};
 use crate::query::{SortKey, dates, parse_keys};
 
 use super::board::Board;
 use super::keymap::{self, Action};
-use super::outline::OutlineView;
+use super::outline::{self, OutlineView};
 
 /// What the runtime should do after an update.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +79,7 @@ pub enum Reply {
     /// A card's connections, or why they could not be read.
     Connections { path: String, answer: Result<Vec<Connection>, String> },
     /// The outline, or why it could not be read.
-    Outline(Result<Arc<Outline>, String>),
+    Outline(Result<outline::Read, String>),
     /// Whether the index changed — anyone's commit: the refresher's, another termdex
     /// process's — since the cards shown were read. `after_write`: the check follows the
     /// re-index of cards the TUI itself wrote.
@@ -473,11 +473,9 @@ impl App {
                     };
                 }
             }
-            Reply::Outline(Ok(tree)) => {
-                let rows = self.rows.clone();
-                let visible = self.visible_rows(&rows);
+            Reply::Outline(Ok(read)) => {
                 if let Some(outline) = &mut self.outline {
-                    outline.update(Some(tree), visible.as_deref());
+                    outline.update(Some(read), &self.rows, &self.visible);
                     outline.scroll(self.page);
                 }
             }
@@ -549,10 +547,8 @@ impl App {
         }
         self.rebuild_board();
         self.outline_stale |= !same_rows && self.outline.is_some();
-        let rows = self.rows.clone();
-        let visible = self.visible_rows(&rows);
         if let Some(outline) = &mut self.outline {
-            outline.update(None, visible.as_deref());
+            outline.update(None, &self.rows, &self.visible);
         }
         self.clamp();
         let followed = self.following.take_if(|path| self.rows.iter().any(|r| r.path == *path));
@@ -569,22 +565,16 @@ impl App {
         outline.into_iter().chain(preview).chain(self.connections_wanted()).collect()
     }
 
-    /// The cards the outline keeps: those the view and the filter line show (with their
-    /// ancestors); `None` when that is every card.
-    fn visible_rows<'r>(&self, rows: &'r [CardRow]) -> Option<Vec<&'r CardRow>> {
-        let whole = self.visible.len() == rows.len()
-            && self
-                .outline
-                .as_ref()
-                .is_none_or(|o| o.tree.nodes.iter().filter(|n| n.card.is_some()).count() == rows.len());
-        (!whole).then(|| self.visible.iter().filter_map(|&i| rows.get(i)).collect())
+    /// The outline as the index has it, when it is shown (a move it shows was not written).
+    pub fn read_outline_again(&mut self) -> Option<Effect> {
+        self.outline.is_some().then_some(Effect::Outline)
     }
 
     /// Shows the outline in place of the list (its rows come from the index).
     fn open_outline(&mut self) {
         self.board = None;
         if self.outline.is_none() {
-            self.outline = Some(OutlineView::new(Arc::default()));
+            self.outline = Some(OutlineView::new(outline::Read::default()));
         }
         self.outline_stale = true;
     }
@@ -950,7 +940,7 @@ impl App {
 
     /// An outline move of the selected card, as the query layer plans it.
     fn rearrange(&mut self, how: Move) -> Vec<Effect> {
-        let Some(outline) = &self.outline else {
+        let Some(outline) = &mut self.outline else {
             self.status_message = Some("o shows the outline, where cards can be moved".into());
             return Vec::new();
         };
@@ -958,11 +948,10 @@ impl App {
         match plan(&outline.tree, node, how) {
             Ok(changes) if changes.is_empty() => Vec::new(),
             Ok(changes) => {
-                let path = changes
-                    .iter()
-                    .find(|c| c.parent.is_some() || Some(&c.path) == outline.selected_path().as_ref());
-                let path =
-                    path.map(|c| c.path.clone()).or_else(|| outline.selected_path()).unwrap_or_default();
+                let path = outline.tree.nodes[node].path().unwrap_or_default().to_string();
+                // Shown moved now; the index has it once the refresher read the files.
+                outline.apply(&changes);
+                outline.scroll(self.page);
                 vec![Effect::Rearrange { changes, path }]
             }
             Err(why) => {

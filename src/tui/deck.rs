@@ -410,6 +410,11 @@ impl Deck {
                 Ok(_) => written.push(change.path.clone()),
                 Err(e) => {
                     app.status_message = Some(e.to_string());
+                    // The outline shows the move already: the index's, read again, puts
+                    // back what was not written.
+                    if let Some(read) = app.read_outline_again() {
+                        self.perform(read, app, &mut NoScreen);
+                    }
                     break;
                 }
             }

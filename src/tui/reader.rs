@@ -10,6 +10,7 @@
 //! anyone commits to the index — the TUI's own refresher, `termdex new` in another
 //! terminal, a cron `termdex index` — and says so, for the list to be read again.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use crate::query::fuzzy::{self, Haystacks};
 use crate::query::{self, Request, SortKey};
 
 use super::app::{Cards, Query, Reply};
+use super::outline::Read;
 use super::panic_text;
 
 /// How often the index is asked whether anyone changed it: well inside the second in
@@ -307,8 +309,7 @@ impl Thread {
                 replies.push(Reply::Body { path, body });
             }
             if outline {
-                let answer = query::outline::load(&self.index, &self.config.outline).map(Arc::new);
-                let answer = answer.map_err(|e| {
+                let answer = self.outline().map_err(|e| {
                     self.damaged = self.damaged.take().or_else(|| e.index_damage());
                     e.to_string()
                 });
@@ -335,6 +336,15 @@ impl Thread {
                 .into_iter()
                 .collect()
         })
+    }
+
+    /// The outline, with the rows of the cards it shows only for context: those the list
+    /// last read does not hold.
+    fn outline(&self) -> Result<Read, query::QueryError> {
+        let tree = query::outline::load(&self.index, &self.config.outline)?;
+        let listed: HashSet<i64> = self.rows.iter().flat_map(|r| r.rows.iter().map(|c| c.id)).collect();
+        let context = query::outline::rows(&self.index, &tree.context(&|id| listed.contains(&id)))?;
+        Ok(Read { tree: Arc::new(tree), context: Arc::new(context) })
     }
 
     /// A card's connections; none for a card no longer indexed.
