@@ -121,9 +121,10 @@ impl Row {
 fn rows(outline: &Outline, shown: &[Shown], cards: &HashMap<i64, CardRow>) -> Vec<Row> {
     shown
         .iter()
-        .map(|s| {
+        .zip(outline::lasts(shown, 0))
+        .map(|(s, lasts)| {
             let node = &outline.nodes[s.node];
-            let title = format!("{}{}", tree_prefix(&s.lasts), node.name);
+            let title = format!("{}{}", tree_prefix(&lasts), node.name);
             let card = row_of(node, cards).map(|card| CardRow { title: title.clone(), ..card.clone() });
             Row { card, title, depth: s.depth, mark: mark_text(node.mark.as_ref()) }
         })

@@ -68,14 +68,39 @@ impl Node {
     }
 }
 
-/// A node as shown, with where it sits for drawing tree lines: for itself and each
-/// ancestor shown, whether it is the last of its siblings shown (the first is the top).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A node as shown: how deep below the top of what is shown (0 for the top), and whether
+/// it is the last of its siblings shown; [`lasts`] gives the tree lines of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shown {
     pub node: usize,
-    /// 0 for the top of what is shown.
     pub depth: usize,
-    pub lasts: Vec<bool>,
+    pub last: bool,
+}
+
+/// For rows `from..` of `shown` (in order, each once): whether the row and each ancestor
+/// shown is the last of its siblings shown, the top first, as `output::tree_prefix` wants.
+pub fn lasts(shown: &[Shown], from: usize) -> impl Iterator<Item = Vec<bool>> + '_ {
+    let from = from.min(shown.len());
+    // The ancestors of the first row are the nearest rows above it one level up each.
+    let mut above = Vec::new();
+    if let Some(first) = shown.get(from) {
+        let mut want = first.depth;
+        for row in shown[..from].iter().rev() {
+            if want == 0 {
+                break;
+            }
+            if row.depth == want - 1 {
+                above.push(row.last);
+                want -= 1;
+            }
+        }
+        above.reverse();
+    }
+    shown[from..].iter().map(move |row| {
+        above.truncate(row.depth);
+        above.push(row.last);
+        above.clone()
+    })
 }
 
 /// The whole outline.
@@ -126,26 +151,29 @@ impl Outline {
         max_depth: Option<usize>,
         collapsed: &dyn Fn(usize) -> bool,
     ) -> Vec<Shown> {
-        let kept = |n: &usize| keep.is_none_or(|k| k[*n]);
-        let starts: Vec<usize> = match from {
-            Some(node) => vec![node],
-            None => self.roots.iter().copied().filter(kept).collect(),
-        };
+        let kept = |n: usize| keep.is_none_or(|k| k[n]);
         let mut out = Vec::new();
-        // (node, depth shown, lasts)
-        let mut stack: Vec<(usize, Vec<bool>)> =
-            starts.iter().enumerate().rev().map(|(i, &n)| (n, vec![i + 1 == starts.len()])).collect();
-        while let Some((node, lasts)) = stack.pop() {
-            let depth = lasts.len() - 1;
-            if max_depth.is_none_or(|max| depth < max) && !collapsed(node) {
-                let children: Vec<usize> = self.nodes[node].children.iter().copied().filter(kept).collect();
-                for (i, &child) in children.iter().enumerate().rev() {
-                    let mut child_lasts = lasts.clone();
-                    child_lasts.push(i + 1 == children.len());
-                    stack.push((child, child_lasts));
+        // Each node pushed with its depth and whether it is the last kept of its siblings:
+        // they go on in reverse, so the first kept one met is the last.
+        let mut stack: Vec<Shown> = Vec::new();
+        let push = |stack: &mut Vec<Shown>, nodes: &mut dyn Iterator<Item = &usize>, depth: usize| {
+            let mut last = true;
+            for &node in nodes {
+                if kept(node) {
+                    stack.push(Shown { node, depth, last });
+                    last = false;
                 }
             }
-            out.push(Shown { node, depth, lasts });
+        };
+        match from {
+            Some(node) => stack.push(Shown { node, depth: 0, last: true }),
+            None => push(&mut stack, &mut self.roots.iter().rev(), 0),
+        }
+        while let Some(row) = stack.pop() {
+            if max_depth.is_none_or(|max| row.depth < max) && !collapsed(row.node) {
+                push(&mut stack, &mut self.nodes[row.node].children.iter().rev(), row.depth + 1);
+            }
+            out.push(row);
         }
         out
     }
@@ -757,6 +785,37 @@ mod tests {
         assert_eq!(shape(&outline), ["a", "  c", "    e", "  b", "  d", "f (no card named Nowhere)"]);
         assert_eq!(outline.ancestors(4), [2, 0]);
         assert_eq!(outline.subtree(2), [2, 4]);
+    }
+
+    #[test]
+    fn tree_lines_from_any_row_are_those_of_the_whole() {
+        let outline = by_field(vec![
+            placed(1, "a.md", None, None),
+            placed(2, "b.md", Some(Ok(1)), None),
+            placed(3, "c.md", Some(Ok(2)), None),
+            placed(4, "d.md", Some(Ok(2)), None),
+            placed(5, "e.md", Some(Ok(1)), None),
+            placed(6, "f.md", None, None),
+            placed(7, "g.md", Some(Ok(6)), None),
+        ]);
+        let shown = outline.show(None, None, None, &|_| false);
+        let whole: Vec<Vec<bool>> = lasts(&shown, 0).collect();
+        assert_eq!(
+            whole,
+            [
+                vec![false],
+                vec![false, false],
+                vec![false, false, false],
+                vec![false, false, true],
+                vec![false, true],
+                vec![true],
+                vec![true, true]
+            ]
+        );
+        for from in 0..=shown.len() + 1 {
+            let part: Vec<Vec<bool>> = lasts(&shown, from).collect();
+            assert_eq!(part, whole[from.min(whole.len())..], "from row {from}");
+        }
     }
 
     #[test]

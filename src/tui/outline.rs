@@ -28,6 +28,8 @@ pub struct OutlineView {
     /// Collapsed nodes by key (a card's path, a placeholder's name): kept when the
     /// outline is read again.
     collapsed: HashSet<String>,
+    /// The same by node, for showing the outline without a look-up per node.
+    closed: Vec<bool>,
     /// The nodes the filter keeps; `None`: all.
     keep: Option<Vec<bool>>,
     /// The nodes on screen, in order.
@@ -45,6 +47,7 @@ impl OutlineView {
             rows: Arc::default(),
             row_of: Vec::new(),
             collapsed: HashSet::new(),
+            closed: Vec::new(),
             keep: None,
             shown: Vec::new(),
             selected: 0,
@@ -60,6 +63,11 @@ impl OutlineView {
         if let Some(read) = read {
             self.tree = read.tree;
             self.context = read.context;
+        }
+        if new_tree {
+            self.closed = (0..self.tree.nodes.len())
+                .map(|n| !self.collapsed.is_empty() && self.collapsed.contains(self.key(n)))
+                .collect();
         }
         if new_tree || !Arc::ptr_eq(&self.rows, rows) {
             self.rows = rows.clone();
@@ -114,8 +122,8 @@ impl OutlineView {
     }
 
     fn rebuild(&mut self) {
-        let collapsed = |n: usize| !self.collapsed.is_empty() && self.collapsed.contains(self.key(n));
-        self.shown = self.tree.show(None, self.keep.as_deref(), None, &collapsed);
+        let closed = |n: usize| self.closed.get(n).copied().unwrap_or(false);
+        self.shown = self.tree.show(None, self.keep.as_deref(), None, &closed);
         self.selected = self.selected.min(self.shown.len().saturating_sub(1));
     }
 
@@ -143,23 +151,28 @@ impl OutlineView {
     }
 
     pub fn is_collapsed(&self, node: usize) -> bool {
-        self.collapsed.contains(self.key(node))
+        self.closed.get(node).copied().unwrap_or(false)
+    }
+
+    /// Closes or opens a node (not shown until the next rebuild).
+    fn close(&mut self, node: usize, closed: bool) {
+        let key = self.key(node).to_string();
+        match closed {
+            true => self.collapsed.insert(key),
+            false => self.collapsed.remove(&key),
+        };
+        if let Some(flag) = self.closed.get_mut(node) {
+            *flag = closed;
+        }
     }
 
     /// Puts the cursor on a card, expanding its ancestors if they hide it.
     pub fn select_path(&mut self, path: &str) {
         let Some(node) = self.tree.find(path) else { return };
-        let hidden: Vec<String> = self
-            .tree
-            .ancestors(node)
-            .into_iter()
-            .map(|a| self.key(a).to_string())
-            .filter(|k| self.collapsed.contains(k))
-            .collect();
+        let hidden: Vec<usize> =
+            self.tree.ancestors(node).into_iter().filter(|&a| self.is_collapsed(a)).collect();
         if !hidden.is_empty() {
-            hidden.iter().for_each(|k| {
-                self.collapsed.remove(k);
-            });
+            hidden.into_iter().for_each(|a| self.close(a, false));
             self.rebuild();
         }
         if let Some(pos) = self.shown.iter().position(|s| s.node == node) {
@@ -176,7 +189,7 @@ impl OutlineView {
     pub fn collapse(&mut self) {
         let Some(node) = self.selected_node() else { return };
         if self.has_children(node) && !self.is_collapsed(node) {
-            self.collapsed.insert(self.key(node).to_string());
+            self.close(node, true);
             self.rebuild();
         } else if let Some(parent) = self.tree.nodes[node].parent
             && let Some(pos) = self.shown.iter().position(|s| s.node == parent)
@@ -189,8 +202,7 @@ impl OutlineView {
     pub fn expand(&mut self) {
         let Some(node) = self.selected_node() else { return };
         if self.is_collapsed(node) {
-            let key = self.key(node).to_string();
-            self.collapsed.remove(&key);
+            self.close(node, false);
             self.rebuild();
         } else if self.has_children(node) {
             self.move_cursor(1);
@@ -200,10 +212,9 @@ impl OutlineView {
     /// `zM`: every node with children closed; the cursor goes to the top of its branch.
     pub fn collapse_all(&mut self) {
         let top = self.selected_node().map(|n| self.tree.ancestors(n).last().copied().unwrap_or(n));
-        self.collapsed = (0..self.tree.nodes.len())
-            .filter(|&n| self.has_children(n))
-            .map(|n| self.key(n).to_string())
-            .collect();
+        self.closed = (0..self.tree.nodes.len()).map(|n| self.has_children(n)).collect();
+        self.collapsed =
+            (0..self.tree.nodes.len()).filter(|&n| self.closed[n]).map(|n| self.key(n).to_string()).collect();
         self.rebuild();
         if let Some(pos) = top.and_then(|t| self.shown.iter().position(|s| s.node == t)) {
             self.selected = pos;
@@ -214,6 +225,7 @@ impl OutlineView {
     pub fn expand_all(&mut self) {
         let at = self.selected_node();
         self.collapsed.clear();
+        self.closed = vec![false; self.tree.nodes.len()];
         self.rebuild();
         if let Some(pos) = at.and_then(|n| self.shown.iter().position(|s| s.node == n)) {
             self.selected = pos;
