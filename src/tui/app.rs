@@ -35,8 +35,8 @@ pub enum Effect {
     Preview { path: String },
     /// Read a card's connections for the connections pane.
     Connections { path: String },
-    /// Read the outline.
-    Outline,
+    /// Read the outline; the number is this asking's (see [`App::outline_asked`]).
+    Outline(u64),
     /// Rewrite parent and order fields for an outline move, then re-index; the cursor
     /// stays on the card moved (`path`).
     Rearrange { changes: Vec<Change>, path: String },
@@ -78,8 +78,9 @@ pub enum Reply {
     Body { path: String, body: Result<String, String> },
     /// A card's connections, or why they could not be read.
     Connections { path: String, answer: Result<Vec<Connection>, String> },
-    /// The outline, or why it could not be read.
-    Outline(Result<outline::Read, String>),
+    /// The outline, or why it could not be read, for the asking numbered so (the newest
+    /// of those answered together).
+    Outline(u64, Result<outline::Read, String>),
     /// Whether the index changed — anyone's commit: the refresher's, another termdex
     /// process's — since the cards shown were read. `after_write`: the check follows the
     /// re-index of cards the TUI itself wrote.
@@ -284,6 +285,10 @@ pub struct App {
     pub outline: Option<OutlineView>,
     /// The rows were read again while the outline is shown: read it again too.
     outline_stale: bool,
+    /// How many times the outline was asked for, and the count when the last move was
+    /// shown: an outline asked for before it does not show it.
+    outline_asked: u64,
+    outline_moved: u64,
     /// `z` was pressed: `M` or `R` follows.
     fold_pending: bool,
     /// The card the next new card goes under (`a` in the outline).
@@ -340,6 +345,8 @@ impl App {
             board: None,
             outline: None,
             outline_stale: false,
+            outline_asked: 0,
+            outline_moved: 0,
             fold_pending: false,
             child_of: None,
             pending: None,
@@ -473,13 +480,15 @@ impl App {
                     };
                 }
             }
-            Reply::Outline(Ok(read)) => {
+            // Read before a move this outline shows: the move would go back until the next.
+            Reply::Outline(asked, _) if asked <= self.outline_moved => {}
+            Reply::Outline(_, Ok(read)) => {
                 if let Some(outline) = &mut self.outline {
                     outline.update(Some(read), &self.rows, &self.visible);
                     outline.scroll(self.page);
                 }
             }
-            Reply::Outline(Err(e)) => self.status_message = Some(format!("cannot read the outline: {e}")),
+            Reply::Outline(_, Err(e)) => self.status_message = Some(format!("cannot read the outline: {e}")),
             Reply::Connections { path, answer } => {
                 if let Some(pane) = self.connections.as_mut().filter(|p| p.path == path) {
                     pane.items = Some(answer);
@@ -560,14 +569,19 @@ impl App {
     /// The pane beside the list follows the cursor: the preview, and the connections
     /// when they are shown.
     fn pane_wanted(&mut self) -> Vec<Effect> {
-        let outline = std::mem::take(&mut self.outline_stale).then_some(Effect::Outline);
+        let outline = std::mem::take(&mut self.outline_stale).then(|| self.ask_outline());
         let preview = self.preview_wanted();
         outline.into_iter().chain(preview).chain(self.connections_wanted()).collect()
     }
 
     /// The outline as the index has it, when it is shown (a move it shows was not written).
     pub fn read_outline_again(&mut self) -> Option<Effect> {
-        self.outline.is_some().then_some(Effect::Outline)
+        self.outline.is_some().then(|| self.ask_outline())
+    }
+
+    fn ask_outline(&mut self) -> Effect {
+        self.outline_asked += 1;
+        Effect::Outline(self.outline_asked)
     }
 
     /// Shows the outline in place of the list (its rows come from the index).
@@ -951,6 +965,7 @@ impl App {
                 let path = outline.tree.nodes[node].path().unwrap_or_default().to_string();
                 // Shown moved now; the index has it once the refresher read the files.
                 outline.apply(&changes);
+                self.outline_moved = self.outline_asked;
                 outline.scroll(self.page);
                 vec![Effect::Rearrange { changes, path }]
             }

@@ -211,8 +211,8 @@ impl Deck {
                 self.reader.connections(path);
                 return;
             }
-            Effect::Outline => {
-                self.reader.outline();
+            Effect::Outline(asked) => {
+                self.reader.outline(asked);
                 return;
             }
             Effect::Rearrange { changes, path } => self.rearrange(app, &changes, &path),

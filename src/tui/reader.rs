@@ -55,8 +55,8 @@ enum Job {
     Body(String),
     /// A card's connections, for the connections pane.
     Connections(String),
-    /// The outline.
-    Outline,
+    /// The outline, for the asking numbered so.
+    Outline(u64),
     /// Whether the index changed since the cards shown were read; `reopen` after the
     /// refresher rebuilt the index (the old connection reads a deleted file).
     Check {
@@ -111,8 +111,8 @@ impl Reader {
         self.send(Job::Body(path));
     }
 
-    pub fn outline(&mut self) {
-        self.send(Job::Outline);
+    pub fn outline(&mut self, asked: u64) {
+        self.send(Job::Outline(asked));
     }
 
     pub fn connections(&mut self, path: String) {
@@ -205,7 +205,7 @@ struct Batch {
     query: Option<Query>,
     body: Option<String>,
     connections: Option<String>,
-    outline: bool,
+    outline: Option<u64>,
     check: Option<(bool, bool)>,
     duplicates: Vec<Duplicates>,
 }
@@ -217,7 +217,7 @@ impl Batch {
             Job::Query(query) => self.query = Some(query),
             Job::Body(path) => self.body = Some(path),
             Job::Connections(path) => self.connections = Some(path),
-            Job::Outline => self.outline = true,
+            Job::Outline(asked) => self.outline = self.outline.max(Some(asked)),
             Job::Check { after_write, reopen } => {
                 let (w, r) = self.check.unwrap_or_default();
                 self.check = Some((w || after_write, r || reopen));
@@ -308,12 +308,12 @@ impl Thread {
                 };
                 replies.push(Reply::Body { path, body });
             }
-            if outline {
+            if let Some(asked) = outline {
                 let answer = self.outline().map_err(|e| {
                     self.damaged = self.damaged.take().or_else(|| e.index_damage());
                     e.to_string()
                 });
-                replies.push(Reply::Outline(answer));
+                replies.push(Reply::Outline(asked, answer));
             }
             if let Some(path) = connections {
                 let answer = self.connections(&path);
