@@ -638,6 +638,22 @@ fn the_outline_view_nests_cards_and_a_filter_keeps_their_ancestors() {
 }
 
 #[test]
+fn the_outline_shows_every_card_from_the_first_screenful() {
+    let f = fixture();
+    let config = Config::load(&f.dex.state_dir()).expect("config");
+    let (mut deck, _) = Deck::open(f.dex.clone(), config.clone()).expect("deck");
+    let mut app = App::new(config, Some("outline"), deck.templates());
+    app.page = 2;
+    deck.start(&mut app, PATIENCE);
+    assert!(app.partial && app.rows.len() == 2, "the first screenful: {} rows", app.rows.len());
+    assert_eq!(shown_outline(&app).len(), 7, "every card: {:?}", shown_outline(&app));
+    deck.after_first_frame(&mut app);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert!(!app.partial && app.rows.len() == 7);
+    assert_eq!(shown_outline(&app).len(), 7);
+}
+
+#[test]
 fn a_move_shows_at_once_and_an_outline_read_before_it_does_not_take_it_back() {
     let f = fixture();
     let saved = saved_cards(&f);

@@ -54,6 +54,15 @@ pub enum Effect {
     Heal { why: String },
 }
 
+impl Effect {
+    /// Whether the frame that shows the app as the update left it is drawn before this is
+    /// carried out: an outline move is shown at once ([`OutlineView::apply`]), and its
+    /// files are written and synced after (a sync on a busy disk takes longer than a frame).
+    pub fn drawn_first(&self) -> bool {
+        matches!(self, Effect::Rearrange { .. })
+    }
+}
+
 /// The cards to list: a view, its sort, and the filter line as typed (split into fuzzy
 /// words and filter language where it is answered, off the UI thread).
 #[derive(Debug, Clone, PartialEq)]
@@ -483,8 +492,9 @@ impl App {
             // Read before a move this outline shows: the move would go back until the next.
             Reply::Outline(asked, _) if asked <= self.outline_moved => {}
             Reply::Outline(_, Ok(read)) => {
+                let every = self.every_card_in_part();
                 if let Some(outline) = &mut self.outline {
-                    outline.update(Some(read), &self.rows, &self.visible);
+                    outline.update(Some(read), &self.rows, &self.visible, every);
                     outline.scroll(self.page);
                 }
             }
@@ -556,8 +566,9 @@ impl App {
         }
         self.rebuild_board();
         self.outline_stale |= !same_rows && self.outline.is_some();
+        let every = self.every_card_in_part();
         if let Some(outline) = &mut self.outline {
-            outline.update(None, &self.rows, &self.visible);
+            outline.update(None, &self.rows, &self.visible, every);
         }
         self.clamp();
         let followed = self.following.take_if(|path| self.rows.iter().any(|r| r.path == *path));
@@ -572,6 +583,12 @@ impl App {
         let outline = std::mem::take(&mut self.outline_stale).then(|| self.ask_outline());
         let preview = self.preview_wanted();
         outline.into_iter().chain(preview).chain(self.connections_wanted()).collect()
+    }
+
+    /// Whether the rows are the first screenful of a list of every card: the outline shows
+    /// all of its cards from the first frame, not those of the first screenful.
+    fn every_card_in_part(&self) -> bool {
+        self.partial && self.current_view().filter.trim().is_empty() && self.filter.text.trim().is_empty()
     }
 
     /// The outline as the index has it, when it is shown (a move it shows was not written).

@@ -56,8 +56,9 @@ impl OutlineView {
     }
 
     /// A newly read outline, or new rows, or the rows the filter keeps (`visible`, places
-    /// in `rows`) changed: the cursor stays on its card.
-    pub fn update(&mut self, read: Option<Read>, rows: &Arc<Vec<CardRow>>, visible: &[usize]) {
+    /// in `rows`) changed: the cursor stays on its card. `every`: the rows are the first
+    /// screenful of every card, and the whole outline is shown.
+    pub fn update(&mut self, read: Option<Read>, rows: &Arc<Vec<CardRow>>, visible: &[usize], every: bool) {
         let at = self.selected_path();
         let new_tree = read.is_some();
         if let Some(read) = read {
@@ -74,7 +75,7 @@ impl OutlineView {
             self.place_rows();
         }
         let cards = self.row_of.len() - self.tree.nodes.iter().filter(|n| n.card.is_none()).count();
-        let whole = visible.len() == rows.len() && cards == rows.len();
+        let whole = every || (visible.len() == rows.len() && cards == rows.len());
         self.keep = (!whole).then(|| {
             let mut shown = vec![false; rows.len()];
             for &i in visible {

@@ -13,9 +13,9 @@
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -25,6 +25,7 @@ use crate::index::{CardRow, Damage, Index};
 use crate::query::connections::Connection;
 use crate::query::filter::Expr;
 use crate::query::fuzzy::{self, Haystacks};
+use crate::query::outline::Outline;
 use crate::query::{self, Request, SortKey};
 
 use super::app::{Cards, Query, Reply};
@@ -195,6 +196,8 @@ struct Thread {
     last_look: Instant,
     /// Damage the last read met (why), to be reported once.
     damaged: Option<String>,
+    /// The outline last sent, and the `data_version` it was read at.
+    outline: Option<(Option<i64>, Weak<Outline>)>,
 }
 
 /// One round's work: the jobs that piled up, merged (only the newest query and body
@@ -243,6 +246,7 @@ impl Thread {
             seen,
             last_look: Instant::now(),
             damaged: None,
+            outline: None,
         }
     }
 
@@ -339,12 +343,23 @@ impl Thread {
     }
 
     /// The outline, with the rows of the cards it shows only for context: those the list
-    /// last read does not hold.
-    fn outline(&self) -> Result<Read, query::QueryError> {
-        let tree = query::outline::load(&self.index, &self.config.outline)?;
+    /// last read does not hold. The tree last sent is sent again while the index has not
+    /// changed and the TUI still holds it unchanged (a move it shows lets go of it): the
+    /// list read again (its first screenful, then all of it; another filter) asks for
+    /// the outline again only for the context rows.
+    fn outline(&mut self) -> Result<Read, query::QueryError> {
+        let version = self.index.data_version().ok();
+        let kept = (self.outline.as_ref())
+            .filter(|(read_at, _)| version.is_some() && *read_at == version)
+            .and_then(|(_, tree)| tree.upgrade());
+        let tree = match kept {
+            Some(tree) => tree,
+            None => Arc::new(query::outline::load(&self.index, &self.config.outline)?),
+        };
+        self.outline = Some((version, Arc::downgrade(&tree)));
         let listed: HashSet<i64> = self.rows.iter().flat_map(|r| r.rows.iter().map(|c| c.id)).collect();
         let context = query::outline::rows(&self.index, &tree.context(&|id| listed.contains(&id)))?;
-        Ok(Read { tree: Arc::new(tree), context: Arc::new(context) })
+        Ok(Read { tree, context: Arc::new(context) })
     }
 
     /// A card's connections; none for a card no longer indexed.
@@ -463,6 +478,7 @@ impl Thread {
             stop_when_superseded(&mut self.index, &self.newest, &self.running);
             self.rows = None;
             self.seen = None;
+            self.outline = None;
         }
     }
 }
