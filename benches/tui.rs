@@ -6,8 +6,8 @@
 //!
 //! `cargo bench --bench tui` uses 10,000 cards; `TERMDEX_BENCH_CARDS=100000 cargo bench
 //! --bench tui` more; `TERMDEX_BENCH_DECK=/tmp/c300k` uses a deck made beforehand by
-//! `examples/gen_corpus.rs` (as `benches/scaling.sh` does). Prints percentiles, which the
-//! targets are stated in.
+//! `examples/gen_corpus.rs` (as `benches/scaling.sh` does); `TERMDEX_BENCH_ONLY=outline`
+//! measures the outline alone. Prints percentiles, which the targets are stated in.
 
 #[path = "../examples/gen_corpus.rs"]
 #[allow(dead_code)]
@@ -24,7 +24,7 @@ use ratatui::layout::Rect;
 use termdex::config::Config;
 use termdex::dex::Dex;
 use termdex::index::{Index, refresh};
-use termdex::tui::app::App;
+use termdex::tui::app::{App, Effect};
 use termdex::tui::deck::{Deck, Screen};
 use termdex::tui::{SETTLE, view};
 
@@ -44,6 +44,10 @@ fn main() {
 
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
     let config = Config::load(&dex.state_dir()).expect("config");
+    if std::env::var("TERMDEX_BENCH_ONLY").is_ok_and(|only| only == "outline") {
+        outline(&root, &config, &mut terminal);
+        return;
+    }
     // Every view, as `termdex tui VIEW` opens it: the first frame is what the target is
     // about, on whichever view a user starts in.
     let views: Vec<String> = config.views.iter().map(|v| v.name.clone()).collect();
@@ -67,7 +71,7 @@ fn main() {
     }
 
     let (mut deck, _) = Deck::open(dex, config.clone()).expect("deck");
-    let mut app = App::new(config, Some("all"), deck.templates());
+    let mut app = App::new(config.clone(), Some("all"), deck.templates());
     app.page = view::page_size(Rect::new(0, 0, WIDTH, HEIGHT));
     deck.start(&mut app, PATIENCE);
     deck.after_first_frame(&mut app);
@@ -100,7 +104,67 @@ fn main() {
     let events = vec![burst, vec![key(KeyCode::Esc)]];
     report("789 chars pasted as keys", &measure(&mut app, &mut deck, &mut terminal, &events));
 
+    outline(&root, &config, &mut terminal);
+
     println!("peak memory: {} MB", peak_rss_kb() / 1024);
+}
+
+/// The outline view: opened (the first frame waits for the outline, as the runtime's does
+/// when it comes within its first-frame wait), a branch closed and opened, every branch
+/// closed and opened, and a card moved down, up, in and out again. The moves rewrite its
+/// `parent` and `order` lines (on the deck given by `TERMDEX_BENCH_DECK` too) and leave
+/// it under the same parent; the frame after a move's key must show it, the answer is the
+/// outline read again after the re-index.
+fn outline(root: &Path, config: &Config, terminal: &mut Terminal<TestBackend>) {
+    let dex = Dex::at(root).expect("dex");
+    let started = Instant::now();
+    let (mut deck, _) = Deck::open(dex, config.clone()).expect("deck");
+    let mut app = App::new(config.clone(), Some("outline"), deck.templates());
+    app.page = view::page_size(Rect::new(0, 0, WIDTH, HEIGHT));
+    deck.start(&mut app, PATIENCE);
+    terminal.draw(|f| view::render(&app, f)).expect("draw");
+    let first = started.elapsed();
+    assert!(app.outline.as_ref().is_some_and(|o| !o.shown.is_empty()), "the outline is shown");
+    deck.after_first_frame(&mut app);
+    assert!(deck.settle(&mut app, PATIENCE), "the reader answers");
+    terminal.draw(|f| view::render(&app, f)).expect("draw");
+    println!(
+        "   outline: first frame {:6.1} ms, with the full list {:6.1} ms",
+        ms(first),
+        ms(started.elapsed())
+    );
+    deck.keep_index_current(&mut app);
+    assert!(deck.settle(&mut app, PATIENCE), "the refresher settles");
+
+    // A root with three children or more: its branch is closed and opened, its second
+    // child moved.
+    let (branch, second) = {
+        let outline = app.outline.as_ref().expect("the outline");
+        let tree = &outline.tree;
+        let root = tree
+            .roots
+            .iter()
+            .copied()
+            .find(|&r| tree.nodes[r].card.is_some() && tree.nodes[r].children.len() >= 3)
+            .expect("a root with three children");
+        let second = tree.nodes[root].children[1];
+        let path = |n: usize| tree.nodes[n].path().expect("a card").to_string();
+        (path(root), path(second))
+    };
+    let keys = |codes: &[KeyCode]| codes.iter().map(|&c| vec![key(c)]).collect::<Vec<_>>();
+    app.select_path(&branch);
+    let folds = keys(&[KeyCode::Char('h'), KeyCode::Char('l'), KeyCode::Char('h'), KeyCode::Char('l')]);
+    report("outline: close and open a branch", &measure(&mut app, &mut deck, terminal, &folds));
+    let all = vec![
+        vec![key(KeyCode::Char('z')), key(KeyCode::Char('M'))],
+        vec![key(KeyCode::Char('z')), key(KeyCode::Char('R'))],
+    ];
+    report("outline: close and open every branch", &measure(&mut app, &mut deck, terminal, &all));
+    app.select_path(&second);
+    let moves = keys(&[KeyCode::Char('J'), KeyCode::Char('K'), KeyCode::Char('>'), KeyCode::Char('<')]);
+    let samples = measure(&mut app, &mut deck, terminal, &moves);
+    assert_eq!(app.selected_path().as_deref(), Some(second.as_str()), "the cursor follows the card moved");
+    report("outline: move a card down, up, in, out", &samples);
 }
 
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -152,14 +216,21 @@ fn measure(
     let mut samples = Samples { frame: Vec::new(), answer: Vec::new() };
     for burst in bursts {
         let t = Instant::now();
+        let mut frame = None;
         for event in burst {
-            for effect in app.update(event) {
+            let effects = app.update(event);
+            // As the event loop does: a move's frame before its files are written.
+            if effects.iter().any(Effect::drawn_first) {
+                terminal.draw(|f| view::render(app, f)).expect("draw");
+                frame = frame.or(Some(t.elapsed()));
+            }
+            for effect in effects {
                 deck.perform(effect, app, &mut NoScreen);
             }
         }
         deck.answers_within(app, SETTLE);
         terminal.draw(|f| view::render(app, f)).expect("draw");
-        samples.frame.push(t.elapsed());
+        samples.frame.push(frame.unwrap_or_else(|| t.elapsed()));
         if deck.busy() {
             assert!(deck.settle(app, PATIENCE), "the reader answers");
             terminal.draw(|f| view::render(app, f)).expect("draw");

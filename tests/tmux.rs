@@ -19,21 +19,35 @@ const FAKE_EDITOR: &str =
 impl Tmux {
     /// A dex with a few cards and `termdex` running on it in a 100x30 tmux window.
     fn start(name: &str) -> Tmux {
+        let tmux = Tmux::start_on(
+            name,
+            &[
+                (
+                    "a.md",
+                    "---\ntitle: Alpha task\nwhat: task\nstatus: todo\nwhen: today\n---\nFirst. Then [[c]].\n",
+                ),
+                ("b.md", "---\ntitle: SQLite notes\nwhat: note\n---\nWAL mode.\n"),
+                ("c.md", "---\ntitle: Gamma\nwhat: note\n---\n"),
+            ],
+            "",
+        );
+        tmux.wait_for("the first frame", |s| s.contains("cards │"));
+        tmux
+    }
+
+    /// `termdex ARGS` running in a 100x30 tmux window on a dex of these cards.
+    fn start_on(name: &str, cards: &[(&str, &str)], args: &str) -> Tmux {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().canonicalize().expect("canonical");
-        write(
-            &root,
-            "a.md",
-            "---\ntitle: Alpha task\nwhat: task\nstatus: todo\nwhen: today\n---\nFirst. Then [[c]].\n",
-        );
-        write(&root, "b.md", "---\ntitle: SQLite notes\nwhat: note\n---\nWAL mode.\n");
-        write(&root, "c.md", "---\ntitle: Gamma\nwhat: note\n---\n");
+        for (path, text) in cards {
+            write(&root, path, text);
+        }
         write(&root, ".termdex/editor.sh", FAKE_EDITOR);
         let socket = format!("termdex-test-{name}-{}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_termdex");
         // No core file from the fault-signal test.
         let command = format!(
-            "ulimit -c 0; NO_COLOR=1 EDITOR='sh {}' '{bin}' --dex '{}'; echo TERMDEX-EXITED-$?; sleep 30",
+            "ulimit -c 0; NO_COLOR=1 EDITOR='sh {}' '{bin}' --dex '{}' {args}; echo TERMDEX-EXITED-$?; sleep 30",
             root.join(".termdex/editor.sh").display(),
             root.display()
         );
@@ -44,9 +58,7 @@ impl Tmux {
                 panic!("tmux is needed for the TUI tests ({e}); install it (apt-get install tmux), or run the tests with scripts/test.sh, which does")
             });
         assert!(status.success(), "tmux did not start");
-        let tmux = Tmux { socket, _dir: dir, root };
-        tmux.wait_for("the first frame", |s| s.contains("cards │"));
-        tmux
+        Tmux { socket, _dir: dir, root }
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -380,4 +392,93 @@ fn a_first_run_says_how_to_begin() {
         ),
         "{screen}"
     );
+}
+
+/// The rows of the outline pane (left of the preview), from the screen.
+fn outline_rows(screen: &str) -> Vec<String> {
+    let mut lines = screen.lines().skip_while(|l| !l.starts_with("outline"));
+    let Some(header) = lines.next() else { return Vec::new() };
+    // The preview's border; tree lines draw the same character further left.
+    let border = header.chars().position(|c| c == '│').unwrap_or(header.chars().count());
+    lines
+        .map(|l| l.chars().take(border).collect::<String>().trim_end().to_string())
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn outline_indent_outdent_and_reorder_rewrite_only_parent_and_order_lines() {
+    let plan = "---\ntitle: Plan\nstatus: todo\n---\nThe plan.\n";
+    let alpha = "---\ntitle: Alpha\nparent: \"[[p]]\"\norder: 10\ntags: [x, y]\n---\nAlpha body.\n";
+    let beta = "---\ntitle: Beta # the second\nparent: p\norder: 20\n---\nBeta body, see [[a]].\n";
+    let gamma = "+++\ntitle = \"Gamma\"\nparent = \"p\"  # by name\norder = 30\n+++\nGamma body.\n";
+    let tmux = Tmux::start_on(
+        "outline",
+        &[("p.md", plan), ("a.md", alpha), ("b.md", beta), ("c.md", gamma)],
+        "tui outline",
+    );
+    let read = |path: &str| std::fs::read_to_string(tmux.root.join(path)).expect("read");
+    // Each step: keys, then the outline they show (at once, before any re-index), and
+    // the cards as they are then; the next step waits for the re-index.
+    let steps: [(&[&str], [&str; 4], [&str; 3]); 7] = [
+        (
+            &["j", "j", ">"],
+            ["▾ Plan", "├── ▾ Alpha", "│   └──   Beta", "└──   Gamma"],
+            [alpha, "parent: \"[[a]]\"\norder: 10", "parent = \"p\"  # by name\norder = 30"],
+        ),
+        (
+            &["<"],
+            ["▾ Plan", "├──   Alpha", "├──   Gamma", "└──   Beta"],
+            [alpha, "parent: \"[[p]]\"\norder: 40", "parent = \"p\"  # by name\norder = 30"],
+        ),
+        (
+            &["K"],
+            ["▾ Plan", "├──   Alpha", "├──   Beta", "└──   Gamma"],
+            [alpha, "parent: \"[[p]]\"\norder: 20", "parent = \"p\"  # by name\norder = 30"],
+        ),
+        (
+            &["k", "J"],
+            ["▾ Plan", "├──   Beta", "├──   Alpha", "└──   Gamma"],
+            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"p\"  # by name\norder = 30"],
+        ),
+        (
+            &["j", "K"],
+            ["▾ Plan", "├──   Beta", "├──   Gamma", "└──   Alpha"],
+            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"p\"  # by name\norder = 22"],
+        ),
+        (
+            &[">"],
+            ["▾ Plan", "├── ▾ Beta", "│   └──   Gamma", "└──   Alpha"],
+            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"[[b]]\"  # by name\norder = 10"],
+        ),
+        (
+            &["<"],
+            ["▾ Plan", "├──   Beta", "├──   Alpha", "└──   Gamma"],
+            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"[[p]]\"  # by name\norder = 35"],
+        ),
+    ];
+    tmux.wait_for("the outline", |s| {
+        outline_rows(s) == ["▾ Plan", "├──   Alpha", "├──   Beta", "└──   Gamma"] && s.contains("index ok")
+    });
+    for (keys, rows, [a, b, c]) in steps {
+        tmux.keys(keys);
+        let screen =
+            tmux.wait_within(Duration::from_secs(2), &format!("{keys:?} shown"), |s| outline_rows(s) == rows);
+        // Only the parent and order lines differ from the cards as they were written.
+        let a = if a == alpha { alpha.to_string() } else { alpha.replace("order: 10", a) };
+        assert_eq!(read("a.md"), a, "after {keys:?}:\n{screen}");
+        assert_eq!(read("b.md"), beta.replace("parent: p\norder: 20", b), "after {keys:?}");
+        assert_eq!(read("c.md"), gamma.replace("parent = \"p\"  # by name\norder = 30", c), "after {keys:?}");
+        assert_eq!(read("p.md"), plan, "the parent card is never written");
+        tmux.wait_for("the re-index", |s| s.contains("index ok") && outline_rows(s) == rows);
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_for("termdex to exit", |s| s.contains("TERMDEX-EXITED-0"));
+    assert_eq!(read("a.md"), alpha.replace("order: 10", "order: 25"));
+    assert_eq!(read("b.md"), beta.replace("parent: p\n", "parent: \"[[p]]\"\n"));
+    assert_eq!(
+        read("c.md"),
+        gamma.replace("\"p\"  # by name\norder = 30", "\"[[p]]\"  # by name\norder = 35")
+    );
+    assert_eq!(read("p.md"), plan);
 }

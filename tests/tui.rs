@@ -17,8 +17,9 @@ use termdex::dex::Dex;
 use termdex::frontmatter::EditValue;
 use termdex::index::{Index, refresh};
 use termdex::query::connections::Kind;
-use termdex::tui::app::{App, ConnectionsPane, Effect, Mode, Pane, Query};
+use termdex::tui::app::{App, ConnectionsPane, Effect, Mode, Pane, Query, Reply};
 use termdex::tui::deck::{Deck, Screen};
+use termdex::tui::outline::Read;
 use termdex::tui::view;
 
 struct Fixture {
@@ -627,6 +628,56 @@ fn the_outline_view_nests_cards_and_a_filter_keeps_their_ancestors() {
     press(&mut app, &mut deck, &typed("status:done"));
     assert_eq!(shown_outline(&app), ["tasks/ship.md", "tasks/done.md"], "the match and its parent");
     insta::assert_snapshot!("outline_filtered", screen(&app, 100, 14));
+    // The parent is not among the rows the filter read: the reader sent its row with the
+    // outline, for the preview.
+    assert!(!app.rows.iter().any(|r| r.path == "tasks/ship.md"), "the rows hold the match only");
+    app.select_path("tasks/ship.md");
+    let row = app.selected_row().expect("the parent's row");
+    assert_eq!((row.path.as_str(), row.title.as_str()), ("tasks/ship.md", "Ship the release"));
+    assert!(row.fields_json.contains("\"status\""), "its fields: {}", row.fields_json);
+}
+
+#[test]
+fn the_outline_shows_every_card_from_the_first_screenful() {
+    let f = fixture();
+    let config = Config::load(&f.dex.state_dir()).expect("config");
+    let (mut deck, _) = Deck::open(f.dex.clone(), config.clone()).expect("deck");
+    let mut app = App::new(config, Some("outline"), deck.templates());
+    app.page = 2;
+    deck.start(&mut app, PATIENCE);
+    assert!(app.partial && app.rows.len() == 2, "the first screenful: {} rows", app.rows.len());
+    assert_eq!(shown_outline(&app).len(), 7, "every card: {:?}", shown_outline(&app));
+    deck.after_first_frame(&mut app);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert!(!app.partial && app.rows.len() == 7);
+    assert_eq!(shown_outline(&app).len(), 7);
+}
+
+#[test]
+fn a_move_shows_at_once_and_an_outline_read_before_it_does_not_take_it_back() {
+    let f = fixture();
+    let saved = saved_cards(&f);
+    let (mut app, mut deck) = outline_on(&f, "tasks/done.md");
+    let parent = |app: &App| {
+        let tree = &app.outline.as_ref().expect("the outline").tree;
+        tree.find("tasks/done.md")
+            .and_then(|n| tree.nodes[n].parent)
+            .and_then(|p| tree.nodes[p].path())
+            .map(str::to_string)
+    };
+    assert_eq!(parent(&app).as_deref(), Some("tasks/ship.md"));
+    let before = app.outline.as_ref().expect("the outline").tree.clone();
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Char('<'), KeyModifiers::NONE));
+    assert_eq!(parent(&app), None, "out at the top before anything is written");
+    // An outline the reader read before the move, answered after it.
+    let stale = Reply::Outline(1, Ok(Read { tree: before, context: Arc::default() }));
+    assert!(app.apply(stale).is_empty());
+    assert_eq!(parent(&app), None, "the move stays shown");
+    perform(&mut app, &mut deck, effects);
+    assert_eq!(parent(&app), None, "the outline read after the re-index has it too");
+    let text = std::fs::read_to_string(f.dex.root.join("tasks/done.md")).expect("read");
+    assert!(!text.contains("parent"), "{text}");
+    restore(saved);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! the matching cards are shown with their ancestors for context. `--format json` nests
 //! the children.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use termdex::config::Config;
 use termdex::index::{CardRow, Index};
 use termdex::output::{self, Annotated, Format, Note, tree_prefix};
-use termdex::query::outline::{self, Mark, Outline, Shown};
+use termdex::query::outline::{self, Mark, Node, Outline, Shown};
 use termdex::query::{self, Purpose, Request, links};
 
 use super::Ctx;
@@ -47,10 +47,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let (_index, printed) = ctx.read_fresh(args.listing.no_refresh, |index| {
         let showing = showing(ctx, index, &config, &args.words)?;
         let shown = showing.outline.show(showing.from, showing.keep.as_deref(), args.depth, &|_| false);
+        // The outline places cards; what is printed of them is read for those shown only.
+        let ids: Vec<i64> =
+            shown.iter().filter_map(|s| showing.outline.nodes[s.node].card.as_ref().map(|c| c.id)).collect();
+        let cards = outline::rows(index, &ids)?;
         if let Format::Json = format {
-            return nested(ctx, &showing.outline, &shown);
+            return nested(ctx, &showing.outline, &shown, &cards);
         }
-        let rows = rows(&showing.outline, &shown);
+        let rows = rows(&showing.outline, &shown, &cards);
         let annotated: Vec<Annotated<'_>> = rows.iter().map(Row::annotated).collect();
         render(ctx, &annotated, &args.listing, &format)
     })?;
@@ -114,13 +118,14 @@ impl Row {
     }
 }
 
-fn rows(outline: &Outline, shown: &[Shown]) -> Vec<Row> {
+fn rows(outline: &Outline, shown: &[Shown], cards: &HashMap<i64, CardRow>) -> Vec<Row> {
     shown
         .iter()
-        .map(|s| {
+        .zip(outline::lasts(shown, 0))
+        .map(|(s, lasts)| {
             let node = &outline.nodes[s.node];
-            let title = format!("{}{}", tree_prefix(&s.lasts), node.name);
-            let card = node.card.clone().map(|card| CardRow { title: title.clone(), ..card });
+            let title = format!("{}{}", tree_prefix(&lasts), node.name);
+            let card = row_of(node, cards).map(|card| CardRow { title: title.clone(), ..card.clone() });
             Row { card, title, depth: s.depth, mark: mark_text(node.mark.as_ref()) }
         })
         .collect()
@@ -133,8 +138,19 @@ fn mark_text(mark: Option<&Mark>) -> Option<String> {
     })
 }
 
+/// A node's card as read for printing: none for a placeholder (and for a card removed from
+/// the index between the two reads, which is printed by name only).
+fn row_of<'c>(node: &Node, cards: &'c HashMap<i64, CardRow>) -> Option<&'c CardRow> {
+    cards.get(&node.card.as_ref()?.id)
+}
+
 /// `--format json`: the shown nodes nested, children under their parent.
-fn nested(ctx: &Ctx, outline: &Outline, shown: &[Shown]) -> Result<(Vec<u8>, bool)> {
+fn nested(
+    ctx: &Ctx,
+    outline: &Outline,
+    shown: &[Shown],
+    cards: &HashMap<i64, CardRow>,
+) -> Result<(Vec<u8>, bool)> {
     let paths = ctx.paths();
     let mut stack: Vec<(usize, Value)> = Vec::new();
     let mut top = Vec::new();
@@ -150,7 +166,7 @@ fn nested(ctx: &Ctx, outline: &Outline, shown: &[Shown]) -> Result<(Vec<u8>, boo
             close(&mut stack, &mut top);
         }
         let node = &outline.nodes[s.node];
-        let mut value = match &node.card {
+        let mut value = match row_of(node, cards) {
             Some(card) => output::card_json(card, &paths)?,
             None => json!({ "path": null, "title": node.name }),
         };

@@ -1,7 +1,7 @@
 //! Tree lines, as `tree` draws them: `├── ` before a node with siblings after it, `└── `
 //! before the last, and `│   ` or four spaces for each level above.
 
-/// The prefix of a node from where it sits (see `query::outline::Shown::lasts`: for the
+/// The prefix of a node from where it sits (see `query::outline::lasts`: for the
 /// top shown and each level below it, whether that node is the last of its siblings).
 /// The top level gets none.
 pub fn tree_prefix(lasts: &[bool]) -> String {

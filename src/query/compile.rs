@@ -219,8 +219,11 @@ impl Compiler<'_> {
         }
     }
 
-    /// `depth<=N`: the card's number of parents, counted down from the cards with none
-    /// (a card in a parent cycle is reached from no such card, and has no depth).
+    /// `depth<=N`: the card's number of parents, as the outline has them (`query::outline`):
+    /// counted down from the cards with no parent, and, for the cards in or under a parent
+    /// cycle, which no such card reaches, from the card of each cycle with the smallest
+    /// path, where the outline breaks it. The parent links are read once, whole (a scan
+    /// costs less than following `links_by_to` to check each link's kind).
     fn depth(&mut self, op: Op, depth: u32) -> String {
         let depth = self.bind(i64::from(depth));
         let symbol = match op {
@@ -228,13 +231,30 @@ impl Compiler<'_> {
             other => other.symbol(),
         };
         format!(
-            "c.id IN (WITH RECURSIVE placed(id, depth) AS (
-                SELECT c2.id, 0 FROM cards c2 WHERE NOT EXISTS
-                    (SELECT 1 FROM links l WHERE l.card_id = c2.id AND l.kind = 'parent' AND l.to_id IS NOT NULL)
+            "c.id IN (WITH RECURSIVE
+              pm(child, parent) AS MATERIALIZED
+                (SELECT card_id, to_id FROM links WHERE kind = 'parent' AND +to_id IS NOT NULL),
+              placed(id, depth) AS MATERIALIZED (
+                SELECT c2.id, 0 FROM cards c2 WHERE c2.id NOT IN (SELECT child FROM pm)
+                UNION ALL
+                SELECT pm.child, p.depth + 1 FROM pm JOIN placed p ON pm.parent = p.id
+                 WHERE p.depth < {OUTLINE_DEPTH}),
+              stray(id) AS MATERIALIZED (SELECT child FROM pm WHERE child NOT IN (SELECT id FROM placed)),
+              up(start, at) AS (
+                SELECT child, parent FROM pm WHERE child IN stray
                 UNION
-                SELECT l.card_id, p.depth + 1 FROM links l JOIN placed p ON l.to_id = p.id
-                 WHERE l.kind = 'parent' AND p.depth < {OUTLINE_DEPTH})
-              SELECT id FROM placed WHERE depth {symbol} {depth})"
+                SELECT u.start, pm.parent FROM up u JOIN pm ON pm.child = u.at),
+              cut(id) AS MATERIALIZED (
+                SELECT DISTINCT (SELECT u2.at FROM up u2 JOIN cards c3 ON c3.id = u2.at
+                                  WHERE u2.start = u.start ORDER BY c3.path LIMIT 1)
+                FROM up u WHERE u.at = u.start),
+              broken(id, depth) AS (
+                SELECT id, 0 FROM cut
+                UNION ALL
+                SELECT pm.child, b.depth + 1 FROM pm JOIN broken b ON pm.parent = b.id
+                 WHERE pm.child NOT IN cut AND b.depth < {OUTLINE_DEPTH})
+              SELECT id FROM placed WHERE depth {symbol} {depth}
+              UNION ALL SELECT id FROM broken WHERE depth {symbol} {depth})"
         )
     }
 
@@ -685,6 +705,23 @@ mod tests {
     }
 
     #[test]
+    fn depth_reads_the_parent_links_once_and_walks_them_by_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = crate::index::Index::open(&dir.path().join("index.db")).expect("open").index;
+        let steps = plan(&index, &sql("depth<=2"));
+        assert_eq!(steps.iter().filter(|s| s.starts_with("SCAN links")).count(), 1, "{steps:#?}");
+        assert!(!steps.iter().any(|s| s.contains("links_by_to")), "{steps:#?}");
+        for walk in ["parent=?", "child=?"] {
+            assert!(
+                steps
+                    .iter()
+                    .any(|s| s.starts_with("SEARCH pm USING AUTOMATIC") && s.ends_with(&format!("({walk})"))),
+                "{walk}: {steps:#?}"
+            );
+        }
+    }
+
+    #[test]
     fn link_terms_read_the_links_by_their_indexes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let index = crate::index::Index::open(&dir.path().join("index.db")).expect("open").index;
@@ -699,7 +736,6 @@ mod tests {
             ("under:x", "links_by_to (to_id=?)"),
             ("has:children", "links_by_to (to_id=?)"),
             ("no:parent", "USING PRIMARY KEY (card_id=?)"),
-            ("depth<=2", "links_by_to (to_id=?)"),
         ] {
             let steps = plan(&index, &sql(filter));
             assert!(

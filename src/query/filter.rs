@@ -16,7 +16,8 @@
 //!
 //! The outline terms read the parent links the index keeps (the outline's parent field):
 //! `parent:X` the cards directly under X, `under:X` those at any depth below it, `depth`
-//! the number of parents above a card (0 at the top; a card in a parent cycle has none).
+//! the number of parents above a card (0 at the top; in and under a parent cycle, counted
+//! from the card where the outline breaks it, as `termdex tree` shows them).
 //!
 //! `links`, `linked-by`, `has:links` and `has:backlinks` are about the link graph, not
 //! frontmatter fields of those names (as `title:` and `path:` are the card's own).

@@ -9,9 +9,12 @@
 //! `folders`: folders nest, and a folder is a placeholder node. `dotted`: `a.b.c.md` sits
 //! under `a.b.md` in the same folder (Dendron), a missing level being a placeholder.
 //!
-//! Built in memory from one read of the cards: a hundred thousand cards make a tree in
-//! tens of milliseconds, and the tree is what every front end walks.
+//! Built in memory from what places each card (id, path, title, parent link, order), read
+//! in three passes without any card's fields: a hundred thousand cards make a tree in
+//! about a hundred milliseconds, and the tree is what every front end walks; a front end
+//! reads the whole rows of the cards it shows ([`rows`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rusqlite::Connection;
@@ -33,9 +36,9 @@ pub enum Mark {
 /// One node of the outline: a card, or a placeholder for a folder or a missing level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    pub card: Option<CardRow>,
-    /// What a placeholder is called (a folder's path with `/`, a dotted name); the card's
-    /// title otherwise.
+    pub card: Option<Entry>,
+    /// The card's title; what a placeholder is called (a folder's path with `/`, a
+    /// dotted name).
     pub name: String,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
@@ -48,16 +51,15 @@ pub struct Node {
 
 impl Node {
     /// A card's node, not yet placed.
-    fn of(placed: Placed, mark: Option<Mark>) -> Node {
-        let name = placed.card.title.clone();
+    fn of(card: Entry, title: String, order: Option<f64>) -> Node {
         Node {
-            card: Some(placed.card),
-            name,
+            card: Some(card),
+            name: title,
             parent: None,
             children: Vec::new(),
             depth: 0,
-            mark,
-            order: placed.order,
+            mark: None,
+            order,
         }
     }
 
@@ -66,14 +68,39 @@ impl Node {
     }
 }
 
-/// A node as shown, with where it sits for drawing tree lines: for itself and each
-/// ancestor shown, whether it is the last of its siblings shown (the first is the top).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A node as shown: how deep below the top of what is shown (0 for the top), and whether
+/// it is the last of its siblings shown; [`lasts`] gives the tree lines of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shown {
     pub node: usize,
-    /// 0 for the top of what is shown.
     pub depth: usize,
-    pub lasts: Vec<bool>,
+    pub last: bool,
+}
+
+/// For rows `from..` of `shown` (in order, each once): whether the row and each ancestor
+/// shown is the last of its siblings shown, the top first, as `output::tree_prefix` wants.
+pub fn lasts(shown: &[Shown], from: usize) -> impl Iterator<Item = Vec<bool>> + '_ {
+    let from = from.min(shown.len());
+    // The ancestors of the first row are the nearest rows above it one level up each.
+    let mut above = Vec::new();
+    if let Some(first) = shown.get(from) {
+        let mut want = first.depth;
+        for row in shown[..from].iter().rev() {
+            if want == 0 {
+                break;
+            }
+            if row.depth == want - 1 {
+                above.push(row.last);
+                want -= 1;
+            }
+        }
+        above.reverse();
+    }
+    shown[from..].iter().map(move |row| {
+        above.truncate(row.depth);
+        above.push(row.last);
+        above.clone()
+    })
 }
 
 /// The whole outline.
@@ -124,26 +151,29 @@ impl Outline {
         max_depth: Option<usize>,
         collapsed: &dyn Fn(usize) -> bool,
     ) -> Vec<Shown> {
-        let kept = |n: &usize| keep.is_none_or(|k| k[*n]);
-        let starts: Vec<usize> = match from {
-            Some(node) => vec![node],
-            None => self.roots.iter().copied().filter(kept).collect(),
-        };
+        let kept = |n: usize| keep.is_none_or(|k| k[n]);
         let mut out = Vec::new();
-        // (node, depth shown, lasts)
-        let mut stack: Vec<(usize, Vec<bool>)> =
-            starts.iter().enumerate().rev().map(|(i, &n)| (n, vec![i + 1 == starts.len()])).collect();
-        while let Some((node, lasts)) = stack.pop() {
-            let depth = lasts.len() - 1;
-            if max_depth.is_none_or(|max| depth < max) && !collapsed(node) {
-                let children: Vec<usize> = self.nodes[node].children.iter().copied().filter(kept).collect();
-                for (i, &child) in children.iter().enumerate().rev() {
-                    let mut child_lasts = lasts.clone();
-                    child_lasts.push(i + 1 == children.len());
-                    stack.push((child, child_lasts));
+        // Each node pushed with its depth and whether it is the last kept of its siblings:
+        // they go on in reverse, so the first kept one met is the last.
+        let mut stack: Vec<Shown> = Vec::new();
+        let push = |stack: &mut Vec<Shown>, nodes: &mut dyn Iterator<Item = &usize>, depth: usize| {
+            let mut last = true;
+            for &node in nodes {
+                if kept(node) {
+                    stack.push(Shown { node, depth, last });
+                    last = false;
                 }
             }
-            out.push(Shown { node, depth, lasts });
+        };
+        match from {
+            Some(node) => stack.push(Shown { node, depth: 0, last: true }),
+            None => push(&mut stack, &mut self.roots.iter().rev(), 0),
+        }
+        while let Some(row) = stack.pop() {
+            if max_depth.is_none_or(|max| row.depth < max) && !collapsed(row.node) {
+                push(&mut stack, &mut self.nodes[row.node].children.iter().rev(), row.depth + 1);
+            }
+            out.push(row);
         }
         out
     }
@@ -165,6 +195,58 @@ impl Outline {
         keep
     }
 
+    /// The cards a front end shows only for context: the ancestors of the cards it lists
+    /// (`listed`, by id) that it does not list. Their ids, for [`rows`].
+    pub fn context(&self, listed: &dyn Fn(i64) -> bool) -> Vec<i64> {
+        let is_listed = |n: usize| self.nodes[n].card.as_ref().is_some_and(|c| listed(c.id));
+        let keep = self.with_ancestors((0..self.nodes.len()).filter(|&n| is_listed(n)));
+        keep.iter()
+            .enumerate()
+            .filter(|&(n, &kept)| kept && !is_listed(n))
+            .filter_map(|(n, _)| self.nodes[n].card.as_ref().map(|c| c.id))
+            .collect()
+    }
+
+    /// Makes a move's changes ([`plan`]) in memory, as the index will have them once the
+    /// files are read again: a front end shows the move at once.
+    pub fn apply(&mut self, changes: &[Change]) {
+        let mut lists = Vec::new();
+        for change in changes {
+            let node = change.node;
+            if change.order.is_some() {
+                self.nodes[node].order = change.order;
+            }
+            lists.push(self.nodes[node].parent);
+            if let Some(under) = change.under {
+                let before = self.nodes[node].parent;
+                self.siblings_mut(before).retain(|&n| n != node);
+                self.siblings_mut(under).push(node);
+                // Its parent field now names a card in the outline.
+                self.nodes[node].parent = under;
+                self.nodes[node].mark = None;
+                lists.push(under);
+                for n in self.subtree(node) {
+                    self.nodes[n].depth = self.nodes[n].parent.map_or(0, |p| self.nodes[p].depth + 1);
+                }
+            }
+        }
+        lists.sort_unstable();
+        lists.dedup();
+        for parent in lists {
+            let mut list = std::mem::take(self.siblings_mut(parent));
+            sort_siblings(&mut list, &self.nodes, &|n| Cow::Owned(self.nodes[n].name.to_lowercase()));
+            *self.siblings_mut(parent) = list;
+        }
+    }
+
+    /// The children of `parent`, or the roots.
+    fn siblings_mut(&mut self, parent: Option<usize>) -> &mut Vec<usize> {
+        match parent {
+            Some(p) => &mut self.nodes[p].children,
+            None => &mut self.roots,
+        }
+    }
+
     /// The node's ancestors, nearest first.
     pub fn ancestors(&self, node: usize) -> Vec<usize> {
         let mut out = Vec::new();
@@ -177,79 +259,142 @@ impl Outline {
     }
 }
 
-/// Reads the outline of the deck.
+/// Reads the outline of the deck: only what places each card (its id, path, title, parent
+/// and order), never its fields; [`rows`] reads the whole rows of the cards a front end
+/// shows.
 pub fn load(index: &Index, config: &OutlineConfig) -> Result<Outline, QueryError> {
     let sqlite = |cause| QueryError::sqlite(index, cause);
-    let cards = read_cards(index.conn(), &config.order.to_lowercase()).map_err(sqlite)?;
+    let conn = index.conn();
+    let read = with_small_cache(conn, || read_cards(conn, &config.order.to_lowercase()));
+    let (nodes, named) = read.map_err(sqlite)?;
     Ok(match config.source {
-        OutlineSource::Field => by_field(cards),
-        OutlineSource::Folders => by_names(cards, folder_parent),
-        OutlineSource::Dotted => by_names(cards, dotted_parent),
+        OutlineSource::Field => by_field(nodes, named),
+        OutlineSource::Folders => by_names(nodes, folder_parent),
+        OutlineSource::Dotted => by_names(nodes, dotted_parent),
     })
 }
 
-/// A card with what places it.
-struct Placed {
-    card: CardRow,
-    /// The card its parent field names, or what it names when that is no card.
-    parent: Option<Result<i64, String>>,
-    order: Option<f64>,
+/// The whole rows of the cards with these ids (those a front end shows), by id; a card
+/// no longer indexed has none.
+pub fn rows(index: &Index, ids: &[i64]) -> Result<HashMap<i64, CardRow>, QueryError> {
+    let read = || {
+        let sql =
+            format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.id IN (SELECT value FROM json_each(?1))");
+        let ids = serde_json::Value::from(ids).to_string();
+        let mut stmt = index.conn().prepare(&sql)?;
+        let rows = stmt.query_map([ids], |row| CardRow::from_row(row).map(|card| (card.id, card)))?;
+        rows.collect::<rusqlite::Result<HashMap<i64, CardRow>>>()
+    };
+    read().map_err(|cause| QueryError::sqlite(index, cause))
 }
 
-fn read_cards(conn: &Connection, order_field: &str) -> rusqlite::Result<Vec<Placed>> {
-    let sql = format!(
-        "SELECT {CARD_COLUMNS}, l.to_id, l.target,
-                (SELECT f.num FROM card_fields f WHERE f.card_id = c.id AND f.key = ?1 AND f.pos = 0)
-         FROM cards c LEFT JOIN links l ON l.card_id = c.id AND l.kind = 'parent'
-         ORDER BY c.path"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([order_field], |row| {
-        let card = CardRow::from_row(row)?;
-        let to: Option<i64> = row.get(12)?;
-        let target: Option<String> = row.get(13)?;
-        let parent = match (to, target) {
-            (Some(id), _) => Some(Ok(id)),
-            (None, Some(target)) => Some(Err(crate::card::link_name(crate::card::LinkKind::Parent, &target))),
-            (None, None) => None,
-        };
-        Ok(Placed { card, parent, order: row.get(14)? })
-    })?;
-    rows.collect()
+/// A card in the outline (its title is its node's name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub path: String,
 }
 
-/// The outline of parent fields.
-fn by_field(cards: Vec<Placed>) -> Outline {
-    let at: HashMap<i64, usize> = cards.iter().enumerate().map(|(i, p)| (p.card.id, i)).collect();
-    let mut nodes = Vec::with_capacity(cards.len());
-    let mut parents = Vec::with_capacity(cards.len());
-    for mut placed in cards {
-        let (parent, mark) = match placed.parent.take() {
-            Some(Ok(id)) => (at.get(&id).copied(), None),
-            Some(Err(name)) => (None, Some(Mark::BrokenParent(name))),
-            None => (None, None),
-        };
-        parents.push(parent);
-        nodes.push(Node::of(placed, mark));
+/// The page cache, in KiB, while the outline is read.
+const SCAN_CACHE_KIB: i64 = 2048;
+
+/// Runs `read` with the connection's page cache small, then puts its size back. The
+/// outline reads its tables once from end to end (40 MB at 100k cards): keeping their
+/// pages, in a cache allocated and filled for them, took a sixth of its time.
+fn with_small_cache<T>(conn: &Connection, read: impl FnOnce() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let size: i64 = conn.query_row("PRAGMA cache_size", [], |row| row.get(0))?;
+    conn.pragma_update(None, "cache_size", -SCAN_CACHE_KIB)?;
+    let read = read();
+    conn.pragma_update(None, "cache_size", size)?;
+    read
+}
+
+/// What a card's parent field names: a card (its id), or a name that is no card's.
+type Named = Option<Result<i64, String>>;
+
+/// Three plain reads in card order, each one pass, merged here: the few parent links and
+/// order values are read on their own rather than looked up for every card (a join or a
+/// correlated look-up per card cost twice as much on 100k cards).
+fn read_cards(conn: &Connection, order_field: &str) -> rusqlite::Result<(Vec<Node>, Vec<Named>)> {
+    // The order field's value where it is a number (`card_fields_by_num` holds them all).
+    let sql = "SELECT card_id, num FROM card_fields WHERE key = ?1 AND num IS NOT NULL AND pos = 0";
+    let mut orders = conn
+        .prepare(sql)?
+        .query_map([order_field], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, f64)>>>()?;
+    orders.sort_unstable_by_key(|&(id, _)| id);
+    // A card has one parent link at most (its parent field); links are kept in card order.
+    let sql = "SELECT card_id, to_id, target FROM links WHERE kind = 'parent' ORDER BY card_id";
+    let parents = conn
+        .prepare(sql)?
+        .query_map([], |row| {
+            let parent = match row.get::<_, Option<i64>>(1)? {
+                Some(id) => Ok(id),
+                None => Err(crate::card::link_name(crate::card::LinkKind::Parent, &row.get::<_, String>(2)?)),
+            };
+            Ok((row.get(0)?, parent))
+        })?
+        .collect::<rusqlite::Result<Vec<(i64, Result<i64, String>)>>>()?;
+    let (mut orders, mut parents) = (orders.into_iter().peekable(), parents.into_iter().peekable());
+    // Ids are row numbers: the largest is the number of cards, or more after removals.
+    let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |row| row.get(0))?;
+    let capacity = usize::try_from(last).unwrap_or(0).min(1 << 21);
+    let (mut nodes, mut named) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
+    let mut stmt = conn.prepare("SELECT id, path, title FROM cards ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let card = Entry { id: row.get(0)?, path: row.get(1)? };
+        named.push(of_card(&mut parents, card.id));
+        let order = of_card(&mut orders, card.id);
+        nodes.push(Node::of(card, row.get(2)?, order));
+    }
+    Ok((nodes, named))
+}
+
+/// The value for card `id` from a list in card order, the cards before it passed.
+fn of_card<T>(list: &mut std::iter::Peekable<std::vec::IntoIter<(i64, T)>>, id: i64) -> Option<T> {
+    while list.next_if(|&(card, _)| card < id).is_some() {}
+    list.next_if(|&(card, _)| card == id).map(|(_, value)| value)
+}
+
+/// The outline of parent fields: `nodes` are cards, and `named` what each one's parent
+/// field names.
+fn by_field(mut nodes: Vec<Node>, named: Vec<Named>) -> Outline {
+    let mut by_id: Vec<(i64, usize)> =
+        nodes.iter().enumerate().filter_map(|(i, n)| Some((n.card.as_ref()?.id, i))).collect();
+    by_id.sort_unstable();
+    let at = |id: i64| by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|i| by_id[i].1);
+    let mut parents = Vec::with_capacity(nodes.len());
+    for (node, named) in nodes.iter_mut().zip(named) {
+        parents.push(match named {
+            Some(Ok(id)) => at(id),
+            Some(Err(name)) => {
+                node.mark = Some(Mark::BrokenParent(name));
+                None
+            }
+            None => None,
+        });
     }
     break_cycles(&mut parents, &mut nodes);
     link_up(nodes, &parents, true)
 }
 
-/// Makes the parent links a forest: in each cycle, the node with the smallest path (the
-/// nodes come in path order, so the smallest index) loses its parent and is marked.
+/// Makes the parent links a forest: in each cycle, the node with the smallest path loses
+/// its parent and is marked.
 fn break_cycles(parents: &mut [Option<usize>], nodes: &mut [Node]) {
     // 0: not seen, 1: on the walk now, 2: done.
     let mut state = vec![0u8; parents.len()];
+    let mut walk = Vec::new();
     for start in 0..parents.len() {
-        let mut walk = Vec::new();
+        walk.clear();
         let mut at = Some(start);
         while let Some(node) = at {
             match state[node] {
                 2 => break,
                 1 => {
                     let from = walk.iter().position(|&n| n == node).unwrap_or(0);
-                    let cut = walk[from..].iter().copied().min().unwrap_or(node);
+                    let cut =
+                        walk[from..].iter().copied().min_by_key(|&n: &usize| nodes[n].path()).unwrap_or(node);
                     parents[cut] = None;
                     nodes[cut].mark = Some(Mark::Cycle);
                     break;
@@ -261,7 +406,7 @@ fn break_cycles(parents: &mut [Option<usize>], nodes: &mut [Node]) {
                 }
             }
         }
-        for node in walk {
+        for &node in &walk {
             state[node] = 2;
         }
     }
@@ -269,7 +414,13 @@ fn break_cycles(parents: &mut [Option<usize>], nodes: &mut [Node]) {
 
 /// Children lists, sorted siblings, depths, roots.
 fn link_up(mut nodes: Vec<Node>, parents: &[Option<usize>], editable: bool) -> Outline {
-    let mut roots = Vec::new();
+    // Sized first: growing a hundred thousand lists costs more than counting them.
+    let mut counts = vec![0usize; nodes.len()];
+    parents.iter().flatten().for_each(|&p| counts[p] += 1);
+    for (node, count) in nodes.iter_mut().zip(counts) {
+        node.children.reserve_exact(count);
+    }
+    let mut roots = Vec::with_capacity(parents.iter().filter(|p| p.is_none()).count());
     for (node, parent) in parents.iter().enumerate() {
         nodes[node].parent = *parent;
         match parent {
@@ -277,14 +428,15 @@ fn link_up(mut nodes: Vec<Node>, parents: &[Option<usize>], editable: bool) -> O
             None => roots.push(node),
         }
     }
-    let sort = |list: &mut Vec<usize>, nodes: &[Node]| {
-        list.sort_by(|&a, &b| sibling_order(&nodes[a], &nodes[b]));
-    };
-    sort(&mut roots, &nodes);
+    let folded = Folded::of(&nodes);
+    let name = |n: usize| Cow::Borrowed(folded.name(n));
+    sort_siblings(&mut roots, &nodes, &name);
     for node in 0..nodes.len() {
-        let mut children = std::mem::take(&mut nodes[node].children);
-        sort(&mut children, &nodes);
-        nodes[node].children = children;
+        if nodes[node].children.len() > 1 {
+            let mut children = std::mem::take(&mut nodes[node].children);
+            sort_siblings(&mut children, &nodes, &name);
+            nodes[node].children = children;
+        }
     }
     let mut outline = Outline { nodes, roots, editable };
     let mut stack: Vec<(usize, usize)> = outline.roots.iter().map(|&r| (r, 0)).collect();
@@ -295,26 +447,56 @@ fn link_up(mut nodes: Vec<Node>, parents: &[Option<usize>], editable: bool) -> O
     outline
 }
 
-/// Ordered siblings first (by the order field), then the rest; then by title, then path.
-fn sibling_order(a: &Node, b: &Node) -> std::cmp::Ordering {
-    let order = |n: &Node| n.order.unwrap_or(f64::INFINITY);
-    order(a)
-        .total_cmp(&order(b))
-        .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-        .then_with(|| a.path().cmp(&b.path()))
+/// Puts siblings in order: ordered ones first (by the order field), then the rest; then
+/// by title in any letter case (`folded` gives it lower-cased), then path.
+fn sort_siblings<'f>(list: &mut [usize], nodes: &[Node], folded: &dyn Fn(usize) -> Cow<'f, str>) {
+    // Each node's key made once and sorted side by side: comparing nodes in place chased
+    // each one through memory at every comparison.
+    list.sort_by_cached_key(|&n| (order_key(nodes[n].order), folded(n), nodes[n].path()));
+}
+
+/// The order field's value as a number that sorts the same (`f64::total_cmp`), none last.
+fn order_key(order: Option<f64>) -> u64 {
+    let bits = order.unwrap_or(f64::INFINITY).to_bits();
+    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+}
+
+/// Every node's name lower-cased once, in one string: sorting a hundred thousand roots
+/// compares names millions of times, too many to lower-case each time.
+struct Folded {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Folded {
+    fn of(nodes: &[Node]) -> Folded {
+        let length = nodes.iter().map(|n| n.name.len()).sum();
+        let mut folded =
+            Folded { text: String::with_capacity(length), ends: Vec::with_capacity(nodes.len()) };
+        for node in nodes {
+            match node.name.is_ascii() {
+                true => folded.text.push_str(&node.name),
+                false => folded.text.push_str(&node.name.to_lowercase()),
+            }
+            folded.ends.push(folded.text.len());
+        }
+        // The ASCII names, lower-cased all at once (the others are already).
+        folded.text.make_ascii_lowercase();
+        folded
+    }
+
+    fn name(&self, node: usize) -> &str {
+        let start = node.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[node]]
+    }
 }
 
 /// The outline of names: each card under the node its path names as its parent
 /// (`parent_of`), with a placeholder for every parent that is no card.
-fn by_names(cards: Vec<Placed>, parent_of: fn(&str) -> Option<(String, String)>) -> Outline {
-    let mut nodes: Vec<Node> = Vec::with_capacity(cards.len());
+fn by_names(mut nodes: Vec<Node>, parent_of: fn(&str) -> Option<(String, String)>) -> Outline {
     // A node by its key: a card's own key, or a placeholder's.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    for placed in cards {
-        let key = own_key(&placed.card.path);
-        by_key.insert(key, nodes.len());
-        nodes.push(Node::of(placed, None));
-    }
+    let mut by_key: HashMap<String, usize> =
+        nodes.iter().enumerate().filter_map(|(i, n)| Some((own_key(n.path()?), i))).collect();
     let mut parents: Vec<Option<usize>> = vec![None; nodes.len()];
     let mut node = 0;
     while node < nodes.len() {
@@ -386,12 +568,16 @@ pub enum Move {
 }
 
 /// What one card's fields become: the parent (`Some(None)`: no parent, the field goes)
-/// and the order, each `None` when unchanged.
+/// and the order, each `None` when unchanged; and where that puts its node (for
+/// [`Outline::apply`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub path: String,
     pub parent: Option<Option<String>>,
     pub order: Option<f64>,
+    pub node: usize,
+    /// The node of its new parent (`Some(None)`: the top), when the parent changes.
+    pub under: Option<Option<usize>>,
 }
 
 /// The step between order values given to cards, leaving room for later moves.
@@ -418,7 +604,13 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
             let new_parent = outline.nodes[above].path().ok_or("a placeholder cannot be a parent")?;
             let children = &outline.nodes[above].children;
             let last = children.iter().filter_map(|&c| outline.nodes[c].order).fold(0.0, f64::max);
-            Ok(vec![Change { path, parent: Some(Some(parent_value(new_parent))), order: Some(last + GAP) }])
+            Ok(vec![Change {
+                path,
+                parent: Some(Some(parent_value(new_parent))),
+                order: Some(last + GAP),
+                node,
+                under: Some(Some(above)),
+            }])
         }
         Move::Outdent => {
             let p = parent.ok_or("already at the top")?;
@@ -436,7 +628,13 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
             // After the ordered cards of its new level: one card changes, never its new
             // siblings (unordered ones would all need numbers to go between them).
             let last = uncles.iter().filter_map(|&u| outline.nodes[u].order).fold(0.0, f64::max);
-            Ok(vec![Change { path, parent: Some(new_parent), order: Some(last + GAP) }])
+            Ok(vec![Change {
+                path,
+                parent: Some(new_parent),
+                order: Some(last + GAP),
+                node,
+                under: Some(grand),
+            }])
         }
         Move::Up => {
             at.checked_sub(1).ok_or("already the first")?;
@@ -483,7 +681,13 @@ fn place(
         _ => None,
     };
     if let Some(order) = order {
-        return Ok(vec![Change { path: path.to_string(), parent: None, order: Some(order) }]);
+        return Ok(vec![Change {
+            path: path.to_string(),
+            parent: None,
+            order: Some(order),
+            node,
+            under: None,
+        }]);
     }
     let mut new = siblings.to_vec();
     new.insert(at + 1, node);
@@ -500,7 +704,8 @@ fn renumber_or_first(
 ) -> Result<Vec<Change>, String> {
     match siblings.get(1).and_then(|&n| outline.nodes[n].order) {
         Some(first) if first > 1.0 => {
-            Ok(vec![Change { path: path.to_string(), parent: None, order: Some((first / 2.0).floor()) }])
+            let order = Some((first / 2.0).floor());
+            Ok(vec![Change { path: path.to_string(), parent: None, order, node, under: None }])
         }
         _ => Ok(renumber(outline, siblings, node, path)),
     }
@@ -526,6 +731,8 @@ fn renumber(outline: &Outline, siblings: &[usize], node: usize, path: &str) -> V
                 path: if n == node { path.to_string() } else { sibling.to_string() },
                 parent: None,
                 order: Some(order),
+                node: n,
+                under: None,
             })
         })
         .collect()
@@ -535,12 +742,18 @@ fn renumber(outline: &Outline, siblings: &[usize], node: usize, path: &str) -> V
 mod tests {
     use super::*;
 
-    fn card(id: i64, path: &str, title: &str) -> CardRow {
-        CardRow { id, path: path.into(), title: title.into(), fields_json: "{}".into(), ..CardRow::default() }
+    fn placed(id: i64, path: &str, parent: Named, order: Option<f64>) -> (Node, Named) {
+        let (card, title) = (Entry { id, path: path.into() }, path.trim_end_matches(".md").into());
+        (Node::of(card, title, order), parent)
     }
 
-    fn placed(id: i64, path: &str, parent: Option<Result<i64, String>>, order: Option<f64>) -> Placed {
-        Placed { card: card(id, path, path.trim_end_matches(".md")), parent, order }
+    fn by_field(cards: Vec<(Node, Named)>) -> Outline {
+        let (nodes, named) = cards.into_iter().unzip();
+        super::by_field(nodes, named)
+    }
+
+    fn by_names(cards: Vec<(Node, Named)>, parent_of: fn(&str) -> Option<(String, String)>) -> Outline {
+        super::by_names(cards.into_iter().map(|(node, _)| node).collect(), parent_of)
     }
 
     fn shape(outline: &Outline) -> Vec<String> {
@@ -572,6 +785,48 @@ mod tests {
         assert_eq!(shape(&outline), ["a", "  c", "    e", "  b", "  d", "f (no card named Nowhere)"]);
         assert_eq!(outline.ancestors(4), [2, 0]);
         assert_eq!(outline.subtree(2), [2, 4]);
+    }
+
+    #[test]
+    fn tree_lines_from_any_row_are_those_of_the_whole() {
+        let outline = by_field(vec![
+            placed(1, "a.md", None, None),
+            placed(2, "b.md", Some(Ok(1)), None),
+            placed(3, "c.md", Some(Ok(2)), None),
+            placed(4, "d.md", Some(Ok(2)), None),
+            placed(5, "e.md", Some(Ok(1)), None),
+            placed(6, "f.md", None, None),
+            placed(7, "g.md", Some(Ok(6)), None),
+        ]);
+        let shown = outline.show(None, None, None, &|_| false);
+        let whole: Vec<Vec<bool>> = lasts(&shown, 0).collect();
+        assert_eq!(
+            whole,
+            [
+                vec![false],
+                vec![false, false],
+                vec![false, false, false],
+                vec![false, false, true],
+                vec![false, true],
+                vec![true],
+                vec![true, true]
+            ]
+        );
+        for from in 0..=shown.len() + 1 {
+            let part: Vec<Vec<bool>> = lasts(&shown, from).collect();
+            assert_eq!(part, whole[from.min(whole.len())..], "from row {from}");
+        }
+    }
+
+    #[test]
+    fn order_keys_sort_as_the_numbers_do_with_none_last() {
+        let numbers = [f64::NEG_INFINITY, -1e300, -2.5, -0.0, 0.0, 1e-300, 7.0, 31.5, 1e300];
+        for a in numbers {
+            for b in numbers {
+                assert_eq!(order_key(Some(a)).cmp(&order_key(Some(b))), a.total_cmp(&b), "{a} {b}");
+            }
+            assert!(order_key(Some(a)) < order_key(None) || a == f64::INFINITY);
+        }
     }
 
     #[test]

@@ -20,12 +20,12 @@ use crate::output::progress::{Rate, progress_text};
 use crate::query::connections::Connection;
 use crate::query::filter::{Expr, Op};
 use crate::query::fuzzy;
-use crate::query::outline::{Change, Move, Outline, parent_value, plan};
+use crate::query::outline::{Change, Move, parent_value, plan};
 use crate::query::{SortKey, dates, parse_keys};
 
 use super::board::Board;
 use super::keymap::{self, Action};
-use super::outline::OutlineView;
+use super::outline::{self, OutlineView};
 
 /// What the runtime should do after an update.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +37,8 @@ pub enum Effect {
     Preview { path: String },
     /// Read a card's connections for the connections pane.
     Connections { path: String },
-    /// Read the outline.
-    Outline,
+    /// Read the outline; the number is this asking's (see [`App::outline_asked`]).
+    Outline(u64),
     /// Rewrite parent and order fields for an outline move, then re-index; the cursor
     /// stays on the card moved (`path`).
     Rearrange { changes: Vec<Change>, path: String },
@@ -54,6 +54,15 @@ pub enum Effect {
     Reindex,
     /// Rebuild the index, which a read found damaged (why), from the files.
     Heal { why: String },
+}
+
+impl Effect {
+    /// Whether the frame that shows the app as the update left it is drawn before this is
+    /// carried out: an outline move is shown at once ([`OutlineView::apply`]), and its
+    /// files are written and synced after (a sync on a busy disk takes longer than a frame).
+    pub fn drawn_first(&self) -> bool {
+        matches!(self, Effect::Rearrange { .. })
+    }
 }
 
 /// The cards to list: a view, its sort, and the filter line as typed (split into fuzzy
@@ -80,8 +89,9 @@ pub enum Reply {
     Body { path: String, body: Result<String, String> },
     /// A card's connections, or why they could not be read.
     Connections { path: String, answer: Result<Vec<Connection>, String> },
-    /// The outline, or why it could not be read.
-    Outline(Result<Arc<Outline>, String>),
+    /// The outline, or why it could not be read, for the asking numbered so (the newest
+    /// of those answered together).
+    Outline(u64, Result<outline::Read, String>),
     /// Whether the index changed — anyone's commit: the refresher's, another termdex
     /// process's — since the cards shown were read. `after_write`: the check follows the
     /// re-index of cards the TUI itself wrote.
@@ -310,6 +320,10 @@ pub struct App {
     pub outline: Option<OutlineView>,
     /// The rows were read again while the outline is shown: read it again too.
     outline_stale: bool,
+    /// How many times the outline was asked for, and the count when the last move was
+    /// shown: an outline asked for before it does not show it.
+    outline_asked: u64,
+    outline_moved: u64,
     /// `z` was pressed: `M` or `R` follows.
     fold_pending: bool,
     /// The card the next new card goes under (`a` in the outline).
@@ -366,6 +380,8 @@ impl App {
             board: None,
             outline: None,
             outline_stale: false,
+            outline_asked: 0,
+            outline_moved: 0,
             fold_pending: false,
             child_of: None,
             pending: None,
@@ -499,15 +515,16 @@ impl App {
                     };
                 }
             }
-            Reply::Outline(Ok(tree)) => {
-                let rows = self.rows.clone();
-                let visible = self.visible_rows(&rows);
+            // Read before a move this outline shows: the move would go back until the next.
+            Reply::Outline(asked, _) if asked <= self.outline_moved => {}
+            Reply::Outline(_, Ok(read)) => {
+                let every = self.every_card_in_part();
                 if let Some(outline) = &mut self.outline {
-                    outline.update(Some(tree), visible.as_deref());
+                    outline.update(Some(read), &self.rows, &self.visible, every);
                     outline.scroll(self.page);
                 }
             }
-            Reply::Outline(Err(e)) => self.status_message = Some(format!("cannot read the outline: {e}")),
+            Reply::Outline(_, Err(e)) => self.status_message = Some(format!("cannot read the outline: {e}")),
             Reply::Connections { path, answer } => {
                 if let Some(pane) = self.connections.as_mut().filter(|p| p.path == path) {
                     pane.items = Some(answer);
@@ -575,10 +592,9 @@ impl App {
         }
         self.rebuild_board();
         self.outline_stale |= !same_rows && self.outline.is_some();
-        let rows = self.rows.clone();
-        let visible = self.visible_rows(&rows);
+        let every = self.every_card_in_part();
         if let Some(outline) = &mut self.outline {
-            outline.update(None, visible.as_deref());
+            outline.update(None, &self.rows, &self.visible, every);
         }
         self.clamp();
         let followed = self.following.take_if(|path| self.rows.iter().any(|r| r.path == *path));
@@ -590,27 +606,32 @@ impl App {
     /// The pane beside the list follows the cursor: the preview, and the connections
     /// when they are shown.
     fn pane_wanted(&mut self) -> Vec<Effect> {
-        let outline = std::mem::take(&mut self.outline_stale).then_some(Effect::Outline);
+        let outline = std::mem::take(&mut self.outline_stale).then(|| self.ask_outline());
         let preview = self.preview_wanted();
         outline.into_iter().chain(preview).chain(self.connections_wanted()).collect()
     }
 
-    /// The cards the outline keeps: those the view and the filter line show (with their
-    /// ancestors); `None` when that is every card.
-    fn visible_rows<'r>(&self, rows: &'r [CardRow]) -> Option<Vec<&'r CardRow>> {
-        let whole = self.visible.len() == rows.len()
-            && self
-                .outline
-                .as_ref()
-                .is_none_or(|o| o.tree.nodes.iter().filter(|n| n.card.is_some()).count() == rows.len());
-        (!whole).then(|| self.visible.iter().filter_map(|&i| rows.get(i)).collect())
+    /// Whether the rows are the first screenful of a list of every card: the outline shows
+    /// all of its cards from the first frame, not those of the first screenful.
+    fn every_card_in_part(&self) -> bool {
+        self.partial && self.current_view().filter.trim().is_empty() && self.filter.text.trim().is_empty()
+    }
+
+    /// The outline as the index has it, when it is shown (a move it shows was not written).
+    pub fn read_outline_again(&mut self) -> Option<Effect> {
+        self.outline.is_some().then(|| self.ask_outline())
+    }
+
+    fn ask_outline(&mut self) -> Effect {
+        self.outline_asked += 1;
+        Effect::Outline(self.outline_asked)
     }
 
     /// Shows the outline in place of the list (its rows come from the index).
     fn open_outline(&mut self) {
         self.board = None;
         if self.outline.is_none() {
-            self.outline = Some(OutlineView::new(Arc::default()));
+            self.outline = Some(OutlineView::new(outline::Read::default()));
         }
         self.outline_stale = true;
     }
@@ -976,7 +997,7 @@ impl App {
 
     /// An outline move of the selected card, as the query layer plans it.
     fn rearrange(&mut self, how: Move) -> Vec<Effect> {
-        let Some(outline) = &self.outline else {
+        let Some(outline) = &mut self.outline else {
             self.status_message = Some("o shows the outline, where cards can be moved".into());
             return Vec::new();
         };
@@ -984,11 +1005,11 @@ impl App {
         match plan(&outline.tree, node, how) {
             Ok(changes) if changes.is_empty() => Vec::new(),
             Ok(changes) => {
-                let path = changes
-                    .iter()
-                    .find(|c| c.parent.is_some() || Some(&c.path) == outline.selected_path().as_ref());
-                let path =
-                    path.map(|c| c.path.clone()).or_else(|| outline.selected_path()).unwrap_or_default();
+                let path = outline.tree.nodes[node].path().unwrap_or_default().to_string();
+                // Shown moved now; the index has it once the refresher read the files.
+                outline.apply(&changes);
+                self.outline_moved = self.outline_asked;
+                outline.scroll(self.page);
                 vec![Effect::Rearrange { changes, path }]
             }
             Err(why) => {

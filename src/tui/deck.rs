@@ -217,8 +217,8 @@ impl Deck {
                 self.reader.connections(path);
                 return;
             }
-            Effect::Outline => {
-                self.reader.outline();
+            Effect::Outline(asked) => {
+                self.reader.outline(asked);
                 return;
             }
             Effect::Rearrange { changes, path } => self.rearrange(app, &changes, &path),
@@ -422,6 +422,11 @@ impl Deck {
                 Ok(_) => written.push(change.path.clone()),
                 Err(e) => {
                     app.status_message = Some(e.to_string());
+                    // The outline shows the move already: the index's, read again, puts
+                    // back what was not written.
+                    if let Some(read) = app.read_outline_again() {
+                        self.perform(read, app, &mut NoScreen);
+                    }
                     break;
                 }
             }

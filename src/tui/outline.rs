@@ -3,18 +3,33 @@
 //! ancestors, for context). Pure state; the moves it asks for are the query layer's plans,
 //! carried out by the deck.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::index::CardRow;
-use crate::query::outline::{Outline, Shown};
+use crate::query::outline::{Change, Outline, Shown};
+
+/// The outline as the reader reads it: the tree (which places and names cards), and the
+/// whole rows of the cards it shows only for context, ancestors of the list's cards that
+/// are not in the list; the list's own rows are the app's.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    pub tree: Arc<Outline>,
+    pub context: Arc<HashMap<i64, CardRow>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct OutlineView {
     pub tree: Arc<Outline>,
+    context: Arc<HashMap<i64, CardRow>>,
+    /// The list's rows, and where each node's card is among them.
+    rows: Arc<Vec<CardRow>>,
+    row_of: Vec<Option<usize>>,
     /// Collapsed nodes by key (a card's path, a placeholder's name): kept when the
     /// outline is read again.
     collapsed: HashSet<String>,
+    /// The same by node, for showing the outline without a look-up per node.
+    closed: Vec<bool>,
     /// The nodes the filter keeps; `None`: all.
     keep: Option<Vec<bool>>,
     /// The nodes on screen, in order.
@@ -25,21 +40,50 @@ pub struct OutlineView {
 }
 
 impl OutlineView {
-    pub fn new(tree: Arc<Outline>) -> OutlineView {
-        OutlineView { tree, collapsed: HashSet::new(), keep: None, shown: Vec::new(), selected: 0, offset: 0 }
+    pub fn new(read: Read) -> OutlineView {
+        OutlineView {
+            tree: read.tree,
+            context: read.context,
+            rows: Arc::default(),
+            row_of: Vec::new(),
+            collapsed: HashSet::new(),
+            closed: Vec::new(),
+            keep: None,
+            shown: Vec::new(),
+            selected: 0,
+            offset: 0,
+        }
     }
 
-    /// A newly read outline, or the rows the filter keeps changed: the cursor stays on
-    /// its card.
-    pub fn update(&mut self, tree: Option<Arc<Outline>>, visible: Option<&[&CardRow]>) {
+    /// A newly read outline, or new rows, or the rows the filter keeps (`visible`, places
+    /// in `rows`) changed: the cursor stays on its card. `every`: the rows are the first
+    /// screenful of every card, and the whole outline is shown.
+    pub fn update(&mut self, read: Option<Read>, rows: &Arc<Vec<CardRow>>, visible: &[usize], every: bool) {
         let at = self.selected_path();
-        if let Some(tree) = tree {
-            self.tree = tree;
+        let new_tree = read.is_some();
+        if let Some(read) = read {
+            self.tree = read.tree;
+            self.context = read.context;
         }
-        self.keep = visible.map(|rows| {
-            let wanted: HashSet<&str> = rows.iter().map(|r| r.path.as_str()).collect();
-            let nodes = (0..self.tree.nodes.len())
-                .filter(|&n| self.tree.nodes[n].path().is_some_and(|p| wanted.contains(p)));
+        if new_tree {
+            self.closed = (0..self.tree.nodes.len())
+                .map(|n| !self.collapsed.is_empty() && self.collapsed.contains(self.key(n)))
+                .collect();
+        }
+        if new_tree || !Arc::ptr_eq(&self.rows, rows) {
+            self.rows = rows.clone();
+            self.place_rows();
+        }
+        let cards = self.row_of.len() - self.tree.nodes.iter().filter(|n| n.card.is_none()).count();
+        let whole = every || (visible.len() == rows.len() && cards == rows.len());
+        self.keep = (!whole).then(|| {
+            let mut shown = vec![false; rows.len()];
+            for &i in visible {
+                if let Some(s) = shown.get_mut(i) {
+                    *s = true;
+                }
+            }
+            let nodes = (0..self.row_of.len()).filter(|&n| self.row_of[n].is_some_and(|r| shown[r]));
             self.tree.with_ancestors(nodes)
         });
         self.rebuild();
@@ -48,14 +92,39 @@ impl OutlineView {
         }
     }
 
-    fn key(&self, node: usize) -> String {
+    /// Where each node's card is among the rows (by id, and only while the path agrees:
+    /// the rows and the tree may come from different readings of an index rebuilt
+    /// between them).
+    fn place_rows(&mut self) {
+        let by_id: HashMap<i64, usize> = self.rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        self.row_of = (self.tree.nodes.iter())
+            .map(|node| {
+                let card = node.card.as_ref()?;
+                by_id.get(&card.id).copied().filter(|&i| self.rows[i].path == card.path)
+            })
+            .collect();
+    }
+
+    /// A move planned on this outline, shown at once (the index has it only once the
+    /// files written are read again, and the outline read again after that).
+    pub fn apply(&mut self, changes: &[Change]) {
+        let at = self.selected_path();
+        Arc::make_mut(&mut self.tree).apply(changes);
+        self.rebuild();
+        if let Some(path) = at {
+            self.select_path(&path);
+        }
+    }
+
+    /// What the node is kept by when collapsed.
+    fn key(&self, node: usize) -> &str {
         let node = &self.tree.nodes[node];
-        node.path().map_or_else(|| node.name.clone(), str::to_string)
+        node.path().unwrap_or(&node.name)
     }
 
     fn rebuild(&mut self) {
-        let collapsed = |n: usize| self.collapsed.contains(&self.key(n));
-        self.shown = self.tree.show(None, self.keep.as_deref(), None, &collapsed);
+        let closed = |n: usize| self.closed.get(n).copied().unwrap_or(false);
+        self.shown = self.tree.show(None, self.keep.as_deref(), None, &closed);
         self.selected = self.selected.min(self.shown.len().saturating_sub(1));
     }
 
@@ -63,12 +132,18 @@ impl OutlineView {
         self.shown.get(self.selected).map(|s| s.node)
     }
 
+    /// The card under the cursor, as the list or the context rows hold it.
     pub fn selected_card(&self) -> Option<&CardRow> {
-        self.tree.nodes[self.selected_node()?].card.as_ref()
+        let node = self.selected_node()?;
+        let card = self.tree.nodes[node].card.as_ref()?;
+        match self.row_of.get(node).copied().flatten() {
+            Some(row) => self.rows.get(row),
+            None => self.context.get(&card.id).filter(|row| row.path == card.path),
+        }
     }
 
     pub fn selected_path(&self) -> Option<String> {
-        self.selected_card().map(|c| c.path.clone())
+        self.selected_node().and_then(|n| self.tree.nodes[n].path()).map(str::to_string)
     }
 
     /// Whether the node has children on screen when expanded.
@@ -77,23 +152,28 @@ impl OutlineView {
     }
 
     pub fn is_collapsed(&self, node: usize) -> bool {
-        self.collapsed.contains(&self.key(node))
+        self.closed.get(node).copied().unwrap_or(false)
+    }
+
+    /// Closes or opens a node (not shown until the next rebuild).
+    fn close(&mut self, node: usize, closed: bool) {
+        let key = self.key(node).to_string();
+        match closed {
+            true => self.collapsed.insert(key),
+            false => self.collapsed.remove(&key),
+        };
+        if let Some(flag) = self.closed.get_mut(node) {
+            *flag = closed;
+        }
     }
 
     /// Puts the cursor on a card, expanding its ancestors if they hide it.
     pub fn select_path(&mut self, path: &str) {
         let Some(node) = self.tree.find(path) else { return };
-        let hidden: Vec<String> = self
-            .tree
-            .ancestors(node)
-            .into_iter()
-            .map(|a| self.key(a))
-            .filter(|k| self.collapsed.contains(k))
-            .collect();
+        let hidden: Vec<usize> =
+            self.tree.ancestors(node).into_iter().filter(|&a| self.is_collapsed(a)).collect();
         if !hidden.is_empty() {
-            hidden.iter().for_each(|k| {
-                self.collapsed.remove(k);
-            });
+            hidden.into_iter().for_each(|a| self.close(a, false));
             self.rebuild();
         }
         if let Some(pos) = self.shown.iter().position(|s| s.node == node) {
@@ -110,7 +190,7 @@ impl OutlineView {
     pub fn collapse(&mut self) {
         let Some(node) = self.selected_node() else { return };
         if self.has_children(node) && !self.is_collapsed(node) {
-            self.collapsed.insert(self.key(node));
+            self.close(node, true);
             self.rebuild();
         } else if let Some(parent) = self.tree.nodes[node].parent
             && let Some(pos) = self.shown.iter().position(|s| s.node == parent)
@@ -123,7 +203,7 @@ impl OutlineView {
     pub fn expand(&mut self) {
         let Some(node) = self.selected_node() else { return };
         if self.is_collapsed(node) {
-            self.collapsed.remove(&self.key(node));
+            self.close(node, false);
             self.rebuild();
         } else if self.has_children(node) {
             self.move_cursor(1);
@@ -133,8 +213,9 @@ impl OutlineView {
     /// `zM`: every node with children closed; the cursor goes to the top of its branch.
     pub fn collapse_all(&mut self) {
         let top = self.selected_node().map(|n| self.tree.ancestors(n).last().copied().unwrap_or(n));
+        self.closed = (0..self.tree.nodes.len()).map(|n| self.has_children(n)).collect();
         self.collapsed =
-            (0..self.tree.nodes.len()).filter(|&n| self.has_children(n)).map(|n| self.key(n)).collect();
+            (0..self.tree.nodes.len()).filter(|&n| self.closed[n]).map(|n| self.key(n).to_string()).collect();
         self.rebuild();
         if let Some(pos) = top.and_then(|t| self.shown.iter().position(|s| s.node == t)) {
             self.selected = pos;
@@ -145,6 +226,7 @@ impl OutlineView {
     pub fn expand_all(&mut self) {
         let at = self.selected_node();
         self.collapsed.clear();
+        self.closed = vec![false; self.tree.nodes.len()];
         self.rebuild();
         if let Some(pos) = at.and_then(|n| self.shown.iter().position(|s| s.node == n)) {
             self.selected = pos;

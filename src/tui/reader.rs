@@ -10,11 +10,12 @@
 //! anyone commits to the index — the TUI's own refresher, `termdex new` in another
 //! terminal, a cron `termdex index` — and says so, for the list to be read again.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -24,9 +25,11 @@ use crate::index::{CardRow, Damage, Index};
 use crate::query::connections::Connection;
 use crate::query::filter::Expr;
 use crate::query::fuzzy::{self, Haystacks};
+use crate::query::outline::Outline;
 use crate::query::{self, Request, SortKey};
 
 use super::app::{Cards, Query, Reply};
+use super::outline::Read;
 use super::panic_text;
 
 /// How often the index is asked whether anyone changed it: well inside the second in
@@ -53,8 +56,8 @@ enum Job {
     Body(String),
     /// A card's connections, for the connections pane.
     Connections(String),
-    /// The outline.
-    Outline,
+    /// The outline, for the asking numbered so.
+    Outline(u64),
     /// Whether the index changed since the cards shown were read; `reopen` after the
     /// refresher rebuilt the index (the old connection reads a deleted file).
     Check {
@@ -109,8 +112,8 @@ impl Reader {
         self.send(Job::Body(path));
     }
 
-    pub fn outline(&mut self) {
-        self.send(Job::Outline);
+    pub fn outline(&mut self, asked: u64) {
+        self.send(Job::Outline(asked));
     }
 
     pub fn connections(&mut self, path: String) {
@@ -193,6 +196,8 @@ struct Thread {
     last_look: Instant,
     /// Damage the last read met (why), to be reported once.
     damaged: Option<String>,
+    /// The outline last sent, and the `data_version` it was read at.
+    outline: Option<(Option<i64>, Weak<Outline>)>,
 }
 
 /// One round's work: the jobs that piled up, merged (only the newest query and body
@@ -203,7 +208,7 @@ struct Batch {
     query: Option<Query>,
     body: Option<String>,
     connections: Option<String>,
-    outline: bool,
+    outline: Option<u64>,
     check: Option<(bool, bool)>,
     duplicates: Vec<Duplicates>,
 }
@@ -215,7 +220,7 @@ impl Batch {
             Job::Query(query) => self.query = Some(query),
             Job::Body(path) => self.body = Some(path),
             Job::Connections(path) => self.connections = Some(path),
-            Job::Outline => self.outline = true,
+            Job::Outline(asked) => self.outline = self.outline.max(Some(asked)),
             Job::Check { after_write, reopen } => {
                 let (w, r) = self.check.unwrap_or_default();
                 self.check = Some((w || after_write, r || reopen));
@@ -241,6 +246,7 @@ impl Thread {
             seen,
             last_look: Instant::now(),
             damaged: None,
+            outline: None,
         }
     }
 
@@ -306,13 +312,12 @@ impl Thread {
                 };
                 replies.push(Reply::Body { path, body });
             }
-            if outline {
-                let answer = query::outline::load(&self.index, &self.config.outline).map(Arc::new);
-                let answer = answer.map_err(|e| {
+            if let Some(asked) = outline {
+                let answer = self.outline().map_err(|e| {
                     self.damaged = self.damaged.take().or_else(|| e.index_damage());
                     e.to_string()
                 });
-                replies.push(Reply::Outline(answer));
+                replies.push(Reply::Outline(asked, answer));
             }
             if let Some(path) = connections {
                 let answer = self.connections(&path);
@@ -335,6 +340,26 @@ impl Thread {
                 .into_iter()
                 .collect()
         })
+    }
+
+    /// The outline, with the rows of the cards it shows only for context: those the list
+    /// last read does not hold. The tree last sent is sent again while the index has not
+    /// changed and the TUI still holds it unchanged (a move it shows lets go of it): the
+    /// list read again (its first screenful, then all of it; another filter) asks for
+    /// the outline again only for the context rows.
+    fn outline(&mut self) -> Result<Read, query::QueryError> {
+        let version = self.index.data_version().ok();
+        let kept = (self.outline.as_ref())
+            .filter(|(read_at, _)| version.is_some() && *read_at == version)
+            .and_then(|(_, tree)| tree.upgrade());
+        let tree = match kept {
+            Some(tree) => tree,
+            None => Arc::new(query::outline::load(&self.index, &self.config.outline)?),
+        };
+        self.outline = Some((version, Arc::downgrade(&tree)));
+        let listed: HashSet<i64> = self.rows.iter().flat_map(|r| r.rows.iter().map(|c| c.id)).collect();
+        let context = query::outline::rows(&self.index, &tree.context(&|id| listed.contains(&id)))?;
+        Ok(Read { tree, context: Arc::new(context) })
     }
 
     /// A card's connections; none for a card no longer indexed.
@@ -455,6 +480,7 @@ impl Thread {
             stop_when_superseded(&mut self.index, &self.newest, &self.running);
             self.rows = None;
             self.seen = None;
+            self.outline = None;
         }
     }
 }

@@ -84,7 +84,11 @@ fn event_loop(app: &mut App, deck: &mut Deck, term: &mut Term) -> Result<Exit, B
             dirty = false;
         }
         if event::poll(deck.next_look())? {
-            for effect in read_burst(app)? {
+            let effects = read_burst(app)?;
+            if effects.iter().any(Effect::drawn_first) {
+                term.terminal.draw(|frame| view::render(app, frame))?;
+            }
+            for effect in effects {
                 deck.perform(effect, app, &mut TermScreen(term));
             }
             deck.answers_within(app, SETTLE);

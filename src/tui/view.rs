@@ -17,7 +17,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::output::markdown::{self, Tone};
 use crate::output::{clean, tree_prefix, value_text};
-use crate::query::outline::Mark;
+use crate::query::outline::{Mark, lasts};
 
 use super::app::{App, Mode, Pane};
 use super::board::Board;
@@ -299,7 +299,8 @@ fn render_outline(outline: &OutlineView, frame: &mut Frame<'_>, area: Rect, them
     let title =
         if outline.tree.editable { "outline" } else { "outline (read-only: from folders or file names)" };
     let mut lines = vec![Line::from(Span::styled(pad(title, width), theme.header))];
-    for (pos, shown) in outline.shown.iter().enumerate().skip(outline.offset).take(height) {
+    let rows = outline.shown.iter().skip(outline.offset).zip(lasts(&outline.shown, outline.offset));
+    for (pos, (shown, lasts)) in rows.enumerate().map(|(i, row)| (i + outline.offset, row)).take(height) {
         let node = &outline.tree.nodes[shown.node];
         let fold = match (outline.has_children(shown.node), outline.is_collapsed(shown.node)) {
             (false, _) => "  ",
@@ -309,7 +310,7 @@ fn render_outline(outline: &OutlineView, frame: &mut Frame<'_>, area: Rect, them
         let style = if pos == outline.selected { theme.selected } else { Style::default() };
         let name_style = if node.card.is_some() { theme.title } else { theme.dim };
         let mut spans = vec![
-            Span::styled(format!("{}{fold}", tree_prefix(&shown.lasts)), style.patch(theme.dim)),
+            Span::styled(format!("{}{fold}", tree_prefix(&lasts)), style.patch(theme.dim)),
             Span::styled(clean(&node.name), style.patch(name_style)),
         ];
         let mark = match &node.mark {

@@ -183,9 +183,16 @@ fn outline_terms_select_children_descendants_roots_and_depths() {
         ["orphan.md", "projects.md"],
         "the tops, a broken parent among them"
     );
-    assert_eq!(selected(&dex, "depth:0"), selected(&dex, "no:parent"));
+    assert_eq!(
+        selected(&dex, "depth:0"),
+        ["loop/a.md", "orphan.md", "projects.md"],
+        "the tops, and the card where the outline breaks a cycle"
+    );
     assert_eq!(selected(&dex, "depth>=2"), ["projects/outline.md"]);
-    assert_eq!(selected(&dex, "depth<=1 -depth:0"), ["ideas.md", "projects/site.md", "projects/termdex.md"]);
+    assert_eq!(
+        selected(&dex, "depth<=1 -depth:0"),
+        ["ideas.md", "loop/b.md", "projects/site.md", "projects/termdex.md"]
+    );
     assert_eq!(selected(&dex, "under:Nowhere"), Vec::<String>::new(), "a name no card has matches none");
     assert_eq!(selected(&dex, "under:\"Loop A\""), ["loop/a.md", "loop/b.md"], "a cycle ends the walk");
     dex.write(".termdex/config.toml", "[views.project]\nfilter = \"under:projects -depth>2\"\n");
@@ -194,4 +201,45 @@ fn outline_terms_select_children_descendants_roots_and_depths() {
     let (_, stderr, code) = dex.run(&["query", "depth>x"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("expected a depth: a whole number, 0 at the top"), "{stderr}");
+}
+
+/// The depth each card has in `termdex tree` (as `--format jsonl` says).
+fn tree_depths(dex: &TestDex) -> Vec<(String, u64)> {
+    let mut depths: Vec<(String, u64)> = ok(dex, &["tree", "--format", "jsonl"])
+        .lines()
+        .map(|line| {
+            let row: Value = serde_json::from_str(line).expect("json");
+            (row["path"].as_str().expect("path").to_string(), row["depth"].as_u64().expect("depth"))
+        })
+        .collect();
+    depths.sort();
+    depths
+}
+
+#[test]
+fn depth_terms_count_as_the_tree_does_cycles_broken_where_it_breaks_them() {
+    let dex = deck();
+    // A three-card cycle entered from the card with the largest path, cards hanging under
+    // it and under the two-card one, a card its own parent.
+    dex.write("ring/c.md", card("Ring C", "parent: \"[[Ring A]]\"\n"));
+    dex.write("ring/a.md", card("Ring A", "parent: \"[[Ring B]]\"\n"));
+    dex.write("ring/b.md", card("Ring B", "parent: \"[[Ring C]]\"\n"));
+    dex.write("ring/under.md", card("Under the ring", "parent: \"[[Ring B]]\"\n"));
+    dex.write("ring/deeper.md", card("Deeper", "parent: \"[[Under the ring]]\"\n"));
+    dex.write("loop/hanger.md", card("Hanger", "parent: \"[[Loop B]]\"\n"));
+    dex.write("self.md", card("Itself", "parent: self\n"));
+    let depths = tree_depths(&dex);
+    assert!(
+        depths.contains(&("ring/a.md".into(), 0)) && depths.contains(&("ring/deeper.md".into(), 4)),
+        "the ring breaks at ring/a.md: {depths:?}"
+    );
+    let deepest = depths.iter().map(|(_, d)| *d).max().expect("cards");
+    for depth in 0..=deepest + 1 {
+        let wanted: Vec<String> =
+            depths.iter().filter(|(_, d)| *d == depth).map(|(p, _)| p.clone()).collect();
+        assert_eq!(selected(&dex, &format!("depth:{depth}")), wanted, "depth {depth}");
+        let above: Vec<String> = depths.iter().filter(|(_, d)| *d <= depth).map(|(p, _)| p.clone()).collect();
+        assert_eq!(selected(&dex, &format!("depth<={depth}")), above, "depth <= {depth}");
+    }
+    assert_eq!(selected(&dex, "depth>=0").len(), depths.len(), "every card has a depth");
 }
