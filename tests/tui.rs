@@ -1115,3 +1115,22 @@ fn the_preview_renders_markdown_wrapped_to_the_pane() {
     assert_eq!(style("[x]").fg, Some(Color::DarkGray));
     assert_eq!(style("count").add_modifier, Modifier::BOLD, "the table's header");
 }
+
+/// A move that the cards as they are now on disk would turn into a parent cycle is
+/// refused, even when the outline on screen, read before another program changed a
+/// parent, does not show it; nothing is written.
+#[test]
+fn a_move_that_would_close_a_cycle_on_disk_is_refused() {
+    let f = fixture();
+    let (mut app, mut deck) = outline_on(&f, "tasks/write-parser.md");
+    let before = std::fs::read(f.dex.root.join("tasks/write-parser.md")).expect("read");
+    // The card above it, which `>` puts it under, now names it as its parent.
+    let above = f.dex.root.join("notes/sqlite.md");
+    let text = std::fs::read_to_string(&above).expect("read");
+    std::fs::write(&above, text.replace("what: note\n", "what: note\nparent: Write the filter parser\n"))
+        .expect("write");
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    assert_eq!(std::fs::read(f.dex.root.join("tasks/write-parser.md")).expect("read"), before);
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.starts_with("not moved: notes/sqlite.md is now under tasks/write-parser.md"), "{said}");
+}

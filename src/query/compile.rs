@@ -25,9 +25,9 @@ use crate::clock::Clock;
 use super::dates::{self, Span};
 use super::filter::{Expr, FilterError, LinkSide, Op};
 
-/// How far the outline terms follow parent links: far past any outline a person keeps,
-/// and the end of a walk around a parent cycle.
-const OUTLINE_DEPTH: u32 = 256;
+/// How far `depth` counts down parent links: more levels than a dex has cards, so in
+/// effect no limit (the walks it bounds are trees: each card is reached once).
+const OUTLINE_DEPTH: u32 = 10_000_000;
 use super::prune::prune;
 
 /// A compiled filter.
@@ -206,14 +206,14 @@ impl Compiler<'_> {
                     "c.id IN (SELECT l.card_id FROM links l WHERE l.to_id = {named} AND l.kind = 'parent')"
                 )
             }
-            // Every card below X: parent links followed down from it, each card once (a
-            // cycle ends the walk), at most `OUTLINE_DEPTH` deep.
+            // Every card below X, at any depth: parent links followed down from it, each
+            // card once (UNION keeps a card reached again, around a cycle, from being
+            // walked again, which is what ends the walk).
             LinkSide::Children => format!(
-                "c.id IN (WITH RECURSIVE below(id, depth) AS (
-                    SELECT l.card_id, 1 FROM links l WHERE l.to_id = {named} AND l.kind = 'parent'
+                "c.id IN (WITH RECURSIVE below(id) AS (
+                    SELECT l.card_id FROM links l WHERE l.to_id = {named} AND l.kind = 'parent'
                     UNION
-                    SELECT l.card_id, b.depth + 1 FROM links l JOIN below b ON l.to_id = b.id
-                     WHERE l.kind = 'parent' AND b.depth < {OUTLINE_DEPTH})
+                    SELECT l.card_id FROM links l JOIN below b ON l.to_id = b.id WHERE l.kind = 'parent')
                   SELECT id FROM below)"
             ),
         }

@@ -248,6 +248,15 @@ impl Outline {
     }
 
     /// The node's ancestors, nearest first.
+    /// Whether giving the card at `path` the parent at `new_parent` would close a parent
+    /// cycle: the new parent is the card itself or below it.
+    pub fn would_cycle(&self, path: &str, new_parent: &str) -> bool {
+        path == new_parent
+            || self
+                .find(new_parent)
+                .is_some_and(|p| self.ancestors(p).iter().any(|&a| self.nodes[a].path() == Some(path)))
+    }
+
     pub fn ancestors(&self, node: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut at = self.nodes[node].parent;

@@ -404,6 +404,13 @@ impl Deck {
     /// rewritten losslessly. Returns the paths to re-index; the cursor follows the card.
     pub fn rearrange(&mut self, app: &mut App, changes: &[Change], path: &str) -> Vec<String> {
         app.follow(path);
+        if let Some(refusal) = self.cycle_on_disk(app, changes) {
+            app.status_message = Some(refusal);
+            if let Some(read) = app.read_outline_again() {
+                self.perform(read, app, &mut NoScreen);
+            }
+            return Vec::new();
+        }
         let (parent, order) = (&self.config.outline.parent, &self.config.outline.order);
         let mut written = Vec::new();
         for change in changes {
@@ -432,6 +439,31 @@ impl Deck {
             }
         }
         written
+    }
+
+    /// Why a move would close a parent cycle in the cards as they are on disk now, which
+    /// may differ from the outline on screen (another program changed a parent since):
+    /// the index is brought up to date and the outline read again before anything is
+    /// written. A move that cannot be checked is not refused.
+    fn cycle_on_disk(&self, app: &App, changes: &[Change]) -> Option<String> {
+        let shown = app.outline.as_ref().map(|o| o.tree.clone())?;
+        let moves: Vec<(&str, &str)> = changes
+            .iter()
+            .filter_map(|c| match c.under {
+                Some(Some(under)) => shown.nodes.get(under)?.path().map(|p| (c.path.as_str(), p)),
+                _ => None,
+            })
+            .collect();
+        if moves.is_empty() {
+            return None;
+        }
+        let mut index = Index::open(&self.index_path).ok()?.index;
+        index.use_settings(&self.config.scan_settings()).ok()?;
+        crate::index::refresh(&mut index, &self.dex.root, false, &mut |_| {}).ok()?;
+        let fresh = query::outline::load(&index, &self.config.outline).ok()?;
+        moves.iter().find(|(card, parent)| fresh.would_cycle(card, parent)).map(|(card, parent)| {
+            format!("not moved: {parent} is now under {card} (changed on disk), so {card} cannot go under it")
+        })
     }
 
     /// Before the editor opens on a new card with a title: the cards it may duplicate (the

@@ -243,3 +243,20 @@ fn depth_terms_count_as_the_tree_does_cycles_broken_where_it_breaks_them() {
     }
     assert_eq!(selected(&dex, "depth>=0").len(), depths.len(), "every card has a depth");
 }
+
+/// `under:` and `depth` follow a chain of any length, as `tree` does (they stopped at
+/// 256 levels).
+#[test]
+fn under_and_depth_follow_a_chain_of_any_length() {
+    let dex = crate::util::TestDex::new();
+    dex.write("n0.md", "# n0\n");
+    for k in 1..=300 {
+        dex.write(&format!("n{k}.md"), format!("---\ntitle: n{k}\nparent: n{}\n---\n", k - 1));
+    }
+    let (stdout, stderr, code) = dex.run(&["query", "under:n0", "--format", "paths"]);
+    assert_eq!((stdout.lines().count(), code), (300, 0), "{stderr}");
+    let (stdout, _, _) = dex.run(&["query", "depth:280", "--format", "paths"]);
+    assert_eq!(stdout, "n280.md\n");
+    let (stdout, _, _) = dex.run(&["tree", "n0", "--format", "paths"]);
+    assert_eq!(stdout.lines().count(), 301);
+}
