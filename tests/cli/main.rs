@@ -22,6 +22,7 @@ mod outline;
 mod output;
 mod selection;
 mod set;
+mod shapes;
 mod special;
 mod sql;
 mod types;
