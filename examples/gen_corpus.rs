@@ -340,6 +340,7 @@ struct Corpus<'a> {
     seed: u64,
     out: &'a Path,
     shape: &'a Shape,
+    outline: &'a Outline,
     /// One per language of the shape, in [`Lang::tongues`] order.
     vocabs: &'a [Vocab],
 }
@@ -361,7 +362,15 @@ pub(crate) fn generate_shaped(n: u64, seed: u64, out: &Path, shape: &Shape) -> i
 
 fn write_corpus(args: &Args) -> io::Result<Totals> {
     let vocabs: Vec<Vocab> = args.shape.lang.tongues().iter().map(|tongue| Vocab::new(tongue)).collect();
-    let corpus = Corpus { n: args.n, seed: args.seed, out: &args.out, shape: &args.shape, vocabs: &vocabs };
+    let outline = Outline::new(args.n, args.shape.parents);
+    let corpus = Corpus {
+        n: args.n,
+        seed: args.seed,
+        out: &args.out,
+        shape: &args.shape,
+        outline: &outline,
+        vocabs: &vocabs,
+    };
     let chunks = args.n.div_ceil(PER_DIR);
     let workers = thread::available_parallelism().map_or(1, |n| n.get() as u64).clamp(1, 8);
     let workers = workers.min(chunks);
@@ -407,7 +416,7 @@ impl Corpus<'_> {
         buf.clear();
         let mut rng = Rng::for_card(self.seed, index);
         let tongue = tongue_of(self.shape.lang, index);
-        let card = Card::generate(index, self.n, self.shape, &mut rng);
+        let card = Card::generate(index, self.n, self.shape, self.outline, &mut rng);
         let format = match Format::roll(&mut rng) {
             _ if self.shape.yaml_only => Format::Yaml,
             format => format,
@@ -603,7 +612,7 @@ struct Card {
 }
 
 impl Card {
-    fn generate(index: u64, n: u64, shape: &Shape, rng: &mut Rng) -> Card {
+    fn generate(index: u64, n: u64, shape: &Shape, outline: &Outline, rng: &mut Rng) -> Card {
         let day = Day::of_card(index, n);
         let what = rng.weighted(WHAT);
         let tongue = shape.lang.tongues()[tongue_of(shape.lang, index)];
@@ -614,7 +623,7 @@ impl Card {
         if has_alias(index) {
             fields.push(("aliases", Value::List(vec![alias_of(index)])));
         }
-        add_outline_fields(index, shape.parents, rng, &mut fields);
+        add_outline_fields(outline.parent_of(index), rng, &mut fields);
         Card { index, title, fields, is_task: what == "task" }
     }
 }
@@ -629,45 +638,64 @@ enum Parent {
     Missing(u64),
 }
 
-/// About `percent`% of cards (60 by default) sit under an earlier card, mostly a near
-/// one, in chains at most `MAX_DEPTH` below a root; one in a hundred names a card that
-/// does not exist, and two in every 5000 name each other (a cycle) unless no card is to
-/// have a parent. A function of the card's number alone, so that any card's depth can be
-/// worked out without the others.
-fn parent_of(index: u64, percent: u64) -> Option<Parent> {
-    if percent == 0 {
-        return None;
-    }
-    match index % 5000 {
-        17 => return Some(Parent::Card(index + 1)),
-        18 => return Some(Parent::Card(index - 1)),
-        _ => {}
-    }
-    let roll = mix64(index ^ 0x71E5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    if index == 0 || roll % 100 >= percent {
-        return None;
-    }
-    if roll.is_multiple_of(100) {
-        return Some(Parent::Missing(index));
-    }
-    let parent = index - 1 - (roll >> 8) % index.min(200);
-    if matches!(parent % 5000, 17 | 18) || depth(parent, percent) >= MAX_DEPTH {
-        return None;
-    }
-    Some(Parent::Card(parent))
+/// Every card's place in the outline. About `percent`% of cards (60 by default) sit under
+/// an earlier card, mostly a near one, in chains at most `MAX_DEPTH` below a root; one in
+/// a hundred names a card that does not exist, and two in every 5000 name each other (a
+/// cycle) unless no card is to have a parent. Whether a card may sit under its candidate
+/// parent depends on that card's depth, so depths are worked out once, in card order (a
+/// parent is always an earlier card): worked out per card, the chains of candidates made
+/// the cost exponential in their length, which `--parents 90` made long.
+struct Outline {
+    percent: u64,
+    depths: Vec<u8>,
 }
 
-fn depth(index: u64, percent: u64) -> u64 {
-    match parent_of(index, percent) {
-        Some(Parent::Card(parent)) if parent < index => depth(parent, percent) + 1,
-        _ => 0,
+impl Outline {
+    fn new(n: u64, percent: u64) -> Outline {
+        let mut outline = Outline { percent, depths: Vec::with_capacity(n as usize) };
+        for index in 0..n {
+            let depth = match outline.parent_of(index) {
+                Some(Parent::Card(parent)) if parent < index => outline.depth(parent) + 1,
+                _ => 0,
+            };
+            outline.depths.push(depth as u8);
+        }
+        outline
+    }
+
+    fn depth(&self, index: u64) -> u64 {
+        u64::from(self.depths[index as usize])
+    }
+
+    /// Needs the depths of the cards before `index`.
+    fn parent_of(&self, index: u64) -> Option<Parent> {
+        if self.percent == 0 {
+            return None;
+        }
+        match index % 5000 {
+            17 => return Some(Parent::Card(index + 1)),
+            18 => return Some(Parent::Card(index - 1)),
+            _ => {}
+        }
+        let roll = mix64(index ^ 0x71E5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        if index == 0 || roll % 100 >= self.percent {
+            return None;
+        }
+        if roll.is_multiple_of(100) {
+            return Some(Parent::Missing(index));
+        }
+        let parent = index - 1 - (roll >> 8) % index.min(200);
+        if matches!(parent % 5000, 17 | 18) || self.depth(parent) >= MAX_DEPTH {
+            return None;
+        }
+        Some(Parent::Card(parent))
     }
 }
 
 /// `parent` (a wiki link or a bare file stem) and, for a third of the cards with one,
 /// `order`.
-fn add_outline_fields(index: u64, percent: u64, rng: &mut Rng, fields: &mut Vec<(&'static str, Value)>) {
-    let name = match parent_of(index, percent) {
+fn add_outline_fields(parent: Option<Parent>, rng: &mut Rng, fields: &mut Vec<(&'static str, Value)>) {
+    let name = match parent {
         None => return,
         Some(Parent::Card(parent)) => stem(parent),
         Some(Parent::Missing(index)) => format!("card-missing-{index:06}"),

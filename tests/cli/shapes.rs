@@ -179,7 +179,7 @@ fn parents_sets_the_share_of_cards_with_a_parent() {
     };
     assert_eq!(with_parent(0), 0.0);
     // The depth limit (8 levels) turns a few would-be children into roots.
-    for (asked, lo, hi) in [(30, 0.18, 0.32), (90, 0.78, 0.92)] {
+    for (asked, lo, hi) in [(30, 0.18, 0.32), (90, 0.78, 0.92), (100, 0.85, 1.0)] {
         let got = with_parent(asked);
         assert!((lo..=hi).contains(&got), "--parents {asked}: {got:.2} of the cards have a parent");
     }
