@@ -23,9 +23,22 @@
 //!
 //! ```sh
 //! cargo run --release --example gen_corpus -- 100000 /tmp/dex100k --seed 7
+//! cargo run --release --example gen_corpus -- 10000 DIR --body 2.5 --lang cjk --yaml-only
 //! ```
 //!
-//! The same N and seed always give byte-identical files, whatever the number
+//! Deck shapes (issue 16): the options change one thing each, and with none of them
+//! the deck is byte for byte the one above (benchmarks compare figures across
+//! commits; `tests/cli/shapes.rs` holds the hash). `--body KB` sets the average card
+//! size (frontmatter included; the body gets more paragraphs, lists and code of the
+//! same vocabulary); `--lang latin` writes cards in French, German, Spanish or
+//! Vietnamese words (accents and diacritics, in titles too), `--lang cjk` in Chinese
+//! or Japanese without spaces between words, with ASCII terms (`SQLite`, `API`) mixed
+//! in; `--links N` gives N links per card on average; `--parents PCT` puts PCT% of
+//! cards under a parent; `--yaml-only` gives every card valid YAML frontmatter;
+//! `--crlf` ends lines with CRLF. Benchmarks use `generate` (the default deck) or
+//! `generate_shaped` with a [`Shape`].
+//!
+//! The same N, seed and options always give byte-identical files, whatever the number
 //! of threads: each card draws from its own random stream, keyed by the seed
 //! and the card's number. Files land in `OUTDIR/YYYY/MM/cards-NNNN/` with at
 //! most 1000 per folder. Only the standard library is used, so the example
@@ -41,12 +54,24 @@ use std::time::Instant;
 use std::{env, fs, io, thread};
 
 const USAGE: &str = "\
-usage: gen_corpus N OUTDIR [--seed S] [--force]
+usage: gen_corpus N OUTDIR [--seed S] [--force] [SHAPE OPTIONS]
 
-  N          number of cards to write (1 or more)
-  OUTDIR     where to write them; created if missing
-  --seed S   random seed (default 1); same N and S give identical files
-  --force    write into OUTDIR even if it is not empty";
+  N             number of cards to write (1 or more)
+  OUTDIR        where to write them; created if missing
+  --seed S      random seed (default 1); same N, S and options give identical files
+  --force       write into OUTDIR even if it is not empty
+
+shape options (without them, the deck every benchmark has used):
+  --body KB     average card size in KB of 1000 bytes, frontmatter included, 0.3 to 100
+                (default: bodies of 5 to 60 lines, about 1.1 KB a card)
+  --lang L      ascii (default), latin (French, German, Spanish, Vietnamese words with
+                accents), or cjk (Chinese, Japanese; no spaces between words, some ASCII
+                terms mixed in); titles follow the language
+  --links N     links per card on average, 0 to 50 (default: about 1, one in 30% of
+                paragraphs; 1 when --body is given)
+  --parents PCT share of cards with a parent, 0 to 100 (default 60)
+  --yaml-only   valid YAML frontmatter on every card (no TOML, JSON, malformed or bare)
+  --crlf        end every line with CRLF";
 
 /// Cards per `cards-NNNN` folder; keeps directory listings cheap.
 const PER_DIR: u64 = 1000;
@@ -76,7 +101,7 @@ fn run() -> Result<(), Failure> {
     prepare_outdir(&args)?;
     let started = Instant::now();
     let totals = write_corpus(&args).map_err(|e| Failure::Io(e.to_string()))?;
-    eprintln!("{}", totals.summary(started.elapsed().as_secs_f64()));
+    eprintln!("{}; shape: {}", totals.summary(started.elapsed().as_secs_f64()), args.shape.describe());
     Ok(())
 }
 
@@ -94,6 +119,7 @@ struct Args {
     out: PathBuf,
     seed: u64,
     force: bool,
+    shape: Shape,
 }
 
 impl Args {
@@ -101,12 +127,27 @@ impl Args {
     fn parse(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Failure> {
         let usage = |msg: String| Err(Failure::Usage(msg));
         let (mut positional, mut seed, mut force) = (Vec::new(), 1, false);
+        let mut shape = Shape::default();
         while let Some(arg) = raw.next() {
-            match arg.as_str() {
+            // `--name=value` and `--name value` alike.
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => (name.to_string(), Some(value.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = || inline.clone().or_else(|| raw.next());
+            match name.as_str() {
                 "-h" | "--help" => return Ok(None),
+                "--force" | "--yaml-only" | "--crlf" if inline.is_some() => {
+                    return usage(format!("{name} takes no value"));
+                }
                 "--force" => force = true,
-                "--seed" => seed = parse_seed(raw.next().as_deref())?,
-                _ if arg.starts_with("--seed=") => seed = parse_seed(Some(&arg[7..]))?,
+                "--yaml-only" => shape.yaml_only = true,
+                "--crlf" => shape.crlf = true,
+                "--seed" => seed = parse_seed(value().as_deref())?,
+                "--body" => shape.card_bytes = Some(parse_body(value().as_deref())?),
+                "--lang" => shape.lang = parse_lang(value().as_deref())?,
+                "--links" => shape.links = Some(parse_links(value().as_deref())?),
+                "--parents" => shape.parents = parse_parents(value().as_deref())?,
                 _ if arg.starts_with('-') && arg.len() > 1 => {
                     return usage(format!("unknown option {arg:?}"));
                 }
@@ -120,13 +161,128 @@ impl Args {
             Ok(n) if n > 0 => n,
             _ => return usage(format!("N must be a positive whole number, not {n:?}")),
         };
-        Ok(Some(Args { n, out: PathBuf::from(out), seed, force }))
+        Ok(Some(Args { n, out: PathBuf::from(out), seed, force, shape }))
     }
 }
 
 fn parse_seed(value: Option<&str>) -> Result<u64, Failure> {
     let value = value.ok_or_else(|| Failure::Usage("--seed needs a value".into()))?;
     value.parse().map_err(|_| Failure::Usage(format!("seed must be a whole number, not {value:?}")))
+}
+
+/// KB (of 1000 bytes, as the summary's MB) to bytes.
+fn parse_body(value: Option<&str>) -> Result<u64, Failure> {
+    let value = value.ok_or_else(|| Failure::Usage("--body needs a size in KB, e.g. --body 2.5".into()))?;
+    match value.parse::<f64>() {
+        Ok(kb) if (0.3..=100.0).contains(&kb) => Ok((kb * 1000.0).round() as u64),
+        _ => Err(Failure::Usage(format!(
+            "--body takes an average card size in KB from 0.3 to 100, not {value:?}"
+        ))),
+    }
+}
+
+fn parse_lang(value: Option<&str>) -> Result<Lang, Failure> {
+    match value {
+        Some("ascii") => Ok(Lang::Ascii),
+        Some("latin") => Ok(Lang::Latin),
+        Some("cjk") => Ok(Lang::Cjk),
+        Some(other) => Err(Failure::Usage(format!("--lang takes ascii, latin or cjk, not {other:?}"))),
+        None => Err(Failure::Usage("--lang needs a value: ascii, latin or cjk".into())),
+    }
+}
+
+/// Links per card, kept in hundredths so the draws stay integer.
+fn parse_links(value: Option<&str>) -> Result<u64, Failure> {
+    let value = value.ok_or_else(|| Failure::Usage("--links needs a number of links per card".into()))?;
+    match value.parse::<f64>() {
+        Ok(n) if (0.0..=50.0).contains(&n) => Ok((n * 100.0).round() as u64),
+        _ => Err(Failure::Usage(format!("--links takes links per card from 0 to 50, not {value:?}"))),
+    }
+}
+
+fn parse_parents(value: Option<&str>) -> Result<u64, Failure> {
+    let value = value.ok_or_else(|| Failure::Usage("--parents needs a percentage, 0 to 100".into()))?;
+    match value.parse::<u64>() {
+        Ok(pct) if pct <= 100 => Ok(pct),
+        _ => Err(Failure::Usage(format!("--parents takes a whole percentage from 0 to 100, not {value:?}"))),
+    }
+}
+
+/// What kind of deck to write. [`Shape::default`] is the original deck, byte for byte:
+/// every option only changes the cards when it differs from its default.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Shape {
+    /// Average card size in bytes, frontmatter included; `None` keeps the original
+    /// bodies (5 to 60 lines, about 1.1 KB a card).
+    pub(crate) card_bytes: Option<u64>,
+    pub(crate) lang: Lang,
+    /// Links per card on average, in hundredths; `None` keeps the original rule (a link
+    /// in 30% of paragraphs), or 1 a card when `card_bytes` is set.
+    pub(crate) links: Option<u64>,
+    /// Percentage of cards with a parent.
+    pub(crate) parents: u64,
+    pub(crate) yaml_only: bool,
+    pub(crate) crlf: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Shape {
+        Shape { card_bytes: None, lang: Lang::Ascii, links: None, parents: 60, yaml_only: false, crlf: false }
+    }
+}
+
+impl Shape {
+    /// Links per card in hundredths, or `None` for a link in 30% of paragraphs. Bigger
+    /// bodies would otherwise carry more links, and link density is its own option.
+    fn links_per_card(&self) -> Option<u64> {
+        self.links.or(self.card_bytes.map(|_| 100))
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = vec![self.lang.name().to_string()];
+        match self.card_bytes {
+            Some(bytes) => parts.push(format!("{:.1} KB a card", bytes as f64 / 1000.0)),
+            None => parts.push("original bodies".into()),
+        }
+        match self.links_per_card() {
+            Some(links) => parts.push(format!("{:.2} links a card", links as f64 / 100.0)),
+            None => parts.push("links in 30% of paragraphs".into()),
+        }
+        parts.push(format!("{}% with a parent", self.parents));
+        if self.yaml_only {
+            parts.push("YAML only".into());
+        }
+        if self.crlf {
+            parts.push("CRLF".into());
+        }
+        parts.join(", ")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Lang {
+    Ascii,
+    Latin,
+    Cjk,
+}
+
+impl Lang {
+    fn name(self) -> &'static str {
+        match self {
+            Lang::Ascii => "ascii",
+            Lang::Latin => "latin",
+            Lang::Cjk => "cjk",
+        }
+    }
+
+    /// The languages a card of this deck may be written in.
+    fn tongues(self) -> &'static [&'static Tongue] {
+        match self {
+            Lang::Ascii => &[&ENGLISH],
+            Lang::Latin => &[&FRENCH, &GERMAN, &SPANISH, &VIETNAMESE],
+            Lang::Cjk => &[&CHINESE, &JAPANESE],
+        }
+    }
 }
 
 /// Refuses a non-empty OUTDIR so that a typo can't sprinkle 100k files over
@@ -183,20 +339,38 @@ struct Corpus<'a> {
     n: u64,
     seed: u64,
     out: &'a Path,
-    vocab: &'a Vocab,
+    shape: &'a Shape,
+    outline: &'a Outline,
+    /// One per language of the shape, in [`Lang::tongues`] order.
+    vocabs: &'a [Vocab],
 }
 
 /// Writes `n` cards into `out` (which should be empty): the entry point for benchmarks,
 /// which include this file as a module (so the example itself never calls it).
 #[allow(dead_code)]
 pub(crate) fn generate(n: u64, seed: u64, out: &Path) -> io::Result<()> {
+    generate_shaped(n, seed, out, &Shape::default())
+}
+
+/// [`generate`] for a deck of another shape.
+#[allow(dead_code)]
+pub(crate) fn generate_shaped(n: u64, seed: u64, out: &Path, shape: &Shape) -> io::Result<()> {
     fs::create_dir_all(out)?;
-    write_corpus(&Args { n, out: out.to_path_buf(), seed, force: true }).map(|_| ())
+    let args = Args { n, out: out.to_path_buf(), seed, force: true, shape: shape.clone() };
+    write_corpus(&args).map(|_| ())
 }
 
 fn write_corpus(args: &Args) -> io::Result<Totals> {
-    let vocab = Vocab::new();
-    let corpus = Corpus { n: args.n, seed: args.seed, out: &args.out, vocab: &vocab };
+    let vocabs: Vec<Vocab> = args.shape.lang.tongues().iter().map(|tongue| Vocab::new(tongue)).collect();
+    let outline = Outline::new(args.n, args.shape.parents);
+    let corpus = Corpus {
+        n: args.n,
+        seed: args.seed,
+        out: &args.out,
+        shape: &args.shape,
+        outline: &outline,
+        vocabs: &vocabs,
+    };
     let chunks = args.n.div_ceil(PER_DIR);
     let workers = thread::available_parallelism().map_or(1, |n| n.get() as u64).clamp(1, 8);
     let workers = workers.min(chunks);
@@ -241,21 +415,38 @@ impl Corpus<'_> {
     fn render(&self, index: u64, buf: &mut String) -> Format {
         buf.clear();
         let mut rng = Rng::for_card(self.seed, index);
-        let card = Card::generate(index, self.n, &mut rng);
-        let format = Format::roll(&mut rng);
+        let tongue = tongue_of(self.shape.lang, index);
+        let card = Card::generate(index, self.n, self.shape, self.outline, &mut rng);
+        let format = match Format::roll(&mut rng) {
+            _ if self.shape.yaml_only => Format::Yaml,
+            format => format,
+        };
         card.write_frontmatter(format, &mut rng, buf);
         let mut body = Body {
             rng: &mut rng,
-            vocab: self.vocab,
+            vocab: &self.vocabs[tongue],
+            tongue: self.shape.lang.tongues()[tongue],
+            shape: self.shape,
             seed: self.seed,
             out: buf,
             lines: 0,
             column: 0,
             previous: "",
+            links_left: 0,
         };
         body.write(&card, self.n, format == Format::Bare);
+        if self.shape.crlf {
+            *buf = buf.replace('\n', "\r\n");
+        }
         format
     }
+}
+
+/// Which of the shape's languages card `index` is written in: a function of the card's
+/// number alone (no draw from its stream), so that links by title can name it.
+fn tongue_of(lang: Lang, index: u64) -> usize {
+    let tongues = lang.tongues().len() as u64;
+    (mix64(index ^ 0x1A46u64.wrapping_mul(0x9E37_79B9_7F4A_7C15)) % tongues) as usize
 }
 
 /// Path of card `index` relative to OUTDIR. Cards are numbered in creation
@@ -421,17 +612,18 @@ struct Card {
 }
 
 impl Card {
-    fn generate(index: u64, n: u64, rng: &mut Rng) -> Card {
+    fn generate(index: u64, n: u64, shape: &Shape, outline: &Outline, rng: &mut Rng) -> Card {
         let day = Day::of_card(index, n);
         let what = rng.weighted(WHAT);
-        let title = title_for(what, day, rng);
+        let tongue = shape.lang.tongues()[tongue_of(shape.lang, index)];
+        let title = title_for(tongue, what, day, rng);
         let mut fields = vec![("title", Value::Text(title.clone())), ("what", Value::Text(what.to_string()))];
         add_kind_fields(what, day, rng, &mut fields);
         add_common_fields(day, rng, &mut fields);
         if has_alias(index) {
             fields.push(("aliases", Value::List(vec![alias_of(index)])));
         }
-        add_outline_fields(index, rng, &mut fields);
+        add_outline_fields(outline.parent_of(index), rng, &mut fields);
         Card { index, title, fields, is_task: what == "task" }
     }
 }
@@ -446,41 +638,64 @@ enum Parent {
     Missing(u64),
 }
 
-/// About 60% of cards sit under an earlier card, mostly a near one, in chains at most
-/// `MAX_DEPTH` below a root; one in a hundred names a card that does not exist, and two
-/// in every 5000 name each other (a cycle). A function of the card's number alone, so that
-/// any card's depth can be worked out without the others.
-fn parent_of(index: u64) -> Option<Parent> {
-    match index % 5000 {
-        17 => return Some(Parent::Card(index + 1)),
-        18 => return Some(Parent::Card(index - 1)),
-        _ => {}
-    }
-    let roll = mix64(index ^ 0x71E5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    if index == 0 || roll % 100 >= 60 {
-        return None;
-    }
-    if roll.is_multiple_of(100) {
-        return Some(Parent::Missing(index));
-    }
-    let parent = index - 1 - (roll >> 8) % index.min(200);
-    if matches!(parent % 5000, 17 | 18) || depth(parent) >= MAX_DEPTH {
-        return None;
-    }
-    Some(Parent::Card(parent))
+/// Every card's place in the outline. About `percent`% of cards (60 by default) sit under
+/// an earlier card, mostly a near one, in chains at most `MAX_DEPTH` below a root; one in
+/// a hundred names a card that does not exist, and two in every 5000 name each other (a
+/// cycle) unless no card is to have a parent. Whether a card may sit under its candidate
+/// parent depends on that card's depth, so depths are worked out once, in card order (a
+/// parent is always an earlier card): worked out per card, the chains of candidates made
+/// the cost exponential in their length, which `--parents 90` made long.
+struct Outline {
+    percent: u64,
+    depths: Vec<u8>,
 }
 
-fn depth(index: u64) -> u64 {
-    match parent_of(index) {
-        Some(Parent::Card(parent)) if parent < index => depth(parent) + 1,
-        _ => 0,
+impl Outline {
+    fn new(n: u64, percent: u64) -> Outline {
+        let mut outline = Outline { percent, depths: Vec::with_capacity(n as usize) };
+        for index in 0..n {
+            let depth = match outline.parent_of(index) {
+                Some(Parent::Card(parent)) if parent < index => outline.depth(parent) + 1,
+                _ => 0,
+            };
+            outline.depths.push(depth as u8);
+        }
+        outline
+    }
+
+    fn depth(&self, index: u64) -> u64 {
+        u64::from(self.depths[index as usize])
+    }
+
+    /// Needs the depths of the cards before `index`.
+    fn parent_of(&self, index: u64) -> Option<Parent> {
+        if self.percent == 0 {
+            return None;
+        }
+        match index % 5000 {
+            17 => return Some(Parent::Card(index + 1)),
+            18 => return Some(Parent::Card(index - 1)),
+            _ => {}
+        }
+        let roll = mix64(index ^ 0x71E5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        if index == 0 || roll % 100 >= self.percent {
+            return None;
+        }
+        if roll.is_multiple_of(100) {
+            return Some(Parent::Missing(index));
+        }
+        let parent = index - 1 - (roll >> 8) % index.min(200);
+        if matches!(parent % 5000, 17 | 18) || self.depth(parent) >= MAX_DEPTH {
+            return None;
+        }
+        Some(Parent::Card(parent))
     }
 }
 
 /// `parent` (a wiki link or a bare file stem) and, for a third of the cards with one,
 /// `order`.
-fn add_outline_fields(index: u64, rng: &mut Rng, fields: &mut Vec<(&'static str, Value)>) {
-    let name = match parent_of(index) {
+fn add_outline_fields(parent: Option<Parent>, rng: &mut Rng, fields: &mut Vec<(&'static str, Value)>) {
+    let name = match parent {
         None => return,
         Some(Parent::Card(parent)) => stem(parent),
         Some(Parent::Missing(index)) => format!("card-missing-{index:06}"),
@@ -565,14 +780,15 @@ fn add_common_fields(day: Day, rng: &mut Rng, fields: &mut Vec<(&'static str, Va
     }
 }
 
-fn title_for(what: &str, day: Day, rng: &mut Rng) -> String {
-    let words = |rng: &mut Rng, lo, hi| distinct(rng, TOPICS, lo, hi).join(" ");
+fn title_for(tongue: &Tongue, what: &str, day: Day, rng: &mut Rng) -> String {
+    let space = tongue.space;
+    let words = |rng: &mut Rng, lo, hi| distinct(rng, tongue.topics, lo, hi).join(space);
     let title = match what {
-        "journal" => return format!("Journal {day}"),
-        "task" => format!("{} {}", rng.pick(VERBS), words(rng, 1, 4)),
-        "meeting" => format!("{}: {}", rng.pick(MEETINGS), words(rng, 1, 3)),
-        "bookmark" => format!("{} {}", words(rng, 1, 3), rng.pick(BOOKMARK_NOUNS)),
-        _ if rng.chance(20) => format!("Notes on {}", words(rng, 1, 3)),
+        "journal" => return format!("{} {day}", tongue.journal),
+        "task" => format!("{}{space}{}", rng.pick(tongue.verbs), words(rng, 1, 4)),
+        "meeting" => format!("{}{}{}", rng.pick(tongue.meetings), tongue.colon, words(rng, 1, 3)),
+        "bookmark" => format!("{}{space}{}", words(rng, 1, 3), rng.pick(tongue.bookmark_nouns)),
+        _ if rng.chance(20) => format!("{}{}", tongue.notes_on, words(rng, 1, 3)),
         _ => words(rng, 2, 5),
     };
     capitalize(&title)
@@ -588,10 +804,11 @@ fn alias_of(index: u64) -> String {
 }
 
 /// The title card `index` gets: its random stream replayed as far as the title.
-fn title_of(seed: u64, index: u64, n: u64) -> String {
+fn title_of(seed: u64, index: u64, n: u64, lang: Lang) -> String {
     let mut rng = Rng::for_card(seed, index);
     let what = rng.weighted(WHAT);
-    title_for(what, Day::of_card(index, n), &mut rng)
+    let tongue = lang.tongues()[tongue_of(lang, index)];
+    title_for(tongue, what, Day::of_card(index, n), &mut rng)
 }
 
 fn capitalize(s: &str) -> String {
@@ -815,14 +1032,17 @@ fn push_quoted(s: &str, out: &mut String) {
 /// size of its weight: one lookup per word, where a binary search over the
 /// cumulative weights cost a third of the run time.
 struct Vocab {
+    words: &'static [&'static str],
+    rare: &'static [&'static str],
     slots: Vec<u16>,
 }
 
 const VOCAB_SLOTS: u64 = 1 << 16;
 
 impl Vocab {
-    fn new() -> Vocab {
-        let weights: Vec<u64> = (1..=WORDS.len() as u64).map(|rank| (1 << 32) / (rank + 1)).collect();
+    fn new(tongue: &Tongue) -> Vocab {
+        let words = tongue.words;
+        let weights: Vec<u64> = (1..=words.len() as u64).map(|rank| (1 << 32) / (rank + 1)).collect();
         let total: u64 = weights.iter().sum();
         let mut slots = Vec::with_capacity(VOCAB_SLOTS as usize);
         let mut cumulative = 0;
@@ -830,15 +1050,15 @@ impl Vocab {
             cumulative += weight;
             slots.resize((cumulative * VOCAB_SLOTS / total) as usize, index as u16);
         }
-        Vocab { slots }
+        Vocab { words, rare: tongue.rare, slots }
     }
 
     fn word(&self, rng: &mut Rng) -> &'static str {
         // A long tail of rare words gives search terms that match a few cards.
         if rng.below(1500) == 0 {
-            return rng.pick(RARE_WORDS);
+            return rng.pick(self.rare);
         }
-        WORDS[usize::from(self.slots[rng.below(VOCAB_SLOTS) as usize])]
+        self.words[usize::from(self.slots[rng.below(VOCAB_SLOTS) as usize])]
     }
 }
 
@@ -847,28 +1067,70 @@ const WRAP: usize = 80;
 struct Body<'a> {
     rng: &'a mut Rng,
     vocab: &'a Vocab,
+    tongue: &'static Tongue,
+    shape: &'a Shape,
     /// The corpus seed, to name other cards by their titles.
     seed: u64,
     out: &'a mut String,
     lines: u64,
     column: usize,
     previous: &'static str,
+    /// Links still to place when the shape sets links per card.
+    links_left: u64,
 }
 
 impl Body<'_> {
     fn write(&mut self, card: &Card, n: u64, bare: bool) {
+        // The frontmatter is already in `out`; the body counts from here.
+        let start = self.out.len();
         // Whole blocks overshoot the target by up to ten lines; 60 is the cap.
-        let target = self.rng.skewed(5, 55);
+        let lines = self.rng.skewed(5, 55);
+        // A card size scaled by the same skew (its mean is 21.5 lines: most notes are
+        // short, a few long), less the frontmatter.
+        let bytes = self.shape.card_bytes.map(|mean| (mean * lines * 2 / 43).saturating_sub(start as u64));
+        if let Some(hundredths) = self.shape.links_per_card() {
+            self.links_left = self.links_for_card(hundredths);
+        }
         if bare || self.rng.chance(30) {
             self.line(&format!("# {}", card.title));
             self.blank();
         }
+        let mut blocks = 0;
         loop {
             self.block(card, n);
-            if self.lines >= target {
+            blocks += 1;
+            let done = match bytes {
+                None => self.lines >= lines,
+                // Stopping half an average block short makes the overshoot even out.
+                Some(target) => {
+                    let written = (self.out.len() - start) as u64;
+                    written + written / blocks / 2 >= target
+                }
+            };
+            if done {
                 break;
             }
             self.blank();
+        }
+        self.remaining_links(card.index, n);
+    }
+
+    /// Uniform from 0 to twice the mean (in hundredths), rounded by a draw.
+    fn links_for_card(&mut self, hundredths: u64) -> u64 {
+        let x = self.rng.below(2 * hundredths + 1);
+        x / 100 + u64::from(self.rng.chance(x % 100))
+    }
+
+    /// Links the paragraphs had no room for, as a list at the end ("see also").
+    fn remaining_links(&mut self, from: u64, n: u64) {
+        if self.links_left == 0 {
+            return;
+        }
+        self.blank();
+        while self.links_left > 0 {
+            self.links_left -= 1;
+            let link = self.link(from, n);
+            self.line(&format!("- {link}"));
         }
     }
 
@@ -886,7 +1148,12 @@ impl Body<'_> {
         for _ in 0..self.rng.between(2, 6) {
             self.sentence(5, 18);
         }
-        if self.rng.chance(30) {
+        let link = match self.shape.links_per_card() {
+            None => self.rng.chance(30),
+            Some(_) => self.links_left > 0 && self.rng.chance(40),
+        };
+        if link {
+            self.links_left = self.links_left.saturating_sub(1);
             let link = self.link(card.index, n);
             self.word(&link);
         }
@@ -898,9 +1165,9 @@ impl Body<'_> {
         for i in 0..len {
             let word = self.next_word();
             let end = if i + 1 == len {
-                Some(if self.rng.chance(6) { '?' } else { '.' })
+                Some(if self.rng.chance(6) { self.tongue.question } else { self.tongue.stop })
             } else if self.rng.chance(5) {
-                Some(',')
+                Some(self.tongue.comma)
             } else {
                 None
             };
@@ -910,6 +1177,9 @@ impl Body<'_> {
 
     /// Redraws once on a repeat: "the the" is the tell-tale of fake text.
     fn next_word(&mut self) -> &'static str {
+        if !self.tongue.ascii_terms.is_empty() && self.rng.chance(8) {
+            return self.rng.pick(self.tongue.ascii_terms);
+        }
         let mut word = self.vocab.word(self.rng);
         if word == self.previous {
             word = self.vocab.word(self.rng);
@@ -928,7 +1198,7 @@ impl Body<'_> {
         };
         match self.rng.below(100) {
             0..=39 => format!("See [[{}]].", stem(target)),
-            40..=54 => format!("See [[{}]].", title_of(self.seed, target, n)),
+            40..=54 => format!("See [[{}]].", title_of(self.seed, target, n, self.shape.lang)),
             55..=59 => format!("See [[{}|that note]].", stem(target)),
             60..=64 => format!("See [[{}#{}]].", stem(target), capitalize(self.rng.pick(TOPICS))),
             65..=84 => format!("More in [this note](../../../{}).", card_path(target, n)),
@@ -959,7 +1229,7 @@ impl Body<'_> {
     }
 
     fn subheading(&mut self) {
-        let words = distinct(self.rng, TOPICS, 1, 3).join(" ");
+        let words = distinct(self.rng, self.tongue.topics, 1, 3).join(self.tongue.space);
         self.line(&format!("## {}", capitalize(&words)));
     }
 
@@ -986,6 +1256,9 @@ impl Body<'_> {
     /// Builds the word in place: an allocation per word was the other big
     /// cost of the generator.
     fn styled_word(&mut self, word: &str, capital: bool, end: Option<char>) {
+        if self.tongue.space.is_empty() {
+            return self.run_on_word(word, end);
+        }
         let len = word.len() + end.map_or(0, char::len_utf8);
         if self.column > 0 && self.column + 1 + len > WRAP {
             self.end_line();
@@ -1001,6 +1274,20 @@ impl Body<'_> {
         self.out.push_str(chars.as_str());
         self.out.extend(end);
         self.column += len;
+    }
+
+    /// CJK text runs on without spaces between words and without wrapping (a newline
+    /// between two ideographs would read as a space); a space stands only where a CJK
+    /// character does not meet another, as around `SQLite` in 使用 SQLite 的索引.
+    fn run_on_word(&mut self, word: &str, end: Option<char>) {
+        let joined = self.out.chars().next_back().is_some_and(is_cjk) && word.starts_with(is_cjk);
+        if self.column > 0 && !joined {
+            self.out.push(' ');
+            self.column += 1;
+        }
+        self.out.push_str(word);
+        self.out.extend(end);
+        self.column += word.len() + end.map_or(0, char::len_utf8);
     }
 
     fn end_line(&mut self) {
@@ -1025,8 +1312,79 @@ impl Body<'_> {
     }
 }
 
+/// CJK ideographs, kana and their punctuation (fullwidth forms included).
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
 // ---------------------------------------------------------------------------
 // Word lists
+
+/// The words of one language: the body's vocabulary (by frequency), the words of titles
+/// and headings, and how words and clauses are joined. Fields, tags, code and URLs stay
+/// ASCII in every language, as they do in real notes.
+struct Tongue {
+    words: &'static [&'static str],
+    rare: &'static [&'static str],
+    topics: &'static [&'static str],
+    verbs: &'static [&'static str],
+    meetings: &'static [&'static str],
+    bookmark_nouns: &'static [&'static str],
+    /// Title prefix of a note "on" some topics, separator included.
+    notes_on: &'static str,
+    journal: &'static str,
+    /// Between words: a space, or nothing in CJK text.
+    space: &'static str,
+    /// Between a meeting's kind and its topics.
+    colon: &'static str,
+    comma: char,
+    stop: char,
+    question: char,
+    /// ASCII terms mixed into running text, as CJK notes name tools in Latin letters.
+    ascii_terms: &'static [&'static str],
+}
+
+/// Spaces, Latin punctuation, no ASCII terms: the part English, French, German, Spanish
+/// and Vietnamese share.
+const SPACED: Tongue = Tongue {
+    words: &[],
+    rare: &[],
+    topics: &[],
+    verbs: &[],
+    meetings: &[],
+    bookmark_nouns: &[],
+    notes_on: "",
+    journal: "",
+    space: " ",
+    colon: ": ",
+    comma: ',',
+    stop: '.',
+    question: '?',
+    ascii_terms: &[],
+};
+
+/// No spaces between words, fullwidth punctuation, ASCII terms: Chinese and Japanese.
+const RUN_ON: Tongue = Tongue {
+    space: "",
+    colon: "：",
+    comma: '，',
+    stop: '。',
+    question: '？',
+    ascii_terms: ASCII_TERMS,
+    ..SPACED
+};
+
+const ENGLISH: Tongue = Tongue {
+    words: WORDS,
+    rare: RARE_WORDS,
+    topics: TOPICS,
+    verbs: VERBS,
+    meetings: MEETINGS,
+    bookmark_nouns: BOOKMARK_NOUNS,
+    notes_on: "Notes on ",
+    journal: "Journal",
+    ..SPACED
+};
 
 const WHAT: &[(&str, u64)] =
     &[("note", 35), ("task", 30), ("bookmark", 12), ("meeting", 10), ("journal", 7), ("reminder", 6)];
@@ -1144,3 +1502,374 @@ const WORDS: &[&str] = &[
     "checkbox", "fence", "unicode", "utf8", "bom", "newline", "tab", "escape", "quote", "colon",
     "bracket",
 ];
+
+// Other languages (`--lang latin`, `--lang cjk`): smaller vocabularies than English's,
+// function words first, then the words of notes about work and life; titles and headings
+// from their own topics. Written to look and tokenize like the real thing, not to be
+// good prose.
+
+const FRENCH: Tongue = Tongue {
+    words: FR_WORDS,
+    rare: FR_RARE,
+    topics: FR_TOPICS,
+    verbs: &[
+        "corriger",
+        "écrire",
+        "réviser",
+        "mettre à jour",
+        "migrer",
+        "mesurer",
+        "documenter",
+        "supprimer",
+        "vérifier",
+        "planifier",
+        "préparer",
+        "réserver",
+        "appeler",
+        "acheter",
+        "renouveler",
+    ],
+    meetings: &["Réunion", "Point", "Revue", "Rétro", "Planification", "Lancement"],
+    bookmark_nouns: &["guide", "référence", "tutoriel", "article", "conférence", "fil", "thèse"],
+    notes_on: "Notes sur ",
+    journal: "Journal",
+    ..SPACED
+};
+#[rustfmt::skip]
+const FR_WORDS: &[&str] = &[
+    "le", "la", "de", "et", "les", "des", "à", "un", "une", "est", "en", "du", "que", "pour",
+    "dans", "qui", "pas", "sur", "il", "ce", "avec", "plus", "au", "on", "se", "nous", "mais",
+    "ou", "été", "très", "déjà", "où", "être", "après", "avant", "même", "là", "ça", "aussi",
+    "encore", "peut-être", "demain", "aujourd'hui", "problème", "réunion", "équipe", "données",
+    "requête", "résultat", "mémoire", "sécurité", "système", "élément", "étape", "début",
+    "fenêtre", "clé", "schéma", "vérifier", "créer", "déployer", "réviser", "écrire", "fermer",
+    "générer", "index", "fichier", "carte", "note", "tâche", "projet", "temps", "semaine",
+    "jour", "travail", "client", "serveur", "erreur", "journal", "version", "dossier", "lien",
+    "filtre", "vue", "champ", "valeur", "chemin", "tri", "rapide", "lent", "petit", "grand",
+    "nouveau", "ancien", "première", "dernière", "prochaine", "rôle", "cœur", "août", "hôtel",
+    "fête", "forêt", "château", "garçon", "réponse", "modèle", "qualité", "priorité",
+    "échéance", "dépôt", "sauvegarde", "récupération", "intérêt", "préférence", "développeur",
+    "mise", "à-côté", "déménagement", "numéro", "écran", "télécharger", "événement", "société",
+];
+const FR_RARE: &[&str] =
+    &["éphémère", "dépaysement", "flânerie", "retrouvailles", "chuchoter", "pamplemousse"];
+#[rustfmt::skip]
+const FR_TOPICS: &[&str] = &[
+    "index", "cache", "schéma", "requête", "analyseur", "sauvegarde", "configuration", "budget",
+    "migration", "sécurité", "déploiement", "recherche", "latence", "tests", "documentation",
+    "facture", "jardin", "vélo", "passeport", "cuisine", "clavier", "serveur", "données",
+    "journaux", "métriques", "mémoire", "réseau", "éditeur", "thèmes", "impôts", "assurance",
+    "dentiste", "courses", "recettes", "vacances", "vols", "préférences", "événements", "équipe",
+];
+
+const GERMAN: Tongue = Tongue {
+    words: DE_WORDS,
+    rare: DE_RARE,
+    topics: DE_TOPICS,
+    verbs: &[
+        "beheben",
+        "schreiben",
+        "prüfen",
+        "aktualisieren",
+        "migrieren",
+        "messen",
+        "dokumentieren",
+        "löschen",
+        "untersuchen",
+        "planen",
+        "ausliefern",
+        "testen",
+        "aufräumen",
+        "buchen",
+        "anrufen",
+        "kaufen",
+        "verlängern",
+    ],
+    meetings: &["Abstimmung", "Tagesrunde", "Überprüfung", "Rückblick", "Planung", "Auftakt"],
+    bookmark_nouns: &["Anleitung", "Referenz", "Einführung", "Beitrag", "Vortrag", "Aufsatz"],
+    notes_on: "Notizen zu ",
+    journal: "Tagebuch",
+    ..SPACED
+};
+#[rustfmt::skip]
+const DE_WORDS: &[&str] = &[
+    "der", "die", "und", "in", "den", "von", "zu", "das", "mit", "sich", "des", "auf", "für",
+    "ist", "im", "dem", "nicht", "ein", "eine", "als", "auch", "es", "an", "werden", "aus", "er",
+    "hat", "dass", "sie", "nach", "wird", "bei", "über", "müssen", "können", "würde", "schön",
+    "Größe", "Straße", "Prüfung", "Änderung", "Übersicht", "Lösung", "Ergebnis", "Abfrage",
+    "Speicher", "Schlüssel", "Datei", "Ordner", "Verknüpfung", "Aufgabe", "Besprechung", "Woche",
+    "heute", "morgen", "später", "früh", "spät", "natürlich", "gemäß", "außerdem", "zurück",
+    "wählen", "prüfen", "ändern", "löschen", "öffnen", "schließen", "schnell", "langsam", "groß",
+    "klein", "neu", "alt", "Fehler", "Überprüfung", "Zuverlässigkeit", "Geschwindigkeit",
+    "Ausführung", "Bücher", "Käse", "Brötchen", "Frühstück", "Köln", "München", "Zürich", "Übung",
+    "grün", "weiß", "fünf", "zwölf", "dreißig", "Gebühr", "Tür", "Schlüsselwort", "Datenbank",
+    "Suchindex", "Zwischenspeicher", "Veröffentlichung", "Sicherung", "Einstellungen", "Rückgabe",
+    "Verzögerung", "Bestätigung", "Größenordnung", "Ausnahme", "Protokoll", "Kündigung",
+];
+const DE_RARE: &[&str] = &["Fernweh", "Kummerspeck", "Schnapsidee", "Treppenwitz", "Zugzwang", "Ohrwurm"];
+#[rustfmt::skip]
+const DE_TOPICS: &[&str] = &[
+    "Index", "Zwischenspeicher", "Schema", "Abfrage", "Parser", "Veröffentlichung", "Sicherung",
+    "Konfiguration", "Budget", "Übersicht", "Warnungen", "Bereitstellung", "Suche", "Latenz",
+    "Prüfungen", "Dokumentation", "Rechnung", "Garten", "Fahrrad", "Reisepass", "Küche",
+    "Schlüssel", "Datenbank", "Protokolle", "Messwerte", "Speicher", "Netzwerk", "Größe",
+    "Lösungen", "Steuern", "Versicherung", "Zahnarzt", "Einkäufe", "Rezepte", "Flüge",
+    "Änderungen", "Übergabe",
+];
+
+const SPANISH: Tongue = Tongue {
+    words: ES_WORDS,
+    rare: ES_RARE,
+    topics: ES_TOPICS,
+    verbs: &[
+        "corregir",
+        "escribir",
+        "revisar",
+        "actualizar",
+        "migrar",
+        "medir",
+        "documentar",
+        "eliminar",
+        "investigar",
+        "planificar",
+        "publicar",
+        "probar",
+        "limpiar",
+        "reservar",
+        "llamar",
+        "comprar",
+        "renovar",
+    ],
+    meetings: &["Reunión", "Diaria", "Revisión", "Retrospectiva", "Planificación", "Arranque"],
+    bookmark_nouns: &["guía", "referencia", "tutorial", "artículo", "charla", "hilo", "documentación"],
+    notes_on: "Notas sobre ",
+    journal: "Diario",
+    ..SPACED
+};
+#[rustfmt::skip]
+const ES_WORDS: &[&str] = &[
+    "de", "la", "que", "el", "en", "y", "a", "los", "se", "del", "las", "un", "por", "con", "no",
+    "una", "su", "para", "es", "al", "lo", "como", "más", "pero", "sus", "le", "ya", "o", "fue",
+    "este", "sí", "también", "está", "están", "después", "así", "según", "aquí", "allí",
+    "todavía", "mañana", "búsqueda", "índice", "consulta", "página", "código", "público",
+    "número", "último", "próximo", "rápido", "fácil", "difícil", "análisis", "información",
+    "configuración", "reunión", "versión", "función", "sesión", "conexión", "migración",
+    "revisión", "corrección", "tarea", "nota", "archivo", "carpeta", "enlace", "campo", "valor",
+    "año", "niño", "España", "señal", "diseño", "pequeño", "compañía", "cumpleaños", "Málaga",
+    "acción", "atención", "decisión", "razón", "lección", "opinión", "jamás", "qué", "cómo",
+    "cuándo", "dónde", "aún", "crédito", "teléfono", "círculo", "semana", "día", "equipo",
+    "servidor", "error", "memoria", "caché", "datos", "tiempo", "cambio", "prueba", "lógica",
+];
+const ES_RARE: &[&str] = &["sobremesa", "madrugada", "estrenar", "friolero", "desvelado", "ojalá"];
+#[rustfmt::skip]
+const ES_TOPICS: &[&str] = &[
+    "índice", "caché", "esquema", "consulta", "analizador", "versión", "copia", "configuración",
+    "presupuesto", "migración", "panel", "alertas", "despliegue", "búsqueda", "latencia",
+    "pruebas", "documentación", "factura", "jardín", "bicicleta", "pasaporte", "cocina",
+    "teclado", "servidor", "registros", "métricas", "memoria", "red", "diseño", "impuestos",
+    "seguro", "dentista", "compras", "recetas", "vacaciones", "vuelos", "reunión", "sesión",
+];
+
+const VIETNAMESE: Tongue = Tongue {
+    words: VI_WORDS,
+    rare: VI_RARE,
+    topics: VI_TOPICS,
+    verbs: &[
+        "sửa",
+        "viết",
+        "xem lại",
+        "cập nhật",
+        "di chuyển",
+        "đo",
+        "ghi lại",
+        "xóa",
+        "điều tra",
+        "lên kế hoạch",
+        "phát hành",
+        "kiểm tra",
+        "dọn dẹp",
+        "đặt",
+        "gọi",
+        "mua",
+        "gia hạn",
+    ],
+    meetings: &["Họp", "Họp nhanh", "Đánh giá", "Nhìn lại", "Lập kế hoạch", "Khởi động"],
+    bookmark_nouns: &["hướng dẫn", "tham khảo", "bài viết", "bài nói", "thảo luận", "tài liệu"],
+    notes_on: "Ghi chú về ",
+    journal: "Nhật ký",
+    ..SPACED
+};
+#[rustfmt::skip]
+const VI_WORDS: &[&str] = &[
+    "của", "và", "các", "có", "được", "trong", "cho", "này", "những", "người", "một", "không",
+    "với", "để", "là", "đã", "khi", "thì", "từ", "cũng", "về", "như", "đến", "sẽ", "nhiều",
+    "theo", "trên", "ra", "nào", "tôi", "chúng", "hơn", "phải", "vào", "lại", "đó", "năm",
+    "ngày", "tuần", "tháng", "sau", "trước", "mới", "cũ", "nhanh", "chậm", "lớn", "nhỏ", "dữ",
+    "liệu", "tìm", "kiếm", "chỉ", "mục", "tệp", "thư", "viện", "ghi", "chú", "thẻ", "việc",
+    "làm", "họp", "nhóm", "lỗi", "sửa", "kiểm", "tra", "cập", "nhật", "xóa", "thêm", "đọc",
+    "viết", "máy", "chủ", "khách", "hàng", "mạng", "bộ", "nhớ", "khóa", "giá", "trị", "trường",
+    "đường", "dẫn", "ổn", "định", "hiệu", "suất", "phiên", "bản", "phát", "hành", "kế", "hoạch",
+    "ưu", "tiên", "hạn", "chót", "sáng", "chiều", "tối", "Huế", "Đà", "Nẵng", "phở", "cà", "phê",
+];
+const VI_RARE: &[&str] = &["thướt", "nguệch", "ngoạc", "khuỷu", "nghiêng", "thuở"];
+#[rustfmt::skip]
+const VI_TOPICS: &[&str] = &[
+    "chỉ mục", "bộ đệm", "lược đồ", "truy vấn", "phân tích", "phát hành", "sao lưu", "cấu hình",
+    "ngân sách", "di chuyển", "bảng điều khiển", "cảnh báo", "triển khai", "tìm kiếm", "độ trễ",
+    "kiểm thử", "tài liệu", "hóa đơn", "vườn", "xe đạp", "hộ chiếu", "nhà bếp", "bàn phím",
+    "máy chủ", "cơ sở dữ liệu", "nhật ký", "bộ nhớ", "mạng", "thuế", "bảo hiểm", "nha sĩ",
+    "đi chợ", "công thức", "kỳ nghỉ", "chuyến bay",
+];
+
+const CHINESE: Tongue = Tongue {
+    words: ZH_WORDS,
+    rare: ZH_RARE,
+    topics: ZH_TOPICS,
+    verbs: &[
+        "修复", "编写", "审查", "更新", "迁移", "测量", "记录", "删除", "调查", "规划", "发布", "测试",
+        "清理", "预订", "联系", "购买", "续订",
+    ],
+    meetings: &["周会", "站会", "评审", "复盘", "规划会", "启动会"],
+    bookmark_nouns: &["指南", "参考", "教程", "文章", "演讲", "讨论", "论文", "文档"],
+    notes_on: "笔记：",
+    journal: "日记",
+    ..RUN_ON
+};
+#[rustfmt::skip]
+const ZH_WORDS: &[&str] = &[
+    "的", "了", "是", "在", "我们", "和", "这个", "一个", "有", "不", "也", "就", "要", "可以",
+    "需要", "然后", "因为", "所以", "但是", "如果", "已经", "还", "都", "没有", "现在", "今天",
+    "明天", "下周", "上周", "问题", "数据", "索引", "缓存", "查询", "搜索", "文件", "目录",
+    "笔记", "卡片", "任务", "项目", "会议", "团队", "版本", "发布", "测试", "修复", "错误",
+    "性能", "内存", "磁盘", "网络", "服务器", "客户端", "配置", "字段", "标签", "链接", "视图",
+    "过滤", "排序", "标题", "正文", "更新", "删除", "添加", "检查", "优化", "重构", "文档",
+    "设计", "方案", "计划", "时间", "进度", "结果", "原因", "速度", "快", "慢", "大", "小",
+    "新", "旧", "简单", "复杂", "重要", "注意", "记得", "完成", "开始", "结束", "提交", "合并",
+    "分支", "部署", "日志", "监控", "报警", "备份", "恢复", "迁移", "数据库", "事务", "锁",
+    "线程", "进程", "队列", "用户", "界面", "终端", "编辑器", "脚本", "读取", "写入", "解析",
+    "渲染", "预览", "布局", "窗口", "模板", "格式", "编码", "字符", "中文", "英文", "翻译",
+    "总结", "讨论", "决定", "周末", "早上", "晚上", "咖啡", "午饭", "旅行", "家人", "朋友",
+];
+const ZH_RARE: &[&str] = &["饕餮", "魑魅魍魉", "耄耋", "囹圄", "龃龉", "踟蹰"];
+#[rustfmt::skip]
+const ZH_TOPICS: &[&str] = &[
+    "索引", "缓存", "模式", "查询", "解析器", "发布", "备份", "配置", "预算", "迁移", "仪表盘",
+    "告警", "流水线", "部署", "搜索", "延迟", "测试", "文档", "路线图", "发票", "花园", "自行车",
+    "护照", "厨房", "键盘", "服务器", "数据库", "日志", "指标", "内存", "网络", "主题", "终端",
+    "编辑器", "插件", "同步", "归档", "税务", "保险", "牙医", "菜谱", "假期", "航班",
+];
+
+const JAPANESE: Tongue = Tongue {
+    words: JA_WORDS,
+    rare: JA_RARE,
+    topics: JA_TOPICS,
+    verbs: &[
+        "修正",
+        "作成",
+        "レビュー",
+        "更新",
+        "移行",
+        "計測",
+        "文書化",
+        "削除",
+        "調査",
+        "計画",
+        "リリース",
+        "テスト",
+        "整理",
+        "予約",
+        "電話",
+        "購入",
+        "更新手続き",
+    ],
+    meetings: &["定例", "朝会", "レビュー", "振り返り", "計画会議", "キックオフ"],
+    bookmark_nouns: &["ガイド", "リファレンス", "チュートリアル", "記事", "講演", "スレッド", "論文"],
+    notes_on: "メモ：",
+    comma: '、',
+    journal: "日記",
+    ..RUN_ON
+};
+#[rustfmt::skip]
+const JA_WORDS: &[&str] = &[
+    "の", "に", "は", "を", "た", "が", "で", "て", "と", "し", "ある", "いる", "する", "こと",
+    "これ", "それ", "ため", "よう", "もの", "から", "まで", "など", "ます", "です", "でした",
+    "ません", "として", "について", "データ", "インデックス", "キャッシュ", "クエリ", "検索",
+    "ファイル", "フォルダ", "メモ", "カード", "タスク", "プロジェクト", "会議", "チーム",
+    "バージョン", "リリース", "テスト", "修正", "エラー", "性能", "メモリ", "ディスク",
+    "ネットワーク", "サーバー", "クライアント", "設定", "フィールド", "タグ", "リンク", "ビュー",
+    "フィルター", "並べ替え", "タイトル", "本文", "更新", "削除", "追加", "確認", "最適化",
+    "リファクタリング", "ドキュメント", "設計", "計画", "時間", "進捗", "結果", "原因", "速い",
+    "遅い", "大きい", "小さい", "新しい", "古い", "簡単", "複雑", "重要", "注意", "完了", "開始",
+    "終了", "コミット", "マージ", "ブランチ", "デプロイ", "ログ", "監視", "バックアップ", "移行",
+    "データベース", "トランザクション", "スレッド", "キュー", "ユーザー", "画面", "ターミナル",
+    "エディタ", "スクリプト", "読み込み", "書き込み", "解析", "表示", "プレビュー", "テンプレート",
+    "形式", "文字", "日本語", "英語", "翻訳", "まとめ", "議論", "決定", "週末", "朝", "夜",
+    "コーヒー", "昼ご飯", "旅行", "家族", "友達", "今日", "明日", "来週",
+];
+const JA_RARE: &[&str] = &["木漏れ日", "積ん読", "侘寂", "物の哀れ", "生き甲斐", "森林浴"];
+#[rustfmt::skip]
+const JA_TOPICS: &[&str] = &[
+    "インデックス", "キャッシュ", "スキーマ", "クエリ", "パーサー", "リリース", "バックアップ",
+    "設定", "予算", "移行", "ダッシュボード", "アラート", "デプロイ", "検索", "レイテンシ",
+    "テスト", "ドキュメント", "請求書", "庭", "自転車", "パスポート", "台所", "キーボード",
+    "サーバー", "データベース", "ログ", "メトリクス", "メモリ", "ネットワーク", "テーマ", "端末",
+    "エディタ", "同期", "税金", "保険", "歯医者", "買い物", "レシピ", "休暇", "フライト",
+];
+
+/// The ASCII mixed into CJK notes: names of tools, formats and abbreviations.
+#[rustfmt::skip]
+const ASCII_TERMS: &[&str] = &[
+    "SQLite", "API", "Rust", "CLI", "JSON", "YAML", "TOML", "Markdown", "Git", "GitHub", "PR",
+    "CI", "bug", "TODO", "UI", "TUI", "HTTP", "Linux", "macOS", "v2", "FTS5", "UTF-8", "cache",
+    "index", "query", "termdex", "fzf", "Docker", "SSD", "CPU", "100ms", "OK",
+];
+
+/// Run by `tests/cli/shapes.rs`, which includes this file as a module.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &str) -> Result<Shape, String> {
+        let raw = format!("10 out {args}");
+        match Args::parse(raw.split_whitespace().map(String::from)) {
+            Ok(Some(args)) => Ok(args.shape),
+            Ok(None) => Err("help".into()),
+            Err(Failure::Usage(msg) | Failure::Io(msg)) => Err(msg),
+        }
+    }
+
+    #[test]
+    fn shape_options_parse_in_both_spellings() {
+        let shape = Shape {
+            card_bytes: Some(2500),
+            lang: Lang::Cjk,
+            links: Some(50),
+            parents: 30,
+            yaml_only: true,
+            crlf: true,
+        };
+        let spaced = "--body 2.5 --lang cjk --links 0.5 --parents 30 --yaml-only --crlf";
+        assert_eq!(parse(spaced), Ok(shape.clone()));
+        let joined = "--body=2.5 --lang=cjk --links=0.5 --parents=30 --yaml-only --crlf";
+        assert_eq!(parse(joined), Ok(shape));
+        assert_eq!(parse(""), Ok(Shape::default()));
+    }
+
+    #[test]
+    fn bad_shape_options_say_what_is_wrong() {
+        for (args, message) in [
+            ("--body 0", "--body takes an average card size in KB from 0.3 to 100, not \"0\""),
+            ("--body 101", "--body takes an average card size in KB from 0.3 to 100, not \"101\""),
+            ("--body lots", "--body takes an average card size in KB from 0.3 to 100, not \"lots\""),
+            ("--body", "--body needs a size in KB, e.g. --body 2.5"),
+            ("--lang klingon", "--lang takes ascii, latin or cjk, not \"klingon\""),
+            ("--links -1", "--links takes links per card from 0 to 50, not \"-1\""),
+            ("--parents 101", "--parents takes a whole percentage from 0 to 100, not \"101\""),
+            ("--parents 2.5", "--parents takes a whole percentage from 0 to 100, not \"2.5\""),
+            ("--crlf=yes", "--crlf takes no value"),
+            ("--cjk", "unknown option \"--cjk\""),
+        ] {
+            assert_eq!(parse(args), Err(message.to_string()), "{args}");
+        }
+    }
+}

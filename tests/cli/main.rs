@@ -24,6 +24,7 @@ mod output;
 mod preview;
 mod selection;
 mod set;
+mod shapes;
 mod special;
 mod sql;
 mod types;
