@@ -293,7 +293,23 @@ pub fn parent_link(value: &str, card_path: &str, line: u32) -> Option<Link> {
         Some((target, label)) => (target.trim(), Some(label.trim().to_string())),
         None => (inner.trim(), None),
     };
-    named(target, label, LinkKind::Parent, card_path, Position { line, body_line: 0 })
+    let at = Position { line, body_line: 0 };
+    named(target, label.clone(), LinkKind::Parent, card_path, at).or_else(|| {
+        // A parent outside the dex (`../../x.md`) or a file that is no card names no
+        // card: kept as a link to nothing, so that the card shows as having a broken
+        // parent instead of sitting at the top unmarked. Its key, the name as written,
+        // starts with `..` or holds an extension, which no card's path key or stem does.
+        let name = target.split('#').next().unwrap_or("").trim();
+        (!name.is_empty()).then(|| Link {
+            target: target.to_string(),
+            label,
+            kind: LinkKind::Parent,
+            line,
+            body_line: 0,
+            key: name.to_lowercase(),
+            suffix: String::new(),
+        })
+    })
 }
 
 /// The byte index of the bracket that closes the one at `open` (nesting counted,

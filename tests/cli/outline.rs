@@ -260,3 +260,21 @@ fn under_and_depth_follow_a_chain_of_any_length() {
     let (stdout, _, _) = dex.run(&["tree", "n0", "--format", "paths"]);
     assert_eq!(stdout.lines().count(), 301);
 }
+
+/// A parent outside the dex, or a file that is no card, names no card: the card is at the
+/// top, marked, and `check` says so, as for any parent naming nothing.
+#[test]
+fn a_parent_outside_the_dex_is_a_broken_parent() {
+    let dex = crate::util::TestDex::new();
+    dex.write("a/out.md", "---\ntitle: Out\nparent: ../../x.md\n---\n")
+        .write("pic.md", "---\ntitle: Pic\nparent: diagram.png\n---\n");
+    let (stdout, stderr, code) = dex.run(&["tree"]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        ("a/out.md\tOut\tno card named \"../../x.md\"\npic.md\tPic\tno card named \"diagram.png\"\n", 0),
+        "{stderr}"
+    );
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(code, 0, "a warning, not a failure");
+    assert!(stdout.contains("a/out.md:3: warning: no card named \"../../x.md\""), "{stdout}");
+}
