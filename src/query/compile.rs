@@ -220,10 +220,11 @@ impl Compiler<'_> {
     }
 
     /// `depth<=N`: the card's number of parents, as the outline has them (`query::outline`):
-    /// counted down from the cards with no parent, and, for the cards in or under a parent
-    /// cycle, which no such card reaches, from the card of each cycle with the smallest
-    /// path, where the outline breaks it. The parent links are read once, whole (a scan
-    /// costs less than following `links_by_to` to check each link's kind).
+    /// 0 for the cards with no parent, counted down from them, and, for the cards in or
+    /// under a parent cycle, which no such card reaches, from the card of each cycle with
+    /// the smallest path, where the outline breaks it. The parent links are read once,
+    /// whole (a scan costs less than following `links_by_to` to check each link's kind),
+    /// and only the cards with a parent go through the walk.
     fn depth(&mut self, op: Op, depth: u32) -> String {
         let depth = self.bind(i64::from(depth));
         let symbol = match op {
@@ -235,7 +236,7 @@ impl Compiler<'_> {
               pm(child, parent) AS MATERIALIZED
                 (SELECT card_id, to_id FROM links WHERE kind = 'parent' AND +to_id IS NOT NULL),
               placed(id, depth) AS MATERIALIZED (
-                SELECT c2.id, 0 FROM cards c2 WHERE c2.id NOT IN (SELECT child FROM pm)
+                SELECT child, 1 FROM pm WHERE parent NOT IN (SELECT child FROM pm)
                 UNION ALL
                 SELECT pm.child, p.depth + 1 FROM pm JOIN placed p ON pm.parent = p.id
                  WHERE p.depth < {OUTLINE_DEPTH}),
@@ -253,7 +254,8 @@ impl Compiler<'_> {
                 UNION ALL
                 SELECT pm.child, b.depth + 1 FROM pm JOIN broken b ON pm.parent = b.id
                  WHERE pm.child NOT IN cut AND b.depth < {OUTLINE_DEPTH})
-              SELECT id FROM placed WHERE depth {symbol} {depth}
+              SELECT c2.id FROM cards c2 WHERE 0 {symbol} {depth} AND c2.id NOT IN (SELECT child FROM pm)
+              UNION ALL SELECT id FROM placed WHERE depth {symbol} {depth}
               UNION ALL SELECT id FROM broken WHERE depth {symbol} {depth})"
         )
     }
