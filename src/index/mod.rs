@@ -43,7 +43,8 @@ pub use fields::{FieldRow, flatten};
 pub use links::{NameLookup, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{
-    BadFields, CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json,
+    BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
+    field_in_json,
 };
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};
 
