@@ -459,9 +459,11 @@ impl Ctx {
         let (mut index, rebuilt) = self.open_index_saying()?;
         let answer = self.healing(&mut index, |index| {
             if no_refresh && !rebuilt {
-                return read(index);
+                return index.reading_once(&mut read);
             }
-            let report = match termdex::index::read_fresh(index, &self.dex.root, &mut read) {
+            let fresh =
+                index.reading_once(|index| termdex::index::read_fresh(index, &self.dex.root, &mut read));
+            let report = match fresh {
                 Fresh::Yes { answer, report } => {
                     self.report_phases(&report);
                     self.report_problems(&report);

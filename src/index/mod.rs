@@ -43,7 +43,8 @@ pub use fields::{FieldRow, flatten};
 pub use links::{NameLookup, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{
-    BadFields, CARD_COLUMNS, CardRow, ErrorRow, card_errors, count_cards, count_errors, field_in_json,
+    BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
+    field_in_json,
 };
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};
 
@@ -53,6 +54,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Page cache of a connection, in KiB.
 const CACHE_KIB: i64 = 32 * 1024;
+
+/// Page cache for a read that touches each page about once ([`Index::reading_once`]).
+const ONE_PASS_CACHE_KIB: i64 = 2 * 1024;
 
 /// The causes are part of each message rather than error sources, so that a chain
 /// printed with its causes says each thing once.
@@ -175,6 +179,19 @@ impl Index {
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
         Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path), settings: None })
+    }
+
+    /// Runs `read` with a small page cache: a command that reads the index once (a CLI
+    /// query) touches each page about once, and filling the usual 32 MB cache cost it
+    /// 7,300 page faults, ~27 ms of CPU, on a 100k-card scan (measured with the sqlite3
+    /// shell, `PRAGMA cache_size` -2000 vs -32768: 111 vs 138 ms). The usual size is back
+    /// afterwards, for a refresh that may follow.
+    pub fn reading_once<T>(&self, read: impl FnOnce(&Index) -> T) -> T {
+        // Only a setting: if it cannot be changed the read is slower, not wrong.
+        let _ = self.conn.pragma_update(None, "cache_size", -ONE_PASS_CACHE_KIB);
+        let answer = read(self);
+        let _ = self.conn.pragma_update(None, "cache_size", -CACHE_KIB);
+        answer
     }
 
     pub fn path(&self) -> &Path {
@@ -523,6 +540,16 @@ mod tests {
             err.to_string().contains("index.lock is a directory, not a file termdex made; remove it"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_read_once_has_a_small_page_cache_and_the_usual_one_is_back_after() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = Index::open(&dir.path().join("index.db")).expect("open").index;
+        let cache = |index: &Index| index.conn.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0));
+        assert_eq!(cache(&index).expect("cache"), -CACHE_KIB);
+        assert_eq!(index.reading_once(cache).expect("cache"), -ONE_PASS_CACHE_KIB);
+        assert_eq!(cache(&index).expect("cache"), -CACHE_KIB);
     }
 
     #[test]

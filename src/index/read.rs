@@ -1,6 +1,7 @@
 //! Reading cards back out of the index as plain rows.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rusqlite::{Connection, Row};
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -116,29 +117,58 @@ pub fn field_in_json(fields_json: &str, key: &str) -> Option<Value> {
     }
 }
 
+/// The top-level keys of a fields JSON object and where each value's text lies in it, so
+/// that several keys of one card cost one parse (`md_front_matter` is called once per
+/// column of a row). Looks keys up as [`field_in_json`] does.
+#[derive(Debug, Clone, Default)]
+pub struct FieldSpans(Vec<(Range<usize>, Range<usize>)>);
+
+impl FieldSpans {
+    /// `None` when the text is not a JSON object or a key is written with escapes (it
+    /// cannot be borrowed): then ask [`field_in_json`].
+    pub fn parse(fields_json: &str) -> Option<FieldSpans> {
+        let Pairs(pairs) = serde_json::from_str(fields_json).ok()?;
+        let base = fields_json.as_ptr() as usize;
+        let span = |part: &str| {
+            let start = part.as_ptr() as usize - base;
+            start..start + part.len()
+        };
+        Some(FieldSpans(pairs.iter().map(|(key, raw)| (span(key), span(raw))).collect()))
+    }
+
+    /// One field's value out of the same `fields_json` [`FieldSpans::parse`] read.
+    pub fn get(&self, fields_json: &str, key: &str) -> Option<Value> {
+        let top = self
+            .0
+            .iter()
+            .filter_map(|(k, v)| Some((fields_json.get(k.clone())?, fields_json.get(v.clone())?)));
+        lookup(top, key)
+    }
+}
+
 fn values_in_json(fields_json: &str, keys: &[&str]) -> serde_json::Result<Vec<Option<Value>>> {
     // Keys written with escapes cannot be borrowed; those rows take the slow path.
     let Ok(Pairs(top)) = serde_json::from_str::<Pairs<'_>>(fields_json) else {
         let fields: Fields = serde_json::from_str(fields_json)?;
         return Ok(keys.iter().map(|k| field_value(&fields, k).cloned()).collect());
     };
-    Ok(keys.iter().map(|key| lookup(&top, key)).collect())
+    Ok(keys.iter().map(|key| lookup(top.iter().copied(), key)).collect())
 }
 
 /// [`field_value`] over borrowed pairs: the key as written, else in any letter case, else
 /// a dotted path into nested maps.
-fn lookup(top: &[(&str, &RawValue)], key: &str) -> Option<Value> {
+fn lookup<'a>(top: impl Iterator<Item = (&'a str, &'a str)> + Clone, key: &str) -> Option<Value> {
     let find = |name: &str| {
-        top.iter().find(|(k, _)| *k == name).or_else(|| {
+        top.clone().find(|(k, _)| *k == name).or_else(|| {
             // Keys asked for are lower-case already, as a rule: no copy for those.
             let folded = match name.chars().any(char::is_uppercase) {
                 true => Cow::Owned(name.to_lowercase()),
                 false => Cow::Borrowed(name),
             };
-            top.iter().find(|(k, _)| same_key(k, &folded))
+            top.clone().find(|(k, _)| same_key(k, &folded))
         })
     };
-    let decode = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).ok();
+    let decode = |raw: &str| serde_json::from_str::<Value>(raw).ok();
     if let Some((_, raw)) = find(key) {
         return decode(raw);
     }
@@ -232,8 +262,8 @@ impl<'de> Visitor<'de> for CompareKey<'_, '_> {
 }
 
 /// The top level of a fields object as borrowed `(key, raw value)` pairs: no hashing,
-/// no decoding of values nobody asked for.
-struct Pairs<'a>(Vec<(&'a str, &'a RawValue)>);
+/// no decoding of values nobody asked for. Each value is its JSON text.
+struct Pairs<'a>(Vec<(&'a str, &'a str)>);
 
 impl<'de> Deserialize<'de> for Pairs<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -246,7 +276,7 @@ impl<'de> Deserialize<'de> for Pairs<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'de>, A::Error> {
                 let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8));
                 while let Some(pair) = map.next_entry::<&'de str, &'de RawValue>()? {
-                    pairs.push(pair);
+                    pairs.push((pair.0, pair.1.get()));
                 }
                 Ok(Pairs(pairs))
             }
@@ -398,5 +428,21 @@ mod tests {
         for key in ["tag", "TAG", "author.name", "a.b", "É", "été", "missing"] {
             assert_eq!(row.value(key), Ok(field_in_json(fields, key)), "{key}: both lookups agree");
         }
+    }
+
+    #[test]
+    fn spans_find_what_one_key_lookups_find() {
+        let plain = r#"{"Tag": "folded", "tag": "exact", "author": {"Name": "Ada"}, "a.b": 1, "é": 2, "n": null, "l": [1, "x"]}"#;
+        let spans = FieldSpans::parse(plain).expect("keys without escapes");
+        for key in
+            ["tag", "TAG", "Tag", "author.name", "author", "a.b", "É", "n", "l", "missing", "author.x", ""]
+        {
+            assert_eq!(spans.get(plain, key), field_in_json(plain, key), "{key}");
+        }
+        assert_eq!(spans.get(plain, "TAG"), Some(json!("folded")));
+        // Keys written with escapes cannot be borrowed: the caller asks field_in_json.
+        assert!(FieldSpans::parse(r#"{"\u00e9": 1}"#).is_none());
+        assert!(FieldSpans::parse("not json").is_none());
+        assert!(FieldSpans::parse("[1]").is_none());
     }
 }
