@@ -221,7 +221,19 @@ pub fn run_as(
     if let Some(uid) = runner {
         cmd.uid(uid).gid(uid);
     }
-    cmd.output()
+    // The copy of the binary was just written: a child that another test thread forked
+    // while the copy's file was open holds it open for writing until that child execs,
+    // and exec then fails with ETXTBSY ("Text file busy"). That passes in moments.
+    let mut tries = 0;
+    loop {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(26) && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
 }
 
 /// As root, the permission tests need `nobody` to reach the dex and the binary; when it
