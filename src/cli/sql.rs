@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 use termdex::index::Damage;
-use termdex::output::{clean, json};
+use termdex::output::{clean, json, push_clean};
 use termdex::query::sql::{self, Cell, RowSink};
 
 use super::Ctx;
@@ -90,11 +90,13 @@ struct Printer<W: Write> {
     format: Format,
     columns: Vec<String>,
     rows: usize,
+    /// The TSV line being made, kept between rows for its capacity.
+    line: String,
 }
 
 impl<W: Write> Printer<W> {
     fn new(out: W, format: Format) -> Self {
-        Printer { out, format, columns: Vec::new(), rows: 0 }
+        Printer { out, format, columns: Vec::new(), rows: 0, line: String::new() }
     }
 
     fn finish(mut self) -> io::Result<()> {
@@ -104,12 +106,19 @@ impl<W: Write> Printer<W> {
         self.out.flush()
     }
 
-    fn tsv_line(&mut self, fields: impl Iterator<Item = String>) -> io::Result<()> {
-        let line: Vec<String> = fields.collect();
-        writeln!(self.out, "{}", line.join("\t"))
+    fn tsv_line<'c>(&mut self, fields: impl Iterator<Item = Cell<'c>>) -> io::Result<()> {
+        self.line.clear();
+        for (i, field) in fields.enumerate() {
+            if i > 0 {
+                self.line.push('\t');
+            }
+            push_tsv_text(&mut self.line, &field);
+        }
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
     }
 
-    fn object(&self, cells: &[Cell]) -> Value {
+    fn object(&self, cells: &[Cell<'_>]) -> Value {
         let map: Map<String, Value> =
             self.columns.iter().cloned().zip(cells.iter().map(json_value)).collect();
         Value::Object(map)
@@ -122,16 +131,16 @@ impl<W: Write> RowSink for Printer<W> {
         Ok(())
     }
 
-    fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
+    fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
         let first = self.rows == 0;
         self.rows += 1;
         match self.format {
             Format::Tsv => {
                 if first {
                     let header: Vec<String> = self.columns.iter().map(|c| clean(c)).collect();
-                    self.tsv_line(header.into_iter())?;
+                    self.tsv_line(header.into_iter().map(|c| Cell::Text(c.into())))?;
                 }
-                self.tsv_line(cells.iter().map(tsv_text))
+                self.tsv_line(cells.iter().cloned())
             }
             Format::Json => {
                 self.out.write_all(if first { b"[\n  " } else { b",\n  " })?;
@@ -148,32 +157,38 @@ impl<W: Write> RowSink for Printer<W> {
 }
 
 /// One TSV field: NULL is empty, and tabs and line breaks in text become spaces.
-fn tsv_text(cell: &Cell) -> String {
+fn push_tsv_text(line: &mut String, cell: &Cell<'_>) {
     match cell {
-        Cell::Null => String::new(),
-        Cell::Integer(i) => i.to_string(),
+        Cell::Null => {}
+        Cell::Integer(i) => {
+            let _ = write!(line, "{i}");
+        }
         // Debug keeps a real looking real (`3.0`, `1e300`), as SQLite prints it.
-        Cell::Real(r) => format!("{r:?}"),
-        Cell::Text(t) => clean(t),
-        Cell::Blob(b) => hex(b),
+        Cell::Real(r) => {
+            let _ = write!(line, "{r:?}");
+        }
+        Cell::Text(t) => push_clean(line, t),
+        Cell::Blob(b) => push_hex(line, b),
     }
 }
 
-fn json_value(cell: &Cell) -> Value {
+fn json_value(cell: &Cell<'_>) -> Value {
     match cell {
         Cell::Null => Value::Null,
         Cell::Integer(i) => Value::from(*i),
         // Infinity has no JSON form; `Value::from` makes it null.
         Cell::Real(r) => Value::from(*r),
-        Cell::Text(t) => Value::String(t.clone()),
-        Cell::Blob(b) => Value::String(hex(b)),
+        Cell::Text(t) => Value::String(t.to_string()),
+        Cell::Blob(b) => {
+            let mut text = String::with_capacity(b.len() * 2);
+            push_hex(&mut text, b);
+            Value::String(text)
+        }
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
+fn push_hex(out: &mut String, bytes: &[u8]) {
     for b in bytes {
         let _ = write!(out, "{b:02x}");
     }
-    out
 }

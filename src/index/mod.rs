@@ -264,6 +264,14 @@ impl Index {
         self.conn
     }
 
+    /// The connection, for one statement that reads the index about once (`termdex sql`):
+    /// with the small page cache of [`Index::reading_once`], for the same reason.
+    pub(crate) fn into_one_pass_connection(self) -> Connection {
+        // Only a setting: if it cannot be changed the read is slower, not wrong.
+        let _ = self.conn.pragma_update(None, "cache_size", -ONE_PASS_CACHE_KIB);
+        self.conn
+    }
+
     fn sqlite_error(&self, cause: rusqlite::Error) -> IndexError {
         IndexError::Sqlite { path: self.path.clone(), cause }
     }

@@ -138,11 +138,17 @@ impl FieldSpans {
 
     /// One field's value out of the same `fields_json` [`FieldSpans::parse`] read.
     pub fn get(&self, fields_json: &str, key: &str) -> Option<Value> {
-        let top = self
-            .0
-            .iter()
-            .filter_map(|(k, v)| Some((fields_json.get(k.clone())?, fields_json.get(v.clone())?)));
-        lookup(top, key)
+        lookup(self.pairs(fields_json), key)
+    }
+
+    /// The JSON text of a top-level field's value, found as [`FieldSpans::get`] finds it
+    /// (`None` for a missing key and for a dotted path into a nested map: ask `get`).
+    pub fn raw<'j>(&self, fields_json: &'j str, key: &str) -> Option<&'j str> {
+        find_top(self.pairs(fields_json), key).map(|(_, raw)| raw)
+    }
+
+    fn pairs<'j>(&self, fields_json: &'j str) -> impl Iterator<Item = (&'j str, &'j str)> + Clone {
+        self.0.iter().filter_map(|(k, v)| Some((fields_json.get(k.clone())?, fields_json.get(v.clone())?)))
     }
 }
 
@@ -158,25 +164,30 @@ fn values_in_json(fields_json: &str, keys: &[&str]) -> serde_json::Result<Vec<Op
 /// [`field_value`] over borrowed pairs: the key as written, else in any letter case, else
 /// a dotted path into nested maps.
 fn lookup<'a>(top: impl Iterator<Item = (&'a str, &'a str)> + Clone, key: &str) -> Option<Value> {
-    let find = |name: &str| {
-        top.clone().find(|(k, _)| *k == name).or_else(|| {
-            // Keys asked for are lower-case already, as a rule: no copy for those.
-            let folded = match name.chars().any(char::is_uppercase) {
-                true => Cow::Owned(name.to_lowercase()),
-                false => Cow::Borrowed(name),
-            };
-            top.clone().find(|(k, _)| same_key(k, &folded))
-        })
-    };
     let decode = |raw: &str| serde_json::from_str::<Value>(raw).ok();
-    if let Some((_, raw)) = find(key) {
+    if let Some((_, raw)) = find_top(top.clone(), key) {
         return decode(raw);
     }
     let (head, rest) = key.split_once('.')?;
-    match decode(find(head)?.1)? {
+    match decode(find_top(top, head)?.1)? {
         Value::Object(inner) => field_value(&inner, rest).cloned(),
         _ => None,
     }
+}
+
+/// A top-level key as written, else in any letter case.
+fn find_top<'a>(
+    top: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    name: &str,
+) -> Option<(&'a str, &'a str)> {
+    top.clone().find(|(k, _)| *k == name).or_else(|| {
+        // Keys asked for are lower-case already, as a rule: no copy for those.
+        let folded = match name.chars().any(char::is_uppercase) {
+            true => Cow::Owned(name.to_lowercase()),
+            false => Cow::Borrowed(name),
+        };
+        top.clone().find(|(k, _)| same_key(k, &folded))
+    })
 }
 
 /// Reads one key's value out of a JSON object and skips the rest unbuilt: the first key

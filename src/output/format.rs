@@ -352,6 +352,14 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
+/// [`clean`] of `text`, added to `out` (no copy of its own when it is clean already).
+pub fn push_clean(out: &mut String, text: &str) {
+    match text.chars().any(is_unsafe) {
+        true => out.push_str(&clean(text)),
+        false => out.push_str(text),
+    }
+}
+
 /// [`clean`] for a message of several lines (an error with a pointer under the filter):
 /// line ends stay, everything else unsafe goes.
 pub fn clean_lines(text: &str) -> String {

@@ -16,7 +16,8 @@ mod tree;
 
 pub use annotated::{Annotated, Note, write_annotated};
 pub use format::{
-    Format, Options, clean, clean_lines, column_text, is_unsafe, unreadable_fields, value_text, write_cards,
+    Format, Options, clean, clean_lines, column_text, is_unsafe, push_clean, unreadable_fields, value_text,
+    write_cards,
 };
 pub use jsonl::card_json;
 pub use paths::PathDisplay;

@@ -16,6 +16,7 @@
 //! connection. `md_front_matter(path, 'what') = 'task'` over 100k cards then runs about
 //! as fast as the same test written with SQLite's own JSON operators.
 
+use std::borrow::Cow;
 use std::cell::{Cell as StdCell, OnceCell};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -51,28 +52,41 @@ const WHY_SETTING: &str = "it would change a setting of the index or of the conn
     and `termdex sql` is read-only";
 const WHY_TRANSACTION: &str = "`termdex sql` runs one read-only statement, so there is nothing to commit";
 
-/// A value of a result row, with SQLite's types.
+/// A value of a result row, with SQLite's types. Borrowed from the row while it is sent
+/// (no copy per cell on the way to the printer); [`Cell::into_owned`] keeps one.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Null,
     Integer(i64),
     Real(f64),
-    Text(String),
-    Blob(Vec<u8>),
+    Text(Cow<'a, str>),
+    Blob(Cow<'a, [u8]>),
+}
+
+impl Cell<'_> {
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Null => Cell::Null,
+            Cell::Integer(i) => Cell::Integer(i),
+            Cell::Real(r) => Cell::Real(r),
+            Cell::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+            Cell::Blob(b) => Cell::Blob(Cow::Owned(b.into_owned())),
+        }
+    }
 }
 
 /// Where result rows go, one at a time, so that a large result is never held in memory.
 pub trait RowSink {
     /// Called once, before any row, with the result's column names.
     fn columns(&mut self, names: &[String]) -> io::Result<()>;
-    fn row(&mut self, cells: &[Cell]) -> io::Result<()>;
+    fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()>;
 }
 
 /// A whole result, for callers that want it in memory.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SqlResult {
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'static>>>,
 }
 
 impl RowSink for SqlResult {
@@ -81,8 +95,8 @@ impl RowSink for SqlResult {
         Ok(())
     }
 
-    fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
-        self.rows.push(cells.to_vec());
+    fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
+        self.rows.push(cells.iter().cloned().map(Cell::into_owned).collect());
         Ok(())
     }
 }
@@ -143,14 +157,10 @@ fn send_rows(
 ) -> Result<usize, SqlError> {
     let failed = |e| step_error(e, sql);
     let mut rows = stmt.query([]).map_err(failed)?;
-    let mut cells = Vec::with_capacity(width);
     let mut count = 0;
     while let Some(row) = rows.next().map_err(failed)? {
-        cells.clear();
-        for i in 0..width {
-            cells.push(cell(row.get_ref(i).map_err(failed)?));
-        }
-        sink.row(&cells).map_err(SqlError::Output)?;
+        let cells = (0..width).map(|i| row.get_ref(i).map(cell)).collect::<Result<Vec<_>, _>>();
+        sink.row(&cells.map_err(failed)?).map_err(SqlError::Output)?;
         count += 1;
     }
     Ok(count)
@@ -165,7 +175,7 @@ pub fn query_read_only(index_path: &Path, dex_root: &Path, sql: &str) -> Result<
 
 /// The user's connection: read-only, with the `tdx` view and functions, then locked down.
 fn open_session(index_path: &Path, dex_root: &Path) -> Result<Connection, SqlError> {
-    let mut conn = Index::open_read_only(index_path).map_err(SqlError::Open)?.into_connection();
+    let mut conn = Index::open_read_only(index_path).map_err(SqlError::Open)?.into_one_pass_connection();
     let open_error = |cause| SqlError::Open(IndexError::Sqlite { path: index_path.to_path_buf(), cause });
     let lookup = Arc::new(Mutex::new(Lookup::new(index_path, dex_root)));
     register_tdx(&conn, dex_root, lookup).map_err(open_error)?;
@@ -215,13 +225,13 @@ fn char_position(sql: &str, offset: i32) -> usize {
     before.map_or(0, |s| s.chars().count()) + 1
 }
 
-fn cell(value: ValueRef<'_>) -> Cell {
+fn cell(value: ValueRef<'_>) -> Cell<'_> {
     match value {
         ValueRef::Null => Cell::Null,
         ValueRef::Integer(i) => Cell::Integer(i),
         ValueRef::Real(r) => Cell::Real(r),
-        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
+        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => Cell::Blob(Cow::Borrowed(b)),
     }
 }
 
@@ -279,17 +289,18 @@ fn root_prefix(dex_root: &Path) -> String {
 /// `query` names `path` eight times per row), so a second call for the row just handed
 /// over returns the path already made, without copying the fields again.
 fn md_path(lookup: &Mutex<Lookup>, root: &str, ctx: &Context<'_>) -> rusqlite::Result<Arc<str>> {
-    let rel = ctx.get_raw(0).as_str()?;
+    let rel = ctx.get_raw(0).as_bytes()?;
     let id = ctx.get_raw(1).as_i64()?;
     let mut lookup = lock(lookup)?;
     if let Some(Named { path, card: Some((last_id, _)), .. }) = &lookup.last
         && *last_id == id
         && path.len() == root.len() + rel.len()
         && path.starts_with(root)
-        && path.ends_with(rel)
+        && path.as_bytes().ends_with(rel)
     {
         return Ok(Arc::clone(path));
     }
+    let rel = std::str::from_utf8(rel).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
     let path: Arc<str> = format!("{root}{rel}").into();
     let card = (id, ctx.get_raw(2).as_str()?.to_string());
     lookup.last = Some(Named::new(Arc::clone(&path), Some(card)));
@@ -297,14 +308,17 @@ fn md_path(lookup: &Mutex<Lookup>, root: &str, ctx: &Context<'_>) -> rusqlite::R
 }
 
 fn front_matter(lookup: &Mutex<Lookup>, ctx: &Context<'_>) -> rusqlite::Result<Option<String>> {
-    let (Some(path), Some(key)) = (ctx.get_raw(0).as_str_or_null()?, ctx.get_raw(1).as_str_or_null()?) else {
+    let (Some(path), Some(key)) = (ctx.get_raw(0).as_bytes_or_null()?, ctx.get_raw(1).as_str_or_null()?)
+    else {
         return Ok(None);
     };
-    Ok(lock(lookup)?.field(path, key)?.as_ref().and_then(render))
+    let mut lookup = lock(lookup)?;
+    lookup.card(path)?;
+    Ok(lookup.last.as_ref().and_then(|named| named.text(key)))
 }
 
 fn contents(lookup: &Mutex<Lookup>, ctx: &Context<'_>) -> rusqlite::Result<Option<String>> {
-    let Some(path) = ctx.get_raw(0).as_str_or_null()? else {
+    let Some(path) = ctx.get_raw(0).as_bytes_or_null()? else {
         return Ok(None);
     };
     lock(lookup)?.body(path)
@@ -350,6 +364,17 @@ impl Named {
             None => field_in_json(json, key),
         }
     }
+
+    /// `md_front_matter`'s answer: the common values (text, lists of text) straight from
+    /// the JSON text, the rest through a parsed value; the same answer either way.
+    fn text(&self, key: &str) -> Option<String> {
+        let (_, json) = self.card.as_ref()?;
+        let spans = self.spans.get_or_init(|| FieldSpans::parse(json)).as_ref();
+        if let Some(text) = spans.and_then(|spans| spans.raw(json, key)).and_then(render_raw) {
+            return Some(text);
+        }
+        self.field(key).as_ref().and_then(render)
+    }
 }
 
 impl Lookup {
@@ -382,8 +407,10 @@ impl Lookup {
         rel.strip_prefix("./").unwrap_or(rel)
     }
 
-    fn card(&mut self, path: &str) -> rusqlite::Result<Option<&(i64, String)>> {
-        if self.last.as_ref().is_none_or(|named| &*named.path != path) {
+    fn card(&mut self, path: &[u8]) -> rusqlite::Result<Option<&(i64, String)>> {
+        if self.last.as_ref().is_none_or(|named| named.path.as_bytes() != path) {
+            let path =
+                std::str::from_utf8(path).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
             let rel = self.relative(path).to_string();
             let card = self
                 .conn()?
@@ -395,12 +422,7 @@ impl Lookup {
         Ok(self.last.as_ref().and_then(|named| named.card.as_ref()))
     }
 
-    fn field(&mut self, path: &str, key: &str) -> rusqlite::Result<Option<Value>> {
-        self.card(path)?;
-        Ok(self.last.as_ref().and_then(|named| named.field(key)))
-    }
-
-    fn body(&mut self, path: &str) -> rusqlite::Result<Option<String>> {
+    fn body(&mut self, path: &[u8]) -> rusqlite::Result<Option<String>> {
         let Some(&(id, _)) = self.card(path)? else {
             return Ok(None);
         };
@@ -421,6 +443,39 @@ fn render(value: &Value) -> Option<String> {
         }
         other => Some(other.to_string()),
     }
+}
+
+/// [`render`] read from a value's JSON text, for a string or a list of strings written
+/// without escapes (nearly every value); `None` for anything else.
+fn render_raw(raw: &str) -> Option<String> {
+    if raw == "null" {
+        return Some(String::new());
+    }
+    if let Some(text) = plain_json_string(raw) {
+        return Some(text.to_string());
+    }
+    let inner = raw.strip_prefix('[')?.strip_suffix(']')?.trim();
+    if inner.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(raw.len());
+    out.push_str("[ ");
+    for (i, item) in inner.split(',').enumerate() {
+        // A comma inside a string splits it: that item is not plain, so `render` answers.
+        let text = plain_json_string(item.trim())?;
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(text);
+    }
+    out.push_str(" ]");
+    Some(out)
+}
+
+/// The text of a JSON string written without escapes.
+fn plain_json_string(raw: &str) -> Option<&str> {
+    let text = raw.strip_prefix('"')?.strip_suffix('"')?;
+    (!text.contains(['"', '\\'])).then_some(text)
 }
 
 fn list_item(value: &Value) -> String {
@@ -608,13 +663,47 @@ mod tests {
         (dir, root, index_path)
     }
 
-    fn rows(sql: &str) -> Vec<Vec<Cell>> {
+    fn rows(sql: &str) -> Vec<Vec<Cell<'static>>> {
         let (_dir, root, index_path) = dex();
         query_read_only(&index_path, &root, sql).expect("query").rows
     }
 
-    fn text(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+    fn text(s: &str) -> Cell<'static> {
+        Cell::Text(s.to_string().into())
+    }
+
+    #[test]
+    fn values_read_from_their_json_text_render_as_parsed_values_do() {
+        let values = [
+            r#""plain""#,
+            r#""""#,
+            "null",
+            r#"["a","b"]"#,
+            r#"[ "a" , "b" ]"#,
+            r#"["a, b","c"]"#,
+            r#"["a,","b"]"#,
+            r#"[",","b"]"#,
+            r#"["q\"uote"]"#,
+            r#""tab\there""#,
+            "[]",
+            "[1,2]",
+            r#"["a",null]"#,
+            r#"["a",["b"]]"#,
+            "3.0",
+            "true",
+            r#"{"k":"v"}"#,
+            r#""é ü 索引""#,
+            r#"["x"]"#,
+            r#"[""]"#,
+        ];
+        for raw in values {
+            let parsed: Value = serde_json::from_str(raw).expect("valid JSON");
+            if let Some(text) = render_raw(raw) {
+                assert_eq!(Some(text), render(&parsed), "{raw}");
+            }
+        }
+        assert_eq!(render_raw(r#"["a","b"]"#).as_deref(), Some("[ a, b ]"));
+        assert_eq!(render_raw(r#""plain""#).as_deref(), Some("plain"));
     }
 
     #[test]
