@@ -23,6 +23,7 @@ mod damage;
 mod fields;
 mod links;
 mod migrate;
+mod pairs;
 mod read;
 mod refresh;
 mod schema;

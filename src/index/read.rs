@@ -4,11 +4,11 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use rusqlite::{Connection, Row};
-use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use super::damage::Damage;
+use super::pairs::scan_pairs;
 use crate::card::{field_value, same_key};
 use crate::frontmatter::Fields;
 
@@ -127,7 +127,7 @@ impl FieldSpans {
     /// `None` when the text is not a JSON object or a key is written with escapes (it
     /// cannot be borrowed): then ask [`field_in_json`].
     pub fn parse(fields_json: &str) -> Option<FieldSpans> {
-        let Pairs(pairs) = serde_json::from_str(fields_json).ok()?;
+        let pairs = scan_pairs(fields_json)?;
         let base = fields_json.as_ptr() as usize;
         let span = |part: &str| {
             let start = part.as_ptr() as usize - base;
@@ -154,7 +154,7 @@ impl FieldSpans {
 
 fn values_in_json(fields_json: &str, keys: &[&str]) -> serde_json::Result<Vec<Option<Value>>> {
     // Keys written with escapes cannot be borrowed; those rows take the slow path.
-    let Ok(Pairs(top)) = serde_json::from_str::<Pairs<'_>>(fields_json) else {
+    let Some(top) = scan_pairs(fields_json) else {
         let fields: Fields = serde_json::from_str(fields_json)?;
         return Ok(keys.iter().map(|k| field_value(&fields, k).cloned()).collect());
     };
@@ -269,30 +269,6 @@ impl<'de> Visitor<'de> for CompareKey<'_, '_> {
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyMatch, E> {
         Ok(self.0.compare(key))
-    }
-}
-
-/// The top level of a fields object as borrowed `(key, raw value)` pairs: no hashing,
-/// no decoding of values nobody asked for. Each value is its JSON text.
-struct Pairs<'a>(Vec<(&'a str, &'a str)>);
-
-impl<'de> Deserialize<'de> for Pairs<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PairsVisitor;
-        impl<'de> Visitor<'de> for PairsVisitor {
-            type Value = Pairs<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'de>, A::Error> {
-                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(pair) = map.next_entry::<&'de str, &'de RawValue>()? {
-                    pairs.push((pair.0, pair.1.get()));
-                }
-                Ok(Pairs(pairs))
-            }
-        }
-        deserializer.deserialize_map(PairsVisitor)
     }
 }
 

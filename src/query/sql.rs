@@ -369,9 +369,18 @@ impl Named {
     /// the JSON text, the rest through a parsed value; the same answer either way.
     fn text(&self, key: &str) -> Option<String> {
         let (_, json) = self.card.as_ref()?;
-        let spans = self.spans.get_or_init(|| FieldSpans::parse(json)).as_ref();
-        if let Some(text) = spans.and_then(|spans| spans.raw(json, key)).and_then(render_raw) {
-            return Some(text);
+        if let Some(spans) = self.spans.get_or_init(|| FieldSpans::parse(json)) {
+            match spans.raw(json, key) {
+                Some(raw) => {
+                    if let Some(text) = render_raw(raw) {
+                        return Some(text);
+                    }
+                }
+                // Not a top-level key, nor a path into a nested map: missing (most
+                // cards lack most keys, so this answer comes without a second search).
+                None if !key.contains('.') => return None,
+                None => {}
+            }
         }
         self.field(key).as_ref().and_then(render)
     }
