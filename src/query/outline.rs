@@ -142,7 +142,7 @@ impl Outline {
     }
 
     /// The nodes to show, in order: under `from` (itself first) or the whole outline;
-    /// only those `keep` says (when given); none deeper than `max_depth` below where the
+    /// only those `keep` says (when given: none when it leaves `from` out); none deeper than `max_depth` below where the
     /// showing starts; none under a node `collapsed` says is closed.
     pub fn show(
         &self,
@@ -165,8 +165,11 @@ impl Outline {
                 }
             }
         };
+        // A top that `keep` leaves out has nothing kept under it either (a kept node keeps
+        // its ancestors): nothing is shown, not the top alone.
         match from {
-            Some(node) => stack.push(Shown { node, depth: 0, last: true }),
+            Some(node) if kept(node) => stack.push(Shown { node, depth: 0, last: true }),
+            Some(_) => {}
             None => push(&mut stack, &mut self.roots.iter().rev(), 0),
         }
         while let Some(row) = stack.pop() {
