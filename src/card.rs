@@ -306,7 +306,6 @@ pub fn mtime_instant(mtime_ns: i64) -> String {
         .unwrap_or_default()
 }
 
-
 /// A parent value's target and label: `[[Projects|label]]` is `Projects` and `label`;
 /// a path or a title is itself.
 pub fn parent_target(value: &str) -> (&str, Option<&str>) {

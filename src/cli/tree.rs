@@ -58,7 +58,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         if let Format::Json = format {
             return nested(ctx, &showing.outline, &shown, &cards);
         }
-        let rows = rows(&showing.outline, &shown, &cards);
+        // JSON lines say each row's depth: the title is the card's, without tree lines.
+        let rows = rows(&showing.outline, &shown, &cards, !matches!(format, Format::Jsonl));
         let annotated: Vec<Annotated<'_>> = rows.iter().map(Row::annotated).collect();
         render(ctx, &annotated, &args.listing, &format)
     })?;
@@ -139,13 +140,14 @@ impl Row {
     }
 }
 
-fn rows(outline: &Outline, shown: &[Shown], cards: &HashMap<i64, CardRow>) -> Vec<Row> {
+fn rows(outline: &Outline, shown: &[Shown], cards: &HashMap<i64, CardRow>, lines: bool) -> Vec<Row> {
     shown
         .iter()
         .zip(outline::lasts(shown, 0))
         .map(|(s, lasts)| {
             let node = &outline.nodes[s.node];
-            let title = format!("{}{}", tree_prefix(&lasts), node.name);
+            let prefix = if lines { tree_prefix(&lasts) } else { String::new() };
+            let title = format!("{prefix}{}", node.name);
             let card = row_of(node, cards).map(|card| CardRow { title: title.clone(), ..card.clone() });
             Row { card, title, depth: s.depth, mark: mark_text(node.mark.as_ref()) }
         })
