@@ -6,8 +6,8 @@
 //! Cards that were only partly readable, links that name no card
 //! (`path:line: warning: no card named "X"`) and parent fields that several cards answer
 //! to, are listed as warnings; they do not fail the check unless `--strict` makes every
-//! warning about a link a problem. A parent cycle is a problem, named once, at the card
-//! where the outline breaks it.
+//! warning about a link a problem. A parent cycle is such a warning too (the parent field
+//! is a link), named once, at the card where the outline breaks it.
 //! Messages quote card text, so they are cleaned of control characters; paths are cleaned
 //! on a terminal and left as they are for programs.
 
@@ -30,7 +30,8 @@ pub struct Args {
     /// Use the index as it is, without refreshing it first
     #[arg(long)]
     no_refresh: bool,
-    /// Count broken links as problems (exit 1), not warnings
+    /// Count broken links, ambiguous parents and parent cycles as problems (exit 1), not
+    /// warnings
     #[arg(long)]
     strict: bool,
 }
@@ -113,7 +114,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             config.outline.parent
         );
         let line = line_of(&top, &config.outline.parent);
-        findings.push((top, Finding::Problem { line, message }));
+        let finding = match args.strict {
+            true => Finding::Problem { line, message },
+            false => Finding::Warning { line: Some(line), message },
+        };
+        findings.push((top, finding));
     }
     for breach in breaches {
         let line = line_of(&breach.path, &breach.key);
