@@ -306,6 +306,25 @@ pub fn mtime_instant(mtime_ns: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A parent value's target and label: `[[Projects|label]]` is `Projects` and `label`;
+/// a path or a title is itself.
+pub fn parent_target(value: &str) -> (&str, Option<&str>) {
+    let value = value.trim();
+    let inner = value.strip_prefix("[[").and_then(|v| v.strip_suffix("]]")).unwrap_or(value);
+    match inner.split_once('|') {
+        Some((target, label)) => (target.trim(), Some(label.trim())),
+        None => (inner.trim(), None),
+    }
+}
+
+/// The name a parent value gives, as a link looks it up: `[[Projects|label]]`,
+/// `[[Projects#Plan]]` and `Projects` all name `Projects`; for a command line's word that
+/// names a card the way a parent field does (`termdex tree '[[Projects]]'`, `under:X`).
+pub fn parent_name(value: &str) -> &str {
+    let (target, _) = parent_target(value);
+    target.split('#').next().unwrap_or("").trim()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,11 @@
 //! `path:line: reason`.
 //!
 //! The format is the one compilers use, so editors and `grep` can jump to the line.
-//! Cards that were only partly readable, and links that name no card
-//! (`path:line: warning: no card named "X"`), are listed as warnings; they do not fail
-//! the check unless `--strict` makes every warning about a link a problem.
+//! Cards that were only partly readable, links that name no card
+//! (`path:line: warning: no card named "X"`) and parent fields that several cards answer
+//! to, are listed as warnings; they do not fail the check unless `--strict` makes every
+//! warning about a link a problem. A parent cycle is such a warning too (the parent field
+//! is a link), named once, at the card where the outline breaks it.
 //! Messages quote card text, so they are cleaned of control characters; paths are cleaned
 //! on a terminal and left as they are for programs.
 
@@ -18,7 +20,7 @@ use termdex::frontmatter::key_line;
 use termdex::index::card_errors;
 use termdex::output::ansi::{BOLD, RED, RESET, YELLOW};
 use termdex::output::clean;
-use termdex::query::{declared, links};
+use termdex::query::{declared, links, outline};
 use termdex::scan::read_card_file;
 
 use super::Ctx;
@@ -28,7 +30,8 @@ pub struct Args {
     /// Use the index as it is, without refreshing it first
     #[arg(long)]
     no_refresh: bool,
-    /// Count broken links as problems (exit 1), not warnings
+    /// Count broken links, ambiguous parents and parent cycles as problems (exit 1), not
+    /// warnings
     #[arg(long)]
     strict: bool,
 }
@@ -41,10 +44,12 @@ enum Finding {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
-    let (rows, breaches, broken) = ctx.with_index(args.no_refresh, |index| {
+    let (rows, breaches, broken, (cycles, ambiguous)) = ctx.with_index(args.no_refresh, |index| {
         let rows = card_errors(index)?;
-        Ok((rows, declared::breaches(index, &config)?, links::broken(index)?))
+        let outline = (cycles(index, &config)?, links::ambiguous_parents(index)?);
+        Ok((rows, declared::breaches(index, &config)?, links::broken(index)?, outline))
     })?;
+    let paths = ctx.paths();
     let mut findings: Vec<(String, Finding)> = Vec::new();
     for row in rows {
         if let Some((line, message)) = row.error {
@@ -73,14 +78,50 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         };
         findings.push((link.path, finding));
     }
+    for parent in ambiguous {
+        let shown: Vec<String> = parent.candidates.iter().map(|p| paths.show(p)).collect();
+        let message = format!(
+            "parent \"{}\" names {} cards ({}): taken as {}, the shortest path, as a link would; \
+             write the one you mean as its path (parent: \"[[path]]\")",
+            parent.name,
+            shown.len(),
+            shown.join(", "),
+            paths.show(&parent.chosen)
+        );
+        let line = i64::from(parent.line);
+        let finding = match args.strict {
+            true => Finding::Problem { line, message },
+            false => Finding::Warning { line: Some(line), message },
+        };
+        findings.push((parent.path, finding));
+    }
     let mut texts: HashMap<String, String> = HashMap::new();
-    for breach in breaches {
-        let text = texts.entry(breach.path.clone()).or_insert_with(|| {
-            read_card_file(&ctx.dex.card_path(&breach.path))
+    let mut line_of = |path: &str, key: &str| {
+        let text = texts.entry(path.to_string()).or_insert_with(|| {
+            read_card_file(&ctx.dex.card_path(path))
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
         });
-        let line = key_line(text, &breach.key).unwrap_or(1) as i64;
+        key_line(text, key).unwrap_or(1) as i64
+    };
+    for cycle in cycles {
+        let Some(top) = cycle.first().cloned() else { continue };
+        let round: Vec<String> = cycle.iter().chain([&top]).map(|p| paths.show(p)).collect();
+        let message = format!(
+            "parent cycle: {}; the outline breaks it here and shows this card at the top: \
+             edit the {} line of one of these cards",
+            round.join(" -> "),
+            config.outline.parent
+        );
+        let line = line_of(&top, &config.outline.parent);
+        let finding = match args.strict {
+            true => Finding::Problem { line, message },
+            false => Finding::Warning { line: Some(line), message },
+        };
+        findings.push((top, finding));
+    }
+    for breach in breaches {
+        let line = line_of(&breach.path, &breach.key);
         findings.push((breach.path, Finding::Problem { line, message: breach.message }));
     }
     // For each card: warnings about the whole card, then the rest by line.
@@ -94,7 +135,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         )
     });
 
-    let paths = ctx.paths();
     let on_terminal = std::io::stdout().is_terminal();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
@@ -123,4 +163,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         say!("termdex: {failed} problem{}", if failed == 1 { "" } else { "s" });
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Each parent cycle as the outline breaks it: the paths of its cards, from the one where
+/// it is broken up their parent fields.
+fn cycles(index: &termdex::index::Index, config: &termdex::config::Config) -> Result<Vec<Vec<String>>> {
+    let outline = outline::load(index, &config.outline)?;
+    let path = |n: usize| outline.nodes[n].path().map(str::to_string);
+    Ok(outline.cycles.iter().map(|cycle| cycle.iter().filter_map(|&n| path(n)).collect()).collect())
 }

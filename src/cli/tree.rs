@@ -32,11 +32,13 @@ pub struct Args {
     listing: Listing,
 }
 
-/// What is shown: the outline, where it starts, which nodes.
+/// What is shown: the outline, where it starts, which nodes; and the first word when it
+/// named no card and was read as a filter (said on stderr when nothing matches).
 struct Showing {
     outline: Outline,
     from: Option<usize>,
     keep: Option<Vec<bool>>,
+    unnamed: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
@@ -44,8 +46,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let config = ctx.config()?;
     // Rendered while the index is open: stored fields that do not read are damage, which
     // heals and the whole is read again.
+    let mut unnamed = None;
     let (_index, printed) = ctx.read_fresh(args.listing.no_refresh, |index| {
         let showing = showing(ctx, index, &config, &args.words)?;
+        unnamed.clone_from(&showing.unnamed);
         let shown = showing.outline.show(showing.from, showing.keep.as_deref(), args.depth, &|_| false);
         // The outline places cards; what is printed of them is read for those shown only.
         let ids: Vec<i64> =
@@ -54,23 +58,30 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         if let Format::Json = format {
             return nested(ctx, &showing.outline, &shown, &cards);
         }
-        let rows = rows(&showing.outline, &shown, &cards);
+        // JSON lines say each row's depth: the title is the card's, without tree lines.
+        let rows = rows(&showing.outline, &shown, &cards, !matches!(format, Format::Jsonl));
         let annotated: Vec<Annotated<'_>> = rows.iter().map(Row::annotated).collect();
         render(ctx, &annotated, &args.listing, &format)
     })?;
+    if let (false, Some(word)) = (printed.1, unnamed) {
+        say!(
+            "termdex: no card is named \"{}\" and no card matches it as a filter: name a card by its \
+             path, title or [[link]] (termdex query finds one), or give filter terms",
+            termdex::output::clean(&word)
+        );
+    }
     print(printed)
 }
 
 /// Reads the outline, the card it starts under and the cards the filter keeps.
 fn showing(ctx: &Ctx, index: &Index, config: &Config, words: &[String]) -> Result<Showing> {
     let outline = outline::load(index, &config.outline)?;
-    let (from, filter) = match words.split_first() {
-        Some((first, rest)) if !looks_like_filter(super::unmark(first)) => match top_card(ctx, index, first)?
-        {
-            Some(card) => (outline.find(&card.path), rest),
-            None => (None, words),
+    let (from, filter, unnamed) = match words.split_first() {
+        Some((first, rest)) if names_a_card(super::unmark(first)) => match top_card(ctx, index, first)? {
+            Some(card) => (outline.find(&card.path), rest, None),
+            None => (None, words, Some(first.clone())),
         },
-        _ => (None, words),
+        _ => (None, words, None),
     };
     let keep = match filter.is_empty() {
         true => None,
@@ -85,7 +96,13 @@ fn showing(ctx: &Ctx, index: &Index, config: &Config, words: &[String]) -> Resul
             Some(outline.with_ancestors(nodes))
         }
     };
-    Ok(Showing { outline, from, keep })
+    Ok(Showing { outline, from, keep, unnamed })
+}
+
+/// Whether a first word may name a card: a `[[wiki link]]` does, whatever it holds; other
+/// words that are filter syntax do not.
+fn names_a_card(word: &str) -> bool {
+    word.trim_start().starts_with("[[") || !looks_like_filter(word)
 }
 
 /// Words that are filter syntax rather than a card's name.
@@ -95,10 +112,15 @@ fn looks_like_filter(word: &str) -> bool {
         || matches!(word, "OR" | "AND" | "NOT")
 }
 
-/// The card a first word names, by path or by name; `None` when it names none.
+/// The card a first word names, in any form a parent field takes (a path, a name, a
+/// `[[wiki link]]`); `None` when it names none.
 fn top_card(ctx: &Ctx, index: &Index, word: &str) -> Result<Option<CardRow>> {
-    let path = ctx.resolve_card(std::path::Path::new(word)).ok();
-    Ok(links::find_card(index, path.as_deref(), Some(word))?)
+    let name = termdex::card::parent_name(word);
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let path = ctx.resolve_card(std::path::Path::new(name)).ok();
+    Ok(links::find_card(index, path.as_deref(), Some(name))?)
 }
 
 /// A shown node as a row: its card with the tree lines before its title (a placeholder
@@ -118,13 +140,14 @@ impl Row {
     }
 }
 
-fn rows(outline: &Outline, shown: &[Shown], cards: &HashMap<i64, CardRow>) -> Vec<Row> {
+fn rows(outline: &Outline, shown: &[Shown], cards: &HashMap<i64, CardRow>, lines: bool) -> Vec<Row> {
     shown
         .iter()
         .zip(outline::lasts(shown, 0))
         .map(|(s, lasts)| {
             let node = &outline.nodes[s.node];
-            let title = format!("{}{}", tree_prefix(&lasts), node.name);
+            let prefix = if lines { tree_prefix(&lasts) } else { String::new() };
+            let title = format!("{prefix}{}", node.name);
             let card = row_of(node, cards).map(|card| CardRow { title: title.clone(), ..card.clone() });
             Row { card, title, depth: s.depth, mark: mark_text(node.mark.as_ref()) }
         })

@@ -49,6 +49,37 @@ fn resolve_expr(key: &str, tail: &str, suffix: &str) -> String {
     )
 }
 
+/// Every card a link could name at the step that decides it, given SQL expressions for
+/// its key, tail and suffix as [`resolve_expr`] takes them: the ids of the cards of the
+/// first kind with a match (by path, by stem, by title, by alias), as a JSON array, or
+/// NULL when none. More than one is an ambiguous name, resolved by [`resolve_expr`]'s
+/// rule (the shortest path).
+fn candidates_expr(key: &str, tail: &str, suffix: &str) -> String {
+    let by = |kind: NameKind, name: &str, also: &str| {
+        format!(
+            "(SELECT json_group_array(n.card_id) FROM card_names n WHERE n.key = {name} AND n.kind = {kind}{also}
+              HAVING count(*) > 0)",
+            kind = kind as i64
+        )
+    };
+    let is_path = format!(" AND n.path = {key}");
+    let ends_with_suffix =
+        format!(" AND ({suffix} = '' OR substr('/' || n.path, -length({suffix}) - 1) = '/' || {suffix})");
+    format!(
+        "coalesce({}, {}, {}, {})",
+        by(NameKind::Stem, tail, &is_path),
+        by(NameKind::Stem, tail, &ends_with_suffix),
+        by(NameKind::Title, key, ""),
+        by(NameKind::Alias, key, ""),
+    )
+}
+
+/// [`candidates_expr`] over a stored link's columns (`key`, `tail`, `suffix` of the row
+/// aliased `link`), for the query layer.
+pub fn link_candidates_sql(link: &str) -> String {
+    candidates_expr(&format!("{link}.key"), &format!("{link}.tail"), &format!("{link}.suffix"))
+}
+
 /// The link columns, for resolving links in place.
 fn resolve_link() -> String {
     resolve_expr("links.key", "links.tail", "links.suffix")

@@ -41,7 +41,7 @@ use crate::scan::Settings;
 
 pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
-pub use links::{NameLookup, resolve_name, resolve_name_sql};
+pub use links::{NameLookup, link_candidates_sql, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
 pub use read::{
     BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,

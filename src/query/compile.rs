@@ -22,12 +22,9 @@ use crate::value::{Decimal, NotDecimal, is_infinity_or_nan};
 
 use crate::clock::Clock;
 
+use super::cycles::{PARENT_LINKS, cut_ids};
 use super::dates::{self, Span};
 use super::filter::{Expr, FilterError, LinkSide, Op};
-
-/// How far `depth` counts down parent links: more levels than a dex has cards, so in
-/// effect no limit (the walks it bounds are trees: each card is reached once).
-const OUTLINE_DEPTH: u32 = 10_000_000;
 use super::prune::prune;
 
 /// A compiled filter.
@@ -193,7 +190,8 @@ impl Compiler<'_> {
     /// follow (a subquery that depends on no row, so SQLite runs it once), then its links
     /// in or out on `links_by_to` or the primary key. A name no card has matches no card.
     fn link(&mut self, side: LinkSide, name: &str) -> String {
-        let Some(lookup) = NameLookup::of(name) else {
+        // X is written as a parent value is: `[[X]]`, `[[X|label]]`, a path or a name.
+        let Some(lookup) = NameLookup::of(crate::card::parent_name(name)) else {
             return "0".into();
         };
         let (key, tail, suffix) = (self.bind(lookup.key), self.bind(lookup.tail), self.bind(lookup.suffix));
@@ -201,62 +199,71 @@ impl Compiler<'_> {
         match side {
             LinkSide::Out => format!("c.id IN (SELECT l.card_id FROM links l WHERE l.to_id = {named})"),
             LinkSide::In => format!("c.id IN (SELECT l.to_id FROM links l WHERE l.card_id = {named})"),
-            LinkSide::Parent => {
-                format!(
-                    "c.id IN (SELECT l.card_id FROM links l WHERE l.to_id = {named} AND l.kind = 'parent')"
-                )
-            }
+            // X's children and descendants as the outline has them: when X is in a parent
+            // cycle, the card of the cycle where the outline breaks it is under no card.
+            LinkSide::Parent => format!(
+                "c.id IN (WITH RECURSIVE {ring}
+                  SELECT l.card_id FROM links l WHERE l.to_id = {named} AND l.kind = 'parent'
+                   AND l.card_id NOT IN cut)",
+                ring = ring_cut(&named)
+            ),
             // Every card below X, at any depth: parent links followed down from it, each
-            // card once (UNION keeps a card reached again, around a cycle, from being
-            // walked again, which is what ends the walk).
+            // card once, never into the card where X's own cycle (the only one a walk down
+            // from X can meet) is broken, so that X is never under itself.
             LinkSide::Children => format!(
-                "c.id IN (WITH RECURSIVE below(id) AS (
+                "c.id IN (WITH RECURSIVE {ring},
+                  below(id) AS (
                     SELECT l.card_id FROM links l WHERE l.to_id = {named} AND l.kind = 'parent'
+                     AND l.card_id NOT IN cut
                     UNION
-                    SELECT l.card_id FROM links l JOIN below b ON l.to_id = b.id WHERE l.kind = 'parent')
-                  SELECT id FROM below)"
+                    SELECT l.card_id FROM links l JOIN below b ON l.to_id = b.id
+                     WHERE l.kind = 'parent' AND l.card_id NOT IN cut)
+                  SELECT id FROM below)",
+                ring = ring_cut(&named)
             ),
         }
     }
 
     /// `depth<=N`: the card's number of parents, as the outline has them (`query::outline`):
-    /// 0 for the cards with no parent, counted down from them, and, for the cards in or
-    /// under a parent cycle, which no such card reaches, from the card of each cycle with
-    /// the smallest path, where the outline breaks it. The parent links are read once,
-    /// whole (a scan costs less than following `links_by_to` to check each link's kind),
-    /// and only the cards with a parent go through the walk.
+    /// 0 for the tops (the cards with no parent, and where the outline breaks each parent
+    /// cycle, [`cut_ids`]), counted down from them. The walk stops at the depth the term
+    /// asks about (`depth>N` is what `depth<=N` leaves), and reads the parent links once,
+    /// whole (a scan costs less than following `links_by_to` to check each link's kind).
     fn depth(&mut self, op: Op, depth: u32) -> String {
-        let depth = self.bind(i64::from(depth));
-        let symbol = match op {
-            Op::Eq | Op::Prefix => "=",
-            other => other.symbol(),
+        // (the depth walked to, whether the cards at that depth only, whether negated)
+        let (to, exact, negated) = match op {
+            Op::Eq | Op::Prefix => (depth, true, false),
+            Op::Ne => (depth, true, true),
+            Op::Le => (depth, false, false),
+            Op::Gt => (depth, false, true),
+            Op::Lt | Op::Ge => match depth.checked_sub(1) {
+                Some(to) => (to, false, op == Op::Ge),
+                None => return if op == Op::Ge { "1" } else { "0" }.into(),
+            },
+        };
+        let bound = self.bind(i64::from(to));
+        let tops = "SELECT c2.id FROM cards c2 WHERE c2.id NOT IN (SELECT child FROM pm)
+                    UNION ALL SELECT id FROM cut";
+        let select = match (exact, to) {
+            (true, 0) => tops.to_string(),
+            (true, _) => format!("SELECT id FROM walk WHERE depth = {bound}"),
+            (false, _) => format!("{tops} UNION ALL SELECT id FROM walk"),
         };
         format!(
-            "c.id IN (WITH RECURSIVE
+            "c.id {not}IN (WITH RECURSIVE
               pm(child, parent) AS MATERIALIZED
                 (SELECT card_id, to_id FROM links WHERE kind = 'parent' AND +to_id IS NOT NULL),
-              placed(id, depth) AS MATERIALIZED (
-                SELECT child, 1 FROM pm WHERE parent NOT IN (SELECT child FROM pm)
+              cut(id) AS MATERIALIZED ({cut}),
+              walk(id, depth) AS (
+                SELECT child, 1 FROM pm
+                 WHERE (parent NOT IN (SELECT child FROM pm) OR parent IN cut) AND child NOT IN cut
+                   AND 1 <= {bound}
                 UNION ALL
-                SELECT pm.child, p.depth + 1 FROM pm JOIN placed p ON pm.parent = p.id
-                 WHERE p.depth < {OUTLINE_DEPTH}),
-              stray(id) AS MATERIALIZED (SELECT child FROM pm WHERE child NOT IN (SELECT id FROM placed)),
-              up(start, at) AS (
-                SELECT child, parent FROM pm WHERE child IN stray
-                UNION
-                SELECT u.start, pm.parent FROM up u JOIN pm ON pm.child = u.at),
-              cut(id) AS MATERIALIZED (
-                SELECT DISTINCT (SELECT u2.at FROM up u2 JOIN cards c3 ON c3.id = u2.at
-                                  WHERE u2.start = u.start ORDER BY c3.path LIMIT 1)
-                FROM up u WHERE u.at = u.start),
-              broken(id, depth) AS (
-                SELECT id, 0 FROM cut
-                UNION ALL
-                SELECT pm.child, b.depth + 1 FROM pm JOIN broken b ON pm.parent = b.id
-                 WHERE pm.child NOT IN cut AND b.depth < {OUTLINE_DEPTH})
-              SELECT c2.id FROM cards c2 WHERE 0 {symbol} {depth} AND c2.id NOT IN (SELECT child FROM pm)
-              UNION ALL SELECT id FROM placed WHERE depth {symbol} {depth}
-              UNION ALL SELECT id FROM broken WHERE depth {symbol} {depth})"
+                SELECT pm.child, w.depth + 1 FROM pm JOIN walk w ON pm.parent = w.id
+                 WHERE w.depth < {bound} AND pm.child NOT IN cut)
+              {select})",
+            not = if negated { "NOT " } else { "" },
+            cut = cut_ids("pm"),
         )
     }
 
@@ -578,6 +585,22 @@ impl Compiler<'_> {
     }
 }
 
+/// A recursive CTE `ring` (the cards up X's parent chain) and `cut`: the card where the
+/// outline breaks X's parent cycle, when X is in one (the chain then comes back to X and
+/// is the cycle), else none. One walk up from X: a few rows.
+fn ring_cut(named: &str) -> String {
+    format!(
+        "ring(id) AS (
+           SELECT l.to_id FROM links l WHERE l.card_id = {named} AND l.kind = 'parent' AND l.to_id IS NOT NULL
+           UNION
+           SELECT l.to_id FROM ring r JOIN links l ON l.card_id = r.id
+            WHERE l.kind = 'parent' AND l.to_id IS NOT NULL),
+         cut(id) AS MATERIALIZED (
+           SELECT r.id FROM ring r JOIN cards c8 ON c8.id = r.id
+            WHERE {named} IN (SELECT id FROM ring) ORDER BY c8.path LIMIT 1)"
+    )
+}
+
 /// `has:links` (a link out of the card names a card: broken links do not count) and
 /// `has:backlinks` (a card links to it): one seek per card tested, into the primary key or
 /// `links_by_to`. Collecting the linked cards first (`c.id IN (SELECT to_id ...)`) costs
@@ -587,12 +610,29 @@ fn has_link(side: LinkSide) -> &'static str {
     match side {
         LinkSide::Out => "EXISTS (SELECT 1 FROM links l WHERE l.card_id = c.id AND l.to_id IS NOT NULL)",
         LinkSide::In => "EXISTS (SELECT 1 FROM links l WHERE l.to_id = c.id)",
-        LinkSide::Parent => {
-            "EXISTS (SELECT 1 FROM links l WHERE l.card_id = c.id AND l.kind = 'parent' AND l.to_id IS NOT NULL)"
-        }
-        LinkSide::Children => "EXISTS (SELECT 1 FROM links l WHERE l.to_id = c.id AND l.kind = 'parent')",
+        // A parent and children as the outline has them: the card where a parent cycle is
+        // broken has no parent (it is a top), and is no child of the card it names.
+        LinkSide::Parent => HAS_PARENT.get_or_init(|| {
+            format!(
+                "(EXISTS (SELECT 1 FROM links l WHERE l.card_id = c.id AND l.kind = 'parent' AND l.to_id IS NOT NULL)
+                  AND c.id NOT IN ({}))",
+                cut_ids(PARENT_LINKS)
+            )
+        })
+        .as_str(),
+        LinkSide::Children => HAS_CHILDREN.get_or_init(|| {
+            format!(
+                "EXISTS (SELECT 1 FROM links l WHERE l.to_id = c.id AND l.kind = 'parent'
+                          AND l.card_id NOT IN ({}))",
+                cut_ids(PARENT_LINKS)
+            )
+        })
+        .as_str(),
     }
 }
+
+static HAS_PARENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+static HAS_CHILDREN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// Declared numbers also compare numerically when they were written as numeric text
 /// (`"3"`, not `"v3"`): `number_text` is the SQL function of [`crate::value::number_text`].
@@ -697,6 +737,7 @@ mod tests {
     /// The plan SQLite makes for a compiled filter, one line per step.
     fn plan(index: &crate::index::Index, compiled: &Sql) -> Vec<String> {
         let explain = format!("EXPLAIN QUERY PLAN SELECT c.id FROM cards c WHERE {}", compiled.where_clause);
+        crate::query::register_functions(index.conn()).expect("functions");
         index
             .conn()
             .prepare(&explain)
@@ -713,14 +754,14 @@ mod tests {
         let steps = plan(&index, &sql("depth<=2"));
         assert_eq!(steps.iter().filter(|s| s.starts_with("SCAN links")).count(), 1, "{steps:#?}");
         assert!(!steps.iter().any(|s| s.contains("links_by_to")), "{steps:#?}");
-        for walk in ["parent=?", "child=?"] {
-            assert!(
-                steps
-                    .iter()
-                    .any(|s| s.starts_with("SEARCH pm USING AUTOMATIC") && s.ends_with(&format!("({walk})"))),
-                "{walk}: {steps:#?}"
-            );
-        }
+        assert!(
+            steps.iter().any(|s| s.starts_with("SEARCH pm USING AUTOMATIC") && s.ends_with("(parent=?)")),
+            "the walk down: {steps:#?}"
+        );
+        assert!(
+            steps.iter().any(|s| s == "SCAN ring VIRTUAL TABLE INDEX 1:"),
+            "the cycles found once, by parent_cycles over pm: {steps:#?}"
+        );
     }
 
     #[test]
@@ -744,10 +785,13 @@ mod tests {
                 steps.iter().any(|s| s.starts_with("SEARCH l ") && s.ends_with(wanted)),
                 "{filter}: {steps:#?}"
             );
-            assert!(
-                !steps.iter().any(|s| s.starts_with("SCAN l") || s.starts_with("SCAN n")),
-                "{filter}: {steps:#?}"
-            );
+            // The parent cycles, where the terms on the outline need them, are read in one
+            // scan of the links (`cycles::cut_ids`), once per statement.
+            let scans = |table: &str| {
+                steps.iter().filter(|s| s.starts_with("SCAN ") && s.split(' ').nth(1) == Some(table)).count()
+            };
+            assert_eq!(scans("l") + scans("n"), 0, "{filter}: {steps:#?}");
+            assert!(scans("links") <= 1, "{filter}: {steps:#?}");
             if filter.starts_with("link") {
                 assert!(
                     steps.iter().any(|s| s.starts_with("SEARCH c USING INTEGER PRIMARY KEY")),

@@ -159,6 +159,51 @@ pub fn broken(index: &Index) -> Result<Vec<BrokenLink>, QueryError> {
     read().map_err(|cause| QueryError::sqlite(index, cause))
 }
 
+/// A parent field whose name several cards answer to at the step that decides it (two
+/// cards titled the same, two stems in different folders): resolved as any link is, to
+/// the shortest path, and worth a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbiguousParent {
+    pub path: String,
+    pub line: u32,
+    /// What it names, as a person reads it.
+    pub name: String,
+    /// The card it resolves to.
+    pub chosen: String,
+    /// Every card it could name, by path, in order.
+    pub candidates: Vec<String>,
+}
+
+/// Every parent field that several cards could answer ([`AmbiguousParent`]).
+pub fn ambiguous_parents(index: &Index) -> Result<Vec<AmbiguousParent>, QueryError> {
+    let read = || -> rusqlite::Result<Vec<AmbiguousParent>> {
+        let sql = format!(
+            "SELECT c.path, l.line, l.target, t.path,
+                    (SELECT json_group_array(path) FROM (SELECT c2.path FROM json_each(l.candidates) j
+                                                         JOIN cards c2 ON c2.id = j.value ORDER BY c2.path))
+             FROM (SELECT card_id, line, target, to_id, {} AS candidates FROM links link
+                   WHERE link.kind = 'parent' AND link.to_id IS NOT NULL) l
+             JOIN cards c ON c.id = l.card_id JOIN cards t ON t.id = l.to_id
+             WHERE json_array_length(l.candidates) > 1
+             ORDER BY c.path, l.line",
+            crate::index::link_candidates_sql("link")
+        );
+        let mut stmt = index.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            let candidates: String = r.get(4)?;
+            Ok(AmbiguousParent {
+                path: r.get(0)?,
+                line: r.get(1)?,
+                name: link_name(LinkKind::Parent, &r.get::<_, String>(2)?),
+                chosen: r.get(3)?,
+                candidates: serde_json::from_str(&candidates).unwrap_or_default(),
+            })
+        })?;
+        rows.collect()
+    };
+    read().map_err(|cause| QueryError::sqlite(index, cause))
+}
+
 /// A card by its id in the index.
 pub(super) fn card_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<CardRow>> {
     let sql = format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.id = ?1");

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod compile;
 pub mod connections;
+pub mod cycles;
 pub mod dates;
 pub mod declared;
 pub mod duplicates;
@@ -308,7 +309,8 @@ pub fn card_body(index: &Index, path: &str) -> Result<Option<String>, QueryError
 /// spells as an `f64`, or NULL ([`crate::value::number_text`]); `number_cmp(a, b)`, -1, 0
 /// or 1 as the numbers two texts spell compare exactly (booleans as 0 and 1), or NULL;
 /// `number_key(text)`, a text that sorts as the number does
-/// ([`crate::value::Decimal::sort_key`]).
+/// ([`crate::value::Decimal::sort_key`]); `parent_cycles(child, parent)`, the parent
+/// cycles among links ([`cycles`]).
 pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("fold", 1, flags, |ctx| {
@@ -324,7 +326,8 @@ pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     })?;
     conn.create_scalar_function("number_key", 1, flags, |ctx| {
         Ok(ctx.get_raw(0).as_str_or_null()?.and_then(row_number).map(|n| n.sort_key()))
-    })
+    })?;
+    conn.create_aggregate_function("parent_cycles", 2, flags, cycles::ParentCycles)
 }
 
 /// The view's filter and the user's, ANDed, with nested ANDs flattened so that the

@@ -111,6 +111,9 @@ pub struct Outline {
     pub roots: Vec<usize>,
     /// Whether moves may rewrite it (only a parent field can be rewritten).
     pub editable: bool,
+    /// Each parent cycle, as its nodes from the one where it is broken (a top, marked)
+    /// up its parent fields: `check` names them.
+    pub cycles: Vec<Vec<usize>>,
 }
 
 impl Outline {
@@ -142,7 +145,7 @@ impl Outline {
     }
 
     /// The nodes to show, in order: under `from` (itself first) or the whole outline;
-    /// only those `keep` says (when given); none deeper than `max_depth` below where the
+    /// only those `keep` says (when given: none when it leaves `from` out); none deeper than `max_depth` below where the
     /// showing starts; none under a node `collapsed` says is closed.
     pub fn show(
         &self,
@@ -165,8 +168,11 @@ impl Outline {
                 }
             }
         };
+        // A top that `keep` leaves out has nothing kept under it either (a kept node keeps
+        // its ancestors): nothing is shown, not the top alone.
         match from {
-            Some(node) => stack.push(Shown { node, depth: 0, last: true }),
+            Some(node) if kept(node) => stack.push(Shown { node, depth: 0, last: true }),
+            Some(_) => {}
             None => push(&mut stack, &mut self.roots.iter().rev(), 0),
         }
         while let Some(row) = stack.pop() {
@@ -384,13 +390,14 @@ fn by_field(mut nodes: Vec<Node>, named: Vec<Named>) -> Outline {
             None => None,
         });
     }
-    break_cycles(&mut parents, &mut nodes);
-    link_up(nodes, &parents, true)
+    let cycles = break_cycles(&mut parents, &mut nodes);
+    Outline { cycles, ..link_up(nodes, &parents, true) }
 }
 
 /// Makes the parent links a forest: in each cycle, the node with the smallest path loses
-/// its parent and is marked.
-fn break_cycles(parents: &mut [Option<usize>], nodes: &mut [Node]) {
+/// its parent and is marked. The cycles, each from that node up its parents.
+fn break_cycles(parents: &mut [Option<usize>], nodes: &mut [Node]) -> Vec<Vec<usize>> {
+    let mut cycles = Vec::new();
     // 0: not seen, 1: on the walk now, 2: done.
     let mut state = vec![0u8; parents.len()];
     let mut walk = Vec::new();
@@ -404,6 +411,11 @@ fn break_cycles(parents: &mut [Option<usize>], nodes: &mut [Node]) {
                     let from = walk.iter().position(|&n| n == node).unwrap_or(0);
                     let cut =
                         walk[from..].iter().copied().min_by_key(|&n: &usize| nodes[n].path()).unwrap_or(node);
+                    // The walk went up the parents: the cycle, turned to start at the cut.
+                    let mut cycle = walk[from..].to_vec();
+                    let at = cycle.iter().position(|&n| n == cut).unwrap_or(0);
+                    cycle.rotate_left(at);
+                    cycles.push(cycle);
                     parents[cut] = None;
                     nodes[cut].mark = Some(Mark::Cycle);
                     break;
@@ -419,6 +431,7 @@ fn break_cycles(parents: &mut [Option<usize>], nodes: &mut [Node]) {
             state[node] = 2;
         }
     }
+    cycles
 }
 
 /// Children lists, sorted siblings, depths, roots.
@@ -447,7 +460,7 @@ fn link_up(mut nodes: Vec<Node>, parents: &[Option<usize>], editable: bool) -> O
             nodes[node].children = children;
         }
     }
-    let mut outline = Outline { nodes, roots, editable };
+    let mut outline = Outline { nodes, roots, editable, cycles: Vec::new() };
     let mut stack: Vec<(usize, usize)> = outline.roots.iter().map(|&r| (r, 0)).collect();
     while let Some((node, depth)) = stack.pop() {
         outline.nodes[node].depth = depth;

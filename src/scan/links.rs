@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::card::{Link, LinkKind, link_suffix, name_key, percent_decode};
+use crate::card::{Link, LinkKind, link_suffix, name_key, parent_target, percent_decode};
 
 /// The links in `body`, in order; `card_path` (dex-relative) resolves relative paths, and
 /// `first_line` is the file line the body starts on.
@@ -287,12 +287,8 @@ fn named(target: &str, label: Option<String>, kind: LinkKind, card_path: &str, a
 /// The link a card's parent field makes, written on `line` of the file: `[[Projects]]`,
 /// `[[Projects|label]]`, `../projects.md` or `Projects`, each named as a wiki link names.
 pub fn parent_link(value: &str, card_path: &str, line: u32) -> Option<Link> {
-    let value = value.trim();
-    let inner = value.strip_prefix("[[").and_then(|v| v.strip_suffix("]]")).unwrap_or(value);
-    let (target, label) = match inner.split_once('|') {
-        Some((target, label)) => (target.trim(), Some(label.trim().to_string())),
-        None => (inner.trim(), None),
-    };
+    let (target, label) = parent_target(value);
+    let label = label.map(str::to_string);
     let at = Position { line, body_line: 0 };
     named(target, label.clone(), LinkKind::Parent, card_path, at).or_else(|| {
         // A parent outside the dex (`../../x.md`) or a file that is no card names no

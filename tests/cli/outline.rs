@@ -176,12 +176,13 @@ fn outline_terms_select_children_descendants_roots_and_depths() {
     assert_eq!(selected(&dex, "under:termdex status:todo"), ["projects/outline.md"]);
     assert_eq!(
         selected(&dex, "has:children"),
-        ["loop/a.md", "loop/b.md", "projects.md", "projects/termdex.md"]
+        ["loop/a.md", "projects.md", "projects/termdex.md"],
+        "loop/b.md's only child, loop/a.md, is where the tree breaks the cycle"
     );
     assert_eq!(
         selected(&dex, "no:parent"),
-        ["orphan.md", "projects.md"],
-        "the tops, a broken parent among them"
+        ["loop/a.md", "orphan.md", "projects.md"],
+        "the tops: a broken parent, and the card where the tree breaks a cycle"
     );
     assert_eq!(
         selected(&dex, "depth:0"),
@@ -194,7 +195,8 @@ fn outline_terms_select_children_descendants_roots_and_depths() {
         ["ideas.md", "loop/b.md", "projects/site.md", "projects/termdex.md"]
     );
     assert_eq!(selected(&dex, "under:Nowhere"), Vec::<String>::new(), "a name no card has matches none");
-    assert_eq!(selected(&dex, "under:\"Loop A\""), ["loop/a.md", "loop/b.md"], "a cycle ends the walk");
+    assert_eq!(selected(&dex, "under:\"Loop A\""), ["loop/b.md"], "never under itself");
+    assert_eq!(selected(&dex, "under:\"Loop B\""), Vec::<String>::new(), "Loop A is a top, under no card");
     dex.write(".termdex/config.toml", "[views.project]\nfilter = \"under:projects -depth>2\"\n");
     let (stdout, _, _) = dex.run(&["query", "--view", "project", "--format", "paths"]);
     assert_eq!(stdout.lines().count(), 4, "in a view: {stdout}");
@@ -277,4 +279,186 @@ fn a_parent_outside_the_dex_is_a_broken_parent() {
     let (stdout, _, code) = dex.run(&["check"]);
     assert_eq!(code, 0, "a warning, not a failure");
     assert!(stdout.contains("a/out.md:3: warning: no card named \"../../x.md\""), "{stdout}");
+}
+
+/// The deck with a three-card ring entered from its largest path, cards hanging under the
+/// ring and the two-card loop, and a card its own parent.
+fn cyclic() -> TestDex {
+    let dex = deck();
+    dex.write("ring/c.md", card("Ring C", "parent: \"[[Ring A]]\"\n"));
+    dex.write("ring/a.md", card("Ring A", "parent: \"[[Ring B]]\"\n"));
+    dex.write("ring/b.md", card("Ring B", "parent: \"[[Ring C]]\"\n"));
+    dex.write("ring/under.md", card("Under the ring", "parent: \"[[Ring B]]\"\n"));
+    dex.write("loop/hanger.md", card("Hanger", "parent: \"[[Loop B]]\"\n"));
+    dex.write("self.md", card("Itself", "status: x\nparent: self\n"));
+    dex
+}
+
+#[test]
+fn check_names_each_parent_cycle_once_where_the_tree_breaks_it() {
+    let dex = cyclic();
+    let (stdout, stderr, code) = dex.run(&["check"]);
+    let cycles: Vec<&str> = stdout.lines().filter(|l| l.contains("parent cycle")).collect();
+    let tail = "the outline breaks it here and shows this card at the top: edit the parent line of one of these cards";
+    assert_eq!(
+        cycles,
+        [
+            format!("loop/a.md:3: warning: parent cycle: loop/a.md -> loop/b.md -> loop/a.md; {tail}"),
+            format!(
+                "ring/a.md:3: warning: parent cycle: ring/a.md -> ring/b.md -> ring/c.md -> ring/a.md; {tail}"
+            ),
+            format!("self.md:4: warning: parent cycle: self.md -> self.md; {tail}"),
+        ],
+        "{stdout}"
+    );
+    assert_eq!(code, 0, "a warning, as a broken parent is: {stderr}");
+    let (stdout, _, code) = dex.run(&["check", "--strict"]);
+    assert_eq!(code, 1, "a problem under --strict");
+    assert!(stdout.contains("self.md:4: parent cycle: self.md -> self.md;"), "{stdout}");
+    let tree = ok(&dex, &["tree"]);
+    let marked: Vec<&str> = tree.lines().filter(|l| l.ends_with("parent cycle broken here")).collect();
+    assert_eq!(marked.len(), 3, "the tree marks the cards check names: {marked:?}");
+}
+
+/// Each card's parent as `tree` draws it (None at the top), from `--format jsonl`: the
+/// nearest row above one level up.
+fn tree_parents(dex: &TestDex) -> Vec<(String, Option<String>)> {
+    let mut above: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for line in ok(dex, &["tree", "--format", "jsonl"]).lines() {
+        let row: Value = serde_json::from_str(line).expect("json");
+        let depth = row["depth"].as_u64().expect("depth") as usize;
+        let path = row["path"].as_str().expect("path").to_string();
+        above.truncate(depth);
+        out.push((path.clone(), above.last().cloned()));
+        above.push(path);
+    }
+    out
+}
+
+#[test]
+fn every_outline_term_agrees_with_the_tree_about_cycles() {
+    let dex = cyclic();
+    let parents = tree_parents(&dex);
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let tops = sorted(parents.iter().filter(|(_, p)| p.is_none()).map(|(c, _)| c.clone()).collect());
+    assert!(tops.contains(&"ring/a.md".to_string()) && tops.contains(&"self.md".to_string()), "{tops:?}");
+    assert_eq!(selected(&dex, "no:parent"), tops, "no:parent");
+    assert_eq!(selected(&dex, "depth:0"), tops, "depth:0");
+    assert_eq!(selected(&dex, "-has:parent"), tops, "has:parent");
+    let with_children = sorted(
+        parents
+            .iter()
+            .filter_map(|(_, p)| p.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    );
+    assert_eq!(selected(&dex, "has:children"), with_children, "has:children");
+    for (card, _) in &parents {
+        let children = sorted(
+            parents
+                .iter()
+                .filter(|(_, p)| p.as_deref() == Some(card.as_str()))
+                .map(|(c, _)| c.clone())
+                .collect(),
+        );
+        assert_eq!(selected(&dex, &format!("parent:\"{card}\"")), children, "parent:{card}");
+        let mut below = Vec::new();
+        let mut frontier = vec![card.clone()];
+        while let Some(at) = frontier.pop() {
+            for (c, p) in &parents {
+                if p.as_deref() == Some(at.as_str()) {
+                    below.push(c.clone());
+                    frontier.push(c.clone());
+                }
+            }
+        }
+        assert!(!below.contains(card), "{card} under itself in the tree");
+        assert_eq!(selected(&dex, &format!("under:\"{card}\"")), sorted(below), "under:{card}");
+    }
+}
+
+#[test]
+fn a_parent_several_cards_answer_to_is_taken_as_a_link_takes_it_and_check_warns() {
+    let dex = TestDex::new();
+    dex.write("same.md", card("Plan", ""));
+    dex.write("deep/er/blueprint.md", card("Plan", ""));
+    dex.write("child.md", card("Child", "parent: \"[[Plan]]\"\n"));
+    dex.write("clear.md", card("Clear", "parent: deep/er/blueprint.md\n"));
+    assert_eq!(
+        lines(&ok(&dex, &["tree"])),
+        ["deep/er/blueprint.md\tPlan\t", "clear.md\t└── Clear\t", "same.md\tPlan\t", "child.md\t└── Child\t",],
+        "the title two cards share: the shortest path wins, as for a link"
+    );
+    assert_eq!(ok(&dex, &["links", "child.md", "--format", "{path}"]), "same.md\n", "as links resolve it");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        stdout,
+        "child.md:3: warning: parent \"Plan\" names 2 cards (deep/er/blueprint.md, same.md): taken as same.md, \
+         the shortest path, as a link would; write the one you mean as its path (parent: \"[[path]]\")\n"
+    );
+    assert_eq!(code, 0, "a warning, as for links");
+    let (_, _, code) = dex.run(&["check", "--strict"]);
+    assert_eq!(code, 1, "a problem under --strict");
+}
+
+#[test]
+fn a_first_word_that_names_no_card_and_matches_none_is_said_so() {
+    let dex = deck();
+    let (stdout, stderr, code) = dex.run(&["tree", "nonexist"]);
+    assert_eq!((stdout.as_str(), code), ("", 1));
+    assert_eq!(
+        stderr,
+        "termdex: no card is named \"nonexist\" and no card matches it as a filter: name a card by its path, \
+         title or [[link]] (termdex query finds one), or give filter terms\n"
+    );
+    let (stdout, stderr, code) = dex.run(&["tree", "termdex", "nonexist"]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("", "", 1),
+        "nothing under termdex matches: as query"
+    );
+    let (stdout, _, code) = dex.run(&["tree", "projects", "status:todo"]);
+    assert_eq!((lines(&stdout).len(), code), (3, 0), "a match under it shows it, with its ancestors");
+}
+
+#[test]
+fn the_card_to_show_under_is_named_as_a_parent_field_names_it() {
+    let dex = deck();
+    let wanted = ok(&dex, &["tree", "termdex"]);
+    assert_eq!(lines(&wanted).len(), 2, "{wanted}");
+    for form in
+        ["[[termdex]]", "[[projects/termdex|the project]]", "[[projects/termdex.md]]", "projects/termdex.md"]
+    {
+        assert_eq!(ok(&dex, &["tree", form]), wanted, "{form}");
+    }
+    assert_eq!(selected(&dex, "parent:[[Projects]]"), selected(&dex, "parent:Projects"), "a term's X too");
+}
+
+#[test]
+fn every_format_keeps_its_columns_and_json_lines_a_plain_title() {
+    let dex = deck();
+    let tsv = ok(&dex, &["tree", "--format", "tsv"]);
+    let mut rows = tsv.lines();
+    assert_eq!(rows.next(), Some("path\ttitle\tmark"));
+    for row in rows {
+        assert_eq!(
+            row.split('\t').count(),
+            3,
+            "every row as many columns as the header, as query's: {row:?}"
+        );
+    }
+    let (query, _, _) = dex.run(&["query", "--fields", "title,status", "--format", "tsv"]);
+    assert!(query.lines().skip(1).all(|row| row.split('\t').count() == 3), "the contract followed: {query}");
+    for line in ok(&dex, &["tree", "--format", "jsonl"]).lines() {
+        let row: Value = serde_json::from_str(line).expect("json");
+        let title = row["title"].as_str().expect("title");
+        assert!(!title.contains(['├', '└', '│']), "depth says the nesting: {title:?}");
+    }
+    let table = ok(&dex, &["tree", "--format", "table"]);
+    assert!(table.lines().all(|l| !l.ends_with(' ')), "{table:?}");
 }
