@@ -198,6 +198,18 @@ impl Index {
         &self.path
     }
 
+    /// Which file this connection opened, (device, inode): a watcher records the one it
+    /// keeps, and a command trusts it only for that file.
+    pub fn file_identity(&self) -> Option<(u64, u64)> {
+        self.file
+    }
+
+    /// Whether every card waits to be read again (a migration or a change of settings
+    /// asked for it): such an index is stale whatever a watcher says.
+    pub fn reread_pending(&self) -> Result<bool, IndexError> {
+        store::reread_pending(&self.conn).map_err(|e| self.sqlite_error(e))
+    }
+
     /// Whether the index file is no longer the one this connection opened: another
     /// process found it damaged and rebuilt it. A reader that stays open (the TUI) then
     /// opens the index again; this connection would go on reading the deleted file.
