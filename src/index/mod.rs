@@ -46,7 +46,7 @@ pub use read::{
     BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
     field_in_json,
 };
-pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};
+pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths, untouched};
 
 /// How long a connection waits for another process's write before giving up. Generous,
 /// because a full index of a large dex holds the write lock for seconds.

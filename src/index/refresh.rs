@@ -74,6 +74,14 @@ pub fn refresh(
     Ok(report)
 }
 
+/// What a refresh that found nothing to do reports, without walking: what the index holds
+/// (a command that trusted a watcher instead of walking).
+pub fn untouched(index: &Index) -> Result<RefreshReport, IndexError> {
+    let start = Instant::now();
+    let (total, errors) = counts(&index.conn).map_err(|e| index.sqlite_error(e))?;
+    Ok(RefreshReport { total, errors, elapsed: start.elapsed(), ..RefreshReport::default() })
+}
+
 /// Sets a damaged index aside (deletes it) and builds it again from the cards at `root`;
 /// `why` is the damage met, for the report's `rebuilt` warning.
 pub fn rebuild(

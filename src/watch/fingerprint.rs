@@ -20,7 +20,8 @@ pub fn fingerprint(root: &Path, settings: &Settings) -> String {
     }
     // The global excludes file is matched relative to the current folder (as ripgrep
     // does): when there is one, where the command runs can change which files are cards.
-    if let Some(global) = excludes_candidates().into_iter().find(|p| p.metadata().is_ok_and(|m| m.len() > 0)) {
+    let global = crate::scan::excludes_file_named();
+    if let Some(global) = global.filter(|p| p.metadata().is_ok_and(|m| m.len() > 0)) {
         let cwd = std::env::current_dir().unwrap_or_default();
         text.push_str(&format!(" global={} cwd={}", global.display(), cwd.display()));
     }

@@ -103,6 +103,7 @@ pub enum Report {
 pub struct Keeper {
     input: Sender<Input>,
     _watching: Option<Watching>,
+    thread: Option<thread::JoinHandle<()>>,
     /// Why the files are not watched, if they are not.
     pub not_watching: Option<String>,
 }
@@ -116,6 +117,15 @@ impl Keeper {
     /// Sends a job; `false` if the keeper stopped.
     pub fn send(&self, job: Job) -> bool {
         self.input.send(Input::Job(job)).is_ok()
+    }
+
+    /// Stops watching and waits for the keeper to finish its round and remove its record.
+    pub fn stop(mut self) {
+        let thread = self.thread.take();
+        drop(self);
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -166,11 +176,11 @@ pub fn start<T: Send + 'static>(
     };
     let settings = config.scan_settings();
     let state = State::new(dex, index_path, settings, lock, keep);
-    thread::Builder::new()
+    let thread = thread::Builder::new()
         .name("termdex-keeper".into())
         .spawn(move || state.run(incoming, &out, wrap))
         .map_err(|e| StartError::Watch { path: PathBuf::new(), cause: e.to_string() })?;
-    Ok(Keeper { input, _watching: watching, not_watching })
+    Ok(Keeper { input, _watching: watching, thread: Some(thread), not_watching })
 }
 
 #[cfg(target_os = "linux")]
