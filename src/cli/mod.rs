@@ -44,8 +44,8 @@ use termdex::index::{
 };
 use termdex::output::PathDisplay;
 use termdex::query::QueryError;
-use termdex::watch::Trust;
 use termdex::query::sql::SqlError;
+use termdex::watch::Trust;
 
 use progress::ProgressLine;
 

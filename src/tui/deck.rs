@@ -148,7 +148,9 @@ impl Deck {
                 }
                 self.keeper = Some(keeper);
             }
-            Err(e) => app.status_message = Some(format!("cannot keep the index current ({e}); restart termdex")),
+            Err(e) => {
+                app.status_message = Some(format!("cannot keep the index current ({e}); restart termdex"))
+            }
         }
         self.refresh(app, Job::Refresh);
     }

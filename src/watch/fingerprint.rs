@@ -32,7 +32,16 @@ pub fn fingerprint(root: &Path, settings: &Settings) -> String {
 /// there: any write, replacement or removal changes it.
 fn stamp(path: &Path) -> String {
     match path.symlink_metadata() {
-        Ok(m) => format!("{}:{}:{}:{}.{}:{}.{}", m.dev(), m.ino(), m.size(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec()),
+        Ok(m) => format!(
+            "{}:{}:{}:{}.{}:{}.{}",
+            m.dev(),
+            m.ino(),
+            m.size(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec()
+        ),
         Err(_) => "-".into(),
     }
 }

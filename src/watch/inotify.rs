@@ -113,7 +113,8 @@ impl Watches {
     /// Stops watching `dir` and the folders under it (moved out of the dex, or elsewhere
     /// in it, where they are watched again by the name they have now).
     fn remove_tree(&mut self, dir: &Path) {
-        let gone: Vec<i32> = self.by_wd.iter().filter(|(_, p)| p.starts_with(dir)).map(|(wd, _)| *wd).collect();
+        let gone: Vec<i32> =
+            self.by_wd.iter().filter(|(_, p)| p.starts_with(dir)).map(|(wd, _)| *wd).collect();
         for wd in gone {
             let _ = inotify::remove_watch(&self.fd, wd);
             self.by_wd.remove(&wd);
@@ -136,7 +137,8 @@ impl Thread {
     fn run(&mut self, stop: &AtomicBool) {
         let mut buffer = vec![MaybeUninit::<u8>::uninit(); 64 * 1024];
         while !stop.load(Ordering::Relaxed) {
-            let mut pollfd = libc::pollfd { fd: self.watches.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            let mut pollfd =
+                libc::pollfd { fd: self.watches.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
             // SAFETY: one valid pollfd, for the length given.
             let ready = unsafe { libc::poll(&mut pollfd, 1, POLL_MS) };
             if ready > 0 && !self.read_all(&mut buffer) {

@@ -289,7 +289,11 @@ impl State {
             keep,
             record,
             // Nothing is known until a walk of its own, which the first round does.
-            pending: Pending { full: true, changes: Some((Instant::now(), Instant::now())), ..Pending::default() },
+            pending: Pending {
+                full: true,
+                changes: Some((Instant::now(), Instant::now())),
+                ..Pending::default()
+            },
             lost: Some("the watcher has not walked the dex yet".into()),
             rewatched: true,
             unwatchable: None,
@@ -383,11 +387,12 @@ impl State {
         let mut report = |p: Progress| {
             let _ = out.send(wrap(Report::Progress(p)));
         };
-        let result = catch_unwind(AssertUnwindSafe(|| self.apply(&pending, &mut report))).unwrap_or_else(|panic| {
-            // The connection may be mid-transaction: open a new one next round.
-            self.index = None;
-            Err(format!("the background refresh failed ({}); press r to try again", panic_text(&panic)))
-        });
+        let result =
+            catch_unwind(AssertUnwindSafe(|| self.apply(&pending, &mut report))).unwrap_or_else(|panic| {
+                // The connection may be mid-transaction: open a new one next round.
+                self.index = None;
+                Err(format!("the background refresh failed ({}); press r to try again", panic_text(&panic)))
+            });
         if let Err(why) = &result {
             // What the index holds is not known: no command trusts it until a walk works.
             self.unwatchable = Some(format!("the watcher's last refresh failed: {why}"));

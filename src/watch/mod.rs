@@ -65,19 +65,25 @@ fn trusted(dex: &Dex, index: &Index, settings: &Settings) -> Result<u32, String>
     }
     let path = record::path(index.path());
     let before = record::read(&path).ok_or("no watcher is running")?;
+    alive(&before)?;
+    if let Some(why) = &before.lost {
+        return Err(format!("the watcher (pid {}) may have missed changes: {why}", before.pid));
+    }
+    // What else the record says may change with the events before the cookie (a link
+    // removed, the config the command read): it is judged as acknowledged.
+    let acked = cookie_round_trip(dex, &path, &before)?;
     let print = fingerprint::fingerprint(&dex.root, settings);
-    vouches(&before, index, &print)?;
+    alive(&acked)?;
+    vouches(&acked, index, &print)?;
     if index.reread_pending().unwrap_or(true) {
         return Err("the index waits to read every card again".into());
     }
-    let acked = cookie_round_trip(dex, &path, &before)?;
-    vouches(&acked, index, &print)?;
     Ok(acked.pid)
 }
 
-/// Whether the record speaks for a live watcher that has seen every change to this
-/// index's cards, read with this fingerprint.
-fn vouches(record: &record::Record, index: &Index, print: &str) -> Result<(), String> {
+/// Whether the record is a live watcher's: this termdex, the process it names still
+/// running (same pid and start time), its heartbeat recent.
+fn alive(record: &record::Record) -> Result<(), String> {
     let pid = record.pid;
     if record.version != env!("CARGO_PKG_VERSION") {
         return Err(format!("the watcher (pid {pid}) is termdex {}, not this one", record.version));
@@ -90,6 +96,13 @@ fn vouches(record: &record::Record, index: &Index, print: &str) -> Result<(), St
     if age_ms < 0 || age_ms > limit.as_millis() as i64 {
         return Err(format!("the watcher's (pid {pid}) last heartbeat is {age_ms} ms old"));
     }
+    Ok(())
+}
+
+/// Whether a live watcher's record vouches for every change to this index's cards, read
+/// with this fingerprint.
+fn vouches(record: &record::Record, index: &Index, print: &str) -> Result<(), String> {
+    let pid = record.pid;
     if let Some(why) = &record.lost {
         return Err(format!("the watcher (pid {pid}) may have missed changes: {why}"));
     }
@@ -121,7 +134,8 @@ fn heartbeat_limit() -> Duration {
 /// change made before the cookie is in the index. The record that did is returned.
 fn cookie_round_trip(dex: &Dex, path: &Path, before: &record::Record) -> Result<record::Record, String> {
     static SENT: AtomicU64 = AtomicU64::new(0);
-    let name = format!("{}-{}-{}", std::process::id(), SENT.fetch_add(1, Ordering::Relaxed), record::now_ns());
+    let name =
+        format!("{}-{}-{}", std::process::id(), SENT.fetch_add(1, Ordering::Relaxed), record::now_ns());
     let cookie = dex.state_dir().join(COOKIES).join(&name);
     // New, never through a link someone put in its place (`O_EXCL`).
     if let Err(e) = std::fs::File::options().write(true).create_new(true).open(&cookie) {
