@@ -443,7 +443,7 @@ impl State {
             let print = fingerprint(&root, &self.settings);
             let report = refresh(index, &root, false, progress).map_err(|e| e.to_string())?;
             self.record.fingerprint = print;
-            self.unwatchable = unwatchable(&report);
+            self.unwatchable = unwatchable(&report).or_else(|| foreign_file_system(&root));
             if clears {
                 self.lost = None;
             }
@@ -516,6 +516,48 @@ fn unwatchable(report: &RefreshReport) -> Option<String> {
     report.unwatchable.clone().or_else(|| {
         report.problems.first().map(|p| format!("the walk met a file it could not use ({})", p.message))
     })
+}
+
+/// Why the file system under `root` may change without an event here, unless it is one
+/// of the local ones inotify reports every change of: a network file system (NFS, SMB,
+/// 9p, Ceph ...) or FUSE sees changes made elsewhere without telling; one not known
+/// here is doubted too.
+fn foreign_file_system(root: &Path) -> Option<String> {
+    #[cfg(target_os = "linux")]
+    {
+        const LOCAL: [u64; 16] = [
+            0xEF53,      // ext2, ext3, ext4
+            0x5846_5342, // xfs
+            0x9123_683E, // btrfs
+            0x0102_1994, // tmpfs
+            0x794C_7630, // overlayfs
+            0x2FC1_2FC1, // zfs
+            0xF2F5_2010, // f2fs
+            0xCA45_1A4E, // bcachefs
+            0x3153_464A, // jfs
+            0x5265_4973, // reiserfs
+            0x4D44,      // vfat
+            0x2011_BAB0, // exfat
+            0x7366_746E, // ntfs3
+            0x482B,      // hfsplus
+            0x3434,      // nilfs
+            0x8584_58F6, // ramfs
+        ];
+        match rustix::fs::statfs(root) {
+            #[allow(clippy::unnecessary_cast)] // the field's type differs between targets
+            Ok(fs) if LOCAL.contains(&(fs.f_type as u64)) => None,
+            Ok(fs) => Some(format!(
+                "the dex is on a file system (type {:#x}) whose changes may come from elsewhere without an event",
+                fs.f_type
+            )),
+            Err(e) => Some(format!("the dex's file system cannot be asked what it is ({e})")),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = root;
+        Some("no watcher is trusted on this system".into())
+    }
 }
 
 /// Whether a folder's event can change the cards: a folder in a hidden one holds none
