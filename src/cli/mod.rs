@@ -438,7 +438,9 @@ impl Ctx {
     /// Opens the index and brings it up to date, as every reading command does first.
     pub fn open_fresh(&self, no_refresh: bool) -> Result<Index> {
         let (mut index, rebuilt) = self.open_index_saying()?;
-        if (!no_refresh || rebuilt) && !(!rebuilt && self.trusts_watcher(&index)) {
+        // A rebuilt index walks whatever a watcher says; otherwise one may vouch for it.
+        let walk = rebuilt || (!no_refresh && !self.trusts_watcher(&index));
+        if walk {
             let report = self.refresh(&mut index, false)?;
             self.report_problems(&report);
         }
@@ -464,7 +466,7 @@ impl Ctx {
     ) -> Result<(Index, T)> {
         let (mut index, rebuilt) = self.open_index_saying()?;
         let answer = self.healing(&mut index, |index| {
-            if (no_refresh && !rebuilt) || (!rebuilt && self.trusts_watcher(index)) {
+            if !rebuilt && (no_refresh || self.trusts_watcher(index)) {
                 return index.reading_once(&mut read);
             }
             let fresh =
