@@ -32,8 +32,15 @@ fn watch(dex: &TestDex) -> Watcher {
         dex.process().arg("watch").stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
     let watcher = Watcher { child };
     let pid = watcher.pid();
-    until("the watcher is trusted", || trusted(&paths(dex).1, pid));
-    watcher
+    let start = Instant::now();
+    loop {
+        let stderr = paths(dex).1;
+        if trusted(&stderr, pid) {
+            return watcher;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the watcher is not trusted within 30 s: {stderr}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Waits (up to 30 s) for something the test does not control the timing of.
