@@ -38,7 +38,10 @@ fn watch(dex: &TestDex) -> Watcher {
         if trusted(&stderr, pid) {
             return watcher;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "the watcher is not trusted within 30 s: {stderr}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the watcher is not trusted within 30 s: {stderr}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
