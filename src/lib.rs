@@ -54,3 +54,5 @@ pub mod scan;
 pub mod tui;
 #[cfg(unix)]
 pub mod value;
+#[cfg(unix)]
+pub mod watch;

@@ -26,6 +26,7 @@ mod sql;
 mod tree;
 mod tui;
 mod views;
+mod watch;
 
 use std::cell::{Cell, OnceCell};
 use std::io::IsTerminal;
@@ -44,6 +45,7 @@ use termdex::index::{
 use termdex::output::PathDisplay;
 use termdex::query::QueryError;
 use termdex::query::sql::SqlError;
+use termdex::watch::Trust;
 
 use progress::ProgressLine;
 
@@ -115,6 +117,9 @@ enum Command {
     Related(related::Args),
     /// The outline: cards nested under their parent cards, drawn like tree (path first)
     Tree(tree::Args),
+    /// Keep the index current while running (a file watcher), so that other commands read it
+    /// without walking the dex; Ctrl-C stops
+    Watch(watch::Args),
     /// Print the shell completion script (subcommands, flags, and the dex's view, template and field names)
     Completions(completions::Args),
     /// Print the man page (roff), or write one per subcommand with --all DIR
@@ -286,6 +291,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Related(args)) => related::run(&ctx, &args),
         Some(Command::Tree(args)) => tree::run(&ctx, &args),
         Some(Command::Tui(args)) => tui::run(&ctx, &args),
+        Some(Command::Watch(args)) => watch::run(&ctx, &args),
         Some(Command::Completions(_) | Command::Man(_)) => unreachable!("run before the dex is located"),
         None => tui::run(&ctx, &tui::Args::default()),
     }?;
@@ -432,7 +438,9 @@ impl Ctx {
     /// Opens the index and brings it up to date, as every reading command does first.
     pub fn open_fresh(&self, no_refresh: bool) -> Result<Index> {
         let (mut index, rebuilt) = self.open_index_saying()?;
-        if !no_refresh || rebuilt {
+        // A rebuilt index walks whatever a watcher says; otherwise one may vouch for it.
+        let walk = rebuilt || (!no_refresh && !self.trusts_watcher(&index));
+        if walk {
             let report = self.refresh(&mut index, false)?;
             self.report_problems(&report);
         }
@@ -458,7 +466,7 @@ impl Ctx {
     ) -> Result<(Index, T)> {
         let (mut index, rebuilt) = self.open_index_saying()?;
         let answer = self.healing(&mut index, |index| {
-            if no_refresh && !rebuilt {
+            if !rebuilt && (no_refresh || self.trusts_watcher(index)) {
                 return index.reading_once(&mut read);
             }
             let fresh =
@@ -475,6 +483,26 @@ impl Ctx {
             read(index)
         })?;
         Ok((index, answer))
+    }
+
+    /// Whether a running watcher (`termdex watch`, a TUI) vouches for the index, so that
+    /// the walk can be skipped; with `-v`, which way it went and why.
+    pub fn trusts_watcher(&self, index: &Index) -> bool {
+        let Ok(config) = self.loaded_config() else { return false };
+        match termdex::watch::trust(&self.dex, index, &config.scan_settings()) {
+            Trust::Watcher(pid) => {
+                if self.verbose > 0 {
+                    say!("termdex: trusted watcher pid {pid}: no walk");
+                }
+                true
+            }
+            Trust::Walk(why) => {
+                if self.verbose > 0 {
+                    say!("termdex: walked: {why}");
+                }
+                false
+            }
+        }
     }
 
     /// Runs `op`, and once more after rebuilding the index if it failed on damage.

@@ -47,7 +47,7 @@ pub use read::{
     BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
     field_in_json,
 };
-pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};
+pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths, untouched};
 
 /// How long a connection waits for another process's write before giving up. Generous,
 /// because a full index of a large dex holds the write lock for seconds.
@@ -197,6 +197,18 @@ impl Index {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Which file this connection opened, (device, inode): a watcher records the one it
+    /// keeps, and a command trusts it only for that file.
+    pub fn file_identity(&self) -> Option<(u64, u64)> {
+        self.file
+    }
+
+    /// Whether every card waits to be read again (a migration or a change of settings
+    /// asked for it): such an index is stale whatever a watcher says.
+    pub fn reread_pending(&self) -> Result<bool, IndexError> {
+        store::reread_pending(&self.conn).map_err(|e| self.sqlite_error(e))
     }
 
     /// Whether the index file is no longer the one this connection opened: another

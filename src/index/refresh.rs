@@ -46,6 +46,8 @@ pub struct RefreshReport {
     pub problems: Vec<Problem>,
     /// Card files found by the walk.
     pub walked: usize,
+    /// Why a file watcher could miss a change to the cards walked ([`scan::Walk`]).
+    pub unwatchable: Option<String>,
     /// How long each phase took (walk, plan, load, indexes, commit ...), for `-v`.
     pub phases: Vec<(&'static str, Duration)>,
     /// Set when the index was damaged and had to be rebuilt.
@@ -70,6 +72,14 @@ pub fn refresh(
     };
     report.elapsed = start.elapsed();
     Ok(report)
+}
+
+/// What a refresh that found nothing to do reports, without walking: what the index holds
+/// (a command that trusted a watcher instead of walking).
+pub fn untouched(index: &Index) -> Result<RefreshReport, IndexError> {
+    let start = Instant::now();
+    let (total, errors) = counts(&index.conn).map_err(|e| index.sqlite_error(e))?;
+    Ok(RefreshReport { total, errors, elapsed: start.elapsed(), ..RefreshReport::default() })
 }
 
 /// Sets a damaged index aside (deletes it) and builds it again from the cards at `root`;
@@ -312,8 +322,12 @@ fn refresh_once(
     let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
     let reread = store::reread_pending(&index.conn).map_err(|e| index.sqlite_error(e))?;
     clock.lap("plan");
-    let mut report =
-        RefreshReport { walked: walk.files.len(), problems: walk.problems, ..RefreshReport::default() };
+    let mut report = RefreshReport {
+        walked: walk.files.len(),
+        problems: walk.problems,
+        unwatchable: walk.unwatchable,
+        ..RefreshReport::default()
+    };
     if full || reread || !first_look.read.is_empty() || !first_look.remove.is_empty() {
         let written = write(&mut index.conn, root, &walk.files, full, start_ns, progress, &mut clock)
             .map_err(|e| index.sqlite_error(e))?;

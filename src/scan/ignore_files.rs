@@ -415,6 +415,12 @@ fn global_rules(problems: &mut Vec<Problem>) -> Gitignore {
 /// `$GIT_CONFIG_GLOBAL`, `~/.gitconfig`, `$XDG_CONFIG_HOME/git/config` and the system
 /// config (`$GIT_CONFIG_SYSTEM`, else `/etc/gitconfig`), else `$XDG_CONFIG_HOME/git/ignore`
 /// — the crate's order, each config file read only if the ones before say nothing.
+/// The file the walk reads as git's global excludes file, when a config names one (the
+/// watch fingerprint stamps it: a change there can change which files are cards).
+pub fn excludes_file_named() -> Option<PathBuf> {
+    excludes_file(&mut Vec::new())
+}
+
 fn excludes_file(problems: &mut Vec<Problem>) -> Option<PathBuf> {
     let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
     let config_home = || env("XDG_CONFIG_HOME").or_else(|| home_dir().map(|home| home.join(".config")));

@@ -13,6 +13,7 @@ mod walk;
 
 pub use crate::files::SpecialFile;
 pub use extensions::Extensions;
+pub use ignore_files::excludes_file_named;
 pub use read::{MAX_CARD_BYTES, open_card, parse_card, read_card, read_card_file};
 pub use settings::Settings;
 pub use walk::{

@@ -34,12 +34,19 @@ pub struct FileStat {
 pub struct Walk {
     pub files: Vec<FileStat>,
     pub problems: Vec<Problem>,
+    /// Why a file watcher could miss a change to these cards, if it could: a card or
+    /// folder reached through a symbolic link (a change at the link's target is no event
+    /// in the dex), a card with other hard links (written through another name), a card
+    /// on another file system than the root. The first such reason met.
+    pub unwatchable: Option<String>,
 }
 
 /// Walks `root` for card files (named with one of `extensions`), on every core.
 pub fn walk(root: &Path, extensions: &Extensions) -> Walk {
     let shared = Mutex::new(Walk::default());
-    let mut builder = Collector { root, extensions, shared: &shared };
+    // A watcher watches the root's file system: a card on another is out of its sight.
+    let root_dev = std::fs::metadata(root).map(|m| std::os::unix::fs::MetadataExt::dev(&m)).ok();
+    let mut builder = Collector { root, root_dev, extensions, shared: &shared };
     let ignore_files = Arc::new(IgnoreFiles::new(root, true));
     walker(root, &ignore_files).threads(rayon::current_num_threads()).build_parallel().visit(&mut builder);
     let mut walk = shared.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -75,6 +82,7 @@ fn is_dir(entry: &DirEntry) -> bool {
 
 struct Collector<'a> {
     root: &'a Path,
+    root_dev: Option<u64>,
     extensions: &'a Extensions,
     shared: &'a Mutex<Walk>,
 }
@@ -83,6 +91,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
         Box::new(Visitor {
             root: self.root,
+            root_dev: self.root_dev,
             extensions: self.extensions,
             shared: self.shared,
             local: Walk::default(),
@@ -95,6 +104,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
 /// hot path takes no lock.
 struct Visitor<'a> {
     root: &'a Path,
+    root_dev: Option<u64>,
     extensions: &'a Extensions,
     shared: &'a Mutex<Walk>,
     local: Walk,
@@ -120,12 +130,19 @@ impl Drop for Visitor<'_> {
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
         shared.files.append(&mut self.local.files);
         shared.problems.append(&mut self.local.problems);
+        if shared.unwatchable.is_none() {
+            shared.unwatchable = self.local.unwatchable.take();
+        }
     }
 }
 
 impl Visitor<'_> {
     fn visit_entry(&mut self, entry: &DirEntry) {
         let full = entry.path().as_os_str().as_bytes();
+        if entry.path_is_symlink() && self.local.unwatchable.is_none() && entry.depth() > 0 {
+            let shown = entry.path().strip_prefix(self.root).unwrap_or(entry.path()).to_string_lossy();
+            self.local.unwatchable = Some(format!("{shown} is a symbolic link"));
+        }
         if !entry.file_type().is_some_and(|t| t.is_file()) || !self.extensions.matches_bytes(full) {
             return;
         }
@@ -144,7 +161,12 @@ impl Visitor<'_> {
             return;
         };
         match self.stat(entry.path()) {
-            Ok((mtime_ns, size)) => self.local.files.push(FileStat { path, mtime_ns, size }),
+            Ok((mtime_ns, size, seen)) => {
+                if self.local.unwatchable.is_none() {
+                    self.local.unwatchable = seen.unwatchable(&path, self.root_dev);
+                }
+                self.local.files.push(FileStat { path, mtime_ns, size })
+            }
             Err(err) => self
                 .local
                 .problems
@@ -156,12 +178,13 @@ impl Visitor<'_> {
     /// entries come by: the kernel then resolves one name instead of the whole path,
     /// which is most of what a no-change refresh costs.
     /// Names are split as bytes: `Path`'s component parsing was a tenth of the walk.
-    fn stat(&mut self, path: &Path) -> std::io::Result<(i64, u64)> {
+    fn stat(&mut self, path: &Path) -> std::io::Result<(i64, u64, Links)> {
         let bytes = path.as_os_str().as_bytes();
         let split = bytes.iter().rposition(|&b| b == b'/').filter(|&at| at > 0);
         let Some(at) = split else {
+            use std::os::unix::fs::MetadataExt;
             let meta = std::fs::metadata(path)?;
-            return Ok((mtime_ns(&meta), meta.len()));
+            return Ok((mtime_ns(&meta), meta.len(), Links { count: meta.nlink(), dev: meta.dev() }));
         };
         let (parent, name) = (&bytes[..at], OsStr::from_bytes(&bytes[at + 1..]));
         if self.dir.as_ref().is_none_or(|(p, _)| p.as_os_str().as_bytes() != parent) {
@@ -173,7 +196,29 @@ impl Visitor<'_> {
         let Some((_, fd)) = &self.dir else { unreachable!("set just above") };
         let stat = rustix::fs::statat(fd, name, AtFlags::empty())?;
         let nanos = i128::from(stat.st_mtime) * 1_000_000_000 + i128::from(stat.st_mtime_nsec);
-        Ok((i64::try_from(nanos).unwrap_or(0), u64::try_from(stat.st_size).unwrap_or(0)))
+        #[allow(clippy::useless_conversion)] // the types differ between systems
+        let links = Links { count: u64::from(stat.st_nlink), dev: u64::from(stat.st_dev) };
+        Ok((i64::try_from(nanos).unwrap_or(0), u64::try_from(stat.st_size).unwrap_or(0), links))
+    }
+}
+
+/// What a card's stat says about where else it can be changed from.
+struct Links {
+    /// Hard links to the file.
+    count: u64,
+    dev: u64,
+}
+
+impl Links {
+    /// Why a watcher of the dex could miss a write to this card: written through another
+    /// hard link, the event goes to that name's folder; on another file system, the
+    /// watcher may not see it at all.
+    fn unwatchable(&self, path: &str, root_dev: Option<u64>) -> Option<String> {
+        if self.count > 1 {
+            return Some(format!("{path} has {} hard links", self.count));
+        }
+        (root_dev.is_some_and(|root| root != self.dev))
+            .then(|| format!("{path} is on another file system than the dex root"))
     }
 }
 

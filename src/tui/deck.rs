@@ -2,11 +2,11 @@
 //! against the index, the query layer and the card commands. No SQL and no file parsing
 //! here either: every question goes to the layer that owns it.
 //!
-//! The deck runs three helpers and hides them: the [`Reader`] thread answers every
+//! The deck runs two helpers and hides them: the [`Reader`] thread answers every
 //! question to the index (cards, a preview's body, whether the index changed); the
-//! refresher thread writes the index (a refresh, the cards just written); the file
-//! watcher notices other programs' changes, which start a refresh once the files are
-//! quiet. All three report to one inbox, which [`Deck::receive`] turns into
+//! keeper ([`crate::watch::keeper`]) writes the index (a refresh, the cards just written,
+//! other programs' changes its file watcher notices, once the files are quiet) and keeps
+//! the watch record other commands may trust. Both report to one inbox, which [`Deck::receive`] turns into
 //! replies for [`App::apply`]. The editor and card writes run on the UI thread, with
 //! the terminal handed over. The event loop and the tests both go through
 //! [`Deck::perform`] and [`Deck::receive`], so they cannot drift apart.
@@ -30,18 +30,10 @@ use crate::query::{self, outline::Change};
 use crate::scan;
 use crate::value::display_text;
 
+use crate::watch::{self, Job, Keep, Keeper, Report, Round};
+
 use super::app::{App, Effect, PendingCard};
 use super::reader::{self, Duplicates, Reader};
-use super::refresher::{self, Job, Round};
-use super::watch;
-
-/// How long the files must be quiet before a refresh starts: an editor's save is often a
-/// burst of events (write, rename, chmod).
-const DEBOUNCE: Duration = Duration::from_millis(100);
-
-/// The longest a change waits for quiet: a file written without pause (a card being
-/// downloaded, a sync tool) must not hold the refresh off for ever.
-const MAX_WAIT: Duration = Duration::from_millis(300);
 
 /// How long the event loop may wait for a key when nothing is due: short, so that a
 /// refresh's report and signals are seen at once (waiting in `poll` costs nothing).
@@ -60,36 +52,18 @@ pub struct Deck {
     /// Where the helpers report, and the sending end handed to each.
     inbox: Receiver<Incoming>,
     outbox: Sender<Incoming>,
-    /// The refresher, once [`Deck::keep_index_current`] started it.
-    refresher: Option<Sender<Job>>,
-    /// Refresher jobs sent and not yet reported done.
+    /// The keeper (refresher and file watcher), once [`Deck::keep_index_current`] started it.
+    keeper: Option<Keeper>,
+    /// Keeper jobs sent and not yet reported done.
     refreshing: usize,
-    /// Kept alive to keep watching.
-    _watcher: Option<notify::RecommendedWatcher>,
-    /// File changes seen and not yet refreshed.
-    pending: Option<Pending>,
+    /// File changes the keeper noticed and has not applied yet.
+    changes_pending: bool,
 }
 
 /// What the helpers report.
 enum Incoming {
     Read(reader::Message),
-    Refreshed(Round),
-    /// How far the refresher's round has got.
-    Progress(crate::index::Progress),
-    FilesChanged,
-}
-
-/// File changes seen and not yet refreshed: when the first came and the last.
-struct Pending {
-    first: Instant,
-    last: Instant,
-}
-
-impl Pending {
-    /// When the refresh should start: after a quiet spell, or at the longest wait.
-    fn due(&self) -> Instant {
-        (self.last + DEBOUNCE).min(self.first + MAX_WAIT)
-    }
+    Kept(Report),
 }
 
 /// What a side effect needs from the screen: the editor runs with the terminal handed
@@ -122,10 +96,9 @@ impl Deck {
             reader,
             inbox,
             outbox,
-            refresher: None,
+            keeper: None,
             refreshing: 0,
-            _watcher: None,
-            pending: None,
+            changes_pending: false,
         };
         Ok((deck, warning))
     }
@@ -161,23 +134,22 @@ impl Deck {
         }
     }
 
-    /// From now on, keeps the index current: the refresher's first round (the cards may
+    /// From now on, keeps the index current: the keeper's first round (the cards may
     /// have changed since the index was last written), and a file watcher whose news
-    /// start the next ones. Started after the first frame, which it must not delay.
+    /// start the next ones; while no `termdex watch` runs, the keeper also keeps the
+    /// watch record other commands trust. Started after the first frame, which it must
+    /// not delay.
     pub fn keep_index_current(&mut self, app: &mut App) {
-        let settings = self.config.scan_settings();
-        let refresher = refresher::start(
-            (self.dex.clone(), self.index_path.clone(), settings),
-            self.outbox.clone(),
-            (Incoming::Refreshed, Incoming::Progress),
-        );
-        self.refresher = Some(refresher);
-        match watch::start(&self.dex.root, &self.config.extensions, self.outbox.clone(), || {
-            Incoming::FilesChanged
-        }) {
-            Ok(watcher) => self._watcher = Some(watcher),
+        let helpers = (self.dex.clone(), self.config.clone(), self.index_path.clone());
+        match watch::start(helpers, self.outbox.clone(), Incoming::Kept, Keep::IfFree) {
+            Ok(keeper) => {
+                if let Some(e) = &keeper.not_watching {
+                    app.status_message = Some(format!("not watching for changes ({e}); press r to re-index"))
+                }
+                self.keeper = Some(keeper);
+            }
             Err(e) => {
-                app.status_message = Some(format!("not watching for changes ({e}); press r to re-index"))
+                app.status_message = Some(format!("cannot keep the index current ({e}); restart termdex"))
             }
         }
         self.refresh(app, Job::Refresh);
@@ -231,8 +203,8 @@ impl Deck {
     /// Sends work to the refresher; without one (before [`Deck::keep_index_current`], or
     /// if it stopped) the status bar says so.
     fn refresh(&mut self, app: &mut App, job: Job) {
-        match &self.refresher {
-            Some(refresher) if refresher.send(job).is_ok() => self.refreshing += 1,
+        match &self.keeper {
+            Some(keeper) if keeper.send(job) => self.refreshing += 1,
             _ => app.status_message = Some("the background refresh stopped; restart termdex".into()),
         }
         app.index.refreshing = self.refreshing > 0;
@@ -251,11 +223,6 @@ impl Deck {
             wait = Duration::ZERO;
             changed |= self.take(incoming, app);
         }
-        if self.pending.as_ref().is_some_and(|p| Instant::now() >= p.due()) && self.refreshing == 0 {
-            self.pending = None;
-            self.refresh(app, Job::Refresh);
-            changed = true;
-        }
         if self.reader.stopped() && app.status_message.is_none() {
             app.status_message = Some("the background reader stopped; restart termdex".into());
         }
@@ -271,8 +238,11 @@ impl Deck {
                     self.perform(effect, app, &mut NoScreen);
                 }
             }
-            Incoming::Refreshed(Round { jobs, result }) => {
+            Incoming::Kept(Report::Round(Round { jobs, changes, result })) => {
                 self.refreshing = self.refreshing.saturating_sub(jobs);
+                if changes {
+                    self.changes_pending = false;
+                }
                 app.index.refreshing = self.refreshing > 0;
                 app.index.reading = None;
                 match result {
@@ -291,16 +261,12 @@ impl Deck {
                     }
                 }
             }
-            Incoming::Progress(progress) => {
+            Incoming::Kept(Report::Progress(progress)) => {
                 app.index.progress(progress, Instant::now());
                 return true;
             }
-            Incoming::FilesChanged => {
-                let now = Instant::now();
-                match &mut self.pending {
-                    Some(p) => p.last = now,
-                    None => self.pending = Some(Pending { first: now, last: now }),
-                }
+            Incoming::Kept(Report::Noticed) => {
+                self.changes_pending = true;
                 return false;
             }
         }
@@ -325,7 +291,7 @@ impl Deck {
 
     /// Whether anything is in flight: a question, a refresh, file changes waiting for quiet.
     pub fn busy(&self) -> bool {
-        self.reader.busy() || self.refreshing > 0 || self.pending.is_some()
+        self.reader.busy() || self.refreshing > 0 || self.changes_pending
     }
 
     /// Waits until nothing is in flight (tests, benchmarks); `false` if that took longer
@@ -347,9 +313,7 @@ impl Deck {
 
     /// How long the event loop may wait for a key before looking here again.
     pub fn next_look(&self) -> Duration {
-        let tick = if self.reader.busy() { BUSY_TICK } else { TICK };
-        let now = Instant::now();
-        self.pending.as_ref().map_or(tick, |p| p.due().saturating_duration_since(now).min(tick))
+        if self.reader.busy() { BUSY_TICK } else { TICK }
     }
 
     /// `e`: the editor on an existing card. Returns the paths to re-index.

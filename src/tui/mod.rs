@@ -15,12 +15,10 @@ pub mod deck;
 pub mod keymap;
 pub mod outline;
 mod reader;
-mod refresher;
 mod run;
 mod terminal;
 pub mod theme;
 pub mod view;
-mod watch;
 
 pub use run::{Exit, Options, SETTLE, run};
 

@@ -156,6 +156,7 @@ fn man_all_writes_a_page_per_subcommand() {
                 "tree",
                 "tui",
                 "views",
+                "watch",
             ]
             .map(|sub| format!("termdex-{sub}")),
         )

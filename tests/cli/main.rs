@@ -30,3 +30,4 @@ mod sql;
 mod types;
 mod util;
 mod views;
+mod watch;

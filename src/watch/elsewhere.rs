@@ -1,20 +1,19 @@
-//! Noticing changes other programs make to the dex, so the TUI follows them without a
-//! key press. Events only say "something changed"; the incremental refresh finds what.
+//! Noticing changes other programs make to the dex where there is no inotify (the `notify`
+//! crate's watcher: FSEvents, kqueue ...), so the TUI follows them without a key press.
+//! Events only say "something changed"; the keeper's incremental refresh finds what. No
+//! command trusts what is kept this way: the keeper writes no watch record without
+//! inotify.
 
 use std::path::Path;
 use std::sync::mpsc::Sender;
 
+use super::keeper::{Change, Input};
 use crate::scan::{self, Extensions};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-/// Starts watching `root`; `changed` is called (from the watcher's thread) for every
-/// change that could touch a card (see [`relevant`]). Keep the watcher alive to keep watching.
-pub fn start<T: Send + 'static>(
-    root: &Path,
-    extensions: &Extensions,
-    tx: Sender<T>,
-    message: fn() -> T,
-) -> notify::Result<RecommendedWatcher> {
+/// Starts watching `root`; every change that could touch a card (see [`relevant`]) goes
+/// to `tx` as a change of the whole tree. Keep the watcher alive to keep watching.
+pub fn start(root: &Path, extensions: &Extensions, tx: Sender<Input>) -> notify::Result<RecommendedWatcher> {
     let root_owned = root.to_path_buf();
     let extensions = extensions.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -23,7 +22,7 @@ pub fn start<T: Send + 'static>(
             return;
         }
         if event.paths.iter().any(|p| relevant(&root_owned, &extensions, p)) {
-            let _ = tx.send(message());
+            let _ = tx.send(Input::Change(Change::Folder(String::new())));
         }
     })?;
     watcher.watch(root, RecursiveMode::Recursive)?;
