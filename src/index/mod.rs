@@ -27,6 +27,7 @@ mod read;
 mod refresh;
 mod schema;
 mod store;
+mod tokenizer;
 
 use std::fs::File;
 use std::io;
@@ -42,6 +43,7 @@ pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
 pub use links::{NameLookup, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
+pub(crate) use tokenizer::{BREAK as FTS_BREAK, TOKENIZE as FTS_TOKENIZE, register as register_tokenizer};
 pub use read::{
     BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
     field_in_json,
@@ -176,6 +178,7 @@ impl Index {
             | OpenFlags::SQLITE_OPEN_NOFOLLOW;
         let conn = Connection::open_with_flags(resolved(path), flags).map_err(sqlite_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
+        tokenizer::register(&conn).map_err(sqlite_error)?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
         Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path), settings: None })
