@@ -343,6 +343,46 @@ mod tests {
     }
 
     #[test]
+    fn an_index_of_schema_four_is_migrated_and_then_finds_the_cjk_word() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        let text = "我们为数据库建立索引以加快查询。\n";
+        std::fs::write(root.join("a.md"), text).expect("write");
+        let db = root.join(".termdex/index.db");
+        std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
+        let finds = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM cards_fts WHERE cards_fts MATCH '\"索引\"'", [], |r| r.get(0))
+                .expect("match")
+        };
+        {
+            // As schema 4 left it: the card indexed, its stamp current, the full-text index
+            // built by `unicode61`, which holds the sentence as one token.
+            let conn = Connection::open(&db).expect("create");
+            crate::index::migrate::schema_at(&conn, 4);
+            let meta = std::fs::metadata(root.join("a.md")).expect("stat");
+            let mtime_ns = meta.mtime() * 1_000_000_000 + meta.mtime_nsec();
+            conn.execute(
+                "INSERT INTO cards (id, path, title, mtime_ns, size, created) VALUES (1, 'a.md', 'a', ?1, ?2, '')",
+                rusqlite::params![mtime_ns, meta.len() as i64],
+            )
+            .expect("card");
+            conn.execute("INSERT INTO card_text (id, title, body) VALUES (1, 'a', ?1)", [text]).expect("text");
+            conn.execute_batch("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild')").expect("rebuild");
+            assert_eq!(finds(&conn), 0, "schema 4 does not find the word");
+        }
+        let opened = crate::index::Index::open(&db).expect("open");
+        assert_eq!(opened.warning, None, "migrated, not rebuilt");
+        let mut index = opened.index;
+        let version: i64 = index.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version, 5);
+        assert_eq!(finds(&index.conn), 1, "found right after the migration, before any refresh");
+        let report = crate::index::refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!((report.new, report.changed), (0, 0), "no card was read again");
+        assert_eq!(finds(&index.conn), 1);
+    }
+
+    #[test]
     fn pieces_keep_their_place_in_the_original_text() {
         let mut got = Vec::new();
         pieces("doc索引é", "DOC索引É", |p, a, b| got.push((p.to_string(), a, b)));
