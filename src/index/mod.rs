@@ -43,12 +43,15 @@ pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
 pub use links::{NameLookup, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
-pub(crate) use tokenizer::{BREAK as FTS_BREAK, TOKENIZE as FTS_TOKENIZE, register as register_tokenizer};
+pub(crate) use tokenizer::BREAK as FTS_BREAK;
+// Public for examples/fts_tokenizers.rs, which measures the full-text table with it and
+// without it; no front end touches a connection.
 pub use read::{
     BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
     field_in_json,
 };
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths};
+pub use tokenizer::{TOKENIZE as FTS_TOKENIZE, is_cjk, register as register_tokenizer};
 
 /// How long a connection waits for another process's write before giving up. Generous,
 /// because a full index of a large dex holds the write lock for seconds.

@@ -42,11 +42,8 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     unsafe {
         let db = conn.handle();
         let api = fts5_api(db)?;
-        let mut module = ffi::fts5_tokenizer {
-            xCreate: Some(create),
-            xDelete: Some(delete),
-            xTokenize: Some(tokenize),
-        };
+        let mut module =
+            ffi::fts5_tokenizer { xCreate: Some(create), xDelete: Some(delete), xTokenize: Some(tokenize) };
         let Some(create_tokenizer) = (*api).xCreateTokenizer else {
             return Err(missing("FTS5 offers no xCreateTokenizer"));
         };
@@ -64,13 +61,8 @@ unsafe fn fts5_api(db: *mut ffi::sqlite3) -> rusqlite::Result<*mut ffi::fts5_api
         let sql = c"SELECT fts5(?1)";
         check(db, ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, ptr::null_mut()))?;
         let mut api: *mut ffi::fts5_api = ptr::null_mut();
-        let mut rc = ffi::sqlite3_bind_pointer(
-            stmt,
-            1,
-            (&raw mut api).cast(),
-            c"fts5_api_ptr".as_ptr(),
-            None,
-        );
+        let mut rc =
+            ffi::sqlite3_bind_pointer(stmt, 1, (&raw mut api).cast(), c"fts5_api_ptr".as_ptr(), None);
         if rc == ffi::SQLITE_OK {
             rc = ffi::sqlite3_step(stmt);
         }
@@ -207,25 +199,43 @@ unsafe extern "C" fn cut(
         let text = slice(cutting.text, cutting.len);
         let folded = slice(token.cast(), usize::try_from(token_len).unwrap_or(0));
         let (start_at, end_at) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
-        let (Ok(folded), Some(original)) =
-            (std::str::from_utf8(folded), text.get(start_at..end_at).and_then(|t| std::str::from_utf8(t).ok()))
-        else {
+        let broken = |cutting: &Cutting| {
+            cutting.previous.is_some_and(|(previous_end, _)| {
+                text.get(previous_end..start_at).is_some_and(holds_punctuation)
+            })
+        };
+        // Nearly every token of Latin text: no CJK in it, passed on as it is, in one look
+        // at its bytes (its break only when the token before it ended in CJK).
+        if folded.is_ascii() {
+            if cutting.previous.is_some_and(|(_, cjk)| cjk) && broken(cutting) {
+                let rc = emit_break(cutting, flags, start_at);
+                if rc != ffi::SQLITE_OK {
+                    return rc;
+                }
+            }
+            cutting.previous = Some((end_at, false));
+            return (cutting.emit)(cutting.context, flags, token, token_len, start, end);
+        }
+        let (Ok(folded), Some(original)) = (
+            std::str::from_utf8(folded),
+            text.get(start_at..end_at).and_then(|t| std::str::from_utf8(t).ok()),
+        ) else {
             // Not text we can read: as the parent made it.
             cutting.previous = Some((end_at, false));
             return (cutting.emit)(cutting.context, flags, token, token_len, start, end);
         };
         let send = |piece: &str, from: usize, to: usize| {
-            let (Ok(n), Ok(from), Ok(to)) = (c_int::try_from(piece.len()), c_int::try_from(from), c_int::try_from(to))
+            let (Ok(n), Ok(from), Ok(to)) =
+                (c_int::try_from(piece.len()), c_int::try_from(from), c_int::try_from(to))
             else {
                 return ffi::SQLITE_TOOBIG;
             };
             (cutting.emit)(cutting.context, flags, piece.as_ptr().cast(), n, from, to)
         };
-        if let Some((previous_end, previous_cjk)) = cutting.previous
-            && (previous_cjk || folded.chars().next().is_some_and(is_cjk))
-            && text.get(previous_end..start_at).is_some_and(holds_punctuation)
+        if (cutting.previous.is_some_and(|(_, cjk)| cjk) || folded.chars().next().is_some_and(is_cjk))
+            && broken(cutting)
         {
-            let rc = send(BREAK, previous_end, start_at);
+            let rc = emit_break(cutting, flags, start_at);
             if rc != ffi::SQLITE_OK {
                 return rc;
             }
@@ -239,6 +249,14 @@ unsafe extern "C" fn cut(
         });
         rc
     }
+}
+
+/// The [`BREAK`] token, spanning the punctuation from the previous token's end to `to`.
+unsafe fn emit_break(cutting: &Cutting, flags: c_int, to: usize) -> c_int {
+    let from = cutting.previous.map_or(to, |(end, _)| end);
+    let (Ok(from), Ok(to)) = (c_int::try_from(from), c_int::try_from(to)) else { return ffi::SQLITE_TOOBIG };
+    // SAFETY: FTS5's callback and context, as `tokenize` received them.
+    unsafe { (cutting.emit)(cutting.context, flags, BREAK.as_ptr().cast(), BREAK.len() as c_int, from, to) }
 }
 
 unsafe fn slice<'a>(data: *const u8, len: usize) -> &'a [u8] {
@@ -352,8 +370,10 @@ mod tests {
         let db = root.join(".termdex/index.db");
         std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
         let finds = |conn: &Connection| -> i64 {
-            conn.query_row("SELECT count(*) FROM cards_fts WHERE cards_fts MATCH '\"索引\"'", [], |r| r.get(0))
-                .expect("match")
+            conn.query_row("SELECT count(*) FROM cards_fts WHERE cards_fts MATCH '\"索引\"'", [], |r| {
+                r.get(0)
+            })
+            .expect("match")
         };
         {
             // As schema 4 left it: the card indexed, its stamp current, the full-text index
@@ -367,7 +387,8 @@ mod tests {
                 rusqlite::params![mtime_ns, meta.len() as i64],
             )
             .expect("card");
-            conn.execute("INSERT INTO card_text (id, title, body) VALUES (1, 'a', ?1)", [text]).expect("text");
+            conn.execute("INSERT INTO card_text (id, title, body) VALUES (1, 'a', ?1)", [text])
+                .expect("text");
             conn.execute_batch("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild')").expect("rebuild");
             assert_eq!(finds(&conn), 0, "schema 4 does not find the word");
         }

@@ -405,7 +405,9 @@ fn distinctive_terms(conn: &Connection, id: i64, cards: i64) -> rusqlite::Result
     )?;
     // The break the tokenizer puts at punctuation next to CJK text is no word.
     let terms: Vec<(String, i64)> = stmt
-        .query_map(rusqlite::params![COUNTED as i64, crate::index::FTS_BREAK], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(rusqlite::params![COUNTED as i64, crate::index::FTS_BREAK], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<Result<_, _>>()?;
     let common = common(cards);
     let mut df = conn.prepare_cached(
