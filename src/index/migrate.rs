@@ -15,6 +15,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_sort_indexes", include_str!("../../migrations/0002_sort_indexes.sql")),
     ("0003_links", include_str!("../../migrations/0003_links.sql")),
     ("0004_reread_numbers", include_str!("../../migrations/0004_reread_numbers.sql")),
+    ("0005_cjk_tokens", include_str!("../../migrations/0005_cjk_tokens.sql")),
 ];
 
 /// The schema version this build writes.
@@ -31,6 +32,8 @@ pub enum Unusable {
 
 /// Brings the schema up to date; `Ok(Err(..))` when the file is not an index we can use.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), Unusable>> {
+    // Schema 5's full-text table is tokenized by termdex's own tokenizer.
+    super::tokenizer::register(conn)?;
     // Checked outside a write transaction first: opening an up-to-date index must not write.
     match check(&read_state(conn)?) {
         Check::UpToDate => return Ok(Ok(())),
@@ -118,6 +121,7 @@ fn check(state: &State) -> Check {
 /// migrations that follow.
 #[cfg(test)]
 pub(super) fn schema_at(conn: &Connection, version: usize) {
+    super::tokenizer::register(conn).expect("tokenizer");
     for (_, sql) in &MIGRATIONS[..version] {
         conn.execute_batch(sql).expect("old schema");
     }

@@ -28,6 +28,7 @@ mod read;
 mod refresh;
 mod schema;
 mod store;
+mod tokenizer;
 
 use std::fs::File;
 use std::io;
@@ -43,11 +44,15 @@ pub use damage::{Damage, retry_after_damage};
 pub use fields::{FieldRow, flatten};
 pub use links::{NameLookup, link_candidates_sql, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
+pub(crate) use tokenizer::BREAK as FTS_BREAK;
+// Public for examples/fts_tokenizers.rs, which measures the full-text table with it and
+// without it; no front end touches a connection.
 pub use read::{
     BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
     field_in_json,
 };
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths, untouched};
+pub use tokenizer::{TOKENIZE as FTS_TOKENIZE, is_cjk, register as register_tokenizer};
 
 /// How long a connection waits for another process's write before giving up. Generous,
 /// because a full index of a large dex holds the write lock for seconds.
@@ -177,6 +182,7 @@ impl Index {
             | OpenFlags::SQLITE_OPEN_NOFOLLOW;
         let conn = Connection::open_with_flags(resolved(path), flags).map_err(sqlite_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
+        tokenizer::register(&conn).map_err(sqlite_error)?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
         Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path), settings: None })

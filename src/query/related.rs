@@ -345,9 +345,9 @@ fn best(
     Ok(best)
 }
 
-/// The tokenizer of `cards_fts` (migrations/0001_init.sql): the card's own terms must be
-/// cut the way the index cut every other card's.
-const TOKENIZE: &str = "unicode61 remove_diacritics 2";
+/// The tokenizer of `cards_fts`: the card's own terms must be cut the way the index cut
+/// every other card's.
+const TOKENIZE: &str = crate::index::FTS_TOKENIZE;
 
 /// Cards whose text is like this card's, with their similarity (0 to 1).
 fn similar_texts(conn: &Connection, me: &CardRow, cards: i64) -> rusqlite::Result<Vec<(i64, f64)>> {
@@ -401,10 +401,14 @@ fn distinctive_terms(conn: &Connection, id: i64, cards: i64) -> rusqlite::Result
     .execute([id])?;
     let mut stmt = conn.prepare_cached(
         "SELECT term, sum(CASE col WHEN 'title' THEN 3 * cnt ELSE cnt END) AS tf FROM temp.related_doc_terms
-         GROUP BY term ORDER BY tf DESC, length(term) DESC, term LIMIT ?1",
+         WHERE term <> ?2 GROUP BY term ORDER BY tf DESC, length(term) DESC, term LIMIT ?1",
     )?;
-    let terms: Vec<(String, i64)> =
-        stmt.query_map([COUNTED as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    // The break the tokenizer puts at punctuation next to CJK text is no word.
+    let terms: Vec<(String, i64)> = stmt
+        .query_map(rusqlite::params![COUNTED as i64, crate::index::FTS_BREAK], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
     let common = common(cards);
     let mut df = conn.prepare_cached(
         "SELECT count(*) FROM (SELECT rowid FROM cards_fts WHERE cards_fts MATCH ?1 LIMIT ?2)",

@@ -14,8 +14,8 @@ use std::cell::RefCell;
 
 use rusqlite::Connection;
 
-/// The tokenizer of `cards_fts` (migrations/0001_init.sql).
-pub const TOKENIZER: &str = "unicode61 remove_diacritics 2";
+/// The tokenizer of `cards_fts`.
+const TOKENIZER: &str = crate::index::FTS_TOKENIZE;
 
 thread_local! {
     /// An in-memory FTS5 table with that tokenizer, made on first use in each thread.
@@ -41,6 +41,7 @@ pub fn searchable(word: &str) -> rusqlite::Result<bool> {
 
 fn open_probe() -> rusqlite::Result<Connection> {
     let conn = Connection::open_in_memory()?;
+    crate::index::register_tokenizer(&conn)?;
     conn.execute_batch(&format!(
         "CREATE VIRTUAL TABLE probe USING fts5 (word, tokenize = '{TOKENIZER}');
          CREATE VIRTUAL TABLE probe_terms USING fts5vocab (probe, 'instance');"
@@ -63,7 +64,7 @@ mod tests {
 
     #[test]
     fn the_probe_uses_the_index_tokenizer() {
-        let schema = include_str!("../../migrations/0001_init.sql");
+        let schema = include_str!("../../migrations/0005_cjk_tokens.sql");
         assert!(schema.contains(&format!("tokenize = '{TOKENIZER}'")), "cards_fts changed its tokenizer");
     }
 

@@ -203,6 +203,7 @@ fn eight_processes_for_seconds_never_fail_and_leave_the_index_a_rebuild_would_ma
 /// the stored text (FTS5's own integrity check, against its content table).
 fn indexed_text(dex: &TestDex) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(dex.path(".termdex/index.db")).expect("open the index");
+    termdex::index::register_tokenizer(&conn).expect("the full-text tokenizer");
     conn.execute("INSERT INTO cards_fts (cards_fts, rank) VALUES ('integrity-check', 1)", [])
         .expect("the full-text index matches the cards' text");
     conn.prepare("SELECT c.path, t.body FROM cards c JOIN card_text t ON t.id = c.id ORDER BY c.path")

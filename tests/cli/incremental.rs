@@ -110,7 +110,10 @@ fn an_index_from_a_newer_termdex_is_rebuilt() {
             let conn = rusqlite::Connection::open(db).expect("open");
             conn.pragma_update(None, "user_version", 999).expect("pragma");
         },
-        "was written by a newer termdex (schema 999, this one knows 4); rebuilding it from the cards",
+        &format!(
+            "was written by a newer termdex (schema 999, this one knows {}); rebuilding it from the cards",
+            termdex::index::SCHEMA_VERSION
+        ),
     );
 }
 

@@ -4,6 +4,7 @@
 
 mod cards;
 mod check;
+mod cjk;
 mod commands;
 mod completions;
 mod concurrency;

@@ -11,7 +11,7 @@ use crate::util::TestDex;
 
 #[path = "../../examples/gen_corpus.rs"]
 #[allow(dead_code)]
-mod gen_corpus;
+pub(crate) mod gen_corpus;
 
 /// FNV-1a over every file's relative path and bytes, in path order: std's hashers
 /// promise no stability across releases, this one is fixed.
