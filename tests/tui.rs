@@ -1134,3 +1134,122 @@ fn a_move_that_would_close_a_cycle_on_disk_is_refused() {
     let said = app.status_message.clone().unwrap_or_default();
     assert!(said.starts_with("not moved: notes/sqlite.md is now under tasks/write-parser.md"), "{said}");
 }
+
+/// A dex of these cards, indexed.
+fn dex_of(cards: &[(&str, &str)]) -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (rel, text) in cards {
+        write(dir.path(), rel, text);
+    }
+    let dex = Dex::at(dir.path()).expect("dex");
+    let mut index = Index::open(&dex.index_path()).expect("open").index;
+    refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
+    Fixture { _dir: dir, dex }
+}
+
+/// Two parents, ordered 1 and 2 (no room between them or before the first), each with a
+/// done child: filtered on `status:done`, the parents are shown only for context, and
+/// their rows come with the outline, not with the list.
+fn parents_for_context() -> Fixture {
+    dex_of(&[
+        ("a.md", "---\ntitle: Alpha\norder: 1\n---\nAlpha text.\n"),
+        ("a1.md", "---\ntitle: Alpha one\nstatus: done\nparent: \"[[a]]\"\n---\n"),
+        ("b.md", "---\ntitle: Beta\norder: 2\n---\nBeta text.\n"),
+        ("b1.md", "---\ntitle: Beta one\nstatus: done\nparent: \"[[b]]\"\n---\n"),
+    ])
+}
+
+/// The outline filtered on `status:done`, the cursor on `path` with its preview read.
+fn context_outline_on(f: &Fixture, path: &str) -> (App, Deck) {
+    let (mut app, mut deck) = open(f, "outline", 100, 14);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("status:done"));
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(shown_outline(&app), ["a.md", "a1.md", "b.md", "b1.md"]);
+    assert!(app.rows.iter().all(|r| r.path.ends_with("1.md")), "the parents are context only");
+    app.select_path(path);
+    // A key, so that the preview follows the cursor as it does on screen.
+    press(&mut app, &mut deck, &[KeyCode::Char('j'), KeyCode::Char('k')]);
+    assert_eq!(app.selected_path().as_deref(), Some(path));
+    (app, deck)
+}
+
+/// The preview's field lines.
+fn preview_fields(app: &App) -> Vec<(String, String)> {
+    app.preview.as_ref().map(|p| p.fields.clone()).unwrap_or_default()
+}
+
+fn field(key: &str, value: &str) -> (String, String) {
+    (key.to_string(), value.to_string())
+}
+
+/// Issue 14 point 4: after a move, the preview shows the moved card as the move wrote
+/// it, also when the card is shown only for context (its row is read again with the
+/// outline, after the list's rows, which the preview used to be rebuilt from alone).
+#[test]
+fn after_a_move_the_preview_shows_the_moved_card_as_now_on_disk() {
+    let f = parents_for_context();
+    let (mut app, mut deck) = context_outline_on(&f, "b.md");
+    assert_eq!(preview_fields(&app), [field("title", "Beta"), field("order", "2")]);
+    // First, with no room before Alpha's 1: both parents are numbered again.
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    assert_eq!(read("b.md"), "---\ntitle: Beta\norder: 10\n---\nBeta text.\n");
+    assert_eq!(read("a.md"), "---\ntitle: Alpha\norder: 20\n---\nAlpha text.\n");
+    assert_eq!(app.selected_path().as_deref(), Some("b.md"));
+    assert_eq!(preview_fields(&app), [field("title", "Beta"), field("order", "10")]);
+    assert_eq!(app.preview.as_ref().map(|p| p.body.as_str()), Some("Beta text.\n"));
+    // Last again: one card changes.
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    assert_eq!(read("b.md"), "---\ntitle: Beta\norder: 30\n---\nBeta text.\n");
+    assert_eq!(preview_fields(&app), [field("title", "Beta"), field("order", "30")]);
+}
+
+/// The same for a sibling the move numbered again, previewed before the re-index came.
+#[test]
+fn after_a_move_the_preview_shows_a_renumbered_sibling_as_now_on_disk() {
+    let f = parents_for_context();
+    let (mut app, mut deck) = context_outline_on(&f, "b.md");
+    // `K`, written, then down to Alpha before the re-index is taken in.
+    for effect in feed(&mut app, KeyEvent::new(KeyCode::Char('K'), KeyModifiers::NONE)) {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    let mut effects = Vec::new();
+    for _ in 0..2 {
+        effects.extend(feed(&mut app, KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
+    }
+    assert_eq!(app.selected_path().as_deref(), Some("a.md"));
+    assert_eq!(preview_fields(&app), [field("title", "Alpha"), field("order", "1")], "as the index has it");
+    perform(&mut app, &mut deck, effects);
+    assert_eq!(app.selected_path().as_deref(), Some("a.md"));
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    assert_eq!(read("a.md"), "---\ntitle: Alpha\norder: 20\n---\nAlpha text.\n");
+    assert_eq!(preview_fields(&app), [field("title", "Alpha"), field("order", "20")]);
+}
+
+/// An editor that retitles Beta.
+const RETITLING_EDITOR: &str = r#"#!/bin/sh
+for last in "$@"; do :; done
+sed -i 's/^title: Beta$/title: Beta edited/' "$last"
+"#;
+
+/// Any write from the TUI, not only a move: `e` on a card shown for context.
+#[test]
+fn after_an_edit_the_preview_shows_the_card_as_now_on_disk() {
+    if !in_child_with_editor("after_an_edit_the_preview_shows_the_card_as_now_on_disk", RETITLING_EDITOR) {
+        return;
+    }
+    let f = parents_for_context();
+    let (mut app, mut deck) = context_outline_on(&f, "b.md");
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE));
+    assert_eq!(but_previews(effects.clone()), [Effect::Edit { path: "b.md".into() }]);
+    for effect in effects {
+        deck.perform(effect, &mut app, &mut Direct);
+    }
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    let text = std::fs::read_to_string(f.dex.root.join("b.md")).expect("read");
+    assert_eq!(text, "---\ntitle: Beta edited\norder: 2\n---\nBeta text.\n");
+    let preview = app.preview.clone().expect("a preview");
+    assert_eq!((preview.path.as_str(), preview.title.as_str()), ("b.md", "Beta edited"));
+    assert_eq!(preview.fields, [field("title", "Beta edited"), field("order", "2")]);
+}

@@ -522,6 +522,10 @@ impl App {
                 if let Some(outline) = &mut self.outline {
                     outline.update(Some(read), &self.rows, &self.visible, every);
                     outline.scroll(self.page);
+                    // A card shown only for context has its row read again only now, after
+                    // the list's rows the preview was rebuilt from (a write re-indexed
+                    // reads both again, in that order): the preview is rebuilt from it.
+                    self.preview_stale |= outline.selected_is_context();
                 }
             }
             Reply::Outline(_, Err(e)) => self.status_message = Some(format!("cannot read the outline: {e}")),
