@@ -1253,3 +1253,117 @@ fn after_an_edit_the_preview_shows_the_card_as_now_on_disk() {
     assert_eq!((preview.path.as_str(), preview.title.as_str()), ("b.md", "Beta edited"));
     assert_eq!(preview.fields, [field("title", "Beta edited"), field("order", "2")]);
 }
+
+/// Runs outline moves on `rel` in a dex of `p.md` (a root ordered 10) and the card `text`
+/// (issue 14 point 7): after each key, the card is exactly the text given; `p.md` is
+/// never written, and a CRLF card keeps CRLF on every line, changed ones included.
+fn moves_rewrite_exactly(rel: &str, text: &str, steps: &[(char, String)]) {
+    let parent = "---\ntitle: P\norder: 10\n---\n";
+    let f = dex_of(&[("p.md", parent), (rel, text)]);
+    let (mut app, mut deck) = outline_on(&f, rel);
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    for (key, expected) in steps {
+        press(&mut app, &mut deck, &[KeyCode::Char(*key)]);
+        assert_eq!(app.status_message, None, "{rel} {key}");
+        assert_eq!(read(rel), *expected, "{rel} after {key}");
+        assert_eq!(read("p.md"), parent, "{rel} after {key}: the parent card is never written");
+        if text.contains("\r\n") {
+            assert_eq!(expected.matches('\n').count(), expected.matches("\r\n").count(), "{rel}: CRLF kept");
+        }
+        assert_eq!(app.selected_path().as_deref(), Some(rel), "the cursor stays on the card");
+    }
+}
+
+/// `>` under P, `<` back out, `K` above P, `J` below it again, on a card ordered 20 with
+/// no parent: the order line changes (and the parent line comes and goes, as the last
+/// of the block), every other byte stays; `<` and `J` give back the card as it was.
+fn indent_outdent_up_down(rel: &str, text: &str, indented: &[(&str, &str)], up: (&str, &str)) {
+    let indented = indented.iter().fold(text.to_string(), |text, (from, to)| text.replacen(from, to, 1));
+    let steps =
+        [('>', indented), ('<', text.to_string()), ('K', text.replace(up.0, up.1)), ('J', text.to_string())];
+    moves_rewrite_exactly(rel, text, &steps);
+}
+
+#[test]
+fn moves_rewrite_only_the_order_and_parent_member_of_a_json_card() {
+    indent_outdent_up_down(
+        "j.md",
+        "{\n  \"title\": \"Jay\",\n  \"tags\": [\"x\", \"y\"],\n  \"order\": 20\n}\nJay body, see [[p]].\n",
+        &[("\"order\": 20\n}", "\"order\": 10,\n  \"parent\": \"[[p]]\"\n}")],
+        ("\"order\": 20\n", "\"order\": 5\n"),
+    );
+    indent_outdent_up_down(
+        "fenced.md",
+        "---json\n{\"title\": \"Fenced\", \"order\": 20}\n---\nBody.\n",
+        &[("\"order\": 20}", "\"order\": 10, \"parent\": \"[[p]]\"}")],
+        ("\"order\": 20}", "\"order\": 5}"),
+    );
+    // With a BOM and CRLF, and no line end at the very end.
+    indent_outdent_up_down(
+        "bom.md",
+        "\u{feff}{\r\n  \"order\": 20,\r\n  \"title\": \"Bom\"\r\n}",
+        &[("\"order\": 20,", "\"order\": 10,"), ("\"Bom\"\r\n}", "\"Bom\",\r\n  \"parent\": \"[[p]]\"\r\n}")],
+        ("\"order\": 20,", "\"order\": 5,"),
+    );
+    // A parent member first in the object goes with its comma, the others keep theirs.
+    let under = "{\"parent\": \"p\", \"title\": \"Jay\", \"order\": 10}\nJay body.\n";
+    moves_rewrite_exactly(
+        "u.md",
+        under,
+        &[
+            ('<', "{\"title\": \"Jay\", \"order\": 20}\nJay body.\n".into()),
+            ('>', "{\"title\": \"Jay\", \"order\": 10, \"parent\": \"[[p]]\"}\nJay body.\n".into()),
+        ],
+    );
+}
+
+#[test]
+fn moves_rewrite_only_the_order_and_parent_line_of_a_toml_card() {
+    indent_outdent_up_down(
+        "t.md",
+        "+++\ntitle = \"Tom\"  # the title\norder = 20\ntags = [\"x\"]\n+++\nTom body.\n",
+        &[("order = 20\n", "order = 10\n"), ("tags = [\"x\"]\n", "tags = [\"x\"]\nparent = \"[[p]]\"\n")],
+        ("order = 20\n", "order = 5\n"),
+    );
+    let under = "+++\r\ntitle = \"Tom\"\r\nparent = 'p' # by name\r\norder = 10.0\r\n+++\r\nBody.\r\n";
+    moves_rewrite_exactly(
+        "u.md",
+        under,
+        &[
+            ('<', "+++\r\ntitle = \"Tom\"\r\norder = 20\r\n+++\r\nBody.\r\n".into()),
+            ('>', "+++\r\ntitle = \"Tom\"\r\norder = 10\r\nparent = \"[[p]]\"\r\n+++\r\nBody.\r\n".into()),
+        ],
+    );
+}
+
+#[test]
+fn moves_keep_crlf_and_a_bom_in_a_yaml_card() {
+    indent_outdent_up_down(
+        "crlf.md",
+        "---\r\ntitle: Cr\r\norder: 20 # place\r\ntags: [x]\r\n---\r\nCr body.\r\n",
+        &[("order: 20 # place\r\ntags: [x]\r\n", "order: 10 # place\r\ntags: [x]\r\nparent: \"[[p]]\"\r\n")],
+        ("order: 20 #", "order: 5 #"),
+    );
+    indent_outdent_up_down(
+        "bom.md",
+        "\u{feff}---\ntitle: Bom\norder: 20\n---\nBom body.\n",
+        &[("order: 20\n", "order: 10\nparent: \"[[p]]\"\n")],
+        ("order: 20\n", "order: 5\n"),
+    );
+    indent_outdent_up_down(
+        "both.md",
+        "\u{feff}---\r\ntitle: Both\r\norder: 20\r\n---\r\nBody.\r\n",
+        &[("order: 20\r\n", "order: 10\r\nparent: \"[[p]]\"\r\n")],
+        ("order: 20\r\n", "order: 5\r\n"),
+    );
+    // A parent line in the middle goes whole, with its comment and its CRLF.
+    let under = "---\r\ntitle: Cr\r\nparent: p # here\r\norder: 10\r\ntags: [x]\r\n---";
+    moves_rewrite_exactly(
+        "u.md",
+        under,
+        &[
+            ('<', "---\r\ntitle: Cr\r\norder: 20\r\ntags: [x]\r\n---".into()),
+            ('>', "---\r\ntitle: Cr\r\norder: 10\r\ntags: [x]\r\nparent: \"[[p]]\"\r\n---".into()),
+        ],
+    );
+}
