@@ -1367,3 +1367,48 @@ fn moves_keep_crlf_and_a_bom_in_a_yaml_card() {
         ],
     );
 }
+
+/// An editor for the `a` test: writes a line of text under the draft's frontmatter.
+const APPENDING_EDITOR: &str = r#"#!/bin/sh
+for last in "$@"; do :; done
+printf 'Written in the editor.\n' >> "$last"
+"#;
+
+/// Issue 14 point 4: `a` makes a card from the template with the parent field set to the
+/// card under the cursor, and the new card shows under it.
+#[test]
+fn a_adds_a_child_card_from_the_template_under_the_selected_one() {
+    if !in_child_with_editor("a_adds_a_child_card_from_the_template_under_the_selected_one", APPENDING_EDITOR)
+    {
+        return;
+    }
+    let f = dex_of(&[
+        ("plans/p.md", "---\ntitle: Plan\norder: 10\n---\n"),
+        ("plans/q.md", "---\ntitle: Other plan\norder: 20\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "plans/p.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('a')]);
+    let Mode::Templates { selected } = app.mode else { panic!("the template picker: {:?}", app.mode) };
+    assert_eq!(app.templates[selected], "note", "the dex's default template");
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(app.mode, Mode::Title { text: String::new() });
+    press(&mut app, &mut deck, &typed("First step"));
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    for effect in effects {
+        deck.perform(effect, &mut app, &mut Direct);
+    }
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    let card = "2026/11/23/first-step.md";
+    assert_eq!(app.status_message.as_deref(), Some(format!("saved {card}").as_str()));
+    assert_eq!(
+        std::fs::read_to_string(f.dex.root.join(card)).expect("the new card"),
+        "---\ntitle: First step\nwhat: note\ncollection:\ntags: []\ncreated: 2026-11-23T14:15:30\nparent: \"[[plans/p]]\"\n---\n\nWritten in the editor.\n"
+    );
+    assert_eq!(shown_outline(&app), ["plans/p.md", card, "plans/q.md"]);
+    let outline = app.outline.as_ref().expect("the outline");
+    let (parent, child) = (outline.tree.find("plans/p.md"), outline.tree.find(card).expect("the new card"));
+    assert_eq!(outline.tree.nodes[child].parent, parent, "under the card it was added to");
+    assert_eq!(app.selected_path().as_deref(), Some(card), "the cursor on the new card");
+    let screen = screen(&app, 80, 26);
+    assert!(screen.contains("└──   First step"), "{screen}");
+}
