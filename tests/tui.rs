@@ -1412,3 +1412,70 @@ fn a_adds_a_child_card_from_the_template_under_the_selected_one() {
     let screen = screen(&app, 80, 26);
     assert!(screen.contains("└──   First step"), "{screen}");
 }
+
+/// Every card's text, by path.
+fn texts(f: &Fixture, paths: &[&str]) -> Vec<(String, String)> {
+    let read = |p: &str| std::fs::read_to_string(f.dex.root.join(p)).expect("read");
+    paths.iter().map(|p| (p.to_string(), read(p))).collect()
+}
+
+/// The lines that differ between two readings of the same cards: (path, before, after).
+fn changed_lines(before: &[(String, String)], after: &[(String, String)]) -> Vec<(String, String, String)> {
+    let mut changed = Vec::new();
+    for ((path, old), (_, new)) in before.iter().zip(after) {
+        let (old, new): (Vec<&str>, Vec<&str>) =
+            (old.split_inclusive('\n').collect(), new.split_inclusive('\n').collect());
+        assert_eq!(old.len(), new.len(), "{path}: a move changes lines, it adds or removes none here");
+        for (o, n) in old.iter().zip(&new) {
+            if o != n {
+                changed.push((path.clone(), o.to_string(), n.to_string()));
+            }
+        }
+    }
+    changed
+}
+
+/// Issue 14 point 4: a move writes one card's order line while there is a gap between
+/// its new neighbours; when there is none, the siblings are numbered again, each whose
+/// order changes having that line (and only it) rewritten.
+#[test]
+fn a_move_renumbers_the_siblings_only_when_no_gap_is_left() {
+    let cards = ["p.md", "a.md", "b.md", "c.md", "d.md"];
+    let f = dex_of(&[
+        ("p.md", "---\ntitle: P\n---\n"),
+        ("a.md", "---\ntitle: A\nparent: p\norder: 10\n---\nA.\n"),
+        ("b.md", "+++\ntitle = \"B\"\nparent = \"p\"\norder = 11  # just after A\n+++\nB.\n"),
+        ("c.md", "---\r\ntitle: C\r\norder: 20\r\nparent: p\r\n---\r\nC.\r\n"),
+        ("d.md", "---\ntitle: D\nparent: p\norder: 30\ntags: [x]\n---\nD.\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "d.md");
+    let children = |app: &App| shown_outline(app).into_iter().skip(1).collect::<Vec<_>>();
+    let mut before = texts(&f, &cards);
+    let mut step = |app: &mut App, deck: &mut Deck, card: &str, key: char| {
+        app.select_path(card);
+        press(app, deck, &[KeyCode::Char(key)]);
+        assert_eq!(app.status_message, None);
+        let after = texts(&f, &cards);
+        changed_lines(&std::mem::replace(&mut before, after.clone()), &after)
+    };
+    let line = |path: &str, old: &str, new: &str| (path.to_string(), old.to_string(), new.to_string());
+    // Between B (11) and C (20): one card, one line.
+    assert_eq!(step(&mut app, &mut deck, "d.md", 'K'), [line("d.md", "order: 30\n", "order: 15\n")]);
+    assert_eq!(children(&app), ["a.md", "b.md", "d.md", "c.md"]);
+    // Between A (10) and B (11) there is no whole number: all are numbered again, A keeps
+    // its 10 and is not written.
+    assert_eq!(
+        step(&mut app, &mut deck, "d.md", 'K'),
+        [
+            line("b.md", "order = 11  # just after A\n", "order = 30  # just after A\n"),
+            line("c.md", "order: 20\r\n", "order: 40\r\n"),
+            line("d.md", "order: 15\n", "order: 20\n"),
+        ]
+    );
+    assert_eq!(children(&app), ["a.md", "d.md", "b.md", "c.md"]);
+    // First, below A's 10: one card again.
+    assert_eq!(step(&mut app, &mut deck, "d.md", 'K'), [line("d.md", "order: 20\n", "order: 5\n")]);
+    // Down between B (30) and C (40): one card.
+    assert_eq!(step(&mut app, &mut deck, "a.md", 'J'), [line("a.md", "order: 10\n", "order: 35\n")]);
+    assert_eq!(children(&app), ["d.md", "b.md", "a.md", "c.md"]);
+}
