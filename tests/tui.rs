@@ -1134,3 +1134,348 @@ fn a_move_that_would_close_a_cycle_on_disk_is_refused() {
     let said = app.status_message.clone().unwrap_or_default();
     assert!(said.starts_with("not moved: notes/sqlite.md is now under tasks/write-parser.md"), "{said}");
 }
+
+/// A dex of these cards, indexed.
+fn dex_of(cards: &[(&str, &str)]) -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (rel, text) in cards {
+        write(dir.path(), rel, text);
+    }
+    let dex = Dex::at(dir.path()).expect("dex");
+    let mut index = Index::open(&dex.index_path()).expect("open").index;
+    refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
+    Fixture { _dir: dir, dex }
+}
+
+/// Two parents, ordered 1 and 2 (no room between them or before the first), each with a
+/// done child: filtered on `status:done`, the parents are shown only for context, and
+/// their rows come with the outline, not with the list.
+fn parents_for_context() -> Fixture {
+    dex_of(&[
+        ("a.md", "---\ntitle: Alpha\norder: 1\n---\nAlpha text.\n"),
+        ("a1.md", "---\ntitle: Alpha one\nstatus: done\nparent: \"[[a]]\"\n---\n"),
+        ("b.md", "---\ntitle: Beta\norder: 2\n---\nBeta text.\n"),
+        ("b1.md", "---\ntitle: Beta one\nstatus: done\nparent: \"[[b]]\"\n---\n"),
+    ])
+}
+
+/// The outline filtered on `status:done`, the cursor on `path` with its preview read.
+fn context_outline_on(f: &Fixture, path: &str) -> (App, Deck) {
+    let (mut app, mut deck) = open(f, "outline", 100, 14);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("status:done"));
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(shown_outline(&app), ["a.md", "a1.md", "b.md", "b1.md"]);
+    assert!(app.rows.iter().all(|r| r.path.ends_with("1.md")), "the parents are context only");
+    app.select_path(path);
+    // A key, so that the preview follows the cursor as it does on screen.
+    press(&mut app, &mut deck, &[KeyCode::Char('j'), KeyCode::Char('k')]);
+    assert_eq!(app.selected_path().as_deref(), Some(path));
+    (app, deck)
+}
+
+/// The preview's field lines.
+fn preview_fields(app: &App) -> Vec<(String, String)> {
+    app.preview.as_ref().map(|p| p.fields.clone()).unwrap_or_default()
+}
+
+fn field(key: &str, value: &str) -> (String, String) {
+    (key.to_string(), value.to_string())
+}
+
+/// Issue 14 point 4: after a move, the preview shows the moved card as the move wrote
+/// it, also when the card is shown only for context (its row is read again with the
+/// outline, after the list's rows, which the preview used to be rebuilt from alone).
+#[test]
+fn after_a_move_the_preview_shows_the_moved_card_as_now_on_disk() {
+    let f = parents_for_context();
+    let (mut app, mut deck) = context_outline_on(&f, "b.md");
+    assert_eq!(preview_fields(&app), [field("title", "Beta"), field("order", "2")]);
+    // First, with no room before Alpha's 1: both parents are numbered again.
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    assert_eq!(read("b.md"), "---\ntitle: Beta\norder: 10\n---\nBeta text.\n");
+    assert_eq!(read("a.md"), "---\ntitle: Alpha\norder: 20\n---\nAlpha text.\n");
+    assert_eq!(app.selected_path().as_deref(), Some("b.md"));
+    assert_eq!(preview_fields(&app), [field("title", "Beta"), field("order", "10")]);
+    assert_eq!(app.preview.as_ref().map(|p| p.body.as_str()), Some("Beta text.\n"));
+    // Last again: one card changes.
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    assert_eq!(read("b.md"), "---\ntitle: Beta\norder: 30\n---\nBeta text.\n");
+    assert_eq!(preview_fields(&app), [field("title", "Beta"), field("order", "30")]);
+}
+
+/// The same for a sibling the move numbered again, previewed before the re-index came.
+#[test]
+fn after_a_move_the_preview_shows_a_renumbered_sibling_as_now_on_disk() {
+    let f = parents_for_context();
+    let (mut app, mut deck) = context_outline_on(&f, "b.md");
+    // `K`, written, then down to Alpha before the re-index is taken in.
+    for effect in feed(&mut app, KeyEvent::new(KeyCode::Char('K'), KeyModifiers::NONE)) {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    let mut effects = Vec::new();
+    for _ in 0..2 {
+        effects.extend(feed(&mut app, KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
+    }
+    assert_eq!(app.selected_path().as_deref(), Some("a.md"));
+    assert_eq!(preview_fields(&app), [field("title", "Alpha"), field("order", "1")], "as the index has it");
+    perform(&mut app, &mut deck, effects);
+    assert_eq!(app.selected_path().as_deref(), Some("a.md"));
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    assert_eq!(read("a.md"), "---\ntitle: Alpha\norder: 20\n---\nAlpha text.\n");
+    assert_eq!(preview_fields(&app), [field("title", "Alpha"), field("order", "20")]);
+}
+
+/// An editor that retitles Beta.
+const RETITLING_EDITOR: &str = r#"#!/bin/sh
+for last in "$@"; do :; done
+sed -i 's/^title: Beta$/title: Beta edited/' "$last"
+"#;
+
+/// Any write from the TUI, not only a move: `e` on a card shown for context.
+#[test]
+fn after_an_edit_the_preview_shows_the_card_as_now_on_disk() {
+    if !in_child_with_editor("after_an_edit_the_preview_shows_the_card_as_now_on_disk", RETITLING_EDITOR) {
+        return;
+    }
+    let f = parents_for_context();
+    let (mut app, mut deck) = context_outline_on(&f, "b.md");
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE));
+    assert_eq!(but_previews(effects.clone()), [Effect::Edit { path: "b.md".into() }]);
+    for effect in effects {
+        deck.perform(effect, &mut app, &mut Direct);
+    }
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    let text = std::fs::read_to_string(f.dex.root.join("b.md")).expect("read");
+    assert_eq!(text, "---\ntitle: Beta edited\norder: 2\n---\nBeta text.\n");
+    let preview = app.preview.clone().expect("a preview");
+    assert_eq!((preview.path.as_str(), preview.title.as_str()), ("b.md", "Beta edited"));
+    assert_eq!(preview.fields, [field("title", "Beta edited"), field("order", "2")]);
+}
+
+/// Runs outline moves on `rel` in a dex of `p.md` (a root ordered 10) and the card `text`
+/// (issue 14 point 7): after each key, the card is exactly the text given; `p.md` is
+/// never written, and a CRLF card keeps CRLF on every line, changed ones included.
+fn moves_rewrite_exactly(rel: &str, text: &str, steps: &[(char, String)]) {
+    let parent = "---\ntitle: P\norder: 10\n---\n";
+    let f = dex_of(&[("p.md", parent), (rel, text)]);
+    let (mut app, mut deck) = outline_on(&f, rel);
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    for (key, expected) in steps {
+        press(&mut app, &mut deck, &[KeyCode::Char(*key)]);
+        assert_eq!(app.status_message, None, "{rel} {key}");
+        assert_eq!(read(rel), *expected, "{rel} after {key}");
+        assert_eq!(read("p.md"), parent, "{rel} after {key}: the parent card is never written");
+        if text.contains("\r\n") {
+            assert_eq!(expected.matches('\n').count(), expected.matches("\r\n").count(), "{rel}: CRLF kept");
+        }
+        assert_eq!(app.selected_path().as_deref(), Some(rel), "the cursor stays on the card");
+    }
+}
+
+/// `>` under P, `<` back out, `K` above P, `J` below it again, on a card ordered 20 with
+/// no parent: the order line changes (and the parent line comes and goes, as the last
+/// of the block), every other byte stays; `<` and `J` give back the card as it was.
+fn indent_outdent_up_down(rel: &str, text: &str, indented: &[(&str, &str)], up: (&str, &str)) {
+    let indented = indented.iter().fold(text.to_string(), |text, (from, to)| text.replacen(from, to, 1));
+    let steps =
+        [('>', indented), ('<', text.to_string()), ('K', text.replace(up.0, up.1)), ('J', text.to_string())];
+    moves_rewrite_exactly(rel, text, &steps);
+}
+
+#[test]
+fn moves_rewrite_only_the_order_and_parent_member_of_a_json_card() {
+    indent_outdent_up_down(
+        "j.md",
+        "{\n  \"title\": \"Jay\",\n  \"tags\": [\"x\", \"y\"],\n  \"order\": 20\n}\nJay body, see [[p]].\n",
+        &[("\"order\": 20\n}", "\"order\": 10,\n  \"parent\": \"[[p]]\"\n}")],
+        ("\"order\": 20\n", "\"order\": 5\n"),
+    );
+    indent_outdent_up_down(
+        "fenced.md",
+        "---json\n{\"title\": \"Fenced\", \"order\": 20}\n---\nBody.\n",
+        &[("\"order\": 20}", "\"order\": 10, \"parent\": \"[[p]]\"}")],
+        ("\"order\": 20}", "\"order\": 5}"),
+    );
+    // With a BOM and CRLF, and no line end at the very end.
+    indent_outdent_up_down(
+        "bom.md",
+        "\u{feff}{\r\n  \"order\": 20,\r\n  \"title\": \"Bom\"\r\n}",
+        &[("\"order\": 20,", "\"order\": 10,"), ("\"Bom\"\r\n}", "\"Bom\",\r\n  \"parent\": \"[[p]]\"\r\n}")],
+        ("\"order\": 20,", "\"order\": 5,"),
+    );
+    // A parent member first in the object goes with its comma, the others keep theirs.
+    let under = "{\"parent\": \"p\", \"title\": \"Jay\", \"order\": 10}\nJay body.\n";
+    moves_rewrite_exactly(
+        "u.md",
+        under,
+        &[
+            ('<', "{\"title\": \"Jay\", \"order\": 20}\nJay body.\n".into()),
+            ('>', "{\"title\": \"Jay\", \"order\": 10, \"parent\": \"[[p]]\"}\nJay body.\n".into()),
+        ],
+    );
+}
+
+#[test]
+fn moves_rewrite_only_the_order_and_parent_line_of_a_toml_card() {
+    indent_outdent_up_down(
+        "t.md",
+        "+++\ntitle = \"Tom\"  # the title\norder = 20\ntags = [\"x\"]\n+++\nTom body.\n",
+        &[("order = 20\n", "order = 10\n"), ("tags = [\"x\"]\n", "tags = [\"x\"]\nparent = \"[[p]]\"\n")],
+        ("order = 20\n", "order = 5\n"),
+    );
+    let under = "+++\r\ntitle = \"Tom\"\r\nparent = 'p' # by name\r\norder = 10.0\r\n+++\r\nBody.\r\n";
+    moves_rewrite_exactly(
+        "u.md",
+        under,
+        &[
+            ('<', "+++\r\ntitle = \"Tom\"\r\norder = 20\r\n+++\r\nBody.\r\n".into()),
+            ('>', "+++\r\ntitle = \"Tom\"\r\norder = 10\r\nparent = \"[[p]]\"\r\n+++\r\nBody.\r\n".into()),
+        ],
+    );
+}
+
+#[test]
+fn moves_keep_crlf_and_a_bom_in_a_yaml_card() {
+    indent_outdent_up_down(
+        "crlf.md",
+        "---\r\ntitle: Cr\r\norder: 20 # place\r\ntags: [x]\r\n---\r\nCr body.\r\n",
+        &[("order: 20 # place\r\ntags: [x]\r\n", "order: 10 # place\r\ntags: [x]\r\nparent: \"[[p]]\"\r\n")],
+        ("order: 20 #", "order: 5 #"),
+    );
+    indent_outdent_up_down(
+        "bom.md",
+        "\u{feff}---\ntitle: Bom\norder: 20\n---\nBom body.\n",
+        &[("order: 20\n", "order: 10\nparent: \"[[p]]\"\n")],
+        ("order: 20\n", "order: 5\n"),
+    );
+    indent_outdent_up_down(
+        "both.md",
+        "\u{feff}---\r\ntitle: Both\r\norder: 20\r\n---\r\nBody.\r\n",
+        &[("order: 20\r\n", "order: 10\r\nparent: \"[[p]]\"\r\n")],
+        ("order: 20\r\n", "order: 5\r\n"),
+    );
+    // A parent line in the middle goes whole, with its comment and its CRLF.
+    let under = "---\r\ntitle: Cr\r\nparent: p # here\r\norder: 10\r\ntags: [x]\r\n---";
+    moves_rewrite_exactly(
+        "u.md",
+        under,
+        &[
+            ('<', "---\r\ntitle: Cr\r\norder: 20\r\ntags: [x]\r\n---".into()),
+            ('>', "---\r\ntitle: Cr\r\norder: 10\r\ntags: [x]\r\nparent: \"[[p]]\"\r\n---".into()),
+        ],
+    );
+}
+
+/// An editor for the `a` test: writes a line of text under the draft's frontmatter.
+const APPENDING_EDITOR: &str = r#"#!/bin/sh
+for last in "$@"; do :; done
+printf 'Written in the editor.\n' >> "$last"
+"#;
+
+/// Issue 14 point 4: `a` makes a card from the template with the parent field set to the
+/// card under the cursor, and the new card shows under it.
+#[test]
+fn a_adds_a_child_card_from_the_template_under_the_selected_one() {
+    if !in_child_with_editor("a_adds_a_child_card_from_the_template_under_the_selected_one", APPENDING_EDITOR)
+    {
+        return;
+    }
+    let f = dex_of(&[
+        ("plans/p.md", "---\ntitle: Plan\norder: 10\n---\n"),
+        ("plans/q.md", "---\ntitle: Other plan\norder: 20\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "plans/p.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('a')]);
+    let Mode::Templates { selected } = app.mode else { panic!("the template picker: {:?}", app.mode) };
+    assert_eq!(app.templates[selected], "note", "the dex's default template");
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(app.mode, Mode::Title { text: String::new() });
+    press(&mut app, &mut deck, &typed("First step"));
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    for effect in effects {
+        deck.perform(effect, &mut app, &mut Direct);
+    }
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    let card = "2026/11/23/first-step.md";
+    assert_eq!(app.status_message.as_deref(), Some(format!("saved {card}").as_str()));
+    assert_eq!(
+        std::fs::read_to_string(f.dex.root.join(card)).expect("the new card"),
+        "---\ntitle: First step\nwhat: note\ncollection:\ntags: []\ncreated: 2026-11-23T14:15:30\nparent: \"[[plans/p]]\"\n---\n\nWritten in the editor.\n"
+    );
+    assert_eq!(shown_outline(&app), ["plans/p.md", card, "plans/q.md"]);
+    let outline = app.outline.as_ref().expect("the outline");
+    let (parent, child) = (outline.tree.find("plans/p.md"), outline.tree.find(card).expect("the new card"));
+    assert_eq!(outline.tree.nodes[child].parent, parent, "under the card it was added to");
+    assert_eq!(app.selected_path().as_deref(), Some(card), "the cursor on the new card");
+    let screen = screen(&app, 80, 26);
+    assert!(screen.contains("└──   First step"), "{screen}");
+}
+
+/// Every card's text, by path.
+fn texts(f: &Fixture, paths: &[&str]) -> Vec<(String, String)> {
+    let read = |p: &str| std::fs::read_to_string(f.dex.root.join(p)).expect("read");
+    paths.iter().map(|p| (p.to_string(), read(p))).collect()
+}
+
+/// The lines that differ between two readings of the same cards: (path, before, after).
+fn changed_lines(before: &[(String, String)], after: &[(String, String)]) -> Vec<(String, String, String)> {
+    let mut changed = Vec::new();
+    for ((path, old), (_, new)) in before.iter().zip(after) {
+        let (old, new): (Vec<&str>, Vec<&str>) =
+            (old.split_inclusive('\n').collect(), new.split_inclusive('\n').collect());
+        assert_eq!(old.len(), new.len(), "{path}: a move changes lines, it adds or removes none here");
+        for (o, n) in old.iter().zip(&new) {
+            if o != n {
+                changed.push((path.clone(), o.to_string(), n.to_string()));
+            }
+        }
+    }
+    changed
+}
+
+/// Issue 14 point 4: a move writes one card's order line while there is a gap between
+/// its new neighbours; when there is none, the siblings are numbered again, each whose
+/// order changes having that line (and only it) rewritten.
+#[test]
+fn a_move_renumbers_the_siblings_only_when_no_gap_is_left() {
+    let cards = ["p.md", "a.md", "b.md", "c.md", "d.md"];
+    let f = dex_of(&[
+        ("p.md", "---\ntitle: P\n---\n"),
+        ("a.md", "---\ntitle: A\nparent: p\norder: 10\n---\nA.\n"),
+        ("b.md", "+++\ntitle = \"B\"\nparent = \"p\"\norder = 11  # just after A\n+++\nB.\n"),
+        ("c.md", "---\r\ntitle: C\r\norder: 20\r\nparent: p\r\n---\r\nC.\r\n"),
+        ("d.md", "---\ntitle: D\nparent: p\norder: 30\ntags: [x]\n---\nD.\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "d.md");
+    let children = |app: &App| shown_outline(app).into_iter().skip(1).collect::<Vec<_>>();
+    let mut before = texts(&f, &cards);
+    let mut step = |app: &mut App, deck: &mut Deck, card: &str, key: char| {
+        app.select_path(card);
+        press(app, deck, &[KeyCode::Char(key)]);
+        assert_eq!(app.status_message, None);
+        let after = texts(&f, &cards);
+        changed_lines(&std::mem::replace(&mut before, after.clone()), &after)
+    };
+    let line = |path: &str, old: &str, new: &str| (path.to_string(), old.to_string(), new.to_string());
+    // Between B (11) and C (20): one card, one line.
+    assert_eq!(step(&mut app, &mut deck, "d.md", 'K'), [line("d.md", "order: 30\n", "order: 15\n")]);
+    assert_eq!(children(&app), ["a.md", "b.md", "d.md", "c.md"]);
+    // Between A (10) and B (11) there is no whole number: all are numbered again, A keeps
+    // its 10 and is not written.
+    assert_eq!(
+        step(&mut app, &mut deck, "d.md", 'K'),
+        [
+            line("b.md", "order = 11  # just after A\n", "order = 30  # just after A\n"),
+            line("c.md", "order: 20\r\n", "order: 40\r\n"),
+            line("d.md", "order: 15\n", "order: 20\n"),
+        ]
+    );
+    assert_eq!(children(&app), ["a.md", "d.md", "b.md", "c.md"]);
+    // First, below A's 10: one card again.
+    assert_eq!(step(&mut app, &mut deck, "d.md", 'K'), [line("d.md", "order: 20\n", "order: 5\n")]);
+    // Down between B (30) and C (40): one card.
+    assert_eq!(step(&mut app, &mut deck, "a.md", 'J'), [line("a.md", "order: 10\n", "order: 35\n")]);
+    assert_eq!(children(&app), ["d.md", "b.md", "a.md", "c.md"]);
+}

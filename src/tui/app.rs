@@ -312,6 +312,10 @@ pub struct App {
     /// The query whose answer ends the wait for [`App::following`]: the first one asked
     /// after the re-index it waited for.
     stop_following_at: Option<u64>,
+    /// A followed card the rows brought before the outline held it (a card just made with
+    /// `a`): the cursor goes to it with the outline asked for after those rows (that
+    /// asking's number), or not at all.
+    following_in_outline: Option<(String, u64)>,
     /// `None`: the view's sort; else a position in [`SORT_CYCLE`].
     pub sort: Option<usize>,
     pub mode: Mode,
@@ -375,6 +379,7 @@ impl App {
             to_top: false,
             following: None,
             stop_following_at: None,
+            following_in_outline: None,
             sort: None,
             mode: Mode::List,
             board: None,
@@ -517,11 +522,19 @@ impl App {
             }
             // Read before a move this outline shows: the move would go back until the next.
             Reply::Outline(asked, _) if asked <= self.outline_moved => {}
-            Reply::Outline(_, Ok(read)) => {
+            Reply::Outline(asked, Ok(read)) => {
                 let every = self.every_card_in_part();
+                let follow = self.following_in_outline.take_if(|(_, after)| asked >= *after);
                 if let Some(outline) = &mut self.outline {
                     outline.update(Some(read), &self.rows, &self.visible, every);
+                    if let Some((path, _)) = follow {
+                        outline.select_path(&path);
+                    }
                     outline.scroll(self.page);
+                    // A card shown only for context has its row read again only now, after
+                    // the list's rows the preview was rebuilt from (a write re-indexed
+                    // reads both again, in that order): the preview is rebuilt from it.
+                    self.preview_stale |= outline.selected_is_context();
                 }
             }
             Reply::Outline(_, Err(e)) => self.status_message = Some(format!("cannot read the outline: {e}")),
@@ -598,6 +611,12 @@ impl App {
         }
         self.clamp();
         let followed = self.following.take_if(|path| self.rows.iter().any(|r| r.path == *path));
+        // The outline holds a new card only once read again, which these rows ask for.
+        if let Some(path) = followed.as_ref().filter(|_| self.outline_stale)
+            && self.outline.as_ref().is_some_and(|o| o.tree.find(path).is_none())
+        {
+            self.following_in_outline = Some((path.clone(), self.outline_asked + 1));
+        }
         if let Some(path) = followed.or(keep) {
             self.select_path(&path);
         }

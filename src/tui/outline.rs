@@ -142,6 +142,14 @@ impl OutlineView {
         }
     }
 
+    /// Whether the card under the cursor is shown only for context: its row came with
+    /// the outline, not with the list.
+    pub fn selected_is_context(&self) -> bool {
+        self.selected_node().is_some_and(|node| {
+            self.tree.nodes[node].card.is_some() && self.row_of.get(node).copied().flatten().is_none()
+        })
+    }
+
     pub fn selected_path(&self) -> Option<String> {
         self.selected_node().and_then(|n| self.tree.nodes[n].path()).map(str::to_string)
     }
