@@ -30,22 +30,27 @@ use crate::card::{NameKind, key_tail, link_suffix, name_key};
 /// order (shortest path, then folded path, then the card indexed first) and stops at the
 /// first row.
 fn resolve_expr(key: &str, tail: &str, suffix: &str) -> String {
-    let by = |kind: NameKind, name: &str, also: &str| {
+    by_each_kind(key, tail, suffix, |name, kind, also| {
         format!(
             "(SELECT n.card_id FROM card_names n WHERE n.key = {name} AND n.kind = {kind}{also}
-              ORDER BY n.plen, n.path, n.card_id LIMIT 1)",
-            kind = kind as i64
+              ORDER BY n.plen, n.path, n.card_id LIMIT 1)"
         )
-    };
+    })
+}
+
+/// `coalesce` of one subquery per step of the lookup, in its order (by path, by stem, by
+/// title, by alias); `by(name, kind, also)` makes the subquery of a step from the name it
+/// matches, the kind of name and a condition to add.
+fn by_each_kind(key: &str, tail: &str, suffix: &str, by: impl Fn(&str, i64, &str) -> String) -> String {
     let is_path = format!(" AND n.path = {key}");
     let ends_with_suffix =
         format!(" AND ({suffix} = '' OR substr('/' || n.path, -length({suffix}) - 1) = '/' || {suffix})");
     format!(
         "coalesce({}, {}, {}, {})",
-        by(NameKind::Stem, tail, &is_path),
-        by(NameKind::Stem, tail, &ends_with_suffix),
-        by(NameKind::Title, key, ""),
-        by(NameKind::Alias, key, ""),
+        by(tail, NameKind::Stem as i64, &is_path),
+        by(tail, NameKind::Stem as i64, &ends_with_suffix),
+        by(key, NameKind::Title as i64, ""),
+        by(key, NameKind::Alias as i64, ""),
     )
 }
 
@@ -55,23 +60,12 @@ fn resolve_expr(key: &str, tail: &str, suffix: &str) -> String {
 /// NULL when none. More than one is an ambiguous name, resolved by [`resolve_expr`]'s
 /// rule (the shortest path).
 fn candidates_expr(key: &str, tail: &str, suffix: &str) -> String {
-    let by = |kind: NameKind, name: &str, also: &str| {
+    by_each_kind(key, tail, suffix, |name, kind, also| {
         format!(
             "(SELECT json_group_array(n.card_id) FROM card_names n WHERE n.key = {name} AND n.kind = {kind}{also}
-              HAVING count(*) > 0)",
-            kind = kind as i64
+              HAVING count(*) > 0)"
         )
-    };
-    let is_path = format!(" AND n.path = {key}");
-    let ends_with_suffix =
-        format!(" AND ({suffix} = '' OR substr('/' || n.path, -length({suffix}) - 1) = '/' || {suffix})");
-    format!(
-        "coalesce({}, {}, {}, {})",
-        by(NameKind::Stem, tail, &is_path),
-        by(NameKind::Stem, tail, &ends_with_suffix),
-        by(NameKind::Title, key, ""),
-        by(NameKind::Alias, key, ""),
-    )
+    })
 }
 
 /// [`candidates_expr`] over a stored link's columns (`key`, `tail`, `suffix` of the row

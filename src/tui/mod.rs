@@ -22,11 +22,4 @@ pub mod view;
 
 pub use run::{Exit, Options, SETTLE, run};
 
-/// What a panic said, for a status message.
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into())
-}
+use crate::watch::keeper::panic_text;

@@ -594,7 +594,7 @@ fn cards_to_read(root: &Path, settings: &Settings, changed: &BTreeSet<String>) -
 }
 
 /// What a panic said, for a status message.
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
