@@ -1479,3 +1479,75 @@ fn a_move_renumbers_the_siblings_only_when_no_gap_is_left() {
     assert_eq!(step(&mut app, &mut deck, "a.md", 'J'), [line("a.md", "order: 10\n", "order: 35\n")]);
     assert_eq!(children(&app), ["d.md", "b.md", "a.md", "c.md"]);
 }
+
+/// Issue 14 point 4 (review): siblings without an order value sort after the ordered
+/// ones, so a move next to them needs no renumbering of the whole level: `J` on the last
+/// ordered card before unordered ones writes that card alone, and a move among unordered
+/// cards numbers only the cards up to the moved one, never the unordered ones after it
+/// (with every card of a deck being a root, `J` on a root used to rewrite them all).
+#[test]
+fn a_move_next_to_unordered_siblings_leaves_the_unordered_ones_after_it_alone() {
+    let cards = ["a.md", "b.md", "c.md", "d.md", "e.md", "f.md"];
+    let f = dex_of(&[
+        ("a.md", "---\ntitle: A\norder: 10\n---\n"),
+        ("b.md", "---\ntitle: B\norder: 20\n---\n"),
+        ("c.md", "---\ntitle: C\n---\n"),
+        ("d.md", "---\ntitle: D\n---\n"),
+        ("e.md", "---\ntitle: E\n---\n"),
+        ("f.md", "---\ntitle: F\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "a.md");
+    let mut before = texts(&f, &cards);
+    let mut step = |app: &mut App, deck: &mut Deck, card: &str, key: char| {
+        app.select_path(card);
+        press(app, deck, &[KeyCode::Char(key)]);
+        assert_eq!(app.status_message, None);
+        let after = texts(&f, &cards);
+        let changed: Vec<String> = (before.iter().zip(&after))
+            .filter(|(old, new)| old != new)
+            .map(|((path, _), (_, new))| format!("{path}: {}", new.lines().nth(2).unwrap_or_default()))
+            .collect();
+        before = after;
+        changed
+    };
+    // After B (20), before the unordered C: A alone, one past B.
+    assert_eq!(step(&mut app, &mut deck, "a.md", 'J'), ["a.md: order: 30"]);
+    assert_eq!(shown_outline(&app), ["b.md", "a.md", "c.md", "d.md", "e.md", "f.md"]);
+    // C below D: D and C need numbers after A's 30; E and F stay unordered, unwritten.
+    assert_eq!(step(&mut app, &mut deck, "c.md", 'J'), ["c.md: order: 50", "d.md: order: 40"]);
+    assert_eq!(shown_outline(&app), ["b.md", "a.md", "d.md", "c.md", "e.md", "f.md"]);
+    assert_eq!(step(&mut app, &mut deck, "e.md", 'J'), ["e.md: order: 70", "f.md: order: 60"]);
+    assert_eq!(shown_outline(&app), ["b.md", "a.md", "d.md", "c.md", "f.md", "e.md"]);
+    // Up above B, first: below B's 20, one card.
+    assert_eq!(step(&mut app, &mut deck, "a.md", 'K'), ["a.md: order: 10"]);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md", "d.md", "c.md", "f.md", "e.md"]);
+}
+
+/// Issue 14 point 1 (review): the parent field renamed in `.termdex/config.toml` while the
+/// TUI runs. The index reads the new field at once (the outline shows it); a move must
+/// then write that field, not the one named when the TUI started, or the card is shown
+/// moved, snaps back once the file is read again, and keeps a stray field.
+#[test]
+fn a_move_writes_the_parent_field_the_config_names_now() {
+    let f = dex_of(&[
+        ("p.md", "---\ntitle: P\norder: 10\n---\n"),
+        ("c.md", "---\ntitle: C\norder: 20\nparent: \"[[p]]\"\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "c.md");
+    let depth = |app: &App, path: &str| {
+        let outline = app.outline.as_ref().expect("the outline");
+        outline.tree.find(path).map(|n| outline.tree.nodes[n].depth)
+    };
+    assert_eq!(depth(&app, "c.md"), Some(1), "under P by its parent field");
+    write(&f.dex.root, ".termdex/config.toml", "[outline]\nparent = \"up\"\n");
+    assert!(wait_for(&mut app, &mut deck, |app| depth(app, "c.md") == Some(0)), "c.md is a top now");
+    assert!(deck.settle(&mut app, PATIENCE));
+    app.select_path("c.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    assert_eq!(read("c.md"), "---\ntitle: C\norder: 10\nparent: \"[[p]]\"\nup: \"[[p]]\"\n---\n");
+    assert!(deck.settle(&mut app, PATIENCE));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE));
+    assert_eq!(depth(&app, "c.md"), Some(1), "under P, as the file now says");
+}

@@ -697,10 +697,11 @@ fn place(
 ) -> Result<Vec<Change>, String> {
     let at = siblings.iter().position(|&n| n == after).ok_or("the card to go after is not there")?;
     let (low, high) = (outline.nodes[after].order, siblings.get(at + 1).map(|&n| outline.nodes[n].order));
+    // Unordered siblings sort after every ordered one: past `low` is room enough.
     let order = match (low, high) {
         (Some(low), Some(Some(high))) => between(low, high),
-        (Some(low), None) => Some(low + GAP),
-        _ => None,
+        (Some(low), None | Some(None)) => Some(low + GAP),
+        (None, _) => None,
     };
     if let Some(order) = order {
         return Ok(vec![Change {
@@ -739,25 +740,33 @@ fn between(low: f64, high: f64) -> Option<f64> {
     (mid > low && mid < high).then_some(mid)
 }
 
-/// Every sibling numbered `GAP` apart in this order; only those whose order changes
-/// (the moved card always, as it may have moved between parents too).
+/// The siblings numbered in this order, up to the moved card or the last ordered one,
+/// whichever is further: an order that already follows the one before stays, any other is
+/// one `GAP` past it; the unordered ones after that stay unordered (they sort after every
+/// ordered card). Only those whose order changes (the moved card always, as it may have
+/// moved between parents too).
 fn renumber(outline: &Outline, siblings: &[usize], node: usize, path: &str) -> Vec<Change> {
-    siblings
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &n)| {
-            let order = GAP * (i + 1) as f64;
-            let changed = n == node || outline.nodes[n].order != Some(order);
-            let sibling = outline.nodes[n].path()?;
-            changed.then(|| Change {
+    let ordered = siblings.iter().rposition(|&n| n != node && outline.nodes[n].order.is_some());
+    let moved = siblings.iter().position(|&n| n == node).unwrap_or(0);
+    let end = ordered.map_or(moved, |o| o.max(moved));
+    let mut before: Option<f64> = None;
+    let mut changes = Vec::new();
+    for &n in &siblings[..=end.min(siblings.len().saturating_sub(1))] {
+        let kept = outline.nodes[n].order.filter(|&o| n != node && before.is_none_or(|b| o > b));
+        let order = kept.unwrap_or_else(|| before.map_or(GAP, |b| b.floor() + GAP));
+        before = Some(order);
+        let Some(sibling) = outline.nodes[n].path() else { continue };
+        if kept.is_none() {
+            changes.push(Change {
                 path: if n == node { path.to_string() } else { sibling.to_string() },
                 parent: None,
                 order: Some(order),
                 node: n,
                 under: None,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    changes
 }
 
 #[cfg(test)]
@@ -932,11 +941,8 @@ mod tests {
         assert_eq!(moved(&outline, "a.md", Move::Outdent), one("a.md", Some(None), 10.0), "to the top");
         assert_eq!(
             moved(&outline, "a.md", Move::Down),
-            Ok(vec![
-                ("b.md".into(), None, Some(10.0)),
-                ("a.md".into(), None, Some(20.0)),
-                ("c.md".into(), None, Some(30.0))
-            ])
+            Ok(vec![("a.md".into(), None, Some(30.0)), ("c.md".into(), None, Some(40.0))]),
+            "no room between b (20) and c (21): b keeps its 20, a and c go after it"
         );
     }
 

@@ -368,7 +368,7 @@ impl Deck {
     /// rewritten losslessly. Returns the paths to re-index; the cursor follows the card.
     pub fn rearrange(&mut self, app: &mut App, changes: &[Change], path: &str) -> Vec<String> {
         app.follow(path);
-        if let Some(refusal) = self.cycle_on_disk(app, changes) {
+        if let Some(refusal) = self.outline_config_now().or_else(|| self.cycle_on_disk(app, changes)) {
             app.status_message = Some(refusal);
             if let Some(read) = app.read_outline_again() {
                 self.perform(read, app, &mut NoScreen);
@@ -403,6 +403,25 @@ impl Deck {
             }
         }
         written
+    }
+
+    /// The `[outline]` settings as `.termdex/config.toml` has them now: the refresher reads
+    /// the cards with a parent field renamed there while the TUI runs, so a move writes
+    /// that field too, not the one named at start. Why a move cannot be made, when the
+    /// outline no longer comes from a parent field or the config does not read.
+    fn outline_config_now(&mut self) -> Option<String> {
+        match Config::load_or_builtin(&self.dex.state_dir()) {
+            Ok((config, _)) if config.outline.source != crate::config::OutlineSource::Field => Some(
+                "not moved: .termdex/config.toml now takes the outline from folders or file names \
+                 (move the files to rearrange it)"
+                    .into(),
+            ),
+            Ok((config, _)) => {
+                self.config.outline = config.outline;
+                None
+            }
+            Err(e) => Some(format!("not moved: {e}")),
+        }
     }
 
     /// Why a move would close a parent cycle in the cards as they are on disk now, which
