@@ -425,17 +425,16 @@ impl State {
             let problems = refresh_paths(index, &root, &pending.written).map_err(|e| e.to_string())?;
             message = problems.first().map(|p| p.to_string());
         }
-        if !full && !pending.cards.is_empty() {
-            match cards_to_read(&root, &self.settings, &pending.cards) {
-                Some(paths) => {
-                    let problems = refresh_paths(index, &root, &paths).map_err(|e| e.to_string())?;
-                    if let Some(problem) = problems.first() {
-                        // A card that cannot be read: walking commands say so; so walk.
-                        self.unwatchable = Some(format!("a card cannot be read ({problem})"));
-                        message = Some(problem.to_string());
-                    }
-                }
-                None => full = true,
+        // Read even when a walk follows: a card rewritten with its size and modification
+        // time kept (`cp -p`, `tar x`) is no change to the walk's stamps, only an event.
+        let (paths, needs_walk) = cards_to_read(&root, &self.settings, &pending.cards);
+        full |= needs_walk;
+        if !paths.is_empty() {
+            let problems = refresh_paths(index, &root, &paths).map_err(|e| e.to_string())?;
+            if let Some(problem) = problems.first() {
+                // A card that cannot be read: walking commands say so; so walk.
+                self.unwatchable = Some(format!("a card cannot be read ({problem})"));
+                message = Some(problem.to_string());
             }
         }
         if full {
@@ -569,15 +568,20 @@ fn folder_matters(rel: &str) -> bool {
 }
 
 /// The files among `changed` that the walk would list as cards, to read again (a file gone
-/// is dropped from the index by the read); `None` when one of them needs a walk: a link,
+/// is dropped from the index by the read), and whether one of them needs a walk: a link,
 /// which the walk follows and the watcher cannot.
-fn cards_to_read(root: &Path, settings: &Settings, changed: &BTreeSet<String>) -> Option<Vec<String>> {
+fn cards_to_read(root: &Path, settings: &Settings, changed: &BTreeSet<String>) -> (Vec<String>, bool) {
     let mut rules = CardRules::new(root, &settings.extensions);
     let mut paths = Vec::new();
+    let mut walk = false;
     for rel in changed {
         match root.join(rel).symlink_metadata() {
-            Ok(meta) if meta.file_type().is_symlink() || (meta.is_file() && meta.nlink() > 1) => return None,
-            Ok(meta) if meta.is_dir() => return None,
+            Ok(meta)
+                if meta.file_type().is_symlink() || (meta.is_file() && meta.nlink() > 1) || meta.is_dir() =>
+            {
+                walk = true;
+                continue;
+            }
             _ => {}
         }
         if crate::scan::card_path_problem(rel, &settings.extensions).is_some() {
@@ -590,7 +594,7 @@ fn cards_to_read(root: &Path, settings: &Settings, changed: &BTreeSet<String>) -
             paths.push(rel.clone());
         }
     }
-    Some(paths)
+    (paths, walk)
 }
 
 /// What a panic said, for a status message.
