@@ -422,3 +422,38 @@ fn the_folder_above_the_dex_renamed_and_back_loses_no_card() {
     let (stdout, stderr, _) = query();
     assert_eq!(stdout, expected, "{stderr}");
 }
+
+/// Review of issue 16 point 3, not fixed: a file system mounted on a folder of the dex
+/// (root's `mount`, or a user's FUSE mount: sshfs, rclone) raises no event in the dex;
+/// the cards under the folder are hidden and those on the new file system are not
+/// watched, yet commands go on trusting the index. A fix: the inotify thread also polls
+/// `/proc/self/mountinfo` (POLLPRI on any mount change), checked before each read of the
+/// events, and has the keeper walk (the walk finds cards on another device unwatchable).
+#[test]
+#[ignore = "a mount in the dex raises no inotify event: commands trust an index of the hidden folder (not fixed)"]
+fn a_file_system_mounted_in_the_dex_is_not_trusted_blindly() {
+    let dex = TestDex::new();
+    dex.write("a.md", "# A\n").write("mnt/under.md", "# Under\n");
+    let watcher = watch(&dex);
+    let mnt = dex.path("mnt");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "none"])
+        .arg(&mnt)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        util::skipped("cannot mount a tmpfs in the dex (needs root)");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mnt.clone());
+    fs::write(mnt.join("new.md"), "# New\n").expect("write");
+    let (stdout, stderr) = paths(&dex);
+    assert_eq!(stdout, "a.md\nmnt/new.md\n", "{stderr}");
+    drop(watcher);
+}
