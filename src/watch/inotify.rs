@@ -260,7 +260,9 @@ impl Thread {
         if mask.contains(ReadFlags::MOVED_FROM) {
             self.watches.remove_tree(path);
         }
-        if mask.intersects(ReadFlags::CREATE | ReadFlags::MOVED_TO)
+        // A folder whose permissions changed may be readable now, and was not watched
+        // while it was not (the walk warned of it meanwhile): watched from now on.
+        if mask.intersects(ReadFlags::CREATE | ReadFlags::MOVED_TO | ReadFlags::ATTRIB)
             && let Err(why) = self.watches.add_tree(path)
         {
             self.lose(why);

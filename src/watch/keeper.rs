@@ -235,6 +235,9 @@ struct State {
     /// Why the last full walk (or a later read) says no event may be trusted.
     unwatchable: Option<String>,
     next_heartbeat: Instant,
+    /// The dex folder's (device, inode) when the keeper started: the watches follow that
+    /// folder, but reads go by its path, which a rename above it points elsewhere.
+    root_id: Option<(u64, u64)>,
 }
 
 #[derive(Default)]
@@ -281,6 +284,7 @@ impl State {
             acked: Vec::new(),
         };
         State {
+            root_id: folder_id(&dex.root),
             dex,
             index_path,
             settings,
@@ -403,6 +407,9 @@ impl State {
     }
 
     fn apply(&mut self, pending: &Pending, progress: &mut dyn FnMut(Progress)) -> Result<Refreshed, String> {
+        // Nothing is read (or opened, which would create an index there) by a path that
+        // leads elsewhere; the failed round has the next one walk.
+        self.same_root()?;
         let mut full = pending.full || self.unwatchable.is_some();
         if pending.config && self.reload_config()? {
             full = true;
@@ -425,17 +432,16 @@ impl State {
             let problems = refresh_paths(index, &root, &pending.written).map_err(|e| e.to_string())?;
             message = problems.first().map(|p| p.to_string());
         }
-        if !full && !pending.cards.is_empty() {
-            match cards_to_read(&root, &self.settings, &pending.cards) {
-                Some(paths) => {
-                    let problems = refresh_paths(index, &root, &paths).map_err(|e| e.to_string())?;
-                    if let Some(problem) = problems.first() {
-                        // A card that cannot be read: walking commands say so; so walk.
-                        self.unwatchable = Some(format!("a card cannot be read ({problem})"));
-                        message = Some(problem.to_string());
-                    }
-                }
-                None => full = true,
+        // Read even when a walk follows: a card rewritten with its size and modification
+        // time kept (`cp -p`, `tar x`) is no change to the walk's stamps, only an event.
+        let (paths, needs_walk) = cards_to_read(&root, &self.settings, &pending.cards);
+        full |= needs_walk;
+        if !paths.is_empty() {
+            let problems = refresh_paths(index, &root, &paths).map_err(|e| e.to_string())?;
+            if let Some(problem) = problems.first() {
+                // A card that cannot be read: walking commands say so; so walk.
+                self.unwatchable = Some(format!("a card cannot be read ({problem})"));
+                message = Some(problem.to_string());
             }
         }
         if full {
@@ -450,7 +456,17 @@ impl State {
             rebuilt = report.rebuilt.is_some();
             message = report.rebuilt.clone().or(report.problems.first().map(|p| p.to_string())).or(message);
         }
+        // Moved during the round: what it read may have come from elsewhere, or nowhere.
+        self.same_root()?;
         Ok(Refreshed { message, wrote: !pending.written.is_empty(), rebuilt })
+    }
+
+    /// Whether the dex's path still leads to the folder the keeper watches.
+    fn same_root(&self) -> Result<(), String> {
+        if self.root_id.is_some() && folder_id(&self.dex.root) == self.root_id {
+            return Ok(());
+        }
+        Err(format!("the dex folder is no longer at {} (it was moved)", self.dex.root.display()))
     }
 
     /// The index, opened on first use (and after a panic).
@@ -487,9 +503,12 @@ impl State {
                 let _ = std::fs::create_dir_all(self.dex.state_dir().join(super::COOKIES));
             }
         }
-        let stale = self.index.as_ref().is_some_and(Index::replaced)
-            || (!self.record.fingerprint.is_empty()
-                && fingerprint(&self.dex.root, &self.settings) != self.record.fingerprint);
+        // A dex moved away is not walked (each round would fail and say so); one moved
+        // back is, on its first event or cookie.
+        let stale = self.same_root().is_ok()
+            && (self.index.as_ref().is_some_and(Index::replaced)
+                || (!self.record.fingerprint.is_empty()
+                    && fingerprint(&self.dex.root, &self.settings) != self.record.fingerprint));
         if stale {
             self.pending.full = true;
             self.pending.changes.get_or_insert((Instant::now(), Instant::now()));
@@ -569,15 +588,20 @@ fn folder_matters(rel: &str) -> bool {
 }
 
 /// The files among `changed` that the walk would list as cards, to read again (a file gone
-/// is dropped from the index by the read); `None` when one of them needs a walk: a link,
+/// is dropped from the index by the read), and whether one of them needs a walk: a link,
 /// which the walk follows and the watcher cannot.
-fn cards_to_read(root: &Path, settings: &Settings, changed: &BTreeSet<String>) -> Option<Vec<String>> {
+fn cards_to_read(root: &Path, settings: &Settings, changed: &BTreeSet<String>) -> (Vec<String>, bool) {
     let mut rules = CardRules::new(root, &settings.extensions);
     let mut paths = Vec::new();
+    let mut walk = false;
     for rel in changed {
         match root.join(rel).symlink_metadata() {
-            Ok(meta) if meta.file_type().is_symlink() || (meta.is_file() && meta.nlink() > 1) => return None,
-            Ok(meta) if meta.is_dir() => return None,
+            Ok(meta)
+                if meta.file_type().is_symlink() || (meta.is_file() && meta.nlink() > 1) || meta.is_dir() =>
+            {
+                walk = true;
+                continue;
+            }
             _ => {}
         }
         if crate::scan::card_path_problem(rel, &settings.extensions).is_some() {
@@ -590,7 +614,12 @@ fn cards_to_read(root: &Path, settings: &Settings, changed: &BTreeSet<String>) -
             paths.push(rel.clone());
         }
     }
-    Some(paths)
+    (paths, walk)
+}
+
+/// (device, inode) of the folder at `path`.
+fn folder_id(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|meta| (meta.dev(), meta.ino()))
 }
 
 /// What a panic said, for a status message.
