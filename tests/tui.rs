@@ -680,6 +680,54 @@ fn a_move_shows_at_once_and_an_outline_read_before_it_does_not_take_it_back() {
     restore(saved);
 }
 
+/// The cards of the outline the index holds now, in the order shown.
+fn indexed_outline(deck: &Deck, config: &Config) -> Vec<String> {
+    let index = Index::open_read_only(deck.index_path()).expect("index");
+    let tree = termdex::query::outline::load(&index, &config.outline).expect("outline");
+    let shown = tree.show(None, None, None, &|_| false);
+    shown.iter().filter_map(|s| tree.nodes[s.node].path().map(str::to_string)).collect()
+}
+
+/// Issue 14: a move made while an earlier one is still being re-indexed stays shown. The
+/// refresher's report of the first comes after the second was written: the reload it
+/// leads to may read the index without the second, which must not take it back (a key
+/// pressed meanwhile would act on the old tree). Whether the reload reads before the
+/// second is indexed is up to the threads: a few rounds make it all but certain.
+#[test]
+fn a_move_stays_shown_while_an_earlier_one_is_reindexed() {
+    let f = fixture();
+    let saved = saved_cards(&f);
+    let config = Config::load(&f.dex.state_dir()).expect("config");
+    let (mut app, mut deck) = outline_on(&f, "notes/escape.md");
+    let start = shown_outline(&app);
+    for _ in 0..8 {
+        for effect in feed(&mut app, KeyEvent::new(KeyCode::Char('J'), KeyModifiers::NONE)) {
+            deck.perform(effect, &mut app, &mut NoScreen);
+        }
+        let first = shown_outline(&app);
+        assert_ne!(first, start, "down among the cards at the top");
+        // The refresher indexes it; its report is not taken in yet.
+        let deadline = Instant::now() + PATIENCE;
+        while indexed_outline(&deck, &config) != first {
+            assert!(Instant::now() < deadline, "the refresher indexed the move");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        for effect in feed(&mut app, KeyEvent::new(KeyCode::Char('K'), KeyModifiers::NONE)) {
+            deck.perform(effect, &mut app, &mut NoScreen);
+        }
+        assert_eq!(shown_outline(&app), start, "back up");
+        // Every answer taken in one at a time: none shows the outline without the K.
+        let deadline = Instant::now() + PATIENCE;
+        while deck.busy() {
+            deck.receive(&mut app, Duration::from_millis(1));
+            assert_eq!(shown_outline(&app), start, "the second move stays shown");
+            assert!(Instant::now() < deadline, "the deck settles");
+        }
+        assert_eq!(indexed_outline(&deck, &config), start, "and the index has it");
+    }
+    restore(saved);
+}
+
 #[test]
 fn a_tiny_terminal_still_draws_cleanly() {
     let f = fixture();

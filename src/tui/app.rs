@@ -324,10 +324,14 @@ pub struct App {
     pub outline: Option<OutlineView>,
     /// The rows were read again while the outline is shown: read it again too.
     outline_stale: bool,
-    /// How many times the outline was asked for, and the count when the last move was
-    /// shown: an outline asked for before it does not show it.
+    /// How many times the outline was asked for, and the count when the index last
+    /// caught up with the moves shown: an outline asked for before that does not show
+    /// them all.
     outline_asked: u64,
     outline_moved: u64,
+    /// A move is shown that the index may not hold yet: every outline read meanwhile may
+    /// predate it (or a later one), so none is shown until [`App::moves_indexed`].
+    moves_unindexed: bool,
     /// `z` was pressed: `M` or `R` follows.
     fold_pending: bool,
     /// The card the next new card goes under (`a` in the outline).
@@ -387,6 +391,7 @@ impl App {
             outline_stale: false,
             outline_asked: 0,
             outline_moved: 0,
+            moves_unindexed: false,
             fold_pending: false,
             child_of: None,
             pending: None,
@@ -520,8 +525,9 @@ impl App {
                     };
                 }
             }
-            // Read before a move this outline shows: the move would go back until the next.
-            Reply::Outline(asked, _) if asked <= self.outline_moved => {}
+            // Read before the index had every move this outline shows: a move would go
+            // back until the next answer, and a key pressed meanwhile act on the old tree.
+            Reply::Outline(asked, _) if asked <= self.outline_moved || self.moves_unindexed => {}
             Reply::Outline(asked, Ok(read)) => {
                 let every = self.every_card_in_part();
                 let follow = self.following_in_outline.take_if(|(_, after)| asked >= *after);
@@ -639,6 +645,16 @@ impl App {
     /// The outline as the index has it, when it is shown (a move it shows was not written).
     pub fn read_outline_again(&mut self) -> Option<Effect> {
         self.outline.is_some().then(|| self.ask_outline())
+    }
+
+    /// The index holds every move written (or none is on its way): outlines asked for
+    /// from now on show them, and one is asked for at once.
+    pub fn moves_indexed(&mut self) -> Option<Effect> {
+        if !std::mem::take(&mut self.moves_unindexed) {
+            return None;
+        }
+        self.outline_moved = self.outline_asked;
+        self.read_outline_again()
     }
 
     fn ask_outline(&mut self) -> Effect {
@@ -1027,7 +1043,7 @@ impl App {
                 let path = outline.tree.nodes[node].path().unwrap_or_default().to_string();
                 // Shown moved now; the index has it once the refresher read the files.
                 outline.apply(&changes);
-                self.outline_moved = self.outline_asked;
+                self.moves_unindexed = true;
                 outline.scroll(self.page);
                 vec![Effect::Rearrange { changes, path }]
             }

@@ -56,6 +56,12 @@ pub struct Deck {
     keeper: Option<Keeper>,
     /// Keeper jobs sent and not yet reported done.
     refreshing: usize,
+    /// Keeper jobs sent and reported done since the start: the keeper does them in order.
+    jobs_sent: u64,
+    jobs_done: u64,
+    /// The job that re-indexes the last outline move written: an outline read before it
+    /// is done may not show the move.
+    move_job: Option<u64>,
     /// File changes the keeper noticed and has not applied yet.
     changes_pending: bool,
 }
@@ -99,6 +105,9 @@ impl Deck {
             keeper: None,
             refreshing: 0,
             changes_pending: false,
+            jobs_sent: 0,
+            jobs_done: 0,
+            move_job: None,
         };
         Ok((deck, warning))
     }
@@ -193,7 +202,14 @@ impl Deck {
                 self.reader.outline(asked);
                 return;
             }
-            Effect::Rearrange { changes, path } => self.rearrange(app, &changes, &path),
+            Effect::Rearrange { changes, path } => {
+                let written = self.rearrange(app, &changes, &path);
+                if !written.is_empty() && self.refresh(app, Job::Paths(written)) {
+                    self.move_job = Some(self.jobs_sent);
+                }
+                self.moves_caught_up(app);
+                return;
+            }
         };
         if !written.is_empty() {
             self.refresh(app, Job::Paths(written));
@@ -202,12 +218,28 @@ impl Deck {
 
     /// Sends work to the refresher; without one (before [`Deck::keep_index_current`], or
     /// if it stopped) the status bar says so.
-    fn refresh(&mut self, app: &mut App, job: Job) {
-        match &self.keeper {
-            Some(keeper) if keeper.send(job) => self.refreshing += 1,
-            _ => app.status_message = Some("the background refresh stopped; restart termdex".into()),
+    fn refresh(&mut self, app: &mut App, job: Job) -> bool {
+        let sent = self.keeper.as_ref().is_some_and(|keeper| keeper.send(job));
+        if sent {
+            self.refreshing += 1;
+            self.jobs_sent += 1;
+        } else {
+            app.status_message = Some("the background refresh stopped; restart termdex".into());
         }
         app.index.refreshing = self.refreshing > 0;
+        sent
+    }
+
+    /// Once the index holds every outline move written, the outline is read again: until
+    /// then it shows the moves as made, whatever a reload in between read.
+    fn moves_caught_up(&mut self, app: &mut App) {
+        if self.move_job.is_some_and(|job| self.jobs_done < job) {
+            return;
+        }
+        self.move_job = None;
+        if let Some(read) = app.moves_indexed() {
+            self.perform(read, app, &mut NoScreen);
+        }
     }
 
     /// Takes in what the helpers reported, waiting up to `wait` for the first report,
@@ -240,6 +272,7 @@ impl Deck {
             }
             Incoming::Kept(Report::Round(Round { jobs, changes, result })) => {
                 self.refreshing = self.refreshing.saturating_sub(jobs);
+                self.jobs_done += jobs as u64;
                 if changes {
                     self.changes_pending = false;
                 }
@@ -260,6 +293,7 @@ impl Deck {
                         self.reader.check(true, false);
                     }
                 }
+                self.moves_caught_up(app);
             }
             Incoming::Kept(Report::Progress(progress)) => {
                 app.index.progress(progress, Instant::now());
@@ -370,9 +404,6 @@ impl Deck {
         app.follow(path);
         if let Some(refusal) = self.outline_config_now().or_else(|| self.cycle_on_disk(app, changes)) {
             app.status_message = Some(refusal);
-            if let Some(read) = app.read_outline_again() {
-                self.perform(read, app, &mut NoScreen);
-            }
             return Vec::new();
         }
         let (parent, order) = (&self.config.outline.parent, &self.config.outline.order);
@@ -392,12 +423,9 @@ impl Deck {
             match set::set_fields(&self.dex.root, &self.config.extensions, &change.path, &edits) {
                 Ok(_) => written.push(change.path.clone()),
                 Err(e) => {
+                    // The outline shows the move already: the index's, read again once it
+                    // has what was written (`moves_caught_up`), puts back what was not.
                     app.status_message = Some(e.to_string());
-                    // The outline shows the move already: the index's, read again, puts
-                    // back what was not written.
-                    if let Some(read) = app.read_outline_again() {
-                        self.perform(read, app, &mut NoScreen);
-                    }
                     break;
                 }
             }
