@@ -464,12 +464,22 @@ fn outline_indent_outdent_and_reorder_rewrite_only_parent_and_order_lines() {
         tmux.keys(keys);
         let screen =
             tmux.wait_within(Duration::from_secs(2), &format!("{keys:?} shown"), |s| outline_rows(s) == rows);
-        // Only the parent and order lines differ from the cards as they were written.
+        // Only the parent and order lines differ from the cards as they were written (the
+        // move is drawn before the write, which follows at once).
         let a = if a == alpha { alpha.to_string() } else { alpha.replace("order: 10", a) };
-        assert_eq!(read("a.md"), a, "after {keys:?}:\n{screen}");
-        assert_eq!(read("b.md"), beta.replace("parent: p\norder: 20", b), "after {keys:?}");
-        assert_eq!(read("c.md"), gamma.replace("parent = \"p\"  # by name\norder = 30", c), "after {keys:?}");
-        assert_eq!(read("p.md"), plan, "the parent card is never written");
+        let cards = [
+            ("a.md", a),
+            ("b.md", beta.replace("parent: p\norder: 20", b)),
+            ("c.md", gamma.replace("parent = \"p\"  # by name\norder = 30", c)),
+            ("p.md", plan.to_string()),
+        ];
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while cards.iter().any(|(path, text)| read(path) != *text) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        for (path, text) in cards {
+            assert_eq!(read(path), text, "{path} after {keys:?}:\n{screen}");
+        }
         tmux.wait_for("the re-index", |s| s.contains("index ok") && outline_rows(s) == rows);
     }
     tmux.keys(&["q"]);

@@ -728,6 +728,36 @@ fn a_move_stays_shown_while_an_earlier_one_is_reindexed() {
     restore(saved);
 }
 
+/// A card moved in the outline is followed until its re-index comes; a key that moves the
+/// cursor before that ends the following, rather than being undone by the reload.
+#[test]
+fn the_cursor_moved_just_after_a_move_stays_where_it_was_moved() {
+    let f = fixture();
+    let saved = saved_cards(&f);
+    let (mut app, mut deck) = outline_on(&f, "notes/escape.md");
+    for effect in feed(&mut app, KeyEvent::new(KeyCode::Char('J'), KeyModifiers::NONE)) {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    let order = shown_outline(&app);
+    let at = order.iter().position(|p| p == "notes/escape.md").expect("shown");
+    assert!(at > 0, "moved down: {order:?}");
+    // `k` before the refresher's report and the reload it leads to.
+    assert!(
+        feed(&mut app, KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE))
+            .iter()
+            .all(|e| matches!(e, Effect::Preview { .. }))
+    );
+    assert_eq!(app.selected_path().as_deref(), Some(order[at - 1].as_str()));
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert_eq!(shown_outline(&app), order, "the move is in the index");
+    assert_eq!(
+        app.selected_path().as_deref(),
+        Some(order[at - 1].as_str()),
+        "the cursor stays where k put it"
+    );
+    restore(saved);
+}
+
 #[test]
 fn a_tiny_terminal_still_draws_cleanly() {
     let f = fixture();

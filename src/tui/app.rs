@@ -728,6 +728,13 @@ impl App {
         self.stop_following_at = None;
     }
 
+    /// The cursor was moved by hand: a card followed until its re-index comes no longer
+    /// takes it back (`k` pressed just after a move, before the reload, stays pressed).
+    fn let_go(&mut self) {
+        self.following = None;
+        self.following_in_outline = None;
+    }
+
     /// The rows per page after a resize; the scroll offset is clamped again, so that the
     /// selection stays on screen when the terminal shrinks.
     pub fn set_page(&mut self, page: usize) {
@@ -1070,6 +1077,7 @@ impl App {
     }
 
     fn move_cursor(&mut self, delta: isize) {
+        self.let_go();
         if let Some(outline) = &mut self.outline {
             outline.move_cursor(delta);
             outline.scroll(self.page);
@@ -1121,6 +1129,7 @@ impl App {
     }
 
     fn board_column(&mut self, delta: isize) {
+        self.let_go();
         if let Some(board) = &mut self.board {
             board.move_column(delta);
         }
