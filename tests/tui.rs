@@ -758,6 +758,71 @@ fn the_cursor_moved_just_after_a_move_stays_where_it_was_moved() {
     restore(saved);
 }
 
+/// Takes in what the deck's helpers say until `done` holds (the keeper notices a file
+/// change on its own time).
+fn until(app: &mut App, deck: &mut Deck, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done(app) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}: {:?}", app.status_message);
+        deck.receive(app, Duration::from_millis(10));
+    }
+    assert!(deck.settle(app, PATIENCE), "the deck settles");
+}
+
+/// Issue 14: the outline follows `.termdex/config.toml` changed while the TUI runs — a
+/// renamed `order` field (no card changes, so no re-index) reorders it, a switch to
+/// dotted names redraws it from the file names and makes it read-only, and a view that
+/// is gone gives way to the default one, said.
+#[test]
+fn the_outline_follows_the_config_changed_while_running() {
+    let f = dex_of(&[
+        ("p.md", "---\ntitle: Plan\n---\n"),
+        ("a.md", "---\ntitle: Alpha\nparent: \"[[p]]\"\norder: 1\nrank: 2\n---\n"),
+        ("b.md", "---\ntitle: Beta\nparent: \"[[p]]\"\norder: 2\nrank: 1\n---\n"),
+        ("p.x.md", "---\ntitle: Dotted child\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "a.md");
+    assert_eq!(shown_outline(&app), ["p.x.md", "p.md", "a.md", "b.md"]);
+    write(&f.dex.root, ".termdex/config.toml", "[outline]\norder = \"rank\"\n");
+    until(&mut app, &mut deck, "the rank order", |app| {
+        shown_outline(app) == ["p.x.md", "p.md", "b.md", "a.md"]
+    });
+    let before = std::fs::read(f.dex.root.join("a.md")).expect("read");
+    write(&f.dex.root, ".termdex/config.toml", "[outline]\nsource = \"dotted\"\n");
+    until(&mut app, &mut deck, "the dotted outline", |app| {
+        shown_outline(app) == ["a.md", "b.md", "p.md", "p.x.md"]
+            && app
+                .outline
+                .as_ref()
+                .is_some_and(|o| o.tree.find("p.x.md").and_then(|n| o.tree.nodes[n].parent).is_some())
+    });
+    app.select_path("b.md");
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Char('K'), KeyModifiers::NONE));
+    perform(&mut app, &mut deck, effects);
+    assert!(
+        app.status_message.as_deref().is_some_and(|m| m.contains("move the files to rearrange it")),
+        "{:?}",
+        app.status_message
+    );
+    assert_eq!(std::fs::read(f.dex.root.join("a.md")).expect("read"), before, "nothing written");
+    // A view added shows up; once shown, taken out again, the default view takes its place.
+    let dotted = "[outline]\nsource = \"dotted\"\n";
+    write(&f.dex.root, ".termdex/config.toml", &format!("{dotted}[views.mine]\nfilter = \"title:Beta\"\n"));
+    until(&mut app, &mut deck, "the new view", |app| app.views.iter().any(|v| v.name == "mine"));
+    let at = app.views.iter().position(|v| v.name == "mine").expect("mine");
+    let digit = char::from_digit(at as u32 + 1, 10).expect("among the first nine views");
+    press(&mut app, &mut deck, &[KeyCode::Char(digit)]);
+    assert_eq!((app.current_view().name.as_str(), shown(&app)), ("mine", vec!["b.md"]));
+    write(&f.dex.root, ".termdex/config.toml", dotted);
+    until(&mut app, &mut deck, "the view gone", |app| app.current_view().name != "mine");
+    assert!(
+        app.status_message.as_deref().is_some_and(|m| m.contains("`mine` is no longer")),
+        "{:?}",
+        app.status_message
+    );
+    assert_eq!(app.current_view().name, app.config().default_view);
+}
+
 #[test]
 fn a_tiny_terminal_still_draws_cleanly() {
     let f = fixture();

@@ -411,6 +411,33 @@ impl App {
         }
     }
 
+    /// `.termdex/config.toml` changed while running: its views (the one shown kept by
+    /// name) and outline settings are used from now on, and the cards read again.
+    pub fn reconfigure(&mut self, config: Config) -> Vec<Effect> {
+        let shown = self.current_view().name.clone();
+        self.views = config.views.clone();
+        self.view = match self.views.iter().position(|v| v.name == shown) {
+            Some(at) => at,
+            None => {
+                let default = self.views.iter().position(|v| v.name == config.default_view).unwrap_or(0);
+                self.status_message = Some(format!(
+                    "view `{shown}` is no longer in .termdex/config.toml: showing `{}`",
+                    self.views.get(default).map_or("", |v| v.name.as_str())
+                ));
+                self.selected = 0;
+                self.offset = 0;
+                default
+            }
+        };
+        self.config = config;
+        if self.current_view().outline {
+            self.open_outline();
+        }
+        let mut effects = vec![self.reload()];
+        effects.extend(self.read_outline_again());
+        effects
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }

@@ -287,6 +287,9 @@ impl Deck {
                         // a round that ran before the card was written does not end
                         // the wait for it.
                         self.reader.check(refreshed.wrote, refreshed.rebuilt);
+                        if refreshed.config {
+                            self.reconfigure(app);
+                        }
                     }
                     Err(e) => {
                         app.status_message = Some(e);
@@ -431,6 +434,21 @@ impl Deck {
             }
         }
         written
+    }
+
+    /// `.termdex/config.toml` changed: the reader and the app take the new one (the
+    /// keeper already did); one that no longer loads leaves the old in force, said.
+    fn reconfigure(&mut self, app: &mut App) {
+        match Config::load_or_builtin(&self.dex.state_dir()) {
+            Ok((config, _)) => {
+                self.config = config.clone();
+                self.reader.configure(config.clone());
+                for effect in app.reconfigure(config) {
+                    self.perform(effect, app, &mut NoScreen);
+                }
+            }
+            Err(e) => app.status_message = Some(format!("{e}; the settings before it stay in force")),
+        }
     }
 
     /// The `[outline]` settings as `.termdex/config.toml` has them now: the refresher reads

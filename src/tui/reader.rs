@@ -65,6 +65,8 @@ enum Job {
         reopen: bool,
     },
     Duplicates(Duplicates),
+    /// `.termdex/config.toml` changed: views and the outline are read by the new one.
+    Configure(Box<Config>),
 }
 
 /// The card `n` saved at `path`, as it was written: what [`query::duplicates::find`] asks.
@@ -126,6 +128,10 @@ impl Reader {
 
     pub fn duplicates(&mut self, card: Duplicates) {
         self.send(Job::Duplicates(card));
+    }
+
+    pub fn configure(&mut self, config: Config) {
+        self.send(Job::Configure(Box::new(config)));
     }
 
     fn send(&mut self, job: Job) {
@@ -211,6 +217,7 @@ struct Batch {
     outline: Option<u64>,
     check: Option<(bool, bool)>,
     duplicates: Vec<Duplicates>,
+    config: Option<Box<Config>>,
 }
 
 impl Batch {
@@ -226,6 +233,7 @@ impl Batch {
                 self.check = Some((w || after_write, r || reopen));
             }
             Job::Duplicates(card) => self.duplicates.push(card),
+            Job::Configure(config) => self.config = Some(config),
         }
     }
 }
@@ -270,6 +278,13 @@ impl Thread {
             }
             let number = batch.number;
             let duplicates = std::mem::take(&mut batch.duplicates);
+            if let Some(config) = batch.config.take() {
+                // What was read by the old one is read again (the index may not have
+                // changed: an outline's `order` field renamed needs no re-index).
+                self.config = *config;
+                self.outline = None;
+                self.rows = None;
+            }
             let mut replies = self.work(batch);
             replies.extend(duplicates.into_iter().map(|card| self.duplicates(card)));
             // A user typing without pause must not keep changes by others from showing.

@@ -88,6 +88,9 @@ pub struct Refreshed {
     pub wrote: bool,
     /// The index file was rebuilt: readers must open it again.
     pub rebuilt: bool,
+    /// `.termdex/config.toml` changed (and loads): views, the outline's fields and source
+    /// may differ from those the front end started with.
+    pub config: bool,
 }
 
 /// What the keeper tells its front end.
@@ -458,7 +461,7 @@ impl State {
         }
         // Moved during the round: what it read may have come from elsewhere, or nowhere.
         self.same_root()?;
-        Ok(Refreshed { message, wrote: !pending.written.is_empty(), rebuilt })
+        Ok(Refreshed { message, wrote: !pending.written.is_empty(), rebuilt, config: pending.config })
     }
 
     /// Whether the dex's path still leads to the folder the keeper watches.
