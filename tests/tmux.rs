@@ -420,6 +420,8 @@ fn outline_indent_outdent_and_reorder_rewrite_only_parent_and_order_lines() {
     let read = |path: &str| std::fs::read_to_string(tmux.root.join(path)).expect("read");
     // Each step: keys, then the outline they show (at once, before any re-index), and
     // the cards as they are then; the next step waits for the re-index.
+    // `>` makes the card the last child of the one above, `<` puts it right after the
+    // card it was under, `K`/`J` move it among its siblings.
     let steps: [(&[&str], [&str; 4], [&str; 3]); 7] = [
         (
             &["j", "j", ">"],
@@ -428,33 +430,33 @@ fn outline_indent_outdent_and_reorder_rewrite_only_parent_and_order_lines() {
         ),
         (
             &["<"],
-            ["▾ Plan", "├──   Alpha", "├──   Gamma", "└──   Beta"],
-            [alpha, "parent: \"[[p]]\"\norder: 40", "parent = \"p\"  # by name\norder = 30"],
-        ),
-        (
-            &["K"],
             ["▾ Plan", "├──   Alpha", "├──   Beta", "└──   Gamma"],
             [alpha, "parent: \"[[p]]\"\norder: 20", "parent = \"p\"  # by name\norder = 30"],
         ),
         (
-            &["k", "J"],
+            &["K"],
             ["▾ Plan", "├──   Beta", "├──   Alpha", "└──   Gamma"],
-            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"p\"  # by name\norder = 30"],
+            [alpha, "parent: \"[[p]]\"\norder: 5", "parent = \"p\"  # by name\norder = 30"],
         ),
         (
-            &["j", "K"],
+            &["j", "J"],
             ["▾ Plan", "├──   Beta", "├──   Gamma", "└──   Alpha"],
-            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"p\"  # by name\norder = 22"],
+            ["order: 40", "parent: \"[[p]]\"\norder: 5", "parent = \"p\"  # by name\norder = 30"],
         ),
         (
-            &[">"],
-            ["▾ Plan", "├── ▾ Beta", "│   └──   Gamma", "└──   Alpha"],
-            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"[[b]]\"  # by name\norder = 10"],
+            &["k", "K"],
+            ["▾ Plan", "├──   Gamma", "├──   Beta", "└──   Alpha"],
+            ["order: 40", "parent: \"[[p]]\"\norder: 5", "parent = \"p\"  # by name\norder = 2"],
+        ),
+        (
+            &["j", ">"],
+            ["▾ Plan", "├── ▾ Gamma", "│   └──   Beta", "└──   Alpha"],
+            ["order: 40", "parent: \"[[c]]\"\norder: 10", "parent = \"p\"  # by name\norder = 2"],
         ),
         (
             &["<"],
-            ["▾ Plan", "├──   Beta", "├──   Alpha", "└──   Gamma"],
-            ["order: 25", "parent: \"[[p]]\"\norder: 20", "parent = \"[[p]]\"  # by name\norder = 35"],
+            ["▾ Plan", "├──   Gamma", "├──   Beta", "└──   Alpha"],
+            ["order: 40", "parent: \"[[p]]\"\norder: 21", "parent = \"p\"  # by name\norder = 2"],
         ),
     ];
     tmux.wait_for("the outline", |s| {
@@ -484,11 +486,8 @@ fn outline_indent_outdent_and_reorder_rewrite_only_parent_and_order_lines() {
     }
     tmux.keys(&["q"]);
     tmux.wait_for("termdex to exit", |s| s.contains("TERMDEX-EXITED-0"));
-    assert_eq!(read("a.md"), alpha.replace("order: 10", "order: 25"));
-    assert_eq!(read("b.md"), beta.replace("parent: p\n", "parent: \"[[p]]\"\n"));
-    assert_eq!(
-        read("c.md"),
-        gamma.replace("\"p\"  # by name\norder = 30", "\"[[p]]\"  # by name\norder = 35")
-    );
+    assert_eq!(read("a.md"), alpha.replace("order: 10", "order: 40"));
+    assert_eq!(read("b.md"), beta.replace("parent: p\norder: 20", "parent: \"[[p]]\"\norder: 21"));
+    assert_eq!(read("c.md"), gamma.replace("order = 30", "order = 2"));
     assert_eq!(read("p.md"), plan);
 }

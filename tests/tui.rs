@@ -476,7 +476,7 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             let saved = saved_cards(f);
             let (card, field_after) = match help {
                 "under the card above (or Tab)" => ("tasks/done.md", "parent: \"[[tasks/bike]]\""),
-                "out to the parent's level" => ("tasks/done.md", "order: 10"),
+                "out to the parent's level" => ("tasks/done.md", "order: 40"),
                 "up among its siblings" => ("tasks/done.md", "order: 5"),
                 _ => ("tasks/bike.md", "order = 20"),
             };
@@ -821,6 +821,49 @@ fn the_outline_follows_the_config_changed_while_running() {
         app.status_message
     );
     assert_eq!(app.current_view().name, app.config().default_view);
+}
+
+/// Issue 14 review: in a level without order fields, a move can only place a card by
+/// numbering every card up to its place; a move that would write more than a few cards
+/// says so and waits for the same key again (any other key in between cancels it).
+#[test]
+fn a_move_that_numbers_many_cards_is_asked_for_first() {
+    let cards: Vec<(String, String)> = (b'a'..=b'h')
+        .map(|c| (format!("{}.md", c as char), format!("---\ntitle: Card {}\n---\n", c as char)))
+        .collect();
+    let refs: Vec<(&str, &str)> = cards.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let f = dex_of(&refs);
+    let (mut app, mut deck) = outline_on(&f, "f.md");
+    let texts = || {
+        cards
+            .iter()
+            .map(|(p, _)| std::fs::read_to_string(f.dex.root.join(p)).expect("read"))
+            .collect::<Vec<_>>()
+    };
+    let before = texts();
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.contains("into 6 other cards") && said.contains("press the key again"), "{said}");
+    assert_eq!(texts(), before, "nothing written yet");
+    assert_eq!(shown_outline(&app), ["a.md", "b.md", "c.md", "d.md", "e.md", "f.md", "g.md", "h.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Char('k'), KeyCode::Char('j'), KeyCode::Char('J')]);
+    assert_eq!(texts(), before, "a key in between: asked again");
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md", "c.md", "d.md", "e.md", "g.md", "f.md", "h.md"]);
+    let after = texts();
+    for (i, (path, text)) in cards.iter().enumerate() {
+        let order = match path.as_str() {
+            "h.md" => None,
+            "g.md" => Some(60),
+            "f.md" => Some(70),
+            _ => Some(10 * (i + 1)),
+        };
+        let want = match order {
+            Some(n) => text.replace("\n---\n", &format!("\norder: {n}\n---\n")),
+            None => text.clone(),
+        };
+        assert_eq!(after[i], want, "{path}");
+    }
 }
 
 #[test]

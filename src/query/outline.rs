@@ -624,15 +624,12 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
             let above =
                 *at.checked_sub(1).and_then(|i| siblings.get(i)).ok_or("no card above to go under")?;
             let new_parent = outline.nodes[above].path().ok_or("a placeholder cannot be a parent")?;
-            let children = &outline.nodes[above].children;
-            let last = children.iter().filter_map(|&c| outline.nodes[c].order).fold(0.0, f64::max);
-            Ok(vec![Change {
-                path,
-                parent: Some(Some(parent_value(new_parent))),
-                order: Some(last + GAP),
-                node,
-                under: Some(Some(above)),
-            }])
+            // The last of its new siblings, as an outliner does.
+            let changes = match outline.nodes[above].children.last() {
+                Some(&last) => place(outline, &outline.nodes[above].children, last, node, &path)?,
+                None => vec![Change { path, parent: None, order: Some(GAP), node, under: None }],
+            };
+            Ok(moved_under(changes, node, Some(parent_value(new_parent)), Some(above)))
         }
         Move::Outdent => {
             let p = parent.ok_or("already at the top")?;
@@ -647,16 +644,9 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
                 Some(g) => &outline.nodes[g].children,
                 None => &outline.roots,
             };
-            // After the ordered cards of its new level: one card changes, never its new
-            // siblings (unordered ones would all need numbers to go between them).
-            let last = uncles.iter().filter_map(|&u| outline.nodes[u].order).fold(0.0, f64::max);
-            Ok(vec![Change {
-                path,
-                parent: Some(new_parent),
-                order: Some(last + GAP),
-                node,
-                under: Some(grand),
-            }])
+            // Right after the card it was under, as an outliner does.
+            let changes = place(outline, uncles, p, node, &path)?;
+            Ok(moved_under(changes, node, new_parent, grand))
         }
         Move::Up => {
             at.checked_sub(1).ok_or("already the first")?;
@@ -676,6 +666,20 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
             place(outline, &without, below, node, &path)
         }
     }
+}
+
+/// The changes of a move to another parent: the moved card's says which.
+fn moved_under(
+    mut changes: Vec<Change>,
+    node: usize,
+    parent: Option<String>,
+    under: Option<usize>,
+) -> Vec<Change> {
+    if let Some(change) = changes.iter_mut().find(|c| c.node == node) {
+        change.parent = Some(parent);
+        change.under = Some(under);
+    }
+    changes
 }
 
 /// How a parent is written in the parent field: a wiki link to the card's path, which
@@ -935,15 +939,59 @@ mod tests {
         assert_eq!(moved(&outline, "b.md", Move::Up), one("b.md", None, 5.0), "first: below a (10)");
         assert_eq!(
             moved(&outline, "d.md", Move::Outdent),
-            one("d.md", Some(Some("[[p]]")), 31.0),
-            "after the last ordered card of its new level (c, 21): its new siblings keep their lines"
+            Ok(vec![
+                ("d.md".into(), Some(Some("[[p]]".into())), Some(30.0)),
+                ("c.md".into(), None, Some(40.0))
+            ]),
+            "right after b, the card it was under: no room between b (20) and c (21), so c goes after it"
         );
-        assert_eq!(moved(&outline, "a.md", Move::Outdent), one("a.md", Some(None), 10.0), "to the top");
+        assert_eq!(
+            moved(&outline, "a.md", Move::Outdent),
+            Ok(vec![("p.md".into(), None, Some(10.0)), ("a.md".into(), Some(None), Some(20.0))]),
+            "to the top, right after p: p, unordered, takes a number to go before it"
+        );
+        assert_eq!(
+            moved(&outline, "d.md", Move::Up).map(|c| c.len()),
+            Err("already the first".into()),
+            "d is b's only child"
+        );
         assert_eq!(
             moved(&outline, "a.md", Move::Down),
             Ok(vec![("a.md".into(), None, Some(30.0)), ("c.md".into(), None, Some(40.0))]),
             "no room between b (20) and c (21): b keeps its 20, a and c go after it"
         );
+    }
+
+    /// Issue 14 review: `>` makes the card the last child of the card above, `<` puts it
+    /// right after the card it was under, also among cards without an order (those up to
+    /// the place take numbers: there is no other way to sort between them).
+    #[test]
+    fn indent_goes_last_and_outdent_right_after_the_old_parent() {
+        let outline = by_field(vec![
+            placed(1, "p.md", None, None),
+            placed(2, "x.md", Some(Ok(1)), None),
+            placed(3, "y.md", Some(Ok(1)), None),
+            placed(4, "q.md", None, None),
+            placed(5, "k.md", Some(Ok(4)), Some(10.0)),
+            placed(6, "r.md", None, None),
+        ]);
+        let plain = |path: &str, parent: Option<Option<&str>>, order: f64| {
+            (path.to_string(), parent.map(|p| p.map(str::to_string)), Some(order))
+        };
+        assert_eq!(
+            moved(&outline, "q.md", Move::Indent),
+            Ok(vec![
+                plain("x.md", None, 10.0),
+                plain("y.md", None, 20.0),
+                plain("q.md", Some(Some("[[p]]")), 30.0)
+            ])
+        );
+        assert_eq!(
+            moved(&outline, "k.md", Move::Outdent),
+            Ok(vec![plain("p.md", None, 10.0), plain("q.md", None, 20.0), plain("k.md", Some(None), 30.0)]),
+            "r, after the place, keeps no order"
+        );
+        assert_eq!(moved(&outline, "r.md", Move::Indent), Ok(vec![plain("r.md", Some(Some("[[q]]")), 20.0)]));
     }
 
     #[test]

@@ -280,6 +280,9 @@ impl IndexState {
 /// Sorts `s` cycles through after the view's own.
 const SORT_CYCLE: &[&str] = &["title", "-modified", "-created", "path"];
 
+/// More cards than this written by one outline move are asked for first.
+const CONFIRM_WRITES: usize = 4;
+
 pub struct App {
     pub views: Vec<View>,
     pub view: usize,
@@ -334,6 +337,10 @@ pub struct App {
     moves_unindexed: bool,
     /// `z` was pressed: `M` or `R` follows.
     fold_pending: bool,
+    /// A move that would write many cards, said once (the move and its card): the same
+    /// key again, next, writes them; `confirm_armed` holds it while that key is handled.
+    confirming: Option<(Move, String)>,
+    confirm_armed: Option<(Move, String)>,
     /// The card the next new card goes under (`a` in the outline).
     child_of: Option<String>,
     /// The card `n` is making, until the editor opens on it.
@@ -393,6 +400,8 @@ impl App {
             outline_moved: 0,
             moves_unindexed: false,
             fold_pending: false,
+            confirming: None,
+            confirm_armed: None,
             child_of: None,
             pending: None,
             templates,
@@ -841,6 +850,7 @@ impl App {
     }
 
     fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        self.confirm_armed = self.confirming.take();
         match self.mode {
             Mode::Help => {
                 self.mode = Mode::List;
@@ -1071,8 +1081,20 @@ impl App {
             return Vec::new();
         };
         let Some(node) = outline.selected_node() else { return Vec::new() };
+        let card = outline.tree.nodes[node].path().unwrap_or_default().to_string();
+        let armed = self.confirm_armed.take().is_some_and(|(m, path)| m == how && path == card);
         match plan(&outline.tree, node, how) {
             Ok(changes) if changes.is_empty() => Vec::new(),
+            // Cards without an order take numbers up to the place: many writes are asked first.
+            Ok(changes) if changes.len() > CONFIRM_WRITES && !armed => {
+                self.status_message = Some(format!(
+                    "this move also writes an order into {} other cards of this level (they have none \
+                     to sort between): press the key again to do it",
+                    changes.len() - 1
+                ));
+                self.confirming = Some((how, card));
+                Vec::new()
+            }
             Ok(changes) => {
                 let path = outline.tree.nodes[node].path().unwrap_or_default().to_string();
                 // Shown moved now; the index has it once the refresher read the files.
