@@ -81,13 +81,17 @@ pub fn parse_card(
 }
 
 /// The name a parent field gives: its text, or the first of a list (a card has one
-/// parent; Obsidian writes link fields as lists).
+/// parent; Obsidian writes link fields as lists). A table or a yes/no names no card: it
+/// is kept as written, so the card is marked as under a parent that does not resolve
+/// (and `check` says so) rather than put at the top unmarked.
 fn parent_name(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(text) => Some(text.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::Object(_) => Some(value.to_string()),
         serde_json::Value::Array(items) => items.first().and_then(parent_name),
-        _ => None,
+        serde_json::Value::Null => None,
     }
 }
 

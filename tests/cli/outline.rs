@@ -281,6 +281,31 @@ fn a_parent_outside_the_dex_is_a_broken_parent() {
     assert!(stdout.contains("a/out.md:3: warning: no card named \"../../x.md\""), "{stdout}");
 }
 
+/// A parent field that is a table or a yes/no names no card: marked at the top like any
+/// parent naming nothing, not silently a root; an empty one is no parent at all.
+#[test]
+fn a_parent_that_is_no_name_is_a_broken_parent() {
+    let dex = crate::util::TestDex::new();
+    dex.write("map.md", "---\ntitle: Map\nparent: {ref: x}\n---\n")
+        .write("yes.md", "---\ntitle: Yes\nparent: true\n---\n")
+        .write("none.md", "---\ntitle: None\nparent:\n---\n");
+    let (stdout, stderr, code) = dex.run(&["tree"]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        (
+            "map.md\tMap\tno card named \"{\"ref\":\"x\"}\"\nnone.md\tNone\t\nyes.md\tYes\tno card named \"true\"\n",
+            0
+        ),
+        "{stderr}"
+    );
+    let (stdout, _, _) = dex.run(&["check"]);
+    assert!(
+        stdout.contains("map.md:3: warning: no card named") && stdout.contains("yes.md:3: warning"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("none.md"), "{stdout}");
+}
+
 /// The deck with a three-card ring entered from its largest path, cards hanging under the
 /// ring and the two-card loop, and a card its own parent.
 fn cyclic() -> TestDex {
