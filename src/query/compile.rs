@@ -254,9 +254,9 @@ impl Compiler<'_> {
     /// `cards.path`; `.` and `/` are neighbours in ASCII, as are `/` and `0`) and checked
     /// by the rule `tree` follows. X names a node as `tree X` takes it
     /// (`outline::Outline::named`). Folders: the folder X (a card has nothing under it
-    /// there, so a card X would select nothing either). Dotted names: the card X names,
-    /// as a link would (nothing when another card with its key holds the node), else the
-    /// dotted name X, a placeholder.
+    /// there, so a card X would select nothing either). Dotted names: the card at the
+    /// path X, else the card X names as a link would (either selects nothing when another
+    /// card with its key holds the node), else the dotted name X, a placeholder.
     fn names_below(&mut self, source: OutlineSource, direct: bool, name: &str) -> String {
         let fallback = match names::node_name(source, name) {
             Some(node) => self.bind(node),
@@ -264,10 +264,16 @@ impl Compiler<'_> {
         };
         let (node, range) = match source {
             OutlineSource::Dotted => {
-                let named = match NameLookup::of(crate::card::parent_name(name)) {
+                // The card at that path, else the one the name resolves to as a link's
+                // (`tree X` looks X up alike: `dup.markdown` is that file, though a link
+                // to it resolves to `dup.md`, the shorter path with its key).
+                let written = crate::card::parent_name(name);
+                let named = match NameLookup::of(written) {
                     Some(lookup) => {
                         let (key, tail) = (self.bind(lookup.key), self.bind(lookup.tail));
-                        resolve_name_sql(&key, &tail, &self.bind(lookup.suffix))
+                        let resolved = resolve_name_sql(&key, &tail, &self.bind(lookup.suffix));
+                        let path = self.bind(written.trim_start_matches("./").to_string());
+                        format!("coalesce((SELECT c7.id FROM cards c7 WHERE c7.path = {path}), {resolved})")
                     }
                     None if fallback == "NULL" => return "0".into(),
                     None => "NULL".into(),
@@ -707,8 +713,8 @@ fn has_link(side: LinkSide) -> &'static str {
 /// Folders: only folders have children (a card's key never ends with `/`: no card file is
 /// named `.md`, which would be hidden). Dotted names: a card has children when a card's
 /// path starts with its key and a dot and that card is below it, and it holds its key
-/// (no card with the same key has a smaller path, `outline::by_names`): one seek into
-/// the index of `cards.path` for each card tested.
+/// (no card with the same key comes before it, [`same_key_before`]): one seek into the
+/// index of `cards.path` for each card tested.
 fn names_has(source: OutlineSource, side: LinkSide) -> String {
     let sql_source = names::sql_source(source);
     match (side, source) {
@@ -724,13 +730,15 @@ fn names_has(source: OutlineSource, side: LinkSide) -> String {
     }
 }
 
-/// Whether a card with the same key as the card at `path` (an SQL expression) has a
-/// smaller path, and so holds the node of that key: such paths are the key itself or the
-/// key and an extension, in the range the key starts.
+/// Whether a card with the same key as the card at `path` (an SQL expression) comes
+/// before it, and so holds the node of that key (`outline::by_names`: the shortest path,
+/// then the smallest). Such paths are the key itself or the key and an extension: in the
+/// range the key starts.
 fn same_key_before(path: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM cards e WHERE e.path >= outline_key({path}) AND e.path < {path}
-                  AND outline_key(e.path) = outline_key({path}))"
+        "EXISTS (SELECT 1 FROM cards e WHERE e.path >= outline_key({path}) AND e.path < outline_key({path}) || '/'
+                  AND outline_key(e.path) = outline_key({path})
+                  AND (length(e.path) < length({path}) OR (length(e.path) = length({path}) AND e.path < {path})))"
     )
 }
 

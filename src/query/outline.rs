@@ -532,8 +532,9 @@ impl Folded {
 
 /// The outline of names: each card under the node its key names as its parent
 /// ([`names::parent_of`]), with a placeholder for every parent that is no card. Of cards
-/// with one key (`a.md` and `a.markdown`), the one with the smallest path holds it, and
-/// the nodes under it: the filter terms follow the same rule (`compile.rs`).
+/// with one key (`a.md` and `a.markdown`), the one with the shortest path (then the
+/// smallest) holds it and the nodes under it, the one `a` names as a link: the filter
+/// terms follow the same rule (`compile.rs`).
 fn by_names(mut nodes: Vec<Node>, source: OutlineSource) -> Outline {
     // A node by its key: a card's own key, or a placeholder's.
     let mut by_key: HashMap<String, usize> = HashMap::with_capacity(nodes.len());
@@ -542,7 +543,7 @@ fn by_names(mut nodes: Vec<Node>, source: OutlineSource) -> Outline {
         by_key
             .entry(names::key(path).to_string())
             .and_modify(|held| {
-                if nodes[*held].path().is_some_and(|p| path < p) {
+                if nodes[*held].path().is_some_and(|p| (path.len(), path) < (p.len(), p)) {
                     *held = i;
                 }
             })
