@@ -711,19 +711,15 @@ fn has_link(side: LinkSide) -> &'static str {
 /// under a placeholder (a folder, a missing middle level) has a parent, and a card whose
 /// only child is a placeholder has children; a placeholder is no card, so never listed.
 /// Folders: only folders have children (a card's key never ends with `/`: no card file is
-/// named `.md`, which would be hidden). Dotted names: a card has children when a card's
-/// path starts with its key and a dot and that card is below it, and it holds its key
-/// (no card with the same key comes before it, [`same_key_before`]): one seek into the
-/// index of `cards.path` for each card tested.
+/// named `.md`, which would be hidden). Dotted names: the cards `outline_parents` finds in
+/// one pass over the paths (a subquery that depends on no row, run once), in Rust by the
+/// rule `tree` follows. (A look-up per card in the range of paths its key starts, and of
+/// the cards sharing its key, cost 0.16 s of CPU at 100k cards, against 0.05 s.)
 fn names_has(source: OutlineSource, side: LinkSide) -> String {
     let sql_source = names::sql_source(source);
     match (side, source) {
         (LinkSide::Children, OutlineSource::Dotted) => format!(
-            "(EXISTS (SELECT 1 FROM cards d
-                       WHERE d.path >= outline_key(c.path) || '.' AND d.path < outline_key(c.path) || '/'
-                         AND outline_under(d.path, {sql_source}, outline_key(c.path)))
-              AND NOT {})",
-            same_key_before("c.path")
+            "c.id IN (SELECT value FROM json_each((SELECT outline_parents(id, path, {sql_source}) FROM cards)))"
         ),
         (LinkSide::Children, _) => "0".into(),
         _ => format!("(outline_depth(c.path, {sql_source}) > 0)"),
@@ -732,13 +728,18 @@ fn names_has(source: OutlineSource, side: LinkSide) -> String {
 
 /// Whether a card with the same key as the card at `path` (an SQL expression) comes
 /// before it, and so holds the node of that key (`outline::by_names`: the shortest path,
-/// then the smallest). Such paths are the key itself or the key and an extension: in the
-/// range the key starts.
+/// then the smallest). Such paths are the key itself or the key and a markdown extension
+/// (`.md`, `.markdown` in any letter case): three short ranges of the index of
+/// `cards.path` (the whole range the key starts holds every card under it, read once for
+/// each card tested, which cost 0.2 s at 100k cards).
 fn same_key_before(path: &str) -> String {
+    let key = format!("outline_key({path})");
     format!(
-        "EXISTS (SELECT 1 FROM cards e WHERE e.path >= outline_key({path}) AND e.path < outline_key({path}) || '/'
-                  AND outline_key(e.path) = outline_key({path})
-                  AND (length(e.path) < length({path}) OR (length(e.path) = length({path}) AND e.path < {path})))"
+        "EXISTS (SELECT 1 FROM cards e
+                  WHERE (e.path = {key} OR (e.path >= {key} || '.M' AND e.path < {key} || '.N')
+                         OR (e.path >= {key} || '.m' AND e.path < {key} || '.n'))
+                    AND outline_key(e.path) = {key}
+                    AND (length(e.path) < length({path}) OR (length(e.path) = length({path}) AND e.path < {path})))"
     )
 }
 

@@ -13,7 +13,9 @@
 //! `outline_under`.
 
 use rusqlite::Connection;
-use rusqlite::functions::{Context, FunctionFlags};
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::functions::{Aggregate, Context, FunctionFlags};
 
 use crate::config::OutlineSource;
 
@@ -113,7 +115,79 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
         Ok(ctx.get_raw(0).as_str_or_null()?.map(|path| depth(source, path) as i64))
     })?;
     conn.create_scalar_function("outline_under", 3, flags, |ctx| below(ctx, false))?;
-    conn.create_scalar_function("outline_child", 3, flags, |ctx| below(ctx, true))
+    conn.create_scalar_function("outline_child", 3, flags, |ctx| below(ctx, true))?;
+    conn.create_aggregate_function("outline_parents", 3, flags, Parents)
+}
+
+/// `outline_parents(id, path, source)` over every card: a JSON array of the ids of the
+/// cards with a node under them, placed as `tree` places them ([`ancestors`],
+/// [`holders`]).
+struct Parents;
+
+/// What `outline_parents` gathers: the cards' ids, their paths end to end in one string
+/// (one allocation, not one a card) and where each ends.
+#[derive(Default)]
+struct Gathered {
+    ids: Vec<i64>,
+    text: String,
+    ends: Vec<usize>,
+    source: Option<OutlineSource>,
+}
+
+impl Aggregate<Gathered, String> for Parents {
+    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Gathered> {
+        Ok(Gathered::default())
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, gathered: &mut Gathered) -> rusqlite::Result<()> {
+        if gathered.source.is_none() {
+            gathered.source = Some(source_of(ctx.get_raw(2).as_str()?));
+        }
+        if let Some(path) = ctx.get_raw(1).as_str_or_null()? {
+            gathered.ids.push(ctx.get(0)?);
+            gathered.text.push_str(path);
+            gathered.ends.push(gathered.text.len());
+        }
+        Ok(())
+    }
+
+    fn finalize(&self, _: &mut Context<'_>, gathered: Option<Gathered>) -> rusqlite::Result<String> {
+        let Gathered { ids, text, ends, source } = gathered.unwrap_or_default();
+        let source = source.unwrap_or(OutlineSource::Field);
+        let path = |i: usize| &text[i.checked_sub(1).map_or(0, |before| ends[before])..ends[i]];
+        let mut above: HashSet<&str> = HashSet::new();
+        for i in 0..ends.len() {
+            for key in ancestors(source, key(path(i))) {
+                // The nodes above this one were met with it.
+                if !above.insert(key) {
+                    break;
+                }
+            }
+        }
+        // Only the cards whose key is above another's can hold a parent.
+        let candidates: Vec<usize> = (0..ends.len()).filter(|&i| above.contains(key(path(i)))).collect();
+        let held = holders(candidates.iter().map(|&i| path(i)));
+        let mut parents: Vec<i64> = held.values().map(|&(n, _)| ids[candidates[n]]).collect();
+        parents.sort_unstable();
+        Ok(serde_json::Value::from(parents).to_string())
+    }
+}
+
+/// The card that holds each key (the node of that key is that card's), as its place
+/// among `paths` and its path: of cards with one key (`a.md`, `a.markdown`), the one with
+/// the shortest path, then the smallest, the one a link to `a` names.
+pub fn holders<'p>(paths: impl IntoIterator<Item = &'p str>) -> HashMap<&'p str, (usize, &'p str)> {
+    let mut held: HashMap<&str, (usize, &str)> = HashMap::new();
+    for (at, path) in paths.into_iter().enumerate() {
+        held.entry(key(path))
+            .and_modify(|best| {
+                if (path.len(), path) < (best.1.len(), best.1) {
+                    *best = (at, path);
+                }
+            })
+            .or_insert((at, path));
+    }
+    held
 }
 
 /// `outline_under` (any depth) and `outline_child` (`direct`).

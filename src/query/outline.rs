@@ -532,23 +532,16 @@ impl Folded {
 
 /// The outline of names: each card under the node its key names as its parent
 /// ([`names::parent_of`]), with a placeholder for every parent that is no card. Of cards
-/// with one key (`a.md` and `a.markdown`), the one with the shortest path (then the
-/// smallest) holds it and the nodes under it, the one `a` names as a link: the filter
-/// terms follow the same rule (`compile.rs`).
+/// with one key (`a.md` and `a.markdown`), one holds it and the nodes under it
+/// ([`names::holders`]): the filter terms follow the same rule (`compile.rs`).
 fn by_names(mut nodes: Vec<Node>, source: OutlineSource) -> Outline {
     // A node by its key: a card's own key, or a placeholder's.
-    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(nodes.len());
-    for (i, node) in nodes.iter().enumerate() {
-        let Some(path) = node.path() else { continue };
-        by_key
-            .entry(names::key(path).to_string())
-            .and_modify(|held| {
-                if nodes[*held].path().is_some_and(|p| (path.len(), path) < (p.len(), p)) {
-                    *held = i;
-                }
-            })
-            .or_insert(i);
-    }
+    // Every node is a card's until placeholders are added below (an empty key names no
+    // parent node, were one not).
+    let mut by_key: HashMap<String, usize> = names::holders(nodes.iter().map(|n| n.path().unwrap_or("")))
+        .into_iter()
+        .map(|(key, (at, _))| (key.to_string(), at))
+        .collect();
     let mut parents: Vec<Option<usize>> = vec![None; nodes.len()];
     let mut node = 0;
     while node < nodes.len() {
