@@ -714,7 +714,8 @@ fn has_link(side: LinkSide) -> &'static str {
 /// named `.md`, which would be hidden). Dotted names: the cards `outline_parents` finds in
 /// one pass over the paths (a subquery that depends on no row, run once), in Rust by the
 /// rule `tree` follows. (A look-up per card in the range of paths its key starts, and of
-/// the cards sharing its key, cost 0.16 s of CPU at 100k cards, against 0.05 s.)
+/// the cards sharing its key, cost 0.20 s of user CPU for `has:children` at 100k cards,
+/// against 0.07 s: docs/benchmarks.md.)
 fn names_has(source: OutlineSource, side: LinkSide) -> String {
     let sql_source = names::sql_source(source);
     match (side, source) {

@@ -528,6 +528,7 @@ fn terms_agree_with_the_tree(dex: &TestDex, forms: &dyn Fn(&Drawn) -> Vec<String
     assert_eq!(selected(dex, "no:parent"), tops, "no:parent");
     assert_eq!(selected(dex, "has:parent"), but(&tops), "has:parent");
     assert_eq!(selected(dex, "NOT has:parent"), tops, "NOT has:parent");
+    assert_eq!(selected(dex, "depth>=0"), all, "every card has a depth, no placeholder is listed");
     let deepest = tree.iter().map(|n| n.depth).max().expect("nodes");
     for depth in 0..=deepest + 1 {
         for (op, holds) in [
