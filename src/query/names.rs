@@ -154,23 +154,31 @@ impl Aggregate<Gathered, String> for Parents {
     fn finalize(&self, _: &mut Context<'_>, gathered: Option<Gathered>) -> rusqlite::Result<String> {
         let Gathered { ids, text, ends, source } = gathered.unwrap_or_default();
         let source = source.unwrap_or(OutlineSource::Field);
-        let path = |i: usize| &text[i.checked_sub(1).map_or(0, |before| ends[before])..ends[i]];
-        let mut above: HashSet<&str> = HashSet::new();
-        for i in 0..ends.len() {
-            for key in ancestors(source, key(path(i))) {
-                // The nodes above this one were met with it.
-                if !above.insert(key) {
-                    break;
-                }
-            }
-        }
-        // Only the cards whose key is above another's can hold a parent.
-        let candidates: Vec<usize> = (0..ends.len()).filter(|&i| above.contains(key(path(i)))).collect();
-        let held = holders(candidates.iter().map(|&i| path(i)));
-        let mut parents: Vec<i64> = held.values().map(|&(n, _)| ids[candidates[n]]).collect();
-        parents.sort_unstable();
+        let paths: Vec<&str> =
+            ends.iter().scan(0, |start, &end| Some(&text[std::mem::replace(start, end)..end])).collect();
+        let parents: Vec<i64> = with_children(source, &paths).into_iter().map(|i| ids[i]).collect();
         Ok(serde_json::Value::from(parents).to_string())
     }
+}
+
+/// Which of the cards at `paths` have a node under them (their places, in order): those
+/// whose key is above another node's and that hold it ([`holders`]).
+pub fn with_children(source: OutlineSource, paths: &[&str]) -> Vec<usize> {
+    let mut above: HashSet<&str> = HashSet::new();
+    for path in paths {
+        for key in ancestors(source, key(path)) {
+            // The nodes above this one were met with it.
+            if !above.insert(key) {
+                break;
+            }
+        }
+    }
+    // Only the cards whose key is above another's can hold a parent.
+    let candidates: Vec<usize> = (0..paths.len()).filter(|&i| above.contains(key(paths[i]))).collect();
+    let held = holders(candidates.iter().map(|&i| paths[i]));
+    let mut parents: Vec<usize> = held.values().map(|&(n, _)| candidates[n]).collect();
+    parents.sort_unstable();
+    parents
 }
 
 /// The card that holds each key (the node of that key is that card's), as its place

@@ -895,6 +895,67 @@ mod tests {
         assert!(!dotted.editable && dotted.nodes.iter().any(|n| n.card.is_none() && n.name == "lang.rust"));
     }
 
+    /// Names drawn from few parts, so that levels, placeholders, folders with dots and
+    /// cards sharing a key (`a.md`, `a.MD`, `a.markdown`) all come up.
+    fn random_paths(seed: u64, count: usize) -> Vec<String> {
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let parts = ["a", "b", "c.d", ""];
+        let exts = [".md", ".MD", ".markdown", ".txt"];
+        let mut paths: Vec<String> = (0..count)
+            .map(|_| {
+                let levels = 1 + next(4) as usize;
+                let mut path = String::new();
+                for level in 0..levels {
+                    if level > 0 {
+                        path.push(if next(3) == 0 { '/' } else { '.' });
+                    }
+                    path.push_str(parts[next(parts.len() as u64) as usize]);
+                }
+                path + exts[next(exts.len() as u64) as usize]
+            })
+            .filter(|p| !p.starts_with(['.', '/']) && !p.contains("/.") && !p.contains("//"))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
+    /// What `tree` draws and what the terms' SQL functions compute agree on random decks:
+    /// each card's depth and the nodes above it, and which cards have children.
+    #[test]
+    fn the_terms_rules_agree_with_the_outline_of_names() {
+        for source in [OutlineSource::Dotted, OutlineSource::Folders] {
+            for seed in 0..40 {
+                let paths = random_paths(seed, 60);
+                let cards: Vec<(Node, Named)> =
+                    paths.iter().enumerate().map(|(i, p)| placed(i as i64 + 1, p, None, None)).collect();
+                let outline = by_names(cards, source);
+                let mut with_children = Vec::new();
+                for (n, node) in outline.nodes.iter().enumerate() {
+                    let Some(path) = node.path() else { continue };
+                    let at = paths.iter().position(|p| p == path).expect("a card");
+                    assert_eq!(node.depth, names::depth(source, path), "{source:?} {path}");
+                    let key = |a: usize| match outline.nodes[a].path() {
+                        Some(p) => names::key(p).to_string(),
+                        None => outline.nodes[a].name.clone(),
+                    };
+                    let above: Vec<String> = outline.ancestors(n).into_iter().map(key).collect();
+                    let by_rule: Vec<&str> = names::ancestors(source, names::key(path)).collect();
+                    assert_eq!(above, by_rule, "{source:?} {path}");
+                    if !node.children.is_empty() {
+                        with_children.push(at);
+                    }
+                }
+                let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+                assert_eq!(names::with_children(source, &refs), with_children, "{source:?} seed {seed}");
+            }
+        }
+    }
+
     /// A change as (path, parent, order).
     type Plain = (String, Option<Option<String>>, Option<f64>);
 
