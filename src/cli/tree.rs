@@ -20,9 +20,9 @@ use super::links::{Listing, print, render};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The card to show the outline under (its path, or its name as a link writes it),
-    /// when the first word names one; the other words are a filter, whose matching cards
-    /// are shown with their ancestors
+    /// The card to show the outline under (its path, or its name as a link writes it; a
+    /// folder or a dotted name in those outlines), when the first word names one; the
+    /// other words are a filter, whose matching cards are shown with their ancestors
     #[arg(value_name = "CARD|FILTER")]
     words: Vec<String>,
     /// Show at most N levels below the top
@@ -77,10 +77,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
 fn showing(ctx: &Ctx, index: &Index, config: &Config, words: &[String]) -> Result<Showing> {
     let outline = outline::load(index, &config.outline)?;
     let (from, filter, unnamed) = match words.split_first() {
-        Some((first, rest)) if names_a_card(super::unmark(first)) => match top_card(ctx, index, first)? {
-            Some(card) => (outline.find(&card.path), rest, None),
-            None => (None, words, Some(first.clone())),
-        },
+        Some((first, rest)) if names_a_card(super::unmark(first)) => {
+            let card = top_card(ctx, index, first)?;
+            let path = card.as_ref().map(|c| c.path.as_str());
+            match outline.named(config.outline.source, first, path) {
+                Some(node) => (Some(node), rest, None),
+                None => (None, words, Some(first.clone())),
+            }
+        }
         _ => (None, words, None),
     };
     let keep = match filter.is_empty() {
@@ -113,7 +117,8 @@ fn looks_like_filter(word: &str) -> bool {
 }
 
 /// The card a first word names, in any form a parent field takes (a path, a name, a
-/// `[[wiki link]]`); `None` when it names none.
+/// `[[wiki link]]`); `None` when it names none. In an outline of folders or dotted names
+/// the word may name a placeholder instead (`Outline::named`).
 fn top_card(ctx: &Ctx, index: &Index, word: &str) -> Result<Option<CardRow>> {
     let name = termdex::card::parent_name(word);
     if name.is_empty() {

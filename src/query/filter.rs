@@ -14,10 +14,12 @@
 //!          | depth:N | depth<N | depth<=N | depth>N | depth>=N | depth!=N
 //! ```
 //!
-//! The outline terms read the parent links the index keeps (the outline's parent field):
-//! `parent:X` the cards directly under X, `under:X` those at any depth below it, `depth`
-//! the number of parents above a card (0 at the top; in and under a parent cycle, counted
-//! from the card where the outline breaks it, as `termdex tree` shows them).
+//! The outline terms follow the outline `termdex tree` draws: `parent:X` the cards
+//! directly under X, `under:X` those at any depth below it, `depth` the number of nodes
+//! above a card (0 at the top). From the parent field they read the parent links the
+//! index keeps (in and under a parent cycle, counted from the card where the outline
+//! breaks it); from folders or dotted names, the cards' paths (`names.rs`), placeholders
+//! counting as levels.
 //!
 //! `links`, `linked-by`, `has:links` and `has:backlinks` are about the link graph, not
 //! frontmatter fields of those names (as `title:` and `path:` are the card's own).

@@ -15,6 +15,7 @@ pub mod facets;
 pub mod filter;
 pub mod fuzzy;
 pub mod links;
+pub mod names;
 pub mod outline;
 pub mod prune;
 pub mod related;
@@ -310,7 +311,8 @@ pub fn card_body(index: &Index, path: &str) -> Result<Option<String>, QueryError
 /// or 1 as the numbers two texts spell compare exactly (booleans as 0 and 1), or NULL;
 /// `number_key(text)`, a text that sorts as the number does
 /// ([`crate::value::Decimal::sort_key`]); `parent_cycles(child, parent)`, the parent
-/// cycles among links ([`cycles`]).
+/// cycles among links ([`cycles`]); `outline_key`, `outline_depth`, `outline_under` and
+/// `outline_child`, the outlines of folders and dotted names ([`names`]).
 pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("fold", 1, flags, |ctx| {
@@ -327,7 +329,8 @@ pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("number_key", 1, flags, |ctx| {
         Ok(ctx.get_raw(0).as_str_or_null()?.and_then(row_number).map(|n| n.sort_key()))
     })?;
-    conn.create_aggregate_function("parent_cycles", 2, flags, cycles::ParentCycles)
+    conn.create_aggregate_function("parent_cycles", 2, flags, cycles::ParentCycles)?;
+    names::register(conn)
 }
 
 /// The view's filter and the user's, ANDed, with nested ANDs flattened so that the

@@ -22,7 +22,7 @@ use rusqlite::Connection;
 use crate::config::{Outline as OutlineConfig, OutlineSource};
 use crate::index::{CARD_COLUMNS, CardRow, Index};
 
-use super::QueryError;
+use super::{QueryError, names};
 
 /// Why a node sits where it does, when that is not simply under its parent.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +120,24 @@ impl Outline {
     /// The node of the card at `path`.
     pub fn find(&self, path: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.path() == Some(path))
+    }
+
+    /// The node a written name (`tree X`; the terms `parent:X`, `under:X` take X alike,
+    /// `compile.rs`) names, given the card it names as a link would (`card`, its path).
+    /// Folders: the folder X when there is one (a card has nothing under it there), else
+    /// the card. Dotted names: the card, else the dotted name X (a placeholder). The parent
+    /// field: the card.
+    pub fn named(&self, source: OutlineSource, written: &str, card: Option<&str>) -> Option<usize> {
+        let placeholder = || {
+            let name = names::node_name(source, written)?;
+            self.nodes.iter().position(|n| n.card.is_none() && n.name == name)
+        };
+        let card = || self.find(card?);
+        match source {
+            OutlineSource::Field => card(),
+            OutlineSource::Folders => placeholder().or_else(card),
+            OutlineSource::Dotted => card().or_else(placeholder),
+        }
     }
 
     /// Every node in outline order (depth first, siblings in order).
@@ -284,8 +302,7 @@ pub fn load(index: &Index, config: &OutlineConfig) -> Result<Outline, QueryError
     let (nodes, named) = read.map_err(sqlite)?;
     Ok(match config.source {
         OutlineSource::Field => by_field(nodes, named),
-        OutlineSource::Folders => by_names(nodes, folder_parent),
-        OutlineSource::Dotted => by_names(nodes, dotted_parent),
+        source @ (OutlineSource::Folders | OutlineSource::Dotted) => by_names(nodes, source),
     })
 }
 
@@ -513,24 +530,30 @@ impl Folded {
     }
 }
 
-/// The outline of names: each card under the node its path names as its parent
-/// (`parent_of`), with a placeholder for every parent that is no card.
-fn by_names(mut nodes: Vec<Node>, parent_of: fn(&str) -> Option<(String, String)>) -> Outline {
+/// The outline of names: each card under the node its key names as its parent
+/// ([`names::parent_of`]), with a placeholder for every parent that is no card. Of cards
+/// with one key (`a.md` and `a.markdown`), one holds it and the nodes under it
+/// ([`names::holders`]): the filter terms follow the same rule (`compile.rs`).
+fn by_names(mut nodes: Vec<Node>, source: OutlineSource) -> Outline {
     // A node by its key: a card's own key, or a placeholder's.
-    let mut by_key: HashMap<String, usize> =
-        nodes.iter().enumerate().filter_map(|(i, n)| Some((own_key(n.path()?), i))).collect();
+    // Every node is a card's until placeholders are added below (an empty key names no
+    // parent node, were one not).
+    let mut by_key: HashMap<String, usize> = names::holders(nodes.iter().map(|n| n.path().unwrap_or("")))
+        .into_iter()
+        .map(|(key, (at, _))| (key.to_string(), at))
+        .collect();
     let mut parents: Vec<Option<usize>> = vec![None; nodes.len()];
     let mut node = 0;
     while node < nodes.len() {
         let key = match &nodes[node].card {
-            Some(card) => own_key(&card.path),
+            Some(card) => names::key(&card.path).to_string(),
             None => nodes[node].name.clone(),
         };
-        if let Some((parent_key, parent_name)) = parent_of(&key) {
-            let parent = *by_key.entry(parent_key).or_insert_with(|| {
+        if let Some(parent_key) = names::parent_of(source, &key) {
+            let parent = *by_key.entry(parent_key.to_string()).or_insert_with(|| {
                 nodes.push(Node {
                     card: None,
-                    name: parent_name,
+                    name: parent_key.to_string(),
                     parent: None,
                     children: Vec::new(),
                     depth: 0,
@@ -545,35 +568,6 @@ fn by_names(mut nodes: Vec<Node>, parent_of: fn(&str) -> Option<(String, String)
         node += 1;
     }
     link_up(nodes, &parents, false)
-}
-
-/// A card's key among names: its path without the markdown extension.
-fn own_key(path: &str) -> String {
-    let lower = path.to_lowercase();
-    let cut = [".md", ".markdown"].iter().find(|ext| lower.ends_with(*ext)).map_or(0, |ext| ext.len());
-    path[..path.len() - cut].to_string()
-}
-
-/// Folders: `a/b/c` sits under the folder `a/b/` (a placeholder `a/b/` sits under `a/`).
-fn folder_parent(key: &str) -> Option<(String, String)> {
-    let key = key.strip_suffix('/').unwrap_or(key);
-    let (folder, _) = key.rsplit_once('/')?;
-    let folder = format!("{folder}/");
-    Some((folder.clone(), folder))
-}
-
-/// Dotted names: `dir/a.b.c` sits under `dir/a.b`, in the same folder.
-fn dotted_parent(key: &str) -> Option<(String, String)> {
-    let (dir, name) = match key.rsplit_once('/') {
-        Some((dir, name)) => (Some(dir), name),
-        None => (None, key),
-    };
-    let (parent, _) = name.rsplit_once('.')?;
-    if parent.is_empty() {
-        return None;
-    }
-    let full = dir.map_or(parent.to_string(), |d| format!("{d}/{parent}"));
-    Some((full.clone(), full))
 }
 
 /// A move of a card in the outline, from the keyboard.
@@ -787,8 +781,8 @@ mod tests {
         super::by_field(nodes, named)
     }
 
-    fn by_names(cards: Vec<(Node, Named)>, parent_of: fn(&str) -> Option<(String, String)>) -> Outline {
-        super::by_names(cards.into_iter().map(|(node, _)| node).collect(), parent_of)
+    fn by_names(cards: Vec<(Node, Named)>, source: OutlineSource) -> Outline {
+        super::by_names(cards.into_iter().map(|(node, _)| node).collect(), source)
     }
 
     fn shape(outline: &Outline) -> Vec<String> {
@@ -885,7 +879,7 @@ mod tests {
                 placed(4, "projects/ideas.md", None, None),
             ]
         };
-        let folders = by_names(cards(), folder_parent);
+        let folders = by_names(cards(), OutlineSource::Folders);
         assert_eq!(
             shape(&folders),
             [
@@ -897,12 +891,73 @@ mod tests {
                 "    projects/termdex/plan"
             ]
         );
-        let dotted = by_names(cards(), dotted_parent);
+        let dotted = by_names(cards(), OutlineSource::Dotted);
         assert_eq!(
             shape(&dotted),
             ["lang", "  lang.rust", "    lang.rust.async", "projects/ideas", "projects/termdex/plan"]
         );
         assert!(!dotted.editable && dotted.nodes.iter().any(|n| n.card.is_none() && n.name == "lang.rust"));
+    }
+
+    /// Names drawn from few parts, so that levels, placeholders, folders with dots and
+    /// cards sharing a key (`a.md`, `a.MD`, `a.markdown`) all come up.
+    fn random_paths(seed: u64, count: usize) -> Vec<String> {
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let parts = ["a", "b", "c.d", ""];
+        let exts = [".md", ".MD", ".markdown", ".txt"];
+        let mut paths: Vec<String> = (0..count)
+            .map(|_| {
+                let levels = 1 + next(4) as usize;
+                let mut path = String::new();
+                for level in 0..levels {
+                    if level > 0 {
+                        path.push(if next(3) == 0 { '/' } else { '.' });
+                    }
+                    path.push_str(parts[next(parts.len() as u64) as usize]);
+                }
+                path + exts[next(exts.len() as u64) as usize]
+            })
+            .filter(|p| !p.starts_with(['.', '/']) && !p.contains("/.") && !p.contains("//"))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
+    /// What `tree` draws and what the terms' SQL functions compute agree on random decks:
+    /// each card's depth and the nodes above it, and which cards have children.
+    #[test]
+    fn the_terms_rules_agree_with_the_outline_of_names() {
+        for source in [OutlineSource::Dotted, OutlineSource::Folders] {
+            for seed in 0..40 {
+                let paths = random_paths(seed, 60);
+                let cards: Vec<(Node, Named)> =
+                    paths.iter().enumerate().map(|(i, p)| placed(i as i64 + 1, p, None, None)).collect();
+                let outline = by_names(cards, source);
+                let mut with_children = Vec::new();
+                for (n, node) in outline.nodes.iter().enumerate() {
+                    let Some(path) = node.path() else { continue };
+                    let at = paths.iter().position(|p| p == path).expect("a card");
+                    assert_eq!(node.depth, names::depth(source, path), "{source:?} {path}");
+                    let key = |a: usize| match outline.nodes[a].path() {
+                        Some(p) => names::key(p).to_string(),
+                        None => outline.nodes[a].name.clone(),
+                    };
+                    let above: Vec<String> = outline.ancestors(n).into_iter().map(key).collect();
+                    let by_rule: Vec<&str> = names::ancestors(source, names::key(path)).collect();
+                    assert_eq!(above, by_rule, "{source:?} {path}");
+                    if !node.children.is_empty() {
+                        with_children.push(at);
+                    }
+                }
+                let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+                assert_eq!(names::with_children(source, &refs), with_children, "{source:?} seed {seed}");
+            }
+        }
     }
 
     /// A change as (path, parent, order).
@@ -1001,7 +1056,7 @@ mod tests {
         assert_eq!(moved(&outline, "a.md", Move::Indent), Err("no card above to go under".into()));
         assert_eq!(moved(&outline, "c.md", Move::Down), Err("already the last".into()));
         assert_eq!(moved(&outline, "p.md", Move::Outdent), Err("already at the top".into()));
-        let folders = by_names(vec![placed(1, "x/y.md", None, None)], folder_parent);
+        let folders = by_names(vec![placed(1, "x/y.md", None, None)], OutlineSource::Folders);
         assert!(
             moved(&folders, "x/y.md", Move::Outdent)
                 .is_err_and(|e| e.contains("read-only") || e.contains("move the files"))

@@ -488,18 +488,233 @@ fn every_format_keeps_its_columns_and_json_lines_a_plain_title() {
     assert!(table.lines().all(|l| !l.ends_with(' ')), "{table:?}");
 }
 
-/// Issue 14 point 2 (review): the outline terms follow the outline `tree` draws, also
-/// when it comes from dotted names or folders. They are compiled from parent links only,
-/// which exist in the `field` source alone: with `source = "dotted"`, `tree` shows
-/// `lang.rust.async.md` under `lang.md` and `under:lang` finds nothing (exit 1).
-#[test]
-#[ignore = "defect: under:/parent:/has:children/no:parent/depth read parent links only, so they ignore the dotted and folder outlines; needs the terms compiled from the name hierarchy, not a small fix"]
-fn outline_terms_follow_dotted_names_and_folders() {
+/// A node as `tree --format json` draws it: a card's path (none for a placeholder), its
+/// title or a placeholder's name, its depth, and the node it is drawn under.
+#[derive(Debug)]
+struct Drawn {
+    path: Option<String>,
+    name: String,
+    depth: usize,
+    parent: Option<usize>,
+}
+
+fn drawn(dex: &TestDex, args: &[&str]) -> Vec<Drawn> {
+    fn walk(node: &Value, depth: usize, parent: Option<usize>, out: &mut Vec<Drawn>) {
+        out.push(Drawn {
+            path: node["path"].as_str().map(str::to_string),
+            name: node["title"].as_str().expect("a title or a placeholder's name").to_string(),
+            depth,
+            parent,
+        });
+        let at = out.len() - 1;
+        for child in node["children"].as_array().expect("children") {
+            walk(child, depth + 1, Some(at), out);
+        }
+    }
+    let args: Vec<&str> = ["tree"].iter().chain(args).chain(&["--format", "json"]).copied().collect();
+    let json: Value = serde_json::from_str(&ok(dex, &args)).expect("json");
+    let mut out = Vec::new();
+    for top in json.as_array().expect("tops") {
+        walk(top, 0, None, &mut out);
+    }
+    out
+}
+
+/// The paths of the cards among `nodes` (placeholders have none), sorted.
+fn card_paths<'d>(nodes: impl IntoIterator<Item = &'d Drawn>) -> Vec<String> {
+    let mut paths: Vec<String> = nodes.into_iter().filter_map(|n| n.path.clone()).collect();
+    paths.sort();
+    paths
+}
+
+/// Whether node `n` is drawn below node `above`, at any depth.
+fn is_below(tree: &[Drawn], n: usize, above: usize) -> bool {
+    std::iter::successors(tree[n].parent, |&p| tree[p].parent).any(|p| p == above)
+}
+
+/// Every outline term against what `tree` draws, node by node: `parent:X` and `under:X`
+/// for every node (a card by its path, a placeholder by its name) and for each other
+/// way of naming it (`forms`, each also given to `tree X`, which must start at the same
+/// node); `has:children`, `has:parent`/`no:parent`, `depth` with every comparison, each
+/// negated and combined with a field term.
+fn terms_agree_with_the_tree(dex: &TestDex, forms: &dyn Fn(&Drawn) -> Vec<String>) {
+    let tree = drawn(dex, &[]);
+    let all = card_paths(&tree);
+    let but = |some: &[String]| {
+        card_paths(tree.iter().filter(|n| n.path.as_ref().is_some_and(|p| !some.contains(p))))
+    };
+    let with_children: Vec<String> = card_paths(
+        tree.iter().enumerate().filter(|&(i, _)| tree.iter().any(|c| c.parent == Some(i))).map(|(_, n)| n),
+    );
+    assert_eq!(selected(dex, "has:children"), with_children, "has:children");
+    assert_eq!(selected(dex, "-has:children"), but(&with_children), "-has:children");
+    assert_eq!(selected(dex, "no:children"), but(&with_children), "no:children");
+    let tops = card_paths(tree.iter().filter(|n| n.parent.is_none()));
+    assert_eq!(selected(dex, "no:parent"), tops, "no:parent");
+    assert_eq!(selected(dex, "has:parent"), but(&tops), "has:parent");
+    assert_eq!(selected(dex, "NOT has:parent"), tops, "NOT has:parent");
+    assert_eq!(selected(dex, "depth>=0"), all, "every card has a depth, no placeholder is listed");
+    let deepest = tree.iter().map(|n| n.depth).max().expect("nodes");
+    for depth in 0..=deepest + 1 {
+        for (op, holds) in [
+            (":", usize::eq as fn(&usize, &usize) -> bool),
+            ("!=", usize::ne),
+            ("<", usize::lt),
+            ("<=", usize::le),
+            (">", usize::gt),
+            (">=", usize::ge),
+        ] {
+            let wanted = card_paths(tree.iter().filter(|n| holds(&n.depth, &depth)));
+            let term = format!("depth{op}{depth}");
+            assert_eq!(selected(dex, &term), wanted, "{term}");
+            assert_eq!(selected(dex, &format!("-{term}")), but(&wanted), "-{term}");
+        }
+    }
+    for (i, node) in tree.iter().enumerate() {
+        let children = card_paths(tree.iter().filter(|c| c.parent == Some(i)));
+        let below = card_paths((0..tree.len()).filter(|&n| is_below(&tree, n, i)).map(|n| &tree[n]));
+        let own = node.path.clone().unwrap_or_else(|| node.name.clone());
+        for form in std::iter::once(own.clone()).chain(forms(node)) {
+            let quoted = format!("\"{}\"", form.replace('"', "\\\""));
+            assert_eq!(selected(dex, &format!("parent:{quoted}")), children, "parent:{form} ({own})");
+            assert_eq!(selected(dex, &format!("under:{quoted}")), below, "under:{form} ({own})");
+            assert_eq!(selected(dex, &format!("-under:{quoted}")), but(&below), "-under:{form} ({own})");
+            let from = drawn(dex, &[&form]);
+            assert_eq!(
+                (from[0].path.as_ref(), &from[0].name),
+                (node.path.as_ref(), &node.name),
+                "tree {form} starts where the terms take {form} to be"
+            );
+            assert_eq!(card_paths(&from[1..]), below, "tree {form}");
+        }
+        let todo = card_paths(
+            (0..tree.len())
+                .filter(|&n| is_below(&tree, n, i) && tree[n].name.contains("(todo)"))
+                .map(|n| &tree[n]),
+        );
+        assert_eq!(selected(dex, &format!("under:\"{own}\" status:todo")), todo, "under:{own} status:todo");
+    }
+}
+
+/// Cards named for both outlines of names: middle levels missing (`lang.rust`, the folder
+/// `projects/termdex/`), a folder and a card with one name (`projects`), dots in a folder's
+/// name, two cards with one key (`dup.md`, `dup.markdown`: the shortest path holds it, the
+/// one `[[dup]]` names as a link).
+fn names_deck(source: &str) -> TestDex {
     let dex = TestDex::new();
-    dex.write("lang.md", card("Languages", ""));
-    dex.write("lang.rust.async.md", card("Async Rust", ""));
-    dex.write("other.md", card("Other", ""));
-    dex.write(".termdex/config.toml", "[outline]\nsource = \"dotted\"\n");
-    assert_eq!(lines(&ok(&dex, &["query", "under:lang", "--format", "paths"])), ["lang.rust.async.md"]);
-    assert_eq!(lines(&ok(&dex, &["query", "has:children", "--format", "paths"])), ["lang.md"]);
+    for (path, title, todo) in [
+        ("lang.md", "Languages", true),
+        ("lang.go.md", "Go", false),
+        ("lang.rust.async.md", "Async Rust", true),
+        ("lang.rust.async.tokio.md", "Tokio", false),
+        ("projects.md", "projects", false),
+        ("projects/ideas.md", "Ideas", true),
+        ("projects/termdex/plan.md", "Plan", true),
+        ("projects/termdex/lang.x.md", "Lang X", false),
+        ("notes.d/a.b.md", "AB", true),
+        ("notes.d/c.md", "C", false),
+        ("dup.md", "Dup", false),
+        ("dup.markdown", "Dup Markdown", false),
+        ("dup.child.md", "Dup child", true),
+    ] {
+        let status = if todo { "status: todo\n" } else { "" };
+        let title = if todo { format!("{title} (todo)") } else { title.to_string() };
+        dex.write(path, card(&title, status));
+    }
+    dex.write(".termdex/config.toml", format!("[outline]\nsource = \"{source}\"\n"));
+    dex
+}
+
+/// Issue 14 point 2: the outline terms follow the outline `tree` draws when it comes from
+/// dotted names: a card under a missing middle level (a placeholder) is drawn below it,
+/// so it has a parent and its depth counts the placeholder; a card whose only child is a
+/// placeholder has children; a placeholder is no card and is never listed, and is named
+/// by its dotted name.
+#[test]
+fn outline_terms_follow_dotted_names_and_folders() {
+    let dex = names_deck("dotted");
+    assert_eq!(
+        lines(&ok(&dex, &["tree", "--format", "{path}|{title}"])),
+        [
+            "notes.d/c.md|C",
+            "dup.md|Dup",
+            "dup.child.md|└── Dup child (todo)",
+            "dup.markdown|Dup Markdown",
+            "projects/ideas.md|Ideas (todo)",
+            "lang.md|Languages (todo)",
+            "lang.go.md|├── Go",
+            "|└── lang.rust",
+            "lang.rust.async.md|    └── Async Rust (todo)",
+            "lang.rust.async.tokio.md|        └── Tokio",
+            "|notes.d/a",
+            "notes.d/a.b.md|└── AB (todo)",
+            "projects/termdex/plan.md|Plan (todo)",
+            "projects.md|projects",
+            "|projects/termdex/lang",
+            "projects/termdex/lang.x.md|└── Lang X",
+        ],
+        "by title, placeholders by name; the dots of a folder's name do not nest"
+    );
+    assert_eq!(
+        selected(&dex, "under:lang"),
+        ["lang.go.md", "lang.rust.async.md", "lang.rust.async.tokio.md"]
+    );
+    assert_eq!(selected(&dex, "has:children"), ["dup.md", "lang.md", "lang.rust.async.md"]);
+    assert_eq!(selected(&dex, "parent:lang.rust"), ["lang.rust.async.md"], "named by the placeholder's name");
+    assert_eq!(selected(&dex, "depth:2"), ["lang.rust.async.md"], "the placeholder counts");
+    assert_eq!(selected(&dex, "under:dup.markdown"), Vec::<String>::new(), "dup.md holds the key");
+    let forms = |node: &Drawn| match &node.path {
+        Some(path) => vec![node.name.clone(), format!("[[{}]]", path.trim_end_matches(".md"))],
+        None => vec![format!("[[{}]]", node.name)],
+    };
+    terms_agree_with_the_tree(&dex, &forms);
+    dex.write(
+        ".termdex/config.toml",
+        "[outline]\nsource = \"dotted\"\n[views.rusty]\nfilter = \"under:lang.rust -depth>2\"\n",
+    );
+    let (stdout, _, _) = dex.run(&["query", "--view", "rusty", "--format", "paths"]);
+    assert_eq!(stdout, "lang.rust.async.md\n", "in a view");
+    let (stdout, _, _) = dex.run(&["query", "--view", "rusty", "has:children", "--format", "paths"]);
+    assert_eq!(stdout, "lang.rust.async.md\n", "a view and more terms");
+}
+
+/// The same in an outline of folders: only folders (placeholders) have children, named
+/// by the folder's path with or without its last `/` (before a card of that name: a card
+/// has nothing under it there); a card's depth is the number of folders it is in.
+#[test]
+fn outline_terms_follow_folders() {
+    let dex = names_deck("folders");
+    assert_eq!(
+        lines(&ok(&dex, &["tree", "projects", "--format", "{path}|{title}"])),
+        [
+            "|projects/",
+            "projects/ideas.md|├── Ideas (todo)",
+            "|└── projects/termdex/",
+            "projects/termdex/lang.x.md|    ├── Lang X",
+            "projects/termdex/plan.md|    └── Plan (todo)",
+        ],
+        "the folder, not the card projects.md"
+    );
+    assert_eq!(
+        selected(&dex, "under:projects"),
+        ["projects/ideas.md", "projects/termdex/lang.x.md", "projects/termdex/plan.md"]
+    );
+    assert_eq!(
+        selected(&dex, "parent:projects/termdex/"),
+        ["projects/termdex/lang.x.md", "projects/termdex/plan.md"]
+    );
+    assert_eq!(selected(&dex, "has:children"), Vec::<String>::new());
+    assert_eq!(selected(&dex, "depth:2"), ["projects/termdex/lang.x.md", "projects/termdex/plan.md"]);
+    let forms = |node: &Drawn| match &node.path {
+        Some(path) => vec![format!("[[{path}]]")],
+        None => vec![node.name.trim_end_matches('/').to_string(), format!("[[./{}]]", node.name)],
+    };
+    assert_eq!(selected(&dex, "under:[[projects]]"), selected(&dex, "under:projects/"), "the folder first");
+    terms_agree_with_the_tree(&dex, &forms);
+    dex.write(
+        ".termdex/config.toml",
+        "[outline]\nsource = \"folders\"\n[views.work]\nfilter = \"under:projects depth<=1 OR parent:notes.d\"\n",
+    );
+    let (stdout, _, _) = dex.run(&["query", "--view", "work", "--format", "paths", "--sort", "path"]);
+    assert_eq!(stdout, "notes.d/a.b.md\nnotes.d/c.md\nprojects/ideas.md\n", "in a view");
 }
