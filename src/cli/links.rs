@@ -51,6 +51,7 @@ pub fn run_links(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             .map(|link| Annotated {
                 card: link.to.as_ref(),
                 missing: BROKEN,
+                named: false,
                 notes: vec![
                     Note::new("line", link.line.to_string(), link.line),
                     Note::new(
@@ -80,6 +81,7 @@ pub fn run_backlinks(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             .map(|link| Annotated {
                 card: Some(&link.card),
                 missing: "",
+                named: false,
                 notes: vec![
                     Note::new("line", link.line.to_string(), link.line),
                     Note::new("context", link.context.as_str(), link.context.as_str()),

@@ -44,6 +44,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
                 Annotated {
                     card: Some(&related.card),
                     missing: "",
+                    named: false,
                     notes: vec![
                         Note::new("score", format!("{:.2}", related.score), rounded(related.score)),
                         Note::new("reasons", reasons.join(", "), reasons),

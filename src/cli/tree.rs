@@ -141,7 +141,7 @@ impl Row {
     fn annotated(&self) -> Annotated<'_> {
         let mut notes = vec![Note::json("depth", self.depth)];
         notes.push(Note::new("mark", self.mark.clone().unwrap_or_default(), self.mark.clone()));
-        Annotated { card: self.card.as_ref(), missing: &self.title, notes }
+        Annotated { card: self.card.as_ref(), missing: &self.title, named: true, notes }
     }
 }
 

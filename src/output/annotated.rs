@@ -54,6 +54,9 @@ pub struct Annotated<'a> {
     pub card: Option<&'a CardRow>,
     /// The title column of a row without a card.
     pub missing: &'a str,
+    /// `missing` names the row (an outline's placeholder) and is its title in JSON too,
+    /// rather than a stand-in for the screen (`(broken link)`), which JSON gives as null.
+    pub named: bool,
     pub notes: Vec<Note>,
 }
 
@@ -146,7 +149,7 @@ fn write_table(out: &mut dyn Write, rows: &[Annotated<'_>], opts: &Options, end:
 fn row_json(row: &Annotated<'_>, opts: &Options) -> io::Result<Value> {
     let mut value = match row.card {
         Some(card) => card_json(card, &opts.paths).map_err(unreadable)?,
-        None => json!({ "path": null, "title": null }),
+        None => json!({ "path": null, "title": row.named.then_some(row.missing) }),
     };
     for note in &row.notes {
         value[note.name] = note.json.clone();
@@ -215,11 +218,13 @@ mod tests {
             Annotated {
                 card: Some(&card),
                 missing: "(broken link)",
+                named: false,
                 notes: vec![Note::new("line", "3", 3), Note::json("kind", "wiki")],
             },
             Annotated {
                 card: None,
                 missing: "(broken link)",
+                named: false,
                 notes: vec![Note::new("line", "5", 5), Note::json("kind", "path")],
             },
         ];

@@ -281,6 +281,28 @@ fn a_parent_outside_the_dex_is_a_broken_parent() {
     assert!(stdout.contains("a/out.md:3: warning: no card named \"../../x.md\""), "{stdout}");
 }
 
+/// A placeholder (a missing middle level of dotted names) is named in every format: JSON
+/// lines give its name as the title, with no path, as nested JSON does.
+#[test]
+fn a_placeholder_is_named_in_json_lines() {
+    let dex = crate::util::TestDex::new();
+    dex.write("lang.md", card("Languages", ""))
+        .write("lang.rust.async.md", card("Async", ""))
+        .write(".termdex/config.toml", "[outline]\nsource = \"dotted\"\n");
+    let jsonl = ok(&dex, &["tree", "--format", "jsonl"]);
+    let rows: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    let plain: Vec<(Value, Value, Value)> =
+        rows.iter().map(|r| (r["path"].clone(), r["title"].clone(), r["depth"].clone())).collect();
+    assert_eq!(
+        plain,
+        [
+            (Value::from("lang.md"), Value::from("Languages"), Value::from(0)),
+            (Value::Null, Value::from("lang.rust"), Value::from(1)),
+            (Value::from("lang.rust.async.md"), Value::from("Async"), Value::from(2)),
+        ]
+    );
+}
+
 /// A parent field that is a table or a yes/no names no card: marked at the top like any
 /// parent naming nothing, not silently a root; an empty one is no parent at all.
 #[test]
