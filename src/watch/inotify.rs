@@ -8,7 +8,11 @@
 //! Anything that may have lost an event — the kernel's queue overflowing, a watch that
 //! could not be added (the `fs.inotify.max_user_watches` limit), the dex folder itself
 //! moved — is passed on as [`Change::Lost`], and every folder is watched again before
-//! [`Change::Rewatched`] says so.
+//! [`Change::Rewatched`] says so. So is a file system mounted or unmounted anywhere
+//! (`/proc/self/mountinfo` wakes `poll`): one mounted on a folder of the dex hides the
+//! cards there and brings others, with no inotify event; it is looked at before the
+//! events read with it, so a cookie written after the mount is never acknowledged
+//! before the walk it calls for.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -55,8 +59,9 @@ pub fn start(root: &Path, out: Sender<Input>) -> std::io::Result<Watching> {
     let first = watches.add_tree(root);
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = Arc::clone(&stop);
+    let mounts = Mounts::open();
     std::thread::Builder::new().name("termdex-inotify".into()).spawn(move || {
-        let mut reader = Thread { watches, out, incomplete: None, holding: false, gone: false };
+        let mut reader = Thread { watches, out, mounts, incomplete: None, holding: false, gone: false };
         if let Err(why) = first {
             reader.lose(why);
         }
@@ -131,17 +136,47 @@ struct Thread {
     holding: bool,
     /// The dex folder itself was moved or removed: nothing to watch again.
     gone: bool,
+    /// The mount table, when it can be watched (where it cannot, a mount goes unseen, as
+    /// before this was watched: the walk's own checks remain).
+    mounts: Option<Mounts>,
+}
+
+/// `/proc/self/mountinfo`, which `poll` marks (`POLLPRI`) when a file system is mounted or
+/// unmounted; reading it again from the start re-arms it.
+struct Mounts(std::fs::File);
+
+impl Mounts {
+    fn open() -> Option<Mounts> {
+        let mut mounts = Mounts(std::fs::File::open("/proc/self/mountinfo").ok()?);
+        mounts.rearm();
+        Some(mounts)
+    }
+
+    fn rearm(&mut self) {
+        use std::io::{Read, Seek};
+        let mut table = Vec::new();
+        let _ = self.0.rewind().and_then(|()| self.0.read_to_end(&mut table));
+    }
 }
 
 impl Thread {
     fn run(&mut self, stop: &AtomicBool) {
         let mut buffer = vec![MaybeUninit::<u8>::uninit(); 64 * 1024];
         while !stop.load(Ordering::Relaxed) {
-            let mut pollfd =
-                libc::pollfd { fd: self.watches.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: one valid pollfd, for the length given.
-            let ready = unsafe { libc::poll(&mut pollfd, 1, POLL_MS) };
-            if ready > 0 && !self.read_all(&mut buffer) {
+            let events = libc::pollfd { fd: self.watches.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            let mounts = self.mounts.as_ref().map(|m| libc::pollfd {
+                fd: m.0.as_raw_fd(),
+                events: libc::POLLPRI,
+                revents: 0,
+            });
+            let mut pollfds: Vec<libc::pollfd> = std::iter::once(events).chain(mounts).collect();
+            // SAFETY: valid pollfds, for the length given.
+            let ready = unsafe { libc::poll(pollfds.as_mut_ptr(), pollfds.len() as libc::nfds_t, POLL_MS) };
+            // The mount table first: see the module's note.
+            if ready > 0 && pollfds.get(1).is_some_and(|m| m.revents & (libc::POLLPRI | libc::POLLERR) != 0) {
+                self.mounted();
+            }
+            if ready > 0 && pollfds[0].revents != 0 && !self.read_all(&mut buffer) {
                 return;
             }
             if let Some((_, since)) = &self.incomplete
@@ -185,6 +220,19 @@ impl Thread {
         self.incomplete = Some((why, Instant::now()));
     }
 
+    /// A file system was mounted or unmounted: what the dex holds may have changed with no
+    /// event, and folders on a new file system are not watched yet.
+    fn mounted(&mut self) {
+        if let Some(mounts) = &mut self.mounts {
+            mounts.rearm();
+        }
+        if self.gone {
+            return;
+        }
+        self.lose("a file system was mounted or unmounted".into());
+        self.rewatch();
+    }
+
     /// Watches every folder again (those watched already keep their descriptor), and
     /// says so when all are.
     fn rewatch(&mut self) {
@@ -223,8 +271,13 @@ impl Thread {
             return true;
         }
         if mask.contains(ReadFlags::UNMOUNT) {
-            self.gone = true;
-            self.lose("the file system under the dex was unmounted".into());
+            if path == *root {
+                self.gone = true;
+                self.lose("the file system under the dex was unmounted".into());
+            } else if self.mounts.is_none() {
+                // One mounted in the dex: the mount table says so too, where it is watched.
+                self.mounted();
+            }
             return true;
         }
         let Some(rel) = path.strip_prefix(root).ok().map(|r| r.to_str().map(str::to_string)) else {
