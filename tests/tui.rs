@@ -238,6 +238,8 @@ fn key_presses(name: &str) -> Vec<KeyEvent> {
         "Enter" => plain(KeyCode::Enter),
         "Tab" => plain(KeyCode::Tab),
         "S-Tab" => vec![KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)],
+        "S-↓" => vec![KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT)],
+        "S-↑" => vec![KeyEvent::new(KeyCode::Up, KeyModifiers::SHIFT)],
         "Esc" => plain(KeyCode::Esc),
         "Bksp" => plain(KeyCode::Backspace),
         "1-9" => ('1'..='9').flat_map(|c| plain(KeyCode::Char(c))).collect(),
@@ -536,6 +538,47 @@ fn check_key(f: &Fixture, help: &str, key: KeyEvent) {
             assert_eq!(at(&app), "tasks/ship.md");
             step(&mut app, &mut deck, key);
             assert_eq!(at(&app), "tasks/bike.md");
+        }
+        "scroll the preview down" | "scroll the preview up" => {
+            let saved = saved_cards(f);
+            let body: String = (1..=60).map(|i| format!("Paragraph {i} of a long card.\n\n")).collect();
+            write(&f.dex.root, "notes/long.md", &format!("---\ntitle: Long\n---\n{body}"));
+            press(&mut app, &mut deck, &[KeyCode::Char('r')]);
+            app.select_path("notes/long.md");
+            press(&mut app, &mut deck, &[KeyCode::Char('j'), KeyCode::Char('k')]);
+            assert_eq!(at(&app), "notes/long.md");
+            let first = screen(&app, 80, 26);
+            assert!(first.contains("Paragraph 1 of") && !first.contains("Paragraph 20 of"), "{first}");
+            let down = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL);
+            if help.ends_with("up") {
+                for _ in 0..4 {
+                    step(&mut app, &mut deck, down);
+                    screen(&app, 80, 26);
+                }
+            }
+            let scrolled = app.preview_scroll;
+            step(&mut app, &mut deck, key);
+            let shown_now = screen(&app, 80, 26);
+            if help.ends_with("down") {
+                assert!(
+                    app.preview_scroll > scrolled && !shown_now.contains("Paragraph 1 of"),
+                    "{shown_now}"
+                );
+                // Never past the end: the last paragraph stays in sight however far it goes.
+                for _ in 0..40 {
+                    step(&mut app, &mut deck, key);
+                    screen(&app, 80, 26); // a frame after each key, as the event loop draws
+                }
+                assert!(screen(&app, 80, 26).contains("Paragraph 60 of"), "{}", screen(&app, 80, 26));
+            } else {
+                assert!(app.preview_scroll < scrolled, "{shown_now}");
+            }
+            // Another card's preview starts at its top.
+            press(&mut app, &mut deck, &[KeyCode::Char('k'), KeyCode::Char('j')]);
+            assert_eq!(app.preview_scroll, 0);
+            std::fs::remove_file(f.dex.root.join("notes/long.md")).expect("remove");
+            restore(saved);
+            press(&mut app, &mut deck, &[KeyCode::Char('r')]);
         }
         other => panic!("the help says a key does `{other}`; teach check_key how to check that it does"),
     }

@@ -6,6 +6,7 @@
 //! [`App::apply`], in whatever order the background delivers them: each query carries a
 //! generation, and only the answer to the newest one is shown.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -360,6 +361,10 @@ pub struct App {
     /// The rows were read again: the preview is rebuilt from the new row, and its body
     /// read again, even for the same card.
     preview_stale: bool,
+    /// Lines of the selected card's body scrolled past in the preview (`^f`/`^b`), and how
+    /// far the last frame's layout let it go: the app is pure, the view measures.
+    pub preview_scroll: usize,
+    pub preview_extent: Cell<usize>,
     pub index: IndexState,
     /// The last problem or news for the status bar (an editor that failed, a card saved,
     /// a file the refresh could not read), shown until the next key.
@@ -413,6 +418,8 @@ impl App {
             landing: None,
             chosen_before: None,
             preview_stale: false,
+            preview_scroll: 0,
+            preview_extent: Cell::new(0),
             index: IndexState::default(),
             status_message: None,
             color: true,
@@ -744,6 +751,8 @@ impl App {
         let (mut preview, bad) = Preview::of(row);
         if same {
             preview.body = self.preview.take().map(|p| p.body).unwrap_or_default();
+        } else {
+            self.preview_scroll = 0;
         }
         self.preview_stale = false;
         let path = preview.path.clone();
@@ -931,6 +940,13 @@ impl App {
                 return vec![Effect::Reindex];
             }
             Action::Connections => self.toggle_pane(),
+            Action::PreviewDown => {
+                let step = (self.page / 2).max(1);
+                self.preview_scroll = (self.preview_scroll + step).min(self.preview_extent.get());
+            }
+            Action::PreviewUp => {
+                self.preview_scroll = self.preview_scroll.saturating_sub((self.page / 2).max(1))
+            }
             Action::Back => return self.back(),
             Action::Help => self.mode = Mode::Help,
             Action::Filter => {

@@ -24,6 +24,8 @@ pub enum Action {
     MoveRight,
     Reindex,
     Connections,
+    PreviewDown,
+    PreviewUp,
     Back,
     Outline,
     Indent,
@@ -59,14 +61,19 @@ fn plain(key: &KeyEvent) -> bool {
     !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
+/// Shift with an arrow scrolls the preview, not the list.
+fn shifted(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::SHIFT)
+}
+
 fn ch(key: &KeyEvent, c: char) -> bool {
     plain(key) && key.code == KeyCode::Char(c)
 }
 
 /// The keymap, in the order the help lists it.
 pub const BINDINGS: &[Binding] = &[
-    bind("j ↓", "next card", Action::Down, |k| ch(k, 'j') || k.code == KeyCode::Down),
-    bind("k ↑", "previous card", Action::Up, |k| ch(k, 'k') || k.code == KeyCode::Up),
+    bind("j ↓", "next card", Action::Down, |k| ch(k, 'j') || (k.code == KeyCode::Down && !shifted(k))),
+    bind("k ↑", "previous card", Action::Up, |k| ch(k, 'k') || (k.code == KeyCode::Up && !shifted(k))),
     bind("g Home", "first card", Action::Top, |k| ch(k, 'g') || k.code == KeyCode::Home),
     bind("G End", "last card", Action::Bottom, |k| ch(k, 'G') || k.code == KeyCode::End),
     bind("PgDn ^d", "page down", Action::PageDown, |k| {
@@ -90,6 +97,14 @@ pub const BINDINGS: &[Binding] = &[
     bind("H", "move the card a column left", Action::MoveLeft, |k| ch(k, 'H')),
     bind("L", "move the card a column right", Action::MoveRight, |k| ch(k, 'L')),
     bind("p", "connections (Enter jumps)", Action::Connections, |k| ch(k, 'p')),
+    bind("^f S-↓", "scroll the preview down", Action::PreviewDown, |k| {
+        (k.modifiers == KeyModifiers::CONTROL && k.code == KeyCode::Char('f'))
+            || (k.modifiers == KeyModifiers::SHIFT && k.code == KeyCode::Down)
+    }),
+    bind("^b S-↑", "scroll the preview up", Action::PreviewUp, |k| {
+        (k.modifiers == KeyModifiers::CONTROL && k.code == KeyCode::Char('b'))
+            || (k.modifiers == KeyModifiers::SHIFT && k.code == KeyCode::Up)
+    }),
     bind("Bksp -", "back along the jumps", Action::Back, |k| {
         ch(k, '-') || (k.code == KeyCode::Backspace && plain(k))
     }),

@@ -232,9 +232,13 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::from(Span::styled(clean(error), theme.error)));
     }
     lines.push(Line::default());
-    // Only what fits is laid out: the pane does not scroll.
+    // Only what fits is laid out, past what is scrolled over, and a pane more: enough to
+    // say how far the next scroll may go.
     let room = usize::from(inner.height).saturating_sub(lines.len());
-    for line in laid_out(&preview.body, width, room) {
+    let body = laid_out(&preview.body, width, app.preview_scroll + 2 * room);
+    app.preview_extent.set(body.len().saturating_sub(room));
+    let skip = app.preview_scroll.min(app.preview_extent.get());
+    for line in body.into_iter().skip(skip).take(room) {
         lines.push(Line::from(
             line.into_iter()
                 .map(|s| Span::styled(s.text, markdown_style(s.style, theme)))
