@@ -139,9 +139,10 @@ pub fn is_card_key(key: &str) -> bool {
 pub fn sort_rows(rows: &mut [CardRow], keys: &[SortKey], config: &Config) -> Result<(), BadFields> {
     let field_keys: Vec<&SortKey> = keys.iter().filter(|k| !CARD_KEYS.contains(&k.key.as_str())).collect();
     let by_title = keys.iter().any(|k| k.key == "title");
+    let plan = plan(keys);
     if field_keys.is_empty() && !by_title {
         let none = Decorated::default();
-        rows.sort_by(|a, b| compare_rows(a, b, keys, &none, &none));
+        rows.sort_by(|a, b| compare_rows(a, b, &plan, &none, &none));
         return Ok(());
     }
     let names: Vec<&str> = field_keys.iter().map(|k| k.key.as_str()).collect();
@@ -166,7 +167,7 @@ pub fn sort_rows(rows: &mut [CardRow], keys: &[SortKey], config: &Config) -> Res
         })
         .collect::<Result<_, _>>()?;
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&i, &j| compare_rows(&rows[i], &rows[j], keys, &decorated[i], &decorated[j]));
+    order.sort_by(|&i, &j| compare_rows(&rows[i], &rows[j], &plan, &decorated[i], &decorated[j]));
     permute(rows, order);
     Ok(())
 }
@@ -179,31 +180,58 @@ struct Decorated {
     fields: Vec<Option<SortValue>>,
 }
 
+/// What one sort key compares: a card attribute, or the n-th field key's value.
+#[derive(Debug, Clone, Copy)]
+enum By {
+    Path,
+    Title,
+    Modified,
+    Created,
+    Size,
+    Rank,
+    Field(usize),
+}
+
+/// The keys, named once rather than matched by name in every comparison (a sort of
+/// twenty thousand tasks makes a few hundred thousand).
+fn plan(keys: &[SortKey]) -> Vec<(By, bool)> {
+    let mut fields = 0;
+    let by = |key: &SortKey, fields: &mut usize| match key.key.as_str() {
+        "path" => By::Path,
+        "title" => By::Title,
+        "modified" => By::Modified,
+        "created" => By::Created,
+        "size" => By::Size,
+        "rank" => By::Rank,
+        _ => {
+            *fields += 1;
+            By::Field(*fields - 1)
+        }
+    };
+    keys.iter().map(|key| (by(key, &mut fields), key.desc)).collect()
+}
+
 /// Compares two rows key by key.
-fn compare_rows(a: &CardRow, b: &CardRow, keys: &[SortKey], da: &Decorated, db: &Decorated) -> Ordering {
-    let mut field = 0;
-    for key in keys {
-        let ord = match key.key.as_str() {
-            "path" => Some(a.path.cmp(&b.path)),
-            "title" => Some(da.title.cmp(&db.title)),
-            "modified" => Some(a.mtime_ns.cmp(&b.mtime_ns)),
-            "created" => Some(a.created.cmp(&b.created)),
-            "size" => Some(a.size.cmp(&b.size)),
+fn compare_rows(a: &CardRow, b: &CardRow, plan: &[(By, bool)], da: &Decorated, db: &Decorated) -> Ordering {
+    for &(by, desc) in plan {
+        let ord = match by {
+            By::Path => Some(a.path.cmp(&b.path)),
+            By::Title => Some(da.title.cmp(&db.title)),
+            By::Modified => Some(a.mtime_ns.cmp(&b.mtime_ns)),
+            By::Created => Some(a.created.cmp(&b.created)),
+            By::Size => Some(a.size.cmp(&b.size)),
             // A missing score (not a text search) leaves the order to the next key.
-            "rank" => a.score.zip(b.score).map(|(x, y)| x.total_cmp(&y)),
-            _ => {
-                field += 1;
-                match (&da.fields[field - 1], &db.fields[field - 1]) {
-                    (None, None) => None,
-                    // Missing values sort last whichever the direction.
-                    (None, Some(_)) => return Ordering::Greater,
-                    (Some(_), None) => return Ordering::Less,
-                    (Some(x), Some(y)) => Some(x.cmp(y)),
-                }
-            }
+            By::Rank => a.score.zip(b.score).map(|(x, y)| x.total_cmp(&y)),
+            By::Field(n) => match (&da.fields[n], &db.fields[n]) {
+                (None, None) => None,
+                // Missing values sort last whichever the direction.
+                (None, Some(_)) => return Ordering::Greater,
+                (Some(_), None) => return Ordering::Less,
+                (Some(x), Some(y)) => Some(x.cmp(y)),
+            },
         };
         let ord = ord.unwrap_or(Ordering::Equal);
-        let ord = if key.desc { ord.reverse() } else { ord };
+        let ord = if desc { ord.reverse() } else { ord };
         if ord != Ordering::Equal {
             return ord;
         }
