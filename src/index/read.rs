@@ -478,7 +478,8 @@ mod tests {
             Ok(vec![Some(FieldJson::Value(json!("x"))), Some(FieldJson::Value(json!(1)))]),
             "a key written with escapes: the fields are decoded whole"
         );
-        let plain = CardRow { fields_json: r#"{"a": "x y", "b": "x\ty", "c": [1]}"#.into(), ..CardRow::default() };
+        let plain =
+            CardRow { fields_json: r#"{"a": "x y", "b": "x\ty", "c": [1]}"#.into(), ..CardRow::default() };
         let texts: Vec<Option<String>> = plain
             .values_json(&["a", "b", "c", "d"])
             .expect("fields")
