@@ -48,8 +48,8 @@ pub(crate) use tokenizer::BREAK as FTS_BREAK;
 // Public for examples/fts_tokenizers.rs, which measures the full-text table with it and
 // without it; no front end touches a connection.
 pub use read::{
-    BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldSpans, card_errors, count_cards, count_errors,
-    field_in_json,
+    BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldJson, FieldSpans, card_errors, count_cards,
+    count_errors, field_in_json, plain_string,
 };
 pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths, untouched};
 pub use tokenizer::{TOKENIZE as FTS_TOKENIZE, is_cjk, register as register_tokenizer};

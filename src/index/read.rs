@@ -92,9 +92,64 @@ impl CardRow {
         values_in_json(&self.fields_json, keys).map_err(|e| self.bad_fields(&e))
     }
 
+    /// Several fields at once as their stored JSON text where that can be borrowed (a
+    /// top-level field), so that a listing copies a plain text value straight into its
+    /// line instead of building a [`Value`] for it; the fields are read and checked whole
+    /// exactly as by [`CardRow::values`], and a field is found by the same rule.
+    pub fn values_json(&self, keys: &[&str]) -> Result<Vec<Option<FieldJson<'_>>>, BadFields> {
+        let Some(top) = scan_pairs(&self.fields_json) else {
+            return Ok(self.values(keys)?.into_iter().map(|v| v.map(FieldJson::Value)).collect());
+        };
+        Ok(keys
+            .iter()
+            .map(|key| match find_top(top.iter().copied(), key) {
+                Some((_, raw)) => Some(FieldJson::Text(raw)),
+                None => lookup(top.iter().copied(), key).map(FieldJson::Value),
+            })
+            .collect())
+    }
+
     fn bad_fields(&self, cause: &serde_json::Error) -> BadFields {
         BadFields { path: self.path.clone(), cause: cause.to_string() }
     }
+}
+
+/// A field's value as [`CardRow::values_json`] finds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldJson<'j> {
+    /// The JSON text of a top-level field's value, as stored (valid JSON: the fields were
+    /// checked whole). [`FieldJson::value`] decodes it as [`CardRow::values`] would.
+    Text(&'j str),
+    /// A value found inside a nested map (a dotted key), or in fields that had to be
+    /// decoded whole (a key written with escapes).
+    Value(Value),
+}
+
+impl FieldJson<'_> {
+    /// The value, decoded: what [`CardRow::values`] answers for the same key (`None` for
+    /// a text serde cannot decode, such as one nested deeper than its limit).
+    pub fn value(self) -> Option<Value> {
+        match self {
+            FieldJson::Text(raw) => serde_json::from_str(raw).ok(),
+            FieldJson::Value(value) => Some(value),
+        }
+    }
+
+    /// The text of a plain JSON string written without escapes: that text is its value.
+    pub fn plain_text(&self) -> Option<&str> {
+        match self {
+            FieldJson::Text(raw) => plain_string(raw),
+            FieldJson::Value(_) => None,
+        }
+    }
+}
+
+/// The contents of a JSON string literal holding no escape (`"abc"` → `abc`), which are
+/// its decoded value; `None` for anything else. `raw` is valid JSON already, so no
+/// control character can be inside.
+pub fn plain_string(raw: &str) -> Option<&str> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains(['\\', '"'])).then_some(inner)
 }
 
 /// One field's value by key, as [`field_value`] finds it, out of a fields JSON object: the
@@ -414,7 +469,26 @@ mod tests {
         let row = CardRow { fields_json: fields.into(), ..CardRow::default() };
         for key in ["tag", "TAG", "author.name", "a.b", "É", "été", "missing"] {
             assert_eq!(row.value(key), Ok(field_in_json(fields, key)), "{key}: both lookups agree");
+            let stored = row.values_json(&[key]).expect("fields").pop().flatten();
+            assert_eq!(stored.and_then(FieldJson::value), field_in_json(fields, key), "{key}: stored text");
         }
+        let escaped = CardRow { fields_json: r#"{"t\u0061g": "x", "n": 1}"#.into(), ..CardRow::default() };
+        assert_eq!(
+            escaped.values_json(&["tag", "n"]),
+            Ok(vec![Some(FieldJson::Value(json!("x"))), Some(FieldJson::Value(json!(1)))]),
+            "a key written with escapes: the fields are decoded whole"
+        );
+        let plain =
+            CardRow { fields_json: r#"{"a": "x y", "b": "x\ty", "c": [1]}"#.into(), ..CardRow::default() };
+        let texts: Vec<Option<String>> = plain
+            .values_json(&["a", "b", "c", "d"])
+            .expect("fields")
+            .iter()
+            .map(|f| f.as_ref().and_then(|f| f.plain_text()).map(String::from))
+            .collect();
+        assert_eq!(texts, [Some("x y".to_string()), None, None, None]);
+        let damaged = CardRow { fields_json: r#"{"a": "x", "b": tru}"#.into(), ..CardRow::default() };
+        assert!(damaged.values_json(&["a"]).is_err(), "damage anywhere in the fields is found");
     }
 
     #[test]

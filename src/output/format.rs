@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use serde_json::Value;
 
 use crate::card::mtime_text;
-use crate::index::{BadFields, CardRow};
+use crate::index::{BadFields, CardRow, FieldJson, plain_string};
 
 use super::ansi::{BOLD, DIM, MAGENTA, RESET};
 use super::jsonl::card_json_with;
@@ -141,7 +141,7 @@ fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
             line.insert_str(start, MAGENTA);
             line.push_str(RESET);
         }
-        let mut values = card.values(&keys).map_err(unreadable)?.into_iter();
+        let mut values = card.values_json(&keys).map_err(unreadable)?.into_iter();
         for column in &opts.columns {
             line.push('\t');
             match (opts.color, column.as_str()) {
@@ -156,8 +156,8 @@ fn write_lines(out: &mut dyn Write, cards: &[CardRow], opts: &Options, end: &[u8
                     line.push_str(&column_text(card, other, &opts.paths).map_err(unreadable)?)
                 }
                 _ => {
-                    if let Some(value) = values.next().flatten() {
-                        push_value_text(&mut line, &value);
+                    if let Some(field) = values.next().flatten() {
+                        push_field_text(&mut line, field);
                     }
                 }
             }
@@ -321,6 +321,84 @@ fn push_value_text(text: &mut String, value: &Value) {
     }
 }
 
+/// [`push_value_text`] of a field as stored. A plain text, `true`, `false`, `null`, or a
+/// flat list of them, is copied out of the stored JSON, which is what decoding it first
+/// would push (a listing of every card spent a fifth of its time building those values);
+/// anything else is decoded first.
+fn push_field_text(text: &mut String, field: FieldJson<'_>) {
+    if let FieldJson::Text(raw) = &field {
+        let start = text.len();
+        if push_plain(text, raw) {
+            return;
+        }
+        text.truncate(start);
+    }
+    if let Some(value) = field.value() {
+        push_value_text(text, &value);
+    }
+}
+
+/// Whitespace between JSON tokens.
+const JSON_SPACE: [char; 4] = [' ', '\t', '\n', '\r'];
+
+/// A plain value or a flat list of plain values (valid JSON text), pushed as
+/// [`push_value_text`] pushes it decoded; `false`, with part of it perhaps pushed, for
+/// anything else.
+fn push_plain(text: &mut String, raw: &str) -> bool {
+    let Some(mut rest) = raw.strip_prefix('[') else {
+        return push_plain_scalar(text, raw);
+    };
+    rest = rest.trim_start_matches(JSON_SPACE);
+    if let Some(after) = rest.strip_prefix(']') {
+        return after.is_empty();
+    }
+    let mut first = true;
+    loop {
+        // An element: a string runs to its next quote (an escaped quote in it leaves a
+        // backslash inside, which is no plain string), anything else to the next mark.
+        let end = match rest.strip_prefix('"') {
+            Some(inner) => match inner.find('"') {
+                Some(close) => close + 2,
+                None => return false,
+            },
+            None => match rest.find([',', ']', ' ', '\t', '\n', '\r']) {
+                Some(end) => end,
+                None => return false,
+            },
+        };
+        if !std::mem::take(&mut first) {
+            text.push_str(", ");
+        }
+        if !push_plain_scalar(text, &rest[..end]) {
+            return false;
+        }
+        rest = rest[end..].trim_start_matches(JSON_SPACE);
+        match rest.as_bytes().first() {
+            Some(b',') => rest = rest[1..].trim_start_matches(JSON_SPACE),
+            Some(b']') => return rest.len() == 1,
+            _ => return false,
+        }
+    }
+}
+
+/// A string without escapes, `true`, `false` or `null`, pushed as its decoded value is.
+fn push_plain_scalar(text: &mut String, raw: &str) -> bool {
+    match raw {
+        "null" => true,
+        "true" | "false" => {
+            text.push_str(raw);
+            true
+        }
+        _ => match plain_string(raw) {
+            Some(inner) => {
+                text.push_str(inner);
+                true
+            }
+            None => false,
+        },
+    }
+}
+
 /// Characters that must not reach a terminal as they are: control characters (escape
 /// sequences start with one) and the bidi embeddings, overrides and isolates, which make
 /// a terminal show text in another order than it is written.
@@ -328,9 +406,16 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Whether `text` holds a character [`is_unsafe`] refuses. Printable ASCII, what most
+/// titles and values are, is told by its bytes alone, a test the compiler runs many bytes
+/// at a time (decoding every character was 6% of listing every card).
+fn has_unsafe(text: &str) -> bool {
+    !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(is_unsafe)
+}
+
 /// [`clean`] of what `text` holds from byte `start` on, in place.
 pub(super) fn clean_from(text: &mut String, start: usize) {
-    if text[start..].chars().any(is_unsafe) {
+    if has_unsafe(&text[start..]) {
         let cleaned = clean(&text[start..]);
         text.truncate(start);
         text.push_str(&cleaned);
@@ -340,7 +425,7 @@ pub(super) fn clean_from(text: &mut String, start: usize) {
 /// Makes text safe inside one record on a terminal: tabs and line ends become spaces,
 /// other unsafe characters ([`is_unsafe`]) become `�`.
 pub fn clean(text: &str) -> String {
-    if !text.chars().any(is_unsafe) {
+    if !has_unsafe(text) {
         return text.to_string();
     }
     text.chars()
@@ -354,7 +439,7 @@ pub fn clean(text: &str) -> String {
 
 /// [`clean`] of `text`, added to `out` (no copy of its own when it is clean already).
 pub fn push_clean(out: &mut String, text: &str) {
-    match text.chars().any(is_unsafe) {
+    match has_unsafe(text) {
         true => out.push_str(&clean(text)),
         false => out.push_str(text),
     }
@@ -437,10 +522,104 @@ mod tests {
     }
 
     #[test]
+    fn unsafe_characters_are_found_in_ascii_and_beyond() {
+        for c in (0..=0x2100).filter_map(char::from_u32).chain(['\u{2028}', '\u{202e}', '\u{2069}', '😀']) {
+            for text in [format!("{c}"), format!("plain ascii text {c} and more"), format!("été{c}")] {
+                assert_eq!(has_unsafe(&text), text.chars().any(is_unsafe), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn formats_parse() {
         assert_eq!(Format::parse("jsonl"), Ok(Format::Jsonl));
         assert_eq!(Format::parse("{path}"), Ok(Format::Template("{path}".into())));
         assert!(Format::parse("xml").is_err());
+    }
+
+    /// What the listing pushed before it read stored JSON directly: the decoded value.
+    fn decoded_text(raw: &str) -> String {
+        let mut text = String::new();
+        if let Ok(value) = serde_json::from_str::<Value>(raw) {
+            push_value_text(&mut text, &value);
+        }
+        text
+    }
+
+    fn field_text(raw: &str) -> String {
+        let mut text = String::from("before\t");
+        push_field_text(&mut text, FieldJson::Text(raw));
+        text.split_off("before\t".len())
+    }
+
+    #[test]
+    fn stored_field_text_is_pushed_as_its_decoded_value() {
+        let raws = [
+            r#""plain""#,
+            r#""""#,
+            r#""tab\tand \"quote\"""#,
+            r#""\u00e9t\u00e9""#,
+            r#""été 日本""#,
+            "true",
+            "false",
+            "null",
+            "3",
+            "-1.50e400",
+            "123456789012345678901234567890",
+            "[]",
+            "[ ]",
+            r#"["a","b"]"#,
+            r#"[ "a" , "b" ]"#,
+            "[\n  \"a\",\n  \"b\"\n]",
+            r#"["a",null,true,"b"]"#,
+            r#"[null]"#,
+            r#"["a\"",  "b"]"#,
+            r#"["a\\", "b"]"#,
+            r#"["a", 3]"#,
+            r#"["a", ["b", "c"]]"#,
+            r#"[["b"]]"#,
+            r#"["a", {"k": "v"}]"#,
+            r#"{"k": "v", "n": [1, 2]}"#,
+            r#"["]", ","]"#,
+        ];
+        for raw in raws {
+            assert_eq!(field_text(raw), decoded_text(raw), "{raw}");
+        }
+        let mut deep = "[".repeat(200);
+        deep.push_str(&"]".repeat(200));
+        assert_eq!(field_text(&deep), "", "deeper than serde decodes: nothing, as before");
+        let value = FieldJson::Value(serde_json::json!(["x", 1]));
+        let mut text = String::new();
+        push_field_text(&mut text, value);
+        assert_eq!(text, "x, 1");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_stored_value_is_pushed_as_decoded(value in json_value(), pretty in proptest::bool::ANY) {
+            let raw = match pretty {
+                true => serde_json::to_string_pretty(&value),
+                false => serde_json::to_string(&value),
+            }.expect("serialize");
+            proptest::prop_assert_eq!(field_text(&raw), decoded_text(&raw));
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            "[a-z\"\\\\ \t\n\u{e9}\u{1b}\\]\\[,]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::vec(("[a-z]{1,3}", inner), 0..3)
+                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            ]
+        })
     }
 
     #[test]
