@@ -1737,3 +1737,40 @@ fn a_move_writes_the_parent_field_the_config_names_now() {
     assert!(deck.settle(&mut app, PATIENCE));
     assert_eq!(depth(&app, "c.md"), Some(1), "under P, as the file now says");
 }
+
+/// Issue 14 points 4 and 5 (rev-14b): in an outline narrowed by the filter line, a move
+/// acts on the cards shown. `K` on B, shown right under A (H, between them, is hidden by
+/// the filter), put B between A and H: written, and nothing moved on screen. `>` on B put
+/// it under the hidden H: B went off the screen, under a card the user never saw.
+#[test]
+fn moves_in_a_filtered_outline_act_on_the_cards_shown() {
+    let cards = ["a.md", "h.md", "b.md"];
+    let f = dex_of(&[
+        ("a.md", "---\ntitle: A\norder: 10\nk: x\n---\n"),
+        ("h.md", "---\ntitle: H\norder: 20\n---\n"),
+        ("b.md", "---\ntitle: B\norder: 30\nk: x\n---\n"),
+    ]);
+    let (mut app, mut deck) = open(&f, "outline", 100, 14);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("k:x"));
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md"]);
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    app.select_path("b.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    assert_eq!(app.status_message, None);
+    assert_eq!(shown_outline(&app), ["b.md", "a.md"], "B above A, as shown");
+    assert_eq!(read("b.md"), "---\ntitle: B\norder: 5\nk: x\n---\n");
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md"], "B below A again");
+    let order = |text: String| -> f64 {
+        text.lines().find_map(|l| l.strip_prefix("order: ")).and_then(|o| o.parse().ok()).expect("order")
+    };
+    let b = order(read("b.md"));
+    assert!(b > 10.0 && b < 20.0, "right below A, before the hidden H: {b}");
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    assert_eq!(app.status_message, None);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md"], "B still shown");
+    assert!(read("b.md").contains("parent: \"[[a]]\"\n"), "under A, shown above it: {}", read("b.md"));
+    assert_eq!(texts(&f, &cards[..2]), [("a.md".into(), read("a.md")), ("h.md".into(), "---\ntitle: H\norder: 20\n---\n".into())]);
+}

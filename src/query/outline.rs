@@ -602,7 +602,12 @@ const GAP: f64 = 10.0;
 /// The changes that make a move, as few as can be: normally the moved card's parent
 /// and/or order line; its siblings are numbered again only when no order value is left
 /// between its new neighbours. `Err` says why the move cannot be made.
-pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, String> {
+///
+/// `keep`: the nodes shown, when a filter narrows the outline (as [`Outline::show`]
+/// takes it). The card above or below, and the one to go under, are the ones shown: a
+/// move relative to a card the filter hides would write a file and show nothing moved,
+/// or put the card under one the user never saw (and off the screen).
+pub fn plan(outline: &Outline, node: usize, how: Move, keep: Option<&[bool]>) -> Result<Vec<Change>, String> {
     if !outline.editable {
         return Err("this outline comes from folders or file names: move the files to rearrange it".into());
     }
@@ -612,11 +617,13 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
         Some(p) => outline.nodes[p].children.clone(),
         None => outline.roots.clone(),
     };
-    let at = siblings.iter().position(|&n| n == node).ok_or("the card is not among its siblings")?;
+    let kept = |n: usize| n == node || keep.is_none_or(|k| k.get(n).copied().unwrap_or(false));
+    let shown: Vec<usize> = siblings.iter().copied().filter(|&n| kept(n)).collect();
+    let at = shown.iter().position(|&n| n == node).ok_or("the card is not among its siblings")?;
+    let without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
     match how {
         Move::Indent => {
-            let above =
-                *at.checked_sub(1).and_then(|i| siblings.get(i)).ok_or("no card above to go under")?;
+            let above = *at.checked_sub(1).and_then(|i| shown.get(i)).ok_or("no card above to go under")?;
             let new_parent = outline.nodes[above].path().ok_or("a placeholder cannot be a parent")?;
             // The last of its new siblings, as an outliner does.
             let changes = match outline.nodes[above].children.last() {
@@ -643,20 +650,20 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
             Ok(moved_under(changes, node, new_parent, grand))
         }
         Move::Up => {
-            at.checked_sub(1).ok_or("already the first")?;
-            let before = at.checked_sub(2).map(|i| siblings[i]);
-            let mut without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
+            // Right before the sibling shown above: after whatever precedes that one.
+            let above = *at.checked_sub(1).and_then(|i| shown.get(i)).ok_or("already the first")?;
+            let before = without.iter().position(|&n| n == above).and_then(|i| i.checked_sub(1));
             match before {
-                Some(b) => place(outline, &without, b, node, &path),
+                Some(b) => place(outline, &without, without[b], node, &path),
                 None => {
-                    without.insert(0, node);
-                    renumber_or_first(outline, &without, node, &path)
+                    let mut first = without;
+                    first.insert(0, node);
+                    renumber_or_first(outline, &first, node, &path)
                 }
             }
         }
         Move::Down => {
-            let below = *siblings.get(at + 1).ok_or("already the last")?;
-            let without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
+            let below = *shown.get(at + 1).ok_or("already the last")?;
             place(outline, &without, below, node, &path)
         }
     }
@@ -965,7 +972,7 @@ mod tests {
 
     fn moved(outline: &Outline, path: &str, how: Move) -> Result<Vec<Plain>, String> {
         let node = outline.find(path).expect("the card");
-        plan(outline, node, how)
+        plan(outline, node, how, None)
             .map(|changes| changes.into_iter().map(|c| (c.path, c.parent, c.order)).collect())
     }
 

@@ -1083,7 +1083,7 @@ impl App {
         let Some(node) = outline.selected_node() else { return Vec::new() };
         let card = outline.tree.nodes[node].path().unwrap_or_default().to_string();
         let armed = self.confirm_armed.take().is_some_and(|(m, path)| m == how && path == card);
-        match plan(&outline.tree, node, how) {
+        match plan(&outline.tree, node, how, outline.kept()) {
             Ok(changes) if changes.is_empty() => Vec::new(),
             // Cards without an order take numbers up to the place: many writes are asked first.
             Ok(changes) if changes.len() > CONFIRM_WRITES && !armed => {
