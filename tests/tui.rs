@@ -1774,3 +1774,31 @@ fn moves_in_a_filtered_outline_act_on_the_cards_shown() {
     assert!(read("b.md").contains("parent: \"[[a]]\"\n"), "under A, shown above it: {}", read("b.md"));
     assert_eq!(texts(&f, &cards[..2]), [("a.md".into(), read("a.md")), ("h.md".into(), "---\ntitle: H\norder: 20\n---\n".into())]);
 }
+
+/// Issue 14 point 4 (rev-14b): a parent written must name the card the move shows it
+/// under. Links take `y.md` and `y.markdown` for one name (the shorter path wins), so `>`
+/// under `y.markdown` wrote `[[y]]`, which names `y.md`: the card was shown under one
+/// card and filed under another. The move is refused, said, and nothing written.
+#[test]
+fn a_move_under_a_card_no_link_can_name_is_refused() {
+    let n = "---\ntitle: N\norder: 30\n---\n";
+    let f = dex_of(&[
+        ("y.md", "---\ntitle: MD Y\norder: 10\n---\n"),
+        ("y.markdown", "---\ntitle: Markdown Y\norder: 20\n---\n"),
+        ("n.md", n),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "n.md");
+    assert_eq!(shown_outline(&app), ["y.md", "y.markdown", "n.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.contains("y.md") && said.contains("y.markdown"), "{said}");
+    assert_eq!(std::fs::read_to_string(f.dex.root.join("n.md")).expect("read"), n);
+    assert_eq!(shown_outline(&app), ["y.md", "y.markdown", "n.md"], "shown where it is");
+    // Under y.md, which `[[y]]` names, it goes.
+    app.select_path("y.markdown");
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    app.select_path("n.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    assert_eq!(app.status_message, None);
+    assert!(std::fs::read_to_string(f.dex.root.join("n.md")).expect("read").contains("parent: \"[[y]]\""));
+}
