@@ -1630,7 +1630,7 @@ fn a_move_renumbers_the_siblings_only_when_no_gap_is_left() {
     let f = dex_of(&[
         ("p.md", "---\ntitle: P\n---\n"),
         ("a.md", "---\ntitle: A\nparent: p\norder: 10\n---\nA.\n"),
-        ("b.md", "+++\ntitle = \"B\"\nparent = \"p\"\norder = 11  # just after A\n+++\nB.\n"),
+        ("b.md", "+++\ntitle = \"B\"\nparent = \"p\"\norder = 10  # as A\n+++\nB.\n"),
         ("c.md", "---\r\ntitle: C\r\norder: 20\r\nparent: p\r\n---\r\nC.\r\n"),
         ("d.md", "---\ntitle: D\nparent: p\norder: 30\ntags: [x]\n---\nD.\n"),
     ]);
@@ -1645,15 +1645,16 @@ fn a_move_renumbers_the_siblings_only_when_no_gap_is_left() {
         changed_lines(&std::mem::replace(&mut before, after.clone()), &after)
     };
     let line = |path: &str, old: &str, new: &str| (path.to_string(), old.to_string(), new.to_string());
-    // Between B (11) and C (20): one card, one line.
+    // Between B (10) and C (20): one card, one line.
     assert_eq!(step(&mut app, &mut deck, "d.md", 'K'), [line("d.md", "order: 30\n", "order: 15\n")]);
     assert_eq!(children(&app), ["a.md", "b.md", "d.md", "c.md"]);
-    // Between A (10) and B (11) there is no whole number: all are numbered again, A keeps
-    // its 10 and is not written.
+    // Between A (10) and B (10, after A by title) there is no order value, and B cannot
+    // trade its 10 with D (A holds it too): all are numbered again, A keeps its 10 and is
+    // not written.
     assert_eq!(
         step(&mut app, &mut deck, "d.md", 'K'),
         [
-            line("b.md", "order = 11  # just after A\n", "order = 30  # just after A\n"),
+            line("b.md", "order = 10  # as A\n", "order = 30  # as A\n"),
             line("c.md", "order: 20\r\n", "order: 40\r\n"),
             line("d.md", "order: 15\n", "order: 20\n"),
         ]
@@ -1772,7 +1773,10 @@ fn moves_in_a_filtered_outline_act_on_the_cards_shown() {
     assert_eq!(app.status_message, None);
     assert_eq!(shown_outline(&app), ["a.md", "b.md"], "B still shown");
     assert!(read("b.md").contains("parent: \"[[a]]\"\n"), "under A, shown above it: {}", read("b.md"));
-    assert_eq!(texts(&f, &cards[..2]), [("a.md".into(), read("a.md")), ("h.md".into(), "---\ntitle: H\norder: 20\n---\n".into())]);
+    assert_eq!(
+        texts(&f, &cards[..2]),
+        [("a.md".into(), read("a.md")), ("h.md".into(), "---\ntitle: H\norder: 20\n---\n".into())]
+    );
 }
 
 /// Issue 14 point 4 (rev-14b): a parent written must name the card the move shows it
@@ -1801,4 +1805,36 @@ fn a_move_under_a_card_no_link_can_name_is_refused() {
     press(&mut app, &mut deck, &[KeyCode::Char('>')]);
     assert_eq!(app.status_message, None);
     assert!(std::fs::read_to_string(f.dex.root.join("n.md")).expect("read").contains("parent: \"[[y]]\""));
+}
+
+/// rev-14b: a level numbered by hand, 1 to 6. `J` on the first card wrote all six (the
+/// moved card took 12, and each card after it ten more than the one before, after asking
+/// first); the two cards trade their numbers instead, one line each.
+#[test]
+fn j_and_k_in_a_level_numbered_by_hand_trade_two_order_lines() {
+    let cards: Vec<(String, String)> = (1..=6)
+        .map(|i| (format!("{i}.md"), format!("---\ntitle: Step {i}\norder: {i}\n---\nDo {i}.\n")))
+        .collect();
+    let paths: Vec<&str> = cards.iter().map(|(p, _)| p.as_str()).collect();
+    let refs: Vec<(&str, &str)> = cards.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let f = dex_of(&refs);
+    let (mut app, mut deck) = outline_on(&f, "1.md");
+    let before = texts(&f, &paths);
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    assert_eq!(app.status_message, None, "nothing to confirm");
+    let line = |path: &str, old: &str, new: &str| (path.to_string(), old.to_string(), new.to_string());
+    let after = texts(&f, &paths);
+    assert_eq!(
+        changed_lines(&before, &after),
+        [line("1.md", "order: 1\n", "order: 2\n"), line("2.md", "order: 2\n", "order: 1\n")]
+    );
+    assert_eq!(shown_outline(&app), ["2.md", "1.md", "3.md", "4.md", "5.md", "6.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Char('J'), KeyCode::Char('J'), KeyCode::Char('K')]);
+    assert_eq!(shown_outline(&app), ["2.md", "3.md", "1.md", "4.md", "5.md", "6.md"]);
+    assert_eq!(
+        changed_lines(&before, &texts(&f, &paths)).len(),
+        3,
+        "1, 2 and 3 renumbered, 4 back as it was"
+    );
+    assert_eq!(app.selected_path().as_deref(), Some("1.md"));
 }

@@ -653,20 +653,60 @@ pub fn plan(outline: &Outline, node: usize, how: Move, keep: Option<&[bool]>) ->
             // Right before the sibling shown above: after whatever precedes that one.
             let above = *at.checked_sub(1).and_then(|i| shown.get(i)).ok_or("already the first")?;
             let before = without.iter().position(|&n| n == above).and_then(|i| i.checked_sub(1));
-            match before {
-                Some(b) => place(outline, &without, without[b], node, &path),
+            let changes = match before {
+                Some(b) => place(outline, &without, without[b], node, &path)?,
                 None => {
-                    let mut first = without;
+                    let mut first = without.clone();
                     first.insert(0, node);
-                    renumber_or_first(outline, &first, node, &path)
+                    renumber_or_first(outline, &first, node, &path)?
                 }
-            }
+            };
+            Ok(or_swapped(outline, &siblings, changes, above, node))
         }
         Move::Down => {
             let below = *shown.get(at + 1).ok_or("already the last")?;
-            place(outline, &without, below, node, &path)
+            let changes = place(outline, &without, below, node, &path)?;
+            Ok(or_swapped(outline, &siblings, changes, node, below))
         }
     }
+}
+
+/// `changes`, or, when they write more than two cards, the two neighbours `first` and
+/// `second` (in that order among `siblings`) trading their order values, when that is
+/// enough: both ordered, the first smaller, and no other sibling holding either value (a
+/// tie sorts by title). In a level numbered by hand (1, 2, 3 ...) there is no whole
+/// number between two cards, and numbering again from the moved card wrote every card
+/// after it; trading writes two.
+fn or_swapped(
+    outline: &Outline,
+    siblings: &[usize],
+    changes: Vec<Change>,
+    first: usize,
+    second: usize,
+) -> Vec<Change> {
+    if changes.len() <= 2 {
+        return changes;
+    }
+    let adjacent = siblings.windows(2).any(|pair| pair == [first, second]);
+    let (Some(low), Some(high)) = (outline.nodes[first].order, outline.nodes[second].order) else {
+        return changes;
+    };
+    let unique =
+        |value: f64| siblings.iter().filter(|&&n| outline.nodes[n].order == Some(value)).count() == 1;
+    let (Some(a), Some(b)) = (outline.nodes[first].path(), outline.nodes[second].path()) else {
+        return changes;
+    };
+    if !adjacent || low >= high || !unique(low) || !unique(high) {
+        return changes;
+    }
+    let traded = |path: &str, node: usize, order: f64| Change {
+        path: path.to_string(),
+        parent: None,
+        order: Some(order),
+        node,
+        under: None,
+    };
+    vec![traded(a, first, high), traded(b, second, low)]
 }
 
 /// The changes of a move to another parent: the moved card's says which.
@@ -1054,6 +1094,28 @@ mod tests {
             "r, after the place, keeps no order"
         );
         assert_eq!(moved(&outline, "r.md", Move::Indent), Ok(vec![plain("r.md", Some(Some("[[q]]")), 20.0)]));
+    }
+
+    /// rev-14b: in a level numbered by hand (1, 2, 3 ...), `J` and `K` trade the order
+    /// values of the two cards: numbering again from the moved card wrote every card after
+    /// it (and asked first, being more than four).
+    #[test]
+    fn up_and_down_in_a_level_numbered_by_hand_write_two_cards() {
+        let cards =
+            (1..=6).map(|i| placed(i, &format!("{}.md", (b'a' + i as u8 - 1) as char), None, Some(i as f64)));
+        let outline = by_field(cards.collect());
+        let order = |path: &str, order: f64| (path.to_string(), None, Some(order));
+        assert_eq!(moved(&outline, "a.md", Move::Down), Ok(vec![order("a.md", 2.0), order("b.md", 1.0)]));
+        assert_eq!(moved(&outline, "c.md", Move::Up), Ok(vec![order("b.md", 3.0), order("c.md", 2.0)]));
+        assert_eq!(moved(&outline, "b.md", Move::Up), Ok(vec![order("a.md", 2.0), order("b.md", 1.0)]));
+        // A tie elsewhere: trading would not place the card; numbering again does.
+        let tied = by_field(vec![
+            placed(1, "a.md", None, Some(1.0)),
+            placed(2, "b.md", None, Some(2.0)),
+            placed(3, "c.md", None, Some(2.0)),
+            placed(4, "d.md", None, Some(3.0)),
+        ]);
+        assert!(moved(&tied, "b.md", Move::Up).is_ok_and(|c| c.len() > 2));
     }
 
     #[test]

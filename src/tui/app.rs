@@ -1088,8 +1088,8 @@ impl App {
             // Cards without an order take numbers up to the place: many writes are asked first.
             Ok(changes) if changes.len() > CONFIRM_WRITES && !armed => {
                 self.status_message = Some(format!(
-                    "this move also writes an order into {} other cards of this level (they have none \
-                     to sort between): press the key again to do it",
+                    "this move also writes an order into {} other cards of this level (no order value \
+                     is left between its new neighbours): press the key again to do it",
                     changes.len() - 1
                 ));
                 self.confirming = Some((how, card));
