@@ -1838,3 +1838,40 @@ fn j_and_k_in_a_level_numbered_by_hand_trade_two_order_lines() {
     );
     assert_eq!(app.selected_path().as_deref(), Some("1.md"));
 }
+
+/// rev-14b: like `k`, the outline's own cursor keys end the following of a card just
+/// moved: `h` after `K` went to the parent, and the reload the re-index leads to took the
+/// cursor back to the moved card; `zM` closed every branch, and the same reload opened the
+/// moved card's again.
+#[test]
+fn h_and_zm_just_after_a_move_are_not_undone_by_its_reindex() {
+    let f = fixture();
+    let saved = saved_cards(&f);
+    let (mut app, mut deck) = outline_on(&f, "tasks/done.md");
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    for effect in feed(&mut app, key('K')) {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    let _ = feed(&mut app, key('h'));
+    assert_eq!(app.selected_path().as_deref(), Some("tasks/ship.md"), "h goes to the parent");
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert_eq!(app.selected_path().as_deref(), Some("tasks/ship.md"), "the cursor stays where h put it");
+    app.select_path("tasks/done.md");
+    for effect in feed(&mut app, key('J')) {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    let _ = feed(&mut app, key('z'));
+    let _ = feed(&mut app, key('M'));
+    assert!(!shown_outline(&app).contains(&"tasks/done.md".to_string()), "zM closed ship");
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert!(
+        !shown_outline(&app).contains(&"tasks/done.md".to_string()),
+        "ship stays closed: {:?}",
+        shown_outline(&app)
+    );
+    restore(saved);
+}

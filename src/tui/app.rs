@@ -764,8 +764,9 @@ impl App {
         self.stop_following_at = None;
     }
 
-    /// The cursor was moved by hand: a card followed until its re-index comes no longer
-    /// takes it back (`k` pressed just after a move, before the reload, stays pressed).
+    /// The cursor was moved by hand (`j`/`k`, `g`/`G`, pages, `h`/`l`, `zM`/`zR`): a card
+    /// followed until its re-index comes no longer takes it back, nor opens its branch
+    /// again (`k` pressed just after a move, before the reload, stays pressed).
     fn let_go(&mut self) {
         self.following = None;
         self.following_in_outline = None;
@@ -909,10 +910,14 @@ impl App {
                 return vec![self.query(false)];
             }
             Action::Board => self.toggle_board(),
+            // They move the cursor or close the branch of a card just moved: its re-index
+            // must not take the cursor back, nor open the branch again.
             Action::ColumnLeft if self.outline.is_some() => {
+                self.let_go();
                 self.outline.iter_mut().for_each(OutlineView::collapse)
             }
             Action::ColumnRight if self.outline.is_some() => {
+                self.let_go();
                 self.outline.iter_mut().for_each(OutlineView::expand)
             }
             Action::ColumnLeft => self.board_column(-1),
@@ -1063,6 +1068,7 @@ impl App {
 
     /// The key after `z`: `M` closes every branch, `R` opens them all.
     fn fold(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        self.let_go();
         if let Some(outline) = &mut self.outline {
             match key.code {
                 KeyCode::Char('M') => outline.collapse_all(),
