@@ -1875,3 +1875,23 @@ fn h_and_zm_just_after_a_move_are_not_undone_by_its_reindex() {
     );
     restore(saved);
 }
+
+/// rev-14b: in the `outline` view the outline is the view itself: Esc, which the help
+/// says closes a pane and clears the filter, turned it into a plain list under the
+/// `outline` tab (and `7` could not bring it back: that view is the one shown) and left
+/// the filter. It clears the filter; `o` still closes the outline.
+#[test]
+fn esc_in_the_outline_view_clears_the_filter_and_keeps_the_outline() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "outline", 100, 14);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("status:done"));
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(shown_outline(&app), ["tasks/ship.md", "tasks/done.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Esc]);
+    assert!(app.outline.is_some(), "still the outline");
+    assert_eq!(app.filter.text, "");
+    assert_eq!(shown_outline(&app).len(), 7, "every card again: {:?}", shown_outline(&app));
+    press(&mut app, &mut deck, &[KeyCode::Char('o')]);
+    assert!(app.outline.is_none(), "o closes it");
+}

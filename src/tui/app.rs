@@ -1205,7 +1205,12 @@ impl App {
     }
 
     fn escape(&mut self) -> Vec<Effect> {
-        if self.board.take().is_some() || self.outline.take().is_some() {
+        if self.board.take().is_some() {
+            return Vec::new();
+        }
+        // In a view that is an outline, the outline is the view, not something opened on
+        // it (`o` still closes it).
+        if !self.current_view().outline && self.outline.take().is_some() {
             return Vec::new();
         }
         if !self.filter.text.is_empty() {
