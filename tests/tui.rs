@@ -1895,3 +1895,30 @@ fn esc_in_the_outline_view_clears_the_filter_and_keeps_the_outline() {
     press(&mut app, &mut deck, &[KeyCode::Char('o')]);
     assert!(app.outline.is_none(), "o closes it");
 }
+
+/// rev-14b: a move that writes several cards writes none when one of them cannot be
+/// written. `K` on C (no whole number between A's 1 and B's 2) numbers C 11 and B 21; B
+/// was read-only: C was written first (after B now, so nothing moved on screen) and B
+/// refused, a half-made move the message did not mention.
+#[test]
+fn a_move_that_cannot_write_every_card_writes_none() {
+    use std::os::unix::fs::PermissionsExt;
+    let cards = ["a.md", "b.md", "c.md"];
+    let f = dex_of(&[
+        ("a.md", "---\ntitle: A\norder: 1\n---\n"),
+        ("b.md", "---\ntitle: B\norder: 2\n---\n"),
+        ("c.md", "---\ntitle: C\norder: 3\n---\n"),
+    ]);
+    let b = f.dex.root.join("b.md");
+    std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let (mut app, mut deck) = outline_on(&f, "c.md");
+    let before = texts(&f, &cards);
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    assert_eq!(texts(&f, &cards), before, "nothing written");
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.contains("b.md") && said.contains("not moved"), "{said}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE));
+    assert_eq!(shown_outline(&app), cards, "shown as on disk");
+    std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+}

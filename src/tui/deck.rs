@@ -410,8 +410,7 @@ impl Deck {
             return Vec::new();
         }
         let (parent, order) = (&self.config.outline.parent, &self.config.outline.order);
-        let mut written = Vec::new();
-        for change in changes {
+        let edits_of = |change: &Change| {
             let mut edits = Vec::new();
             match &change.parent {
                 Some(Some(value)) => {
@@ -423,6 +422,23 @@ impl Deck {
             if let Some(value) = change.order {
                 edits.push(Edit::Set { key: order.clone(), value: EditValue::Scalar(number_text(value)) });
             }
+            edits
+        };
+        // Every card first: one that would be refused (read-only, its frontmatter broken)
+        // leaves them all as they were, rather than the move half made.
+        if changes.len() > 1 {
+            let refused = changes.iter().find_map(|change| {
+                set::check_fields(&self.dex.root, &self.config.extensions, &change.path, &edits_of(change))
+                    .err()
+            });
+            if let Some(e) = refused {
+                app.status_message = Some(format!("not moved (nothing written): {e}"));
+                return Vec::new();
+            }
+        }
+        let mut written = Vec::new();
+        for change in changes {
+            let edits = edits_of(change);
             match set::set_fields(&self.dex.root, &self.config.extensions, &change.path, &edits) {
                 Ok(_) => written.push(change.path.clone()),
                 Err(e) => {
