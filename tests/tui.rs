@@ -1922,3 +1922,33 @@ fn a_move_that_cannot_write_every_card_writes_none() {
     assert_eq!(shown_outline(&app), cards, "shown as on disk");
     std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o644)).expect("chmod");
 }
+
+/// rev-14b: a move that ends a parent cycle is shown as the files then have it. X and Y
+/// name each other; the outline breaks the cycle at X (a top) with Y under it. `<` on Y
+/// takes Y's parent away: X's parent field, [[y]], now names a card at the top, so X is
+/// under Y. The move showed X and Y side by side at the top until the index read the
+/// files, then X jumped under Y: the screen said one thing and the files another.
+#[test]
+fn a_move_that_ends_a_cycle_shows_the_outline_the_files_make() {
+    let f = dex_of(&[
+        ("x.md", "---\ntitle: X\nparent: \"[[y]]\"\n---\n"),
+        ("y.md", "---\ntitle: Y\nparent: \"[[x]]\"\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "y.md");
+    let depths = |app: &App| {
+        let outline = app.outline.as_ref().expect("the outline");
+        outline
+            .shown
+            .iter()
+            .map(|s| format!("{}{}", "  ".repeat(s.depth), outline.tree.nodes[s.node].path().unwrap_or("")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(depths(&app), ["x.md", "  y.md"]);
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Char('<'), KeyModifiers::NONE));
+    let drawn = depths(&app);
+    perform(&mut app, &mut deck, effects);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE));
+    assert_eq!(depths(&app), ["y.md", "  x.md"], "as the files have it");
+    assert_eq!(drawn, depths(&app), "drawn at the key as the files then have it");
+}

@@ -254,6 +254,7 @@ impl Outline {
                 }
             }
         }
+        self.end_cycles(changes, &mut lists);
         lists.sort_unstable();
         lists.dedup();
         for parent in lists {
@@ -261,6 +262,41 @@ impl Outline {
             sort_siblings(&mut list, &self.nodes, &|n| Cow::Owned(self.nodes[n].name.to_lowercase()));
             *self.siblings_mut(parent) = list;
         }
+    }
+
+    /// A move that gives another parent to a card of a broken cycle ends the cycle: the
+    /// card it was broken at goes back under the card its own parent field names (each
+    /// cycle is kept from that card up its parent fields), as the index reads the files
+    /// then, unless that makes a cycle again. The lists of children touched go to `lists`.
+    fn end_cycles(&mut self, changes: &[Change], lists: &mut Vec<Option<usize>>) {
+        let moved = |n: usize| changes.iter().any(|c| c.node == n && c.under.is_some());
+        let mut cycles = std::mem::take(&mut self.cycles);
+        cycles.retain(|cycle| {
+            let (Some(&cut), Some(&named)) = (cycle.first(), cycle.get(1)) else { return true };
+            if moved(cut) {
+                return false;
+            }
+            if !cycle.iter().skip(1).any(|&n| moved(n)) {
+                return true;
+            }
+            if self.nodes[cut].parent.is_some() {
+                return false;
+            }
+            // Still a cycle (through the moved card's new parent): still broken here.
+            if self.ancestors(named).contains(&cut) {
+                return true;
+            }
+            self.roots.retain(|&n| n != cut);
+            self.nodes[named].children.push(cut);
+            self.nodes[cut].parent = Some(named);
+            self.nodes[cut].mark = None;
+            for n in self.subtree(cut) {
+                self.nodes[n].depth = self.nodes[n].parent.map_or(0, |p| self.nodes[p].depth + 1);
+            }
+            lists.push(Some(named));
+            false
+        });
+        self.cycles = cycles;
     }
 
     /// The children of `parent`, or the roots.
@@ -1116,6 +1152,29 @@ mod tests {
             placed(4, "d.md", None, Some(3.0)),
         ]);
         assert!(moved(&tied, "b.md", Move::Up).is_ok_and(|c| c.len() > 2));
+    }
+
+    /// rev-14b: a move applied in memory ends a cycle as the index will once it reads the
+    /// files: the card the cycle was broken at goes back under the card its parent field
+    /// names, unless the cycle is still closed another way.
+    #[test]
+    fn a_move_applied_ends_a_cycle_as_the_files_will() {
+        // x names y, y names z, z names x; broken at x (the smallest path): x > z > y.
+        let mut outline = by_field(vec![
+            placed(1, "x.md", Some(Ok(2)), None),
+            placed(2, "y.md", Some(Ok(3)), None),
+            placed(3, "z.md", Some(Ok(1)), None),
+        ]);
+        let mut applied = |path: &str, how: Move| {
+            let node = outline.find(path).expect("card");
+            let changes = plan(&outline, node, how, None).expect("a move");
+            outline.apply(&changes);
+            (shape(&outline), outline.cycles.len())
+        };
+        // y out to z's level, under x: x and y still name each other, broken at x.
+        assert_eq!(applied("y.md", Move::Outdent), (vec!["x (cycle)".into(), "  z".into(), "  y".into()], 1));
+        // y out to the top: x's field names y, at the top now: y > x > z, no cycle.
+        assert_eq!(applied("y.md", Move::Outdent), (vec!["y".into(), "  x".into(), "    z".into()], 0));
     }
 
     #[test]
