@@ -1952,3 +1952,21 @@ fn a_move_that_ends_a_cycle_shows_the_outline_the_files_make() {
     assert_eq!(depths(&app), ["y.md", "  x.md"], "as the files have it");
     assert_eq!(drawn, depths(&app), "drawn at the key as the files then have it");
 }
+
+/// rev-14b: `a` on a card no link can name (`y.markdown` beside `y.md`: `[[y]]` names
+/// `y.md`) would file the new card under the other one; it says so and makes none.
+#[test]
+fn a_under_a_card_no_link_can_name_says_so() {
+    let f = dex_of(&[
+        ("y.md", "---\ntitle: MD Y\norder: 10\n---\n"),
+        ("y.markdown", "---\ntitle: Markdown Y\norder: 20\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "y.markdown");
+    press(&mut app, &mut deck, &[KeyCode::Char('a')]);
+    assert_eq!(app.mode, Mode::List, "no template picker");
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.contains("y.md") && said.contains("y.markdown"), "{said}");
+    app.select_path("y.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('a')]);
+    assert!(matches!(app.mode, Mode::Templates { .. }), "under y.md it can: {:?}", app.mode);
+}

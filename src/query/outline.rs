@@ -307,7 +307,34 @@ impl Outline {
         }
     }
 
-    /// The node's ancestors, nearest first.
+    /// The card a parent field written for the card at `path` ([`parent_value`]) names
+    /// among these cards, when not that one: links take a path without its markdown
+    /// extension and in any letter case, so `[[y]]`, written for `y.markdown`, names `y.md`
+    /// (the shortest path wins); `Some("")` when two such paths tie. The index decides in
+    /// the end (the deck asks it before a move writes); this says so before a card is
+    /// made under one.
+    pub fn named_instead(&self, path: &str) -> Option<&str> {
+        let key = crate::card::name_key(path);
+        let rank = |p: &str| (p.chars().count(), p.to_lowercase());
+        let mut best: Option<&str> = None;
+        let mut tie = false;
+        for other in self.nodes.iter().filter_map(Node::path) {
+            if crate::card::name_key(other) != key {
+                continue;
+            }
+            match best {
+                Some(b) if rank(other) == rank(b) => tie = true,
+                Some(b) if rank(other) > rank(b) => {}
+                _ => (best, tie) = (Some(other), false),
+            }
+        }
+        match best {
+            Some(_) if tie => Some(""),
+            Some(b) if b != path => Some(b),
+            _ => None,
+        }
+    }
+
     /// Whether giving the card at `path` the parent at `new_parent` would close a parent
     /// cycle: the new parent is the card itself or below it.
     pub fn would_cycle(&self, path: &str, new_parent: &str) -> bool {
@@ -317,6 +344,7 @@ impl Outline {
                 .is_some_and(|p| self.ancestors(p).iter().any(|&a| self.nodes[a].path() == Some(path)))
     }
 
+    /// The node's ancestors, nearest first.
     pub fn ancestors(&self, node: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut at = self.nodes[node].parent;
@@ -1175,6 +1203,22 @@ mod tests {
         assert_eq!(applied("y.md", Move::Outdent), (vec!["x (cycle)".into(), "  z".into(), "  y".into()], 1));
         // y out to the top: x's field names y, at the top now: y > x > z, no cycle.
         assert_eq!(applied("y.md", Move::Outdent), (vec!["y".into(), "  x".into(), "    z".into()], 0));
+    }
+
+    /// rev-14b: which card a parent written for a card names instead of it.
+    #[test]
+    fn a_link_to_a_card_may_name_another() {
+        let outline = by_field(vec![
+            placed(1, "y.md", None, None),
+            placed(2, "y.markdown", None, None),
+            placed(3, "Notes/A.md", None, None),
+            placed(4, "notes/a.md", None, None),
+            placed(5, "z.markdown", None, None),
+        ]);
+        assert_eq!(outline.named_instead("y.md"), None);
+        assert_eq!(outline.named_instead("y.markdown"), Some("y.md"));
+        assert_eq!(outline.named_instead("notes/a.md"), Some(""), "a tie: the index's order decides");
+        assert_eq!(outline.named_instead("z.markdown"), None);
     }
 
     #[test]

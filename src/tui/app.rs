@@ -1127,7 +1127,19 @@ impl App {
                 Some("this outline comes from folders or file names: it has no parent field to fill".into());
             return;
         }
-        self.child_of = outline.selected_path();
+        let under = outline.selected_path();
+        if let Some(path) = &under
+            && let Some(other) = outline.tree.named_instead(path)
+        {
+            let other = if other.is_empty() { "another card" } else { other };
+            self.status_message = Some(format!(
+                "no card can go under {path}: {} names {other} (their paths differ only in extension \
+                 or letter case): rename one first",
+                parent_value(path)
+            ));
+            return;
+        }
+        self.child_of = under;
         self.mode = Mode::Templates { selected: self.default_template() };
     }
 
