@@ -1673,7 +1673,7 @@ fn a_move_renumbers_the_siblings_only_when_no_gap_is_left() {
     let f = dex_of(&[
         ("p.md", "---\ntitle: P\n---\n"),
         ("a.md", "---\ntitle: A\nparent: p\norder: 10\n---\nA.\n"),
-        ("b.md", "+++\ntitle = \"B\"\nparent = \"p\"\norder = 11  # just after A\n+++\nB.\n"),
+        ("b.md", "+++\ntitle = \"B\"\nparent = \"p\"\norder = 10  # as A\n+++\nB.\n"),
         ("c.md", "---\r\ntitle: C\r\norder: 20\r\nparent: p\r\n---\r\nC.\r\n"),
         ("d.md", "---\ntitle: D\nparent: p\norder: 30\ntags: [x]\n---\nD.\n"),
     ]);
@@ -1688,15 +1688,16 @@ fn a_move_renumbers_the_siblings_only_when_no_gap_is_left() {
         changed_lines(&std::mem::replace(&mut before, after.clone()), &after)
     };
     let line = |path: &str, old: &str, new: &str| (path.to_string(), old.to_string(), new.to_string());
-    // Between B (11) and C (20): one card, one line.
+    // Between B (10) and C (20): one card, one line.
     assert_eq!(step(&mut app, &mut deck, "d.md", 'K'), [line("d.md", "order: 30\n", "order: 15\n")]);
     assert_eq!(children(&app), ["a.md", "b.md", "d.md", "c.md"]);
-    // Between A (10) and B (11) there is no whole number: all are numbered again, A keeps
-    // its 10 and is not written.
+    // Between A (10) and B (10, after A by title) there is no order value, and B cannot
+    // trade its 10 with D (A holds it too): all are numbered again, A keeps its 10 and is
+    // not written.
     assert_eq!(
         step(&mut app, &mut deck, "d.md", 'K'),
         [
-            line("b.md", "order = 11  # just after A\n", "order = 30  # just after A\n"),
+            line("b.md", "order = 10  # as A\n", "order = 30  # as A\n"),
             line("c.md", "order: 20\r\n", "order: 40\r\n"),
             line("d.md", "order: 15\n", "order: 20\n"),
         ]
@@ -1779,4 +1780,236 @@ fn a_move_writes_the_parent_field_the_config_names_now() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(deck.settle(&mut app, PATIENCE));
     assert_eq!(depth(&app, "c.md"), Some(1), "under P, as the file now says");
+}
+
+/// Issue 14 points 4 and 5 (rev-14b): in an outline narrowed by the filter line, a move
+/// acts on the cards shown. `K` on B, shown right under A (H, between them, is hidden by
+/// the filter), put B between A and H: written, and nothing moved on screen. `>` on B put
+/// it under the hidden H: B went off the screen, under a card the user never saw.
+#[test]
+fn moves_in_a_filtered_outline_act_on_the_cards_shown() {
+    let cards = ["a.md", "h.md", "b.md"];
+    let f = dex_of(&[
+        ("a.md", "---\ntitle: A\norder: 10\nk: x\n---\n"),
+        ("h.md", "---\ntitle: H\norder: 20\n---\n"),
+        ("b.md", "---\ntitle: B\norder: 30\nk: x\n---\n"),
+    ]);
+    let (mut app, mut deck) = open(&f, "outline", 100, 14);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("k:x"));
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md"]);
+    let read = |path: &str| std::fs::read_to_string(f.dex.root.join(path)).expect("read");
+    app.select_path("b.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    assert_eq!(app.status_message, None);
+    assert_eq!(shown_outline(&app), ["b.md", "a.md"], "B above A, as shown");
+    assert_eq!(read("b.md"), "---\ntitle: B\norder: 5\nk: x\n---\n");
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md"], "B below A again");
+    let order = |text: String| -> f64 {
+        text.lines().find_map(|l| l.strip_prefix("order: ")).and_then(|o| o.parse().ok()).expect("order")
+    };
+    let b = order(read("b.md"));
+    assert!(b > 10.0 && b < 20.0, "right below A, before the hidden H: {b}");
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    assert_eq!(app.status_message, None);
+    assert_eq!(shown_outline(&app), ["a.md", "b.md"], "B still shown");
+    assert!(read("b.md").contains("parent: \"[[a]]\"\n"), "under A, shown above it: {}", read("b.md"));
+    assert_eq!(
+        texts(&f, &cards[..2]),
+        [("a.md".into(), read("a.md")), ("h.md".into(), "---\ntitle: H\norder: 20\n---\n".into())]
+    );
+}
+
+/// Issue 14 point 4 (rev-14b): a parent written must name the card the move shows it
+/// under. Links take `y.md` and `y.markdown` for one name (the shorter path wins), so `>`
+/// under `y.markdown` wrote `[[y]]`, which names `y.md`: the card was shown under one
+/// card and filed under another. The move is refused, said, and nothing written.
+#[test]
+fn a_move_under_a_card_no_link_can_name_is_refused() {
+    let n = "---\ntitle: N\norder: 30\n---\n";
+    let f = dex_of(&[
+        ("y.md", "---\ntitle: MD Y\norder: 10\n---\n"),
+        ("y.markdown", "---\ntitle: Markdown Y\norder: 20\n---\n"),
+        ("n.md", n),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "n.md");
+    assert_eq!(shown_outline(&app), ["y.md", "y.markdown", "n.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.contains("y.md") && said.contains("y.markdown"), "{said}");
+    assert_eq!(std::fs::read_to_string(f.dex.root.join("n.md")).expect("read"), n);
+    assert_eq!(shown_outline(&app), ["y.md", "y.markdown", "n.md"], "shown where it is");
+    // Under y.md, which `[[y]]` names, it goes.
+    app.select_path("y.markdown");
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    app.select_path("n.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('>')]);
+    assert_eq!(app.status_message, None);
+    assert!(std::fs::read_to_string(f.dex.root.join("n.md")).expect("read").contains("parent: \"[[y]]\""));
+}
+
+/// rev-14b: a level numbered by hand, 1 to 6. `J` on the first card wrote all six (the
+/// moved card took 12, and each card after it ten more than the one before, after asking
+/// first); the two cards trade their numbers instead, one line each.
+#[test]
+fn j_and_k_in_a_level_numbered_by_hand_trade_two_order_lines() {
+    let cards: Vec<(String, String)> = (1..=6)
+        .map(|i| (format!("{i}.md"), format!("---\ntitle: Step {i}\norder: {i}\n---\nDo {i}.\n")))
+        .collect();
+    let paths: Vec<&str> = cards.iter().map(|(p, _)| p.as_str()).collect();
+    let refs: Vec<(&str, &str)> = cards.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let f = dex_of(&refs);
+    let (mut app, mut deck) = outline_on(&f, "1.md");
+    let before = texts(&f, &paths);
+    press(&mut app, &mut deck, &[KeyCode::Char('J')]);
+    assert_eq!(app.status_message, None, "nothing to confirm");
+    let line = |path: &str, old: &str, new: &str| (path.to_string(), old.to_string(), new.to_string());
+    let after = texts(&f, &paths);
+    assert_eq!(
+        changed_lines(&before, &after),
+        [line("1.md", "order: 1\n", "order: 2\n"), line("2.md", "order: 2\n", "order: 1\n")]
+    );
+    assert_eq!(shown_outline(&app), ["2.md", "1.md", "3.md", "4.md", "5.md", "6.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Char('J'), KeyCode::Char('J'), KeyCode::Char('K')]);
+    assert_eq!(shown_outline(&app), ["2.md", "3.md", "1.md", "4.md", "5.md", "6.md"]);
+    assert_eq!(
+        changed_lines(&before, &texts(&f, &paths)).len(),
+        3,
+        "1, 2 and 3 renumbered, 4 back as it was"
+    );
+    assert_eq!(app.selected_path().as_deref(), Some("1.md"));
+}
+
+/// rev-14b: like `k`, the outline's own cursor keys end the following of a card just
+/// moved: `h` after `K` went to the parent, and the reload the re-index leads to took the
+/// cursor back to the moved card; `zM` closed every branch, and the same reload opened the
+/// moved card's again.
+#[test]
+fn h_and_zm_just_after_a_move_are_not_undone_by_its_reindex() {
+    let f = fixture();
+    let saved = saved_cards(&f);
+    let (mut app, mut deck) = outline_on(&f, "tasks/done.md");
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    for effect in feed(&mut app, key('K')) {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    let _ = feed(&mut app, key('h'));
+    assert_eq!(app.selected_path().as_deref(), Some("tasks/ship.md"), "h goes to the parent");
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert_eq!(app.selected_path().as_deref(), Some("tasks/ship.md"), "the cursor stays where h put it");
+    app.select_path("tasks/done.md");
+    for effect in feed(&mut app, key('J')) {
+        deck.perform(effect, &mut app, &mut NoScreen);
+    }
+    let _ = feed(&mut app, key('z'));
+    let _ = feed(&mut app, key('M'));
+    assert!(!shown_outline(&app).contains(&"tasks/done.md".to_string()), "zM closed ship");
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert!(
+        !shown_outline(&app).contains(&"tasks/done.md".to_string()),
+        "ship stays closed: {:?}",
+        shown_outline(&app)
+    );
+    restore(saved);
+}
+
+/// rev-14b: in the `outline` view the outline is the view itself: Esc, which the help
+/// says closes a pane and clears the filter, turned it into a plain list under the
+/// `outline` tab (and `7` could not bring it back: that view is the one shown) and left
+/// the filter. It clears the filter; `o` still closes the outline.
+#[test]
+fn esc_in_the_outline_view_clears_the_filter_and_keeps_the_outline() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "outline", 100, 14);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("status:done"));
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(shown_outline(&app), ["tasks/ship.md", "tasks/done.md"]);
+    press(&mut app, &mut deck, &[KeyCode::Esc]);
+    assert!(app.outline.is_some(), "still the outline");
+    assert_eq!(app.filter.text, "");
+    assert_eq!(shown_outline(&app).len(), 7, "every card again: {:?}", shown_outline(&app));
+    press(&mut app, &mut deck, &[KeyCode::Char('o')]);
+    assert!(app.outline.is_none(), "o closes it");
+}
+
+/// rev-14b: a move that writes several cards writes none when one of them cannot be
+/// written. `K` on C (no whole number between A's 1 and B's 2) numbers C 11 and B 21; B
+/// was read-only: C was written first (after B now, so nothing moved on screen) and B
+/// refused, a half-made move the message did not mention.
+#[test]
+fn a_move_that_cannot_write_every_card_writes_none() {
+    use std::os::unix::fs::PermissionsExt;
+    let cards = ["a.md", "b.md", "c.md"];
+    let f = dex_of(&[
+        ("a.md", "---\ntitle: A\norder: 1\n---\n"),
+        ("b.md", "---\ntitle: B\norder: 2\n---\n"),
+        ("c.md", "---\ntitle: C\norder: 3\n---\n"),
+    ]);
+    let b = f.dex.root.join("b.md");
+    std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let (mut app, mut deck) = outline_on(&f, "c.md");
+    let before = texts(&f, &cards);
+    press(&mut app, &mut deck, &[KeyCode::Char('K')]);
+    assert_eq!(texts(&f, &cards), before, "nothing written");
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.contains("b.md") && said.contains("not moved"), "{said}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE));
+    assert_eq!(shown_outline(&app), cards, "shown as on disk");
+    std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+}
+
+/// rev-14b: a move that ends a parent cycle is shown as the files then have it. X and Y
+/// name each other; the outline breaks the cycle at X (a top) with Y under it. `<` on Y
+/// takes Y's parent away: X's parent field, [[y]], now names a card at the top, so X is
+/// under Y. The move showed X and Y side by side at the top until the index read the
+/// files, then X jumped under Y: the screen said one thing and the files another.
+#[test]
+fn a_move_that_ends_a_cycle_shows_the_outline_the_files_make() {
+    let f = dex_of(&[
+        ("x.md", "---\ntitle: X\nparent: \"[[y]]\"\n---\n"),
+        ("y.md", "---\ntitle: Y\nparent: \"[[x]]\"\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "y.md");
+    let depths = |app: &App| {
+        let outline = app.outline.as_ref().expect("the outline");
+        outline
+            .shown
+            .iter()
+            .map(|s| format!("{}{}", "  ".repeat(s.depth), outline.tree.nodes[s.node].path().unwrap_or("")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(depths(&app), ["x.md", "  y.md"]);
+    let effects = feed(&mut app, KeyEvent::new(KeyCode::Char('<'), KeyModifiers::NONE));
+    let drawn = depths(&app);
+    perform(&mut app, &mut deck, effects);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(deck.settle(&mut app, PATIENCE));
+    assert_eq!(depths(&app), ["y.md", "  x.md"], "as the files have it");
+    assert_eq!(drawn, depths(&app), "drawn at the key as the files then have it");
+}
+
+/// rev-14b: `a` on a card no link can name (`y.markdown` beside `y.md`: `[[y]]` names
+/// `y.md`) would file the new card under the other one; it says so and makes none.
+#[test]
+fn a_under_a_card_no_link_can_name_says_so() {
+    let f = dex_of(&[
+        ("y.md", "---\ntitle: MD Y\norder: 10\n---\n"),
+        ("y.markdown", "---\ntitle: Markdown Y\norder: 20\n---\n"),
+    ]);
+    let (mut app, mut deck) = outline_on(&f, "y.markdown");
+    press(&mut app, &mut deck, &[KeyCode::Char('a')]);
+    assert_eq!(app.mode, Mode::List, "no template picker");
+    let said = app.status_message.clone().unwrap_or_default();
+    assert!(said.contains("y.md") && said.contains("y.markdown"), "{said}");
+    app.select_path("y.md");
+    press(&mut app, &mut deck, &[KeyCode::Char('a')]);
+    assert!(matches!(app.mode, Mode::Templates { .. }), "under y.md it can: {:?}", app.mode);
 }

@@ -35,6 +35,30 @@ pub fn set_fields_in(rules: &mut CardRules, rel: &str, edits: &[Edit]) -> Result
     change(rules, rel, &mut |_| Ok(edits.to_vec()), &mut |_| {})
 }
 
+/// Whether [`set_fields`] would take these edits now, writing nothing: the card is a card
+/// of the dex, may be replaced, reads, and its frontmatter takes the edits. A change of
+/// several cards (an outline move that numbers siblings) checks each first, so that one
+/// that would be refused leaves every card as it was, not half of them changed.
+pub fn check_fields(
+    root: &Path,
+    extensions: &Extensions,
+    rel: &str,
+    edits: &[Edit],
+) -> Result<(), CardsError> {
+    let real = CardRules::new(root, extensions)
+        .card(rel)
+        .map_err(|reason| CardsError::NotACard { path: rel.to_string(), reason })?;
+    write::target(&real, rel)?;
+    let bytes = std::fs::read(&real).map_err(|cause| CardsError::Read { path: real.clone(), cause })?;
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Err(CardsError::BadPath(format!(
+            "{rel} is not valid UTF-8; termdex will not rewrite it (fix its encoding first)"
+        )));
+    };
+    frontmatter::apply(text, edits).map_err(|cause| CardsError::Edit { what: rel.to_string(), cause })?;
+    Ok(())
+}
+
 /// Rewrites the card at `rel` with the edits `plan` chooses for its current text (asked
 /// again whenever the text has to be read again); `at` is told where the rewrite is, for
 /// tests that play another program writing at the worst moment.

@@ -254,6 +254,7 @@ impl Outline {
                 }
             }
         }
+        self.end_cycles(changes, &mut lists);
         lists.sort_unstable();
         lists.dedup();
         for parent in lists {
@@ -261,6 +262,41 @@ impl Outline {
             sort_siblings(&mut list, &self.nodes, &|n| Cow::Owned(self.nodes[n].name.to_lowercase()));
             *self.siblings_mut(parent) = list;
         }
+    }
+
+    /// A move that gives another parent to a card of a broken cycle ends the cycle: the
+    /// card it was broken at goes back under the card its own parent field names (each
+    /// cycle is kept from that card up its parent fields), as the index reads the files
+    /// then, unless that makes a cycle again. The lists of children touched go to `lists`.
+    fn end_cycles(&mut self, changes: &[Change], lists: &mut Vec<Option<usize>>) {
+        let moved = |n: usize| changes.iter().any(|c| c.node == n && c.under.is_some());
+        let mut cycles = std::mem::take(&mut self.cycles);
+        cycles.retain(|cycle| {
+            let (Some(&cut), Some(&named)) = (cycle.first(), cycle.get(1)) else { return true };
+            if moved(cut) {
+                return false;
+            }
+            if !cycle.iter().skip(1).any(|&n| moved(n)) {
+                return true;
+            }
+            if self.nodes[cut].parent.is_some() {
+                return false;
+            }
+            // Still a cycle (through the moved card's new parent): still broken here.
+            if self.ancestors(named).contains(&cut) {
+                return true;
+            }
+            self.roots.retain(|&n| n != cut);
+            self.nodes[named].children.push(cut);
+            self.nodes[cut].parent = Some(named);
+            self.nodes[cut].mark = None;
+            for n in self.subtree(cut) {
+                self.nodes[n].depth = self.nodes[n].parent.map_or(0, |p| self.nodes[p].depth + 1);
+            }
+            lists.push(Some(named));
+            false
+        });
+        self.cycles = cycles;
     }
 
     /// The children of `parent`, or the roots.
@@ -271,7 +307,34 @@ impl Outline {
         }
     }
 
-    /// The node's ancestors, nearest first.
+    /// The card a parent field written for the card at `path` ([`parent_value`]) names
+    /// among these cards, when not that one: links take a path without its markdown
+    /// extension and in any letter case, so `[[y]]`, written for `y.markdown`, names `y.md`
+    /// (the shortest path wins); `Some("")` when two such paths tie. The index decides in
+    /// the end (the deck asks it before a move writes); this says so before a card is
+    /// made under one.
+    pub fn named_instead(&self, path: &str) -> Option<&str> {
+        let key = crate::card::name_key(path);
+        let rank = |p: &str| (p.chars().count(), p.to_lowercase());
+        let mut best: Option<&str> = None;
+        let mut tie = false;
+        for other in self.nodes.iter().filter_map(Node::path) {
+            if crate::card::name_key(other) != key {
+                continue;
+            }
+            match best {
+                Some(b) if rank(other) == rank(b) => tie = true,
+                Some(b) if rank(other) > rank(b) => {}
+                _ => (best, tie) = (Some(other), false),
+            }
+        }
+        match best {
+            Some(_) if tie => Some(""),
+            Some(b) if b != path => Some(b),
+            _ => None,
+        }
+    }
+
     /// Whether giving the card at `path` the parent at `new_parent` would close a parent
     /// cycle: the new parent is the card itself or below it.
     pub fn would_cycle(&self, path: &str, new_parent: &str) -> bool {
@@ -281,6 +344,7 @@ impl Outline {
                 .is_some_and(|p| self.ancestors(p).iter().any(|&a| self.nodes[a].path() == Some(path)))
     }
 
+    /// The node's ancestors, nearest first.
     pub fn ancestors(&self, node: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut at = self.nodes[node].parent;
@@ -602,7 +666,12 @@ const GAP: f64 = 10.0;
 /// The changes that make a move, as few as can be: normally the moved card's parent
 /// and/or order line; its siblings are numbered again only when no order value is left
 /// between its new neighbours. `Err` says why the move cannot be made.
-pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, String> {
+///
+/// `keep`: the nodes shown, when a filter narrows the outline (as [`Outline::show`]
+/// takes it). The card above or below, and the one to go under, are the ones shown: a
+/// move relative to a card the filter hides would write a file and show nothing moved,
+/// or put the card under one the user never saw (and off the screen).
+pub fn plan(outline: &Outline, node: usize, how: Move, keep: Option<&[bool]>) -> Result<Vec<Change>, String> {
     if !outline.editable {
         return Err("this outline comes from folders or file names: move the files to rearrange it".into());
     }
@@ -612,11 +681,13 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
         Some(p) => outline.nodes[p].children.clone(),
         None => outline.roots.clone(),
     };
-    let at = siblings.iter().position(|&n| n == node).ok_or("the card is not among its siblings")?;
+    let kept = |n: usize| n == node || keep.is_none_or(|k| k.get(n).copied().unwrap_or(false));
+    let shown: Vec<usize> = siblings.iter().copied().filter(|&n| kept(n)).collect();
+    let at = shown.iter().position(|&n| n == node).ok_or("the card is not among its siblings")?;
+    let without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
     match how {
         Move::Indent => {
-            let above =
-                *at.checked_sub(1).and_then(|i| siblings.get(i)).ok_or("no card above to go under")?;
+            let above = *at.checked_sub(1).and_then(|i| shown.get(i)).ok_or("no card above to go under")?;
             let new_parent = outline.nodes[above].path().ok_or("a placeholder cannot be a parent")?;
             // The last of its new siblings, as an outliner does.
             let changes = match outline.nodes[above].children.last() {
@@ -643,23 +714,63 @@ pub fn plan(outline: &Outline, node: usize, how: Move) -> Result<Vec<Change>, St
             Ok(moved_under(changes, node, new_parent, grand))
         }
         Move::Up => {
-            at.checked_sub(1).ok_or("already the first")?;
-            let before = at.checked_sub(2).map(|i| siblings[i]);
-            let mut without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
-            match before {
-                Some(b) => place(outline, &without, b, node, &path),
+            // Right before the sibling shown above: after whatever precedes that one.
+            let above = *at.checked_sub(1).and_then(|i| shown.get(i)).ok_or("already the first")?;
+            let before = without.iter().position(|&n| n == above).and_then(|i| i.checked_sub(1));
+            let changes = match before {
+                Some(b) => place(outline, &without, without[b], node, &path)?,
                 None => {
-                    without.insert(0, node);
-                    renumber_or_first(outline, &without, node, &path)
+                    let mut first = without.clone();
+                    first.insert(0, node);
+                    renumber_or_first(outline, &first, node, &path)?
                 }
-            }
+            };
+            Ok(or_swapped(outline, &siblings, changes, above, node))
         }
         Move::Down => {
-            let below = *siblings.get(at + 1).ok_or("already the last")?;
-            let without: Vec<usize> = siblings.iter().copied().filter(|&n| n != node).collect();
-            place(outline, &without, below, node, &path)
+            let below = *shown.get(at + 1).ok_or("already the last")?;
+            let changes = place(outline, &without, below, node, &path)?;
+            Ok(or_swapped(outline, &siblings, changes, node, below))
         }
     }
+}
+
+/// `changes`, or, when they write more than two cards, the two neighbours `first` and
+/// `second` (in that order among `siblings`) trading their order values, when that is
+/// enough: both ordered, the first smaller, and no other sibling holding either value (a
+/// tie sorts by title). In a level numbered by hand (1, 2, 3 ...) there is no whole
+/// number between two cards, and numbering again from the moved card wrote every card
+/// after it; trading writes two.
+fn or_swapped(
+    outline: &Outline,
+    siblings: &[usize],
+    changes: Vec<Change>,
+    first: usize,
+    second: usize,
+) -> Vec<Change> {
+    if changes.len() <= 2 {
+        return changes;
+    }
+    let adjacent = siblings.windows(2).any(|pair| pair == [first, second]);
+    let (Some(low), Some(high)) = (outline.nodes[first].order, outline.nodes[second].order) else {
+        return changes;
+    };
+    let unique =
+        |value: f64| siblings.iter().filter(|&&n| outline.nodes[n].order == Some(value)).count() == 1;
+    let (Some(a), Some(b)) = (outline.nodes[first].path(), outline.nodes[second].path()) else {
+        return changes;
+    };
+    if !adjacent || low >= high || !unique(low) || !unique(high) {
+        return changes;
+    }
+    let traded = |path: &str, node: usize, order: f64| Change {
+        path: path.to_string(),
+        parent: None,
+        order: Some(order),
+        node,
+        under: None,
+    };
+    vec![traded(a, first, high), traded(b, second, low)]
 }
 
 /// The changes of a move to another parent: the moved card's says which.
@@ -965,7 +1076,7 @@ mod tests {
 
     fn moved(outline: &Outline, path: &str, how: Move) -> Result<Vec<Plain>, String> {
         let node = outline.find(path).expect("the card");
-        plan(outline, node, how)
+        plan(outline, node, how, None)
             .map(|changes| changes.into_iter().map(|c| (c.path, c.parent, c.order)).collect())
     }
 
@@ -1047,6 +1158,67 @@ mod tests {
             "r, after the place, keeps no order"
         );
         assert_eq!(moved(&outline, "r.md", Move::Indent), Ok(vec![plain("r.md", Some(Some("[[q]]")), 20.0)]));
+    }
+
+    /// rev-14b: in a level numbered by hand (1, 2, 3 ...), `J` and `K` trade the order
+    /// values of the two cards: numbering again from the moved card wrote every card after
+    /// it (and asked first, being more than four).
+    #[test]
+    fn up_and_down_in_a_level_numbered_by_hand_write_two_cards() {
+        let cards =
+            (1..=6).map(|i| placed(i, &format!("{}.md", (b'a' + i as u8 - 1) as char), None, Some(i as f64)));
+        let outline = by_field(cards.collect());
+        let order = |path: &str, order: f64| (path.to_string(), None, Some(order));
+        assert_eq!(moved(&outline, "a.md", Move::Down), Ok(vec![order("a.md", 2.0), order("b.md", 1.0)]));
+        assert_eq!(moved(&outline, "c.md", Move::Up), Ok(vec![order("b.md", 3.0), order("c.md", 2.0)]));
+        assert_eq!(moved(&outline, "b.md", Move::Up), Ok(vec![order("a.md", 2.0), order("b.md", 1.0)]));
+        // A tie elsewhere: trading would not place the card; numbering again does.
+        let tied = by_field(vec![
+            placed(1, "a.md", None, Some(1.0)),
+            placed(2, "b.md", None, Some(2.0)),
+            placed(3, "c.md", None, Some(2.0)),
+            placed(4, "d.md", None, Some(3.0)),
+        ]);
+        assert!(moved(&tied, "b.md", Move::Up).is_ok_and(|c| c.len() > 2));
+    }
+
+    /// rev-14b: a move applied in memory ends a cycle as the index will once it reads the
+    /// files: the card the cycle was broken at goes back under the card its parent field
+    /// names, unless the cycle is still closed another way.
+    #[test]
+    fn a_move_applied_ends_a_cycle_as_the_files_will() {
+        // x names y, y names z, z names x; broken at x (the smallest path): x > z > y.
+        let mut outline = by_field(vec![
+            placed(1, "x.md", Some(Ok(2)), None),
+            placed(2, "y.md", Some(Ok(3)), None),
+            placed(3, "z.md", Some(Ok(1)), None),
+        ]);
+        let mut applied = |path: &str, how: Move| {
+            let node = outline.find(path).expect("card");
+            let changes = plan(&outline, node, how, None).expect("a move");
+            outline.apply(&changes);
+            (shape(&outline), outline.cycles.len())
+        };
+        // y out to z's level, under x: x and y still name each other, broken at x.
+        assert_eq!(applied("y.md", Move::Outdent), (vec!["x (cycle)".into(), "  z".into(), "  y".into()], 1));
+        // y out to the top: x's field names y, at the top now: y > x > z, no cycle.
+        assert_eq!(applied("y.md", Move::Outdent), (vec!["y".into(), "  x".into(), "    z".into()], 0));
+    }
+
+    /// rev-14b: which card a parent written for a card names instead of it.
+    #[test]
+    fn a_link_to_a_card_may_name_another() {
+        let outline = by_field(vec![
+            placed(1, "y.md", None, None),
+            placed(2, "y.markdown", None, None),
+            placed(3, "Notes/A.md", None, None),
+            placed(4, "notes/a.md", None, None),
+            placed(5, "z.markdown", None, None),
+        ]);
+        assert_eq!(outline.named_instead("y.md"), None);
+        assert_eq!(outline.named_instead("y.markdown"), Some("y.md"));
+        assert_eq!(outline.named_instead("notes/a.md"), Some(""), "a tie: the index's order decides");
+        assert_eq!(outline.named_instead("z.markdown"), None);
     }
 
     #[test]

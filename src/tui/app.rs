@@ -773,8 +773,9 @@ impl App {
         self.stop_following_at = None;
     }
 
-    /// The cursor was moved by hand: a card followed until its re-index comes no longer
-    /// takes it back (`k` pressed just after a move, before the reload, stays pressed).
+    /// The cursor was moved by hand (`j`/`k`, `g`/`G`, pages, `h`/`l`, `zM`/`zR`): a card
+    /// followed until its re-index comes no longer takes it back, nor opens its branch
+    /// again (`k` pressed just after a move, before the reload, stays pressed).
     fn let_go(&mut self) {
         self.following = None;
         self.following_in_outline = None;
@@ -918,10 +919,14 @@ impl App {
                 return vec![self.query(false)];
             }
             Action::Board => self.toggle_board(),
+            // They move the cursor or close the branch of a card just moved: its re-index
+            // must not take the cursor back, nor open the branch again.
             Action::ColumnLeft if self.outline.is_some() => {
+                self.let_go();
                 self.outline.iter_mut().for_each(OutlineView::collapse)
             }
             Action::ColumnRight if self.outline.is_some() => {
+                self.let_go();
                 self.outline.iter_mut().for_each(OutlineView::expand)
             }
             Action::ColumnLeft => self.board_column(-1),
@@ -1079,6 +1084,7 @@ impl App {
 
     /// The key after `z`: `M` closes every branch, `R` opens them all.
     fn fold(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        self.let_go();
         if let Some(outline) = &mut self.outline {
             match key.code {
                 KeyCode::Char('M') => outline.collapse_all(),
@@ -1099,13 +1105,13 @@ impl App {
         let Some(node) = outline.selected_node() else { return Vec::new() };
         let card = outline.tree.nodes[node].path().unwrap_or_default().to_string();
         let armed = self.confirm_armed.take().is_some_and(|(m, path)| m == how && path == card);
-        match plan(&outline.tree, node, how) {
+        match plan(&outline.tree, node, how, outline.kept()) {
             Ok(changes) if changes.is_empty() => Vec::new(),
             // Cards without an order take numbers up to the place: many writes are asked first.
             Ok(changes) if changes.len() > CONFIRM_WRITES && !armed => {
                 self.status_message = Some(format!(
-                    "this move also writes an order into {} other cards of this level (they have none \
-                     to sort between): press the key again to do it",
+                    "this move also writes an order into {} other cards of this level (no order value \
+                     is left between its new neighbours): press the key again to do it",
                     changes.len() - 1
                 ));
                 self.confirming = Some((how, card));
@@ -1137,7 +1143,19 @@ impl App {
                 Some("this outline comes from folders or file names: it has no parent field to fill".into());
             return;
         }
-        self.child_of = outline.selected_path();
+        let under = outline.selected_path();
+        if let Some(path) = &under
+            && let Some(other) = outline.tree.named_instead(path)
+        {
+            let other = if other.is_empty() { "another card" } else { other };
+            self.status_message = Some(format!(
+                "no card can go under {path}: {} names {other} (their paths differ only in extension \
+                 or letter case): rename one first",
+                parent_value(path)
+            ));
+            return;
+        }
+        self.child_of = under;
         self.mode = Mode::Templates { selected: self.default_template() };
     }
 
@@ -1215,7 +1233,12 @@ impl App {
     }
 
     fn escape(&mut self) -> Vec<Effect> {
-        if self.board.take().is_some() || self.outline.take().is_some() {
+        if self.board.take().is_some() {
+            return Vec::new();
+        }
+        // In a view that is an outline, the outline is the view, not something opened on
+        // it (`o` still closes it).
+        if !self.current_view().outline && self.outline.take().is_some() {
             return Vec::new();
         }
         if !self.filter.text.is_empty() {

@@ -405,13 +405,12 @@ impl Deck {
     /// rewritten losslessly. Returns the paths to re-index; the cursor follows the card.
     pub fn rearrange(&mut self, app: &mut App, changes: &[Change], path: &str) -> Vec<String> {
         app.follow(path);
-        if let Some(refusal) = self.outline_config_now().or_else(|| self.cycle_on_disk(app, changes)) {
+        if let Some(refusal) = self.outline_config_now().or_else(|| self.refused_on_disk(app, changes)) {
             app.status_message = Some(refusal);
             return Vec::new();
         }
         let (parent, order) = (&self.config.outline.parent, &self.config.outline.order);
-        let mut written = Vec::new();
-        for change in changes {
+        let edits_of = |change: &Change| {
             let mut edits = Vec::new();
             match &change.parent {
                 Some(Some(value)) => {
@@ -423,6 +422,23 @@ impl Deck {
             if let Some(value) = change.order {
                 edits.push(Edit::Set { key: order.clone(), value: EditValue::Scalar(number_text(value)) });
             }
+            edits
+        };
+        // Every card first: one that would be refused (read-only, its frontmatter broken)
+        // leaves them all as they were, rather than the move half made.
+        if changes.len() > 1 {
+            let refused = changes.iter().find_map(|change| {
+                set::check_fields(&self.dex.root, &self.config.extensions, &change.path, &edits_of(change))
+                    .err()
+            });
+            if let Some(e) = refused {
+                app.status_message = Some(format!("not moved (nothing written): {e}"));
+                return Vec::new();
+            }
+        }
+        let mut written = Vec::new();
+        for change in changes {
+            let edits = edits_of(change);
             match set::set_fields(&self.dex.root, &self.config.extensions, &change.path, &edits) {
                 Ok(_) => written.push(change.path.clone()),
                 Err(e) => {
@@ -470,16 +486,21 @@ impl Deck {
         }
     }
 
-    /// Why a move would close a parent cycle in the cards as they are on disk now, which
-    /// may differ from the outline on screen (another program changed a parent since):
-    /// the index is brought up to date and the outline read again before anything is
-    /// written. A move that cannot be checked is not refused.
-    fn cycle_on_disk(&self, app: &App, changes: &[Change]) -> Option<String> {
+    /// Why a move cannot be made on the cards as they are on disk now, which may differ
+    /// from the outline on screen (another program changed a parent since): it would
+    /// close a parent cycle, or the parent written would name another card than the one
+    /// shown (links take `y.md` and `y.markdown`, or paths that differ only in letter
+    /// case, for one name, and the shortest path wins). The index is brought up to date
+    /// and the outline read again before anything is written. A move that cannot be
+    /// checked is not refused.
+    fn refused_on_disk(&self, app: &App, changes: &[Change]) -> Option<String> {
         let shown = app.outline.as_ref().map(|o| o.tree.clone())?;
-        let moves: Vec<(&str, &str)> = changes
+        let moves: Vec<(&str, &str, &str)> = changes
             .iter()
-            .filter_map(|c| match c.under {
-                Some(Some(under)) => shown.nodes.get(under)?.path().map(|p| (c.path.as_str(), p)),
+            .filter_map(|c| match (c.under, &c.parent) {
+                (Some(Some(under)), Some(Some(value))) => {
+                    shown.nodes.get(under)?.path().map(|p| (c.path.as_str(), p, value.as_str()))
+                }
                 _ => None,
             })
             .collect();
@@ -489,8 +510,25 @@ impl Deck {
         let mut index = Index::open(&self.index_path).ok()?.index;
         index.use_settings(&self.config.scan_settings()).ok()?;
         crate::index::refresh(&mut index, &self.dex.root, false, &mut |_| {}).ok()?;
+        for (_, parent, value) in &moves {
+            let named = crate::index::resolve_name(index.conn(), crate::card::parent_name(value)).ok()?;
+            let named: Option<String> = match named {
+                Some(id) => index
+                    .conn()
+                    .query_row("SELECT path FROM cards WHERE id = ?1", [id], |row| row.get(0))
+                    .ok(),
+                None => None,
+            };
+            if named.as_deref() != Some(*parent) {
+                return Some(format!(
+                    "not moved: {value} would name {} rather than {parent} (their names differ only \
+                     in extension or letter case): rename one to put cards under it",
+                    named.as_deref().unwrap_or("no card")
+                ));
+            }
+        }
         let fresh = query::outline::load(&index, &self.config.outline).ok()?;
-        moves.iter().find(|(card, parent)| fresh.would_cycle(card, parent)).map(|(card, parent)| {
+        moves.iter().find(|(card, parent, _)| fresh.would_cycle(card, parent)).map(|(card, parent, _)| {
             format!("not moved: {parent} is now under {card} (changed on disk), so {card} cannot go under it")
         })
     }

@@ -128,6 +128,11 @@ impl OutlineView {
         self.selected = self.selected.min(self.shown.len().saturating_sub(1));
     }
 
+    /// The nodes the filter keeps (`None`: all), as [`Outline::show`] and the moves take it.
+    pub fn kept(&self) -> Option<&[bool]> {
+        self.keep.as_deref()
+    }
+
     pub fn selected_node(&self) -> Option<usize> {
         self.shown.get(self.selected).map(|s| s.node)
     }
