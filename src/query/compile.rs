@@ -210,7 +210,13 @@ impl Compiler<'_> {
             return "0".into();
         };
         let (key, tail, suffix) = (self.bind(lookup.key), self.bind(lookup.tail), self.bind(lookup.suffix));
-        let named = resolve_name_sql(&key, &tail, &suffix);
+        let mut named = resolve_name_sql(&key, &tail, &suffix);
+        // `parent:X` and `under:X` start where `tree X` does: the card at the path X first
+        // (`dup.markdown` is that file, though a link to it resolves to `dup.md`).
+        if matches!(side, LinkSide::Parent | LinkSide::Children) {
+            let path = self.bind(crate::card::parent_name(name).trim_start_matches("./").to_string());
+            named = format!("coalesce((SELECT c8.id FROM cards c8 WHERE c8.path = {path}), {named})");
+        }
         match side {
             LinkSide::Out => format!("c.id IN (SELECT l.card_id FROM links l WHERE l.to_id = {named})"),
             LinkSide::In => format!("c.id IN (SELECT l.to_id FROM links l WHERE l.card_id = {named})"),

@@ -303,6 +303,26 @@ fn a_placeholder_is_named_in_json_lines() {
     );
 }
 
+/// In the parent-field outline too, `parent:X` and `under:X` start where `tree X` does:
+/// the card at the path X first. Links to `dup.markdown` resolve to `dup.md` (the
+/// shorter path with their key), so the exact file has nothing under it.
+#[test]
+fn terms_take_the_card_at_an_exact_path_as_tree_does() {
+    let dex = crate::util::TestDex::new();
+    dex.write("dup.md", card("Dup", ""))
+        .write("dup.markdown", card("Dup Markdown", ""))
+        .write("child.md", card("Child", "parent: \"[[dup]]\"\n"));
+    assert_eq!(lines(&ok(&dex, &["tree", "dup.markdown", "--format", "paths"])), ["dup.markdown"]);
+    assert_eq!(lines(&ok(&dex, &["tree", "dup.md", "--format", "paths"])), ["dup.md", "child.md"]);
+    let (stdout, _, code) = dex.run(&["query", "under:dup.markdown", "--format", "paths"]);
+    assert_eq!((stdout.as_str(), code), ("", 1), "nothing is under the exact file");
+    let (stdout, _, code) = dex.run(&["query", "parent:dup.markdown", "--format", "paths"]);
+    assert_eq!((stdout.as_str(), code), ("", 1));
+    for term in ["under:dup.md", "parent:dup.md", "under:dup", "parent:[[dup]]"] {
+        assert_eq!(lines(&ok(&dex, &["query", term, "--format", "paths"])), ["child.md"], "{term}");
+    }
+}
+
 /// A parent field that is a table or a yes/no names no card: marked at the top like any
 /// parent naming nothing, not silently a root; an empty one is no parent at all.
 #[test]
