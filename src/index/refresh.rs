@@ -725,6 +725,40 @@ mod tests {
     }
 
     #[test]
+    fn an_index_of_schema_five_reads_every_card_again_for_its_parents() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        std::fs::write(root.join("a.md"), "---\nparent: yes\n---\n").expect("write");
+        let db = root.join(".termdex/index.db");
+        std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
+        {
+            // As schema 5 read the card: no parent link, the stamp current.
+            let conn = rusqlite::Connection::open(&db).expect("create");
+            crate::index::migrate::schema_at(&conn, 5);
+            let meta = std::fs::metadata(root.join("a.md")).expect("stat");
+            let mtime_ns = meta.mtime() * 1_000_000_000 + meta.mtime_nsec();
+            conn.execute(
+                "INSERT INTO cards (path, title, fields, mtime_ns, size, created)
+                 VALUES ('a.md', 'a', '{\"parent\":true}', ?1, ?2, '')",
+                rusqlite::params![mtime_ns, meta.len() as i64],
+            )
+            .expect("card");
+        }
+        let opened = Index::open(&db).expect("open");
+        assert_eq!(opened.warning, None, "migrated, not rebuilt");
+        let mut index = opened.index;
+        refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        let parent: (String, String, Option<i64>) = index
+            .conn
+            .query_row("SELECT kind, target, to_id FROM links WHERE card_id = (SELECT id FROM cards WHERE path = 'a.md')", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .expect("the parent, read again though no stamp changed");
+        assert_eq!(parent, ("parent".to_string(), "yes".to_string(), None), "a parent naming no card");
+    }
+
+    #[test]
     fn a_change_that_keeps_the_stamp_is_seen_while_the_stamp_is_racy() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().canonicalize().expect("canon");
