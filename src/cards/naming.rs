@@ -60,7 +60,13 @@ pub fn expand(pattern: &str, names: &Names<'_>) -> Result<String, CardsError> {
         .replace("{slug}", &slug)
         .replace("{id}", &id.to_string())
         .replace("{template}", &slug_or(names.template, "card"));
-    check_relative(&path)
+    // The pattern comes from the config: a refused path says where to change it.
+    check_relative(&path).map_err(|e| match e {
+        CardsError::BadPath(why) => CardsError::BadPath(format!(
+            "{why}: made by the file name pattern `{pattern}` (`path`, or `journal` for journals, under [new] in .termdex/config.toml)"
+        )),
+        other => other,
+    })
 }
 
 fn slug_or(text: &str, fallback: &str) -> String {

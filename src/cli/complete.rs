@@ -6,7 +6,7 @@
 //! exists (read-only, as it stands), and whatever fails gives no candidates rather than
 //! an error in the middle of the user's command line.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use clap_complete::engine::CompletionCandidate;
@@ -53,6 +53,79 @@ pub fn sort_keys() -> Vec<CompletionCandidate> {
     let mut keys: Vec<String> = CARD_KEYS.iter().map(|k| k.to_string()).collect();
     keys.extend(field_names().into_iter().filter(|f| !CARD_KEYS.contains(&f.as_str())));
     keys.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// Terms of the filter language that take a name other than a field's: what they are
+/// completed with.
+const TERM_WORDS: [&str; 3] = ["has:", "no:", "view:"];
+
+/// What `has:` and `no:` take beside field names.
+const HAS_WORDS: [&str; 4] = ["links", "backlinks", "children", "parent"];
+
+/// Filter words: `field:` (and `has:`, `no:`, `view:`) while a term is begun, a field's
+/// values once its `field:` is written, `#tag`s; a leading `-` is kept. Bash splits a word
+/// at `:` (its COMP_WORDBREAKS), so there `status:op` arrives as the words `status`, `:`,
+/// `op` (and `status:` as `status`, `:`): the value is completed alone, as the word bash
+/// replaces is what follows the colon.
+pub fn filter_terms(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(current) = current.to_str() else { return Vec::new() };
+    if let Some((field, start)) = split_term(std::env::args_os()) {
+        let field = field.trim_start_matches('-');
+        return values_of(field, &start).into_iter().map(CompletionCandidate::new).collect();
+    }
+    let (not, term) = current.strip_prefix('-').map_or(("", current), |rest| ("-", rest));
+    let words: Vec<String> = if let Some(tag) = term.strip_prefix('#') {
+        values_of("tags", tag).into_iter().map(|v| format!("#{v}")).collect()
+    } else if let Some((field, value)) = term.split_once(':') {
+        values_of(field, value).into_iter().map(|v| format!("{field}:{v}")).collect()
+    } else {
+        let fields = field_names().into_iter().map(|f| format!("{f}:"));
+        fields.chain(TERM_WORDS.map(String::from)).filter(|w| starts_with_folded(w, term)).collect()
+    };
+    words.into_iter().map(|w| CompletionCandidate::new(format!("{not}{w}"))).collect()
+}
+
+/// A term bash split at its colon, from the words being completed: the field and the
+/// start of its value (`... status : op`, or `... status :` with the cursor after the
+/// colon). `None` when the word being completed is not the value of such a term.
+fn split_term(args: impl IntoIterator<Item = OsString>) -> Option<(String, String)> {
+    let words: Vec<OsString> = args.into_iter().skip_while(|a| a != "--").skip(1).collect();
+    let at = std::env::var("_CLAP_COMPLETE_INDEX").ok()?.parse::<usize>().ok()?;
+    let word = |i: usize| words.get(i).and_then(|w| w.to_str());
+    let (field, start) = match word(at)? {
+        ":" => (word(at.checked_sub(1)?)?, ""),
+        start => (word(at.checked_sub(2)?).filter(|_| word(at - 1) == Some(":"))?, start),
+    };
+    let plain_field = !field.is_empty() && !field.contains(':') && !field.starts_with("--");
+    plain_field.then(|| (field.to_string(), start.to_string()))
+}
+
+/// The values a term `field:` can take that begin with `start` (letter case aside), most
+/// used first; only those a shell can take as they are (no spaces, quotes or `:`).
+fn values_of(field: &str, start: &str) -> Vec<String> {
+    let plain = |v: &str| !v.is_empty() && v.chars().all(|c| c.is_alphanumeric() || "-_.+@/%,=".contains(c));
+    let values: Vec<String> = match field.to_lowercase().as_str() {
+        "view" => config().map(|c| c.views.into_iter().map(|v| v.name).collect()).unwrap_or_default(),
+        "has" | "no" => HAS_WORDS.iter().map(|w| w.to_string()).chain(field_names()).collect(),
+        "tag" | "#" => field_values("tags"),
+        key => field_values(key),
+    };
+    values.into_iter().filter(|v| plain(v) && starts_with_folded(v, start)).collect()
+}
+
+fn starts_with_folded(word: &str, start: &str) -> bool {
+    word.to_lowercase().starts_with(&start.to_lowercase())
+}
+
+/// The values the dex's cards give a field, most used first.
+fn field_values(key: &str) -> Vec<String> {
+    let Some(dex) = dex() else { return Vec::new() };
+    let index = dex.index_location().path;
+    if !index.is_file() {
+        return Vec::new();
+    }
+    let Ok(index) = Index::open_read_only(&index) else { return Vec::new() };
+    facets::field_values(&index, key).map(|v| v.into_iter().map(|f| f.value).collect()).unwrap_or_default()
 }
 
 fn field_names() -> Vec<String> {

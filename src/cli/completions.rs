@@ -39,8 +39,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let bin = command.get_name().to_string();
     let mut script = Vec::new();
     shell.write_registration(VAR, &bin, &bin, &completer()?, &mut script)?;
+    let script = match args.shell {
+        Shell::Bash => bash_keeps_colons(&String::from_utf8_lossy(&script)),
+        _ => String::from_utf8_lossy(&script).into_owned(),
+    };
     let mut out = std::io::stdout().lock();
-    out.write_all(&script)?;
+    out.write_all(script.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -56,4 +60,20 @@ fn completer() -> Result<String> {
         called
     };
     Ok(path.to_string_lossy().into_owned())
+}
+
+/// Where clap's bash script puts the word being completed into the words it passes.
+const BASH_CURRENT_WORD: &str = "        words[COMP_CWORD]=\"$2\"\n    fi\n";
+
+/// Bash splits `status:` at the colon and completes the empty word after it, which clap's
+/// script then passes in place of the `:`: termdex would see `status` and an empty word,
+/// as after `status `. The `:` is passed instead, so that `status:<Tab>` completes the
+/// field's values (`complete::filter_terms`), and no flags (clap offers them for an
+/// empty word).
+fn bash_keeps_colons(script: &str) -> String {
+    let keep = "    if [[ \"${COMP_WORDS[COMP_CWORD]}\" == \":\" && -z \"$2\" ]]; then
+        words[COMP_CWORD]=\":\"
+    fi
+";
+    script.replacen(BASH_CURRENT_WORD, &format!("{BASH_CURRENT_WORD}{keep}"), 1)
 }

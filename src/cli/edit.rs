@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use termdex::cards::editor::describe_exit;
 use termdex::cards::new::Draft;
 use termdex::cards::session::{self, Opened, Outcome};
@@ -66,9 +66,9 @@ pub fn run_session(ctx: &Ctx, opened: &Opened, edit: bool, print_path: bool) -> 
         ctx.warn(warning);
     }
     if print_path && matches!(opened, Opened::Cards(_)) {
-        let mut out = std::io::stdout().lock();
         for path in &shown {
-            writeln!(out, "{path}")?;
+            print_line(path)
+                .with_context(|| format!("cannot print the path of {path} (nothing was changed)"))?;
         }
     }
     let outcome = match (opened, edit) {

@@ -356,12 +356,25 @@ impl Ctx {
     /// (as `query` prints paths), else relative to the dex root.
     pub fn resolve_card(&self, typed: &std::path::Path) -> Result<String> {
         let root = &self.dex.root;
-        let candidates = [self.cwd.clone(), root.clone()];
-        let found = candidates.iter().find(|base| base.join(typed).exists()).unwrap_or(&self.cwd);
+        let found = self.card_bases().into_iter().find(|base| base.join(typed).exists()).unwrap_or(&self.cwd);
         match PathDisplay::resolve(root, found, typed) {
             Some(rel) if !rel.is_empty() => Ok(rel),
-            _ => anyhow::bail!("{} is outside the dex at {}", typed.display(), root.display()),
+            Some(_) => {
+                anyhow::bail!("{} is the dex's own folder, not a card: name a card in it", typed.display())
+            }
+            None => anyhow::bail!("{} is outside the dex at {}", typed.display(), root.display()),
         }
+    }
+
+    /// Whether `typed` names an existing file where [`Ctx::resolve_card`] looks.
+    pub fn names_file(&self, typed: &std::path::Path) -> bool {
+        self.card_bases().into_iter().any(|base| base.join(typed).is_file())
+    }
+
+    /// Where a card's path typed on the command line is looked for: from the current
+    /// folder, then from the dex's root.
+    fn card_bases(&self) -> [&std::path::PathBuf; 2] {
+        [&self.cwd, &self.dex.root]
     }
 
     /// Re-reads the cards a command just wrote or removed, so the index knows them before

@@ -7,7 +7,7 @@
 //! to its arguments, then `selection.choose(&config, purpose)?` and `.cards(ctx, &config)`.
 
 use anyhow::Result;
-use clap_complete::engine::ArgValueCandidates;
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 use termdex::config::Config;
 use termdex::query::{self, Answer, Expr, Purpose, Request, SortKey};
 
@@ -19,7 +19,7 @@ use super::{Ctx, complete, unmark};
 pub struct Selection {
     /// The filter: words, "phrases", field:value, #tag, has:field, date comparisons, links:CARD
     /// (cards linking to it), linked-by:CARD, has:links, no:backlinks, OR, -term ...
-    #[arg(value_name = "FILTER")]
+    #[arg(value_name = "FILTER", add = ArgValueCompleter::new(complete::filter_terms))]
     pub filter: Vec<String>,
     /// Start from a saved view (its filter, sort and columns)
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::views))]

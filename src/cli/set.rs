@@ -1,9 +1,10 @@
 //! `termdex set PATH... key=value... [--unset key]` and `termdex set key=value -- FILTER...`:
 //! change frontmatter fields in place, keeping every other byte of each card.
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap_complete::engine::ArgValueCandidates;
 use termdex::cards::set::set_fields_in;
 use termdex::frontmatter::{Edit, parse_assignment};
@@ -18,7 +19,7 @@ use super::{Ctx, complete};
 #[command(mut_arg("filter", |a| a.last(true).help("After `--`: the filter whose cards to change")))]
 pub struct Args {
     /// Cards and key=value assignments (in any order), or assignments then `--` and a filter
-    #[arg(value_name = "PATH|KEY=VALUE", required = true)]
+    #[arg(value_name = "PATH|KEY=VALUE")]
     items: Vec<String>,
     /// Remove a field
     #[arg(long = "unset", value_name = "KEY", add = ArgValueCandidates::new(complete::fields))]
@@ -31,14 +32,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let mut edits = Vec::new();
     let mut paths = Vec::new();
     for item in args.items.iter().map(|i| super::unmark(i)) {
-        // An existing file wins over an assignment look-alike (`a=b.md`).
-        let as_path = ctx.cwd.join(item);
-        if item.contains('=') && !as_path.is_file() {
+        // An existing file wins over an assignment look-alike (`a=b.md`), found where a
+        // card's path is looked for: from here, then from the dex's root (`--dex`).
+        if item.contains('=') && !ctx.names_file(std::path::Path::new(item)) {
             let (key, value) = parse_assignment(item).map_err(|e| anyhow::anyhow!("{item}: {e}"))?;
             edits.push(Edit::Set { key, value });
         } else {
             paths.push(ctx.resolve_card(std::path::Path::new(item))?);
         }
+    }
+    if let Some(key) = args.unset.iter().find(|key| edits.iter().any(|e| e.key() == key.as_str())) {
+        bail!("{key} is both set and unset (--unset {key}): give one of the two");
     }
     edits.extend(args.unset.iter().map(|key| Edit::Unset { key: key.clone() }));
     if edits.is_empty() {
@@ -83,7 +87,11 @@ fn apply(ctx: &Ctx, paths: &[String], edits: &[Edit], bulk: bool) -> Result<Exit
     ctx.reindex(&changed)?;
     if bulk || ctx.verbose > 0 {
         let n = changed.len();
-        println!("{n} card{} changed", if n == 1 { "" } else { "s" });
+        let line = format!("{n} card{} changed", if n == 1 { "" } else { "s" });
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}")
+            .and_then(|()| out.flush())
+            .with_context(|| format!("{line}, but this could not be printed"))?;
     }
     Ok(if bulk && paths.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

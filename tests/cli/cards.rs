@@ -606,3 +606,35 @@ fn a_path_that_cannot_be_printed_still_says_the_card_was_created() {
     );
     assert_eq!(dex.paths(), ["2026/11/23/full-disk.md"], "created once, and indexed");
 }
+
+#[test]
+fn the_path_of_an_existing_card_that_cannot_be_printed_is_named() {
+    let dex = TestDex::new();
+    dex.write("journal/2026-11-23.md", "---\ntitle: Today\n---\n");
+    let full = std::fs::File::options().write(true).open("/dev/full").expect("/dev/full");
+    let out =
+        dex.process().args(["journal", "--no-edit", "--print-path"]).stdout(full).output().expect("run");
+    assert_eq!(
+        (String::from_utf8_lossy(&out.stderr).as_ref(), out.status.code()),
+        (
+            "termdex: error: cannot print the path of journal/2026-11-23.md (nothing was changed): No space left on device (os error 28)\n",
+            Some(2)
+        )
+    );
+    assert_eq!(dex.read("journal/2026-11-23.md"), b"---\ntitle: Today\n---\n");
+}
+
+#[test]
+fn a_file_name_pattern_leaving_the_dex_names_the_setting() {
+    let dex = TestDex::new();
+    dex.write(".termdex/config.toml", "[new]\npath = \"../{slug}\"\n");
+    let (_, stderr, code) = dex.run(&["new", "--no-edit", "note", "Hello world"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        (
+            "termdex: error: `../hello-world.md` would leave the dex (`..`): made by the file name pattern `../{slug}.md` (`path`, or `journal` for journals, under [new] in .termdex/config.toml)\n",
+            2
+        )
+    );
+    assert_eq!(dex.paths(), Vec::<String>::new(), "nothing created");
+}

@@ -32,18 +32,23 @@ fn every_shell_gets_a_script_that_asks_termdex() {
 }
 
 /// Sources the bash script in bash and completes each command line (the last word is the
-/// one being completed, as bash's COMP_WORDS / COMP_CWORD give it), in `cwd`.
+/// one being completed), in `cwd`. The words are split as interactive bash splits them
+/// for completion (checked by hand in bash 5.2, COMP_WORDBREAKS holding `:`): a colon is
+/// a word of its own, and right after one the word being completed (`$2`) is empty while
+/// COMP_WORDS ends with the `:`.
 fn bash_complete(cwd: &Path, lines: &[&str]) -> Vec<String> {
     let script = r#"
 source <("$0" completions bash) || exit 1
 complete -p termdex >/dev/null || { echo "termdex not registered" >&2; exit 1; }
 for line in "$@"; do
-    read -r -a COMP_WORDS <<< "$line"
+    read -r -a COMP_WORDS <<< "${line//:/ : }"
     [[ $line == *" " ]] && COMP_WORDS+=("")
     COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
     COMP_TYPE=9
     COMPREPLY=()
-    _clap_complete_termdex termdex "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    current=${COMP_WORDS[COMP_CWORD]}
+    [[ $current == ":" ]] && current=""
+    _clap_complete_termdex termdex "$current" "${COMP_WORDS[COMP_CWORD-1]}"
     echo "${COMPREPLY[*]}"
 done
 "#;
@@ -89,6 +94,49 @@ fn bash_completes_views_templates_and_fields_of_the_dex_at_hand() {
     let root = dex.root();
     let line = format!("termdex --dex {} tui tr", root.display());
     assert_eq!(bash_complete(&elsewhere.root(), &[&line, "termdex tui tr"]), ["triage", ""]);
+}
+
+#[test]
+fn bash_completes_filter_terms_and_the_values_of_a_field() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: open\ntags: [rust, cli]\n---\n")
+        .write("b.md", "---\nstatus: Open\ntags: [rust]\n---\n")
+        .write("c.md", "---\nstatus: done\n---\n")
+        .write("d.md", "---\nstatus: in progress\n---\n")
+        .write(".termdex/config.toml", "[views.triage]\nfilter = \"status:open\"\n");
+    dex.cmd().args(["index", "-q"]).assert().success();
+    let got = bash_complete(
+        &dex.root(),
+        &[
+            "termdex query sta",
+            "termdex query status:",
+            "termdex query status:o",
+            "termdex cat -status:D",
+            "termdex query status:i",
+            "termdex query tags:",
+            "termdex pick #c",
+            "termdex query has:ch",
+            "termdex query view:tr",
+            "termdex query nosuchfield:",
+        ],
+    );
+    assert_eq!(
+        got,
+        [
+            "status:",
+            // Most used first, as written first (letter case aside); a value with a space
+            // is left to the user to quote.
+            "Open done",
+            "Open",
+            "done",
+            "",
+            "rust cli",
+            "#cli",
+            "children",
+            "triage",
+            "",
+        ]
+    );
 }
 
 /// Renders a man page as `man` does, with every groff warning on; the warnings.

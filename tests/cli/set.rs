@@ -572,3 +572,80 @@ echo $i > saved"#;
     assert_eq!(lost, Vec::<u32>::new(), "saves lost or doubled of {saved}: {card}");
     eprintln!("saver: {ok} sets, {saved} saves, none lost");
 }
+
+#[test]
+fn the_count_into_a_closed_pipe_is_success_and_into_a_full_disk_an_error_after_the_write() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: todo\n---\n").write("b.md", "---\nstatus: todo\n---\n");
+    let mut child = dex
+        .process()
+        .args(["set", "status=done", "--", "status:todo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!((out.status.code(), String::from_utf8_lossy(&out.stderr).as_ref()), (Some(0), ""));
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: done\n---\n");
+    let full = fs::File::options().write(true).open("/dev/full").expect("/dev/full");
+    let out = dex.process().args(["set", "-v", "a.md", "status=again"]).stdout(full).output().expect("run");
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).as_ref()),
+        (
+            Some(2),
+            "termdex: error: 1 card changed, but this could not be printed: No space left on device (os error 28)\n"
+        )
+    );
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: again\n---\n", "written before the count");
+}
+
+#[test]
+fn a_bulk_unset_needs_no_assignment() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: todo\nwhen: today\n---\nbody\n")
+        .write("b.md", "---\nstatus: done\nwhen: today\n---\n");
+    let (stdout, stderr, code) = set(&dex, &["--unset", "when", "--", "status:todo"]);
+    assert_eq!((stdout.as_str(), stderr.as_str(), code), ("1 card changed\n", "", 0));
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: todo\n---\nbody\n");
+    assert_eq!(text(&dex, "b.md"), "---\nstatus: done\nwhen: today\n---\n");
+    let (_, stderr, code) = set(&dex, &[]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        ("termdex: error: nothing to set: give key=value or --unset KEY\n", 2)
+    );
+}
+
+#[test]
+fn a_card_named_like_an_assignment_is_found_from_the_dex_root_too() {
+    let dex = TestDex::new();
+    dex.write("a=b.md", "---\ntitle: A\n---\n").write("other.md", "---\ntitle: O\n---\n");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let out = dex
+        .cmd_in(elsewhere.path())
+        .arg("--dex")
+        .arg(dex.root())
+        .args(["set", "a=b.md", "other.md", "status=done"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(text(&dex, "a=b.md"), "---\ntitle: A\nstatus: done\n---\n");
+    assert_eq!(text(&dex, "other.md"), "---\ntitle: O\nstatus: done\n---\n", "no field a: b.md");
+}
+
+#[test]
+fn a_key_both_set_and_unset_is_refused_and_the_dex_root_is_no_card() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: todo\n---\n");
+    let (_, stderr, code) = set(&dex, &["a.md", "--unset", "status", "status=again"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        ("termdex: error: status is both set and unset (--unset status): give one of the two\n", 2)
+    );
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: todo\n---\n");
+    let (_, stderr, code) = set(&dex, &[".", "a=1"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        ("termdex: error: . is the dex's own folder, not a card: name a card in it\n", 2)
+    );
+}

@@ -45,7 +45,8 @@ pub enum Edit {
 }
 
 impl Edit {
-    fn key(&self) -> &str {
+    /// The field the edit is about.
+    pub fn key(&self) -> &str {
         match self {
             Edit::Set { key, .. } | Edit::Unset { key } => key,
         }
