@@ -442,9 +442,13 @@ impl Ctx {
             self.warn(warning);
         }
         let mut index = opened.index;
-        if let Some(warning) = index.use_settings(&self.loaded_config()?.scan_settings())? {
+        let settings = self.loaded_config()?.scan_settings();
+        if let Some(warning) = index.use_settings(&settings)? {
             self.warn(warning);
         }
+        // So that a watcher stops vouching for an index this command walked with other
+        // ignore files than the watcher's (see `Index::record_walks_as`).
+        index.record_walks_as(termdex::watch::fingerprint::fingerprint(&self.dex.root, &settings));
         Ok((index, rebuilt))
     }
 

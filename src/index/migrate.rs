@@ -107,6 +107,10 @@ fn check(state: &State) -> Check {
         Check::Unusable(Unusable::Foreign)
     } else if state.version > SCHEMA_VERSION {
         Check::Unusable(Unusable::Newer(state.version))
+    } else if state.version < 0 || (state.version == 0 && state.has_tables) {
+        // No termdex writes these: tables without a schema version, or a negative one
+        // (which no migration would run from).
+        Check::Unusable(Unusable::OtherBuild)
     } else if state.version > 0
         && state.schema.as_deref() != Some(fingerprint(state.version as usize).as_str())
     {
@@ -205,6 +209,16 @@ mod tests {
         schema_one(&conn);
         conn.execute("UPDATE termdex_meta SET value = 'other' WHERE key = 'schema'", []).expect("edit");
         assert_eq!(migrate(&mut conn).expect("migrate"), Err(Unusable::OtherBuild));
+    }
+
+    #[test]
+    fn a_negative_or_missing_version_beside_tables_is_not_used() {
+        for version in [-1, 0] {
+            let mut conn = Connection::open_in_memory().expect("open");
+            schema_one(&conn);
+            conn.pragma_update(None, "user_version", version).expect("version");
+            assert_eq!(migrate(&mut conn).expect("migrate"), Err(Unusable::OtherBuild), "{version}");
+        }
     }
 
     #[test]

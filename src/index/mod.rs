@@ -118,6 +118,8 @@ pub struct Index {
     /// The settings given by [`Index::use_settings`], kept for an index rebuilt or
     /// reopened later in the same run.
     settings: Option<Settings>,
+    /// What this process's walks are recorded as ([`Index::record_walks_as`]).
+    walk_print: Option<String>,
 }
 
 /// An index that was opened, and why it had to be rebuilt, if it had.
@@ -185,7 +187,13 @@ impl Index {
         tokenizer::register(&conn).map_err(sqlite_error)?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;").map_err(sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB).map_err(sqlite_error)?;
-        Ok(Index { conn, path: path.to_path_buf(), file: file_identity(path), settings: None })
+        Ok(Index {
+            conn,
+            path: path.to_path_buf(),
+            file: file_identity(path),
+            settings: None,
+            walk_print: None,
+        })
     }
 
     /// Runs `read` with a small page cache: a command that reads the index once (a CLI
@@ -230,9 +238,9 @@ impl Index {
         if !self.replaced() {
             return Ok(false);
         }
-        let settings = self.settings.take();
+        let (settings, walk_print) = (self.settings.take(), self.walk_print.take());
         *self = Index::open(&self.path)?.index;
-        self.settings = settings;
+        (self.settings, self.walk_print) = (settings, walk_print);
         self.record_settings()?;
         Ok(true)
     }
@@ -262,6 +270,30 @@ impl Index {
                 settings.extensions.describe()
             )
         }))
+    }
+
+    /// Has every refresh of this process that walks record `print` (the rules it found the
+    /// cards with: a watch fingerprint) in the index when it changes the index or finds it
+    /// recorded with other rules. A watcher's record vouches for the index only while the
+    /// index says it was last walked with the watcher's rules: a command run with other
+    /// ignore files that dropped cards the watcher keeps must not leave the watcher
+    /// vouching for that index ([`Index::walked_with`]).
+    pub fn record_walks_as(&mut self, print: String) {
+        self.walk_print = Some(print);
+    }
+
+    /// The rules the index was last walked with, as recorded by [`Index::record_walks_as`].
+    pub fn walked_with(&self) -> Result<Option<String>, IndexError> {
+        store::walked_with(&self.conn).map_err(|e| self.sqlite_error(e))
+    }
+
+    /// Whether a walk of this process must record its rules though it changes nothing.
+    fn walk_print_stale(&self) -> rusqlite::Result<bool> {
+        match &self.walk_print {
+            Some(_) if self.conn.is_readonly(c"main").unwrap_or(true) => Ok(false),
+            Some(print) => Ok(store::walked_with(&self.conn)?.as_deref() != Some(print.as_str())),
+            None => Ok(false),
+        }
     }
 
     /// Which files are cards: as given by [`Index::use_settings`], else as the index
@@ -356,7 +388,13 @@ fn try_open(path: &Path) -> rusqlite::Result<Result<Index, String>> {
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let set_up = retry_while_busy(|| set_up(&mut conn))?;
-    Ok(set_up.map(|()| Index { conn, path: path.to_path_buf(), file: file_identity(path), settings: None }))
+    Ok(set_up.map(|()| Index {
+        conn,
+        path: path.to_path_buf(),
+        file: file_identity(path),
+        settings: None,
+        walk_print: None,
+    }))
 }
 
 /// Runs `step` again, with growing pauses, while SQLite answers that the database is busy
@@ -534,9 +572,9 @@ impl Index {
         if file_identity(&path) != opened_file
             && let Ok(Ok(index)) = try_open(&path)
         {
-            let settings = self.settings.take();
+            let (settings, walk_print) = (self.settings.take(), self.walk_print.take());
             *self = index;
-            self.settings = settings;
+            (self.settings, self.walk_print) = (settings, walk_print);
             self.record_settings()?;
             return Ok(false);
         }

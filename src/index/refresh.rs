@@ -137,8 +137,9 @@ pub fn read_fresh<T>(index: &Index, root: &Path, read: impl FnOnce(&Index) -> T)
         (answer, walk, took)
     });
     let before_plan = Instant::now();
-    // An index waiting to be read again whole is stale, whatever the stamps say.
-    if store::reread_pending(conn) != Ok(false) {
+    // An index waiting to be read again whole is stale, whatever the stamps say; one
+    // last walked with other rules is refreshed to record this walk's.
+    if store::reread_pending(conn) != Ok(false) || index.walk_print_stale() != Ok(false) {
         return Fresh::No;
     }
     let Ok(plan) = plan(&walk.files, conn, false) else { return Fresh::No };
@@ -321,6 +322,7 @@ fn refresh_once(
     clock.lap("walk");
     let first_look = plan(&walk.files, &index.conn, full).map_err(|e| index.sqlite_error(e))?;
     let reread = store::reread_pending(&index.conn).map_err(|e| index.sqlite_error(e))?;
+    let print_stale = index.walk_print_stale().map_err(|e| index.sqlite_error(e))?;
     clock.lap("plan");
     let mut report = RefreshReport {
         walked: walk.files.len(),
@@ -328,9 +330,11 @@ fn refresh_once(
         unwatchable: walk.unwatchable,
         ..RefreshReport::default()
     };
-    if full || reread || !first_look.read.is_empty() || !first_look.remove.is_empty() {
-        let written = write(&mut index.conn, root, &walk.files, full, start_ns, progress, &mut clock)
-            .map_err(|e| index.sqlite_error(e))?;
+    if full || reread || print_stale || !first_look.read.is_empty() || !first_look.remove.is_empty() {
+        let print = index.walk_print.as_deref();
+        let written =
+            write(&mut index.conn, root, (&walk.files, print), full, start_ns, progress, &mut clock)
+                .map_err(|e| index.sqlite_error(e))?;
         report.new = written.new;
         report.changed = written.changed;
         report.removed = written.removed;
@@ -369,7 +373,7 @@ struct Written {
 fn write(
     conn: &mut Connection,
     root: &Path,
-    files: &[FileStat],
+    (files, print): (&[FileStat], Option<&str>),
     full: bool,
     start_ns: i64,
     progress: &mut dyn FnMut(Progress),
@@ -421,6 +425,13 @@ fn write(
     // A full rebuild starts the list afresh, whatever the index held.
     if full || racy != plan.racy {
         store::set_racy_paths(&tx, &racy)?;
+    }
+    // Recorded in the same transaction as what the walk found, so that no reader sees
+    // this walk's cards under another walk's rules.
+    if let Some(print) = print
+        && store::walked_with(&tx)?.as_deref() != Some(print)
+    {
+        store::set_walked_with(&tx, print)?;
     }
     tx.commit()?;
     clock.lap("commit");
@@ -819,8 +830,9 @@ mod tests {
             std::fs::write(root.join("b.md"), "# b\n").expect("write");
             refresh_paths(&mut index, &root, &["b.md".to_string()]).expect("index b");
             let mut clock = PhaseClock::start();
-            let written = write(&mut index.conn, &root, &walk.files, full, start_ns, &mut |_| {}, &mut clock)
-                .expect("write");
+            let written =
+                write(&mut index.conn, &root, (&walk.files, None), full, start_ns, &mut |_| {}, &mut clock)
+                    .expect("write");
             assert_eq!(written.removed, 0, "full: {full}");
             let paths: Vec<String> = index
                 .conn

@@ -322,6 +322,24 @@ pub fn store_settings(conn: &Connection, settings: &Settings) -> rusqlite::Resul
     Ok(())
 }
 
+/// The rules of the last walk that changed the index (`walked_with`, a watch
+/// fingerprint), if one was recorded: a watcher vouches for the index only while it holds
+/// its own rules' cards.
+pub fn walked_with(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM termdex_meta WHERE key = 'walked_with'")?
+        .query_row([], |r| r.get(0))
+        .optional()
+}
+
+pub fn set_walked_with(conn: &Connection, print: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO termdex_meta (key, value) VALUES ('walked_with', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([print])?;
+    Ok(())
+}
+
 /// Whether the index holds any card.
 pub fn has_cards(conn: &Connection) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM cards)")?.query_row([], |r| r.get(0))

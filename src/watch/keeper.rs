@@ -450,6 +450,7 @@ impl State {
         if full {
             let clears = self.rewatched;
             let print = fingerprint(&root, &self.settings);
+            index.record_walks_as(print.clone());
             let report = refresh(index, &root, false, progress).map_err(|e| e.to_string())?;
             self.record.fingerprint = print;
             self.unwatchable = unwatchable(&report).or_else(|| foreign_file_system(&root));

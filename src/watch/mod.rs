@@ -117,6 +117,13 @@ fn vouches(record: &record::Record, index: &Index, print: &str) -> Result<(), St
     if record.index_file.is_none() || record.index_file != index.file_identity() {
         return Err(format!("the watcher (pid {pid}) keeps another index file than the one opened"));
     }
+    // Another command walked with other rules (ignore files, settings) and changed the
+    // index since: it may lack cards the watcher keeps, whatever the watcher says.
+    if index.walked_with().ok().flatten().as_deref() != Some(print) {
+        return Err(format!(
+            "the index was last walked with other settings or ignore files than the watcher's (pid {pid})"
+        ));
+    }
     Ok(())
 }
 

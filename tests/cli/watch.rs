@@ -471,3 +471,45 @@ fn a_file_system_mounted_in_the_dex_is_not_trusted_blindly() {
     assert_eq!(stdout, "a.md\nmnt/after.md\nmnt/under.md\n", "{stderr}");
     drop(watcher);
 }
+
+#[test]
+fn a_command_walking_with_other_ignore_files_leaves_the_watcher_vouching_for_nothing() {
+    let dex = TestDex::new();
+    fs::create_dir_all(dex.path(".git")).expect("a git repository");
+    dex.write("a.md", "# A\n").write("sub/s.md", "# S\n");
+    let watcher = watch(&dex);
+    let pid = watcher.pid();
+    // A command run with another user's configuration (a cron job, sudo, env -i): git's
+    // global excludes file there ignores sub/, so its walk drops sub/s.md from the index.
+    let home = tempfile::tempdir().expect("home");
+    fs::create_dir_all(home.path().join("config/git")).expect("mkdir");
+    fs::write(home.path().join("config/git/ignore"), "sub/\n").expect("ignore");
+    let out = dex
+        .cmd()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("GIT_CONFIG_SYSTEM", home.path().join("gitconfig"))
+        .args(["-v", "query", "--format", "paths"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a.md\n", "{stderr}");
+    assert!(walked(&stderr).is_some(), "{stderr}");
+    // The watcher's own rules: the index that command left is not trusted, and walked.
+    let (stdout, stderr) = paths(&dex);
+    assert_eq!(stdout, "a.md\nsub/s.md\n", "{stderr}");
+    assert_eq!(
+        walked(&stderr),
+        Some(
+            format!(
+                "the index was last walked with other settings or ignore files than the watcher's (pid {pid})"
+            )
+            .as_str()
+        ),
+        "{stderr}"
+    );
+    // That walk recorded the watcher's rules again: trusted from then on.
+    let (stdout, stderr) = paths(&dex);
+    assert!(trusted(&stderr, pid), "{stderr}");
+    assert_eq!(stdout, "a.md\nsub/s.md\n");
+}
