@@ -27,7 +27,7 @@ use crate::scan::Extensions;
 /// so that a chain printed with its causes says each thing once.
 #[derive(Debug, thiserror::Error)]
 pub enum CardsError {
-    #[error("unknown template `{name}` (templates: {available}; add one as .termdex/templates/{name}.md)")]
+    #[error("unknown template `{name}` (templates: {available}; {})", add_one(name))]
     UnknownTemplate { name: String, available: String },
     #[error("cannot read template {path}: {cause}")]
     ReadTemplate { path: PathBuf, cause: std::io::Error },
@@ -86,6 +86,15 @@ pub enum CardsError {
     EditorNotRun,
     #[error("{what}: {cause}")]
     Edit { what: String, cause: crate::frontmatter::EditError },
+}
+
+/// How to make a template of this name, if one can have it: not a hidden file, not a path.
+fn add_one(name: &str) -> String {
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\', '\0']) {
+        "a template's name is a plain file name, not hidden and not a path".into()
+    } else {
+        format!("add one as .termdex/templates/{name}.md")
+    }
 }
 
 /// Where the other program's text went when a rewrite had to give up after changing a card.

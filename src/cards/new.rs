@@ -101,8 +101,13 @@ fn apply_sets(text: &str, sets: &[(String, EditValue)], template: &str) -> Resul
     }
     let edits: Vec<Edit> =
         sets.iter().map(|(key, value)| Edit::Set { key: key.clone(), value: value.clone() }).collect();
-    frontmatter::apply(text, &edits)
-        .map_err(|cause| CardsError::Edit { what: format!("template {template}"), cause })
+    frontmatter::apply(text, &edits).map_err(|cause| CardsError::BadTemplate {
+        name: template.to_string(),
+        message: format!(
+            "--set cannot fill it in: {}; change the template's frontmatter, or leave that --set out",
+            cause.without_advice()
+        ),
+    })
 }
 
 /// `--in work/meetings`: the pattern's file name, in that folder; `--in .` is the top of

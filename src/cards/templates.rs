@@ -320,7 +320,12 @@ fn render_frontmatter(text: &str, block: &Block, vars: &Vars) -> Result<String, 
     let head = &text[..block.content.start];
     let tail = &text[block.content.end..block.body_start];
     let document = format!("{head}{marked}{tail}");
-    frontmatter::apply(&document, &edits).map_err(|e| format!("its variables cannot be filled in: {e}"))
+    frontmatter::apply(&document, &edits).map_err(|e| {
+        format!(
+            "its variables cannot be filled in: {}; change the template's frontmatter",
+            e.without_advice()
+        )
+    })
 }
 
 /// A word found nowhere in the template, to stand in for its variables while it is parsed.

@@ -638,3 +638,40 @@ fn a_file_name_pattern_leaving_the_dex_names_the_setting() {
     );
     assert_eq!(dex.paths(), Vec::<String>::new(), "nothing created");
 }
+
+#[test]
+fn a_template_name_no_file_can_have_is_not_suggested() {
+    let dex = TestDex::new();
+    let (_, stderr, code) = dex.run(&["new", "--no-edit", ".hidden", "T"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        (
+            "termdex: error: unknown template `.hidden` (templates: bookmark, journal, meeting, note, reminder, task; a template's name is a plain file name, not hidden and not a path)\n",
+            2
+        )
+    );
+}
+
+#[test]
+fn a_template_that_cannot_be_filled_in_says_to_change_the_template_not_a_card() {
+    let dex = TestDex::new();
+    dex.write(".termdex/templates/flow.md", "---\n{title: \"{{title}}\"}\n---\n")
+        .write(".termdex/templates/anchored.md", "---\ntitle: {{title}}\nbase: &b x\nother: *b\n---\n");
+    let (_, stderr, code) = dex.run(&["new", "--no-edit", "flow", "T"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        (
+            "termdex: error: template flow: its variables cannot be filled in: this frontmatter can't be edited in place: its fields are not written one `key: value` per line; change the template's frontmatter\n",
+            2
+        )
+    );
+    let (_, stderr, code) = dex.run(&["new", "--no-edit", "--set", "base=y", "anchored", "T"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        (
+            "termdex: error: template anchored: --set cannot fill it in: the result failed the safety check: the frontmatter would no longer parse (line 4: invalid YAML: while parsing node, found unknown anchor); change the template's frontmatter, or leave that --set out\n",
+            2
+        )
+    );
+    assert_eq!(dex.paths(), Vec::<String>::new(), "nothing created");
+}

@@ -93,6 +93,25 @@ pub enum EditError {
     Verification { reason: String },
 }
 
+impl EditError {
+    /// What went wrong, without the advice for a card (`termdex edit`, `termdex check`),
+    /// for a text that is not a card: a template being filled in.
+    pub fn without_advice(&self) -> String {
+        match self {
+            EditError::Unparsable { line, message } => {
+                format!("the frontmatter does not parse (line {line}: {message})")
+            }
+            EditError::Nested { key } => {
+                format!("`{key}` names a nested field; only top-level fields can be set")
+            }
+            EditError::Unsupported { key, reason } => format!("can't change `{key}` in place: {reason}"),
+            EditError::Layout { reason } => format!("this frontmatter can't be edited in place: {reason}"),
+            EditError::Verification { reason } => format!("the result failed the safety check: {reason}"),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl From<FrontmatterError> for EditError {
     fn from(e: FrontmatterError) -> Self {
         EditError::Unparsable { line: e.line, message: e.message }
