@@ -72,7 +72,7 @@ pub enum CardsError {
     ReadOnly { path: String },
     #[error("{path} was not moved on the board: {reason}; it was left as it is (change it in your editor)")]
     CannotMove { path: String, field: String, reason: String },
-    #[error("cannot take the write lock {path}: {cause}")]
+    #[error("cannot take the write lock {path}: {cause} (nothing was changed{})", lock_advice(cause, path))]
     Lock { path: PathBuf, cause: std::io::Error },
     #[error(
         "cannot take the write lock: {path} is {kind}, not a file termdex made; remove it (termdex makes the lock file again) and run the command again"
@@ -86,6 +86,18 @@ pub enum CardsError {
     EditorNotRun,
     #[error("{what}: {cause}")]
     Edit { what: String, cause: crate::frontmatter::EditError },
+}
+
+/// What to do when the write lock (in `.termdex/`, or the cache folder it falls back to)
+/// cannot be made.
+fn lock_advice(cause: &io::Error, path: &Path) -> String {
+    let folder = path.parent().unwrap_or(Path::new(".")).display();
+    match cause.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => format!(
+            "; termdex keeps its lock in {folder}: make that folder writable, or give HOME (or XDG_CACHE_HOME) a writable folder for termdex to use instead"
+        ),
+        _ => advice(cause, path, Writing::New),
+    }
 }
 
 /// How to make a template of this name, if one can have it: not a hidden file, not a path.
@@ -155,6 +167,18 @@ fn advice(cause: &io::Error, path: &Path, writing: Writing) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_that_cannot_be_made_says_where_termdex_keeps_it() {
+        let error = CardsError::Lock {
+            path: PathBuf::from("/dex/.termdex/write.lock"),
+            cause: io::Error::from(io::ErrorKind::PermissionDenied),
+        };
+        assert_eq!(
+            error.to_string(),
+            "cannot take the write lock /dex/.termdex/write.lock: permission denied (nothing was changed; termdex keeps its lock in /dex/.termdex: make that folder writable, or give HOME (or XDG_CACHE_HOME) a writable folder for termdex to use instead)"
+        );
+    }
 
     #[test]
     fn write_errors_say_what_to_do_about_their_cause() {
