@@ -128,6 +128,9 @@ fn unreadable_folders_and_unreachable_link_targets_say_what_to_do() {
         .write("nox/n.md", "# N\n")
         .write(".private/p.md", "# P\n");
     link(&dex, outside.path().join("o.md"), "out.md");
+    // The same unreachable target, from links the walk skips anyway: no warning.
+    link(&dex, outside.path().join("o.md"), ".out.md");
+    link(&dex, outside.path().join("o.md"), "out.txt");
     chmod(&dex.root(), 0o755);
     hand_over(&dex.root(), runner);
     let _restore =
