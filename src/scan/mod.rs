@@ -10,6 +10,7 @@ mod links;
 mod read;
 mod settings;
 mod walk;
+mod walk_errors;
 
 pub use crate::files::SpecialFile;
 pub use extensions::Extensions;

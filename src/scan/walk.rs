@@ -18,6 +18,7 @@ use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, Wal
 use rustix::fs::{AtFlags, Mode, OFlags};
 
 use super::ignore_files::IgnoreFiles;
+use super::walk_errors::Rules;
 use super::{Extensions, Problem};
 
 /// A card file found by the walk.
@@ -46,8 +47,8 @@ pub fn walk(root: &Path, extensions: &Extensions) -> Walk {
     let shared = Mutex::new(Walk::default());
     // A watcher watches the root's file system: a card on another is out of its sight.
     let root_dev = std::fs::metadata(root).map(|m| std::os::unix::fs::MetadataExt::dev(&m)).ok();
-    let mut builder = Collector { root, root_dev, extensions, shared: &shared };
     let ignore_files = Arc::new(IgnoreFiles::new(root, true));
+    let mut builder = Collector { root, root_dev, extensions, ignore_files: &ignore_files, shared: &shared };
     walker(root, &ignore_files).threads(rayon::current_num_threads()).build_parallel().visit(&mut builder);
     let mut walk = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     walk.problems.extend(ignore_files.take_problems());
@@ -84,6 +85,7 @@ struct Collector<'a> {
     root: &'a Path,
     root_dev: Option<u64>,
     extensions: &'a Extensions,
+    ignore_files: &'a IgnoreFiles,
     shared: &'a Mutex<Walk>,
 }
 
@@ -93,6 +95,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
             root: self.root,
             root_dev: self.root_dev,
             extensions: self.extensions,
+            ignore_files: self.ignore_files,
             shared: self.shared,
             local: Walk::default(),
             dir: None,
@@ -106,6 +109,9 @@ struct Visitor<'a> {
     root: &'a Path,
     root_dev: Option<u64>,
     extensions: &'a Extensions,
+    /// The walk's rules, asked again about an entry the crate reports an error for
+    /// before the filter sees it.
+    ignore_files: &'a IgnoreFiles,
     shared: &'a Mutex<Walk>,
     local: Walk,
     /// The folder whose files are being visited, opened for relative stats.
@@ -116,10 +122,11 @@ impl ParallelVisitor for Visitor<'_> {
     fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
         match entry {
             Ok(entry) => self.visit_entry(&entry),
-            Err(err) => self
-                .local
-                .problems
-                .push(Problem { path: String::new(), message: describe_walk_error(&err, self.root) }),
+            Err(err) => {
+                let rules =
+                    Rules { root: self.root, ignore_files: self.ignore_files, extensions: self.extensions };
+                self.local.problems.extend(rules.problem(&err));
+            }
         }
         WalkState::Continue
     }
@@ -167,10 +174,18 @@ impl Visitor<'_> {
                 }
                 self.local.files.push(FileStat { path, mtime_ns, size })
             }
-            Err(err) => self
-                .local
-                .problems
-                .push(Problem { path, message: format!("skipped: {}", io_reason(&err.to_string())) }),
+            Err(err) => {
+                // The walk listed the folder, so its folders above are searchable: only
+                // the folder itself can be unsearchable (readable, without `x`).
+                let message = match err.kind() {
+                    io::ErrorKind::PermissionDenied => {
+                        "skipped: permission denied (make the folder it is in searchable to index it)"
+                            .to_string()
+                    }
+                    _ => format!("skipped: {}", io_reason(&err.to_string())),
+                };
+                self.local.problems.push(Problem { path, message })
+            }
         }
     }
 

@@ -4,7 +4,7 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 
 use serde_json::json;
 
-use crate::util::{TestDex, hand_over, permission_runner, run_as, skip_unless_runnable};
+use crate::util::{TestDex, hand_over, permission_runner, run_as, skip_unless_runnable, summary};
 
 #[test]
 fn non_utf8_bytes_are_read_lossily_and_flagged() {
@@ -71,7 +71,14 @@ fn symlink_loops_are_reported_and_do_not_hang() {
     symlink(dex.path("dir/a.md"), dex.path("link.md")).expect("symlink");
     let (_, stderr, code) = dex.run(&["index"]);
     assert_eq!(code, 0);
-    assert!(stderr.contains("warning: symlink loop skipped"), "{stderr}");
+    let (warning, rest) = stderr.split_once('\n').expect("a warning, then the summary");
+    assert_eq!(
+        warning,
+        "termdex: warning: dir/loop: symlink loop skipped: it leads back to dir, a folder it is in \
+         (remove the link, or list it in .ignore to keep it)"
+    );
+    assert_eq!(summary(rest), "termdex: indexed 2 cards in N ms: 2 new, 0 changed, 0 removed, 0 errors");
+    assert_eq!(rest.lines().count(), 1, "{stderr}");
     assert_eq!(dex.paths(), ["dir/a.md", "link.md"]);
 }
 

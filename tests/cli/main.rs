@@ -31,4 +31,5 @@ mod sql;
 mod types;
 mod util;
 mod views;
+mod walk_warnings;
 mod watch;

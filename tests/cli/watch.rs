@@ -321,6 +321,23 @@ fn links_and_unreadable_cards_make_commands_walk() {
     assert_eq!(stdout, "a.md\nb.md\n");
 }
 
+/// Hostile test: a walk problem has commands walk instead of trusting the watcher, and the
+/// lock link Emacs keeps beside each open card (dangling, hidden) was one: the watcher was
+/// never trusted while a card was open in Emacs. What the walk skips anyway is no problem.
+#[test]
+fn links_the_walk_skips_anyway_leave_the_watcher_trusted() {
+    let dex = TestDex::new();
+    dex.write("a.md", "# A\n");
+    std::os::unix::fs::symlink("root@host.12345:1700000000", dex.path(".#a.md")).expect("symlink");
+    std::os::unix::fs::symlink(".", dex.path(".selfloop")).expect("symlink");
+    std::os::unix::fs::symlink("nowhere", dex.path("notes.txt")).expect("symlink");
+    let watcher = watch(&dex);
+    let (stdout, stderr) = paths(&dex);
+    assert!(trusted(&stderr, watcher.pid()), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert_eq!(stdout, "a.md\n");
+}
+
 /// Review of issue 16 point 3: a card rewritten with its size and modification time kept
 /// (`cp -p`, `tar x`, `rsync -t` of an older copy) is no change to a walk's stamps, but
 /// the watcher saw its event; a folder created in the same moment had that round walk
