@@ -382,7 +382,7 @@ mod tests {
         let rows: Vec<_> = got.rows.iter().map(|r| (r.key.as_str(), r.kind)).collect();
         assert_eq!(rows, vec![("a", "map"), ("short", "number")]);
         let shown = |prefix: &str| {
-            format!("{}…", format!("{prefix}{}", "k".repeat(SHOWN_KEY_CHARS))[..SHOWN_KEY_CHARS].to_string())
+            format!("{}…", &format!("{prefix}{}", "k".repeat(SHOWN_KEY_CHARS))[..SHOWN_KEY_CHARS])
         };
         assert_eq!(got.cut.listed, vec![Cut::LongKey { key: shown("a.") }, Cut::LongKey { key: shown("") }],);
     }
