@@ -3,7 +3,8 @@
 //! `path:line: reason`.
 //!
 //! The format is the one compilers use, so editors and `grep` can jump to the line.
-//! Cards that were only partly readable, links that name no card
+//! Cards that were only partly readable or whose fields were only partly indexed, links
+//! that name no card
 //! (`path:line: warning: no card named "X"`) and parent fields that several cards answer
 //! to, are listed as warnings; they do not fail the check unless `--strict` makes every
 //! warning about a link a problem. A parent cycle is such a warning too (the parent field
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use termdex::frontmatter::key_line;
-use termdex::index::card_errors;
+use termdex::index::{Cut, card_errors};
 use termdex::output::ansi::{BOLD, RED, RESET, YELLOW};
 use termdex::output::clean;
 use termdex::query::{declared, links, outline};
@@ -51,6 +52,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     })?;
     let paths = ctx.paths();
     let mut findings: Vec<(String, Finding)> = Vec::new();
+    let mut cuts: Vec<(String, Cut)> = Vec::new();
     for row in rows {
         if let Some((line, message)) = row.error {
             findings.push((row.path.clone(), Finding::Problem { line, message }));
@@ -62,8 +64,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         if row.truncated {
             let message =
                 format!("larger than {} MiB; only the start is indexed", termdex::scan::MAX_CARD_BYTES >> 20);
-            findings.push((row.path, Finding::Warning { line: None, message }));
+            findings.push((row.path.clone(), Finding::Warning { line: None, message }));
         }
+        if row.cut.more > 0 {
+            let message = format!(
+                "{} more fields cannot be found by filters (too many values, nested too deep or keys too long)",
+                row.cut.more
+            );
+            findings.push((row.path.clone(), Finding::Warning { line: None, message }));
+        }
+        cuts.extend(row.cut.listed.into_iter().map(|cut| (row.path.clone(), cut)));
     }
     for path in termdex::scan::leftover_temp_files(&ctx.dex.root) {
         let message =
@@ -102,8 +112,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
         });
-        key_line(text, key).unwrap_or(1) as i64
+        key_line(text, key).map(|line| line as i64)
     };
+    for (path, cut) in cuts {
+        let line = line_of(&path, cut.key());
+        findings.push((path, Finding::Warning { line, message: cut_message(&cut) }));
+    }
     for cycle in cycles {
         let Some(top) = cycle.first().cloned() else { continue };
         let round: Vec<String> = cycle.iter().chain([&top]).map(|p| paths.show(p)).collect();
@@ -113,7 +127,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             round.join(" -> "),
             config.outline.parent
         );
-        let line = line_of(&top, &config.outline.parent);
+        let line = line_of(&top, &config.outline.parent).unwrap_or(1);
         let finding = match args.strict {
             true => Finding::Problem { line, message },
             false => Finding::Warning { line: Some(line), message },
@@ -121,7 +135,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         findings.push((top, finding));
     }
     for breach in breaches {
-        let line = line_of(&breach.path, &breach.key);
+        let line = line_of(&breach.path, &breach.key).unwrap_or(1);
         findings.push((breach.path, Finding::Problem { line, message: breach.message }));
     }
     // For each card: warnings about the whole card, then the rest by line.
@@ -163,6 +177,31 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
         say!("termdex: {failed} problem{}", if failed == 1 { "" } else { "s" });
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// What a field left out of the index means, and what to do about it. The card keeps it:
+/// `show` and the card's JSON have it all.
+fn cut_message(cut: &Cut) -> String {
+    use termdex::index::fields::{MAX_DEPTH, MAX_KEY_CHARS, MAX_ROWS};
+    match cut {
+        Cut::Values { key, kept: 0, .. } => format!(
+            "field \"{key}\" cannot be found by filters: the card's fields hold more than {MAX_ROWS} \
+             values, the most a card indexes; split the card"
+        ),
+        Cut::Values { key, kept, of } => format!(
+            "field \"{key}\": only the first {kept} of its {of} values can be found by filters (a card \
+             indexes at most {MAX_ROWS} values, shared between its fields); split the list across cards \
+             or move it into the body"
+        ),
+        Cut::Deep { key } => format!(
+            "field \"{key}\": what is nested in it cannot be found by filters (maps are indexed \
+             {MAX_DEPTH} levels deep); nest it less deeply"
+        ),
+        Cut::LongKey { key } => format!(
+            "field \"{key}\": a key longer than {MAX_KEY_CHARS} characters cannot be found by filters, \
+             nor anything under it; shorten the key"
+        ),
+    }
 }
 
 /// Each parent cycle as the outline breaks it: the paths of its cards, from the one where

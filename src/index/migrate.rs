@@ -17,6 +17,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_reread_numbers", include_str!("../../migrations/0004_reread_numbers.sql")),
     ("0005_cjk_tokens", include_str!("../../migrations/0005_cjk_tokens.sql")),
     ("0006_reread_parents", include_str!("../../migrations/0006_reread_parents.sql")),
+    ("0007_field_cuts", include_str!("../../migrations/0007_field_cuts.sql")),
 ];
 
 /// The schema version this build writes.

@@ -20,7 +20,7 @@
 //! let follow a symlink there: it would create the database wherever the link points.
 
 mod damage;
-mod fields;
+pub mod fields;
 mod links;
 mod migrate;
 mod pairs;
@@ -41,7 +41,7 @@ use crate::files::{self, SpecialFile};
 use crate::scan::Settings;
 
 pub use damage::{Damage, retry_after_damage};
-pub use fields::{FieldRow, flatten};
+pub use fields::{Cut, Cuts, FieldRow, Flat, flatten};
 pub use links::{NameLookup, link_candidates_sql, resolve_name, resolve_name_sql};
 pub use migrate::SCHEMA_VERSION;
 pub(crate) use tokenizer::BREAK as FTS_BREAK;

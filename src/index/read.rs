@@ -337,22 +337,38 @@ pub fn count_errors(conn: &Connection) -> rusqlite::Result<usize> {
         .map(|n| n as usize)
 }
 
-/// A card whose frontmatter failed to parse, or that was only partly readable.
+/// A card whose frontmatter failed to parse, or that was only partly readable, or whose
+/// fields were only partly flattened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRow {
     pub path: String,
     pub error: Option<(i64, String)>,
     pub lossy: bool,
     pub truncated: bool,
+    /// What of its fields no filter finds.
+    pub cut: super::Cuts,
 }
 
-/// Cards with a frontmatter error or a read flag, by path. Stored fields that are not a
-/// JSON object are damage, found here too: `check` reads no fields otherwise.
+/// Cards with a frontmatter error, a read flag or fields left out of the index, by path.
+/// Stored fields that are not a JSON object are damage, found here too: `check` reads no
+/// fields otherwise.
 pub fn card_errors(index: &super::Index) -> Result<Vec<ErrorRow>, super::IndexError> {
     if let Some(bad) = unreadable_fields(index.conn()).map_err(|cause| index.sqlite_error(cause))? {
         return Err(bad.into());
     }
-    card_error_rows(index.conn()).map_err(|cause| index.sqlite_error(cause))
+    let rows = card_error_rows(index.conn()).map_err(|cause| index.sqlite_error(cause))?;
+    rows.into_iter()
+        .map(|(mut row, cut)| {
+            // Only termdex writes it: a record that does not read is damage, which heals.
+            if let Some(json) = cut {
+                row.cut = serde_json::from_str(&json).map_err(|e| BadFields {
+                    path: row.path.clone(),
+                    cause: format!("its record of fields left out of the index does not read: {e}"),
+                })?;
+            }
+            Ok(row)
+        })
+        .collect()
 }
 
 /// The first card whose stored fields are not a JSON object. SQLite's own JSON check
@@ -373,19 +389,22 @@ fn unreadable_fields(conn: &Connection) -> rusqlite::Result<Option<BadFields>> {
     Ok(None)
 }
 
-fn card_error_rows(conn: &Connection) -> rusqlite::Result<Vec<ErrorRow>> {
+/// The rows, each with its `cut` record as stored.
+fn card_error_rows(conn: &Connection) -> rusqlite::Result<Vec<(ErrorRow, Option<String>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT path, error_line, error, lossy, truncated FROM cards
-         WHERE error IS NOT NULL OR lossy OR truncated ORDER BY path",
+        "SELECT path, error_line, error, lossy, truncated, cut FROM cards
+         WHERE error IS NOT NULL OR lossy OR truncated OR cut IS NOT NULL ORDER BY path",
     )?;
     let rows = stmt.query_map([], |r| {
         let message: Option<String> = r.get(2)?;
-        Ok(ErrorRow {
+        let row = ErrorRow {
             path: r.get(0)?,
             error: message.map(|m| (r.get::<_, Option<i64>>(1).ok().flatten().unwrap_or(1), m)),
             lossy: r.get(3)?,
             truncated: r.get(4)?,
-        })
+            cut: super::Cuts::default(),
+        };
+        Ok((row, r.get(5)?))
     })?;
     rows.collect()
 }

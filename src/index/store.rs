@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::card::{Card, Link, NameKind, card_names, key_tail, name_key};
 use crate::scan::Settings;
 
-use super::fields::{FieldRow, flatten};
+use super::fields::{FieldRow, Flat, flatten};
 use super::links::Relink;
 
 /// What the index last saw of a file.
@@ -46,15 +46,17 @@ pub struct Prepared {
     pub card: Card,
     fields_json: String,
     rows: Vec<FieldRow>,
+    /// What of the fields got no rows, as `cards.cut` keeps it.
+    cut: Option<String>,
     /// The names links find the card by.
     names: Vec<(NameKind, String)>,
 }
 
 pub fn prepare(card: Card) -> Prepared {
     let fields_json = serde_json::to_string(&card.fields).unwrap_or_else(|_| "{}".into());
-    let rows = flatten(&card.fields);
+    let Flat { rows, cut } = flatten(&card.fields);
     let names = card_names(&card.path, &card.title, &card.fields);
-    Prepared { card, fields_json, rows, names }
+    Prepared { card, fields_json, rows, cut: cut.to_json(), names }
 }
 
 /// Inserts or replaces a card (keeping its id when it was already indexed). `known`
@@ -68,17 +70,17 @@ pub fn write_card(
     fts: Fts,
     relink: &mut Relink,
 ) -> rusqlite::Result<()> {
-    let Prepared { card, fields_json: fields, rows, names } = prepared;
+    let Prepared { card, fields_json: fields, rows, cut, names } = prepared;
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO cards (path, title, fields, format, mtime_ns, size, created,
-                                error, error_line, lossy, truncated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                error, error_line, lossy, truncated, cut)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (path) DO UPDATE SET
                 title = excluded.title, fields = excluded.fields, format = excluded.format,
                 mtime_ns = excluded.mtime_ns, size = excluded.size, created = excluded.created,
                 error = excluded.error, error_line = excluded.error_line,
-                lossy = excluded.lossy, truncated = excluded.truncated
+                lossy = excluded.lossy, truncated = excluded.truncated, cut = excluded.cut
              RETURNING id",
         )?
         .query_row(
@@ -94,6 +96,7 @@ pub fn write_card(
                 card.error.as_ref().map(|e| e.line as i64),
                 card.lossy,
                 card.truncated,
+                cut,
             ],
             |r| r.get(0),
         )?;

@@ -30,6 +30,103 @@ fn huge_files_are_capped_and_flagged() {
     assert_eq!(stdout, "big.md: warning: larger than 1 MiB; only the start is indexed\n");
 }
 
+/// A card of `count` references `r0`, `r1`, ..., between a title and a status.
+fn card_with_refs(count: usize) -> String {
+    let refs: Vec<String> = (0..count).map(|i| format!("r{i}")).collect();
+    format!("---\ntitle: H\nrefs: [{}]\nstatus: urgent\n---\n", refs.join(", "))
+}
+
+#[test]
+fn a_long_list_costs_no_other_field_its_rows() {
+    // Found by a hostile test: every field after a 10,000-element list had no rows, so no
+    // filter found it, and nothing said so.
+    let dex = TestDex::new();
+    dex.write("h.md", card_with_refs(10_000));
+    for filter in ["status:urgent", "has:status", "title:H", "refs:r0", "refs:r9999"] {
+        let (stdout, stderr, code) = dex.run(&["query", "--format", "{path}", filter]);
+        assert_eq!((stdout.as_str(), code), ("h.md\n", 0), "{filter}: {stderr}");
+    }
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!((stdout.as_str(), code), ("", 0), "10,000 values are kept whole: nothing to say");
+}
+
+#[test]
+fn a_list_past_the_cap_keeps_its_first_values_and_check_names_it() {
+    let dex = TestDex::new();
+    dex.write("h.md", card_with_refs(60_000));
+    let (stdout, stderr, code) =
+        dex.run(&["query", "--format", "{path}", "status:urgent title:H refs:r49997"]);
+    assert_eq!((stdout.as_str(), code), ("h.md\n", 0), "{stderr}");
+    let (stdout, _, code) = dex.run(&["query", "--format", "{path}", "refs:r49998"]);
+    assert_eq!((stdout.as_str(), code), ("", 1), "past the share of 49,998 rows: the two others have theirs");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        stdout,
+        "h.md:3: warning: field \"refs\": only the first 49998 of its 60000 values can be found by \
+         filters (a card indexes at most 50000 values, shared between its fields); split the list across \
+         cards or move it into the body\n"
+    );
+    assert_eq!(code, 0, "a warning, not a problem");
+    assert_eq!(dex.card("h.md")["fields"]["refs"][59_999], "r59999", "the card's JSON has them all");
+}
+
+#[test]
+fn many_tags_keep_every_other_field_findable() {
+    let dex = TestDex::new();
+    let tags: Vec<String> = (0..20_000).map(|i| format!("h{i}")).collect();
+    dex.write("t.md", format!("---\ntitle: T\ntags: [{}]\nstatus: urgent\n---\n", tags.join(", ")));
+    let (stdout, stderr, code) = dex.run(&["query", "--format", "{path}", "#h9999 #h19999 status:urgent"]);
+    assert_eq!((stdout.as_str(), code), ("t.md\n", 0), "{stderr}");
+    let (stdout, _, _) = dex.run(&["check"]);
+    assert_eq!(stdout, "", "20,000 tags fit");
+}
+
+#[test]
+fn a_map_nested_too_deep_is_named_by_check_and_the_rest_is_found() {
+    let dex = TestDex::new();
+    let mut deep = String::from("---\n");
+    for level in 0..10 {
+        deep.push_str(&format!("{}l{level}:\n", "  ".repeat(level)));
+    }
+    deep.push_str(&format!("{}leaf: 1\nstatus: urgent\n---\n", "  ".repeat(10)));
+    dex.write("deep.md", deep);
+    let (stdout, _, code) =
+        dex.run(&["query", "--format", "{path}", "status:urgent has:l0.l1.l2.l3.l4.l5.l6.l7"]);
+    assert_eq!((stdout.as_str(), code), ("deep.md\n", 0));
+    let (stdout, _, code) = dex.run(&["query", "has:l0.l1.l2.l3.l4.l5.l6.l7.l8"]);
+    assert_eq!((stdout.as_str(), code), ("", 1), "past 8 levels");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        stdout,
+        "deep.md:9: warning: field \"l0.l1.l2.l3.l4.l5.l6.l7\": what is nested in it cannot be found by \
+         filters (maps are indexed 8 levels deep); nest it less deeply\n"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_key_too_long_is_named_by_check_shortened() {
+    let dex = TestDex::new();
+    dex.write("long.md", format!("---\n{}: 1\nstatus: urgent\n---\n", "K".repeat(201)));
+    let (stdout, _, code) = dex.run(&["query", "--format", "{path}", "status:urgent"]);
+    assert_eq!((stdout.as_str(), code), ("long.md\n", 0));
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        stdout,
+        format!(
+            "long.md: warning: field \"{}…\": a key longer than 200 characters cannot be found by filters, \
+             nor anything under it; shorten the key\n",
+            "k".repeat(40)
+        )
+    );
+    assert_eq!(code, 0);
+    // Shortened to 200 characters, the key is found, and check has nothing more to say.
+    dex.write("long.md", format!("---\n{}: 1\nstatus: urgent\n---\n", "K".repeat(200)));
+    let (stdout, _, _) = dex.run(&["query", "--format", "{path}", &format!("has:{}", "k".repeat(200))]);
+    assert_eq!(stdout, "long.md\n");
+    assert_eq!(dex.run(&["check"]).0, "");
+}
+
 #[test]
 fn names_with_spaces_tabs_and_newlines_are_indexed_exactly() {
     let dex = TestDex::new();
@@ -163,6 +260,19 @@ fn deep_maps_keep_their_json_but_flatten_only_so_deep() {
     assert_eq!(paths("has:n.k0.k1.k2.k3.k4.k5.k6.k7"), "", "nine levels deep is not flattened");
     assert_eq!(paths(&format!("has:{long}")), "", "a 300-character key is not flattened");
     assert_eq!(paths("short:2"), "deep.md\n");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        stdout,
+        format!(
+            "deep.md: warning: field \"n.k0.k1.k2.k3.k4.k5.k6\": what is nested in it cannot be found by \
+             filters (maps are indexed 8 levels deep); nest it less deeply\n\
+             deep.md: warning: field \"{}…\": a key longer than 200 characters cannot be found by filters, \
+             nor anything under it; shorten the key\n",
+            "x".repeat(40)
+        ),
+        "what is left out is said"
+    );
+    assert_eq!(code, 0);
 }
 
 #[test]
