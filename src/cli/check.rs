@@ -164,6 +164,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
                 writeln!(out, "{path}:{line}: {red}{}{reset}", clean(message))?;
                 failed += 1;
             }
+            // `-q`: the problems alone, for a script or a hook that only fails on them.
+            Finding::Warning { .. } if ctx.quiet => {}
             Finding::Warning { line: None, message } => {
                 writeln!(out, "{path}: {yellow}warning{reset}: {}", clean(message))?
             }

@@ -69,3 +69,31 @@ fn temp_files_of_interrupted_writes_are_warned_about_but_do_not_fail() {
     );
     assert_eq!(dex.read("notes/a.md"), b"---\ntitle: A\n---\n", "check never changes a file");
 }
+
+#[test]
+fn quiet_lists_the_problems_alone() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: a\nparent: \"[[nope]]\"\n---\n").write("b.md", "---\ntitle: [\n---\n");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        (
+            "a.md:3: warning: no card named \"nope\"\nb.md:2: invalid YAML: while parsing a node, did not find expected node content\n",
+            1
+        )
+    );
+    let (stdout, stderr, code) = dex.run(&["check", "-q"]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("b.md:2: invalid YAML: while parsing a node, did not find expected node content\n", "", 1)
+    );
+    // --strict makes the warning a problem: listed then, quiet or not.
+    let (stdout, _, code) = dex.run(&["check", "-q", "--strict"]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        (
+            "a.md:3: no card named \"nope\"\nb.md:2: invalid YAML: while parsing a node, did not find expected node content\n",
+            1
+        )
+    );
+}
