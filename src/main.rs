@@ -27,9 +27,15 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // A shell asking for completions (the scripts of `termdex completions`) gets them and
     // nothing else: this prints them and exits before anything else runs.
-    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+    let current_dir = std::env::current_dir().ok();
+    let completing = clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
         .var(cli::complete::VAR)
-        .complete();
+        .try_complete(cli::complete::request(std::env::args_os()), current_dir.as_deref());
+    match completing {
+        Ok(true) => return ExitCode::SUCCESS,
+        Ok(false) => {}
+        Err(err) => err.exit(),
+    }
     let args = match cli::parse(std::env::args_os()) {
         Ok(args) => args,
         Err(err) => return usage_error(&err),

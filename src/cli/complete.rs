@@ -22,6 +22,23 @@ pub const VAR: &str = "TERMDEX_COMPLETE";
 /// Sort keys every card has, beside its fields.
 const CARD_KEYS: [&str; 5] = ["path", "title", "modified", "created", "size"];
 
+/// The completion request (`termdex -- WORDS...`) with its filter words protected as a
+/// command line is ([`super::protect_negated_terms`]): clap's completer takes a word such
+/// as `-sta` for a cluster of short flags and offers `-staq`, `-stav`...; marked, it is the
+/// filter word it is, and [`filter_terms`] completes it to `-status:`. A word starting
+/// with `--` is left for clap to complete as the long option it begins.
+pub fn request(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let Some(split) = args.iter().position(|a| a == "--") else { return args };
+    let (head, words) = args.split_at(split + 1);
+    let protected = super::protect_negated_terms(words.iter().cloned());
+    let words = words.iter().zip(protected).map(|(word, marked)| match word.to_str() {
+        Some(w) if w.starts_with("--") => word.clone(),
+        _ => marked,
+    });
+    head.iter().cloned().chain(words).collect()
+}
+
 /// The saved views of the dex, with their descriptions.
 pub fn views() -> Vec<CompletionCandidate> {
     let Some(config) = config() else { return Vec::new() };
@@ -68,7 +85,9 @@ const HAS_WORDS: [&str; 4] = ["links", "backlinks", "children", "parent"];
 /// `op` (and `status:` as `status`, `:`): the value is completed alone, as the word bash
 /// replaces is what follows the colon.
 pub fn filter_terms(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some(current) = current.to_str() else { return Vec::new() };
+    let Some(current) = current.to_str().map(super::unmark) else { return Vec::new() };
+    // `\#ru`: a `#` escaped from bash's comments, as the bash script completes it.
+    let current = current.strip_prefix('\\').filter(|rest| rest.starts_with('#')).unwrap_or(current);
     if let Some((field, start)) = split_term(std::env::args_os()) {
         let field = field.trim_start_matches('-');
         return values_of(field, &start).into_iter().map(CompletionCandidate::new).collect();

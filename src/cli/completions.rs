@@ -75,5 +75,18 @@ fn bash_keeps_colons(script: &str) -> String {
         words[COMP_CWORD]=\":\"
     fi
 ";
-    script.replacen(BASH_CURRENT_WORD, &format!("{BASH_CURRENT_WORD}{keep}"), 1)
+    let script = script.replacen(BASH_CURRENT_WORD, &format!("{BASH_CURRENT_WORD}{keep}"), 1);
+    let end = BASH_SCRIPT_END.trim_end_matches("}\n");
+    script.replacen(BASH_SCRIPT_END, &format!("{end}{BASH_ESCAPE_HASH}}}\n"), 1)
 }
+
+/// The end of clap's completion function in its bash script.
+const BASH_SCRIPT_END: &str = "        compopt -o nospace\n    fi\n}\n";
+
+/// A word typed with a bare `#` (`#ru` for the tag `rust`) is a comment to bash: what
+/// completes it is written `\#rust`, so that the line runs the filter it shows.
+const BASH_ESCAPE_HASH: &str = "    local raw=\"${COMP_WORDS[COMP_CWORD]}\"
+    if [[ ${raw:0:1} == \"#\" || ${raw:0:2} == \"\\\\#\" ]]; then
+        COMPREPLY=(\"${COMPREPLY[@]/#\\#/\\\\#}\")
+    fi
+";

@@ -32,16 +32,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let mut edits = Vec::new();
     let mut paths = Vec::new();
     for item in args.items.iter().map(|i| super::unmark(i)) {
-        // An existing file wins over an assignment look-alike (`a=b.md`), found where a
-        // card's path is looked for: from here, then from the dex's root (`--dex`).
-        if item.contains('=') && !ctx.names_file(std::path::Path::new(item)) {
+        // An existing card file wins over an assignment look-alike (`a=b.md`), found where
+        // a card's path is looked for: from here, then from the dex's root (`--dex`). A
+        // file named like an assignment that is no card (`status=done`) does not.
+        let typed = std::path::Path::new(item);
+        if item.contains('=') && !(ctx.names_file(typed) && ctx.extensions()?.matches(typed)) {
             let (key, value) = parse_assignment(item).map_err(|e| anyhow::anyhow!("{item}: {e}"))?;
             edits.push(Edit::Set { key, value });
         } else {
             paths.push(ctx.resolve_card(std::path::Path::new(item))?);
         }
     }
-    if let Some(key) = args.unset.iter().find(|key| edits.iter().any(|e| e.key() == key.as_str())) {
+    // Keys are matched to a card's fields regardless of letter case (`Status` edits
+    // `status`): so is the clash.
+    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    if let Some(key) = args.unset.iter().find(|key| edits.iter().any(|e| same(e.key(), key))) {
         bail!("{key} is both set and unset (--unset {key}): give one of the two");
     }
     edits.extend(args.unset.iter().map(|key| Edit::Unset { key: key.clone() }));

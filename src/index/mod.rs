@@ -578,9 +578,9 @@ impl Index {
             self.record_settings()?;
             return Ok(false);
         }
-        let settings = self.settings.take();
+        let (settings, walk_print) = (self.settings.take(), self.walk_print.take());
         *self = replace_locked(&path, "is damaged")?.index;
-        self.settings = settings;
+        (self.settings, self.walk_print) = (settings, walk_print);
         self.record_settings()?;
         Ok(true)
     }

@@ -427,11 +427,13 @@ fn write(
         store::set_racy_paths(&tx, &racy)?;
     }
     // Recorded in the same transaction as what the walk found, so that no reader sees
-    // this walk's cards under another walk's rules.
-    if let Some(print) = print
-        && store::walked_with(&tx)?.as_deref() != Some(print)
-    {
-        store::set_walked_with(&tx, print)?;
+    // this walk's cards under another walk's rules; a walk of unknown rules leaves none.
+    match print {
+        Some(print) if store::walked_with(&tx)?.as_deref() != Some(print) => {
+            store::set_walked_with(&tx, print)?
+        }
+        Some(_) => {}
+        None => store::forget_walked_with(&tx)?,
     }
     tx.commit()?;
     clock.lap("commit");
@@ -636,12 +638,19 @@ pub fn refresh_paths(index: &mut Index, root: &Path, paths: &[String]) -> Result
 
 fn refresh_paths_once(index: &mut Index, root: &Path, paths: &[String]) -> Result<Vec<Problem>, IndexError> {
     let mut problems = Vec::new();
+    let index_print = index.walk_print.clone();
+    let index_print = index_print.as_deref();
     let result =
         (|| {
             let tx = index.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let start_ns = now_ns();
             let mut relink = Relink::touched();
             let settings = store::settings(&tx)?;
+            // Cards judged by other rules than the last walk's (a `set` run where other
+            // ignore files apply than a watcher's): the walk's rules no longer vouch.
+            if index_print.is_none() || store::walked_with(&tx)?.as_deref() != index_print {
+                store::forget_walked_with(&tx)?;
+            }
             let mut read = Vec::new();
             let mut gone = Vec::new();
             for path in paths.iter().filter(|p| scan::card_path_problem(p, &settings.extensions).is_none()) {

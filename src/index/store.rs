@@ -334,6 +334,14 @@ pub fn walked_with(conn: &Connection) -> rusqlite::Result<Option<String>> {
         .optional()
 }
 
+/// Forgets the rules the index was walked with: cards were written under rules that may
+/// not be the recorded ones, so no watcher may vouch for the index until a walk records
+/// its rules again.
+pub fn forget_walked_with(conn: &Connection) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM termdex_meta WHERE key = 'walked_with'")?.execute([])?;
+    Ok(())
+}
+
 pub fn set_walked_with(conn: &Connection, print: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO termdex_meta (key, value) VALUES ('walked_with', ?1)

@@ -19,13 +19,29 @@ pub fn fingerprint(root: &Path, settings: &Settings) -> String {
         text.push_str(&format!(" {}={}", source.display(), stamp(&source)));
     }
     // The global excludes file is matched relative to the current folder (as ripgrep
-    // does): when there is one, where the command runs can change which files are cards.
+    // does): where the command runs changes which files are cards only through a pattern
+    // anchored to a folder (`/drafts`, `notes/*.md`); one matching names anywhere (`*.swp`,
+    // `drafts/`) does not, and leaves the current folder out of the fingerprint, so that
+    // commands run from different folders agree.
     let global = crate::scan::excludes_file_named();
     if let Some(global) = global.filter(|p| p.metadata().is_ok_and(|m| m.len() > 0)) {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        text.push_str(&format!(" global={} cwd={}", global.display(), cwd.display()));
+        text.push_str(&format!(" global={}", global.display()));
+        if anchored_patterns(&global) {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            text.push_str(&format!(" cwd={}", cwd.display()));
+        }
     }
     text
+}
+
+/// Whether the ignore file at `path` holds a pattern anchored to a folder: a `/` before
+/// its last character (gitignore's rule); unreadable counts as anchored.
+fn anchored_patterns(path: &Path) -> bool {
+    let Ok(bytes) = crate::files::read_regular(path) else { return true };
+    String::from_utf8_lossy(&bytes).lines().any(|line| {
+        let pattern = line.trim_end();
+        !pattern.starts_with('#') && pattern.trim_end_matches('/').contains('/')
+    })
 }
 
 /// (device, inode, size, modification and change times) of `path`, or `-` when nothing is
@@ -89,4 +105,25 @@ fn excludes_candidates() -> Vec<PathBuf> {
     .collect();
     files.extend(crate::scan::excludes_file_named());
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_pattern_anchored_to_a_folder_makes_the_current_folder_count() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("ignore");
+        for (text, anchored) in [
+            ("*.swp\ndrafts/\n# a/comment\n.DS_Store\n", false),
+            ("*.swp\n/drafts\n", true),
+            ("notes/*.md\n", true),
+            ("!/keep.md\n", true),
+        ] {
+            std::fs::write(&file, text).expect("write");
+            assert_eq!(anchored_patterns(&file), anchored, "{text:?}");
+        }
+        assert!(anchored_patterns(&dir.path().join("missing")), "unreadable counts as anchored");
+    }
 }

@@ -478,6 +478,8 @@ impl State {
         if self.index.is_none() {
             let mut opened = Index::open(&self.index_path).map_err(|e| e.to_string())?.index;
             opened.use_settings(&self.settings).map_err(|e| e.to_string())?;
+            // What it writes of the events it sees is judged by these rules.
+            opened.record_walks_as(fingerprint(&self.dex.root, &self.settings));
             self.index = Some(opened);
         }
         self.index.as_mut().ok_or_else(|| "the index is not open".into())

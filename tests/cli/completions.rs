@@ -115,6 +115,8 @@ fn bash_completes_filter_terms_and_the_values_of_a_field() {
             "termdex query status:i",
             "termdex query tags:",
             "termdex pick #c",
+            "termdex query -sta",
+            "termdex query -#r",
             "termdex query has:ch",
             "termdex query view:tr",
             "termdex query nosuchfield:",
@@ -131,7 +133,11 @@ fn bash_completes_filter_terms_and_the_values_of_a_field() {
             "done",
             "",
             "rust cli",
-            "#cli",
+            // Typed bare, `#` would start a comment: bash gets it escaped.
+            "\\#cli",
+            // Not clap's short-flag clusters (`-staq`): the negated filter word.
+            "-status:",
+            "-#rust",
             "children",
             "triage",
             "",

@@ -649,3 +649,21 @@ fn a_key_both_set_and_unset_is_refused_and_the_dex_root_is_no_card() {
         ("termdex: error: . is the dex's own folder, not a card: name a card in it\n", 2)
     );
 }
+
+#[test]
+fn a_clash_of_set_and_unset_is_seen_whatever_the_letter_case_and_a_stray_file_is_no_card() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\nstatus: active\n---\n");
+    let (_, stderr, code) = set(&dex, &["a.md", "Status=done", "--unset", "status"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        ("termdex: error: status is both set and unset (--unset status): give one of the two\n", 2)
+    );
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: active\n---\n");
+    // A file named like the assignment, but no card: the argument is the assignment.
+    dex.write("status=done", "not a card\n");
+    let (_, stderr, code) = set(&dex, &["a.md", "status=done"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(text(&dex, "a.md"), "---\nstatus: done\n---\n");
+    assert_eq!(text(&dex, "status=done"), "not a card\n");
+}

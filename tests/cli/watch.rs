@@ -530,3 +530,46 @@ fn a_command_walking_with_other_ignore_files_leaves_the_watcher_vouching_for_not
     assert!(trusted(&stderr, pid), "{stderr}");
     assert_eq!(stdout, "a.md\nsub/s.md\n");
 }
+
+#[test]
+fn a_card_written_under_other_ignore_files_leaves_the_watcher_vouching_for_nothing() {
+    let dex = TestDex::new();
+    fs::create_dir_all(dex.path(".git")).expect("a git repository");
+    dex.write("a.md", "# A\n").write("drafts/d.md", "# D\n").write("sub/s.md", "# S\n");
+    // git's global excludes file holds a pattern anchored to the folder a command runs in.
+    let home = tempfile::tempdir().expect("home");
+    fs::create_dir_all(home.path().join("config/git")).expect("mkdir");
+    fs::write(home.path().join("config/git/ignore"), "/drafts/\n").expect("ignore");
+    let env = |cmd: &mut std::process::Command| {
+        cmd.env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("GIT_CONFIG_SYSTEM", home.path().join("gitconfig"));
+    };
+    let mut spawn = dex.process();
+    env(&mut spawn);
+    let child = spawn.arg("watch").stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
+    let watcher = Watcher { child };
+    let pid = watcher.pid();
+    let query = || {
+        let mut cmd = dex.process();
+        env(&mut cmd);
+        let out = cmd.args(["-v", "query", "--format", "paths"]).output().expect("run");
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    until("the watcher is trusted", || trusted(&query().1, pid));
+    assert_eq!(query().0, "a.md\nsub/s.md\n");
+    // From sub/, `/drafts/` names sub/drafts: drafts/d.md is a card there, and `set` writes it.
+    let mut set = dex.process();
+    env(&mut set);
+    let out =
+        set.current_dir(dex.path("sub")).args(["set", "../drafts/d.md", "status=x"]).output().expect("set");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // From the root again: the index holds a card the watcher's rules leave out, so it is
+    // not trusted; the walk drops the card and records the rules, and trust comes back.
+    let (stdout, stderr) = query();
+    assert_eq!(stdout, "a.md\nsub/s.md\n", "{stderr}");
+    assert!(walked(&stderr).is_some(), "{stderr}");
+    let (stdout, stderr) = query();
+    assert!(trusted(&stderr, pid), "{stderr}");
+    assert_eq!(stdout, "a.md\nsub/s.md\n");
+}
