@@ -483,8 +483,15 @@ impl Ctx {
     ) -> Result<(Index, T)> {
         let (mut index, rebuilt) = self.open_index_saying()?;
         let answer = self.healing(&mut index, |index| {
-            if !rebuilt && (no_refresh || self.trusts_watcher(index)) {
+            if !rebuilt && no_refresh {
                 return index.reading_once(&mut read);
+            }
+            if !rebuilt
+                && self.trusts_watcher(index)
+                && let Some(answer) =
+                    index.reading_once(|index| termdex::index::read_as_walked(index, &mut read))
+            {
+                return answer;
             }
             let fresh =
                 index.reading_once(|index| termdex::index::read_fresh(index, &self.dex.root, &mut read));

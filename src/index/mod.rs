@@ -51,7 +51,9 @@ pub use read::{
     BadFields, CARD_COLUMNS, CardRow, ErrorRow, FieldJson, FieldSpans, card_errors, count_cards,
     count_errors, field_in_json, plain_string,
 };
-pub use refresh::{Fresh, Progress, RefreshReport, read_fresh, rebuild, refresh, refresh_paths, untouched};
+pub use refresh::{
+    Fresh, Progress, RefreshReport, read_as_walked, read_fresh, rebuild, refresh, refresh_paths, untouched,
+};
 pub use tokenizer::{TOKENIZE as FTS_TOKENIZE, is_cjk, register as register_tokenizer};
 
 /// How long a connection waits for another process's write before giving up. Generous,

@@ -157,6 +157,21 @@ pub fn read_fresh<T>(index: &Index, root: &Path, read: impl FnOnce(&Index) -> T)
     Fresh::Yes { answer, report }
 }
 
+/// Runs `read` in one read transaction in which the index is recorded as last walked with
+/// this process's rules ([`Index::record_walks_as`]); `None`, without reading, when it is
+/// not. A command trusting a watcher reads so: another command, of other rules, may
+/// commit between the watcher's check and the read.
+pub fn read_as_walked<T>(index: &Index, read: impl FnOnce(&Index) -> T) -> Option<T> {
+    let conn = &index.conn;
+    conn.execute_batch("BEGIN DEFERRED").ok()?;
+    let _end = EndRead(conn);
+    // The first read of the transaction fixes its snapshot: the answer comes from it.
+    if index.walk_print_stale() != Ok(false) {
+        return None;
+    }
+    Some(read(index))
+}
+
 /// Rolls back a read transaction still open when dropped.
 struct EndRead<'c>(&'c Connection);
 
@@ -776,6 +791,24 @@ mod tests {
             })
             .expect("the parent, read again though no stamp changed");
         assert_eq!(parent, ("parent".to_string(), "yes".to_string(), None), "a parent naming no card");
+    }
+
+    #[test]
+    fn a_read_as_walked_needs_the_index_last_walked_with_these_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canon");
+        std::fs::write(root.join("a.md"), "# A\n").expect("write");
+        let mut index = Index::open(&root.join(".termdex/index.db")).expect("open").index;
+        index.record_walks_as("rules A".into());
+        refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!(read_as_walked(&index, |_| 1), Some(1));
+        // Another process, of other rules, changed the index since.
+        store::set_walked_with(&index.conn, "rules B").expect("record");
+        assert_eq!(read_as_walked(&index, |_| 1), None);
+        // A walk with these rules records them again, though no card changed.
+        let report = refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        assert_eq!((report.new, report.changed, report.removed), (0, 0, 0));
+        assert_eq!(read_as_walked(&index, |_| 1), Some(1));
     }
 
     #[test]
