@@ -9,7 +9,7 @@
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-use clap_complete::engine::CompletionCandidate;
+use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
 use termdex::cards::templates;
 use termdex::config::Config;
 use termdex::dex::Dex;
@@ -108,15 +108,40 @@ pub fn filter_terms(current: &OsStr) -> Vec<CompletionCandidate> {
 /// start of its value (`... status : op`, or `... status :` with the cursor after the
 /// colon). `None` when the word being completed is not the value of such a term.
 fn split_term(args: impl IntoIterator<Item = OsString>) -> Option<(String, String)> {
+    split_at(args, ":")
+}
+
+/// A word bash split at `separator` (`:` of a filter term, `=` of an assignment), from the
+/// words being completed: the key before it and the start of the value after it.
+fn split_at(args: impl IntoIterator<Item = OsString>, separator: &str) -> Option<(String, String)> {
     let words: Vec<OsString> = args.into_iter().skip_while(|a| a != "--").skip(1).collect();
     let at = std::env::var("_CLAP_COMPLETE_INDEX").ok()?.parse::<usize>().ok()?;
     let word = |i: usize| words.get(i).and_then(|w| w.to_str());
     let (field, start) = match word(at)? {
-        ":" => (word(at.checked_sub(1)?)?, ""),
-        start => (word(at.checked_sub(2)?).filter(|_| word(at - 1) == Some(":"))?, start),
+        w if w == separator => (word(at.checked_sub(1)?)?, ""),
+        start => (word(at.checked_sub(2)?).filter(|_| word(at - 1) == Some(separator))?, start),
     };
-    let plain_field = !field.is_empty() && !field.contains(':') && !field.starts_with("--");
+    let plain_field = !field.is_empty() && !field.contains([':', '=']) && !field.starts_with("--");
     plain_field.then(|| (field.to_string(), start.to_string()))
+}
+
+/// `set`'s words: a card's path, or `key=` and, once written, the values the dex's cards
+/// give that field (bash splits `status=do` into `status`, `=`, `do`, as at a `:`).
+pub fn cards_or_assignments(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(current) = current.to_str() else { return Vec::new() };
+    if let Some((field, start)) = split_at(std::env::args_os(), "=") {
+        return values_of(&field, &start).into_iter().map(CompletionCandidate::new).collect();
+    }
+    if let Some((field, value)) = current.split_once('=') {
+        return values_of(field, value)
+            .into_iter()
+            .map(|v| CompletionCandidate::new(format!("{field}={v}")))
+            .collect();
+    }
+    let paths = ValueCompleter::complete(&PathCompleter::any(), OsStr::new(current));
+    let fields =
+        assignments().into_iter().filter(|c| starts_with_folded(&c.get_value().to_string_lossy(), current));
+    paths.into_iter().chain(fields).collect()
 }
 
 /// The values a term `field:` can take that begin with `start` (letter case aside), most

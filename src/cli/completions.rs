@@ -65,14 +65,15 @@ fn completer() -> Result<String> {
 /// Where clap's bash script puts the word being completed into the words it passes.
 const BASH_CURRENT_WORD: &str = "        words[COMP_CWORD]=\"$2\"\n    fi\n";
 
-/// Bash splits `status:` at the colon and completes the empty word after it, which clap's
-/// script then passes in place of the `:`: termdex would see `status` and an empty word,
-/// as after `status `. The `:` is passed instead, so that `status:<Tab>` completes the
-/// field's values (`complete::filter_terms`), and no flags (clap offers them for an
-/// empty word).
+/// Bash splits `status:` at the colon (and `status=` at the `=`) and completes the empty
+/// word after it, which clap's script then passes in place of the `:`: termdex would see
+/// `status` and an empty word, as after `status `. The `:` is passed instead, so that
+/// `status:<Tab>` completes the field's values (`complete::filter_terms`, and for `set`'s
+/// `status=<Tab>` `complete::cards_or_assignments`), and no flags (clap offers them for
+/// an empty word).
 fn bash_keeps_colons(script: &str) -> String {
-    let keep = "    if [[ \"${COMP_WORDS[COMP_CWORD]}\" == \":\" && -z \"$2\" ]]; then
-        words[COMP_CWORD]=\":\"
+    let keep = "    if [[ \"${COMP_WORDS[COMP_CWORD]}\" == [:=] && -z \"$2\" ]]; then
+        words[COMP_CWORD]=\"${COMP_WORDS[COMP_CWORD]}\"
     fi
 ";
     let script = script.replacen(BASH_CURRENT_WORD, &format!("{BASH_CURRENT_WORD}{keep}"), 1);

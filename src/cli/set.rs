@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap_complete::engine::ArgValueCandidates;
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 use termdex::cards::set::set_fields_in;
 use termdex::frontmatter::{Edit, parse_assignment};
 use termdex::query::Purpose;
@@ -19,7 +19,7 @@ use super::{Ctx, complete};
 #[command(mut_arg("filter", |a| a.last(true).help("After `--`: the filter whose cards to change")))]
 pub struct Args {
     /// Cards and key=value assignments (in any order), or assignments then `--` and a filter
-    #[arg(value_name = "PATH|KEY=VALUE")]
+    #[arg(value_name = "PATH|KEY=VALUE", add = ArgValueCompleter::new(complete::cards_or_assignments))]
     items: Vec<String>,
     /// Remove a field
     #[arg(long = "unset", value_name = "KEY", add = ArgValueCandidates::new(complete::fields))]

@@ -33,21 +33,22 @@ fn every_shell_gets_a_script_that_asks_termdex() {
 
 /// Sources the bash script in bash and completes each command line (the last word is the
 /// one being completed), in `cwd`. The words are split as interactive bash splits them
-/// for completion (checked by hand in bash 5.2, COMP_WORDBREAKS holding `:`): a colon is
-/// a word of its own, and right after one the word being completed (`$2`) is empty while
-/// COMP_WORDS ends with the `:`.
+/// for completion (checked by hand in bash 5.2, COMP_WORDBREAKS holding `:` and `=`): a
+/// colon or `=` is a word of its own, and right after one the word being completed (`$2`)
+/// is empty while COMP_WORDS ends with it.
 fn bash_complete(cwd: &Path, lines: &[&str]) -> Vec<String> {
     let script = r#"
 source <("$0" completions bash) || exit 1
 complete -p termdex >/dev/null || { echo "termdex not registered" >&2; exit 1; }
 for line in "$@"; do
-    read -r -a COMP_WORDS <<< "${line//:/ : }"
+    split=${line//:/ : }
+    read -r -a COMP_WORDS <<< "${split//=/ = }"
     [[ $line == *" " ]] && COMP_WORDS+=("")
     COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
     COMP_TYPE=9
     COMPREPLY=()
     current=${COMP_WORDS[COMP_CWORD]}
-    [[ $current == ":" ]] && current=""
+    [[ $current == ":" || $current == "=" ]] && current=""
     _clap_complete_termdex termdex "$current" "${COMP_WORDS[COMP_CWORD-1]}"
     echo "${COMPREPLY[*]}"
 done
@@ -120,6 +121,9 @@ fn bash_completes_filter_terms_and_the_values_of_a_field() {
             "termdex query has:ch",
             "termdex query view:tr",
             "termdex query nosuchfield:",
+            "termdex set a.md status=",
+            "termdex set a.md status=d",
+            "termdex set a.md sta",
         ],
     );
     assert_eq!(
@@ -141,6 +145,9 @@ fn bash_completes_filter_terms_and_the_values_of_a_field() {
             "children",
             "triage",
             "",
+            "Open done",
+            "done",
+            "status=",
         ]
     );
 }
