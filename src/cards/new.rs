@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::dex::Dex;
-use crate::frontmatter::{self, Edit, EditValue};
+use crate::frontmatter::{self, Edit, EditError, EditValue};
 use crate::scan::CardRules;
 
 use super::CardsError;
@@ -101,12 +101,18 @@ fn apply_sets(text: &str, sets: &[(String, EditValue)], template: &str) -> Resul
     }
     let edits: Vec<Edit> =
         sets.iter().map(|(key, value)| Edit::Set { key: key.clone(), value: value.clone() }).collect();
-    frontmatter::apply(text, &edits).map_err(|cause| CardsError::BadTemplate {
-        name: template.to_string(),
-        message: format!(
-            "--set cannot fill it in: {}; change the template's frontmatter, or leave that --set out",
-            cause.without_advice()
-        ),
+    frontmatter::apply(text, &edits).map_err(|cause| {
+        // About the --set itself, whatever the template holds: no change to it would help.
+        let advice = match cause {
+            EditError::Nested { .. } | EditError::Key { .. } | EditError::Assignment { .. } => {
+                "change or leave out that --set"
+            }
+            _ => "change the template's frontmatter, or leave that --set out",
+        };
+        CardsError::BadTemplate {
+            name: template.to_string(),
+            message: format!("--set cannot fill it in: {}; {advice}", cause.without_advice()),
+        }
     })
 }
 

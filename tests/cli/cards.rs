@@ -673,5 +673,13 @@ fn a_template_that_cannot_be_filled_in_says_to_change_the_template_not_a_card() 
             2
         )
     );
+    let (_, stderr, code) = dex.run(&["new", "--no-edit", "--set", "a.b=1", "note", "T"]);
+    assert_eq!(
+        (stderr.as_str(), code),
+        (
+            "termdex: error: template note: --set cannot fill it in: `a.b` names a nested field; only top-level fields can be set; change or leave out that --set\n",
+            2
+        )
+    );
     assert_eq!(dex.paths(), Vec::<String>::new(), "nothing created");
 }
