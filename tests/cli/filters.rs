@@ -547,6 +547,31 @@ fn dates_at_the_end_of_time_are_dates() {
     assert_eq!(select(&dex, &["modified<=9999-12-31"]).len(), 9);
 }
 
+/// Hostile test: the caret under a filter error was as far in as the characters before
+/// it, not the columns they take: off after CJK text (two columns each), a combining
+/// accent (none) or a tab.
+#[test]
+fn the_caret_stands_under_the_error_after_wide_characters_accents_and_tabs() {
+    let dex = fixture();
+    // The filter as shown, then what stands before the caret: the columns `status:` ends at.
+    let cases = [
+        ("日本語 status:", "日本語 status:", " ".repeat(6 + 1 + 7)),
+        ("cafe\u{301} status:", "cafe\u{301} status:", " ".repeat(4 + 1 + 7)),
+        ("\tnotes status:", "\tnotes status:", format!("\t{}", " ".repeat(5 + 1 + 7))),
+        ("a\nb status:", "a b status:", " ".repeat(3 + 1 + 7)),
+    ];
+    for (filter, shown, before) in cases {
+        let pointed = format!("  {shown}\n  {before}^");
+        let (stdout, stderr, code) = dex.run(&["query", filter]);
+        assert_eq!((stdout.as_str(), code), ("", 2), "{filter:?}");
+        assert_eq!(
+            stderr,
+            format!("termdex: error: invalid filter: expected a value after `status:`\n{pointed}\n"),
+            "{filter:?}"
+        );
+    }
+}
+
 /// Hostile test: a distance from today past year 9999 was compared as text
 /// (`deadline>+99999999d` matched 2026 dates, `deadline<+3000000d` nothing), and so were
 /// `+1.5d` and `-1h`; `modified` and `created` refused them as no date at all.
