@@ -1316,6 +1316,30 @@ fn find(buffer: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
     panic!("{needle:?} is not on the screen");
 }
 
+/// Hostile test: a card larger than the index reads was previewed as if it ended at the
+/// cut; the preview says so above its text.
+#[test]
+fn the_preview_of_a_card_larger_than_the_index_reads_says_it_is_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("---\ntitle: big\n---\n");
+    text.push_str(&"all work and no play\n".repeat(60_000));
+    write(dir.path(), "big.md", &text);
+    write(dir.path(), "small.md", "# small\n");
+    let dex = Dex::at(dir.path()).expect("dex");
+    let mut index = Index::open(&dex.index_path()).expect("open").index;
+    refresh(&mut index, &dex.root, false, &mut |_| {}).expect("refresh");
+    let f = Fixture { _dir: dir, dex };
+    let (mut app, mut deck) = open(&f, "all", 200, 12);
+    let note = "larger than 1 MiB: only its start is shown (e opens all of it in the editor)";
+    assert_eq!(app.preview.as_ref().map(|p| p.path.as_str()), Some("big.md"));
+    let shown = screen(&app, 200, 12);
+    assert!(shown.contains(note), "{shown}");
+    assert!(shown.contains("all work and no play"), "{shown}");
+    press(&mut app, &mut deck, &[KeyCode::Char('j')]);
+    assert_eq!(app.preview.as_ref().map(|p| p.path.as_str()), Some("small.md"));
+    assert!(!screen(&app, 200, 12).contains("larger than"), "only the large card says it");
+}
+
 #[test]
 fn the_preview_renders_markdown_wrapped_to_the_pane() {
     let f = every_element();

@@ -38,6 +38,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
 /// A date word as the day it names.
 fn day(word: &str, clock: &Clock) -> Result<Date> {
     let span = dates::span(word, clock)
+        .map_err(|bad| anyhow!(bad.message(word)))?
         .ok_or_else(|| anyhow!("`{word}` is not a date (try 2026-11-20, today, yesterday, -3d)"))?;
     span.start[..10].parse().map_err(|_| anyhow!("`{word}` is not a single day"))
 }

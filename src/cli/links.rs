@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
-use termdex::card::link_text;
 use termdex::index::{CardRow, Index};
 use termdex::output::{self, Annotated, Format, Note, write_annotated};
 use termdex::query::links;
@@ -54,11 +53,7 @@ pub fn run_links(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
                 named: false,
                 notes: vec![
                     Note::new("line", link.line.to_string(), link.line),
-                    Note::new(
-                        "link",
-                        link_text(link.kind, &link.target, link.label.as_deref()),
-                        link_text(link.kind, &link.target, link.label.as_deref()),
-                    ),
+                    Note::new("link", link.text.as_str(), link.text.as_str()),
                     Note::json("kind", link.kind.name()),
                     Note::json("target", link.target.as_str()),
                     Note::json("label", link.label.clone()),

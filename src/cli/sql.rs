@@ -4,6 +4,7 @@
 //! The statement runs through the query layer's read-only session; this file only turns
 //! the rows into text.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 use termdex::index::Damage;
 use termdex::output::{clean, json, push_clean};
-use termdex::query::sql::{self, Cell, RowSink};
+use termdex::query::sql::{self, Cell, RowSink, SqlError};
 
 use super::Ctx;
 
@@ -30,8 +31,13 @@ can use what the original tdx's SQLite extension offered, answered from the inde
   md_contents(path)
               the card's body: the text after its frontmatter
 
+In json and jsonl a column named like one before it is keyed name:2, name:3 ... (the
+first number no column has), so that `SELECT 1 AS a, 2 AS a` is {\"a\":1,\"a:2\":2}.
+
 Writes (INSERT, UPDATE, DELETE, CREATE, DROP, ATTACH, setting PRAGMAs, VACUUM ...) are refused.
-Exit codes: 0 rows printed, 1 no rows (nothing is printed; json prints []), 2 an error.
+Exit codes: 0 rows printed, 1 no rows (nothing is printed; json prints []), 2 an error. An
+error after some rows were printed exits 2 too; json's array is closed, so that what was
+printed still parses, and the error says the rows are incomplete.
 
 Example:
   termdex sql \"SELECT basename, md_front_matter(path, 'title') FROM md_files
@@ -64,18 +70,31 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     drop(ctx.open_fresh(args.no_refresh)?);
     let mut printer = Printer::new(BufWriter::new(io::stdout().lock()), args.format);
     let index_path = ctx.dex.index_path();
-    let rows = match sql::run_read_only(&index_path, &ctx.dex.root, &args.query, &mut printer) {
+    let first = sql::run_read_only(&index_path, &ctx.dex.root, &args.query, &mut printer);
+    let rows = match first {
         Ok(rows) => rows,
+        // A closed pipe or a full disk is no place to close the array in.
+        Err(err) if printer.rows > 0 && !matches!(err, SqlError::Output(_)) => {
+            // The rows printed cannot be taken back: the JSON array is closed so that
+            // they still parse, and the error says they are not all.
+            let printed = printer.rows;
+            let closed = printer.finish();
+            let rebuilt = match err.index_damage() {
+                Some(why) => {
+                    ctx.rebuild_index(&why)?;
+                    "; the index was rebuilt: run the statement again"
+                }
+                None => "",
+            };
+            closed?;
+            let rows = if printed == 1 { "1 row" } else { &format!("{printed} rows") };
+            bail!("{err} (after {rows}: the rows printed are incomplete{rebuilt})");
+        }
         Err(err) => {
             // Damage only the statement met is healed through a writable connection of
-            // its own, and the statement run again, unless it had printed rows already.
+            // its own, and the statement run again.
             let Some(why) = err.index_damage() else { return Err(err.into()) };
             ctx.rebuild_index(&why)?;
-            if printer.rows > 0 {
-                bail!(
-                    "{err} (the rows printed are incomplete; the index was rebuilt: run the statement again)"
-                );
-            }
             sql::run_read_only(&index_path, &ctx.dex.root, &args.query, &mut printer)?
         }
     };
@@ -88,7 +107,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
 struct Printer<W: Write> {
     out: W,
     format: Format,
+    /// The column names, as the statement gives them (the TSV header).
     columns: Vec<String>,
+    /// The JSON keys: the column names, made unique ([`unique_keys`]).
+    keys: Vec<String>,
     rows: usize,
     /// The TSV line being made, kept between rows for its capacity.
     line: String,
@@ -96,7 +118,7 @@ struct Printer<W: Write> {
 
 impl<W: Write> Printer<W> {
     fn new(out: W, format: Format) -> Self {
-        Printer { out, format, columns: Vec::new(), rows: 0, line: String::new() }
+        Printer { out, format, columns: Vec::new(), keys: Vec::new(), rows: 0, line: String::new() }
     }
 
     fn finish(mut self) -> io::Result<()> {
@@ -119,8 +141,7 @@ impl<W: Write> Printer<W> {
     }
 
     fn object(&self, cells: &[Cell<'_>]) -> Value {
-        let map: Map<String, Value> =
-            self.columns.iter().cloned().zip(cells.iter().map(json_value)).collect();
+        let map: Map<String, Value> = self.keys.iter().cloned().zip(cells.iter().map(json_value)).collect();
         Value::Object(map)
     }
 }
@@ -128,6 +149,7 @@ impl<W: Write> Printer<W> {
 impl<W: Write> RowSink for Printer<W> {
     fn columns(&mut self, names: &[String]) -> io::Result<()> {
         self.columns = names.to_vec();
+        self.keys = unique_keys(names);
         Ok(())
     }
 
@@ -154,6 +176,26 @@ impl<W: Write> RowSink for Printer<W> {
             }
         }
     }
+}
+
+/// The columns' names as JSON keys: a name an earlier column has becomes `name:2`,
+/// `name:3` ..., the first that no column is named, so that no value is lost to a key
+/// written twice (`SELECT 1 AS a, 2 AS a`; a join's two `path` columns).
+fn unique_keys(names: &[String]) -> Vec<String> {
+    let mut taken: HashSet<String> = names.iter().cloned().collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    names
+        .iter()
+        .map(|name| {
+            if seen.insert(name) {
+                return name.clone();
+            }
+            let key =
+                (2..).map(|n| format!("{name}:{n}")).find(|key| !taken.contains(key)).unwrap_or_default();
+            taken.insert(key.clone());
+            key
+        })
+        .collect()
 }
 
 /// One TSV field: NULL is empty, and tabs and line breaks in text become spaces.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use termdex::output::clean;
+use unicode_width::UnicodeWidthStr;
 
 use super::Ctx;
 
@@ -36,7 +37,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<ExitCode> {
     let mut widths = [0usize; 5];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -44,7 +45,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<ExitCode> {
         let cells: Vec<String> = row
             .iter()
             .zip(widths)
-            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.chars().count())))
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w.saturating_sub(cell.width()))))
             .collect();
         writeln!(out, "{}", cells.join("  ").trim_end())?;
     }

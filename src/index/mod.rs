@@ -307,6 +307,15 @@ impl Index {
         }
     }
 
+    /// The field naming a card's parent, as given by [`Index::use_settings`], else as the
+    /// index recorded it; `None` when no field makes a link.
+    pub fn parent_field(&self) -> Option<String> {
+        match &self.settings {
+            Some(settings) => settings.parent_field.clone(),
+            None => store::settings(&self.conn).unwrap_or_default().parent_field,
+        }
+    }
+
     /// The connection, for the query layer; nothing outside the library sees it.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn

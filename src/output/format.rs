@@ -10,6 +10,7 @@
 use std::io::{self, Write};
 
 use serde_json::Value;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::card::mtime_text;
 use crate::index::{BadFields, CardRow, FieldJson, plain_string};
@@ -196,10 +197,11 @@ pub(super) fn write_table_cells(
     opts: &Options,
     end: &[u8],
 ) -> io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    // Terminal cells, not characters: a CJK character takes two, a combining accent none.
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
     if let Some(total) = opts.width {
@@ -238,18 +240,30 @@ pub(super) fn fit_widths(widths: &mut [usize], total: usize) {
     }
 }
 
+/// `text` cut to `width` terminal cells, `…` in the last: a wide character that would
+/// straddle the edge is left out, a combining mark stays with its letter.
 pub(super) fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+    if text.width() <= width {
         return text.to_string();
     }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    let room = width.saturating_sub(1);
+    let mut used = 0;
+    let mut cut = String::new();
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
     cut.push('…');
     cut
 }
 
+/// `text` followed by spaces up to `width` terminal cells.
 pub(super) fn pad(text: &str, width: usize) -> String {
-    let len = text.chars().count();
-    format!("{text}{}", " ".repeat(width.saturating_sub(len)))
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
 /// A card as JSON, its `fields` narrowed to the chosen columns when any were chosen.
@@ -628,5 +642,14 @@ mod tests {
         fit_widths(&mut widths, 80);
         assert!(widths.iter().sum::<usize>() + 4 <= 80, "{widths:?}");
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn cells_are_measured_in_terminal_columns() {
+        assert_eq!(truncate("日本語です", 6), "日本…");
+        assert_eq!(truncate("日本語です", 5), "日本…", "no half of a wide character");
+        assert_eq!(truncate("cafe\u{301}s and more", 6), "cafe\u{301}s…", "the accent stays");
+        assert_eq!(pad("日本", 6), "日本  ");
+        assert_eq!(pad("cafe\u{301}", 6), "cafe\u{301}  ");
     }
 }

@@ -21,5 +21,5 @@ pub use format::{
 };
 pub use jsonl::card_json;
 pub use paths::PathDisplay;
-pub use show::{Look, ansi_line, clean_body, field_lines, render_card};
+pub use show::{Look, ansi_line, clean_body, field_lines, render_card, truncated_marker};
 pub use tree::tree_prefix;

@@ -62,7 +62,25 @@ pub fn render_card(card: &CardRow, shown_path: &str, body: &str, look: Look) -> 
             }
         }
     }
+    // The index holds only the start of a large card: said where the text stops, so that
+    // the cut is not taken for the card's end.
+    if card.truncated {
+        if body.trim().is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&paint(RED, &truncated_marker()));
+        out.push('\n');
+    }
     Ok(out)
+}
+
+/// The line that ends the shown text of a card larger than the index reads.
+pub fn truncated_marker() -> String {
+    format!(
+        "[… truncated: the card is larger than {} MiB, which is all termdex reads of it; \
+         termdex show --raw prints the whole file, termdex edit opens it]",
+        crate::scan::MAX_CARD_BYTES >> 20
+    )
 }
 
 /// A rendered line with SGR escapes around each styled run.

@@ -421,10 +421,11 @@ impl Compiler<'_> {
             alternatives.push(self.number_compare(typed, Op::Eq, &n));
         }
         if matches!(typed, None | Some(FieldType::Date)) {
-            if let Some(span) = dates::span(value, self.clock) {
-                alternatives.push(self.time_in(&span));
-            } else if typed == Some(FieldType::Date) {
-                return Err(self.expected_date(pos, value));
+            match dates::span(value, self.clock) {
+                Ok(Some(span)) => alternatives.push(self.time_in(&span)),
+                Ok(None) if typed == Some(FieldType::Date) => return Err(self.expected_date(pos, value)),
+                Ok(None) => {}
+                Err(bad) => return Err(self.error(pos, &bad.message(value))),
             }
         }
         Ok(alternatives.join(" OR "))
@@ -447,8 +448,12 @@ impl Compiler<'_> {
             return Err(self.error(pos, &format!("`{value}` is not one of the values of `{key}`: {allowed}")));
         }
         if spec.field_type != Some(FieldType::Text) {
-            if let Some(span) = dates::span(value, self.clock) {
-                return Ok(self.time_compare("time", op, &span));
+            // A word written as a date that names none is said, not compared as text
+            // (`date>+99999999d` matched every date).
+            match dates::span(value, self.clock) {
+                Ok(Some(span)) => return Ok(self.time_compare("time", op, &span)),
+                Ok(None) => {}
+                Err(bad) => return Err(self.error(pos, &bad.message(value))),
             }
             if spec.field_type == Some(FieldType::Date) {
                 return Err(self.expected_date(pos, value));
@@ -635,7 +640,11 @@ impl Compiler<'_> {
     }
 
     fn span_or_error(&self, value: &str, pos: usize) -> Result<Span, FilterError> {
-        dates::span(value, self.clock).ok_or_else(|| self.expected_date(pos, value))
+        match dates::span(value, self.clock) {
+            Ok(Some(span)) => Ok(span),
+            Ok(None) => Err(self.expected_date(pos, value)),
+            Err(bad) => Err(self.error(pos, &bad.message(value))),
+        }
     }
 
     fn expected_date(&self, pos: usize, value: &str) -> FilterError {

@@ -31,6 +31,8 @@
 
 use std::fmt;
 
+use unicode_width::UnicodeWidthChar;
+
 /// How deep parentheses may nest in one filter.
 pub const MAX_DEPTH: usize = 64;
 
@@ -131,9 +133,25 @@ pub struct FilterError {
 }
 
 impl FilterError {
-    /// The message, then the filter with a caret under the position.
+    /// The message, then the filter with a caret under the position. The filter is one
+    /// line (its line breaks shown as spaces), and the caret is as far in as the terminal
+    /// columns before it, not the characters: a CJK character takes two, an accent none,
+    /// a tab is a tab under the filter's tab (a terminal cleans both lines alike:
+    /// `cli::stderr_text`), another control character one (the `�` it is cleaned to).
     pub fn pointed(&self) -> String {
-        format!("{}\n  {}\n  {}^", self.message, self.filter, " ".repeat(self.pos))
+        let shown: String =
+            self.filter.chars().map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c }).collect();
+        let mut under = String::new();
+        for c in self.filter.chars().take(self.pos) {
+            match c {
+                '\t' => under.push('\t'),
+                c if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') => {
+                    under.push(' ')
+                }
+                c => under.extend(std::iter::repeat_n(' ', c.width().unwrap_or(0))),
+            }
+        }
+        format!("{}\n  {shown}\n  {under}^", self.message)
     }
 }
 

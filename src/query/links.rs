@@ -10,7 +10,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::card::{LinkKind, link_name};
+use crate::card::{LinkKind, link_name, link_text};
 use crate::index::{CARD_COLUMNS, CardRow, Index, resolve_name};
 
 use super::QueryError;
@@ -24,6 +24,9 @@ pub struct OutLink {
     /// As written: `Target#Heading`, `../x%20y.md`.
     pub target: String,
     pub label: Option<String>,
+    /// The link as written (`[[Target#Heading|label]]`); for the link a parent field makes,
+    /// that field as the index holds it (`parent: [[Projects|label]]`).
+    pub text: String,
     /// The card it names; `None` when the link is broken.
     pub to: Option<CardRow>,
 }
@@ -41,7 +44,8 @@ pub struct Backlink {
     pub card: CardRow,
     /// 1-based line of the linking card's file.
     pub line: u32,
-    /// That line's text, trimmed.
+    /// That line's text, trimmed; for the link a parent field makes, that field as the
+    /// index holds it (`parent: [[Projects]]`), since the index keeps no frontmatter text.
     pub context: String,
 }
 
@@ -75,28 +79,35 @@ pub fn find_card(
 
 /// The links out of card `id`, in the order they are written.
 pub fn outgoing(index: &Index, id: i64) -> Result<Vec<OutLink>, QueryError> {
-    read_outgoing(index.conn(), id).map_err(|cause| QueryError::sqlite(index, cause))
+    read_outgoing(index.conn(), id, index.parent_field().as_deref())
+        .map_err(|cause| QueryError::sqlite(index, cause))
 }
 
-fn read_outgoing(conn: &Connection, id: i64) -> rusqlite::Result<Vec<OutLink>> {
+fn read_outgoing(conn: &Connection, id: i64, parent_field: Option<&str>) -> rusqlite::Result<Vec<OutLink>> {
     let mut stmt = conn.prepare_cached(
         "SELECT line, kind, target, label, to_id FROM links WHERE card_id = ?1 ORDER BY pos",
     )?;
     let rows: Vec<(OutLink, Option<i64>)> = stmt
         .query_map([id], |r| {
             let kind: String = r.get(1)?;
-            let link = OutLink {
-                line: r.get(0)?,
-                kind: LinkKind::from_name(&kind),
-                target: r.get(2)?,
-                label: r.get(3)?,
-                to: None,
-            };
+            let (kind, target, label): (LinkKind, String, Option<String>) =
+                (LinkKind::from_name(&kind), r.get(2)?, r.get(3)?);
+            let text = link_text(kind, &target, label.as_deref());
+            let link = OutLink { line: r.get(0)?, kind, target, label, text, to: None };
             Ok((link, r.get(4)?))
         })?
         .collect::<Result<_, _>>()?;
     let mut links = Vec::with_capacity(rows.len());
+    let mut card = None;
     for (mut link, to_id) in rows {
+        if link.kind == LinkKind::Parent {
+            if card.is_none() {
+                card = card_by_id(conn, id)?;
+            }
+            if let Some(text) = card.as_ref().and_then(|card| parent_field_text(card, parent_field)) {
+                link.text = text;
+            }
+        }
         if let Some(to_id) = to_id {
             link.to = card_by_id(conn, to_id)?;
         }
@@ -107,25 +118,24 @@ fn read_outgoing(conn: &Connection, id: i64) -> rusqlite::Result<Vec<OutLink>> {
 
 /// The links into card `id`, by linking card's path, then line.
 pub fn backlinks(index: &Index, id: i64) -> Result<Vec<Backlink>, QueryError> {
-    read_backlinks(index.conn(), id).map_err(|cause| QueryError::sqlite(index, cause))
+    read_backlinks(index.conn(), id, index.parent_field().as_deref())
+        .map_err(|cause| QueryError::sqlite(index, cause))
 }
 
-fn read_backlinks(conn: &Connection, id: i64) -> rusqlite::Result<Vec<Backlink>> {
+fn read_backlinks(conn: &Connection, id: i64, parent_field: Option<&str>) -> rusqlite::Result<Vec<Backlink>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.card_id, l.line, l.body_line FROM links l JOIN cards c ON c.id = l.card_id
+        "SELECT l.card_id, l.line, l.body_line, l.kind, l.target, l.label
+         FROM links l JOIN cards c ON c.id = l.card_id
          WHERE l.to_id = ?1 ORDER BY c.path, l.line",
     )?;
-    let rows: Vec<(i64, u32, u32)> =
-        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    type Row = (i64, u32, u32, String, String, Option<String>);
+    let rows: Vec<Row> = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .collect::<Result<_, _>>()?;
     let mut body_of = conn.prepare_cached("SELECT body FROM card_text WHERE id = ?1")?;
     let mut links: Vec<Backlink> = Vec::with_capacity(rows.len());
     let mut body = (0, String::new());
-    for (from, line, body_line) in rows {
-        if body.0 != from {
-            body = (from, body_of.query_row([from], |r| r.get(0)).optional()?.unwrap_or_default());
-        }
-        let context =
-            body.1.lines().nth(body_line.saturating_sub(1) as usize).unwrap_or("").trim().to_string();
+    for (from, line, body_line, kind, target, label) in rows {
         let card = match links.last() {
             Some(last) if last.card.id == from => last.card.clone(),
             _ => match card_by_id(conn, from)? {
@@ -133,9 +143,40 @@ fn read_backlinks(conn: &Connection, id: i64) -> rusqlite::Result<Vec<Backlink>>
                 None => continue,
             },
         };
+        let kind = LinkKind::from_name(&kind);
+        // A parent field's link is on a line of the frontmatter, which is no line of the
+        // body (its body line is 0): its context is the field itself.
+        let context = if kind == LinkKind::Parent {
+            parent_field_text(&card, parent_field)
+                .unwrap_or_else(|| link_text(kind, &target, label.as_deref()))
+        } else {
+            if body.0 != from {
+                body = (from, body_of.query_row([from], |r| r.get(0)).optional()?.unwrap_or_default());
+            }
+            match body_line.checked_sub(1).and_then(|n| body.1.lines().nth(n as usize)) {
+                Some(text) => text.trim().to_string(),
+                None => link_text(kind, &target, label.as_deref()),
+            }
+        };
         links.push(Backlink { card, line, context });
     }
     Ok(links)
+}
+
+/// The parent field of `card` as the index holds it, `key: value` with the key as written
+/// (`Parent: [[Projects|label]]`); `None` when the card has no such field or its stored
+/// fields do not read. The value is its text, or its JSON when it is no text (a list).
+fn parent_field_text(card: &CardRow, parent_field: Option<&str>) -> Option<String> {
+    let field = parent_field?;
+    let fields = card.fields().ok()?;
+    let (key, value) = fields.iter().find(|(key, _)| key.to_lowercase() == field)?;
+    let value = match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    // One line, as a context is: a block scalar's lines joined.
+    let value: Vec<&str> = value.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    Some(format!("{key}: {}", value.join(" ")))
 }
 
 /// Every link that names no card, by path and line.

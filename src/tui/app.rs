@@ -176,6 +176,8 @@ pub struct Preview {
     pub error: Option<String>,
     /// Why the body could not be read from the index.
     pub body_error: Option<String>,
+    /// Whether the card is larger than the index reads, its body cut short.
+    pub truncated: bool,
 }
 
 impl Preview {
@@ -201,6 +203,7 @@ impl Preview {
             body: String::new(),
             error,
             body_error: None,
+            truncated: row.truncated,
         };
         (preview, bad)
     }

@@ -231,6 +231,11 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(clean(error), theme.error)));
     }
+    // Said above the text, not at its end a megabyte down, where no one scrolls.
+    if preview.truncated {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(truncated_note(), theme.error)));
+    }
     lines.push(Line::default());
     // Only what fits is laid out, past what is scrolled over, and a pane more: enough to
     // say how far the next scroll may go.
@@ -246,6 +251,14 @@ fn render_preview(app: &App, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
         ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// What the preview of a card larger than the index reads says.
+fn truncated_note() -> String {
+    format!(
+        "larger than {} MiB: only its start is shown (e opens all of it in the editor)",
+        crate::scan::MAX_CARD_BYTES >> 20
+    )
 }
 
 /// The body as the preview lays it out, kept from the frame before: a frame is drawn

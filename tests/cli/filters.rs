@@ -547,6 +547,77 @@ fn dates_at_the_end_of_time_are_dates() {
     assert_eq!(select(&dex, &["modified<=9999-12-31"]).len(), 9);
 }
 
+/// Hostile test: the caret under a filter error was as far in as the characters before
+/// it, not the columns they take: off after CJK text (two columns each), a combining
+/// accent (none) or a tab.
+#[test]
+fn the_caret_stands_under_the_error_after_wide_characters_accents_and_tabs() {
+    let dex = fixture();
+    // The filter as shown, then what stands before the caret: the columns `status:` ends at.
+    let cases = [
+        ("日本語 status:", "日本語 status:", " ".repeat(6 + 1 + 7)),
+        ("cafe\u{301} status:", "cafe\u{301} status:", " ".repeat(4 + 1 + 7)),
+        ("\tnotes status:", "\tnotes status:", format!("\t{}", " ".repeat(5 + 1 + 7))),
+        ("a\nb status:", "a b status:", " ".repeat(3 + 1 + 7)),
+    ];
+    for (filter, shown, before) in cases {
+        let pointed = format!("  {shown}\n  {before}^");
+        let (stdout, stderr, code) = dex.run(&["query", filter]);
+        assert_eq!((stdout.as_str(), code), ("", 2), "{filter:?}");
+        assert_eq!(
+            stderr,
+            format!("termdex: error: invalid filter: expected a value after `status:`\n{pointed}\n"),
+            "{filter:?}"
+        );
+    }
+}
+
+/// Hostile test: a distance from today past year 9999 was compared as text
+/// (`deadline>+99999999d` matched 2026 dates, `deadline<+3000000d` nothing), and so were
+/// `+1.5d` and `-1h`; `modified` and `created` refused them as no date at all.
+#[test]
+fn a_distance_from_today_that_names_no_day_is_an_error_naming_it() {
+    let dex = fixture();
+    let out_of_range = |word: &str| {
+        format!(
+            "the date `{word}` is out of range: a date from today must fall between the years -9999 and 9999 \
+             (like +3d, -2w, +1m, -1y)"
+        )
+    };
+    let no_form = |word: &str| {
+        format!(
+            "`{word}` is no distance from today: write a sign, a whole number and a unit, d (days), w (weeks), \
+             m (months) or y (years), like +3d, -2w, +1m, -1y"
+        )
+    };
+    let cases = [
+        ("deadline>+99999999d", out_of_range("+99999999d")),
+        ("deadline<+3000000d", out_of_range("+3000000d")),
+        ("deadline>=-99999999999999999999y", out_of_range("-99999999999999999999y")),
+        ("deadline>+1.5d", no_form("+1.5d")),
+        ("deadline<-1h", no_form("-1h")),
+        ("deadline:+1.5d", no_form("+1.5d")),
+        ("modified>+99999999d", out_of_range("+99999999d")),
+        ("created<-1h", no_form("-1h")),
+        ("modified:+2.5w", no_form("+2.5w")),
+    ];
+    for (filter, message) in cases {
+        let (stdout, stderr, code) = dex.run(&["query", filter]);
+        assert_eq!((stdout.as_str(), code), ("", 2), "{filter}");
+        assert_eq!(
+            stderr,
+            format!("termdex: error: invalid filter: {message}\n  {filter}\n  ^\n"),
+            "{filter}"
+        );
+    }
+    // The last distances that name a day are dates, and numbers stay numbers.
+    check(
+        &dex,
+        &[("deadline<+2000000d", &["t1", "t2"]), ("deadline>+2000000d", &[]), ("priority>-1", &["t1", "t2"])],
+    );
+    assert_eq!(select(&dex, &["priority>-1e5"]), ["t1", "t2"]);
+}
+
 #[test]
 fn an_unknown_sort_key_is_warned_about() {
     let dex = fixture();

@@ -28,6 +28,16 @@ fn huge_files_are_capped_and_flagged() {
     assert_eq!((card["title"].clone(), card["truncated"].clone()), (json!("big"), json!(true)));
     let (stdout, _, _) = dex.run(&["check"]);
     assert_eq!(stdout, "big.md: warning: larger than 1 MiB; only the start is indexed\n");
+    // Hostile test: `show` ended at the cut, mid-line, as if the card ended there.
+    let (stdout, stderr, code) = dex.run(&["show", "big.md"]);
+    let shown = String::from_utf8(text[19..1 << 20].to_vec()).expect("utf-8");
+    assert!(shown.ends_with("\nall wo"), "the cut is mid-line");
+    let marker = "[… truncated: the card is larger than 1 MiB, which is all termdex reads of it; \
+                  termdex show --raw prints the whole file, termdex edit opens it]";
+    assert_eq!((stderr.as_str(), code), ("", 0));
+    assert_eq!(stdout, format!("big\nbig.md\n\ntitle: big\n\n{shown}\n{marker}\n"));
+    // What the marker says: --raw prints every byte.
+    assert_eq!(dex.run(&["show", "--raw", "big.md"]).0.as_bytes(), text);
 }
 
 /// A card of `count` references `r0`, `r1`, ..., between a title and a status.

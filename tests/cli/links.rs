@@ -130,6 +130,37 @@ fn backlinks_give_the_line_that_links() {
     assert_eq!(dex.run(&["backlinks", "recipes/bread.md"]).2, 1);
 }
 
+/// Hostile test: the link a parent field makes is on a line of the frontmatter, and its
+/// context was the body's first line (its body line is 0, taken as the first).
+#[test]
+fn a_parent_fields_link_shows_that_field_not_a_line_of_the_body() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: ok\n---\n");
+    dex.write("kid.md", "---\ntitle: Kid\nparent: \"[[a]]\"\n---\nfirst body line\n");
+    dex.write("twin.md", "---\ntitle: Twin\nparent: \"[[a|The A]]\"\n---\nsee [[a]] here\n");
+    assert_eq!(
+        ok(&dex, &["backlinks", "a.md"]),
+        "kid.md\tKid\t3\tparent: [[a]]\n\
+         twin.md\tTwin\t3\tparent: [[a|The A]]\n\
+         twin.md\tTwin\t5\tsee [[a]] here\n"
+    );
+    let json: Value =
+        serde_json::from_str(&ok(&dex, &["backlinks", "a.md", "--format", "json"])).expect("json");
+    assert_eq!(json[0]["context"], json!("parent: [[a]]"));
+    // Links out give the field as written too, its label kept.
+    assert_eq!(
+        ok(&dex, &["links", "twin.md", "--format", "{line}\t{link}"]),
+        "3\tparent: [[a|The A]]\n5\t[[a]]\n"
+    );
+    // Another parent field, its key in another case, in TOML.
+    dex.write(".termdex/config.toml", "[outline]\nparent = \"up\"\n");
+    dex.write("kid.md", "+++\ntitle = \"Kid\"\nUp = \"a\"\n+++\nfirst body line\n");
+    assert_eq!(
+        ok(&dex, &["backlinks", "a.md", "--format", "{path}:{line}: {context}"]),
+        "kid.md:3: Up: a\ntwin.md:5: see [[a]] here\n"
+    );
+}
+
 #[test]
 fn related_cards_rank_as_documented_in_docs_related_md() {
     let dex = deck();

@@ -88,6 +88,23 @@ fn table_aligns_columns_under_a_header() {
     assert_eq!(lines[2], "b b.md  Tab here and newline  note");
 }
 
+/// Hostile test: columns were padded by characters, so they went out of line after a CJK
+/// title (two columns a character) or a combining accent (none).
+#[test]
+fn table_columns_line_up_after_wide_characters_and_combining_accents() {
+    let dex = TestDex::new();
+    dex.write("a.md", "---\ntitle: 日本語のタイトル\nwhat: task\n---\n")
+        .write("b.md", "---\ntitle: Cafe\u{301} au lait\nwhat: note\n---\n")
+        .write("c.md", "---\ntitle: plain\nwhat: 한국어\n---\n");
+    assert_eq!(
+        stdout(&dex, &["query", "--format", "table", "--fields", "what"]),
+        "path  title             what\n\
+         a.md  日本語のタイトル  task\n\
+         b.md  Cafe\u{301} au lait      note\n\
+         c.md  plain             한국어\n"
+    );
+}
+
 #[test]
 fn unknown_formats_are_usage_errors() {
     let dex = deck();

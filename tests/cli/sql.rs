@@ -56,6 +56,56 @@ fn json_and_jsonl_keep_sqlite_types() {
     assert_eq!(lines, vec![row("a.md"), row("c.md")]);
 }
 
+/// Hostile test: JSON objects kept the last of two columns named alike
+/// (`SELECT 1 AS a, 2 AS a` printed `{"a":2}`; a join lost one `path`).
+#[test]
+fn columns_named_alike_keep_every_value_under_keys_made_unique() {
+    let dex = deck();
+    let sql = "SELECT 1 AS a, 2 AS a, 3 AS 'a:2', 4 AS a";
+    let (stdout, stderr, code) = dex.run(&["sql", "--format", "json", sql]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("[\n  {\"a\":1,\"a:3\":2,\"a:2\":3,\"a:4\":4}\n]\n", "", 0)
+    );
+    let join = "SELECT x.path, y.path FROM cards x JOIN cards y ON y.path > x.path ORDER BY 1, 2";
+    let (stdout, _, code) = dex.run(&["sql", "--format", "jsonl", join]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        (
+            "{\"path\":\"a.md\",\"path:2\":\"c.md\"}\n\
+             {\"path\":\"a.md\",\"path:2\":\"notes/b.md\"}\n\
+             {\"path\":\"c.md\",\"path:2\":\"notes/b.md\"}\n",
+            0
+        )
+    );
+    // The TSV header keeps the names as the statement gives them.
+    assert_eq!(dex.run(&["sql", sql]).0, "a\ta\ta:2\ta\n1\t2\t3\t4\n");
+}
+
+/// Hostile test: an error after some rows left the JSON array open.
+#[test]
+fn an_error_after_some_rows_closes_the_json_array_and_says_the_rows_are_incomplete() {
+    let dex = deck();
+    let sql =
+        "SELECT path, json(CASE WHEN path = 'c.md' THEN '{bad' ELSE '1' END) AS j FROM cards ORDER BY path";
+    let (stdout, stderr, code) = dex.run(&["sql", "--format", "json", sql]);
+    assert_eq!((stdout.as_str(), code), ("[\n  {\"path\":\"a.md\",\"j\":\"1\"}\n]\n", 2));
+    assert_eq!(
+        stderr,
+        "termdex: error: SQL error: malformed JSON (after 1 row: the rows printed are incomplete)\n"
+    );
+    let (stdout, stderr, code) = dex.run(&["sql", "--format", "jsonl", sql]);
+    assert_eq!((stdout.as_str(), code), ("{\"path\":\"a.md\",\"j\":\"1\"}\n", 2));
+    assert!(stderr.ends_with("(after 1 row: the rows printed are incomplete)\n"), "{stderr}");
+    // An error before any row prints nothing, not even the brackets.
+    let first = "SELECT json('{bad') FROM cards";
+    let (stdout, stderr, code) = dex.run(&["sql", "--format", "json", first]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("", "termdex: error: SQL error: malformed JSON\n", 2)
+    );
+}
+
 #[test]
 fn an_old_tdx_query_runs_unchanged() {
     let dex = deck();
