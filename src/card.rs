@@ -307,10 +307,12 @@ pub fn mtime_instant(mtime_ns: i64) -> String {
 }
 
 /// A parent value's target and label: `[[Projects|label]]` is `Projects` and `label`;
-/// a path or a title is itself.
+/// a path or a title written plain is itself, whole: `C# tips` and `Pros | Cons` are
+/// titles, not a name and a heading or a label (only a wiki link's brackets give `#` and
+/// `|` those meanings).
 pub fn parent_target(value: &str) -> (&str, Option<&str>) {
     let value = value.trim();
-    let inner = value.strip_prefix("[[").and_then(|v| v.strip_suffix("]]")).unwrap_or(value);
+    let Some(inner) = wiki_inner(value) else { return (value, None) };
     match inner.split_once('|') {
         Some((target, label)) => (target.trim(), Some(label.trim())),
         None => (inner.trim(), None),
@@ -318,11 +320,20 @@ pub fn parent_target(value: &str) -> (&str, Option<&str>) {
 }
 
 /// The name a parent value gives, as a link looks it up: `[[Projects|label]]`,
-/// `[[Projects#Plan]]` and `Projects` all name `Projects`; for a command line's word that
-/// names a card the way a parent field does (`termdex tree '[[Projects]]'`, `under:X`).
+/// `[[Projects#Plan]]` and `Projects` all name `Projects`, `C# tips` names `C# tips`; for
+/// a command line's word that names a card the way a parent field does (`termdex tree
+/// '[[Projects]]'`, `under:X`).
 pub fn parent_name(value: &str) -> &str {
     let (target, _) = parent_target(value);
-    target.split('#').next().unwrap_or("").trim()
+    match wiki_inner(value.trim()) {
+        Some(_) => target.split('#').next().unwrap_or("").trim(),
+        None => target,
+    }
+}
+
+/// What is inside `[[...]]`, when `value` is a wiki link.
+fn wiki_inner(value: &str) -> Option<&str> {
+    value.strip_prefix("[[").and_then(|v| v.strip_suffix("]]"))
 }
 
 #[cfg(test)]

@@ -70,7 +70,9 @@ pub fn find_card(
     {
         return Ok(Some(card));
     }
-    let Some(name) = name else { return Ok(None) };
+    // Named as a parent field names a card: `[[beta]]` as `beta`, as `tree` and `links:`
+    // take it.
+    let Some(name) = name.map(crate::card::parent_name) else { return Ok(None) };
     match resolve_name(index.conn(), name).map_err(sqlite)? {
         Some(id) => card_by_id(index.conn(), id).map_err(sqlite),
         None => Ok(None),

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::card::{Link, LinkKind, link_suffix, name_key, parent_target, percent_decode};
+use crate::card::{Link, LinkKind, link_suffix, name_key, parent_name, parent_target, percent_decode};
 
 /// The links in `body`, in order; `card_path` (dex-relative) resolves relative paths, and
 /// `first_line` is the file line the body starts on.
@@ -270,7 +270,17 @@ impl Brackets {
 /// A link naming a card the wiki way (path, stem, title or alias; `./` and `../` relative
 /// to the card), or `None` when it names nothing or an attachment.
 fn named(target: &str, label: Option<String>, kind: LinkKind, card_path: &str, at: Position) -> Option<Link> {
-    let name = target.split('#').next().unwrap_or("").trim();
+    named_as(target.split('#').next().unwrap_or("").trim(), target, (label, kind), card_path, at)
+}
+
+/// A link naming `name` (its target without a heading), written `target`.
+fn named_as(
+    name: &str,
+    target: &str,
+    (label, kind): (Option<String>, LinkKind),
+    card_path: &str,
+    at: Position,
+) -> Option<Link> {
     if name.is_empty() || is_attachment(name) {
         return None;
     }
@@ -290,12 +300,12 @@ pub fn parent_link(value: &str, card_path: &str, line: u32) -> Option<Link> {
     let (target, label) = parent_target(value);
     let label = label.map(str::to_string);
     let at = Position { line, body_line: 0 };
-    named(target, label.clone(), LinkKind::Parent, card_path, at).or_else(|| {
+    let name = parent_name(value);
+    named_as(name, target, (label.clone(), LinkKind::Parent), card_path, at).or_else(|| {
         // A parent outside the dex (`../../x.md`) or a file that is no card names no
         // card: kept as a link to nothing, so that the card shows as having a broken
         // parent instead of sitting at the top unmarked. Its key, the name as written,
         // starts with `..` or holds an extension, which no card's path key or stem does.
-        let name = target.split('#').next().unwrap_or("").trim();
         (!name.is_empty()).then(|| Link {
             target: target.to_string(),
             label,

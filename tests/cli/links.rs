@@ -264,3 +264,27 @@ fn renames_removals_and_new_cards_between_refreshes_re_resolve_the_links_naming_
     assert_eq!(dex.run(&["index", "--full"]).2, 0);
     assert_eq!(paths(&["links", "inbox.md"]) + &paths(&["links", "rust/atomics.md"]), incremental);
 }
+
+#[test]
+fn a_parent_written_plain_names_the_whole_title_and_every_command_agrees() {
+    let dex = TestDex::new();
+    dex.write("csharp.md", "---\ntitle: \"C# tips\"\n---\n")
+        .write("c.md", "---\ntitle: C\n---\n")
+        .write("k1.md", "---\nparent: \"C# tips\"\n---\n")
+        .write("pc.md", "---\ntitle: \"Pros | Cons\"\n---\n")
+        .write("k2.md", "---\nparent: \"Pros | Cons\"\n---\n")
+        .write("k3.md", "---\nparent: \"[[c|the C]]\"\n---\n");
+    assert_eq!(
+        ok(&dex, &["tree", "--format", "paths"]),
+        "c.md\nk3.md\ncsharp.md\nk1.md\npc.md\nk2.md\n",
+        "k1 under the card titled C# tips, k2 under Pros | Cons"
+    );
+    assert_eq!(ok(&dex, &["tree", "C# tips", "--format", "paths"]), "csharp.md\nk1.md\n");
+    assert_eq!(ok(&dex, &["query", "parent:\"C# tips\"", "--format", "paths"]), "k1.md\n");
+    assert_eq!(ok(&dex, &["backlinks", "C# tips", "--format", "paths"]), "k1.md\n");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!((stdout.as_str(), code), ("", 0), "no broken parent");
+    // A card named as a link writes it, by every command that takes one.
+    assert_eq!(ok(&dex, &["backlinks", "[[c]]", "--format", "paths"]), "k3.md\n");
+    assert_eq!(ok(&dex, &["links", "[[k3]]", "--format", "paths"]), "c.md\n");
+}
