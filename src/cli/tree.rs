@@ -38,7 +38,24 @@ struct Showing {
     outline: Outline,
     from: Option<usize>,
     keep: Option<Vec<bool>>,
+    /// The nodes of the cards the filter matched (with `keep`, their ancestors too).
+    matching: Vec<usize>,
     unnamed: Option<String>,
+}
+
+impl Showing {
+    /// The rows shown down to `depth`. With a filter, only the matching cards within that
+    /// depth and their ancestors: a match below the cut would leave its ancestors shown
+    /// alone, as if they matched.
+    fn rows(&self, depth: Option<usize>) -> Vec<outline::Shown> {
+        let shown = self.outline.show(self.from, self.keep.as_deref(), depth, &|_| false);
+        if self.keep.is_none() || depth.is_none() {
+            return shown;
+        }
+        let within = shown.iter().map(|s| s.node).filter(|n| self.matching.contains(n));
+        let keep = self.outline.with_ancestors(within.collect::<Vec<_>>());
+        self.outline.show(self.from, Some(&keep), depth, &|_| false)
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
@@ -50,7 +67,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
     let (_index, printed) = ctx.read_fresh(args.listing.no_refresh, |index| {
         let showing = showing(ctx, index, &config, &args.words)?;
         unnamed.clone_from(&showing.unnamed);
-        let shown = showing.outline.show(showing.from, showing.keep.as_deref(), args.depth, &|_| false);
+        let shown = showing.rows(args.depth);
         // The outline places cards; what is printed of them is read for those shown only.
         let ids: Vec<i64> =
             shown.iter().filter_map(|s| showing.outline.nodes[s.node].card.as_ref().map(|c| c.id)).collect();
@@ -87,6 +104,7 @@ fn showing(ctx: &Ctx, index: &Index, config: &Config, words: &[String]) -> Resul
         }
         _ => (None, words, None),
     };
+    let mut matching = Vec::new();
     let keep = match filter.is_empty() {
         true => None,
         false => {
@@ -94,13 +112,14 @@ fn showing(ctx: &Ctx, index: &Index, config: &Config, words: &[String]) -> Resul
             let parsed = query::user_filter(Some(&text), config, Purpose::List)?;
             let request = Request { filter: &text, parsed, view: None, sort: None, limit: None };
             let answer = query::run(index, config, &ctx.clock(), &request)?;
-            let matching: HashSet<&str> = answer.cards.iter().map(|r| r.path.as_str()).collect();
-            let nodes = (0..outline.nodes.len())
-                .filter(|&n| outline.nodes[n].path().is_some_and(|p| matching.contains(p)));
-            Some(outline.with_ancestors(nodes))
+            let paths: HashSet<&str> = answer.cards.iter().map(|r| r.path.as_str()).collect();
+            matching = (0..outline.nodes.len())
+                .filter(|&n| outline.nodes[n].path().is_some_and(|p| paths.contains(p)))
+                .collect();
+            Some(outline.with_ancestors(matching.iter().copied()))
         }
     };
-    Ok(Showing { outline, from, keep, unnamed })
+    Ok(Showing { outline, from, keep, matching, unnamed })
 }
 
 /// Whether a first word may name a card: a `[[wiki link]]` does, whatever it holds; other

@@ -138,6 +138,11 @@ fn read_backlinks(conn: &Connection, id: i64, parent_field: Option<&str>) -> rus
     let mut links: Vec<Backlink> = Vec::with_capacity(rows.len());
     let mut body = (0, String::new());
     for (from, line, body_line, kind, target, label) in rows {
+        // Two links on one line naming this card (`[[Alpha]] and [[first]]`, its alias)
+        // are one backlink: the line is the answer, as `links` counts it once.
+        if links.last().is_some_and(|last| last.card.id == from && last.line == line) {
+            continue;
+        }
         let card = match links.last() {
             Some(last) if last.card.id == from => last.card.clone(),
             _ => match card_by_id(conn, from)? {

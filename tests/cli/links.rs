@@ -288,3 +288,14 @@ fn a_parent_written_plain_names_the_whole_title_and_every_command_agrees() {
     assert_eq!(ok(&dex, &["backlinks", "[[c]]", "--format", "paths"]), "k3.md\n");
     assert_eq!(ok(&dex, &["links", "[[k3]]", "--format", "paths"]), "c.md\n");
 }
+
+#[test]
+fn two_links_on_one_line_to_a_card_are_one_backlink() {
+    let dex = TestDex::new();
+    dex.write("alpha.md", "---\ntitle: Alpha Card\naliases: [first]\n---\n")
+        .write("beta.md", "Back to [[Alpha Card]] and [[first]].\nAgain [[alpha]].\n");
+    assert_eq!(
+        ok(&dex, &["backlinks", "alpha.md"]),
+        "beta.md\tbeta\t1\tBack to [[Alpha Card]] and [[first]].\nbeta.md\tbeta\t2\tAgain [[alpha]].\n"
+    );
+}

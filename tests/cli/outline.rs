@@ -760,3 +760,19 @@ fn outline_terms_follow_folders() {
     let (stdout, _, _) = dex.run(&["query", "--view", "work", "--format", "paths", "--sort", "path"]);
     assert_eq!(stdout, "notes.d/a.b.md\nnotes.d/c.md\nprojects/ideas.md\n", "in a view");
 }
+
+#[test]
+fn a_filter_with_a_depth_shows_only_matches_within_it() {
+    let dex = TestDex::new();
+    dex.write("root.md", "---\ntitle: Root\n---\n")
+        .write("a.md", "---\ntitle: A\nparent: root\n---\n")
+        .write("g.md", "---\ntitle: Grand\nparent: a\n---\n");
+    // Grand is below the cut: its ancestors alone would read as matches.
+    let (stdout, stderr, code) = dex.run(&["tree", "title:Grand", "--depth", "1"]);
+    assert_eq!((stdout.as_str(), stderr.as_str(), code), ("", "", 1));
+    assert_eq!(
+        ok(&dex, &["tree", "title:Grand", "--depth", "2", "--format", "paths"]),
+        "root.md\na.md\ng.md\n"
+    );
+    assert_eq!(ok(&dex, &["tree", "title:A", "--depth", "1", "--format", "paths"]), "root.md\na.md\n");
+}
