@@ -105,12 +105,29 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
     };
     let lines: Vec<&str> = text[block.content.clone()].lines().collect();
     let find_from = |start: usize, name: &str| (start..lines.len()).find(|&i| names_key(lines[i], name));
-    let at = find_from(0, key).or_else(|| {
-        key.split('.').try_fold(None, |after: Option<usize>, part| {
-            find_from(after.map_or(0, |i| i + 1), part).map(Some)
-        })?
-    })?;
+    let at = outermost(&lines, key)
+        .or_else(|| {
+            key.split('.').try_fold(None, |after: Option<usize>, part| {
+                find_from(after.map_or(0, |i| i + 1), part).map(Some)
+            })?
+        })
+        .or_else(|| lines.iter().position(|line| quoted_key_in(line, key)))?;
     Some(block.content_line + at)
+}
+
+/// The line of the least indented entry `key` (the first of those): a top-level field,
+/// not a nested one of the same name or a line of a block of text that reads like one
+/// (`description: |` then `  parent: x`).
+fn outermost(lines: &[&str], key: &str) -> Option<usize> {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    (0..lines.len()).filter(|&i| names_key(lines[i], key)).min_by_key(|&i| indent(lines[i]))
+}
+
+/// Whether `line` holds `"key":` anywhere (letter case aside): a JSON object written on
+/// one line.
+fn quoted_key_in(line: &str, key: &str) -> bool {
+    let (line, quoted) = (line.to_lowercase(), format!("\"{}\"", key.to_lowercase()));
+    line.match_indices(&quoted).any(|(at, _)| line[at + quoted.len()..].trim_start().starts_with(':'))
 }
 
 /// Whether a frontmatter line starts the entry `name` (any letter case, maybe quoted).
@@ -254,6 +271,19 @@ fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_of_a_key_in_each_syntax_is_the_fields_own() {
+        assert_eq!(key_line("---\ntitle: x\nparent: \"[[P]]\"\n---\n", "parent"), Some(3));
+        assert_eq!(key_line("+++\nparent = \"P\"\n+++\n", "parent"), Some(2));
+        assert_eq!(key_line("{\"title\": \"x\",\n \"parent\": \"P\"}\n", "parent"), Some(2));
+        assert_eq!(key_line("---\nparents: x\nparent_of: y\n---\n", "parent"), None, "other keys");
+        // Not a nested key of the same name, nor a line of text that reads like one.
+        assert_eq!(key_line("---\nmeta:\n  parent: x\nparent: y\n---\n", "parent"), Some(4));
+        assert_eq!(key_line("---\ndescription: |\n  parent: fake\nparent: y\n---\n", "parent"), Some(4));
+        // A JSON object on one line.
+        assert_eq!(key_line("---json\n{\"title\": \"J\", \"parent\": \"n\"}\n---\n", "parent"), Some(2));
+    }
 
     #[test]
     fn yaml_error_line_counts_from_the_file_start() {

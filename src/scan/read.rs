@@ -17,7 +17,7 @@ use crate::card::{self, Card};
 use crate::files::{self, SpecialFile};
 use crate::frontmatter;
 
-use super::settings::{Settings, key_line};
+use super::settings::Settings;
 use super::{FileStat, Problem, links};
 
 /// How much of a card is read and indexed. Far above any note a person writes; a
@@ -60,7 +60,9 @@ pub fn parse_card(
     if let Some((key, value)) = parent
         && let Some(value) = parent_name(value)
     {
-        let line = key_line(&text[..parsed.body_start], key);
+        // The field's own line, not a nested key or a text line of the same name; the
+        // block's first line when the key is not written as such.
+        let line = frontmatter::key_line(&text[..parsed.body_start], key).map_or(1, |l| l as u32);
         links.extend(links::parent_link(&value, path, line));
     }
     links.extend(links::extract(body, path, first_line));

@@ -23,31 +23,3 @@ impl Default for Settings {
         Settings { parent_field: Some("parent".to_string()), extensions: Extensions::default() }
     }
 }
-
-/// The 1-based line of the file where the frontmatter sets top-level `key` (`key:`,
-/// `key =`, `"key":`), searched in the block's lines; the block's first line when no
-/// line starts with the key (a flow mapping, a key written another way).
-pub fn key_line(frontmatter: &str, key: &str) -> u32 {
-    let sets_key = |line: &str| {
-        let line = line.trim_start_matches([' ', '\t', '{', ',']);
-        let rest = ["\"", "'", ""].iter().find_map(|q| {
-            line.strip_prefix(q).and_then(|l| l.strip_prefix(key)).and_then(|l| l.strip_prefix(q))
-        });
-        rest.is_some_and(|rest| rest.trim_start().starts_with([':', '=']))
-    };
-    let at = frontmatter.lines().position(sets_key).unwrap_or(0);
-    u32::try_from(at + 1).unwrap_or(u32::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_line_of_a_key_in_each_syntax() {
-        assert_eq!(key_line("---\ntitle: x\nparent: \"[[P]]\"\n---\n", "parent"), 3);
-        assert_eq!(key_line("+++\nparent = \"P\"\n+++\n", "parent"), 2);
-        assert_eq!(key_line("{\"title\": \"x\",\n \"parent\": \"P\"}\n", "parent"), 2);
-        assert_eq!(key_line("---\nparents: x\nparent_of: y\n---\n", "parent"), 1, "other keys");
-    }
-}
