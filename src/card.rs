@@ -4,6 +4,7 @@
 //! and creation time live here because every front end must agree on them.
 
 use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::frontmatter::{Fields, Format, FrontmatterError};
 use crate::value::{civil_text, display_text, parse_date};
@@ -175,7 +176,9 @@ pub enum NameKind {
 /// A name as links compare it: trimmed, in lower case (Unicode), without a markdown
 /// extension, so `[[Rust Atomics.md]]` finds `rust atomics.md`.
 pub fn name_key(name: &str) -> String {
-    let folded = name.trim().to_lowercase();
+    // One spelling of each accented letter (`é` typed as e + accent, as macOS writes file
+    // names, is `é`), then letter case.
+    let folded = name.trim().nfc().collect::<String>().to_lowercase();
     let stem = folded.strip_suffix(".md").or_else(|| folded.strip_suffix(".markdown"));
     match stem {
         Some(stem) if !stem.is_empty() && !stem.ends_with('/') => stem.to_string(),

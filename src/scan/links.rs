@@ -168,7 +168,10 @@ impl LineScan<'_> {
         }
         let inner = &self.line[start..close];
         let (target, label) = match inner.split_once('|') {
-            Some((target, label)) => (target.trim(), Some(label.trim().to_string())),
+            // `[[t\|label]]`: the pipe escaped, as Obsidian writes a link inside a table.
+            Some((target, label)) => {
+                (target.trim().trim_end_matches('\\').trim(), Some(label.trim().to_string()))
+            }
             None => (inner.trim(), None),
         };
         if let Some(link) = named(target, label, kind, self.card_path, self.at) {

@@ -299,3 +299,15 @@ fn two_links_on_one_line_to_a_card_are_one_backlink() {
         "beta.md\tbeta\t1\tBack to [[Alpha Card]] and [[first]].\nbeta.md\tbeta\t2\tAgain [[alpha]].\n"
     );
 }
+
+#[test]
+fn a_link_in_another_unicode_form_or_with_an_escaped_pipe_finds_its_card() {
+    let dex = TestDex::new();
+    dex.write("Café.md", "# Café\n")
+        .write("t3.md", "# T3\n")
+        // e + combining acute (NFD), and a link inside a table with its pipe escaped.
+        .write("from.md", "See [[Cafe\u{301}]].\n\n| a | [[t3\\|alias]] |\n");
+    assert_eq!(ok(&dex, &["links", "from.md", "--format", "paths"]), "Café.md\nt3.md\n");
+    let (stdout, _, code) = dex.run(&["check"]);
+    assert_eq!((stdout.as_str(), code), ("", 0), "no broken link");
+}
