@@ -76,7 +76,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<ExitCode> {
             return nested(ctx, &showing.outline, &shown, &cards);
         }
         // JSON lines say each row's depth: the title is the card's, without tree lines.
-        let rows = rows(&showing.outline, &shown, &cards, !matches!(format, Format::Jsonl));
+        // Tree lines only where titles are printed: `paths` of a deep outline would build
+        // (depth x rows) of prefixes for nothing.
+        let rows = rows(&showing.outline, &shown, &cards, !matches!(format, Format::Jsonl | Format::Paths));
         let annotated: Vec<Annotated<'_>> = rows.iter().map(Row::annotated).collect();
         render(ctx, &annotated, &args.listing, &format)
     })?;
