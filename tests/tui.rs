@@ -2037,3 +2037,33 @@ fn a_under_a_card_no_link_can_name_says_so() {
     press(&mut app, &mut deck, &[KeyCode::Char('a')]);
     assert!(matches!(app.mode, Mode::Templates { .. }), "under y.md it can: {:?}", app.mode);
 }
+
+#[test]
+fn n_with_the_journal_template_opens_the_days_card_again() {
+    if !in_child_with_editor("n_with_the_journal_template_opens_the_days_card_again", APPENDING_EDITOR) {
+        return;
+    }
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 16);
+    let journal =
+        || Effect::New { template: "journal".into(), sets: Vec::new(), title: None, checked: false };
+    deck.perform(journal(), &mut app, &mut Direct);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    let day = "journal/2026-11-23.md";
+    assert_eq!(app.status_message, Some(format!("saved {day}")));
+    let first = std::fs::read_to_string(f.dex.root.join(day)).expect("the day's card");
+    assert!(first.contains("title: 2026-11-23"), "titled by its day: {first}");
+    deck.perform(journal(), &mut app, &mut Direct);
+    assert!(deck.settle(&mut app, PATIENCE), "the deck settles");
+    assert_eq!(
+        app.status_message,
+        Some(format!("{day}: the day's journal card, opened again")),
+        "no second journal card"
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.dex.root.join(day)).expect("again"),
+        format!("{first}Written in the editor.\n")
+    );
+    assert!(!f.dex.root.join("journal/2026-11-23-2.md").exists());
+    assert_eq!(app.index.total, 8, "one card more than the fixture's seven");
+}

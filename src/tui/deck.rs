@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::card::field_value;
 use crate::cards::board::move_to_column;
+use crate::cards::journal;
 use crate::cards::new::{self, NewCard};
 use crate::cards::session::{self, Opened, Outcome};
 use crate::cards::set;
@@ -371,8 +372,27 @@ impl Deck {
     pub fn new_card(&mut self, app: &mut App, screen: &mut dyn Screen, card: &PendingCard) -> Vec<String> {
         let (template, sets, title) = (&card.template, &card.sets, card.title.as_deref());
         let card = NewCard { template, sets, title, ..NewCard::default() };
-        let draft = match new::create(&self.dex, &self.config, &self.clock(), &card) {
-            Ok(draft) => draft,
+        // A journal card is the day's: reopened when it exists, as `termdex journal` does.
+        let created = match template.as_str() {
+            journal::TEMPLATE => {
+                journal::open_or_create(&self.dex, &self.config, &self.clock(), &card).map(|j| match j {
+                    journal::Journal::Existing(rel) => Err(rel),
+                    journal::Journal::Created(draft) => Ok(draft),
+                })
+            }
+            _ => new::create(&self.dex, &self.config, &self.clock(), &card).map(Ok),
+        };
+        let draft = match created {
+            Ok(Ok(draft)) => draft,
+            Ok(Err(existing)) => {
+                app.follow(&existing);
+                app.status_message = None;
+                let paths = self.edit(app, screen, &existing);
+                if app.status_message.is_none() {
+                    app.status_message = Some(format!("{existing}: the day's journal card, opened again"));
+                }
+                return paths;
+            }
             Err(e) => {
                 app.status_message = Some(e.to_string());
                 return Vec::new();
