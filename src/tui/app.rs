@@ -452,6 +452,7 @@ impl App {
         if self.current_view().outline {
             self.open_outline();
         }
+        self.reconfigure_board();
         let mut effects = vec![self.reload()];
         effects.extend(self.read_outline_again());
         effects
@@ -914,11 +915,7 @@ impl App {
                 return self.switch_view((self.view + self.views.len() - 1) % self.views.len());
             }
             Action::CycleSort => {
-                self.sort = match self.sort {
-                    None => Some(0),
-                    Some(i) if i + 1 < SORT_CYCLE.len() => Some(i + 1),
-                    Some(_) => None,
-                };
+                self.sort = self.next_sort();
                 return vec![self.query(false)];
             }
             Action::Board => self.toggle_board(),
@@ -1196,6 +1193,35 @@ impl App {
         vec![self.query(false)]
     }
 
+    /// The sort after the one in force: the view's own, then [`SORT_CYCLE`] without the
+    /// key the view sorts by already (a press that changed nothing).
+    fn next_sort(&self) -> Option<usize> {
+        let own = &self.current_view().sort;
+        let start = self.sort.map_or(0, |i| i + 1);
+        (start..SORT_CYCLE.len()).find(|&i| !(own.len() == 1 && own[0] == SORT_CYCLE[i]))
+    }
+
+    /// The board shown follows the view's `group_by` as the config now says: built on the
+    /// new field, or closed (said) when the view has none.
+    fn reconfigure_board(&mut self) {
+        let Some(board) = &self.board else { return };
+        match self.current_view().group_by.clone() {
+            Some(field) if field == board.field => {}
+            Some(field) => self.board = Some(Board::build(&field, &self.rows, &self.visible, &self.config)),
+            None => {
+                self.board = None;
+                let closed = format!(
+                    "the board was closed: view `{}` has no group_by field now",
+                    self.current_view().name
+                );
+                self.status_message = Some(match self.status_message.take() {
+                    Some(said) => format!("{said}; {closed}"),
+                    None => closed,
+                });
+            }
+        }
+    }
+
     fn toggle_board(&mut self) {
         if self.board.take().is_some() {
             return;
@@ -1303,10 +1329,15 @@ impl App {
     }
 
     /// Pasted text (bracketed paste) is one edit of the filter line, opened for it if
-    /// need be; nothing in it acts as a key, so a pasted `q` or newline never quits or
-    /// closes anything. Over the help or the template picker it is dropped.
+    /// need be, or of the new card's title while it is asked for; nothing in it acts as a
+    /// key, so a pasted `q` or newline never quits or closes anything. Over the help or
+    /// the template picker it is dropped.
     fn paste(&mut self, text: &str) -> Vec<Effect> {
         let pasted = one_line(text);
+        if let Mode::Title { text } = &mut self.mode {
+            text.push_str(&pasted);
+            return Vec::new();
+        }
         if self.mode != Mode::List || pasted.is_empty() {
             return Vec::new();
         }
@@ -1694,6 +1725,61 @@ mod tests {
         keys(&mut app, &[KeyCode::Enter, KeyCode::Char('?')]);
         assert!(app.update(&Event::Paste("abc".into())).is_empty(), "over the help: dropped");
         assert_eq!(app.mode, Mode::Help);
+    }
+
+    #[test]
+    fn a_board_shown_follows_the_group_by_the_config_now_gives() {
+        let mut app = app();
+        keys(&mut app, &[KeyCode::Char('b')]);
+        let before = app.board.as_ref().map(|b| b.field.clone()).expect("a board of tasks");
+        let mut config = Config::builtin();
+        let tasks = config.views.iter_mut().find(|v| v.name == "tasks").expect("tasks");
+        tasks.group_by = Some("priority".into());
+        assert_ne!(before, "priority");
+        app.reconfigure(config.clone());
+        assert_eq!(app.board.as_ref().map(|b| b.field.as_str()), Some("priority"));
+        let tasks = config.views.iter_mut().find(|v| v.name == "tasks").expect("tasks");
+        tasks.group_by = None;
+        app.reconfigure(config);
+        assert!(app.board.is_none());
+        assert_eq!(
+            app.status_message.as_deref(),
+            Some("the board was closed: view `tasks` has no group_by field now")
+        );
+    }
+
+    #[test]
+    fn s_never_lands_on_the_sort_the_view_has_already() {
+        let mut app = app();
+        let own = app.current_view().sort.clone();
+        let mut seen = Vec::new();
+        for _ in 0..=SORT_CYCLE.len() {
+            keys(&mut app, &[KeyCode::Char('s')]);
+            seen.push(app.sort.map(|i| SORT_CYCLE[i].to_string()));
+        }
+        assert!(seen.contains(&None), "back to the view's own: {seen:?}");
+        if let [key] = own.as_slice() {
+            assert!(!seen.contains(&Some(key.clone())), "{key} twice: {seen:?}");
+        }
+        // In a view sorted by path, path is not offered again.
+        let mut app = App::new(Config::builtin(), Some("all"), vec!["note".into()]);
+        assert_eq!(app.current_view().sort, ["path"]);
+        let mut seen = Vec::new();
+        for _ in 0..SORT_CYCLE.len() {
+            keys(&mut app, &[KeyCode::Char('s')]);
+            seen.push(app.sort.map(|i| SORT_CYCLE[i]));
+        }
+        assert_eq!(seen, [Some("title"), Some("-modified"), Some("-created"), None]);
+    }
+
+    #[test]
+    fn a_paste_while_a_new_cards_title_is_asked_goes_into_the_title() {
+        let mut app = app();
+        app.mode = Mode::Title { text: "Re: ".into() };
+        let effects = app.update(&Event::Paste("meeting\nnotes q".into()));
+        assert!(effects.is_empty() && !app.quit, "{effects:?}");
+        assert_eq!(app.mode, Mode::Title { text: "Re: meeting notes q".into() });
+        assert_eq!(app.filter.text, "", "not the filter line");
     }
 
     #[test]
