@@ -719,24 +719,25 @@ mod tests {
         index.conn.query_row("SELECT title FROM cards WHERE path = ?1", [path], |r| r.get(0)).expect("title")
     }
 
-    #[test]
-    fn an_index_of_schema_three_reads_every_card_again_for_its_numbers() {
+    /// A dex holding `a.md` (`text`) and an index of schema `version` holding it as that
+    /// schema read it (`fields`), its stamp current; opened by this build (migrated, not
+    /// rebuilt) and refreshed.
+    fn migrated_from(version: usize, text: &str, fields: &str) -> (tempfile::TempDir, Index) {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().canonicalize().expect("canon");
-        std::fs::write(root.join("a.md"), "---\np: .inf\nq: 1e400\n---\n").expect("write");
+        std::fs::write(root.join("a.md"), text).expect("write");
         let db = root.join(".termdex/index.db");
         std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
         {
-            // As schema 3 read the card: both values text, no error, the stamp current.
             let conn = rusqlite::Connection::open(&db).expect("create");
-            crate::index::migrate::schema_at(&conn, 3);
+            crate::index::migrate::schema_at(&conn, version);
             let meta = std::fs::metadata(root.join("a.md")).expect("stat");
             let mtime_ns = meta.mtime() * 1_000_000_000 + meta.mtime_nsec();
             conn.execute(
                 "INSERT INTO cards (path, title, fields, mtime_ns, size, created)
-                 VALUES ('a.md', 'a', '{\"p\":\".inf\",\"q\":\"1e400\"}', ?1, ?2, '')",
-                rusqlite::params![mtime_ns, meta.len() as i64],
+                 VALUES ('a.md', 'a', ?3, ?1, ?2, '')",
+                rusqlite::params![mtime_ns, meta.len() as i64, fields],
             )
             .expect("card");
         }
@@ -744,6 +745,14 @@ mod tests {
         assert_eq!(opened.warning, None, "migrated, not rebuilt");
         let mut index = opened.index;
         refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        (dir, index)
+    }
+
+    #[test]
+    fn an_index_of_schema_three_reads_every_card_again_for_its_numbers() {
+        // As schema 3 read the card: both values text, no error.
+        let (_dir, index) =
+            migrated_from(3, "---\np: .inf\nq: 1e400\n---\n", "{\"p\":\".inf\",\"q\":\"1e400\"}");
         let (fields, error): (String, Option<String>) = index
             .conn
             .query_row("SELECT fields, error FROM cards WHERE path = 'a.md'", [], |r| {
@@ -761,34 +770,15 @@ mod tests {
 
     #[test]
     fn an_index_of_schema_five_reads_every_card_again_for_its_parents() {
-        use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().canonicalize().expect("canon");
-        std::fs::write(root.join("a.md"), "---\nparent: yes\n---\n").expect("write");
-        let db = root.join(".termdex/index.db");
-        std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
-        {
-            // As schema 5 read the card: no parent link, the stamp current.
-            let conn = rusqlite::Connection::open(&db).expect("create");
-            crate::index::migrate::schema_at(&conn, 5);
-            let meta = std::fs::metadata(root.join("a.md")).expect("stat");
-            let mtime_ns = meta.mtime() * 1_000_000_000 + meta.mtime_nsec();
-            conn.execute(
-                "INSERT INTO cards (path, title, fields, mtime_ns, size, created)
-                 VALUES ('a.md', 'a', '{\"parent\":true}', ?1, ?2, '')",
-                rusqlite::params![mtime_ns, meta.len() as i64],
-            )
-            .expect("card");
-        }
-        let opened = Index::open(&db).expect("open");
-        assert_eq!(opened.warning, None, "migrated, not rebuilt");
-        let mut index = opened.index;
-        refresh(&mut index, &root, false, &mut |_| {}).expect("refresh");
+        // As schema 5 read the card: no parent link.
+        let (_dir, index) = migrated_from(5, "---\nparent: yes\n---\n", "{\"parent\":true}");
         let parent: (String, String, Option<i64>) = index
             .conn
-            .query_row("SELECT kind, target, to_id FROM links WHERE card_id = (SELECT id FROM cards WHERE path = 'a.md')", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT kind, target, to_id FROM links WHERE card_id = (SELECT id FROM cards WHERE path = 'a.md')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .expect("the parent, read again though no stamp changed");
         assert_eq!(parent, ("parent".to_string(), "yes".to_string(), None), "a parent naming no card");
     }
