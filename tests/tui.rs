@@ -21,6 +21,7 @@ use termdex::tui::app::{App, ConnectionsPane, Effect, Mode, Pane, Query, Reply};
 use termdex::tui::deck::{Deck, Screen};
 use termdex::tui::outline::Read;
 use termdex::tui::view;
+use unicode_width::UnicodeWidthStr;
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -1241,7 +1242,7 @@ fn n_names_the_cards_a_titled_card_may_duplicate_before_the_editor_opens() {
     let f = fixture();
     let (mut app, mut deck) = open(&f, "all", 100, 16);
     press(&mut app, &mut deck, &[KeyCode::Char('n'), KeyCode::Enter]);
-    assert_eq!(app.mode, Mode::Title { text: String::new() });
+    assert_eq!(app.mode, Mode::Title { text: String::new(), cursor: 0 });
     press(&mut app, &mut deck, &typed("sqlite notes!"));
     // No editor runs in these tests: had the deck opened one, the card would be made.
     press(&mut app, &mut deck, &[KeyCode::Enter]);
@@ -1644,7 +1645,7 @@ fn a_adds_a_child_card_from_the_template_under_the_selected_one() {
     let Mode::Templates { selected } = app.mode else { panic!("the template picker: {:?}", app.mode) };
     assert_eq!(app.templates[selected], "note", "the dex's default template");
     press(&mut app, &mut deck, &[KeyCode::Enter]);
-    assert_eq!(app.mode, Mode::Title { text: String::new() });
+    assert_eq!(app.mode, Mode::Title { text: String::new(), cursor: 0 });
     press(&mut app, &mut deck, &typed("First step"));
     let effects = feed(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     for effect in effects {
@@ -2066,4 +2067,148 @@ fn n_with_the_journal_template_opens_the_days_card_again() {
     );
     assert!(!f.dex.root.join("journal/2026-11-23-2.md").exists());
     assert_eq!(app.index.total, 8, "one card more than the fixture's seven");
+}
+
+/// Row `y` of the screen as text (as the snapshots show it), and where on it the
+/// cursor is drawn (its reversed cells: their column and what they show).
+fn row_with_cursor(app: &App, w: u16, h: u16, y: u16) -> (String, Vec<(u16, String)>) {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|frame| view::render(app, frame)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut row = String::new();
+    let mut hidden = 0;
+    for x in 0..w {
+        let symbol = buffer.cell((x, y)).map_or(" ", |c| c.symbol());
+        // The cells a wide char covers after its own.
+        if hidden > 0 {
+            hidden -= 1;
+            continue;
+        }
+        hidden = symbol.width().saturating_sub(1);
+        row.push_str(symbol);
+    }
+    let cursor = (0..w)
+        .filter_map(|x| buffer.cell((x, y)))
+        .enumerate()
+        .filter(|(_, c)| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(|(x, c)| (x as u16, c.symbol().to_string()))
+        .collect();
+    (row, cursor)
+}
+
+/// The filter line (the last row but one) at 100 columns.
+fn filter_row(app: &App) -> (String, Vec<(u16, String)>) {
+    row_with_cursor(app, 100, 12, 10)
+}
+
+/// `text` padded with blanks to 100 cells.
+fn line100(text: &str) -> String {
+    format!("{text}{}", " ".repeat(100 - text.width()))
+}
+
+/// Hostile test: a 250-character filter was cut with `…` at the right edge, the cursor,
+/// what was being typed and the error after it out of sight. The line scrolls by half
+/// its width (49 of its 98 cells for text) to keep the cursor in view.
+#[test]
+fn a_long_filter_scrolls_to_keep_the_cursor_and_the_typing_in_view() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 12);
+    let long = format!("what:note {}", "abcdefghij".repeat(24));
+    assert_eq!(long.len(), 250);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed(&long));
+    assert_eq!(app.filter.error, None);
+    // The cursor at column 250: the window starts at 196 (4 halves), its first cell a `…`.
+    let end = (line100(&format!("/ …{}", &long[197..])), vec![(56, " ".to_string())]);
+    assert_eq!(filter_row(&app), end);
+    press(&mut app, &mut deck, &[KeyCode::Home]);
+    assert_eq!(filter_row(&app), (format!("/ {}…", &long[..97]), vec![(2, "w".into())]));
+    press(&mut app, &mut deck, &vec![KeyCode::Right; 100]);
+    assert_eq!(filter_row(&app), (format!("/ …{}…", &long[50..146]), vec![(53, "a".into())]));
+    press(&mut app, &mut deck, &[KeyCode::Left]);
+    assert_eq!(
+        filter_row(&app),
+        (format!("/ …{}…", &long[50..146]), vec![(52, "j".into())]),
+        "within the half"
+    );
+    press(&mut app, &mut deck, &[KeyCode::End]);
+    assert_eq!(filter_row(&app), end);
+    // The error after the text, in the room the scroll leaves.
+    press(&mut app, &mut deck, &typed(" what:"));
+    let error = "expected a value after `what:`";
+    assert_eq!(app.filter.error.as_deref(), Some(error));
+    let text = format!("{long} what:");
+    let shown = line100(&format!("/ …{}   ✗ {error}", &text[197..]));
+    assert_eq!(filter_row(&app), (shown, vec![(62, " ".to_string())]));
+    // Enter keeps the filter: no cursor, the text cut at the right as before.
+    press(&mut app, &mut deck, &[KeyCode::Enter]);
+    assert_eq!(filter_row(&app), (format!("/ {}…", &text[..97]), vec![]));
+}
+
+/// Columns, not chars: a CJK char takes two cells, and one cut by the left edge leaves a
+/// blank in the cell it had there.
+#[test]
+fn a_long_cjk_filter_scrolls_by_terminal_cells() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 12);
+    let chars: Vec<char> = "日本語".repeat(40).chars().collect();
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &chars.iter().map(|&c| KeyCode::Char(c)).collect::<Vec<_>>());
+    let from = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    // The cursor at cell 240; the window starts at 147, so the text from cell 148.
+    assert_eq!(filter_row(&app), (line100(&format!("/ …{}", from(74, 120))), vec![(95, " ".into())]));
+    press(&mut app, &mut deck, &[KeyCode::Home]);
+    press(&mut app, &mut deck, &vec![KeyCode::Right; 73]);
+    // The cursor on char 73 (cell 146): the window starts at 98, char 49 (cells 98-99)
+    // is cut by the `…` and char 97 (cells 194-195) by the one at the right.
+    let shown = format!("/ … {} …", from(50, 97));
+    assert_eq!(filter_row(&app), (shown, vec![(50, "本".into())]));
+}
+
+/// Hostile test: the filter line took no Home, End, Delete or ^w; it now edits as the
+/// title box does (one implementation), and a key that only moves the cursor asks nothing.
+#[test]
+fn the_filter_line_and_the_title_box_take_the_same_editing_keys() {
+    let f = fixture();
+    let (mut app, mut deck) = open(&f, "all", 100, 12);
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    press(&mut app, &mut deck, &[KeyCode::Char('/')]);
+    press(&mut app, &mut deck, &typed("what:note sqlt"));
+    assert_eq!(shown(&app), ["notes/sqlite.md"]);
+    step(&mut app, &mut deck, ctrl('w'));
+    assert_eq!((app.filter.text.as_str(), app.filter.cursor), ("what:note ", 10));
+    assert_eq!(shown(&app), ["notes/escape.md", "notes/sqlite.md"], "the fuzzy word went");
+    for key in [plain(KeyCode::Home), plain(KeyCode::End), ctrl('a'), ctrl('e'), ctrl('a')] {
+        assert!(but_previews(feed(&mut app, key)).is_empty(), "{key:?} only moves the cursor");
+    }
+    assert_eq!(app.filter.cursor, 0);
+    step(&mut app, &mut deck, plain(KeyCode::Delete));
+    assert_eq!((app.filter.text.as_str(), app.filter.cursor), ("hat:note ", 0));
+    step(&mut app, &mut deck, ctrl('e'));
+    step(&mut app, &mut deck, plain(KeyCode::Backspace));
+    press(&mut app, &mut deck, &[KeyCode::Left; 4]);
+    step(&mut app, &mut deck, ctrl('u'));
+    assert_eq!((app.filter.text.as_str(), app.filter.cursor), ("note", 0));
+    step(&mut app, &mut deck, ctrl('k'));
+    assert_eq!(app.filter.text, "");
+    assert_eq!(app.visible.len(), 7);
+    assert!(app.filter.editing && !app.quit);
+
+    // The title box: the same keys, and the same scrolling (its text in 62 cells).
+    press(&mut app, &mut deck, &[KeyCode::Esc, KeyCode::Char('n'), KeyCode::Enter]);
+    press(&mut app, &mut deck, &typed("a title word"));
+    step(&mut app, &mut deck, ctrl('w'));
+    press(&mut app, &mut deck, &[KeyCode::Home, KeyCode::Delete, KeyCode::End]);
+    assert_eq!(app.mode, Mode::Title { text: " title ".into(), cursor: 7 });
+    let long = format!("{}{}", "日本語".repeat(30), "end");
+    press(&mut app, &mut deck, &[KeyCode::Home]);
+    press(&mut app, &mut deck, &long.chars().map(KeyCode::Char).collect::<Vec<_>>());
+    // The cursor at cell 183: the window starts at 124 (4 halves of 31), a `…` there
+    // and a blank for the rest of char 62; the text goes on past the `…` at the right.
+    let (row, cursor) = row_with_cursor(&app, 100, 12, 5);
+    let inner = row.split('│').nth(1).expect("the box");
+    assert_eq!(inner, format!("… {}end t…", long.chars().skip(63).take(27).collect::<String>()));
+    let in_box: Vec<_> = cursor.into_iter().filter(|(x, _)| (19..81).contains(x)).collect();
+    assert_eq!(in_box, [(78, " ".to_string())], "not its border");
 }

@@ -26,6 +26,7 @@ use crate::query::{SortKey, dates, parse_keys};
 
 use super::board::Board;
 use super::keymap::{self, Action};
+use super::line::{self, Edit};
 use super::outline::{self, OutlineView};
 
 /// What the runtime should do after an update.
@@ -129,6 +130,8 @@ pub enum Mode {
     /// Typing the new card's title (empty: the template's own).
     Title {
         text: String,
+        /// Byte offset of the cursor in `text`.
+        cursor: usize,
     },
     /// The new card may duplicate these cards: Enter makes it anyway, Esc gives up.
     Duplicates {
@@ -1277,47 +1280,24 @@ impl App {
     }
 
     fn filter_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let mut text = self.filter.text.clone();
-        let cursor = self.filter.cursor.min(text.len());
+        match line::edit(&mut self.filter.text, &mut self.filter.cursor, key) {
+            Edit::Text => return self.set_filter(self.filter.text.clone()),
+            Edit::Cursor => return Vec::new(),
+            Edit::No => {}
+        }
         match key.code {
-            KeyCode::Enter => {
-                self.filter.editing = false;
-                return Vec::new();
-            }
+            KeyCode::Enter => self.filter.editing = false,
             KeyCode::Esc => {
                 self.filter.editing = false;
                 return self.set_filter(String::new());
             }
-            KeyCode::Char('u') if ctrl => text.clear(),
-            KeyCode::Char('c') if ctrl => {
-                self.quit = true;
-                return Vec::new();
-            }
-            KeyCode::Char(c) if !ctrl => {
-                text.insert(cursor, c);
-                self.filter.cursor = cursor + c.len_utf8();
-            }
-            KeyCode::Backspace => {
-                if let Some((at, _)) = text[..cursor].char_indices().next_back() {
-                    text.remove(at);
-                    self.filter.cursor = at;
-                }
-            }
-            KeyCode::Left => {
-                self.filter.cursor = text[..cursor].char_indices().next_back().map_or(0, |(i, _)| i);
-                return Vec::new();
-            }
-            KeyCode::Right => {
-                self.filter.cursor = text[cursor..].chars().next().map_or(cursor, |c| cursor + c.len_utf8());
-                return Vec::new();
-            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
             KeyCode::Down | KeyCode::Up => {
                 return self.act(if key.code == KeyCode::Down { Action::Down } else { Action::Up });
             }
-            _ => return Vec::new(),
+            _ => {}
         }
-        self.set_filter(text)
+        Vec::new()
     }
 
     /// A new filter text, answered off the UI thread: there it is split into fuzzy words
@@ -1334,8 +1314,10 @@ impl App {
     /// the template picker it is dropped.
     fn paste(&mut self, text: &str) -> Vec<Effect> {
         let pasted = one_line(text);
-        if let Mode::Title { text } = &mut self.mode {
-            text.push_str(&pasted);
+        if let Mode::Title { text, cursor } = &mut self.mode {
+            let at = if text.is_char_boundary(*cursor) { (*cursor).min(text.len()) } else { text.len() };
+            text.insert_str(at, &pasted);
+            *cursor = at + pasted.len();
             return Vec::new();
         }
         if self.mode != Mode::List || pasted.is_empty() {
@@ -1384,7 +1366,7 @@ impl App {
                 }
                 if let Some(template) = self.templates.get(selected) {
                     self.pending = Some(PendingCard { template: template.clone(), sets, title: None });
-                    self.mode = Mode::Title { text: String::new() };
+                    self.mode = Mode::Title { text: String::new(), cursor: 0 };
                 }
             }
             Some(Action::Escape | Action::Quit) => {
@@ -1399,15 +1381,12 @@ impl App {
     /// The title line of a new card: Enter goes on to the editor (after the look for
     /// duplicates), Esc gives up.
     fn title_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        let Mode::Title { text } = &mut self.mode else { return Vec::new() };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Mode::Title { text, cursor } = &mut self.mode else { return Vec::new() };
+        if line::edit(text, cursor, key) != Edit::No {
+            return Vec::new();
+        }
         match key.code {
-            KeyCode::Char('c') if ctrl => self.quit = true,
-            KeyCode::Char('u') if ctrl => text.clear(),
-            KeyCode::Char(c) if !ctrl => text.push(c),
-            KeyCode::Backspace => {
-                text.pop();
-            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
             KeyCode::Esc => {
                 self.mode = Mode::List;
                 self.pending = None;
@@ -1775,10 +1754,10 @@ mod tests {
     #[test]
     fn a_paste_while_a_new_cards_title_is_asked_goes_into_the_title() {
         let mut app = app();
-        app.mode = Mode::Title { text: "Re: ".into() };
+        app.mode = Mode::Title { text: "Re: ".into(), cursor: 4 };
         let effects = app.update(&Event::Paste("meeting\nnotes q".into()));
         assert!(effects.is_empty() && !app.quit, "{effects:?}");
-        assert_eq!(app.mode, Mode::Title { text: "Re: meeting notes q".into() });
+        assert_eq!(app.mode, Mode::Title { text: "Re: meeting notes q".into(), cursor: 19 });
         assert_eq!(app.filter.text, "", "not the filter line");
     }
 
@@ -1844,7 +1823,7 @@ mod tests {
         keys(&mut app, &[KeyCode::Char('n')]);
         assert_eq!(app.mode, Mode::Templates { selected: 2 }, "the task template is preselected");
         assert!(keys(&mut app, &[KeyCode::Enter]).is_empty(), "the title first");
-        assert_eq!(app.mode, Mode::Title { text: String::new() });
+        assert_eq!(app.mode, Mode::Title { text: String::new(), cursor: 0 });
         let effects =
             keys(&mut app, &[KeyCode::Char('P'), KeyCode::Char('l'), KeyCode::Backspace, KeyCode::Enter]);
         assert_eq!(

@@ -13,6 +13,7 @@ pub mod app;
 pub mod board;
 pub mod deck;
 pub mod keymap;
+pub mod line;
 pub mod outline;
 mod reader;
 mod run;

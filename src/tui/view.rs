@@ -92,7 +92,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     match app.mode {
         Mode::Help => render_help(frame, area, &theme),
         Mode::Templates { selected } => render_templates(app, selected, frame, area, &theme),
-        Mode::Title { ref text } => render_title(text, frame, area, &theme),
+        Mode::Title { ref text, cursor } => render_title(text, cursor, frame, area, &theme),
         Mode::Duplicates { ref hints } => render_duplicates(hints, frame, area, &theme),
         Mode::List => {}
     }
@@ -459,16 +459,12 @@ fn filter_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = vec![Span::styled("/ ", theme.key)];
     let text = clean(&filter.text);
     if filter.editing {
-        let cursor = filter.cursor.min(filter.text.len());
-        let (before, after) = filter.text.split_at(cursor);
-        let mut rest = after.chars();
-        let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
-        spans.push(Span::raw(clean(before)));
-        spans.push(Span::styled(clean(&under), theme.cursor));
-        spans.push(Span::raw(clean(rest.as_str())));
+        let room = usize::from(width).saturating_sub(2);
+        spans.extend(typing(&filter.text, filter.cursor, room, theme));
     } else {
         spans.push(Span::raw(text));
     }
+    // After the text, in what room it leaves: the cursor and the typing come first.
     if let Some(error) = error {
         spans.push(Span::styled(format!("  ✗ {}", clean(error)), theme.error));
     }
@@ -554,20 +550,77 @@ fn render_templates(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rec
 }
 
 /// The title line of a new card.
-fn render_title(text: &str, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+fn render_title(text: &str, cursor: usize, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
     let popup = centered(area, 64, 3);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" title of the new card — Enter: edit it, Esc: give up ")
         .border_style(theme.tab_active);
-    let width = usize::from(popup.width.saturating_sub(3));
-    let shown = clean(text);
-    // The end of a long title, where the typing is.
-    let skip = shown.width().saturating_sub(width);
-    let tail: String = shown.chars().skip(skip).collect();
-    let line = Line::from(vec![Span::raw(tail), Span::styled(" ", theme.cursor)]);
+    let line = Line::from(typing(text, cursor, usize::from(popup.width.saturating_sub(2)), theme));
     frame.render_widget(Paragraph::new(line).block(block), popup);
+}
+
+/// A line being typed, in `width` terminal cells, the cursor a reversed cell (a blank one
+/// past the end, where typing goes). Too long a line scrolls by half its width, so the
+/// cursor stays in view and the text under it stays put while the cursor moves within
+/// the half it is in; a `…` at either end says there is more that way.
+fn typing<'a>(text: &str, cursor: usize, width: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let cursor = if text.is_char_boundary(cursor) { cursor } else { text.len() };
+    let at = text[..cursor.min(text.len())].chars().count();
+    // `clean` puts one char for each, so char `at` is still the one under the cursor.
+    let mut cells: Vec<(char, usize)> = clean(text).chars().map(|c| (c, c.width().unwrap_or(0))).collect();
+    if cells.get(at).is_none_or(|&(_, w)| w == 0) {
+        // Past the end, or on a mark that combines with the char before it (no cell of
+        // its own to reverse): a blank cell shows where the cursor is.
+        cells.insert(at, (' ', 1));
+    }
+    let cursor_col: usize = cells[..at].iter().map(|c| c.1).sum();
+    let cursor_width = cells[at].1;
+    let total: usize = cells.iter().map(|c| c.1).sum();
+    // The first column shown, and whether a `…` takes the first or the last cell.
+    let (start, marks) = if total <= width {
+        (0, false)
+    } else if width < cursor_width + 2 {
+        // No room for a mark beside the cursor: the cursor first.
+        (cursor_col, false)
+    } else {
+        let least = (cursor_col + cursor_width + 1).saturating_sub(width);
+        let page = (width / 2).max(1);
+        let start = least.div_ceil(page) * page;
+        (if start < cursor_col { start } else { least }, true)
+    };
+    let left = usize::from(marks && start > 0);
+    let right = usize::from(marks && total > start + width);
+    let (from, to) = (start + left, start + width - right);
+    let mut spans = Vec::new();
+    if left == 1 {
+        spans.push(Span::styled("…", theme.dim));
+    }
+    let mut plain = String::new();
+    let mut col = 0;
+    for (i, &(c, w)) in cells.iter().enumerate() {
+        let (begin, end) = (col, col + w);
+        col = end;
+        let shown = if begin >= from && end <= to {
+            c.to_string()
+        } else {
+            // A wide char cut by an edge leaves blanks in the cells it had there.
+            " ".repeat(end.min(to).saturating_sub(begin.max(from)))
+        };
+        if i == at {
+            spans.push(Span::raw(std::mem::take(&mut plain)));
+            spans.push(Span::styled(shown, theme.cursor));
+        } else {
+            plain.push_str(&shown);
+        }
+    }
+    spans.push(Span::raw(plain));
+    if right == 1 {
+        spans.push(Span::styled("…", theme.dim));
+    }
+    spans.retain(|s| !s.content.is_empty());
+    spans
 }
 
 /// The cards a new card may duplicate, before the editor opens on it.
@@ -647,5 +700,36 @@ mod tests {
         assert_eq!(cut("a long title", 6), "a lon…");
         assert_eq!(cut("日本語のタイトル", 7), "日本語…");
         assert_eq!(pad("ab", 4), "ab  ");
+    }
+
+    /// The line `typing` draws, the cursor's cell in brackets, and its width in cells.
+    fn typed(text: &str, cursor: usize, width: usize) -> (String, usize) {
+        let theme = Theme::new(false);
+        let spans = typing(text, cursor, width, &theme);
+        let cells = Line::from(spans.clone()).width();
+        let shown = spans
+            .iter()
+            .map(|s| if s.style == theme.cursor { format!("[{}]", s.content) } else { s.content.to_string() })
+            .collect();
+        (shown, cells)
+    }
+
+    #[test]
+    fn a_long_line_being_typed_scrolls_by_half_its_width_to_keep_the_cursor_in_view() {
+        let abc = "abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(typed("abc", 3, 10), ("abc[ ]".into(), 4));
+        assert_eq!(typed(abc, abc.len(), 10), ("…vwxyz[ ]".into(), 7), "room is left after the end");
+        assert_eq!(typed(abc, 0, 10), ("[a]bcdefghi…".into(), 10));
+        assert_eq!(typed(abc, 12, 10), ("…ghijkl[m]n…".into(), 10));
+        assert_eq!(typed(abc, 13, 10), ("…ghijklm[n]…".into(), 10), "no scroll within the half");
+        assert_eq!(typed(abc, 14, 10), ("…lmn[o]pqrs…".into(), 10), "half a width at the edge");
+        let cjk = "日本語のタイトルです";
+        assert_eq!(typed(cjk, cjk.len(), 10), ("…です[ ]".into(), 6), "2 cells a char");
+        assert_eq!(typed(cjk, "日本語のタ".len(), 10), ("…のタ[イ]ト…".into(), 10));
+        assert_eq!(typed(cjk, "日本語のタ".len(), 9), ("… のタ[イ]…".into(), 9), "a cut char leaves a blank");
+        assert_eq!(typed("a\u{1b}[2Jb", 1, 20), ("a[\u{fffd}][2Jb".into(), 6), "cleaned, cursor kept");
+        assert_eq!(typed("e\u{301}x", 1, 20), ("e[ ]\u{301}x".into(), 3), "a combining mark: a blank cell");
+        assert_eq!(typed(cjk, cjk.len(), 2), ("[ ]".into(), 1), "too narrow for a mark");
+        assert_eq!(typed("abc", 99, 10), ("abc[ ]".into(), 4), "a cursor past the end is at the end");
     }
 }
