@@ -52,7 +52,9 @@ impl Showing {
         if self.keep.is_none() || depth.is_none() {
             return shown;
         }
-        let within = shown.iter().map(|s| s.node).filter(|n| self.matching.contains(n));
+        let mut matching = vec![false; self.outline.nodes.len()];
+        self.matching.iter().for_each(|&n| matching[n] = true);
+        let within = shown.iter().map(|s| s.node).filter(|&n| matching[n]);
         let keep = self.outline.with_ancestors(within.collect::<Vec<_>>());
         self.outline.show(self.from, Some(&keep), depth, &|_| false)
     }

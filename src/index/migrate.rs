@@ -18,6 +18,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_cjk_tokens", include_str!("../../migrations/0005_cjk_tokens.sql")),
     ("0006_reread_parents", include_str!("../../migrations/0006_reread_parents.sql")),
     ("0007_field_cuts", include_str!("../../migrations/0007_field_cuts.sql")),
+    ("0008_reread_names", include_str!("../../migrations/0008_reread_names.sql")),
 ];
 
 /// The schema version this build writes.

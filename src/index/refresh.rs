@@ -784,6 +784,13 @@ mod tests {
     }
 
     #[test]
+    fn an_index_of_schema_seven_reads_every_card_again_for_its_names() {
+        // Its names were kept as schema 7 compared them; any card row stands for them.
+        let (_dir, index) = migrated_from(7, "# Fresh\n", "{}");
+        assert_eq!(title(&index, "a.md"), "Fresh", "read again, though no stamp changed");
+    }
+
+    #[test]
     fn a_read_as_walked_needs_the_index_last_walked_with_these_rules() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().canonicalize().expect("canon");

@@ -788,8 +788,12 @@ fn moved_under(
 }
 
 /// How a parent is written in the parent field: a wiki link to the card's path, which
-/// names it whatever its title.
+/// names it whatever its title; a path holding what a wiki link reads as a heading, a
+/// label or its end (`C#.md`, `a|b.md`) is written plain, which names it whole.
 pub fn parent_value(path: &str) -> String {
+    if path.contains(['#', '|', '[', ']']) {
+        return path.to_string();
+    }
     let lower = path.to_lowercase();
     let cut = [".md", ".markdown"].iter().find(|ext| lower.ends_with(*ext)).map_or(0, |ext| ext.len());
     format!("[[{}]]", &path[..path.len() - cut])
@@ -881,6 +885,13 @@ fn renumber(outline: &Outline, siblings: &[usize], node: usize, path: &str) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parent_is_written_as_a_link_to_its_path_or_plain_when_a_link_would_cut_it() {
+        assert_eq!(parent_value("notes/a.md"), "[[notes/a]]");
+        assert_eq!(parent_value("C#.md"), "C#.md", "[[C#]] names C");
+        assert_eq!(parent_value("pros|cons.md"), "pros|cons.md");
+    }
 
     fn placed(id: i64, path: &str, parent: Named, order: Option<f64>) -> (Node, Named) {
         let (card, title) = (Entry { id, path: path.into() }, path.trim_end_matches(".md").into());

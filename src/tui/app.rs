@@ -1201,7 +1201,7 @@ impl App {
     fn next_sort(&self) -> Option<usize> {
         let own = &self.current_view().sort;
         let start = self.sort.map_or(0, |i| i + 1);
-        (start..SORT_CYCLE.len()).find(|&i| !(own.len() == 1 && own[0] == SORT_CYCLE[i]))
+        (start..SORT_CYCLE.len()).find(|&i| !(own.len() == 1 && own[0].eq_ignore_ascii_case(SORT_CYCLE[i])))
     }
 
     /// The board shown follows the view's `group_by` as the config now says: built on the
@@ -1210,7 +1210,13 @@ impl App {
         let Some(board) = &self.board else { return };
         match self.current_view().group_by.clone() {
             Some(field) if field == board.field => {}
-            Some(field) => self.board = Some(Board::build(&field, &self.rows, &self.visible, &self.config)),
+            Some(field) => {
+                let mut board = Board::build(&field, &self.rows, &self.visible, &self.config);
+                if let Some(path) = self.selected_path() {
+                    board.select(|i| self.rows[i].path == path);
+                }
+                self.board = Some(board);
+            }
             None => {
                 self.board = None;
                 let closed = format!(
